@@ -1,0 +1,158 @@
+/**
+ * Backend selection for the engine.
+ *
+ * Order (first that loads wins): `@tensorflow/tfjs-node-gpu` (GPU hosts), `@tensorflow/tfjs-node`,
+ * `@tensorflow/tfjs-backend-wasm`, then the pure-JS `cpu` backend. `FRAGMARK_TF_BACKEND`
+ * (node-gpu | node | wasm | cpu) forces one; a forced backend that cannot load is an error,
+ * never a silent fallback, because results record the backend (numeric kernels differ between
+ * backends and fragile triggers sit close to decision boundaries: method.md, "Known risks").
+ *
+ * The native packages are optional (their install script downloads libtensorflow), so they are
+ * loaded with a dynamic import inside try/catch.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { EngineError } from '../errors.ts';
+import { registerBroadcastBatchNormGradient, registerComposedGradientKernels } from './kernels.ts';
+
+export type BackendChoice = 'node-gpu' | 'node' | 'wasm' | 'cpu';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  /** Our name for the choice (what FRAGMARK_TF_BACKEND accepts). */
+  readonly choice: BackendChoice;
+  /** TF.js backend name (`tensorflow` for both native packages). */
+  readonly tfBackend: string;
+  /** TF.js version string. */
+  readonly tfjsVersion: string;
+  /** Whether the composed gradient kernels were registered for this backend. */
+  readonly composedGradients: boolean;
+  /** wasm only: SIMD / threads flags as detected (threads are disabled under Node). */
+  readonly simd?: boolean;
+  readonly threads?: boolean;
+}
+
+export type BackendLogger = (message: string) => void;
+
+let current: BackendInfo | undefined;
+let initPromise: Promise<BackendInfo> | undefined;
+let bnGradRegistered = false;
+
+function parseChoice(value: string | undefined): BackendChoice | undefined {
+  if (value === undefined || value === '') return undefined;
+  const v = value.trim().toLowerCase();
+  if ((BACKEND_CHOICES as readonly string[]).includes(v)) return v as BackendChoice;
+  throw new EngineError('BACKEND_UNAVAILABLE', `FRAGMARK_TF_BACKEND must be one of ${BACKEND_CHOICES.join(', ')} (got "${value}")`);
+}
+
+async function tryImport(specifier: string): Promise<boolean> {
+  try {
+    // A variable specifier keeps bundlers and tsc from resolving optional packages.
+    await import(specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Directory of the wasm binaries, as a file path ending in '/', which is what works under Node 20. */
+export function wasmBinaryDir(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
+}
+
+async function activate(choice: BackendChoice): Promise<BackendInfo | undefined> {
+  switch (choice) {
+    case 'node-gpu':
+    case 'node': {
+      const pkg = choice === 'node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+      if (!(await tryImport(pkg))) return undefined;
+      if (!(await tf.setBackend('tensorflow'))) return undefined;
+      // Native TensorFlow has all gradient kernels.
+      return { choice, tfBackend: 'tensorflow', tfjsVersion: tf.version.tfjs, composedGradients: false };
+    }
+    case 'wasm': {
+      try {
+        const wasm = await import('@tensorflow/tfjs-backend-wasm');
+        wasm.setWasmPaths(wasmBinaryDir());
+        if (!(await tf.setBackend('wasm'))) return undefined;
+      } catch {
+        return undefined;
+      }
+      registerComposedGradientKernels('wasm');
+      return {
+        choice,
+        tfBackend: 'wasm',
+        tfjsVersion: tf.version.tfjs,
+        composedGradients: true,
+        simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+        threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'),
+      };
+    }
+    case 'cpu': {
+      // The cpu backend's own gradient kernels are the reference the wasm kernels are tested
+      // against; its forward conv is a JS loop as well, so composing would not help.
+      if (!(await tf.setBackend('cpu'))) return undefined;
+      return { choice, tfBackend: 'cpu', tfjsVersion: tf.version.tfjs, composedGradients: false };
+    }
+  }
+}
+
+export interface InitBackendOptions {
+  /** Force a backend (overrides FRAGMARK_TF_BACKEND). */
+  readonly backend?: BackendChoice;
+  /** Where to log the chosen backend; defaults to console.error (stdout stays clean for CLIs). */
+  readonly log?: BackendLogger;
+  /** Environment to read FRAGMARK_TF_BACKEND from (tests). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Selects and activates the backend once per process (later calls return the same info unless
+ * `backend` asks for a different one). Safe to call concurrently.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
+  const forced = options.backend ?? parseChoice((options.env ?? process.env)['FRAGMARK_TF_BACKEND']);
+  if (current !== undefined && (forced === undefined || forced === current.choice) && tf.getBackend() === current.tfBackend) {
+    return current;
+  }
+  if (initPromise !== undefined && forced === undefined) return initPromise;
+  const log = options.log ?? ((m: string) => console.error(m));
+  const run = async (): Promise<BackendInfo> => {
+    if (!bnGradRegistered) {
+      registerBroadcastBatchNormGradient();
+      bnGradRegistered = true;
+    }
+    const order = forced !== undefined ? [forced] : BACKEND_CHOICES;
+    for (const choice of order) {
+      const info = await activate(choice);
+      if (info !== undefined) {
+        current = info;
+        log(`[fragmark/engine] TF.js backend: ${info.choice} (tf backend "${info.tfBackend}", tfjs ${info.tfjsVersion}${info.composedGradients ? ', composed gradient kernels' : ''})`);
+        return info;
+      }
+      if (forced !== undefined) {
+        throw new EngineError('BACKEND_UNAVAILABLE', `FRAGMARK_TF_BACKEND=${forced} was requested but that backend could not be loaded`);
+      }
+    }
+    throw new EngineError('BACKEND_UNAVAILABLE', 'no TF.js backend could be initialised');
+  };
+  const p = run();
+  initPromise = p;
+  try {
+    return await p;
+  } finally {
+    if (initPromise === p) initPromise = undefined;
+  }
+}
+
+/** The active backend info; throws if initBackend() has not run. */
+export function currentBackend(): BackendInfo {
+  if (current === undefined || tf.getBackend() !== current.tfBackend) {
+    throw new EngineError('BACKEND_UNAVAILABLE', 'initBackend() must be awaited before using the engine');
+  }
+  return current;
+}
+
+export { registerComposedGradientKernels, registerBroadcastBatchNormGradient } from './kernels.ts';

@@ -1,0 +1,337 @@
+/**
+ * Gradient kernels composed from fast forward ops.
+ *
+ * Why: the stock TF.js wasm backend (4.22) cannot train convolutional models. It has no
+ * `Conv2DBackpropFilter` and no depthwise backprop kernels, and its `Conv2DBackpropInput`
+ * (used both by the Conv2D input gradient and by the forward pass of transposed convolutions
+ * in our generator) is a slow scalar loop. Trigger generation (Yin, Yin, Zhang, ICIP 2022,
+ * arXiv 2208.07585) back-propagates through the frozen classifier into the generator every
+ * step, so these kernels dominate generation time.
+ *
+ * tfjs-core's gradient configs (e.g. `Conv2D_grad`) call the ops `conv2DBackpropFilter` /
+ * `conv2DBackpropInput`, which dispatch to kernels by name. We register kernels under those
+ * names for the target backend; each is implemented with the backend's forward `Conv2D` /
+ * `DepthwiseConv2dNative` (XNNPACK on wasm) plus cheap reshapes:
+ *
+ * - filter gradient: dW[kh,kw,ci,co] = sum_{b,oh,ow} x[b, oh*s + kh*d - pt, ow*s + kw*d - pl, ci] * dy[b,oh,ow,co]
+ *   is a convolution of x transposed to [Ci,H,W,B] (the batch becomes the channel axis) with dy
+ *   transposed to [OH,OW,B,Co] as the filter, using stride = the forward dilation and
+ *   dilation = the forward stride; the result [Ci,KH,KW,Co] is transposed back.
+ * - input gradient: insert (s-1) zeros between dy's rows/columns, then convolve with the
+ *   spatially flipped filter (in/out channels swapped), padding (K-1)*d - pt on the top/left.
+ * - depthwise variants: the same with a depthwise convolution over B*Ci channels (filter
+ *   gradient, then summed over the batch) or over Ci*M channels (input gradient, then summed
+ *   over the channel multiplier).
+ *
+ * Kernels run ops on the backend they are registered for (the engine dispatches nested ops to
+ * the active backend), intermediate tensors are disposed with `tf.tidy`, and the nested ops are
+ * not recorded on the gradient tape (kernel depth > 0), so higher-order gradients still go
+ * through the tfjs-core gradient configs.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
+type Pair = [number, number];
+
+function pair(v: number | readonly number[] | undefined, dflt = 1): Pair {
+  if (v === undefined) return [dflt, dflt];
+  if (typeof v === 'number') return [v, v];
+  return [v[0] ?? dflt, v[1] ?? v[0] ?? dflt];
+}
+
+function assertChannelsLast(dataFormat: unknown): void {
+  if (dataFormat !== undefined && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {
+    throw new Error(`fragmark gradient kernels support NHWC only (got ${String(dataFormat)})`);
+  }
+}
+
+interface Geometry {
+  strides: Pair;
+  dilations: Pair;
+  /** Padding actually applied by the forward op. */
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+  outH: number;
+  outW: number;
+}
+
+function geometry(
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  strides: Pair,
+  dilations: Pair,
+  pad: Pad,
+  dimRoundingMode: 'floor' | 'round' | 'ceil' | undefined,
+  depthwise: boolean,
+): Geometry {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    depthwise,
+  );
+  return {
+    strides,
+    dilations,
+    top: info.padInfo.top,
+    bottom: info.padInfo.bottom,
+    left: info.padInfo.left,
+    right: info.padInfo.right,
+    outH: info.outHeight,
+    outW: info.outWidth,
+  };
+}
+
+/** Crops trailing rows/cols when a computed padding is negative (those inputs never reach the output). */
+function cropForNegativePad(x: tf.Tensor4D, padBottom: number, padRight: number): tf.Tensor4D {
+  if (padBottom >= 0 && padRight >= 0) return x;
+  const [b, h, w, c] = x.shape;
+  return tf.slice(x, [0, 0, 0, 0], [b, h + Math.min(0, padBottom), w + Math.min(0, padRight), c]);
+}
+
+/**
+ * Gradient of a (depthwise or regular) convolution w.r.t. its filter, as a forward convolution.
+ * Returns [KH, KW, Ci, Co] for regular and [KH, KW, Ci, M] for depthwise.
+ */
+export function conv2dFilterGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: readonly [number, number, number, number],
+  stridesIn: number | readonly number[],
+  pad: Pad,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+  dilationsIn: number | readonly number[] = 1,
+  depthwise = false,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const strides = pair(stridesIn);
+    const dilations = pair(dilationsIn);
+    const [kh, kw] = filterShape;
+    const g = geometry(x.shape, filterShape, strides, dilations, pad, dimRoundingMode, depthwise);
+    const [, h, w] = x.shape;
+    // The forward op reads rows t*s + k*d - top for t < outH, k < KH; treat dy as the filter
+    // of a conv with dilation s and stride d over the padded x, giving KH outputs.
+    const padBottom = (kh - 1) * dilations[0] + (g.outH - 1) * strides[0] + 1 - h - g.top;
+    const padRight = (kw - 1) * dilations[1] + (g.outW - 1) * strides[1] + 1 - w - g.left;
+    const xc = cropForNegativePad(x, padBottom, padRight);
+    const explicitPad: [[number, number], [number, number], [number, number], [number, number]] = [
+      [0, 0],
+      [g.top, Math.max(0, padBottom)],
+      [g.left, Math.max(0, padRight)],
+      [0, 0],
+    ];
+    const convStride: Pair = dilations; // forward dilation becomes the stride over kernel taps
+    const convDilation: Pair = strides; // forward stride becomes the dilation over dy taps
+    if (!depthwise) {
+      const xt = tf.transpose(xc, [3, 1, 2, 0]) as tf.Tensor4D; // [Ci, H, W, B]
+      const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [OH, OW, B, Co]
+      const r = tf.conv2d(xt, dyt, convStride, explicitPad, 'NHWC', convDilation); // [Ci, KH, KW, Co]
+      return tf.transpose(r, [1, 2, 0, 3]) as tf.Tensor4D;
+    }
+    const [b, hh, ww, ci] = xc.shape;
+    const m = filterShape[3];
+    // Depthwise: every (batch, channel) pair is its own channel of a depthwise conv.
+    const xt = tf.reshape(tf.transpose(xc, [1, 2, 0, 3]), [1, hh, ww, b * ci]) as tf.Tensor4D;
+    const dyt = tf.reshape(
+      tf.transpose(tf.reshape(dy, [b, g.outH, g.outW, ci, m]), [1, 2, 0, 3, 4]),
+      [g.outH, g.outW, b * ci, m],
+    ) as tf.Tensor4D;
+    const r = tf.depthwiseConv2d(xt, dyt, convStride, explicitPad, 'NHWC', convDilation); // [1,KH,KW,B*Ci*M]
+    return tf.sum(tf.reshape(r, [kh, kw, b, ci, m]), 2) as tf.Tensor4D;
+  });
+}
+
+/** Inserts (s-1) zeros between rows and columns: [B,H,W,C] -> [B,(H-1)*sh+1,(W-1)*sw+1,C]. */
+export function zeroInsert(dy: tf.Tensor4D, strides: Pair): tf.Tensor4D {
+  const [sh, sw] = strides;
+  if (sh === 1 && sw === 1) return dy;
+  return tf.tidy(() => {
+    const [b, h, w, c] = dy.shape;
+    const six = tf.reshape(dy, [b, h, 1, w, 1, c]);
+    const padded = tf.pad(six, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+    const flat = tf.reshape(padded, [b, h * sh, w * sw, c]);
+    return tf.slice(flat, [0, 0, 0, 0], [b, (h - 1) * sh + 1, (w - 1) * sw + 1, c]) as tf.Tensor4D;
+  });
+}
+
+/** Gradient of a (depthwise or regular) convolution w.r.t. its input, as a forward convolution. */
+export function conv2dInputGrad(
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  inputShape: readonly [number, number, number, number],
+  stridesIn: number | readonly number[],
+  pad: Pad,
+  dimRoundingMode?: 'floor' | 'round' | 'ceil',
+  dilationsIn: number | readonly number[] = 1,
+  depthwise = false,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const strides = pair(stridesIn);
+    const dilations = pair(dilationsIn);
+    const [kh, kw] = filter.shape;
+    const g = geometry(inputShape, filter.shape, strides, dilations, pad, dimRoundingMode, depthwise);
+    const [, h, w] = inputShape;
+    const dyz = zeroInsert(dy, strides);
+    const effH = (kh - 1) * dilations[0] + 1;
+    const effW = (kw - 1) * dilations[1] + 1;
+    const top = effH - 1 - g.top;
+    const left = effW - 1 - g.left;
+    const bottom = h + effH - 1 - dyz.shape[1] - top;
+    const right = w + effW - 1 - dyz.shape[2] - left;
+    // Negative paddings (only with unusual explicit pads) become crops.
+    let src = dyz;
+    if (top < 0 || left < 0) {
+      src = tf.slice(src, [0, Math.max(0, -top), Math.max(0, -left), 0], [
+        src.shape[0],
+        src.shape[1] - Math.max(0, -top),
+        src.shape[2] - Math.max(0, -left),
+        src.shape[3],
+      ]);
+    }
+    src = cropForNegativePad(src, bottom, right);
+    const explicitPad: [[number, number], [number, number], [number, number], [number, number]] = [
+      [0, 0],
+      [Math.max(0, top), Math.max(0, bottom)],
+      [Math.max(0, left), Math.max(0, right)],
+      [0, 0],
+    ];
+    const flipped = tf.reverse(filter, [0, 1]) as tf.Tensor4D;
+    if (!depthwise) {
+      const f = tf.transpose(flipped, [0, 1, 3, 2]) as tf.Tensor4D; // [KH, KW, Co, Ci]
+      return tf.conv2d(src, f, 1, explicitPad, 'NHWC', dilations);
+    }
+    const [, , ci, m] = filter.shape;
+    const f = tf.reshape(flipped, [kh, kw, ci * m, 1]) as tf.Tensor4D;
+    const r = tf.depthwiseConv2d(src, f, 1, explicitPad, 'NHWC', dilations); // [B,H,W,Ci*M]
+    return tf.sum(tf.reshape(r, [r.shape[0], r.shape[1], r.shape[2], ci, m]), 4) as tf.Tensor4D;
+  });
+}
+
+type AnyAttrs = Record<string, unknown>;
+type Inputs = Record<string, tf.TensorInfo>;
+
+function asTensor4D(t: tf.TensorInfo | undefined, name: string): tf.Tensor4D {
+  if (t === undefined) throw new Error(`missing kernel input ${name}`);
+  // Kernel inputs are engine Tensors at run time; the type only says TensorInfo.
+  return t as unknown as tf.Tensor4D;
+}
+
+function kernelConfigs(backendName: string): tf.KernelConfig[] {
+  const cfg = (kernelName: string, fn: (inputs: Inputs, attrs: AnyAttrs) => tf.Tensor): tf.KernelConfig => ({
+    kernelName,
+    backendName,
+    kernelFunc: ({ inputs, attrs }) => fn(inputs as Inputs, attrs as AnyAttrs) as unknown as tf.TensorInfo,
+  });
+  return [
+    cfg(tf.Conv2DBackpropFilter, (i, a) => {
+      assertChannelsLast(a['dataFormat']);
+      return conv2dFilterGrad(
+        asTensor4D(i['x'], 'x'),
+        asTensor4D(i['dy'], 'dy'),
+        a['filterShape'] as [number, number, number, number],
+        a['strides'] as number[],
+        a['pad'] as Pad,
+        a['dimRoundingMode'] as 'floor' | undefined,
+      );
+    }),
+    cfg(tf.Conv2DBackpropInput, (i, a) => {
+      assertChannelsLast(a['dataFormat']);
+      return conv2dInputGrad(
+        asTensor4D(i['dy'], 'dy'),
+        asTensor4D(i['filter'], 'filter'),
+        a['inputShape'] as [number, number, number, number],
+        a['strides'] as number[],
+        a['pad'] as Pad,
+        a['dimRoundingMode'] as 'floor' | undefined,
+      );
+    }),
+    cfg(tf.DepthwiseConv2dNativeBackpropFilter, (i, a) =>
+      conv2dFilterGrad(
+        asTensor4D(i['x'], 'x'),
+        asTensor4D(i['dy'], 'dy'),
+        a['filterShape'] as [number, number, number, number],
+        a['strides'] as number[],
+        a['pad'] as Pad,
+        a['dimRoundingMode'] as 'floor' | undefined,
+        a['dilations'] as number[],
+        true,
+      ),
+    ),
+    cfg(tf.DepthwiseConv2dNativeBackpropInput, (i, a) =>
+      conv2dInputGrad(
+        asTensor4D(i['dy'], 'dy'),
+        asTensor4D(i['filter'], 'filter'),
+        a['inputShape'] as [number, number, number, number],
+        a['strides'] as number[],
+        a['pad'] as Pad,
+        a['dimRoundingMode'] as 'floor' | undefined,
+        a['dilations'] as number[],
+        true,
+      ),
+    ),
+  ];
+}
+
+export const COMPOSED_KERNEL_NAMES: readonly string[] = [
+  tf.Conv2DBackpropFilter,
+  tf.Conv2DBackpropInput,
+  tf.DepthwiseConv2dNativeBackpropFilter,
+  tf.DepthwiseConv2dNativeBackpropInput,
+];
+
+const registeredFor = new Set<string>();
+
+/**
+ * Registers the composed gradient kernels for `backendName` (replacing stock kernels of the
+ * same name, e.g. wasm's slow Conv2DBackpropInput). Idempotent.
+ */
+export function registerComposedGradientKernels(backendName: string): void {
+  if (registeredFor.has(backendName)) return;
+  for (const config of kernelConfigs(backendName)) {
+    if (tf.getKernel(config.kernelName, backendName) !== undefined) tf.unregisterKernel(config.kernelName, backendName);
+    tf.registerKernel(config);
+  }
+  registeredFor.add(backendName);
+}
+
+/**
+ * Batch-norm gradient without `Tile`. tfjs-core's FusedBatchNorm gradient materialises a
+ * [B,H,W,C] tile of 1/sqrt(var+eps) for dx, which is slow on wasm; broadcasting gives the
+ * same values. Needed when back-propagating through a frozen classifier that has batch norm
+ * (inference mode: mean/variance are the moving statistics). Registered globally (gradients
+ * are backend independent); the maths is identical to tfjs-core's.
+ */
+export function registerBroadcastBatchNormGradient(): void {
+  tf.registerGradient({
+    kernelName: tf.FusedBatchNorm,
+    inputsToSave: ['x', 'mean', 'variance', 'scale'],
+    gradFunc: (dyIn, saved, attrs) => {
+      const dy = dyIn as tf.Tensor;
+      const { varianceEpsilon } = attrs as unknown as { varianceEpsilon: number };
+      const [x, mean, variance, scale] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+      const scaleValue = scale ?? tf.scalar(1);
+      const reductionAxes = tf.backend_util.getReductionAxes(mean.shape, x.shape);
+      const rsq = tf.rsqrt(tf.add(variance, tf.scalar(varianceEpsilon)));
+      const reduce = (t: tf.Tensor): tf.Tensor =>
+        tf.reshape(reductionAxes.length > 0 ? tf.sum(t, reductionAxes) : t, mean.shape);
+      return {
+        x: () => tf.reshape(tf.mul(tf.mul(dy, rsq), scaleValue), x.shape),
+        mean: () => reduce(tf.mul(tf.mul(rsq, tf.scalar(-1)), tf.mul(dy, scaleValue))),
+        variance: () =>
+          reduce(
+            tf.mul(
+              tf.mul(tf.mul(tf.mul(tf.mul(rsq, rsq), rsq), tf.scalar(-0.5)), tf.sub(x, mean)),
+              tf.mul(dy, scaleValue),
+            ),
+          ),
+        scale: () => reduce(tf.mul(dy, tf.mul(tf.sub(x, mean), rsq))),
+        offset: () => reduce(dy),
+      };
+    },
+  });
+}

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { CONFIG_VARIABLES, ConfigError, loadConfig as sut } from './config.ts';
+
+test('defaults give a usable configuration', () => {
+  const config = sut({}, '/srv/app');
+  assert.equal(config.http.port, 4000);
+  assert.equal(config.http.publicUrl, 'http://127.0.0.1:4000');
+  assert.equal(config.database.url, undefined);
+  assert.equal(config.dataDir, '/srv/app/.fragmark');
+  assert.equal(config.environment, 'production');
+  assert.equal(config.graphql.introspection, false);
+  assert.ok(Object.isFrozen(config.http));
+});
+
+test('values from the environment are parsed', () => {
+  const config = sut(
+    { FRAGMARK_PORT: '8080', FRAGMARK_ENV: 'development', DATABASE_URL: 'postgresql://u:p@db:5432/fm', FRAGMARK_DATA_DIR: '/var/lib/fm' },
+    '/srv/app',
+  );
+  assert.equal(config.http.port, 8080);
+  assert.equal(config.database.url, 'postgresql://u:p@db:5432/fm');
+  assert.equal(config.dataDir, '/var/lib/fm');
+  assert.equal(config.graphql.introspection, true);
+});
+
+const bad: Array<[Record<string, string>, string]> = [
+  [{ FRAGMARK_PORT: 'eighty' }, 'FRAGMARK_PORT'],
+  [{ FRAGMARK_PORT: '70000' }, 'FRAGMARK_PORT'],
+  [{ FRAGMARK_ENV: 'staging' }, 'FRAGMARK_ENV'],
+  [{ FRAGMARK_LOG_LEVEL: 'loud' }, 'FRAGMARK_LOG_LEVEL'],
+  [{ DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL'],
+  [{ DATABASE_URL: 'postgresql://host' }, 'DATABASE_URL'],
+  [{ FRAGMARK_MAX_BODY_BYTES: '-5' }, 'FRAGMARK_MAX_BODY_BYTES'],
+  [{ FRAGMARK_INTROSPECTION: 'maybe' }, 'FRAGMARK_INTROSPECTION'],
+  [{ FRAGMARK_PUBLIC_URL: 'ftp://x' }, 'FRAGMARK_PUBLIC_URL'],
+];
+for (const [env, variable] of bad) {
+  test(`a bad ${variable} stops start-up with a message naming it`, () => {
+    assert.throws(
+      () => sut(env),
+      (error: unknown) => error instanceof ConfigError && error.variable === variable && error.message.includes(variable),
+    );
+  });
+}
+
+test('a bad DATABASE_URL is never echoed (it may hold a password)', () => {
+  assert.throws(() => sut({ DATABASE_URL: 'mysql://admin:hunter2@x/y' }), (error: Error) => !error.message.includes('hunter2'));
+});
+
+test('the README configuration table lists every variable with its default', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  for (const variable of CONFIG_VARIABLES) {
+    const row = readme.split('\n').find((line) => line.startsWith(`| \`${variable.name}\``));
+    assert.ok(row, `README has no row for ${variable.name}`);
+    const expectedDefault = variable.default === undefined ? '(unset)' : `\`${variable.default}\``;
+    assert.ok(row.includes(`| ${expectedDefault} |`), `README default of ${variable.name} should be ${expectedDefault}: ${row}`);
+  }
+});

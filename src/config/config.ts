@@ -1,0 +1,170 @@
+/**
+ * Configuration: read from the environment once at start-up, validated, and frozen into a
+ * typed object that the rest of the code receives (nothing else reads process.env).
+ * A bad value stops start-up with a message naming the variable.
+ *
+ * The README's configuration table is checked against CONFIG_VARIABLES by a test.
+ */
+import path from 'node:path';
+
+export type AppEnvironment = 'development' | 'production' | 'test';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface Config {
+  environment: AppEnvironment;
+  http: {
+    host: string;
+    port: number;
+    /** Address clients use to reach this server; printed at start-up. */
+    publicUrl: string;
+    maxBodyBytes: number;
+    shutdownTimeoutMs: number;
+  };
+  graphql: {
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+    introspection: boolean;
+  };
+  database: {
+    /** External PostgreSQL; when absent the embedded server is used. */
+    url: string | undefined;
+    embeddedPort: number;
+  };
+  /** Project-local folder for the embedded database and other local state. */
+  dataDir: string;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigVariable {
+  name: string;
+  /** Default as written in the README; undefined when the variable is optional with no default. */
+  default: string | undefined;
+  description: string;
+}
+
+/** Every variable Fragmark reads, in README order. */
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
+  { name: 'FRAGMARK_ENV', default: 'production', description: 'development, production or test. Only development puts error details in API responses.' },
+  { name: 'FRAGMARK_HOST', default: '127.0.0.1', description: 'Interface the HTTP server listens on.' },
+  { name: 'FRAGMARK_PORT', default: '4000', description: 'HTTP port (0 picks a free one).' },
+  { name: 'FRAGMARK_PUBLIC_URL', default: undefined, description: 'Address clients use to reach the server; defaults to http://HOST:PORT.' },
+  { name: 'DATABASE_URL', default: undefined, description: 'PostgreSQL connection string. Unset: an embedded PostgreSQL is started with its data in FRAGMARK_DATA_DIR.' },
+  { name: 'FRAGMARK_DATA_DIR', default: '.fragmark', description: 'Folder for local state (embedded database). Relative paths are resolved from the working directory.' },
+  { name: 'FRAGMARK_EMBEDDED_PG_PORT', default: '54329', description: 'Loopback port of the embedded PostgreSQL.' },
+  { name: 'FRAGMARK_LOG_LEVEL', default: 'info', description: 'debug, info, warn, error or silent. Logs are JSON lines on stdout.' },
+  { name: 'FRAGMARK_MAX_BODY_BYTES', default: '1048576', description: 'Largest accepted GraphQL request body, in bytes.' },
+  { name: 'FRAGMARK_MAX_QUERY_DEPTH', default: '12', description: 'Deepest accepted GraphQL selection nesting.' },
+  { name: 'FRAGMARK_MAX_QUERY_COST', default: '5000', description: 'Largest accepted estimated query cost (each field costs 1, multiplied by the page size of the lists above it).' },
+  { name: 'FRAGMARK_MAX_ALIASES', default: '30', description: 'Most aliases accepted in one GraphQL document.' },
+  { name: 'FRAGMARK_INTROSPECTION', default: undefined, description: 'true or false: allow GraphQL introspection. Defaults to true except in production.' },
+  { name: 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long a graceful shutdown waits for in-flight requests.' },
+];
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Readonly<Config> {
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  const withDefault = (name: string): string => {
+    const spec = CONFIG_VARIABLES.find((v) => v.name === name);
+    const value = read(name) ?? spec?.default;
+    if (value === undefined) throw new Error(`No default for ${name}`);
+    return value;
+  };
+
+  const environment = oneOf(withDefault('FRAGMARK_ENV'), ['development', 'production', 'test'] as const, 'FRAGMARK_ENV');
+  const host = withDefault('FRAGMARK_HOST');
+  const port = integer(withDefault('FRAGMARK_PORT'), 'FRAGMARK_PORT', 0, 65535);
+  const publicUrl = read('FRAGMARK_PUBLIC_URL') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  httpUrl(publicUrl, 'FRAGMARK_PUBLIC_URL');
+  const databaseUrl = read('DATABASE_URL');
+  if (databaseUrl !== undefined) postgresUrl(databaseUrl, 'DATABASE_URL');
+
+  const config: Config = {
+    environment,
+    http: {
+      host,
+      port,
+      publicUrl: publicUrl.replace(/\/+$/, ''),
+      maxBodyBytes: integer(withDefault('FRAGMARK_MAX_BODY_BYTES'), 'FRAGMARK_MAX_BODY_BYTES', 1024, 100 * 1024 * 1024),
+      shutdownTimeoutMs: integer(withDefault('FRAGMARK_SHUTDOWN_TIMEOUT_MS'), 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', 0, 600_000),
+    },
+    graphql: {
+      maxDepth: integer(withDefault('FRAGMARK_MAX_QUERY_DEPTH'), 'FRAGMARK_MAX_QUERY_DEPTH', 2, 100),
+      maxCost: integer(withDefault('FRAGMARK_MAX_QUERY_COST'), 'FRAGMARK_MAX_QUERY_COST', 10, 10_000_000),
+      maxAliases: integer(withDefault('FRAGMARK_MAX_ALIASES'), 'FRAGMARK_MAX_ALIASES', 0, 1000),
+      introspection: boolean(read('FRAGMARK_INTROSPECTION') ?? String(environment !== 'production'), 'FRAGMARK_INTROSPECTION'),
+    },
+    database: {
+      url: databaseUrl,
+      embeddedPort: integer(withDefault('FRAGMARK_EMBEDDED_PG_PORT'), 'FRAGMARK_EMBEDDED_PG_PORT', 1, 65535),
+    },
+    dataDir: path.resolve(cwd, withDefault('FRAGMARK_DATA_DIR')),
+    logLevel: oneOf(withDefault('FRAGMARK_LOG_LEVEL'), ['debug', 'info', 'warn', 'error', 'silent'] as const, 'FRAGMARK_LOG_LEVEL'),
+  };
+  return deepFreeze(config);
+}
+
+function integer(value: string, name: string, min: number, max: number): number {
+  if (!/^-?\d+$/.test(value)) throw new ConfigError(name, `must be a whole number, got "${value}"`);
+  const parsed = Number(value);
+  if (parsed < min || parsed > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${parsed}`);
+  return parsed;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
+  }
+  return value as T;
+}
+
+function boolean(value: string, name: string): boolean {
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new ConfigError(name, `must be true or false, got "${value}"`);
+}
+
+function httpUrl(value: string, name: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be an absolute URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must be an http or https URL');
+}
+
+/** Never echo the value: a connection string usually contains a password. */
+function postgresUrl(value: string, name: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL (expected postgresql://user:password@host:port/database)');
+  }
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+    throw new ConfigError(name, `must start with postgresql:// (got ${url.protocol}//)`);
+  }
+  if (url.pathname.length <= 1) throw new ConfigError(name, 'must name a database (postgresql://host/DATABASE)');
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object') deepFreeze(child);
+  }
+  return Object.freeze(value);
+}

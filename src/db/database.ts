@@ -1,0 +1,52 @@
+/**
+ * Opens the application database: the external PostgreSQL named by DATABASE_URL, or the
+ * embedded one (started here and stopped by `close`), with pending migrations applied.
+ */
+import path from 'node:path';
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../logging/logger.ts';
+import { createDatabaseClient, type Database } from './client.ts';
+import { startEmbeddedDatabase } from './embedded.ts';
+import { applyMigrations } from './migrate.ts';
+
+export interface OpenDatabase {
+  db: Database;
+  url: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Config, logger: Logger): Promise<OpenDatabase> {
+  let url = config.database.url;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (url === undefined) {
+    const dataDir = path.join(config.dataDir, 'postgres');
+    logger.info('starting embedded PostgreSQL', { dataDir, port: config.database.embeddedPort });
+    const pgLogger = logger.child({ component: 'postgres' });
+    const embedded = await startEmbeddedDatabase({
+      dataDir,
+      port: config.database.embeddedPort,
+      databaseName: 'fragmark',
+      onLog: (line) => pgLogger.debug(line),
+    });
+    url = embedded.url;
+    stopEmbedded = embedded.stop;
+  }
+  try {
+    const applied = await applyMigrations(url);
+    if (applied.length > 0) logger.info('applied migrations', { migrations: applied });
+  } catch (error) {
+    await stopEmbedded?.();
+    throw error;
+  }
+  const db = createDatabaseClient(url);
+  return {
+    db,
+    url,
+    embedded: stopEmbedded !== undefined,
+    close: async () => {
+      await db.$disconnect();
+      await stopEmbedded?.();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * One fresh, migrated PostgreSQL database per test file, dropped afterwards.
+ * The server comes from `npm test` (FRAGMARK_TEST_DATABASE_URL); a file run on its own with
+ * `node --import tsx --test FILE` starts a private embedded server instead.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createDatabaseClient, type Database } from '../../src/db/client.ts';
+import { startEmbeddedDatabase } from '../../src/db/embedded.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
+import { findFreePort } from './ports.ts';
+
+export interface TestDatabase {
+  /** Connection string of this file's own database. */
+  url: string;
+  /** Connection string of the server's maintenance database, to create more databases. */
+  serverUrl: string;
+  db: Database;
+  drop(): Promise<void>;
+}
+
+export interface TestDatabaseOptions {
+  /** Apply prisma/migrations (default true). */
+  migrate?: boolean;
+}
+
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  let serverUrl = process.env.FRAGMARK_TEST_DATABASE_URL;
+  let stopServer = async () => {};
+  if (!serverUrl) {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'fragmark-test-pg-'));
+    const server = await startEmbeddedDatabase({ dataDir, port: await findFreePort(), databaseName: 'postgres', ephemeral: true });
+    serverUrl = server.adminUrl;
+    stopServer = async () => {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    };
+  }
+  const name = `fragmark_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
+  const url = withDatabase(serverUrl, name);
+  if (options.migrate !== false) await applyMigrations(url);
+  const db = createDatabaseClient(url, { poolSize: 4 });
+  return {
+    url,
+    serverUrl,
+    db,
+    drop: async () => {
+      await db.$disconnect();
+      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await stopServer();
+    },
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The trigger generator G: fixed latents z_i -> candidate triggers of the classifier's input shape.
+ *
+ * Yin, Yin, Zhang (ICIP 2022, arXiv 2208.07585) use a randomly initialised progressive-GAN
+ * generator (20.7M parameters, no discriminator, no data). method.md measured that this costs
+ * 26 s per step on a 2-core CPU, while a small DCGAN-style generator reaches AccTri 100% in 30
+ * updates: we use the latter, shaped for any H x W x C input:
+ *
+ *     dense(latentDim -> h0*w0*c0) -> reshape -> [BN] -> ReLU
+ *     repeat U times: conv2dTranspose 4x4 stride 2 (channels halve) -> [BN] -> ReLU
+ *     conv2d 3x3 -> C channels, linear    (then a centre crop to H x W)
+ *
+ * with h0 = ceil(H / 2^U). The output is NOT squashed (no tanh, no clamp): the reference
+ * triggers live in the classifier's input space as unbounded float32, and clamping changes the
+ * method's behaviour (method.md).
+ *
+ * Batch norm uses the statistics of the whole batch of N latents (it is part of the generator,
+ * not the classifier) and is written with plain ops so its gradient needs no slow kernels.
+ * Weights are created from a seeded stream, so a run is reproducible from the stored seed.
+ * `variables` is the explicit varList for the optimiser: the classifier is never trained.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { EngineError } from '../errors.ts';
+import { SeededStream } from '../util/prng.ts';
+
+export interface GeneratorConfig {
+  /** Latent vector size. */
+  readonly latentDim: number;
+  /** Channels of the last hidden stage; stage i has width * 2^(U-i). */
+  readonly width: number;
+  /** Upsampling stages U (default: up to 2, fewer for small inputs). */
+  readonly upsamplings?: number;
+  /** Batch normalisation after the dense layer and each transposed conv (DCGAN style). */
+  readonly batchNorm: boolean;
+}
+
+export const DEFAULT_GENERATOR: GeneratorConfig = { latentDim: 100, width: 16, batchNorm: true };
+
+export function defaultUpsamplings(h: number, w: number): number {
+  const m = Math.min(h, w);
+  return Math.max(0, Math.min(2, Math.floor(Math.log2(m / 2))));
+}
+
+interface Stage {
+  kernel: tf.Variable;
+  bias: tf.Variable;
+  gamma?: tf.Variable;
+  beta?: tf.Variable;
+  outChannels: number;
+}
+
+export class ConvGenerator {
+  readonly config: Required<GeneratorConfig>;
+  readonly outputShape: readonly [number, number, number];
+  readonly variables: tf.Variable[] = [];
+  private readonly h0: number;
+  private readonly w0: number;
+  private readonly c0: number;
+  private readonly dense: { kernel: tf.Variable; bias: tf.Variable; gamma?: tf.Variable; beta?: tf.Variable };
+  private readonly ups: Stage[] = [];
+  private readonly out: { kernel: tf.Variable; bias: tf.Variable };
+  private disposed = false;
+
+  constructor(outputShape: readonly number[], config: GeneratorConfig, seed: string) {
+    if (outputShape.length !== 3 || outputShape.some((d) => !Number.isInteger(d) || d < 1)) {
+      throw new EngineError('INVALID_MODEL', `the generator needs an image input shape [H, W, C] (got [${outputShape.join(',')}])`);
+    }
+    if (!Number.isInteger(config.width) || config.width < 1) throw new EngineError('INVALID_ARGUMENT', `generator width must be a positive integer`);
+    const [h, w, c] = outputShape as [number, number, number];
+    const u = config.upsamplings ?? defaultUpsamplings(h, w);
+    this.config = { ...config, upsamplings: u };
+    this.outputShape = [h, w, c];
+    this.h0 = Math.ceil(h / 2 ** u);
+    this.w0 = Math.ceil(w / 2 ** u);
+    this.c0 = config.width * 2 ** u;
+    const rng = new SeededStream(seed, 'generator-init');
+    let n = 0;
+    const glorot = (shape: number[], fanIn: number, fanOut: number): tf.Variable => {
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      const size = shape.reduce((a, b) => a * b, 1);
+      return this.track(tf.variable(tf.tensor(rng.uniforms(size, -limit, limit), shape), true, `fragmark_gen_${n++}`));
+    };
+    const fill = (shape: number[], value: number): tf.Variable =>
+      this.track(tf.variable(tf.fill(shape, value), true, `fragmark_gen_${n++}`));
+    try {
+      const units = this.h0 * this.w0 * this.c0;
+      this.dense = { kernel: glorot([config.latentDim, units], config.latentDim, units), bias: fill([units], 0) };
+      if (config.batchNorm) {
+        this.dense.gamma = fill([this.c0], 1);
+        this.dense.beta = fill([this.c0], 0);
+      }
+      let inC = this.c0;
+      for (let i = 0; i < u; i++) {
+        const outC = Math.max(1, inC / 2);
+        // conv2dTranspose filter layout: [kh, kw, outChannels, inChannels].
+        const stage: Stage = { kernel: glorot([4, 4, outC, inC], 16 * inC, 16 * outC), bias: fill([outC], 0), outChannels: outC };
+        if (config.batchNorm) {
+          stage.gamma = fill([outC], 1);
+          stage.beta = fill([outC], 0);
+        }
+        this.ups.push(stage);
+        inC = outC;
+      }
+      this.out = { kernel: glorot([3, 3, inC, c], 9 * inC, 9 * c), bias: fill([c], 0) };
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  private track(v: tf.Variable): tf.Variable {
+    this.variables.push(v);
+    return v;
+  }
+
+  get parameterCount(): number {
+    return this.variables.reduce((s, v) => s + v.size, 0);
+  }
+
+  private norm(x: tf.Tensor, gamma: tf.Variable | undefined, beta: tf.Variable | undefined): tf.Tensor {
+    if (gamma === undefined || beta === undefined) return x;
+    const axes = x.shape.map((_, i) => i).slice(0, -1);
+    const { mean, variance } = tf.moments(x, axes, true);
+    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), gamma), beta);
+  }
+
+  /** G(z): [N, latentDim] -> [N, H, W, C] (unbounded float32). */
+  apply(z: tf.Tensor2D): tf.Tensor4D {
+    if (this.disposed) throw new Error('generator disposed');
+    return tf.tidy(() => {
+      const nb = z.shape[0];
+      let x: tf.Tensor = tf.add(tf.matMul(z, this.dense.kernel as tf.Tensor2D), this.dense.bias);
+      x = tf.reshape(x, [nb, this.h0, this.w0, this.c0]);
+      x = tf.relu(this.norm(x, this.dense.gamma, this.dense.beta));
+      let h = this.h0;
+      let w = this.w0;
+      for (const s of this.ups) {
+        h *= 2;
+        w *= 2;
+        x = tf.conv2dTranspose(x as tf.Tensor4D, s.kernel as tf.Tensor4D, [nb, h, w, s.outChannels], 2, 'same');
+        x = tf.relu(this.norm(tf.add(x, s.bias), s.gamma, s.beta));
+      }
+      x = tf.add(tf.conv2d(x as tf.Tensor4D, this.out.kernel as tf.Tensor4D, 1, 'same'), this.out.bias);
+      const [oh, ow] = this.outputShape;
+      if (h !== oh || w !== ow) {
+        const top = Math.floor((h - oh) / 2);
+        const left = Math.floor((w - ow) / 2);
+        x = tf.slice(x, [0, top, left, 0], [nb, oh, ow, this.outputShape[2]]);
+      }
+      return x as tf.Tensor4D;
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const v of this.variables) v.dispose();
+    this.variables.length = 0;
+  }
+}

@@ -34,7 +34,7 @@ export interface GeneratorConfig {
   readonly batchNorm: boolean;
 }
 
-export const DEFAULT_GENERATOR: GeneratorConfig = { latentDim: 100, width: 16, batchNorm: true };
+export const DEFAULT_GENERATOR: GeneratorConfig = { latentDim: 100, width: 8, batchNorm: true };
 
 export function defaultUpsamplings(h: number, w: number): number {
   const m = Math.min(h, w);

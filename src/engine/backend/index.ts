@@ -106,6 +106,8 @@ export interface InitBackendOptions {
   readonly log?: BackendLogger;
   /** Environment to read FRAGMARK_TF_BACKEND from (tests). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Run the selection again even if a backend is already active (tests, long-lived tools). */
+  readonly reselect?: boolean;
 }
 
 /**
@@ -114,10 +116,15 @@ export interface InitBackendOptions {
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
   const forced = options.backend ?? parseChoice((options.env ?? process.env)['FRAGMARK_TF_BACKEND']);
-  if (current !== undefined && (forced === undefined || forced === current.choice) && tf.getBackend() === current.tfBackend) {
+  if (
+    options.reselect !== true &&
+    current !== undefined &&
+    (forced === undefined || forced === current.choice) &&
+    tf.getBackend() === current.tfBackend
+  ) {
     return current;
   }
-  if (initPromise !== undefined && forced === undefined) return initPromise;
+  if (initPromise !== undefined && forced === undefined && options.reselect !== true) return initPromise;
   const log = options.log ?? ((m: string) => console.error(m));
   const run = async (): Promise<BackendInfo> => {
     if (!bnGradRegistered) {

@@ -136,7 +136,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
           accepted = { data: (await x!.data()) as Float32Array, margins: m, loss: lossValue, accTri: last.accTri, step };
           break;
         }
-        if (step < maxSteps) optimizer.applyGradients(grads);
+        if (step < maxSteps) optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
       } finally {
         value.dispose();
         tf.dispose(grads);

@@ -35,11 +35,16 @@ export interface GeneratorConfig {
 }
 
 export const DEFAULT_GENERATOR: GeneratorConfig = { latentDim: 100, width: 8, batchNorm: true };
+/** The paper's latent size (progressive-GAN generator); use with PAPER_OPTIMIZER for the paper preset. */
+export const PAPER_LATENT_DIM = 512;
 
 export function defaultUpsamplings(h: number, w: number): number {
   const m = Math.min(h, w);
   return Math.max(0, Math.min(2, Math.floor(Math.log2(m / 2))));
 }
+
+/** Variable names are global in TF.js; several generators may live at once (concurrent jobs). */
+let uniqueSuffix = 0;
 
 interface Stage {
   kernel: tf.Variable;
@@ -78,10 +83,10 @@ export class ConvGenerator {
     const glorot = (shape: number[], fanIn: number, fanOut: number): tf.Variable => {
       const limit = Math.sqrt(6 / (fanIn + fanOut));
       const size = shape.reduce((a, b) => a * b, 1);
-      return this.track(tf.variable(tf.tensor(rng.uniforms(size, -limit, limit), shape), true, `fragmark_gen_${n++}`));
+      return this.variableFrom(tf.tensor(rng.uniforms(size, -limit, limit), shape), `fragmark_gen_${n++}`);
     };
     const fill = (shape: number[], value: number): tf.Variable =>
-      this.track(tf.variable(tf.fill(shape, value), true, `fragmark_gen_${n++}`));
+      this.variableFrom(tf.fill(shape, value), `fragmark_gen_${n++}`);
     try {
       const units = this.h0 * this.w0 * this.c0;
       this.dense = { kernel: glorot([config.latentDim, units], config.latentDim, units), bias: fill([units], 0) };
@@ -108,9 +113,15 @@ export class ConvGenerator {
     }
   }
 
-  private track(v: tf.Variable): tf.Variable {
-    this.variables.push(v);
-    return v;
+  /** The variable shares nothing with `init`, which is disposed (tf.variable keeps it alive otherwise). */
+  private variableFrom(init: tf.Tensor, name: string): tf.Variable {
+    try {
+      const v = tf.variable(init, true, `${name}_${uniqueSuffix++}`);
+      this.variables.push(v);
+      return v;
+    } finally {
+      init.dispose();
+    }
   }
 
   get parameterCount(): number {

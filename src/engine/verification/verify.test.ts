@@ -12,7 +12,7 @@ before(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
 });
 
-function setWithLabels(labels: number[], data = new Float32Array(labels.length * 64)): TriggerSet {
+function setWithLabels(labels: number[], data: Float32Array = new Float32Array(labels.length * 64)): TriggerSet {
   return {
     shape: [8, 8, 1],
     numClasses: 3,

@@ -1,0 +1,74 @@
+/**
+ * Public surface of the Fragmark watermark engine (fragile trigger generation and verification
+ * over TF.js; Yin, Yin, Zhang, ICIP 2022, arXiv 2208.07585). Workers import from here only.
+ *
+ * Typical use:
+ *
+ *     await initBackend();                                   // once per process
+ *     const classifier = await loadClassifierFromFiles(files);
+ *     const { triggerSet } = await generateTriggers(classifier, { onProgress, signal });
+ *     const sealed = encodeTriggerSet(triggerSet);           // store in the vault
+ *     const commitment = triggerSetCommitment(sealed);       // goes into attestations
+ *     const result = verifyClassifier(classifier, decodeTriggerSet(sealed), { policy: { kind: 'strict' } });
+ */
+export { EngineError, isEngineError, type EngineErrorCode } from './errors.ts';
+export {
+  initBackend,
+  currentBackend,
+  BACKEND_CHOICES,
+  type BackendChoice,
+  type BackendInfo,
+  type InitBackendOptions,
+} from './backend/index.ts';
+export {
+  loadClassifierFromFiles,
+  loadClassifierFromDir,
+  classifierFromModel,
+  saveModelToFiles,
+  computeWeightsDigest,
+  predictLabels,
+  type ArtifactFiles,
+  type Classifier,
+  type OutputKind,
+} from './model/classifier.ts';
+export { loadMnist, loadMnistArrays, type MnistSplit } from './data/mnist.ts';
+export {
+  generateKey,
+  balancedLabels,
+  latentsFromSeed,
+  DEFAULT_TRIGGER_COUNT,
+  DEFAULT_LATENT_DIM,
+  type SecretKey,
+  type KeyOptions,
+} from './key.ts';
+export {
+  generateTriggers,
+  TRIGGER_METHOD,
+  PAPER_OPTIMIZER,
+  PAPER_MAX_STEPS,
+  DEFAULT_OPTIMIZER,
+  type GenerationOptions,
+  type GenerationProgress,
+  type GenerationResult,
+  type OptimizerConfig,
+} from './generation/generate.ts';
+export { DEFAULT_GENERATOR, PAPER_LATENT_DIM, type GeneratorConfig } from './generation/generator.ts';
+export { DEFAULT_LOSS, PAPER_LAMBDA, DEFAULT_MARGIN_TARGET, type LossKind, type LossSpec } from './generation/loss.ts';
+export {
+  encodeTriggerSet,
+  decodeTriggerSet,
+  triggerSetCommitment,
+  TRIGGER_SET_FORMAT_VERSION,
+  type TriggerSet,
+  type TriggerSetMetadata,
+} from './triggers/format.ts';
+export {
+  verifyClassifier,
+  verifyLabels,
+  verdictFor,
+  STRICT_POLICY,
+  type VerdictPolicy,
+  type Verdict,
+  type VerificationOptions,
+  type VerificationResult,
+} from './verification/verify.ts';

@@ -39,9 +39,19 @@ const USER = 'fragmark';
  * (port taken, damaged data folder).
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
-  const EmbeddedPostgres = await importWithoutExitHooks();
   const clusterDir = path.join(options.dataDir, 'pgdata');
   const password = await readOrCreatePassword(options.dataDir);
+  const base = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
+  const adminUrl = `${base}/postgres`;
+
+  // Another Fragmark process (the server, while `db migrate` or `admin mint-key` runs) may
+  // already run this cluster: share it rather than fail on its lock.
+  if (runningServerPid(clusterDir) !== undefined && (await canConnect(adminUrl))) {
+    await ensureDatabase(adminUrl, options.databaseName);
+    return { url: `${base}/${options.databaseName}`, adminUrl, stop: async () => {} };
+  }
+
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const recentLog: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -89,8 +99,6 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   const killOnExit = () => stopServerSync(clusterDir);
   process.once('exit', killOnExit);
 
-  const base = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
-  const adminUrl = `${base}/postgres`;
   await ensureDatabase(adminUrl, options.databaseName);
   return {
     url: `${base}/${options.databaseName}`,
@@ -125,14 +133,33 @@ async function readOrCreatePassword(dataDir: string): Promise<string> {
   return password;
 }
 
-/** Fast shutdown (SIGINT) of the server owning `clusterDir`, synchronously, for exit handlers. */
-function stopServerSync(clusterDir: string): void {
+/** Pid of the live server owning `clusterDir`, from PostgreSQL's own lock file. */
+function runningServerPid(clusterDir: string): number | undefined {
   try {
     const pid = Number.parseInt(readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
-    if (pid > 0) process.kill(pid, 'SIGINT');
+    if (!(pid > 0)) return undefined;
+    process.kill(pid, 0);
+    return pid;
   } catch {
-    // Already stopped.
+    return undefined;
   }
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Fast shutdown (SIGINT) of the server owning `clusterDir`, synchronously, for exit handlers. */
+function stopServerSync(clusterDir: string): void {
+  const pid = runningServerPid(clusterDir);
+  if (pid !== undefined) process.kill(pid, 'SIGINT');
 }
 
 /**

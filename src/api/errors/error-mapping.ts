@@ -1,0 +1,78 @@
+/**
+ * The API edge's error policy, exhaustive over every domain's codes: adding a code to a domain
+ * without deciding here how clients see it fails the type check.
+ * - `user`: an input problem the caller can fix; returned in the payload's `userErrors`.
+ * - `UNAUTHENTICATED` / `FORBIDDEN`: a top-level GraphQL error with that extensions.code.
+ */
+import { GraphQLError } from 'graphql';
+import type { AuthErrorCode } from '../../auth/auth.errors.ts';
+import type { PaginationErrorCode } from '../../common/pagination.ts';
+import { DomainError } from '../../errors/domain-error.ts';
+import type { TenantsErrorCode } from '../../tenants/tenants.errors.ts';
+
+export type DomainErrorCode = AuthErrorCode | TenantsErrorCode | PaginationErrorCode;
+
+type Presentation = 'user' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT';
+
+const PRESENTATION: Record<DomainErrorCode, Presentation> = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  ROLE_ESCALATION: 'user',
+  API_KEY_NOT_FOUND: 'user',
+  TENANT_NOT_FOUND: 'user',
+  INVALID_INPUT: 'user',
+  SLUG_TAKEN: 'user',
+  // Pagination arguments sit on queries, which have no userErrors.
+  INVALID_PAGE_SIZE: 'BAD_USER_INPUT',
+  INVALID_CURSOR: 'BAD_USER_INPUT',
+};
+
+export interface UserErrorShape {
+  __typename: 'InputError';
+  code: string;
+  message: string;
+  field: string[] | null;
+}
+
+function presentationOf(error: DomainError): Presentation {
+  const presentation = PRESENTATION[error.code as DomainErrorCode];
+  if (!presentation) throw new Error(`Unmapped domain error code ${error.code}`);
+  return presentation;
+}
+
+/** For queries and fields: every domain error becomes a top-level GraphQL error. */
+export function toGraphQLError(error: unknown): unknown {
+  if (!(error instanceof DomainError)) return error;
+  const presentation = presentationOf(error);
+  const code = presentation === 'user' ? 'BAD_USER_INPUT' : presentation;
+  const status = code === 'UNAUTHENTICATED' ? 401 : code === 'FORBIDDEN' ? 403 : undefined;
+  return new GraphQLError(error.message, {
+    extensions: { code, reason: error.code, ...(status ? { http: { status } } : {}) },
+  });
+}
+
+/**
+ * Runs a mutation: its result merged with `userErrors: []`, or, for a user-facing domain
+ * error, the payload's result fields left null and the error listed. Anything else is thrown.
+ */
+export async function mutationPayload<T extends object>(run: () => Promise<T>): Promise<Partial<T> & { userErrors: UserErrorShape[] }> {
+  try {
+    return { ...(await run()), userErrors: [] };
+  } catch (error) {
+    if (error instanceof DomainError && presentationOf(error) === 'user') {
+      return {
+        userErrors: [{ __typename: 'InputError', code: error.code, message: error.message, field: error.field ?? null }],
+      } as Partial<T> & { userErrors: UserErrorShape[] };
+    }
+    throw toGraphQLError(error);
+  }
+}
+
+/** For queries: domain errors become GraphQL errors. */
+export async function queryResult<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toGraphQLError(error);
+  }
+}

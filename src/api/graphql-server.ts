@@ -1,0 +1,72 @@
+/**
+ * Apollo Server 5 over the SDL in schema.graphql. Errors that are not deliberate GraphQL errors
+ * (bugs, database failures) are masked for clients and logged with the request's correlation
+ * id, which the client receives as `extensions.requestId` on every error.
+ */
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Config } from '../config/config.ts';
+import type { GraphQLContext } from './context.ts';
+import { queryLimitRules } from './limits/query-limits.ts';
+import { resolvers } from './resolvers/index.ts';
+import { readSchemaSdl } from './schema/schema.ts';
+
+export function buildSchema() {
+  return makeExecutableSchema<GraphQLContext>({ typeDefs: readSchemaSdl(), resolvers: resolvers as never });
+}
+
+function isDeliberate(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  return original instanceof GraphQLError && original.extensions?.code !== 'INTERNAL_SERVER_ERROR';
+}
+
+const correlation: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ contextValue, errors }) {
+        for (const error of errors) {
+          if (!isDeliberate(error)) {
+            contextValue.logger.error('unexpected error while executing a GraphQL operation', {
+              error: unwrapResolverError(error) as Error,
+              path: error.path,
+            });
+          }
+        }
+      },
+      async willSendResponse({ contextValue, response }) {
+        if (response.body.kind !== 'single') return;
+        const errors = response.body.singleResult.errors as GraphQLFormattedError[] | undefined;
+        if (!errors) return;
+        response.body.singleResult.errors = errors.map((e) => ({
+          ...e,
+          extensions: { ...e.extensions, requestId: contextValue.requestId },
+        }));
+      },
+    };
+  },
+};
+
+export function createGraphQLServer(config: Config): ApolloServer<GraphQLContext> {
+  const development = config.environment === 'development';
+  return new ApolloServer<GraphQLContext>({
+    schema: buildSchema(),
+    introspection: config.graphql.introspection,
+    includeStacktraceInErrorResponses: development,
+    hideSchemaDetailsFromClientErrors: !development,
+    validationRules: queryLimitRules(config.graphql),
+    allowBatchedHttpRequests: false,
+    stopOnTerminationSignals: false,
+    plugins: [correlation],
+    formatError(formatted, error) {
+      if (isDeliberate(error) || development) return formatted;
+      return {
+        message: 'Internal server error',
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      };
+    },
+  });
+}

@@ -1,0 +1,180 @@
+/**
+ * The HTTP edge: GraphQL at /graphql beside plain routes (/healthz, /readyz), on node:http so
+ * body limits, authentication and shutdown are explicit. Later routes (JWKS, artifact
+ * upload) are added to ROUTES.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Config } from '../../config/config.ts';
+import type { Database } from '../../db/client.ts';
+import type { Logger } from '../../logging/logger.ts';
+import { ApiKeyAuthenticator } from '../../auth/api-keys.service.ts';
+import { DomainError } from '../../errors/domain-error.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { createServices } from '../../app/services.ts';
+import type { GraphQLContext } from '../context.ts';
+import { createGraphQLServer } from '../graphql-server.ts';
+import { readBody, BodyTooLarge } from './read-body.ts';
+
+export interface ApiServer {
+  /** Starts listening; resolves to the base URL actually bound (port 0 picks one). */
+  listen(): Promise<string>;
+  /** Stops accepting, lets in-flight requests finish (up to the configured timeout), then closes. */
+  close(): Promise<void>;
+}
+
+export interface ApiServerDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function createApiServer({ config, db, logger }: ApiServerDeps): Promise<ApiServer> {
+  const apollo: ApolloServer<GraphQLContext> = createGraphQLServer(config);
+  await apollo.start();
+  const authenticator = new ApiKeyAuthenticator(db);
+  let shuttingDown = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+    res.end(JSON.stringify(body));
+  };
+  const graphqlError = (res: http.ServerResponse, status: number, code: string, message: string, requestId: string, headers = {}) =>
+    json(res, status, { errors: [{ message, extensions: { code, requestId } }] }, headers);
+
+  async function handleGraphQL(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string, log: Logger) {
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      return graphqlError(res, 405, 'METHOD_NOT_ALLOWED', 'Use GET or POST.', requestId, { allow: 'GET, POST' });
+    }
+    let actor: Actor | null = null;
+    const authorization = req.headers.authorization;
+    if (authorization !== undefined) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      try {
+        if (!match) throw new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <api key>".');
+        actor = await authenticator.authenticate(match[1]!);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        return graphqlError(res, 401, 'UNAUTHENTICATED', error.message, requestId, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      }
+    }
+
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      let raw: Buffer;
+      try {
+        raw = await readBody(req, config.http.maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          return graphqlError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${config.http.maxBodyBytes} bytes.`, requestId, {
+            connection: 'close',
+          });
+        }
+        throw error;
+      }
+      const type = req.headers['content-type'] ?? '';
+      if (!/^application\/(graphql-response\+)?json\b/i.test(type)) {
+        return graphqlError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request as Content-Type: application/json.', requestId);
+      }
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return graphqlError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.', requestId);
+      }
+    }
+
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const context: GraphQLContext = { actor, services: createServices(db, actor), requestId, logger: log };
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
+      context: async () => context,
+    });
+    const responseHeaders: Record<string, string> = { 'cache-control': 'no-store' };
+    for (const [key, value] of result.headers) responseHeaders[key] = value;
+    res.writeHead(result.status ?? 200, responseHeaders);
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  }
+
+  async function handleReady(res: http.ServerResponse) {
+    try {
+      await Promise.race([
+        db.$queryRawUnsafe('SELECT 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('database check timed out')), 2000).unref()),
+      ]);
+      json(res, 200, { status: 'ready', checks: { database: 'ok' } });
+    } catch (error) {
+      logger.warn('readiness check failed', { error: error as Error });
+      json(res, 503, { status: 'unavailable', checks: { database: 'unreachable' } });
+    }
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const requestId = REQUEST_ID.test(String(req.headers['x-request-id'] ?? '')) ? String(req.headers['x-request-id']) : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    res.setHeader('x-content-type-options', 'nosniff');
+    const log = logger.child({ requestId });
+    if (shuttingDown) {
+      res.setHeader('connection', 'close');
+      return json(res, 503, { error: 'The server is shutting down.' });
+    }
+    inFlight += 1;
+    const started = performance.now();
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/graphql') await handleGraphQL(req, res, url, requestId, log);
+      else if (url.pathname === '/healthz' && req.method === 'GET') json(res, 200, { status: 'ok' });
+      else if (url.pathname === '/readyz' && req.method === 'GET') await handleReady(res);
+      else json(res, 404, { error: `No route for ${req.method} ${url.pathname}` });
+    } catch (error) {
+      log.error('unexpected error while handling a request', { error: error as Error });
+      if (!res.headersSent) graphqlError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error', requestId);
+      else res.destroy();
+    } finally {
+      log.debug('request', { method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) });
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
+    }
+  });
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+
+  return {
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.http.port, config.http.host, () => {
+          const { port } = server.address() as AddressInfo;
+          const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+          resolve(`http://${host}:${port}`);
+        });
+      }),
+    close: async () => {
+      shuttingDown = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, config.http.shutdownTimeoutMs).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+      await apollo.stop();
+    },
+  };
+}

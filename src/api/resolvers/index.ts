@@ -1,0 +1,24 @@
+import type { Resolvers } from '../generated/graphql.ts';
+import { apiKeyResolvers } from './api-keys.ts';
+import { DateTimeScalar } from './scalars.ts';
+import { tenantResolvers } from './tenants.ts';
+import { viewerResolvers } from './viewer.ts';
+
+const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers];
+
+/** All resolvers, merged per type. One file per domain, each small. */
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  UserError: { __resolveType: () => 'InputError' },
+  ...mergeByType(parts),
+};
+
+function mergeByType(list: Resolvers[]): Resolvers {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const part of list) {
+    for (const [type, fields] of Object.entries(part)) {
+      merged[type] = { ...merged[type], ...(fields as Record<string, unknown>) };
+    }
+  }
+  return merged as Resolvers;
+}

@@ -1,0 +1,162 @@
+/**
+ * API keys: minting, revocation, listing and authentication.
+ * See api-key-secret.ts for the secret format and why SHA-256 storage is enough.
+ */
+import type { Database } from '../db/client.ts';
+import type { ApiKey } from '../db/generated/client.ts';
+import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
+import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import type { Actor } from './actor.ts';
+import { generateApiKeySecret, hashApiKeySecret, isWellFormedApiKey } from './api-key-secret.ts';
+import { AuthError, requireActor } from './auth.errors.ts';
+import { isAtLeast, ROLES, type Role } from './roles.ts';
+
+/** Writing lastUsedAt on every request would turn reads into writes; once a minute is enough. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+const MAX_NAME_LENGTH = 100;
+
+export interface CreateApiKeyInput {
+  name: string;
+  role: Role;
+  expiresAt?: Date | null;
+  /** Platform admins only: mint a key inside this tenant. */
+  tenantId?: string | null;
+}
+
+export interface CreatedApiKey {
+  apiKey: ApiKey;
+  /** Shown to the caller once; never stored. */
+  secret: string;
+}
+
+export class ApiKeyAuthenticator {
+  constructor(private readonly db: Database) {}
+
+  /** Resolves a bearer secret to its actor, or refuses with one generic reason per case. */
+  async authenticate(secret: string, now: Date = new Date()): Promise<Actor> {
+    if (!isWellFormedApiKey(secret)) throw new AuthError('UNAUTHENTICATED', 'The API key is malformed.');
+    const key = await this.db.apiKey.findUnique({
+      where: { secretHash: hashApiKeySecret(secret) },
+      include: { tenant: { select: { deletedAt: true } } },
+    });
+    if (!key) throw new AuthError('UNAUTHENTICATED', 'The API key is not valid.');
+    if (key.revokedAt) throw new AuthError('UNAUTHENTICATED', 'The API key has been revoked.');
+    if (key.expiresAt && key.expiresAt <= now) throw new AuthError('UNAUTHENTICATED', 'The API key has expired.');
+    if (key.tenant?.deletedAt) throw new AuthError('UNAUTHENTICATED', 'The tenant of this API key has been deleted.');
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
+    }
+    return { apiKeyId: key.id, role: key.role, tenantId: key.tenantId };
+  }
+}
+
+export class ApiKeysService {
+  private readonly scoped: TenantDatabase | null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly actor: Actor | null,
+  ) {
+    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
+  }
+
+  /** The caller's own key. */
+  async current(): Promise<ApiKey> {
+    const actor = requireActor(this.actor);
+    return this.scoped!.apiKey.findUniqueOrThrow({ where: { id: actor.apiKeyId } });
+  }
+
+  async create(input: CreateApiKeyInput, now: Date = new Date()): Promise<CreatedApiKey> {
+    const actor = requireActor(this.actor);
+    if (!isAtLeast(actor.role, 'TENANT_ADMIN')) {
+      throw new AuthError('FORBIDDEN', 'Only TENANT_ADMIN or PLATFORM_ADMIN keys can create API keys.');
+    }
+    const name = validateName(input.name);
+    if (!(ROLES as readonly string[]).includes(input.role)) throw new AuthError('INVALID_INPUT', 'Unknown role.', ['input', 'role']);
+    if (!isAtLeast(actor.role, input.role)) {
+      throw new AuthError('ROLE_ESCALATION', `A ${actor.role} key cannot create a ${input.role} key.`, ['input', 'role']);
+    }
+    if (input.expiresAt && input.expiresAt <= now) {
+      throw new AuthError('INVALID_INPUT', 'expiresAt must be in the future.', ['input', 'expiresAt']);
+    }
+
+    let scope = this.scoped!;
+    let tenantId = actor.tenantId;
+    if (input.tenantId) {
+      if (actor.role !== 'PLATFORM_ADMIN') {
+        throw new AuthError('FORBIDDEN', 'Only platform admins can create keys in another tenant.', ['input', 'tenantId']);
+      }
+      const tenant = await this.db.tenant.findFirst({ where: { id: input.tenantId, deletedAt: null } });
+      if (!tenant) throw new AuthError('TENANT_NOT_FOUND', 'No such tenant.', ['input', 'tenantId']);
+      scope = scopeToTenant(this.db, tenant.id);
+      tenantId = tenant.id;
+    }
+    if (input.role === 'PLATFORM_ADMIN' && tenantId !== null) {
+      throw new AuthError('INVALID_INPUT', 'PLATFORM_ADMIN keys belong to no tenant.', ['input', 'role']);
+    }
+    if (input.role !== 'PLATFORM_ADMIN' && tenantId === null) {
+      throw new AuthError('INVALID_INPUT', `A ${input.role} key must belong to a tenant: pass tenantId.`, ['input', 'tenantId']);
+    }
+
+    const generated = generateApiKeySecret();
+    const apiKey = await scope.apiKey.create({
+      data: {
+        name,
+        role: input.role,
+        prefix: generated.displayPrefix,
+        secretHash: generated.hash,
+        createdById: actor.apiKeyId,
+        expiresAt: input.expiresAt ?? null,
+      },
+    });
+    return { apiKey, secret: generated.secret };
+  }
+
+  /**
+   * Admins revoke any key in their scope; any key may revoke itself (for a leaked key).
+   * Revoking twice is harmless and keeps the first revocation time.
+   */
+  async revoke(id: string, now: Date = new Date()): Promise<ApiKey> {
+    const actor = requireActor(this.actor);
+    if (id !== actor.apiKeyId && !isAtLeast(actor.role, 'TENANT_ADMIN')) {
+      throw new AuthError('FORBIDDEN', 'Only admins can revoke other keys.');
+    }
+    const key = await this.findInScope(id);
+    if (key.revokedAt) return key;
+    return this.scoped!.apiKey.update({ where: { id: key.id }, data: { revokedAt: now } });
+  }
+
+  async list(page: PageRequest, filter: { active?: boolean | null } = {}, now: Date = new Date()): Promise<Page<ApiKey>> {
+    const actor = requireActor(this.actor);
+    if (!isAtLeast(actor.role, 'TENANT_ADMIN')) throw new AuthError('FORBIDDEN', 'Only admins can list API keys.');
+    const where =
+      filter.active === true
+        ? { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }
+        : filter.active === false
+          ? { OR: [{ revokedAt: { not: null } }, { expiresAt: { lte: now } }] }
+          : {};
+    return paginate(
+      page,
+      ({ take, cursorWhere, orderBy }) => this.scoped!.apiKey.findMany({ where: { ...where, ...cursorWhere }, take, orderBy }),
+      () => this.scoped!.apiKey.count({ where }),
+    );
+  }
+
+  private async findInScope(id: string): Promise<ApiKey> {
+    const key = isUuid(id) ? await this.scoped!.apiKey.findUnique({ where: { id } }) : null;
+    if (!key) throw new AuthError('API_KEY_NOT_FOUND', 'No such API key.', ['input', 'id']);
+    return key;
+  }
+}
+
+function validateName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > MAX_NAME_LENGTH) {
+    throw new AuthError('INVALID_INPUT', `name must be 1 to ${MAX_NAME_LENGTH} characters.`, ['input', 'name']);
+  }
+  return trimmed;
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

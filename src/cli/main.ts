@@ -1,0 +1,149 @@
+/**
+ * The `fragmark` command line. Every command accepts --json for scripts (one JSON object on
+ * stdout, nothing else there); without it, people get readable text.
+ *
+ *   fragmark serve                     run the API (what `npm start` runs)
+ *   fragmark db migrate                apply pending database migrations
+ *   fragmark admin mint-key [--name N] create a PLATFORM_ADMIN key (shown once)
+ */
+import { ConfigError, loadConfig, type Config } from '../config/config.ts';
+import { createLogger } from '../logging/logger.ts';
+import { startPlatform } from '../app/platform.ts';
+import { openDatabase } from '../db/database.ts';
+import { mintPlatformAdminKey } from '../app/bootstrap.ts';
+
+const USAGE = `Usage: fragmark <command> [options]
+
+Commands:
+  serve                      Run the GraphQL API (embedded PostgreSQL unless DATABASE_URL is set)
+  db migrate                 Apply pending database migrations
+  admin mint-key [--name N]  Create a PLATFORM_ADMIN API key; its secret is printed once
+
+Options:
+  --json                     Machine-readable output
+  --help                     Show this help
+Configuration comes from environment variables: see README.md.`;
+
+interface Parsed {
+  command: string[];
+  flags: Map<string, string | true>;
+}
+
+function parseArgs(argv: string[]): Parsed {
+  const command: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith('--')) {
+      const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+      const next = argv[i + 1];
+      if (inline !== undefined) flags.set(name, inline);
+      else if (VALUE_FLAGS.has(name) && next !== undefined) flags.set(name, argv[++i]!);
+      else flags.set(name, true);
+    } else command.push(arg);
+  }
+  return { command, flags };
+}
+
+const VALUE_FLAGS = new Set(['name']);
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const { command, flags } = parseArgs(argv);
+  const json = flags.has('json');
+  const out = (human: string, data: object) => {
+    if (json) process.stdout.write(JSON.stringify(data) + '\n');
+    else process.stderr.write(human + '\n');
+  };
+  if (flags.has('help') || command.length === 0) {
+    process.stdout.write(USAGE + '\n');
+    return command.length === 0 && !flags.has('help') ? 2 : 0;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      out(error.message, { ok: false, error: error.message, variable: error.variable });
+      return 78;
+    }
+    throw error;
+  }
+  // With --json, stdout carries the result only; logs go to stderr.
+  const logger = createLogger(config.logLevel, { service: 'fragmark' }, (line) =>
+    (json ? process.stderr : process.stdout).write(line + '\n'),
+  );
+
+  switch (command.join(' ')) {
+    case 'serve':
+      return serve(config, logger, out);
+    case 'db migrate': {
+      const database = await openDatabase(config, logger);
+      await database.close();
+      out('Database is up to date.', { ok: true });
+      return 0;
+    }
+    case 'admin mint-key': {
+      const name = typeof flags.get('name') === 'string' ? (flags.get('name') as string) : 'Platform admin key (command line)';
+      const database = await openDatabase(config, logger);
+      try {
+        const minted = await mintPlatformAdminKey(database.db, name);
+        out(
+          `Created PLATFORM_ADMIN key ${minted.apiKey.id} (${minted.apiKey.name}). Its secret, shown only this once:\n\n  ${minted.secret}\n`,
+          { ok: true, id: minted.apiKey.id, name: minted.apiKey.name, secret: minted.secret },
+        );
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command.join(' ')}".`);
+  }
+}
+
+async function serve(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
+  const platform = await startPlatform(config, logger);
+  const lines = [`\nFragmark is running.\n  GraphQL API: ${platform.graphqlUrl}\n  Health:      ${platform.url}/healthz`];
+  if (platform.initialAdminKey) {
+    lines.push(
+      `\nFirst start: a PLATFORM_ADMIN API key was created. It is shown only this once, store it now:\n\n  ${platform.initialAdminKey.secret}\n`,
+      'Use it as "Authorization: Bearer <key>". Mint another with: npm run admin:mint-key',
+    );
+  }
+  out(lines.join('\n') + '\n', {
+    event: 'ready',
+    url: platform.url,
+    graphqlUrl: platform.graphqlUrl,
+    ...(platform.initialAdminKey ? { initialAdminKey: platform.initialAdminKey.secret } : {}),
+  });
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info('received signal', { signal });
+      process.on(signal, () => {
+        logger.warn('second signal: exiting immediately');
+        process.exit(130);
+      });
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await platform.stop();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`fragmark: ${(error as Error).message ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -42,7 +42,7 @@ export function scopeToTenant(db: Database, tenantId: string | null) {
             return query({ ...a, where: { ...a.where, id: tenantId ?? '00000000-0000-0000-0000-000000000000' } } as never);
           }
           if (!OWNED.has(model)) return query(args);
-          if (FILTERED.has(operation)) return query({ ...a, where: { ...a.where, tenantId } } as never);
+          if (FILTERED.has(operation)) return query({ ...a, where: scopedWhere(a.where, tenantId) } as never);
           switch (operation) {
             case 'create':
               return query({ ...a, data: stamp(a.data, tenantId) } as never);
@@ -50,7 +50,7 @@ export function scopeToTenant(db: Database, tenantId: string | null) {
             case 'createManyAndReturn':
               return query({ ...a, data: (Array.isArray(a.data) ? a.data : [a.data]).map((d: Record<string, unknown>) => stamp(d, tenantId)) } as never);
             case 'upsert':
-              return query({ ...a, where: { ...a.where, tenantId }, create: stamp(a.create, tenantId) } as never);
+              return query({ ...a, where: scopedWhere(a.where, tenantId), create: stamp(a.create, tenantId) } as never);
             default:
               throw new TenantScopeViolation(`${model}.${operation} is not supported on a tenant-scoped client`);
           }
@@ -61,6 +61,13 @@ export function scopeToTenant(db: Database, tenantId: string | null) {
 }
 
 export type TenantDatabase = ReturnType<typeof scopeToTenant>;
+
+function scopedWhere(where: Record<string, unknown> | undefined, tenantId: string | null): Record<string, unknown> {
+  if (where && 'tenantId' in where && where.tenantId !== tenantId) {
+    throw new TenantScopeViolation('refusing to filter on another tenant');
+  }
+  return { ...where, tenantId };
+}
 
 function stamp(data: Record<string, unknown>, tenantId: string | null): Record<string, unknown> {
   if ('tenantId' in data && data.tenantId !== tenantId) {

@@ -114,5 +114,6 @@ function pageSizeOf(args: readonly { name: { value: string }; value: { kind: Kin
 }
 
 function limitError(message: string, reason: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', reason } });
+  // Apollo reports every validation failure as GRAPHQL_VALIDATION_FAILED; `reason` says which limit.
+  return new GraphQLError(message, { extensions: { reason } });
 }

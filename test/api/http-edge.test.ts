@@ -1,0 +1,113 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestApi, type TestApi } from '../support/api.ts';
+
+async function post(api: TestApi, body: string | Buffer, headers: Record<string, string> = {}) {
+  const response = await fetch(`${api.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminKey}`, ...headers },
+    body,
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as any };
+}
+
+describe('HTTP edge', () => {
+  let api: TestApi;
+  before(async () => (api = await startTestApi({ FRAGMARK_MAX_BODY_BYTES: '4096', FRAGMARK_MAX_QUERY_DEPTH: '5', FRAGMARK_MAX_ALIASES: '3', FRAGMARK_MAX_QUERY_COST: '200' })));
+  after(() => api.close());
+
+  test('health and readiness', async () => {
+    assert.deepEqual(await (await fetch(`${api.url}/healthz`)).json(), { status: 'ok' });
+    const ready = await fetch(`${api.url}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.equal(((await ready.json()) as any).checks.database, 'ok');
+    assert.equal((await fetch(`${api.url}/nothing-here`)).status, 404);
+  });
+
+  test('malformed JSON, wrong content type and wrong method are refused clearly', async () => {
+    const malformed = await post(api, '{"query": "{ viewer');
+    assert.equal(malformed.status, 400);
+    assert.equal(malformed.body.errors[0].extensions.code, 'BAD_REQUEST');
+    assert.ok(malformed.body.errors[0].extensions.requestId);
+
+    const text = await post(api, 'query { viewer { role } }', { 'content-type': 'text/plain' });
+    assert.equal(text.status, 415);
+
+    const put = await fetch(`${api.url}/graphql`, { method: 'PUT' });
+    assert.equal(put.status, 405);
+
+    const noQuery = await post(api, JSON.stringify({ variables: {} }));
+    assert.equal(noQuery.status, 400);
+  });
+
+  test('an oversized body gets 413 and the server keeps serving', async () => {
+    const huge = JSON.stringify({ query: `{ viewer { role } }`, variables: { pad: 'x'.repeat(10_000) } });
+    const refused = await post(api, huge);
+    assert.equal(refused.status, 413);
+    assert.equal(refused.body.errors[0].extensions.code, 'PAYLOAD_TOO_LARGE');
+    const fine = await post(api, JSON.stringify({ query: '{ viewer { role } }' }));
+    assert.equal(fine.body.data.viewer.role, 'PLATFORM_ADMIN');
+  });
+
+  test('deep, alias-heavy and costly queries are rejected before execution', async () => {
+    const deep = await post(api, JSON.stringify({ query: '{ viewer { apiKey { id } tenant { id } } apiKeys { edges { node { id } } } a: viewer { role } }' }));
+    assert.equal(deep.body.errors, undefined, JSON.stringify(deep.body));
+
+    const fragmentDepth = await post(api, JSON.stringify({
+      query: 'query { apiKeys(first: 1) { ...E } } fragment E on ApiKeyConnection { edges { node { ...N } } } fragment N on ApiKey { id }',
+    }));
+    assert.equal(fragmentDepth.body.errors, undefined);
+
+    const tooDeep = await post(api, JSON.stringify({
+      query: '{ apiKeys { edges { node { id } } pageInfo { endCursor } } __schema { types { fields { type { ofType { ofType { name } } } } } } }',
+    }));
+    assert.equal(tooDeep.status, 400);
+    assert.equal(tooDeep.body.errors[0].extensions.code, 'GRAPHQL_VALIDATION_FAILED');
+    assert.equal(tooDeep.body.errors[0].extensions.reason, 'DEPTH_LIMIT');
+    assert.match(tooDeep.body.errors[0].message, /levels deep/);
+
+    const aliases = await post(api, JSON.stringify({ query: '{ a: viewer { role } b: viewer { role } c: viewer { role } d: viewer { role } }' }));
+    assert.match(aliases.body.errors[0].message, /4 aliases; the limit is 3/);
+    assert.equal(aliases.body.errors[0].extensions.reason, 'ALIAS_LIMIT');
+
+    const costly = await post(api, JSON.stringify({ query: '{ apiKeys(first: 100) { edges { node { id name role } } } }' }));
+    assert.match(costly.body.errors[0].message, /estimated cost/);
+    assert.equal(costly.body.errors[0].extensions.reason, 'COST_LIMIT');
+    const cheap = await post(api, JSON.stringify({ query: '{ apiKeys(first: 10) { edges { node { id name role } } } }' }));
+    assert.equal(cheap.body.errors, undefined);
+  });
+
+  test('the client gets the correlation id it sent, or a fresh one', async () => {
+    const sent = await post(api, JSON.stringify({ query: '{ nope }' }), { 'x-request-id': 'trace-123' });
+    assert.equal(sent.headers.get('x-request-id'), 'trace-123');
+    assert.equal(sent.body.errors[0].extensions.requestId, 'trace-123');
+    assert.ok(!/Did you mean/.test(sent.body.errors[0].message), 'no schema hints in production');
+    const fresh = await post(api, JSON.stringify({ query: '{ viewer { role } }' }), { 'x-request-id': 'bad id with spaces' });
+    assert.match(fresh.headers.get('x-request-id')!, /^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('unexpected failures', () => {
+  let api: TestApi;
+  before(async () => (api = await startTestApi()));
+  after(() => api.close());
+
+  test('are masked for the client, logged with the correlation id, and carry no SQL or stack', async () => {
+    // Break the database under the running server.
+    await api.database.db.$executeRawUnsafe('ALTER TABLE "Tenant" RENAME TO "TenantGone"');
+    const result = await api.gql(`mutation { createTenant(input: { name: "Boom" }) { tenant { id } userErrors { code } } }`);
+    const error = result.errors?.[0];
+    assert.equal(error?.message, 'Internal server error');
+    assert.equal(error?.extensions?.code, 'INTERNAL_SERVER_ERROR');
+    assert.equal(error?.extensions?.stacktrace, undefined);
+    assert.ok(!JSON.stringify(result).includes('Tenant"'), 'no table names leak');
+    const requestId = error?.extensions?.requestId;
+    const logged = api.logs.map((l) => JSON.parse(l)).find((l) => l.level === 'error' && l.requestId === requestId);
+    assert.ok(logged, 'the error is logged with the same correlation id');
+    assert.ok(!JSON.stringify(logged).includes(api.adminKey), 'the API key is not logged');
+
+    const ready = await fetch(`${api.url}/healthz`);
+    assert.equal(ready.status, 200, 'the server keeps serving');
+    await api.database.db.$executeRawUnsafe('ALTER TABLE "TenantGone" RENAME TO "Tenant"');
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * What a new user does: `fragmark serve` (= npm start) on the embedded database, twice.
+ * Runs the real command line in child processes.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { findFreePort } from '../support/ports.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/fragmark.js', import.meta.url));
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+let pgPort: number;
+
+before(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'fragmark-cli-'));
+  // As root, PostgreSQL runs as the postgres user, which must be able to traverse this folder.
+  await chmod(dataDir, 0o711);
+  pgPort = await findFreePort();
+  env = { ...process.env, FRAGMARK_DATA_DIR: dataDir, FRAGMARK_PORT: String(await findFreePort()), FRAGMARK_EMBEDDED_PG_PORT: String(pgPort), FRAGMARK_LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+});
+after(() => rm(dataDir, { recursive: true, force: true }));
+
+function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+async function serve(): Promise<{ child: ChildProcess; exited: Promise<number>; ready: any }> {
+  const proc = run(['serve', '--json']);
+  const ready = await new Promise<any>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line: ${JSON.stringify(proc.output())}`)), 60_000);
+    proc.child.stdout!.on('data', () => {
+      const line = proc.output().stdout.split('\n').find((l) => l.includes('"event":"ready"'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line));
+      }
+    });
+    proc.exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}: ${JSON.stringify(proc.output())}`));
+    });
+  });
+  return { child: proc.child, exited: proc.exited, ready };
+}
+
+async function gql(url: string, key: string, query: string) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query }) });
+  return (await response.json()) as any;
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+test('serve twice on the embedded database: first start mints an admin key, data survives the restart', async () => {
+  const first = await serve();
+  const adminKey: string = first.ready.initialAdminKey;
+  assert.match(adminKey, /^fmk_/);
+  const created = await gql(first.ready.graphqlUrl, adminKey, 'mutation { createTenant(input: { name: "Persisted" }) { adminKeySecret } }');
+  const tenantKey = created.data.createTenant.adminKeySecret;
+  assert.equal((await stat(path.join(dataDir, 'postgres', 'pg-password'))).mode & 0o777, 0o600);
+
+  // A second process shares the running cluster instead of failing on its lock.
+  const mint = run(['admin', 'mint-key', '--json', '--name', 'ops']);
+  assert.equal(await mint.exited, 0, mint.output().stderr);
+  const minted = JSON.parse(mint.output().stdout);
+  assert.equal((await gql(first.ready.graphqlUrl, minted.secret, '{ viewer { role } }')).data.viewer.role, 'PLATFORM_ADMIN');
+
+  first.child.kill('SIGTERM');
+  assert.equal(await first.exited, 0);
+  assert.equal(await portOpen(pgPort), false, 'the embedded PostgreSQL stopped with the server');
+
+  const second = await serve();
+  try {
+    assert.equal(second.ready.initialAdminKey, undefined, 'the admin key is printed on the first start only');
+    const viewer = await gql(second.ready.graphqlUrl, tenantKey, '{ viewer { role tenant { slug } } }');
+    assert.deepEqual(viewer.data.viewer, { role: 'TENANT_ADMIN', tenant: { slug: 'persisted' } });
+    assert.equal((await gql(second.ready.graphqlUrl, adminKey, '{ viewer { role } }')).data.viewer.role, 'PLATFORM_ADMIN');
+  } finally {
+    second.child.kill('SIGTERM');
+    assert.equal(await second.exited, 0);
+  }
+});
+
+test('a bad configuration value stops start-up with a message naming the variable', async () => {
+  const proc = run(['serve'], { FRAGMARK_PORT: 'eighty' });
+  assert.equal(await proc.exited, 78);
+  assert.match(proc.output().stderr, /FRAGMARK_PORT must be a whole number/);
+});
+
+test('unknown commands print usage and exit 2', async () => {
+  const proc = run(['frobnicate']);
+  assert.equal(await proc.exited, 2);
+  assert.match(proc.output().stderr, /Usage: fragmark/);
+});

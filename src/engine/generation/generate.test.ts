@@ -120,3 +120,19 @@ test('MARGIN drives every trigger margin to the target band (top-1 minus top-2 n
   });
   model.dispose();
 });
+
+test('reference MNIST CNN: a small trigger set reaches 100% and the model digest is unchanged', async () => {
+  const { loadClassifierFromDir } = await import('../model/classifier.ts');
+  const path = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'mnist-cnn');
+  const classifier = await loadClassifierFromDir(dir);
+  const digest = computeWeightsDigest(classifier.model);
+  const before = tf.memory().numTensors;
+  const sut = await generateTriggers(classifier, { count: 20, generator: { width: 4 } });
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(sut.accTri, 1);
+  assert.equal(computeWeightsDigest(classifier.model), digest);
+  assert.equal(verifyClassifier(classifier, sut.triggerSet).verdict, 'intact');
+  classifier.model.dispose();
+});

@@ -60,6 +60,7 @@ test('verifyClassifier: labels from the model itself are intact; other labels ta
   const sut = verifyClassifier(c, setWithLabels(Array.from(predicted), data), { batchSize: 4 });
   assert.equal(sut.verdict, 'intact');
   assert.equal(sut.accTri, 1);
+  assert.equal(sut.backend, 'wasm');
   const wrong = Array.from(predicted, (l) => (l + 1) % 3);
   const bad = verifyClassifier(c, setWithLabels(wrong, data), { indices: [1, 4] });
   assert.deepEqual([bad.queried, bad.matched, bad.verdict], [2, 0, 'tampered']);

@@ -9,6 +9,7 @@
  * query (sending every trigger to an operator reveals them).
  */
 import * as tf from '@tensorflow/tfjs';
+import { currentBackend } from '../backend/index.ts';
 import { EngineError } from '../errors.ts';
 import { predictLabels, type Classifier } from '../model/classifier.ts';
 import type { TriggerSet } from '../triggers/format.ts';
@@ -32,6 +33,8 @@ export interface VerificationResult {
   readonly policy: VerdictPolicy;
   /** Trigger indices (into the full set) whose label did not match. Secret-adjacent: keep internal. */
   readonly mismatchedIndices: readonly number[];
+  /** TF.js backend that computed the predictions (in-process verification only). */
+  readonly backend?: string;
 }
 
 function checkPolicy(policy: VerdictPolicy): void {
@@ -98,7 +101,8 @@ export function verifyClassifier(classifier: Classifier, set: TriggerSet, option
   }
   const x = triggersTensor(set, options.indices);
   try {
-    return verifyLabels(set, predictLabels(classifier, x, options.batchSize), options);
+    const backend = currentBackend().choice;
+    return { ...verifyLabels(set, predictLabels(classifier, x, options.batchSize), options), backend };
   } finally {
     x.dispose();
   }

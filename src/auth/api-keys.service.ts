@@ -10,6 +10,7 @@ import type { Actor } from './actor.ts';
 import { generateApiKeySecret, hashApiKeySecret, isWellFormedApiKey } from './api-key-secret.ts';
 import { AuthError, requireActor } from './auth.errors.ts';
 import { isAtLeast, ROLES, type Role } from './roles.ts';
+import { recordAudit } from '../audit/audit.ts';
 
 /** Writing lastUsedAt on every request would turn reads into writes; once a minute is enough. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -99,15 +100,19 @@ export class ApiKeysService {
     }
 
     const generated = generateApiKeySecret();
-    const apiKey = await scope.apiKey.create({
-      data: {
-        name,
-        role: input.role,
-        prefix: generated.displayPrefix,
-        secretHash: generated.hash,
-        createdById: actor.apiKeyId,
-        expiresAt: input.expiresAt ?? null,
-      },
+    const apiKey = await scope.$transaction(async (tx) => {
+      const created = await tx.apiKey.create({
+        data: {
+          name,
+          role: input.role,
+          prefix: generated.displayPrefix,
+          secretHash: generated.hash,
+          createdById: actor.apiKeyId,
+          expiresAt: input.expiresAt ?? null,
+        },
+      });
+      await recordAudit(tx, { tenantId, actorApiKeyId: actor.apiKeyId, action: 'api_key.create', recordId: created.id, details: { role: input.role } });
+      return created;
     });
     return { apiKey, secret: generated.secret };
   }
@@ -123,7 +128,11 @@ export class ApiKeysService {
     }
     const key = await this.findInScope(id);
     if (key.revokedAt) return key;
-    return this.scoped!.apiKey.update({ where: { id: key.id }, data: { revokedAt: now } });
+    return this.scoped!.$transaction(async (tx) => {
+      const revoked = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: now } });
+      await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'api_key.revoke', recordId: key.id });
+      return revoked;
+    });
   }
 
   async list(page: PageRequest, filter: { active?: boolean | null } = {}, now: Date = new Date()): Promise<Page<ApiKey>> {

@@ -5,12 +5,19 @@
  *   fragmark serve                     run the API (what `npm start` runs)
  *   fragmark db migrate                apply pending database migrations
  *   fragmark admin mint-key [--name N] create a PLATFORM_ADMIN key (shown once)
+ *   fragmark vault rotate-master-key   new master key version + rewrap (key file only)
+ *   fragmark vault rewrap-master       rewrap under the newest configured master version
+ *   fragmark vault shred-due           crypto-shred tenants whose grace period is over
  */
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
 import { startPlatform } from '../app/platform.ts';
 import { openDatabase } from '../db/database.ts';
 import { mintPlatformAdminKey } from '../app/bootstrap.ts';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { formatMasterKeyring, parseMasterKeyring } from '../vault/master-key.ts';
+import { openVault } from '../vault/open-vault.ts';
+import { randomKey, sodiumReady } from '../vault/aead.ts';
 
 const USAGE = `Usage: fragmark <command> [options]
 
@@ -18,6 +25,9 @@ Commands:
   serve                      Run the GraphQL API (embedded PostgreSQL unless DATABASE_URL is set)
   db migrate                 Apply pending database migrations
   admin mint-key [--name N]  Create a PLATFORM_ADMIN API key; its secret is printed once
+  vault rotate-master-key    Add a new master key version to the key file and rewrap every keyring under it
+  vault rewrap-master        Rewrap every keyring under the newest master key version (after changing FRAGMARK_MASTER_KEY)
+  vault shred-due            Destroy the keys of deleted tenants whose grace period is over
 
 Options:
   --json                     Machine-readable output
@@ -99,9 +109,51 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'vault rotate-master-key':
+    case 'vault rewrap-master':
+    case 'vault shred-due':
+      return vaultCommand(command[1]!, config, logger, out);
     default:
       throw new UsageError(`Unknown command "${command.join(' ')}".`);
   }
+}
+
+async function vaultCommand(name: string, config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
+  await sodiumReady();
+  if (name === 'rotate-master-key') {
+    if (config.vault.masterKey !== undefined) {
+      out(
+        'The master key comes from FRAGMARK_MASTER_KEY: add a new version there ("2:<new base64>,1:<old base64>"), restart, then run: fragmark vault rewrap-master',
+        { ok: false, error: 'master key is set by environment' },
+      );
+      return 1;
+    }
+    const file = config.vault.masterKeyFile;
+    const current = parseMasterKeyring(await readFile(file, 'utf8'), file);
+    const keys = new Map(current.keys);
+    keys.set(current.currentVersion + 1, randomKey());
+    // Write the new keyring beside the old one, then swap: never a moment without a usable file.
+    await writeFile(`${file}.new`, formatMasterKeyring(keys), { mode: 0o600 });
+    await rename(`${file}.new`, file);
+    logger.warn('added a master key version: back up the key file again', { file, version: current.currentVersion + 1 });
+  }
+  const database = await openDatabase(config, logger);
+  try {
+    const vault = await openVault(database.db, config, logger);
+    if (name === 'shred-due') {
+      const shredded = await vault.shredDue();
+      out(`Crypto-shredded ${shredded.length} keyrings.`, { ok: true, shredded: shredded.length });
+    } else {
+      const rewrapped = await vault.rewrapUnderCurrentMasterKey();
+      out(
+        `Rewrapped ${rewrapped} keyring keys under the newest master key version. Restart running servers and workers so they seal with it too.`,
+        { ok: true, rewrapped },
+      );
+    }
+  } finally {
+    await database.close();
+  }
+  return 0;
 }
 
 async function serve(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {

@@ -33,6 +33,14 @@ export interface Config {
   };
   /** Project-local folder for the embedded database and other local state. */
   dataDir: string;
+  vault: {
+    /** Master keyring from FRAGMARK_MASTER_KEY. A secret: never log the config object. */
+    masterKey: string | undefined;
+    /** Where the master keyring is read from (and, on a fresh installation, generated). */
+    masterKeyFile: string;
+    /** True when FRAGMARK_MASTER_KEY_FILE was given: the file must then exist. */
+    masterKeyFileExplicit: boolean;
+  };
   logLevel: LogLevel;
 }
 
@@ -68,6 +76,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_MAX_QUERY_COST', default: '5000', description: 'Largest accepted estimated query cost (each field costs 1, multiplied by the page size of the lists above it).' },
   { name: 'FRAGMARK_MAX_ALIASES', default: '30', description: 'Most aliases accepted in one GraphQL document.' },
   { name: 'FRAGMARK_INTROSPECTION', default: undefined, description: 'true or false: allow GraphQL introspection. Defaults to true except in production.' },
+  { name: 'FRAGMARK_MASTER_KEY', default: undefined, description: 'Vault master keyring: base64 of 32 random bytes, or versioned entries "2:<base64>,1:<base64>" during rotation. Takes precedence over the key file.' },
+  { name: 'FRAGMARK_MASTER_KEY_FILE', default: undefined, description: 'File holding the master keyring (same format). Default: master.key in FRAGMARK_DATA_DIR, generated on a fresh installation with owner-only permissions.' },
   { name: 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long a graceful shutdown waits for in-flight requests.' },
 ];
 
@@ -93,6 +103,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const databaseUrl = read('DATABASE_URL');
   if (databaseUrl !== undefined) postgresUrl(databaseUrl, 'DATABASE_URL');
 
+  const dataDir = path.resolve(cwd, withDefault('FRAGMARK_DATA_DIR'));
   const config: Config = {
     environment,
     http: {
@@ -112,7 +123,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       url: databaseUrl,
       embeddedPort: integer(withDefault('FRAGMARK_EMBEDDED_PG_PORT'), 'FRAGMARK_EMBEDDED_PG_PORT', 1, 65535),
     },
-    dataDir: path.resolve(cwd, withDefault('FRAGMARK_DATA_DIR')),
+    dataDir,
+    vault: {
+      masterKey: read('FRAGMARK_MASTER_KEY'),
+      masterKeyFile: path.resolve(cwd, read('FRAGMARK_MASTER_KEY_FILE') ?? path.join(dataDir, 'master.key')),
+      masterKeyFileExplicit: read('FRAGMARK_MASTER_KEY_FILE') !== undefined,
+    },
     logLevel: oneOf(withDefault('FRAGMARK_LOG_LEVEL'), ['debug', 'info', 'warn', 'error', 'silent'] as const, 'FRAGMARK_LOG_LEVEL'),
   };
   return deepFreeze(config);

@@ -11,3 +11,8 @@ export function createDatabaseClient(url: string, options: { poolSize?: number }
   const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
   return new PrismaClient({ adapter });
 }
+
+import type { Prisma } from './generated/client.ts';
+
+/** The client inside `db.$transaction(async (tx) => ...)`. */
+export type Transaction = Prisma.TransactionClient;

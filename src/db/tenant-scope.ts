@@ -2,7 +2,8 @@
  * Tenant isolation in one place. Every request gets a client from `scopeToTenant`, which adds
  * the caller's tenant to every query on a tenant-owned model: reads and writes of another
  * tenant's rows by id find nothing, and creates are stamped with the caller's tenant.
- * Services never add `tenantId` filters by hand.
+ * Services never add `tenantId` filters by hand. (The vault, below the services, addresses its
+ * rows by keyring explicitly and binds the tenant into every ciphertext; see src/vault.)
  *
  * A new model with a `tenantId` column must be listed in TENANT_OWNED_MODELS; a test
  * (tenant-scope.test.ts) fails when schema.prisma has one that is not.
@@ -10,7 +11,7 @@
 import type { Database } from './client.ts';
 
 /** Models whose rows belong to one tenant (column `tenantId`). */
-export const TENANT_OWNED_MODELS = ['ApiKey'] as const;
+export const TENANT_OWNED_MODELS = ['ApiKey', 'AuditEvent', 'VaultKeyring', 'VaultKey', 'VaultSecret'] as const;
 
 const OWNED = new Set<string>(TENANT_OWNED_MODELS);
 

@@ -9,6 +9,11 @@ import type { Actor } from '../auth/actor.ts';
 import { generateApiKeySecret } from '../auth/api-key-secret.ts';
 import { AuthError, requireActor } from '../auth/auth.errors.ts';
 import { TenantsError } from './tenants.errors.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { Vault } from '../vault/vault.ts';
+import { isUuid } from '../auth/api-keys.service.ts';
+
+const MAX_GRACE_PERIOD_DAYS = 30;
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -23,9 +28,16 @@ export interface CreatedTenant {
   adminKeySecret: string;
 }
 
+export interface DeletedTenant {
+  tenant: Tenant;
+  /** When the tenant's keys are (or were) destroyed. */
+  shredAfter: Date;
+}
+
 export class TenantsService {
   constructor(
     private readonly db: Database,
+    private readonly vault: Vault,
     private readonly actor: Actor | null,
   ) {}
 
@@ -65,6 +77,7 @@ export class TenantsService {
             createdById: actor.apiKeyId,
           },
         });
+        await recordAudit(tx, { tenantId: tenant.id, actorApiKeyId: actor.apiKeyId, action: 'tenant.create', details: { slug } });
         return { tenant, adminKey, adminKeySecret: generated.secret };
       });
     } catch (error) {
@@ -73,6 +86,31 @@ export class TenantsService {
       }
       throw error;
     }
+  }
+  /**
+   * Deletes a tenant by crypto-shredding: its API keys stop working at once, and after the grace
+   * period (0 to 30 days, like cloud KMS deletion windows) its keyring is destroyed, after which
+   * none of its secrets can be opened by anyone. Rows and the audit trail stay as metadata.
+   * Tenant admins delete their own tenant; platform admins any tenant.
+   */
+  async delete(id: string, gracePeriodDays: number, now: Date = new Date()): Promise<DeletedTenant> {
+    const actor = requireActor(this.actor);
+    const allowed = actor.role === 'PLATFORM_ADMIN' || (actor.role === 'TENANT_ADMIN' && actor.tenantId === id);
+    if (!allowed) throw new AuthError('FORBIDDEN', 'Only the tenant\'s admins or platform admins can delete a tenant.');
+    if (!Number.isInteger(gracePeriodDays) || gracePeriodDays < 0 || gracePeriodDays > MAX_GRACE_PERIOD_DAYS) {
+      throw new TenantsError('INVALID_INPUT', `gracePeriodDays must be between 0 and ${MAX_GRACE_PERIOD_DAYS}.`, ['input', 'gracePeriodDays']);
+    }
+    const existing = isUuid(id) ? await this.db.tenant.findFirst({ where: { id, deletedAt: null } }) : null;
+    if (!existing) throw new TenantsError('TENANT_NOT_FOUND', 'No such tenant.', ['input', 'id']);
+    const shredAfter = new Date(now.getTime() + gracePeriodDays * 86_400_000);
+    const tenant = await this.db.$transaction(async (tx) => {
+      const deleted = await tx.tenant.update({ where: { id }, data: { deletedAt: now } });
+      await this.vault.scheduleShred(id, shredAfter, { apiKeyId: actor.apiKeyId }, tx);
+      await recordAudit(tx, { tenantId: id, actorApiKeyId: actor.apiKeyId, action: 'tenant.delete_requested', details: { gracePeriodDays } });
+      return deleted;
+    });
+    if (gracePeriodDays === 0) await this.vault.shredDue(now);
+    return { tenant, shredAfter };
   }
 }
 

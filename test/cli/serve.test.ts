@@ -5,7 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +98,32 @@ test('serve twice on the embedded database: first start mints an admin key, data
     second.child.kill('SIGTERM');
     assert.equal(await second.exited, 0);
   }
+});
+
+test('a wrong or missing master key stops start-up and overwrites nothing; rotating it keeps everything working', async () => {
+  const keyFile = path.join(dataDir, 'master.key');
+  const original = await readFile(keyFile, 'utf8');
+  assert.equal((await stat(keyFile)).mode & 0o777, 0o600);
+
+  const wrong = run(['serve'], { FRAGMARK_MASTER_KEY: randomBytes(32).toString('base64') });
+  assert.equal(await wrong.exited, 1);
+  assert.match(wrong.output().stderr, /does not open this database's keys/);
+
+  await rename(keyFile, `${keyFile}.moved`);
+  const missing = run(['serve']);
+  assert.equal(await missing.exited, 1);
+  assert.match(missing.output().stderr, /Restore the master key/);
+  await assert.rejects(stat(keyFile), 'no new key was generated');
+  await rename(`${keyFile}.moved`, keyFile);
+  assert.equal(await readFile(keyFile, 'utf8'), original);
+
+  const rotate = run(['vault', 'rotate-master-key', '--json']);
+  assert.equal(await rotate.exited, 0, rotate.output().stderr);
+  assert.ok(JSON.parse(rotate.output().stdout).rewrapped >= 1);
+  assert.match(await readFile(keyFile, 'utf8'), /^2:.+\n1:.+\n$/);
+  const after = await serve();
+  after.child.kill('SIGTERM');
+  assert.equal(await after.exited, 0);
 });
 
 test('a bad configuration value stops start-up with a message naming the variable', async () => {

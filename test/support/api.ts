@@ -7,6 +7,8 @@ import { createApiServer } from '../../src/api/http/http-server.ts';
 import { bootstrapPlatformAdmin } from '../../src/app/bootstrap.ts';
 import { createLogger, type Logger } from '../../src/logging/logger.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { Vault } from '../../src/vault/vault.ts';
+import { randomKey, sodiumReady } from '../../src/vault/aead.ts';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -19,6 +21,7 @@ export interface TestApi {
   url: string;
   config: Config;
   database: TestDatabase;
+  vault: Vault;
   adminKey: string;
   /** Log lines the server wrote (JSON strings). */
   logs: string[];
@@ -33,12 +36,15 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   const logger: Logger = createLogger('debug', {}, (line) => logs.push(line));
   const minted = await bootstrapPlatformAdmin(database.db);
   if (!minted) throw new Error('expected a fresh database');
-  const server = await createApiServer({ config, db: database.db, logger });
+  await sodiumReady();
+  const vault = new Vault(database.db, { currentVersion: 1, keys: new Map([[1, randomKey()]]), source: 'test' });
+  const server = await createApiServer({ config, platform: { db: database.db, vault }, logger });
   const url = await server.listen();
   return {
     url,
     config,
     database,
+    vault,
     adminKey: minted.secret,
     logs,
     gql: async (query, variables, key) => {

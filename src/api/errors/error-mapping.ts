@@ -9,8 +9,9 @@ import type { AuthErrorCode } from '../../auth/auth.errors.ts';
 import type { PaginationErrorCode } from '../../common/pagination.ts';
 import { DomainError } from '../../errors/domain-error.ts';
 import type { TenantsErrorCode } from '../../tenants/tenants.errors.ts';
+import type { VaultErrorCode } from '../../vault/vault.errors.ts';
 
-export type DomainErrorCode = AuthErrorCode | TenantsErrorCode | PaginationErrorCode;
+export type DomainErrorCode = AuthErrorCode | TenantsErrorCode | PaginationErrorCode | VaultErrorCode;
 
 type Presentation = 'user' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT';
 
@@ -25,6 +26,12 @@ const PRESENTATION: Record<DomainErrorCode, Presentation> = {
   // Pagination arguments sit on queries, which have no userErrors.
   INVALID_PAGE_SIZE: 'BAD_USER_INPUT',
   INVALID_CURSOR: 'BAD_USER_INPUT',
+  SECRET_NOT_FOUND: 'user',
+  KEY_VERSION_RETIRED: 'user',
+  KEYRING_SHREDDED: 'user',
+  DECRYPTION_FAILED: 'user',
+  REWRAP_PENDING: 'user',
+  INVALID_VAULT_INPUT: 'user',
 };
 
 export interface UserErrorShape {

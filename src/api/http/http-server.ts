@@ -8,12 +8,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Config } from '../../config/config.ts';
-import type { Database } from '../../db/client.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { ApiKeyAuthenticator } from '../../auth/api-keys.service.ts';
 import { DomainError } from '../../errors/domain-error.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { createServices } from '../../app/services.ts';
+import { createServices, type Platform } from '../../app/services.ts';
 import type { GraphQLContext } from '../context.ts';
 import { createGraphQLServer } from '../graphql-server.ts';
 import { readBody, BodyTooLarge } from './read-body.ts';
@@ -27,13 +26,14 @@ export interface ApiServer {
 
 export interface ApiServerDeps {
   config: Config;
-  db: Database;
+  platform: Platform;
   logger: Logger;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-export async function createApiServer({ config, db, logger }: ApiServerDeps): Promise<ApiServer> {
+export async function createApiServer({ config, platform, logger }: ApiServerDeps): Promise<ApiServer> {
+  const { db } = platform;
   const apollo: ApolloServer<GraphQLContext> = createGraphQLServer(config);
   await apollo.start();
   const authenticator = new ApiKeyAuthenticator(db);
@@ -93,7 +93,7 @@ export async function createApiServer({ config, db, logger }: ApiServerDeps): Pr
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const context: GraphQLContext = { actor, services: createServices(db, actor), requestId, logger: log };
+    const context: GraphQLContext = { actor, services: createServices(platform, actor), requestId, logger: log };
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
       context: async () => context,

@@ -3,8 +3,9 @@ import { apiKeyResolvers } from './api-keys.ts';
 import { DateTimeScalar } from './scalars.ts';
 import { tenantResolvers } from './tenants.ts';
 import { viewerResolvers } from './viewer.ts';
+import { vaultResolvers } from './vault.ts';
 
-const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers];
+const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers];
 
 /** All resolvers, merged per type. One file per domain, each small. */
 export const resolvers: Resolvers = {

@@ -25,6 +25,8 @@ export async function generateGraphQLTypes(): Promise<string> {
         ApiKey: '../../db/generated/client.ts#ApiKey as ApiKeyModel',
         Tenant: '../../db/generated/client.ts#Tenant as TenantModel',
         Viewer: '../resolvers/viewer.ts#ViewerParent',
+        AuditEvent: '../../db/generated/client.ts#AuditEvent as AuditEventModel',
+        Keyring: '../../vault/vault.ts#KeyringStatus',
       },
       resolversNonOptionalTypename: { interfaceImplementingType: true, unionMember: true },
     },

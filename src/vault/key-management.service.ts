@@ -1,0 +1,76 @@
+/**
+ * Key management as tenants and platform admins see it: keyring status, rotation, rewrap and
+ * retirement. Tenant admins act on their own keyring; platform admins on any tenant's, or on
+ * the platform keyring when no tenant is named.
+ */
+import type { Database } from '../db/client.ts';
+import type { Actor } from '../auth/actor.ts';
+import { AuthError, requireActor } from '../auth/auth.errors.ts';
+import { isAtLeast } from '../auth/roles.ts';
+import { isUuid } from '../auth/api-keys.service.ts';
+import type { KeyringStatus, Vault } from './vault.ts';
+import { VaultError } from './vault.errors.ts';
+
+/** Rewrap batches done inside one rotateTenantKey request; beyond that the caller continues with rewrapTenantSecrets. */
+const MAX_BATCHES_PER_REQUEST = 10;
+const MAX_BATCH_SIZE = 5000;
+
+export interface RewrapResult {
+  keyring: KeyringStatus;
+  rewrapped: number;
+  remaining: number;
+}
+
+export class KeyManagementService {
+  constructor(
+    private readonly db: Database,
+    private readonly vault: Vault,
+    private readonly actor: Actor | null,
+  ) {}
+
+  async status(tenantId?: string | null): Promise<KeyringStatus> {
+    return this.vault.status(await this.target(tenantId));
+  }
+
+  async rotate(tenantId: string | null | undefined, rewrap: boolean): Promise<RewrapResult> {
+    const target = await this.target(tenantId);
+    await this.vault.rotate(target, this.vaultActor());
+    let rewrapped = 0;
+    let remaining = (await this.vault.status(target)).pendingRewrap;
+    for (let batch = 0; rewrap && remaining > 0 && batch < MAX_BATCHES_PER_REQUEST; batch++) {
+      const result = await this.vault.rewrap(target, this.vaultActor());
+      rewrapped += result.rewrapped;
+      remaining = result.remaining;
+      if (result.rewrapped === 0) break;
+    }
+    return { keyring: await this.vault.status(target), rewrapped, remaining };
+  }
+
+  async rewrap(tenantId: string | null | undefined, batchSize: number): Promise<RewrapResult> {
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+      throw new VaultError('INVALID_VAULT_INPUT', `batchSize must be between 1 and ${MAX_BATCH_SIZE}.`, ['input', 'batchSize']);
+    }
+    const target = await this.target(tenantId);
+    const result = await this.vault.rewrap(target, this.vaultActor(), batchSize);
+    return { keyring: await this.vault.status(target), ...result };
+  }
+
+  async retire(tenantId: string | null | undefined, minVersion: number, force: boolean): Promise<KeyringStatus> {
+    return this.vault.retire(await this.target(tenantId), minVersion, this.vaultActor(), { force });
+  }
+
+  /** Resolves and authorises the keyring to act on. */
+  private async target(tenantId: string | null | undefined): Promise<string | null> {
+    const actor = requireActor(this.actor);
+    if (!isAtLeast(actor.role, 'TENANT_ADMIN')) throw new AuthError('FORBIDDEN', 'Only admins manage keys.');
+    if (!tenantId || tenantId === actor.tenantId) return actor.tenantId;
+    if (actor.role !== 'PLATFORM_ADMIN') throw new AuthError('FORBIDDEN', "Only platform admins manage other tenants' keys.");
+    const tenant = isUuid(tenantId) ? await this.db.tenant.findFirst({ where: { id: tenantId, deletedAt: null } }) : null;
+    if (!tenant) throw new AuthError('TENANT_NOT_FOUND', 'No such tenant.', ['input', 'tenantId']);
+    return tenant.id;
+  }
+
+  private vaultActor() {
+    return { apiKeyId: this.actor?.apiKeyId ?? null };
+  }
+}

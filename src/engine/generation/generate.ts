@@ -17,6 +17,9 @@ import { DEFAULT_TRIGGER_COUNT, generateKey, latentsFromSeed, type SecretKey } f
 import { computeWeightsDigest, logProbabilities, predictLabels, type Classifier } from '../model/classifier.ts';
 import type { TriggerSet } from '../triggers/format.ts';
 import { ConvGenerator, DEFAULT_GENERATOR, type GeneratorConfig } from './generator.ts';
+import { fineTune } from '../attacks/finetune.ts';
+import { gaussianNoise } from '../attacks/weights.ts';
+import { DEFAULT_SENSITIVITY, refineSensitive, type SensitivityOptions } from './refine.ts';
 import { DEFAULT_LOSS, isConverged, labelMargins, normaliseLoss, triggerLoss, type LossKind, type LossSpec } from './loss.ts';
 
 export const TRIGGER_METHOD = 'fragile-trigger/yin2022';
@@ -44,7 +47,10 @@ export interface GenerationProgress {
 }
 
 export interface GenerationOptions {
-  /** Objective; default CE_VARIANCE with lambda 150. */
+  /**
+   * Objective; default SENSITIVE (margin target 1e-3, see refine.ts). The paper's objective is
+   * `{ kind: 'CE_VARIANCE' }` (lambda 150, exported as PAPER_LOSS).
+   */
   readonly loss?: Partial<LossSpec> & { kind: LossKind };
   /** Number of triggers N (default 100); ignored when `key` is given. */
   readonly count?: number;
@@ -56,6 +62,8 @@ export interface GenerationOptions {
   readonly maxSteps?: number;
   readonly onProgress?: (p: GenerationProgress) => void;
   readonly signal?: AbortSignal;
+  /** SENSITIVE only: simulated changes and trigger-refinement settings (reference data strongly advised). */
+  readonly sensitivity?: SensitivityOptions;
   /** Clock for createdAt (tests). */
   readonly now?: () => Date;
 }
@@ -72,6 +80,8 @@ export interface GenerationResult {
   readonly backend: string;
   readonly modelDigest: string;
   readonly generatorParameters: number;
+  /** SENSITIVE only: fraction of triggers flipped on every simulated changed model (generation-time estimate). */
+  readonly simulatedFlipFraction?: number;
 }
 
 function cancelled(step: number): EngineError {
@@ -158,6 +168,50 @@ export async function generateTriggers(classifier: Classifier, options: Generati
       { accTri: last.accTri, loss: last.loss, maxSteps },
     );
   }
+  let refinement: Record<string, unknown> | undefined;
+  let simulatedFlipFraction: number | undefined;
+  if (loss.kind === 'SENSITIVE') {
+    const sens = options.sensitivity ?? {};
+    const sims: tf.LayersModel[] = [];
+    let simulation: Record<string, unknown>;
+    try {
+      if (sens.referenceData !== undefined) {
+        const checkpoints = [...(sens.checkpoints ?? DEFAULT_SENSITIVITY.checkpoints)];
+        const ft = await fineTune(classifier.model, {
+          ...sens.sgd,
+          data: sens.referenceData,
+          steps: Math.max(0, ...checkpoints),
+          seed: `sensitive/${key.latentSeed}`,
+          snapshotAt: checkpoints,
+        });
+        ft.model.dispose();
+        sims.push(...ft.snapshots);
+        simulation = { kind: 'finetune', checkpoints, sgd: sens.sgd ?? {} };
+      } else {
+        const stds = [...(sens.noiseStd ?? DEFAULT_SENSITIVITY.noiseStd)];
+        for (let j = 0; j < stds.length; j++) sims.push(await gaussianNoise(classifier.model, { std: stds[j]!, seed: `sensitive/${key.latentSeed}/${j}` }));
+        simulation = { kind: 'noise', noiseStd: stds };
+      }
+      const r = await refineSensitive(classifier, accepted.data, Int32Array.from(key.labels), sims, loss.marginTarget, loss.flipWeight, {
+        ...sens,
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      });
+      accepted = { ...accepted, data: r.data, margins: r.margins };
+      simulatedFlipFraction = r.simulatedFlipFraction;
+      refinement = {
+        simulation,
+        steps: r.steps,
+        learningRate: sens.learningRate ?? DEFAULT_SENSITIVITY.learningRate,
+        projectionIterations: r.projectionIterations,
+        simulatedFlipFraction: r.simulatedFlipFraction,
+      };
+    } finally {
+      for (const m of sims) m.dispose();
+    }
+    let inBand = true;
+    for (const m of accepted.margins) if (!(m >= loss.marginTarget / 2 && m <= loss.marginTarget * 2)) inBand = false;
+    if (!inBand) throw new EngineError('GENERATION_FAILED', 'refined trigger margins did not reach the target band');
+  }
   // Independent re-check: fresh inference-mode forward pass from the float32 values as stored.
   const stored = Float32Array.from(accepted.data);
   const xs = tf.tensor(stored, [n, ...classifier.inputShape]);
@@ -194,6 +248,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
         maxSteps,
         steps: accepted.step,
         finalLoss: accepted.loss,
+        ...(refinement !== undefined ? { refinement } : {}),
       },
       backend: backend.choice,
       modelDigest,
@@ -210,5 +265,6 @@ export async function generateTriggers(classifier: Classifier, options: Generati
     backend: backend.choice,
     modelDigest,
     generatorParameters,
+    ...(simulatedFlipFraction !== undefined ? { simulatedFlipFraction } : {}),
   };
 }

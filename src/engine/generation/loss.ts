@@ -22,16 +22,26 @@
 import * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
 
-export type LossKind = 'CE_ONLY' | 'CE_VARIANCE' | 'MARGIN';
+export type LossKind = 'CE_ONLY' | 'CE_VARIANCE' | 'MARGIN' | 'SENSITIVE';
 
 export type LossSpec =
   | { readonly kind: 'CE_ONLY' }
   | { readonly kind: 'CE_VARIANCE'; readonly lambda: number }
-  | { readonly kind: 'MARGIN'; readonly marginTarget: number };
+  | { readonly kind: 'MARGIN'; readonly marginTarget: number }
+  /**
+   * Ours (see generation/refine.ts): generator warm start with CE, then the inputs are optimised
+   * so that each trigger's key-label margin falls below -marginTarget on simulated changed models
+   * (a short simulated fine-tune on reference data, or weight noise without data) while its margin
+   * on the clean model is finally projected to marginTarget.
+   */
+  | { readonly kind: 'SENSITIVE'; readonly marginTarget: number; readonly flipWeight: number };
 
 export const PAPER_LAMBDA = 150;
 export const DEFAULT_MARGIN_TARGET = 1e-3;
-export const DEFAULT_LOSS: LossSpec = { kind: 'CE_VARIANCE', lambda: PAPER_LAMBDA };
+export const DEFAULT_FLIP_WEIGHT = 1;
+/** Default objective: SENSITIVE (bench/RESULTS.md, issue 4). The paper's loss: `PAPER_LOSS`. */
+export const DEFAULT_LOSS: LossSpec = { kind: 'SENSITIVE', marginTarget: DEFAULT_MARGIN_TARGET, flipWeight: DEFAULT_FLIP_WEIGHT };
+export const PAPER_LOSS: LossSpec = { kind: 'CE_VARIANCE', lambda: PAPER_LAMBDA };
 
 export function normaliseLoss(spec: Partial<LossSpec> & { kind: LossKind }): LossSpec {
   switch (spec.kind) {
@@ -46,6 +56,13 @@ export function normaliseLoss(spec: Partial<LossSpec> & { kind: LossKind }): Los
       const marginTarget = (spec as { marginTarget?: number }).marginTarget ?? DEFAULT_MARGIN_TARGET;
       if (!Number.isFinite(marginTarget) || marginTarget <= 0) throw new EngineError('INVALID_ARGUMENT', `marginTarget must be > 0`);
       return { kind: 'MARGIN', marginTarget };
+    }
+    case 'SENSITIVE': {
+      const marginTarget = (spec as { marginTarget?: number }).marginTarget ?? DEFAULT_MARGIN_TARGET;
+      const flipWeight = (spec as { flipWeight?: number }).flipWeight ?? DEFAULT_FLIP_WEIGHT;
+      if (!Number.isFinite(marginTarget) || marginTarget <= 0) throw new EngineError('INVALID_ARGUMENT', `marginTarget must be > 0`);
+      if (!Number.isFinite(flipWeight) || flipWeight < 0) throw new EngineError('INVALID_ARGUMENT', `flipWeight must be >= 0`);
+      return { kind: 'SENSITIVE', marginTarget, flipWeight };
     }
     default:
       throw new EngineError('INVALID_ARGUMENT', `unknown loss kind ${String((spec as { kind: unknown }).kind)}`);
@@ -81,6 +98,7 @@ export function triggerLoss(spec: LossSpec, logp: tf.Tensor2D, oneHot: tf.Tensor
   return tf.tidy(() => {
     switch (spec.kind) {
       case 'CE_ONLY':
+      case 'SENSITIVE': // generator warm start only; the refinement has its own objective
         return crossEntropy(logp, oneHot);
       case 'CE_VARIANCE':
         return tf.add(crossEntropy(logp, oneHot), tf.mul(softmaxVariance(logp), spec.lambda)) as tf.Scalar;
@@ -100,7 +118,7 @@ export function triggerLoss(spec: LossSpec, logp: tf.Tensor2D, oneHot: tf.Tensor
 export function isConverged(spec: LossSpec, margins: Float32Array): boolean {
   for (const m of margins) {
     if (!(m > 0)) return false;
-    if (spec.kind === 'MARGIN' && (m < spec.marginTarget / 2 || m > spec.marginTarget * 2)) return false;
+    if ((spec.kind === 'MARGIN') && (m < spec.marginTarget / 2 || m > spec.marginTarget * 2)) return false;
   }
   return true;
 }

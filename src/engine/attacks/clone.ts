@@ -1,0 +1,43 @@
+/**
+ * Model copies and weight rewrites shared by the attacks. Every attack works on a copy made
+ * here, so the original model is never modified (its weights digest stays the same).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { EngineError } from '../errors.ts';
+
+/** Deep copy of a Layers model (topology + weights) through in-memory artifacts. */
+export async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (saved === undefined) throw new EngineError('INVALID_MODEL', 'model.save produced no artifacts');
+  return tf.loadLayersModel(tf.io.fromMemory(saved));
+}
+
+/**
+ * Copies `model` and replaces each weight's values with `rewrite(name, values, shape)` (values
+ * are a fresh Float32Array the callback may modify in place and return). Non-float weights are
+ * copied unchanged.
+ */
+export async function rewriteWeights(
+  model: tf.LayersModel,
+  rewrite: (name: string, values: Float32Array, shape: readonly number[]) => Float32Array,
+): Promise<tf.LayersModel> {
+  const copy = await cloneModel(model);
+  const replacements = copy.weights.map((w) => {
+    const t = w.read();
+    if (t.dtype !== 'float32') return tf.clone(t);
+    const values = Float32Array.from(t.dataSync() as Float32Array);
+    return tf.tensor(rewrite(w.originalName, values, t.shape), t.shape, 'float32');
+  });
+  try {
+    copy.setWeights(replacements);
+  } finally {
+    tf.dispose(replacements);
+  }
+  return copy;
+}

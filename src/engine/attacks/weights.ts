@@ -1,0 +1,104 @@
+/**
+ * Weight-space changes: magnitude pruning, Gaussian weight noise, float16 round trip. Each
+ * returns a new model (the original is untouched) and is deterministic given its seed.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { EngineError } from '../errors.ts';
+import { SeededStream } from '../util/prng.ts';
+import { rewriteWeights } from './clone.ts';
+
+export interface PruneOptions {
+  /** Fraction in [0, 1] of each pruned tensor's weights set to zero (smallest |w| first). */
+  readonly fraction: number;
+  /** Also prune biases and other rank-1 weights (default false: kernels only, rank >= 2). */
+  readonly includeBiases?: boolean;
+}
+
+/**
+ * Magnitude pruning per layer: in every kernel (rank >= 2 weight), exactly round(fraction * n)
+ * entries with the smallest absolute values are set to zero (ties broken by index).
+ */
+export async function magnitudePrune(model: tf.LayersModel, options: PruneOptions): Promise<tf.LayersModel> {
+  const p = options.fraction;
+  if (!(p >= 0 && p <= 1)) throw new EngineError('INVALID_ARGUMENT', 'prune fraction must be in [0, 1]');
+  return rewriteWeights(model, (_name, values, shape) => {
+    if (shape.length < 2 && options.includeBiases !== true) return values;
+    const k = Math.round(p * values.length);
+    if (k === 0) return values;
+    const order = Array.from({ length: values.length }, (_, i) => i);
+    order.sort((a, b) => Math.abs(values[a]!) - Math.abs(values[b]!) || a - b);
+    for (let i = 0; i < k; i++) values[order[i]!] = 0;
+    return values;
+  });
+}
+
+export interface NoiseOptions {
+  /** Standard deviation of the additive Gaussian noise. */
+  readonly std: number;
+  readonly seed: string;
+  /** Also perturb biases (default true: every float weight). */
+  readonly includeBiases?: boolean;
+}
+
+/** Adds independent N(0, std^2) noise to every float weight (seeded, deterministic). */
+export async function gaussianNoise(model: tf.LayersModel, options: NoiseOptions): Promise<tf.LayersModel> {
+  if (!(options.std >= 0 && Number.isFinite(options.std))) throw new EngineError('INVALID_ARGUMENT', 'noise std must be >= 0');
+  return rewriteWeights(model, (name, values, shape) => {
+    if (shape.length < 2 && options.includeBiases === false) return values;
+    const rng = new SeededStream(options.seed, `attack/noise/${name}`);
+    for (let i = 0; i < values.length; i++) values[i] = values[i]! + options.std * rng.nextNormal();
+    return values;
+  });
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** float32 -> IEEE half bits (round to nearest even, overflow to infinity, subnormals kept). */
+export function float32ToHalfBits(value: number): number {
+  f32[0] = value;
+  const x = u32[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant !== 0 ? 0x200 : 0); // inf / nan
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00; // overflow
+  if (e <= 0) {
+    if (e < -10) return sign; // underflow to zero
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rem > mid || (rem === mid && (half & 1) === 1)) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && (half & 1) === 1)) half++; // may carry into the exponent: still correct
+  return sign | half;
+}
+
+/** IEEE half bits -> number. */
+export function halfBitsToFloat32(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >>> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant === 0 ? sign * Infinity : Number.NaN;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
+
+/** Rounds a float32 value to the nearest float16 value. */
+export function roundToHalf(value: number): number {
+  return halfBitsToFloat32(float32ToHalfBits(value));
+}
+
+/** Casts every float weight to float16 and back (what storing or serving a model in fp16 does). */
+export async function float16RoundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
+  return rewriteWeights(model, (_name, values) => {
+    for (let i = 0; i < values.length; i++) values[i] = roundToHalf(values[i]!);
+    return values;
+  });
+}

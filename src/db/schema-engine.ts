@@ -62,6 +62,19 @@ interface ResultSet {
 interface Queryable {
   queryRaw(query: unknown): Promise<ResultSet>;
   startTransaction?(...args: unknown[]): Promise<Queryable>;
+  executeScript?(script: string): Promise<void>;
+  underlyingDriver?(): { query(sql: string): Promise<unknown> };
+}
+
+/**
+ * Adapts the pg adapter to the engine: `"char"` columns (below), and whole migration scripts
+ * sent as one multi-statement query. The adapter splits scripts on every `;`, which breaks
+ * dollar-quoted function bodies (our audit trigger); PostgreSQL parses them correctly itself.
+ */
+function adaptForSchemaEngine<T extends Queryable>(queryable: T): T {
+  const driver = queryable.underlyingDriver?.();
+  if (driver && queryable.executeScript) queryable.executeScript = async (script) => void (await driver.query(script));
+  return reportCharColumns(queryable);
 }
 
 function reportCharColumns<T extends Queryable>(queryable: T): T {
@@ -83,10 +96,10 @@ function reportCharColumns<T extends Queryable>(queryable: T): T {
 
 class SchemaEnginePg extends PrismaPg {
   override async connect() {
-    return reportCharColumns(await super.connect());
+    return adaptForSchemaEngine(await super.connect());
   }
   override async connectToShadowDb() {
-    return reportCharColumns(await super.connectToShadowDb());
+    return adaptForSchemaEngine(await super.connectToShadowDb());
   }
 }
 

@@ -53,7 +53,36 @@ export {
   type OptimizerConfig,
 } from './generation/generate.ts';
 export { DEFAULT_GENERATOR, PAPER_LATENT_DIM, type GeneratorConfig } from './generation/generator.ts';
-export { DEFAULT_LOSS, PAPER_LAMBDA, DEFAULT_MARGIN_TARGET, type LossKind, type LossSpec } from './generation/loss.ts';
+export {
+  DEFAULT_LOSS,
+  PAPER_LOSS,
+  PAPER_LAMBDA,
+  DEFAULT_MARGIN_TARGET,
+  DEFAULT_FLIP_WEIGHT,
+  type LossKind,
+  type LossSpec,
+} from './generation/loss.ts';
+export { DEFAULT_SENSITIVITY, type SensitivityOptions } from './generation/refine.ts';
+export {
+  fineTune,
+  stampPatch,
+  meanCrossEntropy,
+  PAPER_FINETUNE,
+  type SgdConfig,
+  type BackdoorConfig,
+  type FineTuneOptions,
+  type FineTuneResult,
+} from './attacks/finetune.ts';
+export {
+  magnitudePrune,
+  gaussianNoise,
+  float16RoundTrip,
+  roundToHalf,
+  type PruneOptions,
+  type NoiseOptions,
+} from './attacks/weights.ts';
+export { cloneModel, rewriteWeights } from './attacks/clone.ts';
+export { calibrateTolerance, calibrateFromTransforms, flipFraction, type CalibrationResult } from './verification/calibrate.ts';
 export {
   encodeTriggerSet,
   decodeTriggerSet,

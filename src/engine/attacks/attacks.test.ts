@@ -5,6 +5,7 @@ import { initBackend } from '../backend/index.ts';
 import { classifierFromModel, computeWeightsDigest, loadClassifierFromFiles, saveModelToFiles } from '../model/classifier.ts';
 import { buildTinyClassifier } from '../model/tiny.ts';
 import { generateTriggers } from '../generation/generate.ts';
+import { balancedLabels } from '../key.ts';
 import { verifyClassifier } from '../verification/verify.ts';
 import { fineTune, meanCrossEntropy, stampPatch } from './finetune.ts';
 import { float16RoundTrip, gaussianNoise, magnitudePrune, roundToHalf } from './weights.ts';
@@ -161,7 +162,7 @@ test('end to end: default-objective triggers flip after one fine-tuning step at 
   const classifier = classifierFromModel(model);
   const data = tinyData(256, 7);
   const sut = await generateTriggers(classifier, {
-    count: 30,
+    key: { labels: balancedLabels(3, 30), numClasses: 3, latentSeed: 'e2e-fixed-seed', latentDim: 16 },
     // The untrained tiny model moves little in one step: a smaller margin target than the default.
     loss: { kind: 'SENSITIVE', marginTarget: 1e-4 },
     generator: { width: 4, latentDim: 16 },

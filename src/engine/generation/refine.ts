@@ -11,7 +11,7 @@
  * 1. Warm start: the generator with the CE loss until AccTri = 100% (a few updates).
  * 2. Simulated changes: S copies of the classifier changed like an attack would change it:
  *    snapshots of a short simulated fine-tune on reference data (default SGD lr 1e-3, momentum
- *    0.9, wd 1e-3, batch 256, snapshots after 1, 8 and 32 steps), or, when no reference data is
+ *    0.9, wd 1e-3, batch 256, snapshots after 1, 16 and 64 steps), or, when no reference data is
  *    given, Gaussian weight noise. The classifier itself is never modified.
  * 3. The triggers themselves (unbounded float32) are optimised with Adam on
  *        L = mean_i |m0_i - t| / t + w * mean_{i,j} relu(m_ij + t) / t
@@ -36,7 +36,7 @@ export interface SensitivityOptions {
    * [n, ...inputShape], integer labels ys [n]; not disposed. Without it, weight noise is simulated.
    */
   readonly referenceData?: { readonly xs: tf.Tensor; readonly ys: tf.Tensor1D };
-  /** Simulated fine-tune snapshots (SGD steps), default [1, 8, 32]. */
+  /** Simulated fine-tune snapshots (SGD steps), default [1, 16, 64]. */
   readonly checkpoints?: readonly number[];
   /** SGD settings of the simulated fine-tune (default the paper's attack: lr 1e-3, momentum 0.9, wd 1e-3, batch 256). */
   readonly sgd?: { readonly learningRate?: number; readonly momentum?: number; readonly weightDecay?: number; readonly batchSize?: number };
@@ -51,7 +51,7 @@ export interface SensitivityOptions {
 }
 
 export const DEFAULT_SENSITIVITY = {
-  checkpoints: [1, 8, 32] as readonly number[],
+  checkpoints: [1, 16, 64] as readonly number[],
   noiseStd: [1e-3, 1e-3, 3e-3] as readonly number[],
   steps: 150,
   learningRate: 1e-2,
@@ -106,7 +106,9 @@ export async function refineSensitive(
   const targetFlip = options.targetFlipFraction ?? DEFAULT_SENSITIVITY.targetFlipFraction;
   const sims = simulated.map((m) => classifierFromModel(m));
   const oneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classifier.numClasses).toFloat()) as tf.Tensor2D;
-  const x = tf.variable(tf.tensor(x0, shape, 'float32'), true, `fragmark_triggers_${Date.now()}_${Math.random().toString(36).slice(2)}`);
+  const init = tf.tensor(x0, shape, 'float32');
+  const x = tf.variable(init, true, `fragmark_triggers_${Date.now()}_${Math.random().toString(36).slice(2)}`);
+  init.dispose(); // the variable keeps its own copy
   const optimizer = tf.train.adam(lr0, 0.9, 0.999);
   let done = 0;
   try {

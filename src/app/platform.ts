@@ -1,7 +1,8 @@
 /**
  * Composition root of the API process: configuration in, a running platform out.
- * Order on start: database (embedded or external) with migrations, first-start admin key,
- * HTTP server. Order on stop: HTTP (drains requests), database.
+ * Start: database (embedded or external) with migrations, vault, job queue, first-start admin
+ * key, HTTP server, then the embedded worker processes (FRAGMARK_WORKERS). Stop: workers, HTTP
+ * (drains requests), queue, database.
  */
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -9,8 +10,13 @@ import { openDatabase } from '../db/database.ts';
 import { createApiServer } from '../api/http/http-server.ts';
 import { bootstrapPlatformAdmin, type MintedKey } from './bootstrap.ts';
 import { openVault } from '../vault/open-vault.ts';
+import { JobQueue } from '../jobs/job-queue.ts';
+import { queueSettingsFrom } from '../jobs/queue-settings.ts';
+import { ArtifactStore } from '../registry/artifacts/artifact-store.ts';
+import { startWorkerProcesses } from './worker-processes.ts';
 
 const SHRED_SWEEP_MS = 60_000;
+const STAGING_MAX_AGE_MS = 3_600_000;
 
 export interface RunningPlatform {
   /** Base URL the server listens on. */
@@ -23,10 +29,21 @@ export interface RunningPlatform {
 
 export async function startPlatform(config: Config, logger: Logger): Promise<RunningPlatform> {
   const database = await openDatabase(config, logger);
+  const cleanups: Array<() => Promise<void>> = [() => database.close()];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
   try {
     const vault = await openVault(database.db, config, logger);
+    const queue = await JobQueue.start(database.url, queueSettingsFrom(config), logger);
+    cleanups.push(() => queue.stop(config.http.shutdownTimeoutMs));
+    const store = new ArtifactStore(config.artifacts.dir);
+    // Staging folders of uploads interrupted by a crash.
+    await store.sweepStaging(STAGING_MAX_AGE_MS);
     const initialAdminKey = await bootstrapPlatformAdmin(database.db);
-    const api = await createApiServer({ config, platform: { db: database.db, vault }, logger });
+    const api = await createApiServer({ config, platform: { db: database.db, vault, queue, store }, logger });
+    const url = await api.listen();
+    cleanups.push(() => api.close());
     // Deleted tenants whose grace period ends while we run.
     const shredTimer = setInterval(() => {
       vault.shredDue().then(
@@ -35,8 +52,10 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
       );
     }, SHRED_SWEEP_MS);
     shredTimer.unref();
-    const url = await api.listen();
-    logger.info('API listening', { url, database: database.embedded ? 'embedded' : 'external' });
+    cleanups.push(async () => clearInterval(shredTimer));
+    const workers = startWorkerProcesses(config.jobs.embeddedWorkers, logger);
+    cleanups.push(() => workers.stop());
+    logger.info('API listening', { url, database: database.embedded ? 'embedded' : 'external', workers: config.jobs.embeddedWorkers });
     let stopping: Promise<void> | undefined;
     return {
       url,
@@ -45,14 +64,12 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
       stop: () =>
         (stopping ??= (async () => {
           logger.info('shutting down');
-          clearInterval(shredTimer);
-          await api.close();
-          await database.close();
+          await cleanUp();
           logger.info('stopped');
         })()),
     };
   } catch (error) {
-    await database.close();
+    await cleanUp();
     throw error;
   }
 }

@@ -9,11 +9,18 @@ import { TenantsService } from '../tenants/tenants.service.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { KeyManagementService } from '../vault/key-management.service.ts';
 import type { Vault } from '../vault/vault.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { JobsService } from '../jobs/jobs.service.ts';
+import { ModelsService } from '../registry/models.service.ts';
+import type { ArtifactStore } from '../registry/artifacts/artifact-store.ts';
+import { WatermarksService } from '../watermarks/watermarks.service.ts';
 
 /** What every request's services share: built once at start-up. */
 export interface Platform {
   db: Database;
   vault: Vault;
+  queue: JobQueue;
+  store: ArtifactStore;
 }
 
 export interface Services {
@@ -21,13 +28,19 @@ export interface Services {
   tenants: TenantsService;
   keys: KeyManagementService;
   audit: AuditService;
+  models: ModelsService;
+  jobs: JobsService;
+  watermarks: WatermarksService;
 }
 
-export function createServices({ db, vault }: Platform, actor: Actor | null): Services {
+export function createServices({ db, vault, queue }: Platform, actor: Actor | null): Services {
   return {
     apiKeys: new ApiKeysService(db, actor),
     tenants: new TenantsService(db, vault, actor),
     keys: new KeyManagementService(db, vault, actor),
     audit: new AuditService(db, actor),
+    models: new ModelsService(db, vault, actor),
+    jobs: new JobsService(db, queue, actor),
+    watermarks: new WatermarksService(db, queue, actor),
   };
 }

@@ -18,11 +18,13 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { formatMasterKeyring, parseMasterKeyring } from '../vault/master-key.ts';
 import { openVault } from '../vault/open-vault.ts';
 import { randomKey, sodiumReady } from '../vault/aead.ts';
+import { startWorker } from '../../workers/worker.ts';
 
 const USAGE = `Usage: fragmark <command> [options]
 
 Commands:
   serve                      Run the GraphQL API (embedded PostgreSQL unless DATABASE_URL is set)
+  worker                     Run a worker: takes watermark jobs from the queue (any number, on any hosts)
   db migrate                 Apply pending database migrations
   admin mint-key [--name N]  Create a PLATFORM_ADMIN API key; its secret is printed once
   vault rotate-master-key    Add a new master key version to the key file and rewrap every keyring under it
@@ -89,6 +91,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command.join(' ')) {
     case 'serve':
       return serve(config, logger, out);
+    case 'worker':
+      return worker(config, logger, out);
     case 'db migrate': {
       const database = await openDatabase(config, logger);
       await database.close();
@@ -156,6 +160,30 @@ async function vaultCommand(name: string, config: Config, logger: ReturnType<typ
   return 0;
 }
 
+async function worker(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
+  const running = await startWorker(config, logger);
+  out(`Worker ${running.workerId} ready (TF.js backend: ${running.backend}).`, { event: 'ready', workerId: running.workerId, backend: running.backend });
+  await untilSignal(logger);
+  await running.stop();
+  return 0;
+}
+
+/** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */
+function untilSignal(logger: ReturnType<typeof createLogger>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info('received signal', { signal });
+      process.on(signal, () => {
+        logger.warn('second signal: exiting immediately');
+        process.exit(130);
+      });
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
 async function serve(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
   const platform = await startPlatform(config, logger);
   const lines = [`\nFragmark is running.\n  GraphQL API: ${platform.graphqlUrl}\n  Health:      ${platform.url}/healthz`];
@@ -172,18 +200,7 @@ async function serve(config: Config, logger: ReturnType<typeof createLogger>, ou
     ...(platform.initialAdminKey ? { initialAdminKey: platform.initialAdminKey.secret } : {}),
   });
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      logger.info('received signal', { signal });
-      process.on(signal, () => {
-        logger.warn('second signal: exiting immediately');
-        process.exit(130);
-      });
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilSignal(logger);
   await platform.stop();
   return 0;
 }

@@ -33,6 +33,24 @@ export interface Config {
   };
   /** Project-local folder for the embedded database and other local state. */
   dataDir: string;
+  artifacts: {
+    /** Content-addressed store of uploaded model artifacts. */
+    dir: string;
+    maxUploadBytes: number;
+  };
+  jobs: {
+    /** Worker processes `serve` starts beside the API (production runs them separately). */
+    embeddedWorkers: number;
+    /** Jobs one worker process runs at a time. */
+    workerConcurrency: number;
+    heartbeatSeconds: number;
+    retryLimit: number;
+    superviseIntervalSeconds: number;
+  };
+  engine: {
+    /** Forced TF.js backend; undefined = best available (node-gpu, node, wasm, cpu). */
+    backend: 'node-gpu' | 'node' | 'wasm' | 'cpu' | undefined;
+  };
   vault: {
     /** Master keyring from FRAGMARK_MASTER_KEY. A secret: never log the config object. */
     masterKey: string | undefined;
@@ -78,6 +96,14 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_INTROSPECTION', default: undefined, description: 'true or false: allow GraphQL introspection. Defaults to true except in production.' },
   { name: 'FRAGMARK_MASTER_KEY', default: undefined, description: 'Vault master keyring: base64 of 32 random bytes, or versioned entries "2:<base64>,1:<base64>" during rotation. Takes precedence over the key file.' },
   { name: 'FRAGMARK_MASTER_KEY_FILE', default: undefined, description: 'File holding the master keyring (same format). Default: master.key in FRAGMARK_DATA_DIR, generated on a fresh installation with owner-only permissions.' },
+  { name: 'FRAGMARK_ARTIFACT_DIR', default: undefined, description: 'Content-addressed store of uploaded model artifacts. Default: artifacts in FRAGMARK_DATA_DIR.' },
+  { name: 'FRAGMARK_MAX_ARTIFACT_BYTES', default: '268435456', description: 'Largest accepted model upload (all files together), in bytes.' },
+  { name: 'FRAGMARK_WORKERS', default: undefined, description: 'Worker processes `fragmark serve` starts beside the API. Default: 1 on the embedded database, 0 with DATABASE_URL (run `fragmark worker` instead).' },
+  { name: 'FRAGMARK_WORKER_CONCURRENCY', default: '1', description: 'Jobs one worker process runs at a time.' },
+  { name: 'FRAGMARK_JOB_HEARTBEAT_SECONDS', default: '10', description: 'A running job whose worker sends no heartbeat for this long (at least 10) is retried by another worker.' },
+  { name: 'FRAGMARK_JOB_RETRY_LIMIT', default: '2', description: 'Retries of a failed job (with exponential backoff) before it is moved to the dead-letter queue.' },
+  { name: 'FRAGMARK_JOB_SUPERVISE_SECONDS', default: '5', description: 'How often the queue looks for jobs whose worker stopped sending heartbeats.' },
+  { name: 'FRAGMARK_TF_BACKEND', default: undefined, description: 'Force a TF.js backend: node-gpu, node, wasm or cpu. Default: the best one installed.' },
   { name: 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long a graceful shutdown waits for in-flight requests.' },
 ];
 
@@ -124,6 +150,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       embeddedPort: integer(withDefault('FRAGMARK_EMBEDDED_PG_PORT'), 'FRAGMARK_EMBEDDED_PG_PORT', 1, 65535),
     },
     dataDir,
+    artifacts: {
+      dir: path.resolve(cwd, read('FRAGMARK_ARTIFACT_DIR') ?? path.join(dataDir, 'artifacts')),
+      maxUploadBytes: integer(withDefault('FRAGMARK_MAX_ARTIFACT_BYTES'), 'FRAGMARK_MAX_ARTIFACT_BYTES', 1024, 8 * 1024 * 1024 * 1024),
+    },
+    jobs: {
+      embeddedWorkers: integer(read('FRAGMARK_WORKERS') ?? (databaseUrl === undefined ? '1' : '0'), 'FRAGMARK_WORKERS', 0, 64),
+      workerConcurrency: integer(withDefault('FRAGMARK_WORKER_CONCURRENCY'), 'FRAGMARK_WORKER_CONCURRENCY', 1, 64),
+      heartbeatSeconds: integer(withDefault('FRAGMARK_JOB_HEARTBEAT_SECONDS'), 'FRAGMARK_JOB_HEARTBEAT_SECONDS', 10, 3600),
+      retryLimit: integer(withDefault('FRAGMARK_JOB_RETRY_LIMIT'), 'FRAGMARK_JOB_RETRY_LIMIT', 0, 20),
+      superviseIntervalSeconds: integer(withDefault('FRAGMARK_JOB_SUPERVISE_SECONDS'), 'FRAGMARK_JOB_SUPERVISE_SECONDS', 1, 600),
+    },
+    engine: {
+      backend: read('FRAGMARK_TF_BACKEND') === undefined ? undefined : oneOf(read('FRAGMARK_TF_BACKEND')!, ['node-gpu', 'node', 'wasm', 'cpu'] as const, 'FRAGMARK_TF_BACKEND'),
+    },
     vault: {
       masterKey: read('FRAGMARK_MASTER_KEY'),
       masterKeyFile: path.resolve(cwd, read('FRAGMARK_MASTER_KEY_FILE') ?? path.join(dataDir, 'master.key')),

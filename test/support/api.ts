@@ -9,6 +9,11 @@ import { createLogger, type Logger } from '../../src/logging/logger.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { Vault } from '../../src/vault/vault.ts';
 import { randomKey, sodiumReady } from '../../src/vault/aead.ts';
+import { DEFAULT_QUEUE_SETTINGS, JobQueue, type QueueSettings } from '../../src/jobs/job-queue.ts';
+import { ArtifactStore } from '../../src/registry/artifacts/artifact-store.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -22,6 +27,11 @@ export interface TestApi {
   config: Config;
   database: TestDatabase;
   vault: Vault;
+  queue: JobQueue;
+  store: ArtifactStore;
+  artifactDir: string;
+  /** The vault master key, base64 (for worker processes started by tests). */
+  masterKey: string;
   adminKey: string;
   /** Log lines the server wrote (JSON strings). */
   logs: string[];
@@ -29,7 +39,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(env: Record<string, string> = {}, queueSettings: Partial<QueueSettings> = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   const config = loadConfig({ FRAGMARK_PORT: '0', FRAGMARK_ENV: 'production', DATABASE_URL: database.url, ...env });
   const logs: string[] = [];
@@ -37,14 +47,23 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   const minted = await bootstrapPlatformAdmin(database.db);
   if (!minted) throw new Error('expected a fresh database');
   await sodiumReady();
-  const vault = new Vault(database.db, { currentVersion: 1, keys: new Map([[1, randomKey()]]), source: 'test' });
-  const server = await createApiServer({ config, platform: { db: database.db, vault }, logger });
+  const masterKey = randomKey();
+  const vault = new Vault(database.db, { currentVersion: 1, keys: new Map([[1, masterKey]]), source: 'test' });
+  const queue = await JobQueue.start(database.url, { ...DEFAULT_QUEUE_SETTINGS, ...queueSettings }, logger);
+  const artifactDir = await mkdtemp(path.join(tmpdir(), 'fragmark-artifacts-'));
+  const store = new ArtifactStore(artifactDir);
+  const platform = { db: database.db, vault, queue, store };
+  const server = await createApiServer({ config, platform, logger });
   const url = await server.listen();
   return {
     url,
     config,
     database,
     vault,
+    queue,
+    store,
+    artifactDir,
+    masterKey: Buffer.from(masterKey).toString('base64'),
     adminKey: minted.secret,
     logs,
     gql: async (query, variables, key) => {
@@ -59,7 +78,9 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     },
     close: async () => {
       await server.close();
+      await queue.stop(1000);
       await database.drop();
+      await rm(artifactDir, { recursive: true, force: true });
     },
   };
 }

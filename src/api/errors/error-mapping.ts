@@ -3,6 +3,7 @@
  * without deciding here how clients see it fails the type check.
  * - `user`: an input problem the caller can fix; returned in the payload's `userErrors`.
  * - `UNAUTHENTICATED` / `FORBIDDEN`: a top-level GraphQL error with that extensions.code.
+ * - `internal`: a server-side fault; masked as INTERNAL_SERVER_ERROR and logged.
  */
 import { GraphQLError } from 'graphql';
 import type { AuthErrorCode } from '../../auth/auth.errors.ts';
@@ -10,10 +11,22 @@ import type { PaginationErrorCode } from '../../common/pagination.ts';
 import { DomainError } from '../../errors/domain-error.ts';
 import type { TenantsErrorCode } from '../../tenants/tenants.errors.ts';
 import type { VaultErrorCode } from '../../vault/vault.errors.ts';
+import type { RegistryErrorCode } from '../../registry/registry.errors.ts';
+import type { ArtifactErrorCode } from '../../registry/artifacts/artifact.errors.ts';
+import type { JobsErrorCode } from '../../jobs/jobs.errors.ts';
+import type { WatermarksErrorCode } from '../../watermarks/watermarks.errors.ts';
 
-export type DomainErrorCode = AuthErrorCode | TenantsErrorCode | PaginationErrorCode | VaultErrorCode;
+export type DomainErrorCode =
+  | AuthErrorCode
+  | TenantsErrorCode
+  | PaginationErrorCode
+  | VaultErrorCode
+  | RegistryErrorCode
+  | ArtifactErrorCode
+  | JobsErrorCode
+  | WatermarksErrorCode;
 
-type Presentation = 'user' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT';
+type Presentation = 'user' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'internal';
 
 const PRESENTATION: Record<DomainErrorCode, Presentation> = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
@@ -32,6 +45,21 @@ const PRESENTATION: Record<DomainErrorCode, Presentation> = {
   DECRYPTION_FAILED: 'user',
   REWRAP_PENDING: 'user',
   INVALID_VAULT_INPUT: 'user',
+  MODEL_NOT_FOUND: 'user',
+  MODEL_NAME_TAKEN: 'user',
+  MODEL_VERSION_NOT_FOUND: 'user',
+  VERSION_LABEL_TAKEN: 'user',
+  VERSION_NOT_READY: 'user',
+  VERSION_IMMUTABLE: 'user',
+  INVALID_MODEL_INPUT: 'user',
+  UPLOAD_TOO_LARGE: 'user',
+  INVALID_UPLOAD: 'user',
+  INVALID_MODEL: 'user',
+  ARTIFACT_CORRUPT: 'internal',
+  JOB_NOT_FOUND: 'user',
+  JOB_FINISHED: 'user',
+  INVALID_WATERMARK_INPUT: 'user',
+  WATERMARK_NOT_FOUND: 'user',
 };
 
 export interface UserErrorShape {
@@ -51,6 +79,7 @@ function presentationOf(error: DomainError): Presentation {
 export function toGraphQLError(error: unknown): unknown {
   if (!(error instanceof DomainError)) return error;
   const presentation = presentationOf(error);
+  if (presentation === 'internal') return error;
   const code = presentation === 'user' ? 'BAD_USER_INPUT' : presentation;
   const status = code === 'UNAUTHENTICATED' ? 401 : code === 'FORBIDDEN' ? 403 : undefined;
   return new GraphQLError(error.message, {

@@ -1,6 +1,6 @@
 /* Generated from schema.graphql by scripts/generate-graphql-types.ts. Do not edit. */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ApiKey as ApiKeyModel, Tenant as TenantModel, AuditEvent as AuditEventModel } from '../../db/generated/client.ts';
+import type { ApiKey as ApiKeyModel, Tenant as TenantModel, AuditEvent as AuditEventModel, Model as ModelModel, ModelVersion as ModelVersionModel, ModelAlias as ModelAliasModel, Job as JobModel, Watermark as WatermarkModel } from '../../db/generated/client.ts';
 import type { ViewerParent } from '../resolvers/viewer.ts';
 import type { KeyringStatus } from '../../vault/vault.ts';
 import type { GraphQLContext } from '../context.ts';
@@ -226,6 +226,329 @@ export type Viewer = {
   tenant?: Maybe<Tenant>;
 };
 
+/** Where a model version is deployed, for verification by endpoint. */
+export type EndpointProtocol =
+  /** TensorFlow Serving REST predict: POST /v1/models/NAME:predict. */
+  | 'TF_SERVING_REST'
+  /** KServe v2 / Open Inference Protocol: POST /v2/models/NAME/infer. */
+  | 'KSERVE_V2';
+
+/** Lifecycle of a model version. */
+export type ModelVersionStatus =
+  /** Created; its artifact has not been uploaded and validated yet. */
+  | 'AWAITING_UPLOAD'
+  /** Artifact stored and validated; ready for watermarking and verification. */
+  | 'READY';
+
+/** A classifier a tenant protects. */
+export type Model = {
+  __typename?: 'Model';
+  /** Model id. */
+  id: Scalars['ID']['output'];
+  /** Unique name within the tenant. */
+  name: Scalars['String']['output'];
+  /** Free text. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Lowercase labels for filtering. */
+  tags: Array<Scalars['String']['output']>;
+  /** When the model was registered. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Versions of the model, newest first. */
+  versions: ModelVersionConnection;
+  /** Named pointers (e.g. production) to versions. */
+  aliases: Array<ModelAlias>;
+};
+
+
+/** A classifier a tenant protects. */
+export type ModelVersionsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A movable name pointing at one version of a model. */
+export type ModelAlias = {
+  __typename?: 'ModelAlias';
+  /** Alias name, e.g. production. */
+  name: Scalars['String']['output'];
+  /** The version it points at. */
+  version: ModelVersion;
+  /** When it last moved. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** Where a version is served, without its credential (sealed in the vault). */
+export type Endpoint = {
+  __typename?: 'Endpoint';
+  /** Base URL of the inference server. */
+  url: Scalars['String']['output'];
+  /** Inference protocol. */
+  protocol: EndpointProtocol;
+  /** Model name at the endpoint. */
+  modelName: Scalars['String']['output'];
+  /** Whether a credential is stored for it. */
+  hasCredential: Scalars['Boolean']['output'];
+};
+
+/** An immutable version of a model. */
+export type ModelVersion = {
+  __typename?: 'ModelVersion';
+  /** Version id. */
+  id: Scalars['ID']['output'];
+  /** Label unique within the model, e.g. 1.4.0. */
+  label: Scalars['String']['output'];
+  /** Lifecycle state. */
+  status: ModelVersionStatus;
+  /** Artifact format (TFJS_LAYERS). */
+  format: Scalars['String']['output'];
+  /** Input shape without the batch dimension; empty until uploaded. */
+  inputShape: Array<Scalars['Int']['output']>;
+  /** Number of output classes; null until uploaded. */
+  numClasses?: Maybe<Scalars['Int']['output']>;
+  /** SHA-256 of the canonical weights: the model's identity. */
+  weightsDigest?: Maybe<Scalars['String']['output']>;
+  /** SHA-256 over the stored artifact files. */
+  artifactDigest?: Maybe<Scalars['String']['output']>;
+  /** Size of the artifact in bytes. */
+  artifactBytes?: Maybe<Scalars['Int']['output']>;
+  /** When the artifact was uploaded. */
+  uploadedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Path (relative to the server) to PUT the artifact to, as multipart/form-data. */
+  uploadPath: Scalars['String']['output'];
+  /** Where the version is deployed, if registered. */
+  endpoint?: Maybe<Endpoint>;
+  /** When the version was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The model this version belongs to. */
+  model: Model;
+  /** Aliases currently pointing here. */
+  aliases: Array<Scalars['String']['output']>;
+  /** Watermarks of this version, newest first. */
+  watermarks: WatermarkConnection;
+};
+
+
+/** An immutable version of a model. */
+export type ModelVersionWatermarksArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** An edge in a ModelConnection. */
+export type ModelEdge = {
+  __typename?: 'ModelEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The model. */
+  node: Model;
+};
+
+/** A page of models, newest first. */
+export type ModelConnection = {
+  __typename?: 'ModelConnection';
+  /** Models on this page. */
+  edges: Array<ModelEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+  /** Number of models matching the filter. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An edge in a ModelVersionConnection. */
+export type ModelVersionEdge = {
+  __typename?: 'ModelVersionEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The version. */
+  node: ModelVersion;
+};
+
+/** A page of model versions, newest first. */
+export type ModelVersionConnection = {
+  __typename?: 'ModelVersionConnection';
+  /** Versions on this page. */
+  edges: Array<ModelVersionEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+  /** Number of versions. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Filters for the models connection. */
+export type ModelFilter = {
+  /** Name contains this text (case-insensitive). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Has this tag. */
+  tag?: InputMaybe<Scalars['String']['input']>;
+  /** Has an alias with this name. */
+  alias?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Kind of background job. */
+export type JobKind =
+  /** Generating a watermark (fragile trigger set). */
+  | 'WATERMARK'
+  /** Verifying a model against a watermark. */
+  | 'VERIFY';
+
+/** Status of a background job. */
+export type JobStatus =
+  /** Waiting for a worker (also between retries). */
+  | 'QUEUED'
+  /** A worker is running it. */
+  | 'RUNNING'
+  /** Finished successfully. */
+  | 'SUCCEEDED'
+  /** Failed after all retries. */
+  | 'FAILED'
+  /** Cancelled by a user. */
+  | 'CANCELLED';
+
+/** A background job run by a worker. */
+export type Job = {
+  __typename?: 'Job';
+  /** Job id. */
+  id: Scalars['ID']['output'];
+  /** What the job does. */
+  kind: JobKind;
+  /** Where it stands. */
+  status: JobStatus;
+  /** Progress of the current attempt, 0 to 1. */
+  progress: Scalars['Float']['output'];
+  /** Latest human-readable progress message. */
+  message?: Maybe<Scalars['String']['output']>;
+  /** Error of the latest failed attempt. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** Attempts started so far. */
+  attempts: Scalars['Int']['output'];
+  /** When the job was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When a worker first started it. */
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it ended. */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The watermark this job generates (WATERMARK jobs). */
+  watermark?: Maybe<Watermark>;
+};
+
+/** An edge in a JobConnection. */
+export type JobEdge = {
+  __typename?: 'JobEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The job. */
+  node: Job;
+};
+
+/** A page of jobs, newest first. */
+export type JobConnection = {
+  __typename?: 'JobConnection';
+  /** Jobs on this page. */
+  edges: Array<JobEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+  /** Number of jobs matching the filter. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Filters for the jobs connection. */
+export type JobFilter = {
+  /** Only jobs in this status. */
+  status?: InputMaybe<JobStatus>;
+  /** Only jobs of this kind. */
+  kind?: InputMaybe<JobKind>;
+};
+
+/** Lifecycle of a watermark. */
+export type WatermarkStatus =
+  /** Its job has not finished. */
+  | 'PENDING'
+  /** Trigger set generated, checked and sealed: usable for verification. */
+  | 'READY'
+  /** Generation failed after all retries. */
+  | 'FAILED'
+  /** Its job was cancelled. */
+  | 'CANCELLED';
+
+/** How a verification turns matched triggers into a verdict. */
+export type VerdictPolicy = {
+  __typename?: 'VerdictPolicy';
+  /** strict (any mismatch = tampered) or tolerance. */
+  kind: Scalars['String']['output'];
+  /** For tolerance: the largest fraction of mismatched triggers still judged intact. */
+  maxMismatchFraction?: Maybe<Scalars['Float']['output']>;
+};
+
+/** Checks made when the trigger set was generated. */
+export type WatermarkSelfCheck = {
+  __typename?: 'WatermarkSelfCheck';
+  /** AccTri of the stored triggers on the clean model (always 1). */
+  accTri: Scalars['Float']['output'];
+  /** The model's weights digest was the same before and after generation. */
+  digestUnchanged: Scalars['Boolean']['output'];
+  /** Fraction of triggers flipped by Gaussian weight noise of std noiseStd (a data-free stand-in for a small fine-tune). */
+  flipFractionUnderNoise: Scalars['Float']['output'];
+  /** Standard deviation of that noise. */
+  noiseStd: Scalars['Float']['output'];
+  /** Median top-1 minus top-2 logit margin of the triggers. */
+  medianMargin: Scalars['Float']['output'];
+};
+
+/** A fragile trigger set for a model version. The triggers and their labels are sealed in the vault and never exposed. */
+export type Watermark = {
+  __typename?: 'Watermark';
+  /** Watermark id. */
+  id: Scalars['ID']['output'];
+  /** Lifecycle state. */
+  status: WatermarkStatus;
+  /** Scheme and version of the method. */
+  scheme: Scalars['String']['output'];
+  /** Trigger objective: SENSITIVE (default), MARGIN, CE_VARIANCE (the paper) or CE_ONLY. */
+  method: Scalars['String']['output'];
+  /** Number of triggers. */
+  triggerCount: Scalars['Int']['output'];
+  /** Generation parameters as a JSON object text. */
+  parameters: Scalars['String']['output'];
+  /** Verdict policy of verifications against this watermark. */
+  policy: VerdictPolicy;
+  /** SHA-256 commitment of the sealed trigger set (appears in attestations). */
+  commitment?: Maybe<Scalars['String']['output']>;
+  /** TF.js backend that generated it. */
+  backend?: Maybe<Scalars['String']['output']>;
+  /** Generator updates used. */
+  generationSteps?: Maybe<Scalars['Int']['output']>;
+  /** Generation-time checks. */
+  selfCheck?: Maybe<WatermarkSelfCheck>;
+  /** When it was requested. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it became ready. */
+  readyAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The protected model version. */
+  modelVersion: ModelVersion;
+  /** The job that generates it. */
+  job: Job;
+};
+
+/** An edge in a WatermarkConnection. */
+export type WatermarkEdge = {
+  __typename?: 'WatermarkEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The watermark. */
+  node: Watermark;
+};
+
+/** A page of watermarks, newest first. */
+export type WatermarkConnection = {
+  __typename?: 'WatermarkConnection';
+  /** Watermarks on this page. */
+  edges: Array<WatermarkEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+  /** Number of watermarks. */
+  totalCount: Scalars['Int']['output'];
+};
+
 /** Read operations. */
 export type Query = {
   __typename?: 'Query';
@@ -235,6 +558,18 @@ export type Query = {
   apiKeys: ApiKeyConnection;
   /** The audit trail of the caller's tenant (the platform's for platform admins). Admins only. */
   auditEvents: AuditEventConnection;
+  /** Models of the caller's tenant, newest first. */
+  models: ModelConnection;
+  /** A model by id; null when it does not exist in the caller's tenant. */
+  model?: Maybe<Model>;
+  /** A model version by id. */
+  modelVersion?: Maybe<ModelVersion>;
+  /** A watermark by id. */
+  watermark?: Maybe<Watermark>;
+  /** A job by id. */
+  job?: Maybe<Job>;
+  /** Jobs of the caller's tenant, newest first. */
+  jobs: JobConnection;
 };
 
 
@@ -251,6 +586,46 @@ export type QueryAuditEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AuditEventFilter>;
+};
+
+
+/** Read operations. */
+export type QueryModelsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ModelFilter>;
+};
+
+
+/** Read operations. */
+export type QueryModelArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Read operations. */
+export type QueryModelVersionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Read operations. */
+export type QueryWatermarkArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Read operations. */
+export type QueryJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Read operations. */
+export type QueryJobsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<JobFilter>;
 };
 
 /** Input of createTenant. */
@@ -392,6 +767,117 @@ export type DeleteTenantPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Input of registerModel. */
+export type RegisterModelInput = {
+  /** Unique name within the tenant. */
+  name: Scalars['String']['input'];
+  /** Free text, up to 2000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Up to 20 lowercase tags. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** Result of registerModel. */
+export type RegisterModelPayload = {
+  __typename?: 'RegisterModelPayload';
+  /** The new model. */
+  model?: Maybe<Model>;
+  /** Why the model was not registered; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Where a version is deployed. */
+export type EndpointInput = {
+  /** Base URL of the inference server (http or https). */
+  url: Scalars['String']['input'];
+  /** Inference protocol. */
+  protocol: EndpointProtocol;
+  /** Model name at the endpoint; defaults to the model's name. */
+  modelName?: InputMaybe<Scalars['String']['input']>;
+  /** Bearer credential for the endpoint; sealed in the vault and never returned. */
+  credential?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Input of createModelVersion. */
+export type CreateModelVersionInput = {
+  /** The model. */
+  modelId: Scalars['ID']['input'];
+  /** Label unique within the model, e.g. 1.4.0. */
+  label: Scalars['String']['input'];
+  /** Where this version is deployed, if it is. */
+  endpoint?: InputMaybe<EndpointInput>;
+};
+
+/** Result of createModelVersion. */
+export type CreateModelVersionPayload = {
+  __typename?: 'CreateModelVersionPayload';
+  /** The new version (AWAITING_UPLOAD: PUT its artifact to uploadPath). */
+  modelVersion?: Maybe<ModelVersion>;
+  /** Why the version was not created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of setModelAlias. */
+export type SetModelAliasInput = {
+  /** The model. */
+  modelId: Scalars['ID']['input'];
+  /** Alias name, e.g. production. */
+  alias: Scalars['String']['input'];
+  /** Version to point it at. */
+  versionId: Scalars['ID']['input'];
+};
+
+/** Result of setModelAlias. */
+export type SetModelAliasPayload = {
+  __typename?: 'SetModelAliasPayload';
+  /** The alias after the change. */
+  alias?: Maybe<ModelAlias>;
+  /** Why the alias did not change; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of startWatermark. Defaults are the engine's recommended settings. */
+export type StartWatermarkInput = {
+  /** A READY model version. */
+  modelVersionId: Scalars['ID']['input'];
+  /** Number of triggers, 10 to 1000 (default 100). */
+  triggerCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Trigger objective: SENSITIVE (default), MARGIN, CE_VARIANCE (the paper's) or CE_ONLY. */
+  method?: InputMaybe<Scalars['String']['input']>;
+  /** Weight of the variance term for CE_VARIANCE (default 150, the paper's). */
+  lambda?: InputMaybe<Scalars['Float']['input']>;
+  /** Most generator updates (default 300). */
+  maxSteps?: InputMaybe<Scalars['Int']['input']>;
+  /** Fraction of mismatched triggers tolerated before a verdict of TAMPERED; default 0 (strict). */
+  tolerance?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** Result of startWatermark. */
+export type StartWatermarkPayload = {
+  __typename?: 'StartWatermarkPayload';
+  /** The watermark, PENDING until its job succeeds. */
+  watermark?: Maybe<Watermark>;
+  /** The job generating it. */
+  job?: Maybe<Job>;
+  /** Why nothing was started; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of cancelJob. */
+export type CancelJobInput = {
+  /** The job. */
+  id: Scalars['ID']['input'];
+};
+
+/** Result of cancelJob. */
+export type CancelJobPayload = {
+  __typename?: 'CancelJobPayload';
+  /** The job: CANCELLED if it had not started, otherwise still RUNNING until its worker stops. */
+  job?: Maybe<Job>;
+  /** Why it could not be cancelled; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** Write operations. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -409,6 +895,16 @@ export type Mutation = {
   retireTenantKeyVersions: RetireTenantKeyVersionsPayload;
   /** Delete a tenant: access ends now; after the grace period its keys are destroyed (crypto-shredding). */
   deleteTenant: DeleteTenantPayload;
+  /** Register a model (OPERATOR or stronger). */
+  registerModel: RegisterModelPayload;
+  /** Create a version of a model; then upload its artifact (see README). */
+  createModelVersion: CreateModelVersionPayload;
+  /** Point an alias such as production at a version, moving it if it exists. */
+  setModelAlias: SetModelAliasPayload;
+  /** Generate a fragile watermark for a version in a worker; follow it through the returned job. */
+  startWatermark: StartWatermarkPayload;
+  /** Cancel a queued or running job. */
+  cancelJob: CancelJobPayload;
 };
 
 
@@ -451,6 +947,36 @@ export type MutationRetireTenantKeyVersionsArgs = {
 /** Write operations. */
 export type MutationDeleteTenantArgs = {
   input: DeleteTenantInput;
+};
+
+
+/** Write operations. */
+export type MutationRegisterModelArgs = {
+  input: RegisterModelInput;
+};
+
+
+/** Write operations. */
+export type MutationCreateModelVersionArgs = {
+  input: CreateModelVersionInput;
+};
+
+
+/** Write operations. */
+export type MutationSetModelAliasArgs = {
+  input: SetModelAliasInput;
+};
+
+
+/** Write operations. */
+export type MutationStartWatermarkArgs = {
+  input: StartWatermarkInput;
+};
+
+
+/** Write operations. */
+export type MutationCancelJobArgs = {
+  input: CancelJobInput;
 };
 
 
@@ -551,6 +1077,30 @@ export type ResolversTypes = {
   ApiKeyConnection: ResolverTypeWrapper<Omit<ApiKeyConnection, 'edges'> & { edges: Array<ResolversTypes['ApiKeyEdge']> }>;
   ApiKeyFilter: ApiKeyFilter;
   Viewer: ResolverTypeWrapper<ViewerParent>;
+  EndpointProtocol: EndpointProtocol;
+  ModelVersionStatus: ModelVersionStatus;
+  Model: ResolverTypeWrapper<ModelModel>;
+  ModelAlias: ResolverTypeWrapper<ModelAliasModel>;
+  Endpoint: ResolverTypeWrapper<Endpoint>;
+  ModelVersion: ResolverTypeWrapper<ModelVersionModel>;
+  ModelEdge: ResolverTypeWrapper<Omit<ModelEdge, 'node'> & { node: ResolversTypes['Model'] }>;
+  ModelConnection: ResolverTypeWrapper<Omit<ModelConnection, 'edges'> & { edges: Array<ResolversTypes['ModelEdge']> }>;
+  ModelVersionEdge: ResolverTypeWrapper<Omit<ModelVersionEdge, 'node'> & { node: ResolversTypes['ModelVersion'] }>;
+  ModelVersionConnection: ResolverTypeWrapper<Omit<ModelVersionConnection, 'edges'> & { edges: Array<ResolversTypes['ModelVersionEdge']> }>;
+  ModelFilter: ModelFilter;
+  JobKind: JobKind;
+  JobStatus: JobStatus;
+  Job: ResolverTypeWrapper<JobModel>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  JobEdge: ResolverTypeWrapper<Omit<JobEdge, 'node'> & { node: ResolversTypes['Job'] }>;
+  JobConnection: ResolverTypeWrapper<Omit<JobConnection, 'edges'> & { edges: Array<ResolversTypes['JobEdge']> }>;
+  JobFilter: JobFilter;
+  WatermarkStatus: WatermarkStatus;
+  VerdictPolicy: ResolverTypeWrapper<VerdictPolicy>;
+  WatermarkSelfCheck: ResolverTypeWrapper<WatermarkSelfCheck>;
+  Watermark: ResolverTypeWrapper<WatermarkModel>;
+  WatermarkEdge: ResolverTypeWrapper<Omit<WatermarkEdge, 'node'> & { node: ResolversTypes['Watermark'] }>;
+  WatermarkConnection: ResolverTypeWrapper<Omit<WatermarkConnection, 'edges'> & { edges: Array<ResolversTypes['WatermarkEdge']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   CreateTenantInput: CreateTenantInput;
   CreateTenantPayload: ResolverTypeWrapper<Omit<CreateTenantPayload, 'tenant' | 'adminKey' | 'userErrors'> & { tenant?: Maybe<ResolversTypes['Tenant']>, adminKey?: Maybe<ResolversTypes['ApiKey']>, userErrors: Array<ResolversTypes['UserError']> }>;
@@ -566,6 +1116,17 @@ export type ResolversTypes = {
   RetireTenantKeyVersionsPayload: ResolverTypeWrapper<Omit<RetireTenantKeyVersionsPayload, 'keyring' | 'userErrors'> & { keyring?: Maybe<ResolversTypes['Keyring']>, userErrors: Array<ResolversTypes['UserError']> }>;
   DeleteTenantInput: DeleteTenantInput;
   DeleteTenantPayload: ResolverTypeWrapper<Omit<DeleteTenantPayload, 'tenant' | 'userErrors'> & { tenant?: Maybe<ResolversTypes['Tenant']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  RegisterModelInput: RegisterModelInput;
+  RegisterModelPayload: ResolverTypeWrapper<Omit<RegisterModelPayload, 'model' | 'userErrors'> & { model?: Maybe<ResolversTypes['Model']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  EndpointInput: EndpointInput;
+  CreateModelVersionInput: CreateModelVersionInput;
+  CreateModelVersionPayload: ResolverTypeWrapper<Omit<CreateModelVersionPayload, 'modelVersion' | 'userErrors'> & { modelVersion?: Maybe<ResolversTypes['ModelVersion']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  SetModelAliasInput: SetModelAliasInput;
+  SetModelAliasPayload: ResolverTypeWrapper<Omit<SetModelAliasPayload, 'alias' | 'userErrors'> & { alias?: Maybe<ResolversTypes['ModelAlias']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  StartWatermarkInput: StartWatermarkInput;
+  StartWatermarkPayload: ResolverTypeWrapper<Omit<StartWatermarkPayload, 'watermark' | 'job' | 'userErrors'> & { watermark?: Maybe<ResolversTypes['Watermark']>, job?: Maybe<ResolversTypes['Job']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  CancelJobInput: CancelJobInput;
+  CancelJobPayload: ResolverTypeWrapper<Omit<CancelJobPayload, 'job' | 'userErrors'> & { job?: Maybe<ResolversTypes['Job']>, userErrors: Array<ResolversTypes['UserError']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
@@ -591,6 +1152,25 @@ export type ResolversParentTypes = {
   ApiKeyConnection: Omit<ApiKeyConnection, 'edges'> & { edges: Array<ResolversParentTypes['ApiKeyEdge']> };
   ApiKeyFilter: ApiKeyFilter;
   Viewer: ViewerParent;
+  Model: ModelModel;
+  ModelAlias: ModelAliasModel;
+  Endpoint: Endpoint;
+  ModelVersion: ModelVersionModel;
+  ModelEdge: Omit<ModelEdge, 'node'> & { node: ResolversParentTypes['Model'] };
+  ModelConnection: Omit<ModelConnection, 'edges'> & { edges: Array<ResolversParentTypes['ModelEdge']> };
+  ModelVersionEdge: Omit<ModelVersionEdge, 'node'> & { node: ResolversParentTypes['ModelVersion'] };
+  ModelVersionConnection: Omit<ModelVersionConnection, 'edges'> & { edges: Array<ResolversParentTypes['ModelVersionEdge']> };
+  ModelFilter: ModelFilter;
+  Job: JobModel;
+  Float: Scalars['Float']['output'];
+  JobEdge: Omit<JobEdge, 'node'> & { node: ResolversParentTypes['Job'] };
+  JobConnection: Omit<JobConnection, 'edges'> & { edges: Array<ResolversParentTypes['JobEdge']> };
+  JobFilter: JobFilter;
+  VerdictPolicy: VerdictPolicy;
+  WatermarkSelfCheck: WatermarkSelfCheck;
+  Watermark: WatermarkModel;
+  WatermarkEdge: Omit<WatermarkEdge, 'node'> & { node: ResolversParentTypes['Watermark'] };
+  WatermarkConnection: Omit<WatermarkConnection, 'edges'> & { edges: Array<ResolversParentTypes['WatermarkEdge']> };
   Query: Record<PropertyKey, never>;
   CreateTenantInput: CreateTenantInput;
   CreateTenantPayload: Omit<CreateTenantPayload, 'tenant' | 'adminKey' | 'userErrors'> & { tenant?: Maybe<ResolversParentTypes['Tenant']>, adminKey?: Maybe<ResolversParentTypes['ApiKey']>, userErrors: Array<ResolversParentTypes['UserError']> };
@@ -606,6 +1186,17 @@ export type ResolversParentTypes = {
   RetireTenantKeyVersionsPayload: Omit<RetireTenantKeyVersionsPayload, 'keyring' | 'userErrors'> & { keyring?: Maybe<ResolversParentTypes['Keyring']>, userErrors: Array<ResolversParentTypes['UserError']> };
   DeleteTenantInput: DeleteTenantInput;
   DeleteTenantPayload: Omit<DeleteTenantPayload, 'tenant' | 'userErrors'> & { tenant?: Maybe<ResolversParentTypes['Tenant']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  RegisterModelInput: RegisterModelInput;
+  RegisterModelPayload: Omit<RegisterModelPayload, 'model' | 'userErrors'> & { model?: Maybe<ResolversParentTypes['Model']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  EndpointInput: EndpointInput;
+  CreateModelVersionInput: CreateModelVersionInput;
+  CreateModelVersionPayload: Omit<CreateModelVersionPayload, 'modelVersion' | 'userErrors'> & { modelVersion?: Maybe<ResolversParentTypes['ModelVersion']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  SetModelAliasInput: SetModelAliasInput;
+  SetModelAliasPayload: Omit<SetModelAliasPayload, 'alias' | 'userErrors'> & { alias?: Maybe<ResolversParentTypes['ModelAlias']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  StartWatermarkInput: StartWatermarkInput;
+  StartWatermarkPayload: Omit<StartWatermarkPayload, 'watermark' | 'job' | 'userErrors'> & { watermark?: Maybe<ResolversParentTypes['Watermark']>, job?: Maybe<ResolversParentTypes['Job']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  CancelJobInput: CancelJobInput;
+  CancelJobPayload: Omit<CancelJobPayload, 'job' | 'userErrors'> & { job?: Maybe<ResolversParentTypes['Job']>, userErrors: Array<ResolversParentTypes['UserError']> };
   Mutation: Record<PropertyKey, never>;
 };
 
@@ -705,10 +1296,147 @@ export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends Res
   tenant?: Resolver<Maybe<ResolversTypes['Tenant']>, ParentType, ContextType>;
 };
 
+export type ModelResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  versions?: Resolver<ResolversTypes['ModelVersionConnection'], ParentType, ContextType, Partial<ModelVersionsArgs>>;
+  aliases?: Resolver<Array<ResolversTypes['ModelAlias']>, ParentType, ContextType>;
+};
+
+export type ModelAliasResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelAlias'] = ResolversParentTypes['ModelAlias']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type EndpointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Endpoint'] = ResolversParentTypes['Endpoint']> = {
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  protocol?: Resolver<ResolversTypes['EndpointProtocol'], ParentType, ContextType>;
+  modelName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hasCredential?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type ModelVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ModelVersionStatus'], ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inputShape?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  numClasses?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  weightsDigest?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  artifactDigest?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  artifactBytes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  uploadedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  uploadPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  endpoint?: Resolver<Maybe<ResolversTypes['Endpoint']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+  aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  watermarks?: Resolver<ResolversTypes['WatermarkConnection'], ParentType, ContextType, Partial<ModelVersionWatermarksArgs>>;
+};
+
+export type ModelEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelEdge'] = ResolversParentTypes['ModelEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+};
+
+export type ModelConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelConnection'] = ResolversParentTypes['ModelConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ModelEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ModelVersionEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelVersionEdge'] = ResolversParentTypes['ModelVersionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
+};
+
+export type ModelVersionConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelVersionConnection'] = ResolversParentTypes['ModelVersionConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ModelVersionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type JobResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Job'] = ResolversParentTypes['Job']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['JobKind'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['JobStatus'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  watermark?: Resolver<Maybe<ResolversTypes['Watermark']>, ParentType, ContextType>;
+};
+
+export type JobEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['JobEdge'] = ResolversParentTypes['JobEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Job'], ParentType, ContextType>;
+};
+
+export type JobConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['JobConnection'] = ResolversParentTypes['JobConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['JobEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type VerdictPolicyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VerdictPolicy'] = ResolversParentTypes['VerdictPolicy']> = {
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  maxMismatchFraction?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type WatermarkSelfCheckResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WatermarkSelfCheck'] = ResolversParentTypes['WatermarkSelfCheck']> = {
+  accTri?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  digestUnchanged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  flipFractionUnderNoise?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  noiseStd?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  medianMargin?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type WatermarkResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Watermark'] = ResolversParentTypes['Watermark']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WatermarkStatus'], ParentType, ContextType>;
+  scheme?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  triggerCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  parameters?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  policy?: Resolver<ResolversTypes['VerdictPolicy'], ParentType, ContextType>;
+  commitment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  backend?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  generationSteps?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  selfCheck?: Resolver<Maybe<ResolversTypes['WatermarkSelfCheck']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  readyAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  modelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
+  job?: Resolver<ResolversTypes['Job'], ParentType, ContextType>;
+};
+
+export type WatermarkEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WatermarkEdge'] = ResolversParentTypes['WatermarkEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Watermark'], ParentType, ContextType>;
+};
+
+export type WatermarkConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WatermarkConnection'] = ResolversParentTypes['WatermarkConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WatermarkEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   apiKeys?: Resolver<ResolversTypes['ApiKeyConnection'], ParentType, ContextType, Partial<QueryApiKeysArgs>>;
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAuditEventsArgs>>;
+  models?: Resolver<ResolversTypes['ModelConnection'], ParentType, ContextType, Partial<QueryModelsArgs>>;
+  model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'id'>>;
+  modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType, RequireFields<QueryModelVersionArgs, 'id'>>;
+  watermark?: Resolver<Maybe<ResolversTypes['Watermark']>, ParentType, ContextType, RequireFields<QueryWatermarkArgs, 'id'>>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueryJobArgs, 'id'>>;
+  jobs?: Resolver<ResolversTypes['JobConnection'], ParentType, ContextType, Partial<QueryJobsArgs>>;
 };
 
 export type CreateTenantPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreateTenantPayload'] = ResolversParentTypes['CreateTenantPayload']> = {
@@ -754,6 +1482,32 @@ export type DeleteTenantPayloadResolvers<ContextType = GraphQLContext, ParentTyp
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type RegisterModelPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RegisterModelPayload'] = ResolversParentTypes['RegisterModelPayload']> = {
+  model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type CreateModelVersionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreateModelVersionPayload'] = ResolversParentTypes['CreateModelVersionPayload']> = {
+  modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type SetModelAliasPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SetModelAliasPayload'] = ResolversParentTypes['SetModelAliasPayload']> = {
+  alias?: Resolver<Maybe<ResolversTypes['ModelAlias']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type StartWatermarkPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StartWatermarkPayload'] = ResolversParentTypes['StartWatermarkPayload']> = {
+  watermark?: Resolver<Maybe<ResolversTypes['Watermark']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type CancelJobPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CancelJobPayload'] = ResolversParentTypes['CancelJobPayload']> = {
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createTenant?: Resolver<ResolversTypes['CreateTenantPayload'], ParentType, ContextType, RequireFields<MutationCreateTenantArgs, 'input'>>;
   createApiKey?: Resolver<ResolversTypes['CreateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
@@ -762,6 +1516,11 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   rewrapTenantSecrets?: Resolver<ResolversTypes['RewrapTenantSecretsPayload'], ParentType, ContextType, RequireFields<MutationRewrapTenantSecretsArgs, 'input'>>;
   retireTenantKeyVersions?: Resolver<ResolversTypes['RetireTenantKeyVersionsPayload'], ParentType, ContextType, RequireFields<MutationRetireTenantKeyVersionsArgs, 'input'>>;
   deleteTenant?: Resolver<ResolversTypes['DeleteTenantPayload'], ParentType, ContextType, RequireFields<MutationDeleteTenantArgs, 'input'>>;
+  registerModel?: Resolver<ResolversTypes['RegisterModelPayload'], ParentType, ContextType, RequireFields<MutationRegisterModelArgs, 'input'>>;
+  createModelVersion?: Resolver<ResolversTypes['CreateModelVersionPayload'], ParentType, ContextType, RequireFields<MutationCreateModelVersionArgs, 'input'>>;
+  setModelAlias?: Resolver<ResolversTypes['SetModelAliasPayload'], ParentType, ContextType, RequireFields<MutationSetModelAliasArgs, 'input'>>;
+  startWatermark?: Resolver<ResolversTypes['StartWatermarkPayload'], ParentType, ContextType, RequireFields<MutationStartWatermarkArgs, 'input'>>;
+  cancelJob?: Resolver<ResolversTypes['CancelJobPayload'], ParentType, ContextType, RequireFields<MutationCancelJobArgs, 'input'>>;
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
@@ -779,6 +1538,22 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ApiKeyEdge?: ApiKeyEdgeResolvers<ContextType>;
   ApiKeyConnection?: ApiKeyConnectionResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
+  Model?: ModelResolvers<ContextType>;
+  ModelAlias?: ModelAliasResolvers<ContextType>;
+  Endpoint?: EndpointResolvers<ContextType>;
+  ModelVersion?: ModelVersionResolvers<ContextType>;
+  ModelEdge?: ModelEdgeResolvers<ContextType>;
+  ModelConnection?: ModelConnectionResolvers<ContextType>;
+  ModelVersionEdge?: ModelVersionEdgeResolvers<ContextType>;
+  ModelVersionConnection?: ModelVersionConnectionResolvers<ContextType>;
+  Job?: JobResolvers<ContextType>;
+  JobEdge?: JobEdgeResolvers<ContextType>;
+  JobConnection?: JobConnectionResolvers<ContextType>;
+  VerdictPolicy?: VerdictPolicyResolvers<ContextType>;
+  WatermarkSelfCheck?: WatermarkSelfCheckResolvers<ContextType>;
+  Watermark?: WatermarkResolvers<ContextType>;
+  WatermarkEdge?: WatermarkEdgeResolvers<ContextType>;
+  WatermarkConnection?: WatermarkConnectionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   CreateTenantPayload?: CreateTenantPayloadResolvers<ContextType>;
   CreateApiKeyPayload?: CreateApiKeyPayloadResolvers<ContextType>;
@@ -787,6 +1562,11 @@ export type Resolvers<ContextType = GraphQLContext> = {
   RewrapTenantSecretsPayload?: RewrapTenantSecretsPayloadResolvers<ContextType>;
   RetireTenantKeyVersionsPayload?: RetireTenantKeyVersionsPayloadResolvers<ContextType>;
   DeleteTenantPayload?: DeleteTenantPayloadResolvers<ContextType>;
+  RegisterModelPayload?: RegisterModelPayloadResolvers<ContextType>;
+  CreateModelVersionPayload?: CreateModelVersionPayloadResolvers<ContextType>;
+  SetModelAliasPayload?: SetModelAliasPayloadResolvers<ContextType>;
+  StartWatermarkPayload?: StartWatermarkPayloadResolvers<ContextType>;
+  CancelJobPayload?: CancelJobPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
 };
 

@@ -16,6 +16,7 @@ import { createServices, type Platform } from '../../app/services.ts';
 import type { GraphQLContext } from '../context.ts';
 import { createGraphQLServer } from '../graphql-server.ts';
 import { readBody, BodyTooLarge } from './read-body.ts';
+import { ARTIFACT_ROUTE, handleArtifactUpload } from './artifact-upload-route.ts';
 
 export interface ApiServer {
   /** Starts listening; resolves to the base URL actually bound (port 0 picks one). */
@@ -48,21 +49,25 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
   const graphqlError = (res: http.ServerResponse, status: number, code: string, message: string, requestId: string, headers = {}) =>
     json(res, status, { errors: [{ message, extensions: { code, requestId } }] }, headers);
 
+  /** null without an Authorization header; a DomainError UNAUTHENTICATED for a bad one. */
+  async function authenticate(req: http.IncomingMessage): Promise<Actor | null> {
+    const authorization = req.headers.authorization;
+    if (authorization === undefined) return null;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <api key>".');
+    return authenticator.authenticate(match[1]!);
+  }
+
   async function handleGraphQL(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string, log: Logger) {
     if (req.method !== 'GET' && req.method !== 'POST') {
       return graphqlError(res, 405, 'METHOD_NOT_ALLOWED', 'Use GET or POST.', requestId, { allow: 'GET, POST' });
     }
-    let actor: Actor | null = null;
-    const authorization = req.headers.authorization;
-    if (authorization !== undefined) {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-      try {
-        if (!match) throw new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <api key>".');
-        actor = await authenticator.authenticate(match[1]!);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        return graphqlError(res, 401, 'UNAUTHENTICATED', error.message, requestId, { 'www-authenticate': 'Bearer error="invalid_token"' });
-      }
+    let actor: Actor | null;
+    try {
+      actor = await authenticate(req);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return graphqlError(res, 401, 'UNAUTHENTICATED', error.message, requestId, { 'www-authenticate': 'Bearer error="invalid_token"' });
     }
 
     let body: unknown = undefined;
@@ -136,7 +141,19 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/graphql') await handleGraphQL(req, res, url, requestId, log);
-      else if (url.pathname === '/healthz' && req.method === 'GET') json(res, 200, { status: 'ok' });
+      else if (ARTIFACT_ROUTE.test(url.pathname)) {
+        let actor: Actor | null = null;
+        try {
+          actor = await authenticate(req);
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          req.resume();
+          return json(res, 401, { error: { code: 'UNAUTHENTICATED', message: error.message }, requestId }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+        }
+        const versionId = ARTIFACT_ROUTE.exec(url.pathname)![1]!;
+        const result = await handleArtifactUpload(req, versionId, { config, store: platform.store, services: createServices(platform, actor), actor });
+        json(res, result.status, { ...result.body, requestId }, result.status >= 400 ? { connection: 'close' } : {});
+      } else if (url.pathname === '/healthz' && req.method === 'GET') json(res, 200, { status: 'ok' });
       else if (url.pathname === '/readyz' && req.method === 'GET') await handleReady(res);
       else json(res, 404, { error: `No route for ${req.method} ${url.pathname}` });
     } catch (error) {

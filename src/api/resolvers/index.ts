@@ -4,8 +4,10 @@ import { DateTimeScalar } from './scalars.ts';
 import { tenantResolvers } from './tenants.ts';
 import { viewerResolvers } from './viewer.ts';
 import { vaultResolvers } from './vault.ts';
+import { registryResolvers } from './registry.ts';
+import { watermarkResolvers } from './watermarks.ts';
 
-const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers];
+const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers];
 
 /** All resolvers, merged per type. One file per domain, each small. */
 export const resolvers: Resolvers = {

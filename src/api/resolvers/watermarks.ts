@@ -1,0 +1,25 @@
+import type { Resolvers } from '../generated/graphql.ts';
+import { mutationPayload, queryResult } from '../errors/error-mapping.ts';
+import { toConnection } from './connection.ts';
+
+export const watermarkResolvers: Resolvers = {
+  Query: {
+    watermark: (_parent, { id }, { services }) => queryResult(() => services.watermarks.get(id)),
+    job: (_parent, { id }, { services }) => queryResult(() => services.jobs.get(id)),
+    jobs: (_parent, { first, after, filter }, { services }) => queryResult(async () => toConnection(await services.jobs.list({ first, after }, filter ?? {}))),
+  },
+  Mutation: {
+    startWatermark: (_parent, { input }, { services }) => mutationPayload(() => services.watermarks.start(input)),
+    cancelJob: (_parent, { input }, { services }) => mutationPayload(async () => ({ job: await services.jobs.cancel(input.id) })),
+  },
+  Job: {
+    watermark: (job, _args, { services }) => queryResult(() => services.watermarks.forJob(job.id)),
+  },
+  Watermark: {
+    parameters: (watermark) => JSON.stringify(watermark.parameters),
+    policy: (watermark) => watermark.policy as { kind: string; maxMismatchFraction?: number },
+    selfCheck: (watermark) => watermark.selfCheck as never,
+    modelVersion: async (watermark, _args, { services }) => (await services.models.getVersion(watermark.modelVersionId))!,
+    job: async (watermark, _args, { services }) => (await services.jobs.get(watermark.jobId))!,
+  },
+};

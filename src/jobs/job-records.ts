@@ -1,0 +1,53 @@
+/**
+ * Worker-side updates of our Job rows: status, attempts, throttled progress, outcome.
+ * (pg-boss cannot store progress of an active job.)
+ */
+import type { Database, Transaction } from '../db/client.ts';
+
+const PROGRESS_INTERVAL_MS = 500;
+
+export class JobRecords {
+  private lastWrite = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly jobId: string,
+  ) {}
+
+  async started(workerId: string, attempt: number): Promise<void> {
+    const now = new Date();
+    await this.db.job.update({
+      where: { id: this.jobId },
+      data: { status: 'RUNNING', attempts: attempt, workerId, error: null, message: 'Loading the model…' },
+    });
+    await this.db.job.updateMany({ where: { id: this.jobId, startedAt: null }, data: { startedAt: now } });
+  }
+
+  /** At most one write per interval unless `force`; progress never goes backwards within an attempt. */
+  async progress(fraction: number, message: string, force = false): Promise<void> {
+    const now = Date.now();
+    if (!force && now - this.lastWrite < PROGRESS_INTERVAL_MS) return;
+    this.lastWrite = now;
+    await this.db.job
+      .updateMany({ where: { id: this.jobId, status: 'RUNNING' }, data: { progress: Math.max(0, Math.min(1, fraction)), message } })
+      .catch(() => undefined);
+  }
+
+  static async succeed(tx: Transaction, jobId: string, message: string): Promise<void> {
+    await tx.job.update({ where: { id: jobId }, data: { status: 'SUCCEEDED', progress: 1, message, finishedAt: new Date() } });
+  }
+
+  async cancelled(): Promise<void> {
+    await this.db.job.update({ where: { id: this.jobId }, data: { status: 'CANCELLED', message: 'Cancelled.', finishedAt: new Date() } });
+  }
+
+  /** `final`: no retries left. Otherwise the job goes back to the queue for another attempt. */
+  async failed(error: string, final: boolean): Promise<void> {
+    await this.db.job.update({
+      where: { id: this.jobId },
+      data: final
+        ? { status: 'FAILED', error, message: 'Failed.', finishedAt: new Date() }
+        : { status: 'QUEUED', error, message: 'Failed; will be retried.' },
+    });
+  }
+}

@@ -1,0 +1,74 @@
+/** Jobs as clients see them: status, progress, history, and cancellation. */
+import type { Database } from '../db/client.ts';
+import type { Job, JobKind, JobStatus } from '../db/generated/client.ts';
+import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
+import type { Actor } from '../auth/actor.ts';
+import { AuthError, requireActor } from '../auth/auth.errors.ts';
+import { isAtLeast } from '../auth/roles.ts';
+import { isUuid } from '../auth/api-keys.service.ts';
+import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import { QUEUES, type JobQueue } from './job-queue.ts';
+import { JobsError } from './jobs.errors.ts';
+
+export interface JobFilter {
+  status?: JobStatus | null;
+  kind?: JobKind | null;
+}
+
+const FINISHED: JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+export class JobsService {
+  private readonly scoped: TenantDatabase | null;
+
+  constructor(
+    db: Database,
+    private readonly queue: JobQueue,
+    private readonly actor: Actor | null,
+  ) {
+    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
+  }
+
+  async get(id: string): Promise<Job | null> {
+    this.requireRole('VIEWER');
+    return isUuid(id) ? this.scoped!.job.findUnique({ where: { id } }) : null;
+  }
+
+  async list(page: PageRequest, filter: JobFilter = {}): Promise<Page<Job>> {
+    this.requireRole('VIEWER');
+    const where = { ...(filter.status ? { status: filter.status } : {}), ...(filter.kind ? { kind: filter.kind } : {}) };
+    return paginate(
+      page,
+      ({ take, cursorWhere, orderBy }) => this.scoped!.job.findMany({ where: { ...where, ...cursorWhere }, take, orderBy }),
+      () => this.scoped!.job.count({ where }),
+    );
+  }
+
+  /**
+   * A queued job is cancelled at once; a running one is asked to stop, and its worker's engine
+   * sees the abort within a heartbeat interval and marks it CANCELLED.
+   */
+  async cancel(id: string): Promise<Job> {
+    this.requireRole('OPERATOR');
+    const job = await this.get(id);
+    if (!job) throw new JobsError('JOB_NOT_FOUND', 'No such job.', ['input', 'id']);
+    if (FINISHED.includes(job.status)) throw new JobsError('JOB_FINISHED', `The job already ended (${job.status}).`, ['input', 'id']);
+    await this.queue.cancel(job.kind === 'WATERMARK' ? QUEUES.WATERMARK : QUEUES.VERIFY, job.id);
+    const now = new Date();
+    // Only a job no worker has taken yet ends here; a running one ends in its worker.
+    await this.scoped!.job.updateMany({
+      where: { id: job.id, status: 'QUEUED' },
+      data: { status: 'CANCELLED', cancelRequested: true, finishedAt: now, message: 'Cancelled before it started.' },
+    });
+    await this.scoped!.job.updateMany({ where: { id: job.id, status: 'RUNNING' }, data: { cancelRequested: true, message: 'Cancelling…' } });
+    const after = (await this.get(job.id))!;
+    if (after.status === 'CANCELLED') await this.scoped!.watermark.updateMany({ where: { jobId: job.id }, data: { status: 'CANCELLED' } });
+    return after;
+  }
+
+  private requireRole(role: 'VIEWER' | 'OPERATOR'): Actor {
+    const actor = requireActor(this.actor);
+    if (!actor.tenantId) throw new AuthError('FORBIDDEN', 'Jobs belong to tenants: use a tenant API key.');
+    if (!isAtLeast(actor.role, role)) throw new AuthError('FORBIDDEN', `This needs an ${role} key or stronger.`);
+    return actor;
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * The model fleet registry: models (unique name per tenant, description, tags), their immutable
+ * versions (artifact, digest, optional inference endpoint whose credential is sealed in the
+ * vault) and movable aliases such as "production".
+ */
+import type { Database } from '../db/client.ts';
+import type { Model, ModelAlias, ModelVersion, EndpointProtocol } from '../db/generated/client.ts';
+import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
+import type { Actor } from '../auth/actor.ts';
+import { AuthError, requireActor } from '../auth/auth.errors.ts';
+import { isAtLeast } from '../auth/roles.ts';
+import { isUuid } from '../auth/api-keys.service.ts';
+import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { ValidatedArtifact } from './artifacts/tfjs-upload.ts';
+import { RegistryError } from './registry.errors.ts';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$/;
+const TAG = /^[a-z0-9][a-z0-9._-]{0,39}$/;
+const LABEL = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+const ALIAS = /^[a-z][a-z0-9_-]{0,39}$/;
+
+export interface RegisterModelInput {
+  name: string;
+  description?: string | null;
+  tags?: string[] | null;
+}
+
+export interface EndpointInput {
+  url: string;
+  protocol: EndpointProtocol;
+  /** Model name at the endpoint; defaults to the registry model's name. */
+  modelName?: string | null;
+  /** Sent as `Authorization: Bearer <credential>`; sealed in the vault, never readable through the API. */
+  credential?: string | null;
+}
+
+export interface CreateVersionInput {
+  modelId: string;
+  label: string;
+  endpoint?: EndpointInput | null;
+}
+
+export interface ModelFilter {
+  name?: string | null;
+  tag?: string | null;
+  alias?: string | null;
+}
+
+export class ModelsService {
+  private readonly scoped: TenantDatabase | null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly vault: Vault,
+    private readonly actor: Actor | null,
+  ) {
+    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
+  }
+
+  async register(input: RegisterModelInput): Promise<Model> {
+    const actor = this.requireRole('OPERATOR');
+    const name = input.name.trim();
+    if (!NAME.test(name)) {
+      throw new RegistryError('INVALID_MODEL_INPUT', 'name must be 1 to 100 letters, digits, spaces, dots, underscores or hyphens.', ['input', 'name']);
+    }
+    const tags = [...new Set((input.tags ?? []).map((t) => t.trim().toLowerCase()))];
+    if (tags.length > 20 || tags.some((t) => !TAG.test(t))) {
+      throw new RegistryError('INVALID_MODEL_INPUT', 'Up to 20 tags of 1 to 40 lowercase letters, digits, dots, underscores or hyphens.', ['input', 'tags']);
+    }
+    const description = input.description?.trim() || null;
+    if (description && description.length > 2000) throw new RegistryError('INVALID_MODEL_INPUT', 'description is limited to 2000 characters.', ['input', 'description']);
+    try {
+      return await this.scoped!.model.create({ data: { tenantId: actor.tenantId!, name, description, tags } });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') throw new RegistryError('MODEL_NAME_TAKEN', `A model named "${name}" already exists.`, ['input', 'name']);
+      throw error;
+    }
+  }
+
+  async createVersion(input: CreateVersionInput): Promise<ModelVersion> {
+    const actor = this.requireRole('OPERATOR');
+    const model = await this.get(input.modelId);
+    if (!model) throw new RegistryError('MODEL_NOT_FOUND', 'No such model.', ['input', 'modelId']);
+    const label = input.label.trim();
+    if (!LABEL.test(label)) {
+      throw new RegistryError('INVALID_MODEL_INPUT', 'label must be 1 to 64 letters, digits, dots, underscores, plus signs or hyphens.', ['input', 'label']);
+    }
+    const endpoint = input.endpoint ? validateEndpoint(input.endpoint) : null;
+    try {
+      return await this.db.$transaction(async (tx) => {
+        const version = await tx.modelVersion.create({
+          data: {
+            tenantId: model.tenantId,
+            modelId: model.id,
+            label,
+            endpointUrl: endpoint?.url ?? null,
+            endpointProtocol: endpoint?.protocol ?? null,
+            endpointModelName: endpoint ? (endpoint.modelName?.trim() || model.name) : null,
+            hasEndpointCredential: Boolean(endpoint?.credential),
+          },
+        });
+        if (endpoint?.credential) {
+          await this.vault.seal(
+            { tenantId: model.tenantId, purpose: 'endpoint-credential', recordId: version.id },
+            new TextEncoder().encode(endpoint.credential),
+            { apiKeyId: actor.apiKeyId },
+            tx,
+          );
+        }
+        return version;
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') {
+        throw new RegistryError('VERSION_LABEL_TAKEN', `Model "${model.name}" already has a version "${label}".`, ['input', 'label']);
+      }
+      throw error;
+    }
+  }
+
+  /** Records a validated artifact on a version awaiting it; versions are immutable afterwards. */
+  async attachArtifact(versionId: string, artifact: ValidatedArtifact): Promise<ModelVersion> {
+    this.requireRole('OPERATOR');
+    const version = await this.getVersion(versionId);
+    if (!version) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.');
+    const updated = await this.scoped!.modelVersion.updateMany({
+      where: { id: version.id, status: 'AWAITING_UPLOAD' },
+      data: {
+        status: 'READY',
+        format: artifact.format,
+        inputShape: artifact.inputShape,
+        numClasses: artifact.numClasses,
+        weightsDigest: artifact.weightsDigest,
+        artifact: artifact.manifest as object,
+        artifactDigest: artifact.manifest.digest,
+        artifactBytes: artifact.manifest.totalBytes,
+        uploadedAt: new Date(),
+      },
+    });
+    if (updated.count === 0) throw new RegistryError('VERSION_IMMUTABLE', 'This version already has its artifact; versions are immutable: create a new version.');
+    return (await this.getVersion(version.id))!;
+  }
+
+  /** Points `alias` (e.g. "production") at a version of the same model, moving it if it exists. */
+  async setAlias(modelId: string, alias: string, versionId: string): Promise<ModelAlias> {
+    this.requireRole('OPERATOR');
+    const version = await this.getVersion(versionId);
+    if (!version || version.modelId !== modelId) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such version of this model.', ['input', 'versionId']);
+    if (!ALIAS.test(alias)) throw new RegistryError('INVALID_MODEL_INPUT', 'alias must be 1 to 40 lowercase letters, digits, _ or -, starting with a letter.', ['input', 'alias']);
+    return this.scoped!.modelAlias.upsert({
+      where: { modelId_name: { modelId, name: alias } },
+      create: { tenantId: version.tenantId, modelId, name: alias, versionId },
+      update: { versionId },
+    });
+  }
+
+  async get(id: string): Promise<Model | null> {
+    this.requireRole('VIEWER');
+    return isUuid(id) ? this.scoped!.model.findUnique({ where: { id } }) : null;
+  }
+
+  async getVersion(id: string): Promise<ModelVersion | null> {
+    this.requireRole('VIEWER');
+    return isUuid(id) ? this.scoped!.modelVersion.findUnique({ where: { id } }) : null;
+  }
+
+  async list(page: PageRequest, filter: ModelFilter = {}): Promise<Page<Model>> {
+    this.requireRole('VIEWER');
+    const where = {
+      ...(filter.name ? { name: { contains: filter.name, mode: 'insensitive' as const } } : {}),
+      ...(filter.tag ? { tags: { has: filter.tag.toLowerCase() } } : {}),
+      ...(filter.alias ? { aliases: { some: { name: filter.alias } } } : {}),
+    };
+    return paginate(
+      page,
+      ({ take, cursorWhere, orderBy }) => this.scoped!.model.findMany({ where: { ...where, ...cursorWhere }, take, orderBy }),
+      () => this.scoped!.model.count({ where }),
+    );
+  }
+
+  async versions(modelId: string, page: PageRequest): Promise<Page<ModelVersion>> {
+    this.requireRole('VIEWER');
+    return paginate(
+      page,
+      ({ take, cursorWhere, orderBy }) => this.scoped!.modelVersion.findMany({ where: { modelId, ...cursorWhere }, take, orderBy }),
+      () => this.scoped!.modelVersion.count({ where: { modelId } }),
+    );
+  }
+
+  async aliases(modelId: string): Promise<ModelAlias[]> {
+    this.requireRole('VIEWER');
+    return this.scoped!.modelAlias.findMany({ where: { modelId }, orderBy: { name: 'asc' } });
+  }
+
+  async aliasesOfVersion(versionId: string): Promise<string[]> {
+    this.requireRole('VIEWER');
+    return (await this.scoped!.modelAlias.findMany({ where: { versionId }, orderBy: { name: 'asc' } })).map((a) => a.name);
+  }
+
+  private requireRole(role: 'VIEWER' | 'OPERATOR'): Actor {
+    const actor = requireActor(this.actor);
+    if (!actor.tenantId) throw new AuthError('FORBIDDEN', 'Models belong to tenants: use a tenant API key.');
+    if (!isAtLeast(actor.role, role)) throw new AuthError('FORBIDDEN', `This needs an ${role} key or stronger.`);
+    return actor;
+  }
+}
+
+function validateEndpoint(endpoint: EndpointInput): EndpointInput {
+  let url: URL;
+  try {
+    url = new URL(endpoint.url);
+  } catch {
+    throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.url must be an absolute http or https URL.', ['input', 'endpoint', 'url']);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.url must be an http or https URL.', ['input', 'endpoint', 'url']);
+  }
+  if (url.username || url.password) {
+    throw new RegistryError('INVALID_MODEL_INPUT', 'Put credentials in endpoint.credential, not in the URL.', ['input', 'endpoint', 'url']);
+  }
+  if (endpoint.credential !== undefined && endpoint.credential !== null && (endpoint.credential.length === 0 || endpoint.credential.length > 4096)) {
+    throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.credential must be 1 to 4096 characters.', ['input', 'endpoint', 'credential']);
+  }
+  return { ...endpoint, url: url.toString() };
+}

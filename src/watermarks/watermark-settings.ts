@@ -1,0 +1,54 @@
+/**
+ * What a watermark request may ask for, with the defaults the engine recommends
+ * (src/engine/README.md explains the objectives and their measured fragility).
+ */
+import { DEFAULT_LOSS, DEFAULT_TRIGGER_COUNT, PAPER_LAMBDA, type LossKind } from '../engine/index.ts';
+import { WatermarksError } from './watermarks.errors.ts';
+
+export const WATERMARK_SCHEME = 'fragmark-fragile-trigger/1';
+export const TRIGGER_METHODS = ['CE_ONLY', 'CE_VARIANCE', 'MARGIN', 'SENSITIVE'] as const satisfies readonly LossKind[];
+export type TriggerMethod = (typeof TRIGGER_METHODS)[number];
+
+export type VerdictPolicy = { kind: 'strict' } | { kind: 'tolerance'; maxMismatchFraction: number };
+
+export interface WatermarkSettings {
+  triggerCount: number;
+  method: TriggerMethod;
+  lambda: number;
+  maxSteps: number;
+  policy: VerdictPolicy;
+}
+
+export interface WatermarkRequest {
+  triggerCount?: number | null;
+  method?: string | null;
+  lambda?: number | null;
+  maxSteps?: number | null;
+  /** Mismatch fraction tolerated before TAMPERED; 0 or absent = strict (any mismatch). */
+  tolerance?: number | null;
+}
+
+export const DEFAULT_MAX_STEPS = 300;
+
+export function resolveWatermarkSettings(request: WatermarkRequest): WatermarkSettings {
+  const triggerCount = request.triggerCount ?? DEFAULT_TRIGGER_COUNT;
+  if (!Number.isInteger(triggerCount) || triggerCount < 10 || triggerCount > 1000) {
+    throw new WatermarksError('INVALID_WATERMARK_INPUT', 'triggerCount must be between 10 and 1000.', ['input', 'triggerCount']);
+  }
+  const method = (request.method ?? DEFAULT_LOSS.kind) as TriggerMethod;
+  if (!(TRIGGER_METHODS as readonly string[]).includes(method)) {
+    throw new WatermarksError('INVALID_WATERMARK_INPUT', `method must be one of ${TRIGGER_METHODS.join(', ')}.`, ['input', 'method']);
+  }
+  const lambda = request.lambda ?? PAPER_LAMBDA;
+  if (!(lambda >= 0 && lambda <= 10_000)) throw new WatermarksError('INVALID_WATERMARK_INPUT', 'lambda must be between 0 and 10000.', ['input', 'lambda']);
+  const maxSteps = request.maxSteps ?? DEFAULT_MAX_STEPS;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 5000) {
+    throw new WatermarksError('INVALID_WATERMARK_INPUT', 'maxSteps must be between 1 and 5000.', ['input', 'maxSteps']);
+  }
+  const tolerance = request.tolerance ?? 0;
+  if (!(tolerance >= 0 && tolerance < 0.5)) {
+    throw new WatermarksError('INVALID_WATERMARK_INPUT', 'tolerance must be at least 0 and below 0.5.', ['input', 'tolerance']);
+  }
+  const policy: VerdictPolicy = tolerance === 0 ? { kind: 'strict' } : { kind: 'tolerance', maxMismatchFraction: tolerance };
+  return { triggerCount, method, lambda, maxSteps, policy };
+}

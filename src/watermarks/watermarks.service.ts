@@ -1,0 +1,95 @@
+/**
+ * Watermarks: requesting a fragile trigger set for a model version (the work runs in a worker,
+ * watermark-job.ts) and reading watermarks back. Triggers and labels never leave the vault here.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/client.ts';
+import type { Job, Watermark } from '../db/generated/client.ts';
+import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
+import type { Actor } from '../auth/actor.ts';
+import { AuthError, requireActor } from '../auth/auth.errors.ts';
+import { isAtLeast } from '../auth/roles.ts';
+import { isUuid } from '../auth/api-keys.service.ts';
+import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';
+import { RegistryError } from '../registry/registry.errors.ts';
+import { resolveWatermarkSettings, WATERMARK_SCHEME, type WatermarkRequest } from './watermark-settings.ts';
+
+export interface StartWatermarkInput extends WatermarkRequest {
+  modelVersionId: string;
+}
+
+export class WatermarksService {
+  private readonly scoped: TenantDatabase | null;
+
+  constructor(
+    db: Database,
+    private readonly queue: JobQueue,
+    private readonly actor: Actor | null,
+  ) {
+    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
+  }
+
+  /** Creates the watermark and its job, then queues the job. */
+  async start(input: StartWatermarkInput): Promise<{ watermark: Watermark; job: Job }> {
+    const actor = this.requireRole('OPERATOR');
+    const settings = resolveWatermarkSettings(input);
+    const version = isUuid(input.modelVersionId) ? await this.scoped!.modelVersion.findUnique({ where: { id: input.modelVersionId } }) : null;
+    if (!version) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.', ['input', 'modelVersionId']);
+    if (version.status !== 'READY') {
+      throw new RegistryError('VERSION_NOT_READY', 'Upload the version\'s artifact before watermarking it.', ['input', 'modelVersionId']);
+    }
+    const jobId = randomUUID();
+    const { watermark, job } = await this.scoped!.$transaction(async (tx) => {
+      const job = await tx.job.create({ data: { id: jobId, tenantId: actor.tenantId!, kind: 'WATERMARK', message: 'Waiting for a worker.' } });
+      const watermark = await tx.watermark.create({
+        data: {
+          tenantId: actor.tenantId!,
+          modelVersionId: version.id,
+          jobId,
+          scheme: WATERMARK_SCHEME,
+          method: settings.method,
+          triggerCount: settings.triggerCount,
+          parameters: { lambda: settings.lambda, maxSteps: settings.maxSteps },
+          policy: settings.policy,
+        },
+      });
+      return { watermark, job };
+    });
+    try {
+      await this.queue.send(QUEUES.WATERMARK, jobId);
+    } catch (error) {
+      const failed = { status: 'FAILED' as const, error: 'The job could not be queued.', finishedAt: new Date() };
+      await this.scoped!.job.update({ where: { id: jobId }, data: failed });
+      await this.scoped!.watermark.update({ where: { id: watermark.id }, data: { status: 'FAILED' } });
+      throw error;
+    }
+    return { watermark, job };
+  }
+
+  async get(id: string): Promise<Watermark | null> {
+    this.requireRole('VIEWER');
+    return isUuid(id) ? this.scoped!.watermark.findUnique({ where: { id } }) : null;
+  }
+
+  async forVersion(modelVersionId: string, page: PageRequest): Promise<Page<Watermark>> {
+    this.requireRole('VIEWER');
+    return paginate(
+      page,
+      ({ take, cursorWhere, orderBy }) => this.scoped!.watermark.findMany({ where: { modelVersionId, ...cursorWhere }, take, orderBy }),
+      () => this.scoped!.watermark.count({ where: { modelVersionId } }),
+    );
+  }
+
+  async forJob(jobId: string): Promise<Watermark | null> {
+    this.requireRole('VIEWER');
+    return this.scoped!.watermark.findUnique({ where: { jobId } });
+  }
+
+  private requireRole(role: 'VIEWER' | 'OPERATOR'): Actor {
+    const actor = requireActor(this.actor);
+    if (!actor.tenantId) throw new AuthError('FORBIDDEN', 'Watermarks belong to tenants: use a tenant API key.');
+    if (!isAtLeast(actor.role, role)) throw new AuthError('FORBIDDEN', `This needs an ${role} key or stronger.`);
+    return actor;
+  }
+}

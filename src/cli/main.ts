@@ -19,6 +19,8 @@ import { formatMasterKeyring, parseMasterKeyring } from '../vault/master-key.ts'
 import { openVault } from '../vault/open-vault.ts';
 import { randomKey, sodiumReady } from '../vault/aead.ts';
 import { startWorker } from '../../workers/worker.ts';
+import { CliError } from './api-client.ts';
+import { jobs, modelsPush, watermark } from './client-commands.ts';
 
 const USAGE = `Usage: fragmark <command> [options]
 
@@ -30,6 +32,12 @@ Commands:
   vault rotate-master-key    Add a new master key version to the key file and rewrap every keyring under it
   vault rewrap-master        Rewrap every keyring under the newest master key version (after changing FRAGMARK_MASTER_KEY)
   vault shred-due            Destroy the keys of deleted tenants whose grace period is over
+
+Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_API_KEY):
+  models push <modelId> <dir> --version <label>   Upload a TF.js Layers model folder as a new version
+  watermark <modelVersionId> [--triggers N] [--method M] [--wait]
+                             Watermark a version; --wait shows progress until it ends
+  jobs [--status S]          Recent jobs of your tenant
 
 Options:
   --json                     Machine-readable output
@@ -57,7 +65,7 @@ function parseArgs(argv: string[]): Parsed {
   return { command, flags };
 }
 
-const VALUE_FLAGS = new Set(['name']);
+const VALUE_FLAGS = new Set(['name', 'url', 'key', 'version', 'triggers', 'method', 'status']);
 
 class UsageError extends Error {}
 
@@ -71,6 +79,21 @@ async function main(argv: string[]): Promise<number> {
   if (flags.has('help') || command.length === 0) {
     process.stdout.write(USAGE + '\n');
     return command.length === 0 && !flags.has('help') ? 2 : 0;
+  }
+
+  // Client commands need a server address and key, not the server's configuration.
+  const clientCommand = command[0] === 'models' || command[0] === 'watermark' || command[0] === 'jobs';
+  if (clientCommand) {
+    try {
+      if (command[0] === 'models' && command[1] === 'push') return await modelsPush(command.slice(2), flags, out);
+      if (command[0] === 'watermark') return await watermark(command.slice(1), flags, out, json);
+      if (command[0] === 'jobs') return await jobs(flags, out);
+      throw new UsageError(`Unknown command "${command.join(' ')}".`);
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error;
+      out(error.message, { ok: false, error: error.message });
+      return error.exitCode;
+    }
   }
 
   let config: Config;

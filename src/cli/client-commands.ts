@@ -1,0 +1,135 @@
+/**
+ * Client commands of `fragmark`: they talk to a running server, never to the database.
+ *
+ *   fragmark models push <modelId> <dir> --version <label>
+ *   fragmark watermark <modelVersionId> [--triggers N] [--method M] [--wait]
+ *   fragmark jobs [--status S]
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ApiClient, CliError, clientOptions } from './api-client.ts';
+
+type Flags = Map<string, string | true>;
+type Out = (human: string, data: object) => void;
+
+const flag = (flags: Flags, name: string): string | undefined => (typeof flags.get(name) === 'string' ? (flags.get(name) as string) : undefined);
+
+/** model.json plus the shards its weightsManifest names. */
+export async function readModelFolder(dir: string): Promise<Map<string, Uint8Array>> {
+  let manifestText: string;
+  try {
+    manifestText = await readFile(path.join(dir, 'model.json'), 'utf8');
+  } catch {
+    throw new CliError(`${dir} has no model.json: pass the folder of a TF.js Layers model.`, 2);
+  }
+  const files = new Map<string, Uint8Array>([['model.json', new TextEncoder().encode(manifestText)]]);
+  let manifest: { weightsManifest?: Array<{ paths?: string[] }> };
+  try {
+    manifest = JSON.parse(manifestText);
+  } catch {
+    throw new CliError(`${dir}/model.json is not valid JSON.`, 2);
+  }
+  for (const group of manifest.weightsManifest ?? []) {
+    for (const shard of group.paths ?? []) {
+      try {
+        files.set(shard, new Uint8Array(await readFile(path.join(dir, shard))));
+      } catch {
+        throw new CliError(`${dir} lacks ${shard}, which model.json lists.`, 2);
+      }
+    }
+  }
+  return files;
+}
+
+export async function modelsPush(args: string[], flags: Flags, out: Out): Promise<number> {
+  const [modelId, dir] = args;
+  const label = flag(flags, 'version');
+  if (!modelId || !dir || !label) throw new CliError('usage: fragmark models push <modelId> <dir> --version <label>', 2);
+  const client = new ApiClient(clientOptions(flags));
+  const files = await readModelFolder(dir);
+  const { modelVersion } = await client.mutate(
+    'createModelVersion',
+    `mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) { modelVersion { id uploadPath } userErrors { code message } } }`,
+    { input: { modelId, label } },
+  );
+  const uploaded = await client.uploadArtifact(modelVersion.uploadPath, files);
+  const version = uploaded.modelVersion;
+  out(
+    `Pushed version ${label} (${version.id}): ${version.artifactBytes} bytes, input ${JSON.stringify(version.inputShape)}, ${version.numClasses} classes, weights digest ${version.weightsDigest}.`,
+    { ok: true, modelVersion: version },
+  );
+  return 0;
+}
+
+const JOB_QUERY = `query($id: ID!) { job(id: $id) { id status progress message error attempts watermark { id status commitment } } }`;
+
+export async function watermark(args: string[], flags: Flags, out: Out, json: boolean): Promise<number> {
+  const [modelVersionId] = args;
+  if (!modelVersionId) throw new CliError('usage: fragmark watermark <modelVersionId> [--triggers N] [--method M] [--wait]', 2);
+  const triggers = flag(flags, 'triggers');
+  if (triggers !== undefined && !/^\d+$/.test(triggers)) throw new CliError('--triggers must be a whole number.', 2);
+  const client = new ApiClient(clientOptions(flags));
+  const started = await client.mutate(
+    'startWatermark',
+    `mutation($input: StartWatermarkInput!) { startWatermark(input: $input) { watermark { id status } job { id status } userErrors { code message } } }`,
+    { input: { modelVersionId, ...(triggers ? { triggerCount: Number(triggers) } : {}), ...(flag(flags, 'method') ? { method: flag(flags, 'method') } : {}) } },
+  );
+  if (!flags.has('wait')) {
+    out(`Started watermark ${started.watermark.id} (job ${started.job.id}). Follow it with: fragmark watermark … --wait, or query job(id).`, {
+      ok: true,
+      watermarkId: started.watermark.id,
+      jobId: started.job.id,
+    });
+    return 0;
+  }
+  const job = await followJob(client, started.job.id, json);
+  const ok = job.status === 'SUCCEEDED';
+  out(
+    ok
+      ? `Watermark ${job.watermark.id} is READY (commitment ${job.watermark.commitment}).`
+      : `Job ${job.id} ended ${job.status}${job.error ? `: ${job.error}` : ''}.`,
+    { ok, jobId: job.id, status: job.status, watermarkId: job.watermark?.id, commitment: job.watermark?.commitment ?? null, error: job.error ?? null },
+  );
+  return ok ? 0 : 1;
+}
+
+/** Polls a job to its end, drawing a progress bar on a terminal and plain lines otherwise. */
+async function followJob(client: ApiClient, id: string, quiet: boolean): Promise<any> {
+  const tty = process.stderr.isTTY && !quiet;
+  const started = Date.now();
+  let lastLine = '';
+  for (;;) {
+    const { job } = await client.graphql(JOB_QUERY, { id });
+    if (!job) throw new CliError(`Job ${id} disappeared.`);
+    const percent = Math.round(job.progress * 100);
+    const elapsed = (Date.now() - started) / 1000;
+    const eta = job.progress > 0.02 && job.progress < 1 ? ` ETA ${Math.round((elapsed / job.progress) * (1 - job.progress))}s` : '';
+    const text = `${job.status.padEnd(9)} ${String(percent).padStart(3)}%  ${job.message ?? ''}${eta}`;
+    if (tty) {
+      const width = 24;
+      const filled = Math.round((percent / 100) * width);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}`.padEnd(100).slice(0, 120));
+    } else if (!quiet && text !== lastLine) {
+      process.stderr.write(text + '\n');
+    }
+    lastLine = text;
+    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status)) {
+      if (tty) process.stderr.write('\n');
+      return job;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+export async function jobs(flags: Flags, out: Out): Promise<number> {
+  const client = new ApiClient(clientOptions(flags));
+  const status = flag(flags, 'status');
+  const { jobs } = await client.graphql(
+    `query($filter: JobFilter) { jobs(first: 50, filter: $filter) { totalCount edges { node { id kind status progress message attempts createdAt } } } }`,
+    { filter: status ? { status: status.toUpperCase() } : null },
+  );
+  const nodes = jobs.edges.map((e: any) => e.node);
+  const lines = nodes.map((j: any) => `${j.id}  ${j.kind.padEnd(9)} ${j.status.padEnd(9)} ${String(Math.round(j.progress * 100)).padStart(3)}%  ${j.createdAt}  ${j.message ?? ''}`);
+  out(lines.length ? lines.join('\n') : 'No jobs.', { ok: true, totalCount: jobs.totalCount, jobs: nodes });
+  return 0;
+}

@@ -1,0 +1,367 @@
+/**
+ * A real local inference server (node:http on 127.0.0.1, port 0) serving an engine classifier over
+ * TF Serving REST predict or KServe v2 / Open Inference Protocol, for tests, the demo and
+ * benchmarks. It is faithful on the happy path (inputs parsed into float32, scores written as the
+ * exact float32 values) and strict on input: wrong path or model name -> 404, wrong or missing
+ * credential -> 401, wrong method -> 405, body over the size limit -> 413, malformed body -> 400.
+ *
+ * `behaviour` simulates broken servers:
+ * - `http-500`: every inference request answers 500.
+ * - `garbage`: 200 with a body that is not JSON.
+ * - `wrong-shape`: 200 with valid JSON holding one prediction row too many.
+ * - `slow`: answers correctly after `slowMs` (default 2000 ms).
+ * - `flaky`: the first request carrying a given batch (same body bytes) answers 503, a repeat succeeds.
+ *
+ * Not for production: no TLS, no concurrency limits beyond Node's defaults.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as tf from '@tensorflow/tfjs';
+import type { Classifier } from '../../engine/index.ts';
+import { float32Json, type EndpointProtocol } from './inference-client.ts';
+
+export type InferenceServerBehaviour = 'normal' | 'http-500' | 'garbage' | 'wrong-shape' | 'slow' | 'flaky';
+
+export interface InferenceServerOptions {
+  protocol: EndpointProtocol;
+  modelName: string;
+  classifier: Classifier;
+  /** When set, requests must carry `Authorization: Bearer <credential>`. */
+  credential?: string;
+  behaviour?: InferenceServerBehaviour;
+  /** Delay of the `slow` behaviour, default 2000 ms. */
+  slowMs?: number;
+  host?: '127.0.0.1';
+  /** Request body limit, default 16 MiB. */
+  maxBodyBytes?: number;
+  /** Most instances per request, default 1024. */
+  maxBatch?: number;
+}
+
+export interface RunningInferenceServer {
+  /** Base URL, e.g. http://127.0.0.1:54321 (no trailing slash). */
+  readonly url: string;
+  /** HTTP requests received so far (all routes and outcomes). */
+  readonly requests: number;
+  /**
+   * `inputDigest` of every distinct input that reached inference, in the order the server first
+   * saw it (for tests: the client must shuffle).
+   */
+  readonly receivedInputDigests: readonly string[];
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+const DEFAULT_SLOW_MS = 2000;
+const DEFAULT_MAX_BATCH = 1024;
+
+/** SHA-256 (hex) of one input's float32 bytes (host byte order). */
+export function inputDigest(row: Float32Array): string {
+  return createHash('sha256').update(new Uint8Array(row.buffer, row.byteOffset, row.byteLength)).digest('hex');
+}
+
+class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function badRequest(message: string): HttpProblem {
+  return new HttpProblem(400, message);
+}
+
+/** Writes the finite numbers of a nested array of exactly `shape` into `out` from `pos`; returns the new position. */
+function readNested(value: unknown, shape: readonly number[], d: number, out: Float32Array, pos: number, where: string): number {
+  if (!Array.isArray(value) || value.length !== shape[d]) throw badRequest(`${where} must be an array of length ${shape[d]}`);
+  if (d === shape.length - 1) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw badRequest(`${where}[${i}] is not a finite number`);
+      out[pos++] = v;
+    }
+    return pos;
+  }
+  for (let i = 0; i < value.length; i++) pos = readNested(value[i], shape, d + 1, out, pos, `${where}[${i}]`);
+  return pos;
+}
+
+interface ParsedRequest {
+  readonly batch: number;
+  readonly data: Float32Array;
+  readonly id?: string;
+}
+
+function parseTfServing(body: unknown, shape: readonly number[], maxBatch: number): ParsedRequest {
+  if (!isObject(body)) throw badRequest('body must be a JSON object');
+  const instances = body.instances;
+  if (!Array.isArray(instances) || instances.length === 0) throw badRequest('body needs a non-empty "instances" array');
+  if (instances.length > maxBatch) throw badRequest(`at most ${maxBatch} instances per request`);
+  const rowSize = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(instances.length * rowSize);
+  instances.forEach((inst: unknown, i) => readNested(inst, shape, 0, data, i * rowSize, `instances[${i}]`));
+  return { batch: instances.length, data };
+}
+
+function parseKserve(body: unknown, shape: readonly number[], maxBatch: number): ParsedRequest {
+  if (!isObject(body)) throw badRequest('body must be a JSON object');
+  const inputs = body.inputs;
+  if (!Array.isArray(inputs) || inputs.length !== 1) throw badRequest('body needs an "inputs" array with exactly one tensor');
+  const input: unknown = inputs[0];
+  if (!isObject(input)) throw badRequest('inputs[0] must be an object');
+  if (typeof input.name !== 'string' || input.name === '') throw badRequest('inputs[0].name must be a non-empty string');
+  if (input.datatype !== 'FP32') throw badRequest('inputs[0].datatype must be FP32');
+  const s = input.shape;
+  if (!Array.isArray(s) || s.length !== shape.length + 1 || !s.every((d) => Number.isInteger(d))) {
+    throw badRequest(`inputs[0].shape must be [batch, ${shape.join(', ')}]`);
+  }
+  const batch = s[0] as number;
+  if (batch < 1 || batch > maxBatch) throw badRequest(`batch must be in [1, ${maxBatch}]`);
+  for (let d = 0; d < shape.length; d++) if (s[d + 1] !== shape[d]) throw badRequest(`inputs[0].shape must be [batch, ${shape.join(', ')}]`);
+  const raw = input.data;
+  if (!Array.isArray(raw)) throw badRequest('inputs[0].data must be an array');
+  const rowSize = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(batch * rowSize);
+  if (raw.length > 0 && Array.isArray(raw[0])) {
+    readNested(raw, [batch, ...shape], 0, data, 0, 'inputs[0].data');
+  } else {
+    if (raw.length !== data.length) throw badRequest(`inputs[0].data must hold ${data.length} values (got ${raw.length})`);
+    for (let i = 0; i < raw.length; i++) {
+      const v: unknown = raw[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw badRequest(`inputs[0].data[${i}] is not a finite number`);
+      data[i] = v;
+    }
+  }
+  const id = typeof body.id === 'string' ? body.id : undefined;
+  return id === undefined ? { batch, data } : { batch, data, id };
+}
+
+function scoresJson(scores: Float32Array | ArrayLike<number>, from: number, count: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < count; i++) parts.push(float32Json(scores[from + i]!));
+  return parts.join(',');
+}
+
+function credentialMatches(header: string | undefined, credential: string): boolean {
+  const m = /^Bearer ([^\s]+)$/.exec(header ?? '');
+  if (m === null) return false;
+  const a = createHash('sha256').update(m[1]!).digest();
+  const b = createHash('sha256').update(credential).digest();
+  return timingSafeEqual(a, b);
+}
+
+export async function startInferenceServer(options: InferenceServerOptions): Promise<RunningInferenceServer> {
+  const { protocol, modelName, classifier } = options;
+  const behaviour = options.behaviour ?? 'normal';
+  const slowMs = options.slowMs ?? DEFAULT_SLOW_MS;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  const shape = classifier.inputShape;
+  const numClasses = classifier.numClasses;
+  const rowSize = shape.reduce((a, b) => a * b, 1);
+  const route = protocol === 'TF_SERVING_REST' ? /^\/v1\/models\/([^/]+):predict$/ : /^\/v2\/models\/([^/]+)\/infer$/;
+
+  let requests = 0;
+  let closed = false;
+  const digests: string[] = [];
+  const seenDigests = new Set<string>();
+  const flakySeen = new Set<string>();
+  const pendingDelays = new Set<() => void>();
+
+  const delay = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        pendingDelays.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      pendingDelays.add(done);
+    });
+
+  const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
+    if (res.destroyed || res.writableEnded) return;
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+    res.end(body);
+  };
+  const sendError = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
+    send(res, status, JSON.stringify({ error: message }), headers);
+
+  const readBody = (req: IncomingMessage): Promise<Buffer> =>
+    new Promise((resolve, reject) => {
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBody) {
+        reject(new HttpProblem(413, `body larger than ${maxBody} bytes`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let total = 0;
+      let over = false;
+      req.on('data', (c: Buffer) => {
+        if (over) return;
+        total += c.length;
+        if (total > maxBody) {
+          over = true;
+          reject(new HttpProblem(413, `body larger than ${maxBody} bytes`));
+          return;
+        }
+        chunks.push(c);
+      });
+      req.on('end', () => {
+        if (!over) resolve(Buffer.concat(chunks));
+      });
+      req.on('error', reject);
+    });
+
+  const infer = (parsed: ParsedRequest): Float32Array => {
+    const out = tf.tidy(() => {
+      const x = tf.tensor(parsed.data, [parsed.batch, ...shape], 'float32');
+      return classifier.model.predict(x) as tf.Tensor;
+    });
+    try {
+      if (out.shape.length !== 2 || out.shape[0] !== parsed.batch || out.shape[1] !== numClasses) {
+        throw new HttpProblem(500, 'model produced an unexpected output shape');
+      }
+      return out.dataSync() as Float32Array;
+    } finally {
+      out.dispose();
+    }
+  };
+
+  const record = (parsed: ParsedRequest) => {
+    for (let i = 0; i < parsed.batch; i++) {
+      const d = inputDigest(parsed.data.subarray(i * rowSize, (i + 1) * rowSize));
+      if (!seenDigests.has(d)) {
+        seenDigests.add(d);
+        digests.push(d);
+      }
+    }
+  };
+
+  const respond = (res: ServerResponse, parsed: ParsedRequest, scores: Float32Array) => {
+    // wrong-shape: one row too many (the last row repeated).
+    const rows = behaviour === 'wrong-shape' ? parsed.batch + 1 : parsed.batch;
+    const rowAt = (r: number) => Math.min(r, parsed.batch - 1) * numClasses;
+    if (protocol === 'TF_SERVING_REST') {
+      const preds: string[] = [];
+      for (let r = 0; r < rows; r++) preds.push(`[${scoresJson(scores, rowAt(r), numClasses)}]`);
+      send(res, 200, `{"predictions":[${preds.join(',')}]}`);
+    } else {
+      const flat: string[] = [];
+      for (let r = 0; r < rows; r++) flat.push(scoresJson(scores, rowAt(r), numClasses));
+      const head = `{"model_name":${JSON.stringify(modelName)},${parsed.id === undefined ? '' : `"id":${JSON.stringify(parsed.id)},`}`;
+      send(res, 200, `${head}"outputs":[{"name":"output","shape":[${rows},${numClasses}],"datatype":"FP32","data":[${flat.join(',')}]}]}`);
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    requests++;
+    if (options.credential !== undefined && !credentialMatches(req.headers.authorization, options.credential)) {
+      req.resume();
+      sendError(res, 401, 'missing or invalid credential', { 'www-authenticate': 'Bearer' });
+      return;
+    }
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const m = route.exec(pathname);
+    let name: string | undefined;
+    try {
+      name = m === null ? undefined : decodeURIComponent(m[1]!);
+    } catch {
+      name = undefined;
+    }
+    if (name !== modelName) {
+      req.resume();
+      sendError(res, 404, m === null ? 'no such route' : 'no such model');
+      return;
+    }
+    if (req.method !== 'POST') {
+      req.resume();
+      sendError(res, 405, 'use POST', { allow: 'POST' });
+      return;
+    }
+    const body = await readBody(req);
+    if (behaviour === 'http-500') {
+      sendError(res, 500, 'simulated internal error');
+      return;
+    }
+    if (behaviour === 'flaky') {
+      const key = createHash('sha256').update(body).digest('hex');
+      if (!flakySeen.has(key)) {
+        flakySeen.add(key);
+        sendError(res, 503, 'simulated transient failure');
+        return;
+      }
+    }
+    if (behaviour === 'garbage') {
+      if (!res.destroyed) {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html><body>502 Bad Gateway</body></html>');
+      }
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw badRequest('body is not valid JSON');
+    }
+    const parsed = protocol === 'TF_SERVING_REST' ? parseTfServing(json, shape, maxBatch) : parseKserve(json, shape, maxBatch);
+    record(parsed);
+    const scores = infer(parsed);
+    if (behaviour === 'slow') {
+      await delay(slowMs);
+      if (closed) {
+        res.destroy();
+        return;
+      }
+    }
+    respond(res, parsed, scores);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (e instanceof HttpProblem) {
+        const headers: Record<string, string> = e.status === 413 ? { connection: 'close' } : {};
+        sendError(res, e.status, e.message, headers);
+        if (e.status === 413) req.resume();
+      } else {
+        sendError(res, 500, 'internal error');
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get requests() {
+      return requests;
+    },
+    get receivedInputDigests() {
+      return digests;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (closed) {
+          resolve();
+          return;
+        }
+        closed = true;
+        for (const done of [...pendingDelays]) done();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

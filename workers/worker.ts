@@ -1,5 +1,5 @@
 /**
- * A worker process (`fragmark worker`, `npm run worker`): takes watermark jobs from the queue and
+ * A worker process (`fragmark worker`, `npm run worker`): takes watermark and verification jobs and
  * runs them with the engine on the best TF.js backend here (GPU when tfjs-node-gpu is installed).
  * Workers share nothing with the API but PostgreSQL (and the artifact store), so any number of
  * them can run on any hosts. SIGTERM: stop taking jobs, let the running one finish for up to the
@@ -15,6 +15,8 @@ import { queueSettingsFrom } from '../src/jobs/queue-settings.ts';
 import { ArtifactStore } from '../src/registry/artifacts/artifact-store.ts';
 import { runWatermarkJob } from '../src/watermarks/watermark-job.ts';
 import { initBackend } from '../src/engine/index.ts';
+import { runVerificationJob } from '../src/verifications/verification-job.ts';
+import { AttestationIssuer } from '../src/attestations/attestation-issuer.ts';
 
 export interface RunningWorker {
   workerId: string;
@@ -32,9 +34,13 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     const settings = queueSettingsFrom(config);
     const queue = await JobQueue.start(database.url, settings, log);
     const store = new ArtifactStore(config.artifacts.dir);
-    const deps = { db: database.db, vault, store, logger: log, workerId, retryLimit: settings.retryLimit };
+    const issuer = new AttestationIssuer(database.db, vault, config.attestations);
+    const deps = { db: database.db, vault, store, issuer, logger: log, workerId, retryLimit: settings.retryLimit };
     await queue.work(QUEUES.WATERMARK, config.jobs.workerConcurrency, (job) =>
       runWatermarkJob(deps, { id: job.id, retryCount: job.retryCount, signal: job.signal }),
+    );
+    await queue.work(QUEUES.VERIFY, config.jobs.workerConcurrency, (job) =>
+      runVerificationJob(deps, { id: job.id, retryCount: job.retryCount, signal: job.signal }),
     );
     log.info('worker ready', { backend: backend.choice, concurrency: config.jobs.workerConcurrency });
     let stopping: Promise<void> | undefined;

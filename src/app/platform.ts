@@ -14,6 +14,7 @@ import { JobQueue } from '../jobs/job-queue.ts';
 import { queueSettingsFrom } from '../jobs/queue-settings.ts';
 import { ArtifactStore } from '../registry/artifacts/artifact-store.ts';
 import { startWorkerProcesses } from './worker-processes.ts';
+import { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 
 const SHRED_SWEEP_MS = 60_000;
 const STAGING_MAX_AGE_MS = 3_600_000;
@@ -40,8 +41,11 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
     const store = new ArtifactStore(config.artifacts.dir);
     // Staging folders of uploads interrupted by a crash.
     await store.sweepStaging(STAGING_MAX_AGE_MS);
+    const issuer = new AttestationIssuer(database.db, vault, config.attestations);
+    await issuer.ensureSigningKey();
     const initialAdminKey = await bootstrapPlatformAdmin(database.db);
-    const api = await createApiServer({ config, platform: { db: database.db, vault, queue, store }, logger });
+    const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges };
+    const api = await createApiServer({ config, platform, logger });
     const url = await api.listen();
     cleanups.push(() => api.close());
     // Deleted tenants whose grace period ends while we run.

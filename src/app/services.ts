@@ -14,6 +14,9 @@ import { JobsService } from '../jobs/jobs.service.ts';
 import { ModelsService } from '../registry/models.service.ts';
 import type { ArtifactStore } from '../registry/artifacts/artifact-store.ts';
 import { WatermarksService } from '../watermarks/watermarks.service.ts';
+import { VerificationsService, type ChallengeSettings } from '../verifications/verifications.service.ts';
+import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
+import { VerificationHistory } from '../verifications/verification-history.ts';
 
 /** What every request's services share: built once at start-up. */
 export interface Platform {
@@ -21,6 +24,8 @@ export interface Platform {
   vault: Vault;
   queue: JobQueue;
   store: ArtifactStore;
+  issuer: AttestationIssuer;
+  challenges: ChallengeSettings;
 }
 
 export interface Services {
@@ -31,9 +36,11 @@ export interface Services {
   models: ModelsService;
   jobs: JobsService;
   watermarks: WatermarksService;
+  verifications: VerificationsService;
+  history: VerificationHistory;
 }
 
-export function createServices({ db, vault, queue }: Platform, actor: Actor | null): Services {
+export function createServices({ db, vault, queue, issuer, challenges }: Platform, actor: Actor | null): Services {
   return {
     apiKeys: new ApiKeysService(db, actor),
     tenants: new TenantsService(db, vault, actor),
@@ -42,5 +49,7 @@ export function createServices({ db, vault, queue }: Platform, actor: Actor | nu
     models: new ModelsService(db, vault, actor),
     jobs: new JobsService(db, queue, actor),
     watermarks: new WatermarksService(db, queue, actor),
+    verifications: new VerificationsService(db, vault, queue, issuer, challenges, actor),
+    history: new VerificationHistory(db, actor?.tenantId ?? null),
   };
 }

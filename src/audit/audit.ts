@@ -17,7 +17,9 @@ export type AuditAction =
   | 'tenant.create'
   | 'tenant.delete_requested'
   | 'api_key.create'
-  | 'api_key.revoke';
+  | 'api_key.revoke'
+  | 'attestation.revoke'
+  | 'challenge.create';
 
 export interface AuditRecord {
   tenantId: string | null;

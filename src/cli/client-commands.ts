@@ -4,6 +4,7 @@
  *   fragmark models push <modelId> <dir> --version <label>
  *   fragmark watermark <modelVersionId> [--triggers N] [--method M] [--wait]
  *   fragmark jobs [--status S]
+ *   fragmark verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol P] [--wait]
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -132,4 +133,47 @@ export async function jobs(flags: Flags, out: Out): Promise<number> {
   const lines = nodes.map((j: any) => `${j.id}  ${j.kind.padEnd(9)} ${j.status.padEnd(9)} ${String(Math.round(j.progress * 100)).padStart(3)}%  ${j.createdAt}  ${j.message ?? ''}`);
   out(lines.length ? lines.join('\n') : 'No jobs.', { ok: true, totalCount: jobs.totalCount, jobs: nodes });
   return 0;
+}
+
+const VERIFICATION_QUERY = `query($id: ID!) { verification(id: $id) { id mode verdict triggersQueried triggersMatched accTri errorReason attestation { jti token expiresAt } } }`;
+
+/**
+ * fragmark verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol kserve-v2|tf-serving] [--wait]
+ * Exit 0: INTACT (or started, without --wait); 3: TAMPERED; 1: ERROR or failure.
+ */
+export async function verify(args: string[], flags: Flags, out: Out, json: boolean): Promise<number> {
+  const [modelVersionId] = args;
+  if (!modelVersionId) throw new CliError('usage: fragmark verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol kserve-v2|tf-serving] [--wait]', 2);
+  const client = new ApiClient(clientOptions(flags));
+  const artifactDir = flag(flags, 'artifact');
+  const endpointUrl = flag(flags, 'endpoint');
+  if (artifactDir && endpointUrl) throw new CliError('Pass --artifact or --endpoint, not both.', 2);
+  const input: Record<string, unknown> = { modelVersionId, mode: endpointUrl || flags.has('endpoint') ? 'ENDPOINT' : 'ARTIFACT' };
+  if (endpointUrl) {
+    const protocol = { 'kserve-v2': 'KSERVE_V2', 'tf-serving': 'TF_SERVING_REST' }[flag(flags, 'protocol') ?? ''];
+    if (!protocol) throw new CliError('--endpoint needs --protocol kserve-v2 or --protocol tf-serving.', 2);
+    input.endpoint = { url: endpointUrl, protocol, ...(flag(flags, 'model-name') ? { modelName: flag(flags, 'model-name') } : {}) };
+  }
+  if (artifactDir) {
+    const uploaded = await client.uploadArtifact('/v1/verification-artifacts', await readModelFolder(artifactDir));
+    input.candidateArtifactId = uploaded.candidateArtifact.id;
+  }
+  for (const name of ['audience', 'nonce']) if (flag(flags, name)) input[name] = flag(flags, name);
+  const started = await client.mutate(
+    'verifyModel',
+    `mutation($input: VerifyModelInput!) { verifyModel(input: $input) { verification { id } job { id } userErrors { code message } } }`,
+    { input },
+  );
+  if (!flags.has('wait')) {
+    out(`Started verification ${started.verification.id} (job ${started.job.id}).`, { ok: true, verificationId: started.verification.id, jobId: started.job.id });
+    return 0;
+  }
+  await followJob(client, started.job.id, json);
+  const { verification } = await client.graphql(VERIFICATION_QUERY, { id: started.verification.id });
+  const line =
+    verification.verdict === 'ERROR'
+      ? `ERROR: ${verification.errorReason}`
+      : `${verification.verdict}: ${verification.triggersMatched}/${verification.triggersQueried} triggers matched (AccTri ${verification.accTri}). Attestation ${verification.attestation?.jti}:\n${verification.attestation?.token}`;
+  out(line, { ok: verification.verdict === 'INTACT', ...verification });
+  return verification.verdict === 'INTACT' ? 0 : verification.verdict === 'TAMPERED' ? 3 : 1;
 }

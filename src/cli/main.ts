@@ -20,7 +20,8 @@ import { openVault } from '../vault/open-vault.ts';
 import { randomKey, sodiumReady } from '../vault/aead.ts';
 import { startWorker } from '../../workers/worker.ts';
 import { CliError } from './api-client.ts';
-import { jobs, modelsPush, watermark } from './client-commands.ts';
+import { jobs, modelsPush, verify, watermark } from './client-commands.ts';
+import { verifyToken } from './verify-token.ts';
 
 const USAGE = `Usage: fragmark <command> [options]
 
@@ -38,6 +39,12 @@ Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_
   watermark <modelVersionId> [--triggers N] [--method M] [--wait]
                              Watermark a version; --wait shows progress until it ends
   jobs [--status S]          Recent jobs of your tenant
+  verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol kserve-v2|tf-serving] [--wait]
+                             Check a model against its watermark; exit 0 INTACT, 3 TAMPERED, 1 ERROR
+
+Third-party check (no API key):
+  verify-token <token> (--issuer <url> | --jwks <file>) [--audience <aud>]
+                             Verify an attestation offline; exit 0 valid (prints claims), 1 invalid
 
 Options:
   --json                     Machine-readable output
@@ -65,7 +72,7 @@ function parseArgs(argv: string[]): Parsed {
   return { command, flags };
 }
 
-const VALUE_FLAGS = new Set(['name', 'url', 'key', 'version', 'triggers', 'method', 'status']);
+const VALUE_FLAGS = new Set(['name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'protocol', 'model-name', 'audience', 'nonce', 'issuer', 'jwks']);
 
 class UsageError extends Error {}
 
@@ -82,12 +89,14 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Client commands need a server address and key, not the server's configuration.
-  const clientCommand = command[0] === 'models' || command[0] === 'watermark' || command[0] === 'jobs';
+  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token'].includes(command[0] ?? '');
   if (clientCommand) {
     try {
       if (command[0] === 'models' && command[1] === 'push') return await modelsPush(command.slice(2), flags, out);
       if (command[0] === 'watermark') return await watermark(command.slice(1), flags, out, json);
       if (command[0] === 'jobs') return await jobs(flags, out);
+      if (command[0] === 'verify') return await verify(command.slice(1), flags, out, json);
+      if (command[0] === 'verify-token') return await verifyToken(command.slice(1), flags, out);
       throw new UsageError(`Unknown command "${command.join(' ')}".`);
     } catch (error) {
       if (!(error instanceof CliError)) throw error;

@@ -47,6 +47,16 @@ export interface Config {
     retryLimit: number;
     superviseIntervalSeconds: number;
   };
+  attestations: {
+    /** `iss` of attestation tokens: the public URL of this server. */
+    issuer: string;
+    ttlSeconds: number;
+  };
+  challenges: {
+    maxRevealedShare: number;
+    maxSize: number;
+    maxTtlSeconds: number;
+  };
   engine: {
     /** Forced TF.js backend; undefined = best available (node-gpu, node, wasm, cpu). */
     backend: 'node-gpu' | 'node' | 'wasm' | 'cpu' | undefined;
@@ -104,6 +114,9 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_JOB_RETRY_LIMIT', default: '2', description: 'Retries of a failed job (with exponential backoff) before it is moved to the dead-letter queue.' },
   { name: 'FRAGMARK_JOB_SUPERVISE_SECONDS', default: '5', description: 'How often the queue looks for jobs whose worker stopped sending heartbeats.' },
   { name: 'FRAGMARK_TF_BACKEND', default: undefined, description: 'Force a TF.js backend: node-gpu, node, wasm or cpu. Default: the best one installed.' },
+  { name: 'FRAGMARK_ATTESTATION_TTL_SECONDS', default: '2592000', description: 'Lifetime of attestation tokens (exp - iat); 30 days by default.' },
+  { name: 'FRAGMARK_CHALLENGE_MAX_REVEALED_SHARE', default: '0.5', description: 'Largest share of a watermark\'s triggers that challenges may reveal in total; further challenges are refused.' },
+  { name: 'FRAGMARK_CHALLENGE_MAX_SIZE', default: '50', description: 'Most triggers one challenge may reveal.' },
   { name: 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long a graceful shutdown waits for in-flight requests.' },
 ];
 
@@ -161,6 +174,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       retryLimit: integer(withDefault('FRAGMARK_JOB_RETRY_LIMIT'), 'FRAGMARK_JOB_RETRY_LIMIT', 0, 20),
       superviseIntervalSeconds: integer(withDefault('FRAGMARK_JOB_SUPERVISE_SECONDS'), 'FRAGMARK_JOB_SUPERVISE_SECONDS', 1, 600),
     },
+    attestations: {
+      issuer: publicUrl.replace(/\/+$/, ''),
+      ttlSeconds: integer(withDefault('FRAGMARK_ATTESTATION_TTL_SECONDS'), 'FRAGMARK_ATTESTATION_TTL_SECONDS', 60, 5 * 365 * 86_400),
+    },
+    challenges: {
+      maxRevealedShare: fraction(withDefault('FRAGMARK_CHALLENGE_MAX_REVEALED_SHARE'), 'FRAGMARK_CHALLENGE_MAX_REVEALED_SHARE'),
+      maxSize: integer(withDefault('FRAGMARK_CHALLENGE_MAX_SIZE'), 'FRAGMARK_CHALLENGE_MAX_SIZE', 1, 1000),
+      maxTtlSeconds: 7 * 86_400,
+    },
     engine: {
       backend: read('FRAGMARK_TF_BACKEND') === undefined ? undefined : oneOf(read('FRAGMARK_TF_BACKEND')!, ['node-gpu', 'node', 'wasm', 'cpu'] as const, 'FRAGMARK_TF_BACKEND'),
     },
@@ -178,6 +200,12 @@ function integer(value: string, name: string, min: number, max: number): number 
   if (!/^-?\d+$/.test(value)) throw new ConfigError(name, `must be a whole number, got "${value}"`);
   const parsed = Number(value);
   if (parsed < min || parsed > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${parsed}`);
+  return parsed;
+}
+
+function fraction(value: string, name: string): number {
+  const parsed = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(parsed > 0 && parsed <= 1)) throw new ConfigError(name, `must be a number above 0 and at most 1, got "${value}"`);
   return parsed;
 }
 

@@ -7,9 +7,19 @@ import { PrismaClient } from './generated/client.ts';
 
 export type Database = PrismaClient;
 
-export function createDatabaseClient(url: string, options: { poolSize?: number } = {}): Database {
+export interface DatabaseClientOptions {
+  poolSize?: number;
+  /** Called for every SQL statement Prisma runs (tests count queries with it). */
+  onQuery?: (sql: string) => void;
+}
+
+export function createDatabaseClient(url: string, options: DatabaseClientOptions = {}): Database {
   const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
-  return new PrismaClient({ adapter });
+  if (!options.onQuery) return new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  const onQuery = options.onQuery;
+  client.$on('query', (event) => onQuery(event.query));
+  return client as unknown as Database;
 }
 
 import type { Prisma } from './generated/client.ts';

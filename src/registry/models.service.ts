@@ -205,7 +205,7 @@ export class ModelsService {
   }
 }
 
-function validateEndpoint(endpoint: EndpointInput): EndpointInput {
+export function validateEndpoint(endpoint: EndpointInput): EndpointInput {
   let url: URL;
   try {
     url = new URL(endpoint.url);

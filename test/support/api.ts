@@ -7,10 +7,12 @@ import { createApiServer } from '../../src/api/http/http-server.ts';
 import { bootstrapPlatformAdmin } from '../../src/app/bootstrap.ts';
 import { createLogger, type Logger } from '../../src/logging/logger.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { findFreePort } from './ports.ts';
 import { Vault } from '../../src/vault/vault.ts';
 import { randomKey, sodiumReady } from '../../src/vault/aead.ts';
 import { DEFAULT_QUEUE_SETTINGS, JobQueue, type QueueSettings } from '../../src/jobs/job-queue.ts';
 import { ArtifactStore } from '../../src/registry/artifacts/artifact-store.ts';
+import { AttestationIssuer } from '../../src/attestations/attestation-issuer.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,6 +31,7 @@ export interface TestApi {
   vault: Vault;
   queue: JobQueue;
   store: ArtifactStore;
+  issuer: AttestationIssuer;
   artifactDir: string;
   /** The vault master key, base64 (for worker processes started by tests). */
   masterKey: string;
@@ -41,7 +44,8 @@ export interface TestApi {
 
 export async function startTestApi(env: Record<string, string> = {}, queueSettings: Partial<QueueSettings> = {}): Promise<TestApi> {
   const database = await createTestDatabase();
-  const config = loadConfig({ FRAGMARK_PORT: '0', FRAGMARK_ENV: 'production', DATABASE_URL: database.url, ...env });
+  // A known port, so that the public URL (the attestation issuer) is the real address.
+  const config = loadConfig({ FRAGMARK_PORT: String(await findFreePort()), FRAGMARK_ENV: 'production', DATABASE_URL: database.url, ...env });
   const logs: string[] = [];
   const logger: Logger = createLogger('debug', {}, (line) => logs.push(line));
   const minted = await bootstrapPlatformAdmin(database.db);
@@ -52,7 +56,9 @@ export async function startTestApi(env: Record<string, string> = {}, queueSettin
   const queue = await JobQueue.start(database.url, { ...DEFAULT_QUEUE_SETTINGS, ...queueSettings }, logger);
   const artifactDir = await mkdtemp(path.join(tmpdir(), 'fragmark-artifacts-'));
   const store = new ArtifactStore(artifactDir);
-  const platform = { db: database.db, vault, queue, store };
+  const issuer = new AttestationIssuer(database.db, vault, config.attestations);
+  await issuer.ensureSigningKey();
+  const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges };
   const server = await createApiServer({ config, platform, logger });
   const url = await server.listen();
   return {
@@ -62,6 +68,7 @@ export async function startTestApi(env: Record<string, string> = {}, queueSettin
     vault,
     queue,
     store,
+    issuer,
     artifactDir,
     masterKey: Buffer.from(masterKey).toString('base64'),
     adminKey: minted.secret,

@@ -19,6 +19,8 @@ export interface TestDatabase {
   /** Connection string of the server's maintenance database, to create more databases. */
   serverUrl: string;
   db: Database;
+  /** SQL statements run through `db` so far (to prove batching). */
+  queries: string[];
   drop(): Promise<void>;
 }
 
@@ -43,11 +45,13 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
   const url = withDatabase(serverUrl, name);
   if (options.migrate !== false) await applyMigrations(url);
-  const db = createDatabaseClient(url, { poolSize: 4 });
+  const queries: string[] = [];
+  const db = createDatabaseClient(url, { poolSize: 4, onQuery: (sql) => queries.push(sql) });
   return {
     url,
     serverUrl,
     db,
+    queries,
     drop: async () => {
       await db.$disconnect();
       await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

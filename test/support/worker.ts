@@ -19,6 +19,7 @@ export async function startTestWorker(api: TestApi, env: Record<string, string> 
       DATABASE_URL: api.database.url,
       FRAGMARK_MASTER_KEY: api.masterKey,
       FRAGMARK_ARTIFACT_DIR: api.artifactDir,
+      FRAGMARK_PUBLIC_URL: api.url,
       FRAGMARK_JOB_SUPERVISE_SECONDS: '1',
       FRAGMARK_JOB_HEARTBEAT_SECONDS: '10',
       FRAGMARK_LOG_LEVEL: 'warn',

@@ -15,6 +15,8 @@ import type { RegistryErrorCode } from '../../registry/registry.errors.ts';
 import type { ArtifactErrorCode } from '../../registry/artifacts/artifact.errors.ts';
 import type { JobsErrorCode } from '../../jobs/jobs.errors.ts';
 import type { WatermarksErrorCode } from '../../watermarks/watermarks.errors.ts';
+import type { VerificationsErrorCode } from '../../verifications/verifications.errors.ts';
+import type { EndpointErrorCode } from '../../verifications/endpoints/endpoint.errors.ts';
 
 export type DomainErrorCode =
   | AuthErrorCode
@@ -24,7 +26,9 @@ export type DomainErrorCode =
   | RegistryErrorCode
   | ArtifactErrorCode
   | JobsErrorCode
-  | WatermarksErrorCode;
+  | WatermarksErrorCode
+  | VerificationsErrorCode
+  | EndpointErrorCode;
 
 type Presentation = 'user' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'internal';
 
@@ -60,6 +64,22 @@ const PRESENTATION: Record<DomainErrorCode, Presentation> = {
   JOB_FINISHED: 'user',
   INVALID_WATERMARK_INPUT: 'user',
   WATERMARK_NOT_FOUND: 'user',
+  WATERMARK_NOT_READY: 'user',
+  NO_ENDPOINT: 'user',
+  CANDIDATE_NOT_FOUND: 'user',
+  CHALLENGE_NOT_FOUND: 'user',
+  CHALLENGE_EXPIRED: 'user',
+  CHALLENGE_ANSWERED: 'user',
+  CHALLENGE_BUDGET_EXHAUSTED: 'user',
+  INVALID_VERIFICATION_INPUT: 'user',
+  ATTESTATION_NOT_FOUND: 'user',
+  // Endpoint failures become verdicts (ERROR) in the worker; mapped here for completeness.
+  ENDPOINT_INVALID_REQUEST: 'user',
+  ENDPOINT_UNREACHABLE: 'user',
+  ENDPOINT_TIMEOUT: 'user',
+  ENDPOINT_HTTP_ERROR: 'user',
+  ENDPOINT_BAD_RESPONSE: 'user',
+  ENDPOINT_CANCELLED: 'user',
 };
 
 export interface UserErrorShape {

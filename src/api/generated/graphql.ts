@@ -1,6 +1,6 @@
 /* Generated from schema.graphql by scripts/generate-graphql-types.ts. Do not edit. */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ApiKey as ApiKeyModel, Tenant as TenantModel, AuditEvent as AuditEventModel, Model as ModelModel, ModelVersion as ModelVersionModel, ModelAlias as ModelAliasModel, Job as JobModel, Watermark as WatermarkModel } from '../../db/generated/client.ts';
+import type { ApiKey as ApiKeyModel, Tenant as TenantModel, AuditEvent as AuditEventModel, Model as ModelModel, ModelVersion as ModelVersionModel, ModelAlias as ModelAliasModel, Job as JobModel, Watermark as WatermarkModel, Verification as VerificationModel, Attestation as AttestationModel, Challenge as ChallengeModel } from '../../db/generated/client.ts';
 import type { ViewerParent } from '../resolvers/viewer.ts';
 import type { KeyringStatus } from '../../vault/vault.ts';
 import type { GraphQLContext } from '../context.ts';
@@ -257,6 +257,10 @@ export type Model = {
   versions: ModelVersionConnection;
   /** Named pointers (e.g. production) to versions. */
   aliases: Array<ModelAlias>;
+  /** The newest verification of any version. */
+  latestVerification?: Maybe<Verification>;
+  /** Verifications of all versions by verdict. */
+  verificationCounts: VerdictCounts;
 };
 
 
@@ -325,6 +329,10 @@ export type ModelVersion = {
   aliases: Array<Scalars['String']['output']>;
   /** Watermarks of this version, newest first. */
   watermarks: WatermarkConnection;
+  /** The newest verification of this version. */
+  latestVerification?: Maybe<Verification>;
+  /** Verifications of this version by verdict. */
+  verificationCounts: VerdictCounts;
 };
 
 
@@ -549,6 +557,160 @@ export type WatermarkConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** How a verification reached the model. */
+export type VerificationMode =
+  /** The model file itself, run in a worker (the registered artifact or an uploaded copy). */
+  | 'ARTIFACT'
+  /** The deployed model, queried over HTTP (TF Serving REST or KServe v2). */
+  | 'ENDPOINT'
+  /** Labels sent back by the model's operator for a one-time random subset of triggers. */
+  | 'CHALLENGE';
+
+/** Outcome of a verification. */
+export type Verdict =
+  /** Not finished. */
+  | 'PENDING'
+  /** Every queried trigger kept its label (or within the watermark's tolerance): the model is the one watermarked. */
+  | 'INTACT'
+  /** Too many triggers changed label: the model was modified. */
+  | 'TAMPERED'
+  /** The model could not be checked (endpoint down or wrong, artifact unloadable); see errorReason. */
+  | 'ERROR';
+
+/** A signed attestation of a verification's result (JWT, EdDSA): check it offline against /.well-known/jwks.json. */
+export type Attestation = {
+  __typename?: 'Attestation';
+  /** Token id (the jti claim). */
+  jti: Scalars['ID']['output'];
+  /** The compact JWS. */
+  token: Scalars['String']['output'];
+  /** When it was issued. */
+  issuedAt: Scalars['DateTime']['output'];
+  /** When it expires. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** Whether it was revoked. */
+  revoked: Scalars['Boolean']['output'];
+};
+
+/** Public revocation status of an attestation, for third parties. */
+export type AttestationStatus = {
+  __typename?: 'AttestationStatus';
+  /** The token id asked about. */
+  jti: Scalars['ID']['output'];
+  /** Whether this server issued a token with this id. */
+  known: Scalars['Boolean']['output'];
+  /** Whether it was revoked. */
+  revoked: Scalars['Boolean']['output'];
+  /** When it expires; null when unknown. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** A check of a model version against one of its watermarks. */
+export type Verification = {
+  __typename?: 'Verification';
+  /** Verification id. */
+  id: Scalars['ID']['output'];
+  /** How the model was reached. */
+  mode: VerificationMode;
+  /** The outcome. */
+  verdict: Verdict;
+  /** Triggers queried. */
+  triggersQueried?: Maybe<Scalars['Int']['output']>;
+  /** Triggers that kept their key label. */
+  triggersMatched?: Maybe<Scalars['Int']['output']>;
+  /** triggersMatched / triggersQueried. */
+  accTri?: Maybe<Scalars['Float']['output']>;
+  /** The verdict policy applied. */
+  policy: VerdictPolicy;
+  /** Why the verdict is ERROR. */
+  errorReason?: Maybe<Scalars['String']['output']>;
+  /** When it was requested. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When the verdict was reached. */
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The version checked. */
+  modelVersion: ModelVersion;
+  /** The watermark used. */
+  watermark: Watermark;
+  /** The worker job (ARTIFACT and ENDPOINT). */
+  job?: Maybe<Job>;
+  /** The signed attestation (INTACT and TAMPERED verdicts). */
+  attestation?: Maybe<Attestation>;
+};
+
+/** An edge in a VerificationConnection. */
+export type VerificationEdge = {
+  __typename?: 'VerificationEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The verification. */
+  node: Verification;
+};
+
+/** A page of verifications, newest first. */
+export type VerificationConnection = {
+  __typename?: 'VerificationConnection';
+  /** Verifications on this page. */
+  edges: Array<VerificationEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+  /** Number of verifications matching the filter. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Filters for the verifications connection. */
+export type VerificationFilter = {
+  /** Only versions of this model. */
+  modelId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only this version. */
+  modelVersionId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only this verdict. */
+  verdict?: InputMaybe<Verdict>;
+  /** Only this mode. */
+  mode?: InputMaybe<VerificationMode>;
+  /** Created at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Created before this instant. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** Number of verifications by verdict. */
+export type VerdictCounts = {
+  __typename?: 'VerdictCounts';
+  /** INTACT verdicts. */
+  intact: Scalars['Int']['output'];
+  /** TAMPERED verdicts. */
+  tampered: Scalars['Int']['output'];
+  /** ERROR verdicts. */
+  error: Scalars['Int']['output'];
+  /** Unfinished. */
+  pending: Scalars['Int']['output'];
+};
+
+/** The triggers of a challenge, to be classified by the model's operator. */
+export type ChallengeTriggers = {
+  __typename?: 'ChallengeTriggers';
+  /** Shape of the data: [count, ...input shape]. */
+  shape: Array<Scalars['Int']['output']>;
+  /** float32 little-endian values, row-major, base64. */
+  data: Scalars['String']['output'];
+  /** Always float32-le-base64. */
+  encoding: Scalars['String']['output'];
+};
+
+/** A one-time challenge: answer with the model's label for each trigger, in order, before expiresAt. */
+export type Challenge = {
+  __typename?: 'Challenge';
+  /** Challenge id. */
+  id: Scalars['ID']['output'];
+  /** Number of triggers. */
+  size: Scalars['Int']['output'];
+  /** Deadline for the answer. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** When it was answered. */
+  answeredAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
 /** Read operations. */
 export type Query = {
   __typename?: 'Query';
@@ -570,6 +732,12 @@ export type Query = {
   job?: Maybe<Job>;
   /** Jobs of the caller's tenant, newest first. */
   jobs: JobConnection;
+  /** A verification by id. */
+  verification?: Maybe<Verification>;
+  /** Verifications of the caller's tenant, newest first. */
+  verifications: VerificationConnection;
+  /** Revocation status of an attestation. Needs no API key: third parties call it. */
+  attestationStatus: AttestationStatus;
 };
 
 
@@ -626,6 +794,26 @@ export type QueryJobsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<JobFilter>;
+};
+
+
+/** Read operations. */
+export type QueryVerificationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Read operations. */
+export type QueryVerificationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<VerificationFilter>;
+};
+
+
+/** Read operations. */
+export type QueryAttestationStatusArgs = {
+  jti: Scalars['ID']['input'];
 };
 
 /** Input of createTenant. */
@@ -878,6 +1066,109 @@ export type CancelJobPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Input of verifyModel. */
+export type VerifyModelInput = {
+  /** The version to check. */
+  modelVersionId: Scalars['ID']['input'];
+  /** ARTIFACT or ENDPOINT (challenges: createChallenge). */
+  mode: VerificationMode;
+  /** Watermark to check against; default the version's newest READY one. */
+  watermarkId?: InputMaybe<Scalars['ID']['input']>;
+  /** ARTIFACT: check this uploaded copy (PUT /v1/verification-artifacts) instead of the registered artifact. */
+  candidateArtifactId?: InputMaybe<Scalars['ID']['input']>;
+  /** Audience to put in the attestation (aud). */
+  audience?: InputMaybe<Scalars['String']['input']>;
+  /** Nonce to echo in the attestation (eat_nonce), for freshness. */
+  nonce?: InputMaybe<Scalars['String']['input']>;
+  /** ENDPOINT: query this endpoint instead of the version's registered one. */
+  endpoint?: InputMaybe<EndpointInput>;
+};
+
+/** Result of verifyModel. */
+export type VerifyModelPayload = {
+  __typename?: 'VerifyModelPayload';
+  /** The verification, PENDING until its job ends. */
+  verification?: Maybe<Verification>;
+  /** The job running it. */
+  job?: Maybe<Job>;
+  /** Why nothing was started; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of createChallenge. */
+export type CreateChallengeInput = {
+  /** A READY watermark. */
+  watermarkId: Scalars['ID']['input'];
+  /** Triggers to reveal (1 to the configured maximum). */
+  size: Scalars['Int']['input'];
+  /** Seconds the operator has to answer (60 to 604800, default 3600). */
+  ttlSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** Audience for the attestation. */
+  audience?: InputMaybe<Scalars['String']['input']>;
+  /** Nonce for the attestation. */
+  nonce?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of createChallenge. */
+export type CreateChallengePayload = {
+  __typename?: 'CreateChallengePayload';
+  /** The challenge. */
+  challenge?: Maybe<Challenge>;
+  /** The triggers to hand to the model's operator (never their labels). */
+  triggers?: Maybe<ChallengeTriggers>;
+  /** Why no challenge was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of answerChallenge. */
+export type AnswerChallengeInput = {
+  /** The challenge. */
+  challengeId: Scalars['ID']['input'];
+  /** The model's label for each trigger, in the challenge's order. */
+  labels: Array<Scalars['Int']['input']>;
+};
+
+/** Result of answerChallenge. */
+export type AnswerChallengePayload = {
+  __typename?: 'AnswerChallengePayload';
+  /** The resulting CHALLENGE verification, with its attestation. */
+  verification?: Maybe<Verification>;
+  /** Why the answer was not scored; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of rotateSigningKey. */
+export type RotateSigningKeyInput = {
+  /** Free text for the audit trail. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of rotateSigningKey. */
+export type RotateSigningKeyPayload = {
+  __typename?: 'RotateSigningKeyPayload';
+  /** Key id of the new signing key. */
+  kid?: Maybe<Scalars['String']['output']>;
+  /** Why the key was not rotated; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of revokeAttestation. */
+export type RevokeAttestationInput = {
+  /** The token's jti. */
+  jti: Scalars['ID']['input'];
+  /** Why it is revoked. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of revokeAttestation. */
+export type RevokeAttestationPayload = {
+  __typename?: 'RevokeAttestationPayload';
+  /** The revoked attestation. */
+  attestation?: Maybe<Attestation>;
+  /** Why it was not revoked; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** Write operations. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -905,6 +1196,16 @@ export type Mutation = {
   startWatermark: StartWatermarkPayload;
   /** Cancel a queued or running job. */
   cancelJob: CancelJobPayload;
+  /** Check a model version against its watermark, by artifact or endpoint, in a worker. */
+  verifyModel: VerifyModelPayload;
+  /** Reveal a fresh random subset of triggers to a model's operator, to be answered with labels. */
+  createChallenge: CreateChallengePayload;
+  /** Score an operator's labels for a challenge: a CHALLENGE verification with its attestation. */
+  answerChallenge: AnswerChallengePayload;
+  /** Start a new attestation signing key (platform admins only); the old one stays published until its tokens expire. */
+  rotateSigningKey: RotateSigningKeyPayload;
+  /** Revoke an attestation of the caller's tenant; attestationStatus reports it at once. */
+  revokeAttestation: RevokeAttestationPayload;
 };
 
 
@@ -977,6 +1278,36 @@ export type MutationStartWatermarkArgs = {
 /** Write operations. */
 export type MutationCancelJobArgs = {
   input: CancelJobInput;
+};
+
+
+/** Write operations. */
+export type MutationVerifyModelArgs = {
+  input: VerifyModelInput;
+};
+
+
+/** Write operations. */
+export type MutationCreateChallengeArgs = {
+  input: CreateChallengeInput;
+};
+
+
+/** Write operations. */
+export type MutationAnswerChallengeArgs = {
+  input: AnswerChallengeInput;
+};
+
+
+/** Write operations. */
+export type MutationRotateSigningKeyArgs = {
+  input: RotateSigningKeyInput;
+};
+
+
+/** Write operations. */
+export type MutationRevokeAttestationArgs = {
+  input: RevokeAttestationInput;
 };
 
 
@@ -1101,6 +1432,17 @@ export type ResolversTypes = {
   Watermark: ResolverTypeWrapper<WatermarkModel>;
   WatermarkEdge: ResolverTypeWrapper<Omit<WatermarkEdge, 'node'> & { node: ResolversTypes['Watermark'] }>;
   WatermarkConnection: ResolverTypeWrapper<Omit<WatermarkConnection, 'edges'> & { edges: Array<ResolversTypes['WatermarkEdge']> }>;
+  VerificationMode: VerificationMode;
+  Verdict: Verdict;
+  Attestation: ResolverTypeWrapper<AttestationModel>;
+  AttestationStatus: ResolverTypeWrapper<AttestationStatus>;
+  Verification: ResolverTypeWrapper<VerificationModel>;
+  VerificationEdge: ResolverTypeWrapper<Omit<VerificationEdge, 'node'> & { node: ResolversTypes['Verification'] }>;
+  VerificationConnection: ResolverTypeWrapper<Omit<VerificationConnection, 'edges'> & { edges: Array<ResolversTypes['VerificationEdge']> }>;
+  VerificationFilter: VerificationFilter;
+  VerdictCounts: ResolverTypeWrapper<VerdictCounts>;
+  ChallengeTriggers: ResolverTypeWrapper<ChallengeTriggers>;
+  Challenge: ResolverTypeWrapper<ChallengeModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   CreateTenantInput: CreateTenantInput;
   CreateTenantPayload: ResolverTypeWrapper<Omit<CreateTenantPayload, 'tenant' | 'adminKey' | 'userErrors'> & { tenant?: Maybe<ResolversTypes['Tenant']>, adminKey?: Maybe<ResolversTypes['ApiKey']>, userErrors: Array<ResolversTypes['UserError']> }>;
@@ -1127,6 +1469,16 @@ export type ResolversTypes = {
   StartWatermarkPayload: ResolverTypeWrapper<Omit<StartWatermarkPayload, 'watermark' | 'job' | 'userErrors'> & { watermark?: Maybe<ResolversTypes['Watermark']>, job?: Maybe<ResolversTypes['Job']>, userErrors: Array<ResolversTypes['UserError']> }>;
   CancelJobInput: CancelJobInput;
   CancelJobPayload: ResolverTypeWrapper<Omit<CancelJobPayload, 'job' | 'userErrors'> & { job?: Maybe<ResolversTypes['Job']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  VerifyModelInput: VerifyModelInput;
+  VerifyModelPayload: ResolverTypeWrapper<Omit<VerifyModelPayload, 'verification' | 'job' | 'userErrors'> & { verification?: Maybe<ResolversTypes['Verification']>, job?: Maybe<ResolversTypes['Job']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  CreateChallengeInput: CreateChallengeInput;
+  CreateChallengePayload: ResolverTypeWrapper<Omit<CreateChallengePayload, 'challenge' | 'userErrors'> & { challenge?: Maybe<ResolversTypes['Challenge']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  AnswerChallengeInput: AnswerChallengeInput;
+  AnswerChallengePayload: ResolverTypeWrapper<Omit<AnswerChallengePayload, 'verification' | 'userErrors'> & { verification?: Maybe<ResolversTypes['Verification']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  RotateSigningKeyInput: RotateSigningKeyInput;
+  RotateSigningKeyPayload: ResolverTypeWrapper<Omit<RotateSigningKeyPayload, 'userErrors'> & { userErrors: Array<ResolversTypes['UserError']> }>;
+  RevokeAttestationInput: RevokeAttestationInput;
+  RevokeAttestationPayload: ResolverTypeWrapper<Omit<RevokeAttestationPayload, 'attestation' | 'userErrors'> & { attestation?: Maybe<ResolversTypes['Attestation']>, userErrors: Array<ResolversTypes['UserError']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
@@ -1171,6 +1523,15 @@ export type ResolversParentTypes = {
   Watermark: WatermarkModel;
   WatermarkEdge: Omit<WatermarkEdge, 'node'> & { node: ResolversParentTypes['Watermark'] };
   WatermarkConnection: Omit<WatermarkConnection, 'edges'> & { edges: Array<ResolversParentTypes['WatermarkEdge']> };
+  Attestation: AttestationModel;
+  AttestationStatus: AttestationStatus;
+  Verification: VerificationModel;
+  VerificationEdge: Omit<VerificationEdge, 'node'> & { node: ResolversParentTypes['Verification'] };
+  VerificationConnection: Omit<VerificationConnection, 'edges'> & { edges: Array<ResolversParentTypes['VerificationEdge']> };
+  VerificationFilter: VerificationFilter;
+  VerdictCounts: VerdictCounts;
+  ChallengeTriggers: ChallengeTriggers;
+  Challenge: ChallengeModel;
   Query: Record<PropertyKey, never>;
   CreateTenantInput: CreateTenantInput;
   CreateTenantPayload: Omit<CreateTenantPayload, 'tenant' | 'adminKey' | 'userErrors'> & { tenant?: Maybe<ResolversParentTypes['Tenant']>, adminKey?: Maybe<ResolversParentTypes['ApiKey']>, userErrors: Array<ResolversParentTypes['UserError']> };
@@ -1197,6 +1558,16 @@ export type ResolversParentTypes = {
   StartWatermarkPayload: Omit<StartWatermarkPayload, 'watermark' | 'job' | 'userErrors'> & { watermark?: Maybe<ResolversParentTypes['Watermark']>, job?: Maybe<ResolversParentTypes['Job']>, userErrors: Array<ResolversParentTypes['UserError']> };
   CancelJobInput: CancelJobInput;
   CancelJobPayload: Omit<CancelJobPayload, 'job' | 'userErrors'> & { job?: Maybe<ResolversParentTypes['Job']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  VerifyModelInput: VerifyModelInput;
+  VerifyModelPayload: Omit<VerifyModelPayload, 'verification' | 'job' | 'userErrors'> & { verification?: Maybe<ResolversParentTypes['Verification']>, job?: Maybe<ResolversParentTypes['Job']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  CreateChallengeInput: CreateChallengeInput;
+  CreateChallengePayload: Omit<CreateChallengePayload, 'challenge' | 'userErrors'> & { challenge?: Maybe<ResolversParentTypes['Challenge']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  AnswerChallengeInput: AnswerChallengeInput;
+  AnswerChallengePayload: Omit<AnswerChallengePayload, 'verification' | 'userErrors'> & { verification?: Maybe<ResolversParentTypes['Verification']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  RotateSigningKeyInput: RotateSigningKeyInput;
+  RotateSigningKeyPayload: Omit<RotateSigningKeyPayload, 'userErrors'> & { userErrors: Array<ResolversParentTypes['UserError']> };
+  RevokeAttestationInput: RevokeAttestationInput;
+  RevokeAttestationPayload: Omit<RevokeAttestationPayload, 'attestation' | 'userErrors'> & { attestation?: Maybe<ResolversParentTypes['Attestation']>, userErrors: Array<ResolversParentTypes['UserError']> };
   Mutation: Record<PropertyKey, never>;
 };
 
@@ -1304,6 +1675,8 @@ export type ModelResolvers<ContextType = GraphQLContext, ParentType extends Reso
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   versions?: Resolver<ResolversTypes['ModelVersionConnection'], ParentType, ContextType, Partial<ModelVersionsArgs>>;
   aliases?: Resolver<Array<ResolversTypes['ModelAlias']>, ParentType, ContextType>;
+  latestVerification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType>;
+  verificationCounts?: Resolver<ResolversTypes['VerdictCounts'], ParentType, ContextType>;
 };
 
 export type ModelAliasResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelAlias'] = ResolversParentTypes['ModelAlias']> = {
@@ -1336,6 +1709,8 @@ export type ModelVersionResolvers<ContextType = GraphQLContext, ParentType exten
   model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   watermarks?: Resolver<ResolversTypes['WatermarkConnection'], ParentType, ContextType, Partial<ModelVersionWatermarksArgs>>;
+  latestVerification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType>;
+  verificationCounts?: Resolver<ResolversTypes['VerdictCounts'], ParentType, ContextType>;
 };
 
 export type ModelEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelEdge'] = ResolversParentTypes['ModelEdge']> = {
@@ -1427,6 +1802,69 @@ export type WatermarkConnectionResolvers<ContextType = GraphQLContext, ParentTyp
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type AttestationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Attestation'] = ResolversParentTypes['Attestation']> = {
+  jti?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  revoked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type AttestationStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AttestationStatus'] = ResolversParentTypes['AttestationStatus']> = {
+  jti?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  known?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  revoked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type VerificationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Verification'] = ResolversParentTypes['Verification']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  mode?: Resolver<ResolversTypes['VerificationMode'], ParentType, ContextType>;
+  verdict?: Resolver<ResolversTypes['Verdict'], ParentType, ContextType>;
+  triggersQueried?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  triggersMatched?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  accTri?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  policy?: Resolver<ResolversTypes['VerdictPolicy'], ParentType, ContextType>;
+  errorReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  modelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
+  watermark?: Resolver<ResolversTypes['Watermark'], ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  attestation?: Resolver<Maybe<ResolversTypes['Attestation']>, ParentType, ContextType>;
+};
+
+export type VerificationEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VerificationEdge'] = ResolversParentTypes['VerificationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Verification'], ParentType, ContextType>;
+};
+
+export type VerificationConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VerificationConnection'] = ResolversParentTypes['VerificationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['VerificationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type VerdictCountsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VerdictCounts'] = ResolversParentTypes['VerdictCounts']> = {
+  intact?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tampered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ChallengeTriggersResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ChallengeTriggers'] = ResolversParentTypes['ChallengeTriggers']> = {
+  shape?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  data?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  encoding?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ChallengeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Challenge'] = ResolversParentTypes['Challenge']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  answeredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   apiKeys?: Resolver<ResolversTypes['ApiKeyConnection'], ParentType, ContextType, Partial<QueryApiKeysArgs>>;
@@ -1437,6 +1875,9 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   watermark?: Resolver<Maybe<ResolversTypes['Watermark']>, ParentType, ContextType, RequireFields<QueryWatermarkArgs, 'id'>>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueryJobArgs, 'id'>>;
   jobs?: Resolver<ResolversTypes['JobConnection'], ParentType, ContextType, Partial<QueryJobsArgs>>;
+  verification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType, RequireFields<QueryVerificationArgs, 'id'>>;
+  verifications?: Resolver<ResolversTypes['VerificationConnection'], ParentType, ContextType, Partial<QueryVerificationsArgs>>;
+  attestationStatus?: Resolver<ResolversTypes['AttestationStatus'], ParentType, ContextType, RequireFields<QueryAttestationStatusArgs, 'jti'>>;
 };
 
 export type CreateTenantPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreateTenantPayload'] = ResolversParentTypes['CreateTenantPayload']> = {
@@ -1508,6 +1949,33 @@ export type CancelJobPayloadResolvers<ContextType = GraphQLContext, ParentType e
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type VerifyModelPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VerifyModelPayload'] = ResolversParentTypes['VerifyModelPayload']> = {
+  verification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type CreateChallengePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreateChallengePayload'] = ResolversParentTypes['CreateChallengePayload']> = {
+  challenge?: Resolver<Maybe<ResolversTypes['Challenge']>, ParentType, ContextType>;
+  triggers?: Resolver<Maybe<ResolversTypes['ChallengeTriggers']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type AnswerChallengePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AnswerChallengePayload'] = ResolversParentTypes['AnswerChallengePayload']> = {
+  verification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type RotateSigningKeyPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RotateSigningKeyPayload'] = ResolversParentTypes['RotateSigningKeyPayload']> = {
+  kid?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type RevokeAttestationPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RevokeAttestationPayload'] = ResolversParentTypes['RevokeAttestationPayload']> = {
+  attestation?: Resolver<Maybe<ResolversTypes['Attestation']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createTenant?: Resolver<ResolversTypes['CreateTenantPayload'], ParentType, ContextType, RequireFields<MutationCreateTenantArgs, 'input'>>;
   createApiKey?: Resolver<ResolversTypes['CreateApiKeyPayload'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'input'>>;
@@ -1521,6 +1989,11 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   setModelAlias?: Resolver<ResolversTypes['SetModelAliasPayload'], ParentType, ContextType, RequireFields<MutationSetModelAliasArgs, 'input'>>;
   startWatermark?: Resolver<ResolversTypes['StartWatermarkPayload'], ParentType, ContextType, RequireFields<MutationStartWatermarkArgs, 'input'>>;
   cancelJob?: Resolver<ResolversTypes['CancelJobPayload'], ParentType, ContextType, RequireFields<MutationCancelJobArgs, 'input'>>;
+  verifyModel?: Resolver<ResolversTypes['VerifyModelPayload'], ParentType, ContextType, RequireFields<MutationVerifyModelArgs, 'input'>>;
+  createChallenge?: Resolver<ResolversTypes['CreateChallengePayload'], ParentType, ContextType, RequireFields<MutationCreateChallengeArgs, 'input'>>;
+  answerChallenge?: Resolver<ResolversTypes['AnswerChallengePayload'], ParentType, ContextType, RequireFields<MutationAnswerChallengeArgs, 'input'>>;
+  rotateSigningKey?: Resolver<ResolversTypes['RotateSigningKeyPayload'], ParentType, ContextType, RequireFields<MutationRotateSigningKeyArgs, 'input'>>;
+  revokeAttestation?: Resolver<ResolversTypes['RevokeAttestationPayload'], ParentType, ContextType, RequireFields<MutationRevokeAttestationArgs, 'input'>>;
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
@@ -1554,6 +2027,14 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Watermark?: WatermarkResolvers<ContextType>;
   WatermarkEdge?: WatermarkEdgeResolvers<ContextType>;
   WatermarkConnection?: WatermarkConnectionResolvers<ContextType>;
+  Attestation?: AttestationResolvers<ContextType>;
+  AttestationStatus?: AttestationStatusResolvers<ContextType>;
+  Verification?: VerificationResolvers<ContextType>;
+  VerificationEdge?: VerificationEdgeResolvers<ContextType>;
+  VerificationConnection?: VerificationConnectionResolvers<ContextType>;
+  VerdictCounts?: VerdictCountsResolvers<ContextType>;
+  ChallengeTriggers?: ChallengeTriggersResolvers<ContextType>;
+  Challenge?: ChallengeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   CreateTenantPayload?: CreateTenantPayloadResolvers<ContextType>;
   CreateApiKeyPayload?: CreateApiKeyPayloadResolvers<ContextType>;
@@ -1567,6 +2048,11 @@ export type Resolvers<ContextType = GraphQLContext> = {
   SetModelAliasPayload?: SetModelAliasPayloadResolvers<ContextType>;
   StartWatermarkPayload?: StartWatermarkPayloadResolvers<ContextType>;
   CancelJobPayload?: CancelJobPayloadResolvers<ContextType>;
+  VerifyModelPayload?: VerifyModelPayloadResolvers<ContextType>;
+  CreateChallengePayload?: CreateChallengePayloadResolvers<ContextType>;
+  AnswerChallengePayload?: AnswerChallengePayloadResolvers<ContextType>;
+  RotateSigningKeyPayload?: RotateSigningKeyPayloadResolvers<ContextType>;
+  RevokeAttestationPayload?: RevokeAttestationPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
 };
 

@@ -43,6 +43,31 @@ export interface UploadContext {
   actor: Actor | null;
 }
 
+export const CANDIDATE_ROUTE = /^\/v1\/verification-artifacts$/;
+
+/**
+ * PUT /v1/verification-artifacts — upload a model copy only to check it (verifyModel with
+ * mode ARTIFACT and candidateArtifactId), e.g. the copy a customer received. Same multipart
+ * format and validation as a version's artifact.
+ */
+export async function handleCandidateUpload(req: http.IncomingMessage, context: UploadContext): Promise<{ status: number; body: object }> {
+  try {
+    if (req.method !== 'PUT') return { status: 405, body: { error: { code: 'METHOD_NOT_ALLOWED', message: 'Use PUT.' } } };
+    const actor = requireActor(context.actor);
+    if (!isAtLeast(actor.role, 'OPERATOR') || !actor.tenantId) throw new DomainError('FORBIDDEN', 'Uploading artifacts needs a tenant OPERATOR key or stronger.');
+    const artifact = await receiveTfjsLayersUpload(req, context.store, { maxTotalBytes: context.config.artifacts.maxUploadBytes, maxFiles: MAX_ARTIFACT_FILES });
+    const candidate = await context.services.verifications.registerCandidate(artifact);
+    return {
+      status: 201,
+      body: { candidateArtifact: { id: candidate.id, weightsDigest: candidate.weightsDigest, inputShape: candidate.inputShape, numClasses: candidate.numClasses } },
+    };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    req.resume();
+    return { status: STATUS_BY_CODE[error.code as ArtifactErrorCode] ?? 400, body: { error: { code: error.code, message: error.message } } };
+  }
+}
+
 export async function handleArtifactUpload(
   req: http.IncomingMessage,
   versionId: string,

@@ -16,7 +16,7 @@ import { createServices, type Platform } from '../../app/services.ts';
 import type { GraphQLContext } from '../context.ts';
 import { createGraphQLServer } from '../graphql-server.ts';
 import { readBody, BodyTooLarge } from './read-body.ts';
-import { ARTIFACT_ROUTE, handleArtifactUpload } from './artifact-upload-route.ts';
+import { ARTIFACT_ROUTE, CANDIDATE_ROUTE, handleArtifactUpload, handleCandidateUpload } from './artifact-upload-route.ts';
 
 export interface ApiServer {
   /** Starts listening; resolves to the base URL actually bound (port 0 picks one). */
@@ -98,7 +98,7 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const context: GraphQLContext = { actor, services: createServices(platform, actor), requestId, logger: log };
+    const context: GraphQLContext = { actor, services: createServices(platform, actor), platform, requestId, logger: log };
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method, headers, search: url.search, body },
       context: async () => context,
@@ -141,7 +141,7 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/graphql') await handleGraphQL(req, res, url, requestId, log);
-      else if (ARTIFACT_ROUTE.test(url.pathname)) {
+      else if (ARTIFACT_ROUTE.test(url.pathname) || CANDIDATE_ROUTE.test(url.pathname)) {
         let actor: Actor | null = null;
         try {
           actor = await authenticate(req);
@@ -150,9 +150,14 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
           req.resume();
           return json(res, 401, { error: { code: 'UNAUTHENTICATED', message: error.message }, requestId }, { 'www-authenticate': 'Bearer error="invalid_token"' });
         }
-        const versionId = ARTIFACT_ROUTE.exec(url.pathname)![1]!;
-        const result = await handleArtifactUpload(req, versionId, { config, store: platform.store, services: createServices(platform, actor), actor });
+        const context = { config, store: platform.store, services: createServices(platform, actor), actor };
+        const versionMatch = ARTIFACT_ROUTE.exec(url.pathname);
+        const result = versionMatch ? await handleArtifactUpload(req, versionMatch[1]!, context) : await handleCandidateUpload(req, context);
         json(res, result.status, { ...result.body, requestId }, result.status >= 400 ? { connection: 'close' } : {});
+      } else if (url.pathname === '/.well-known/jwks.json' && req.method === 'GET') {
+        // Public: third parties verify attestations offline with these keys.
+        res.setHeader('access-control-allow-origin', '*');
+        json(res, 200, await platform.issuer.jwks(), { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' });
       } else if (url.pathname === '/healthz' && req.method === 'GET') json(res, 200, { status: 'ok' });
       else if (url.pathname === '/readyz' && req.method === 'GET') await handleReady(res);
       else json(res, 404, { error: `No route for ${req.method} ${url.pathname}` });

@@ -6,8 +6,9 @@ import { viewerResolvers } from './viewer.ts';
 import { vaultResolvers } from './vault.ts';
 import { registryResolvers } from './registry.ts';
 import { watermarkResolvers } from './watermarks.ts';
+import { verificationResolvers } from './verifications.ts';
 
-const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers];
+const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers];
 
 /** All resolvers, merged per type. One file per domain, each small. */
 export const resolvers: Resolvers = {

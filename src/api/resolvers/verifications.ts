@@ -1,0 +1,58 @@
+import type { Resolvers } from '../generated/graphql.ts';
+import { mutationPayload, queryResult } from '../errors/error-mapping.ts';
+import { toConnection } from './connection.ts';
+import { AuthError, requireActor } from '../../auth/auth.errors.ts';
+
+export const verificationResolvers: Resolvers = {
+  Query: {
+    verification: (_parent, { id }, { services }) => queryResult(() => services.verifications.get(id)),
+    verifications: (_parent, { first, after, filter }, { services }) =>
+      queryResult(async () => toConnection(await services.verifications.list({ first, after }, filter ?? {}))),
+    attestationStatus: async (_parent, { jti }, { platform }) => {
+      const attestation = /^[0-9a-f-]{36}$/i.test(jti) ? await platform.db.attestation.findUnique({ where: { jti } }) : null;
+      return { jti, known: attestation !== null, revoked: Boolean(attestation?.revokedAt), expiresAt: attestation?.expiresAt ?? null };
+    },
+  },
+  Mutation: {
+    verifyModel: (_parent, { input }, { services }) =>
+      mutationPayload(async () => {
+        const { verification, jobId } = await services.verifications.verify({ ...input, mode: input.mode === 'ENDPOINT' ? 'ENDPOINT' : input.mode === 'ARTIFACT' ? 'ARTIFACT' : invalidMode() });
+        return { verification, job: await services.jobs.get(jobId) };
+      }),
+    createChallenge: (_parent, { input }, { services }) => mutationPayload(() => services.verifications.createChallenge(input)),
+    answerChallenge: (_parent, { input }, { services }) =>
+      mutationPayload(async () => ({ verification: await services.verifications.answerChallenge(input.challengeId, input.labels) })),
+    rotateSigningKey: (_parent, _args, { actor, platform }) =>
+      mutationPayload(async () => {
+        if (requireActor(actor).role !== 'PLATFORM_ADMIN') throw new AuthError('FORBIDDEN', 'Only platform admins rotate the signing key.');
+        return platform.issuer.rotate(actor!.apiKeyId);
+      }),
+    revokeAttestation: (_parent, { input }, { services }) =>
+      mutationPayload(async () => ({ attestation: await services.verifications.revokeAttestation(input.jti, input.reason ?? null) })),
+  },
+  Verification: {
+    policy: (v) => v.policy as { kind: string; maxMismatchFraction?: number },
+    modelVersion: async (v, _args, { services }) => (await services.models.getVersion(v.modelVersionId))!,
+    watermark: async (v, _args, { services }) => (await services.watermarks.get(v.watermarkId))!,
+    job: (v, _args, { services }) => (v.jobId ? services.jobs.get(v.jobId) : null),
+    attestation: (v, _args, { platform }) => platform.db.attestation.findUnique({ where: { verificationId: v.id } }),
+  },
+  Attestation: {
+    revoked: (a) => a.revokedAt !== null,
+  },
+  Challenge: {
+    size: (c) => c.triggerIndices.length,
+  },
+  Model: {
+    latestVerification: (model, _args, { services }) => services.history.latestByModel.load(model.id),
+    verificationCounts: (model, _args, { services }) => services.history.countsByModel.load(model.id),
+  },
+  ModelVersion: {
+    latestVerification: (version, _args, { services }) => services.history.latestByVersion.load(version.id),
+    verificationCounts: (version, _args, { services }) => services.history.countsByVersion.load(version.id),
+  },
+};
+
+function invalidMode(): never {
+  throw new AuthError('INVALID_INPUT', 'verifyModel takes mode ARTIFACT or ENDPOINT; use createChallenge for CHALLENGE.', ['input', 'mode']);
+}

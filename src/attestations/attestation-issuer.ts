@@ -1,0 +1,131 @@
+/**
+ * Issues attestation tokens with the platform's Ed25519 signing keys and publishes the public
+ * halves as a JWKS. Private halves are sealed in the vault (platform keyring, purpose
+ * signing-key, record = kid) and cached in this process for a few minutes, so signing does not
+ * unseal (and audit) on every token. Rotation starts a new key; retired keys stay in the JWKS
+ * until the last token they signed has expired.
+ */
+import type { JWK } from 'jose';
+import type { Database, Transaction } from '../db/client.ts';
+import type { Attestation } from '../db/generated/client.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { Vault } from '../vault/vault.ts';
+import { buildJwks, generateSigningKey, parsePrivateKey, serialisePrivateKey, type SigningKeyMaterial } from './crypto/signing-keys.ts';
+import { signAttestation, type AttestationClaims } from './crypto/attestation-token.ts';
+
+const KEY_CACHE_MS = 5 * 60_000;
+
+export interface IssuerSettings {
+  /** `iss` of every token: the public URL of this Fragmark. */
+  issuer: string;
+  ttlSeconds: number;
+}
+
+export interface IssueRequest {
+  tenantId: string;
+  verificationId: string;
+  modelVersionId: string;
+  claims: AttestationClaims;
+  audience?: string | null;
+  nonce?: string | null;
+}
+
+export class AttestationIssuer {
+  private cached: { key: SigningKeyMaterial; until: number } | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly vault: Vault,
+    readonly settings: IssuerSettings,
+  ) {}
+
+  /** A first signing key on a fresh installation. */
+  async ensureSigningKey(): Promise<void> {
+    if ((await this.db.signingKey.count({ where: { retiredAt: null } })) === 0) await this.rotate(null);
+  }
+
+  /** New active key; the previous ones are retired (still published until their tokens expire). */
+  async rotate(actorApiKeyId: string | null): Promise<{ kid: string }> {
+    const key = await generateSigningKey();
+    const secret = serialisePrivateKey(key);
+    try {
+      await this.db.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('fragmark-signing-keys'))`;
+        await tx.signingKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: new Date() } });
+        await tx.signingKey.create({ data: { kid: key.kid, publicJwk: key.publicJwk as object } });
+        await this.vault.seal({ tenantId: null, purpose: 'signing-key', recordId: key.kid }, secret, { apiKeyId: actorApiKeyId }, tx);
+      });
+    } finally {
+      secret.fill(0);
+    }
+    this.cached = { key, until: Date.now() + KEY_CACHE_MS };
+    return { kid: key.kid };
+  }
+
+  /** Signs and records the attestation of a completed verification (inside the caller's transaction). */
+  async issue(tx: Transaction, request: IssueRequest, now: Date = new Date()): Promise<Attestation> {
+    const key = await this.activeKey();
+    const signed = await signAttestation(key, request.claims, {
+      issuer: this.settings.issuer,
+      modelVersionId: request.modelVersionId,
+      audience: request.audience ?? null,
+      nonce: request.nonce ?? null,
+      ttlSeconds: this.settings.ttlSeconds,
+      now,
+    });
+    const attestation = await tx.attestation.create({
+      data: {
+        jti: signed.jti,
+        tenantId: request.tenantId,
+        verificationId: request.verificationId,
+        kid: key.kid,
+        token: signed.token,
+        issuedAt: signed.issuedAt,
+        expiresAt: signed.expiresAt,
+      },
+    });
+    // Keep the key published until this token expires, even after rotation.
+    await tx.signingKey.updateMany({
+      where: { kid: key.kid, OR: [{ lastTokenExpiresAt: null }, { lastTokenExpiresAt: { lt: signed.expiresAt } }] },
+      data: { lastTokenExpiresAt: signed.expiresAt },
+    });
+    return attestation;
+  }
+
+  /** The public keys to publish: the active key and retired ones with unexpired tokens. */
+  async jwks(now: Date = new Date()): Promise<{ keys: JWK[] }> {
+    const keys = await this.db.signingKey.findMany({
+      where: { OR: [{ retiredAt: null }, { lastTokenExpiresAt: { gt: now } }] },
+      orderBy: { createdAt: 'desc' },
+    });
+    return buildJwks(keys.map((k) => k.publicJwk as JWK));
+  }
+
+  /** Revokes a token of the tenant; revoking twice keeps the first time. */
+  async revoke(tenantId: string, jti: string, reason: string | null, actorApiKeyId: string | null): Promise<Attestation | null> {
+    return this.db.$transaction(async (tx) => {
+      const attestation = await tx.attestation.findFirst({ where: { jti, tenantId } });
+      if (!attestation) return null;
+      if (attestation.revokedAt) return attestation;
+      const revoked = await tx.attestation.update({ where: { jti }, data: { revokedAt: new Date(), revokedReason: reason } });
+      await recordAudit(tx, { tenantId, actorApiKeyId, action: 'attestation.revoke', recordId: jti });
+      return revoked;
+    });
+  }
+
+  private async activeKey(): Promise<SigningKeyMaterial> {
+    if (this.cached && this.cached.until > Date.now()) return this.cached.key;
+    const active = await this.db.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
+    if (!active) {
+      await this.ensureSigningKey();
+      return this.activeKey();
+    }
+    const bytes = await this.vault.unseal({ tenantId: null, purpose: 'signing-key', recordId: active.kid }, { apiKeyId: null });
+    try {
+      this.cached = { key: parsePrivateKey(bytes), until: Date.now() + KEY_CACHE_MS };
+    } finally {
+      bytes.fill(0);
+    }
+    return this.cached.key;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The verification job, run by a worker: open the watermark's trigger set from the vault, get
+ * the model's labels for it (in-process from an artifact, or over HTTP from its inference
+ * endpoint), compare with the key labels under the watermark's policy, and record the verdict
+ * with a signed attestation. A model that cannot be checked (endpoint down, answers garbage,
+ * artifact unloadable) gets verdict ERROR with the reason, never INTACT or TAMPERED.
+ */
+import type { Database } from '../db/client.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { ArtifactStore, ArtifactManifest } from '../registry/artifacts/artifact-store.ts';
+import { decodeTriggerSet, isEngineError, loadClassifierFromFiles, verifyClassifier, verifyLabels, type VerificationResult } from '../engine/index.ts';
+import { DomainError } from '../errors/domain-error.ts';
+import { JobRecords } from '../jobs/job-records.ts';
+import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
+import { queryEndpointLabels } from './endpoints/inference-client.ts';
+import { claimsFor } from './attestation-claims.ts';
+import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
+import type { QueuedJob } from '../watermarks/watermark-job.ts';
+
+export interface VerificationJobDeps {
+  db: Database;
+  vault: Vault;
+  store: ArtifactStore;
+  issuer: AttestationIssuer;
+  logger: Logger;
+  workerId: string;
+  retryLimit: number;
+}
+
+export async function runVerificationJob(deps: VerificationJobDeps, queued: QueuedJob): Promise<void> {
+  const { db, vault, logger } = deps;
+  const records = new JobRecords(db, queued.id);
+  const verification = await db.verification.findUnique({
+    where: { jobId: queued.id },
+    include: { watermark: true, modelVersion: { include: { model: true } }, job: true },
+  });
+  if (!verification?.job) {
+    logger.warn('verification job without its records; dropping it', { jobId: queued.id });
+    return;
+  }
+  if (verification.verdict !== 'PENDING' || verification.job.status === 'CANCELLED') return;
+  const { watermark, modelVersion: version } = verification;
+  const log = logger.child({ jobId: queued.id, verificationId: verification.id });
+  await records.started(deps.workerId, queued.retryCount + 1);
+  const policy = watermark.policy as VerdictPolicy;
+
+  let result: VerificationResult;
+  let backend: string | null = null;
+  let checkedDigest: string | null = null;
+  const sealed = await vault.unseal({ tenantId: verification.tenantId, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: null });
+  try {
+    const set = decodeTriggerSet(sealed);
+    if (verification.mode === 'ENDPOINT') {
+      await records.progress(0.1, `Querying ${set.labels.length} triggers at the endpoint…`, true);
+      // An ad-hoc endpoint (verifyModel input) carries its own credential; otherwise the version's.
+      const credentialRecord = verification.hasEndpointCredential ? verification.id : version.hasEndpointCredential && verification.endpointUrl === version.endpointUrl ? version.id : null;
+      const credential = credentialRecord
+        ? new TextDecoder().decode(await vault.unseal({ tenantId: verification.tenantId, purpose: 'endpoint-credential', recordId: credentialRecord }, { apiKeyId: null }))
+        : null;
+      const answer = await queryEndpointLabels(
+        {
+          url: verification.endpointUrl!,
+          protocol: verification.endpointProtocol!,
+          modelName: verification.endpointModelName ?? version.endpointModelName ?? version.model.name,
+          credential,
+        },
+        set.data,
+        [...set.shape],
+        set.numClasses,
+        { signal: queued.signal },
+      );
+      result = verifyLabels(set, answer.labels, { policy });
+    } else {
+      await records.progress(0.1, 'Loading the model…', true);
+      const candidate = verification.candidateArtifactId
+        ? await db.candidateArtifact.findUnique({ where: { id: verification.candidateArtifactId } })
+        : null;
+      const manifest = (candidate?.artifact ?? version.artifact) as unknown as ArtifactManifest;
+      const classifier = await loadClassifierFromFiles(await deps.store.readArtifact(manifest));
+      try {
+        checkedDigest = candidate?.weightsDigest ?? version.weightsDigest;
+        result = verifyClassifier(classifier, set, { policy });
+        backend = result.backend ?? null;
+      } finally {
+        classifier.model.dispose();
+      }
+    }
+  } catch (error) {
+    if (error instanceof DomainError || isEngineError(error)) {
+      // The model could not be checked: that is a verdict (ERROR), not a job to retry.
+      const cancelled = queued.signal.aborted;
+      const reason = cancelled ? 'The verification was cancelled.' : error.message;
+      await db.$transaction(async (tx) => {
+        await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: reason, completedAt: new Date() } });
+        await tx.job.update({
+          where: { id: queued.id },
+          data: cancelled
+            ? { status: 'CANCELLED', message: 'Cancelled.', finishedAt: new Date() }
+            : { status: 'FAILED', error: reason, message: 'Verification could not be completed.', finishedAt: new Date() },
+        });
+      });
+      log.warn('verification ended in ERROR', { reason });
+      return;
+    }
+    const final = queued.retryCount >= deps.retryLimit;
+    log.error('verification job failed', { error: error as Error, final });
+    await records.failed((error as Error).message ?? 'Internal error', final);
+    if (final) await db.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: 'Internal error.', completedAt: new Date() } });
+    throw error;
+  } finally {
+    sealed.fill(0);
+  }
+
+  const verdict = result.verdict;
+  await db.$transaction(async (tx) => {
+    await tx.verification.update({
+      where: { id: verification.id },
+      data: {
+        verdict: verdict === 'intact' ? 'INTACT' : 'TAMPERED',
+        triggersQueried: result.queried,
+        triggersMatched: result.matched,
+        accTri: result.accTri,
+        backend,
+        checkedDigest,
+        completedAt: new Date(),
+      },
+    });
+    await deps.issuer.issue(tx, {
+      tenantId: verification.tenantId,
+      verificationId: verification.id,
+      modelVersionId: version.id,
+      audience: verification.audience,
+      nonce: verification.nonce,
+      claims: claimsFor(version.model, version, watermark, verification, result),
+    });
+    await JobRecords.succeed(tx, queued.id, `Verdict ${verdict.toUpperCase()}: ${result.matched}/${result.queried} triggers matched.`);
+  });
+  log.info('verification done', { verdict, matched: result.matched, queried: result.queried });
+}

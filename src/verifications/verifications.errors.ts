@@ -1,0 +1,14 @@
+import { DomainError } from '../errors/domain-error.ts';
+
+export type VerificationsErrorCode =
+  | 'WATERMARK_NOT_READY'
+  | 'NO_ENDPOINT'
+  | 'CANDIDATE_NOT_FOUND'
+  | 'CHALLENGE_NOT_FOUND'
+  | 'CHALLENGE_EXPIRED'
+  | 'CHALLENGE_ANSWERED'
+  | 'CHALLENGE_BUDGET_EXHAUSTED'
+  | 'INVALID_VERIFICATION_INPUT'
+  | 'ATTESTATION_NOT_FOUND';
+
+export class VerificationsError extends DomainError<VerificationsErrorCode> {}

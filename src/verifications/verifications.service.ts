@@ -1,0 +1,319 @@
+/**
+ * Verifications: checking a model against one of its watermarks, by artifact or endpoint (in a
+ * worker, verification-job.ts) or by challenge (here, synchronously), and reading the history.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Database } from '../db/client.ts';
+import type { Attestation, Challenge, Verification, VerificationMode, Verdict, Watermark } from '../db/generated/client.ts';
+import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
+import type { Actor } from '../auth/actor.ts';
+import { AuthError, requireActor } from '../auth/auth.errors.ts';
+import { isAtLeast } from '../auth/roles.ts';
+import { isUuid } from '../auth/api-keys.service.ts';
+import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
+import { decodeTriggerSet, verifyLabels } from '../engine/index.ts';
+import { RegistryError } from '../registry/registry.errors.ts';
+import { validateEndpoint, type EndpointInput } from '../registry/models.service.ts';
+import type { ValidatedArtifact } from '../registry/artifacts/tfjs-upload.ts';
+import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
+import { claimsFor } from './attestation-claims.ts';
+import { VerificationsError } from './verifications.errors.ts';
+
+export interface ChallengeSettings {
+  /** Largest share of a watermark's triggers that challenges may ever reveal. */
+  maxRevealedShare: number;
+  maxSize: number;
+  maxTtlSeconds: number;
+}
+
+export interface VerifyModelInput {
+  modelVersionId: string;
+  mode: 'ARTIFACT' | 'ENDPOINT';
+  /** Default: the version's newest READY watermark. */
+  watermarkId?: string | null;
+  /** ARTIFACT: check this uploaded copy instead of the registered artifact. */
+  candidateArtifactId?: string | null;
+  audience?: string | null;
+  nonce?: string | null;
+  /** ENDPOINT: query this endpoint instead of the version's registered one. */
+  endpoint?: EndpointInput | null;
+}
+
+export interface VerificationFilter {
+  modelId?: string | null;
+  modelVersionId?: string | null;
+  verdict?: Verdict | null;
+  mode?: VerificationMode | null;
+  since?: Date | null;
+  until?: Date | null;
+}
+
+export interface CreatedChallenge {
+  challenge: Challenge;
+  /** The revealed triggers, float32 little-endian, row-major [size, ...shape]. */
+  triggers: { shape: number[]; data: string; encoding: 'float32-le-base64' };
+}
+
+const TEXT = /^[\x20-\x7e]{1,256}$/;
+
+export class VerificationsService {
+  private readonly scoped: TenantDatabase | null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly vault: Vault,
+    private readonly queue: JobQueue,
+    private readonly issuer: AttestationIssuer,
+    private readonly challenges: ChallengeSettings,
+    private readonly actor: Actor | null,
+  ) {
+    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
+  }
+
+  async verify(input: VerifyModelInput): Promise<{ verification: Verification; jobId: string }> {
+    const actor = this.requireRole('OPERATOR');
+    const version = isUuid(input.modelVersionId) ? await this.scoped!.modelVersion.findUnique({ where: { id: input.modelVersionId } }) : null;
+    if (!version) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.', ['input', 'modelVersionId']);
+    const watermark = await this.readyWatermark(version.id, input.watermarkId);
+    validateText(input.audience, 'audience');
+    validateText(input.nonce, 'nonce');
+    const endpoint = input.mode === 'ENDPOINT' && input.endpoint ? validateEndpoint(input.endpoint) : null;
+    if (input.mode === 'ENDPOINT' && !endpoint && !version.endpointUrl) {
+      throw new VerificationsError('NO_ENDPOINT', 'This version has no inference endpoint: register one with createModelVersion, or verify by ARTIFACT.', ['input', 'mode']);
+    }
+    if (input.mode === 'ARTIFACT' && input.candidateArtifactId) {
+      const candidate = isUuid(input.candidateArtifactId) ? await this.scoped!.candidateArtifact.findUnique({ where: { id: input.candidateArtifactId } }) : null;
+      if (!candidate) throw new VerificationsError('CANDIDATE_NOT_FOUND', 'No such uploaded artifact.', ['input', 'candidateArtifactId']);
+    } else if (input.mode === 'ARTIFACT' && version.status !== 'READY') {
+      throw new RegistryError('VERSION_NOT_READY', 'The version has no artifact to check.', ['input', 'modelVersionId']);
+    }
+    const jobId = randomUUID();
+    const verification = await this.db.$transaction(async (tx) => {
+      await tx.job.create({ data: { id: jobId, tenantId: actor.tenantId!, kind: 'VERIFY', message: 'Waiting for a worker.' } });
+      const created = await tx.verification.create({
+        data: {
+          tenantId: actor.tenantId!,
+          modelVersionId: version.id,
+          watermarkId: watermark.id,
+          jobId,
+          mode: input.mode,
+          policy: watermark.policy as object,
+          candidateArtifactId: input.mode === 'ARTIFACT' ? (input.candidateArtifactId ?? null) : null,
+          endpointUrl: input.mode === 'ENDPOINT' ? (endpoint?.url ?? version.endpointUrl) : null,
+          endpointProtocol: input.mode === 'ENDPOINT' ? (endpoint?.protocol ?? version.endpointProtocol) : null,
+          endpointModelName: input.mode === 'ENDPOINT' ? (endpoint ? endpoint.modelName?.trim() || null : version.endpointModelName) : null,
+          hasEndpointCredential: Boolean(endpoint?.credential),
+          audience: input.audience ?? null,
+          nonce: input.nonce ?? null,
+        },
+      });
+      if (endpoint?.credential) {
+        await this.vault.seal(
+          { tenantId: actor.tenantId!, purpose: 'endpoint-credential', recordId: created.id },
+          new TextEncoder().encode(endpoint.credential),
+          { apiKeyId: actor.apiKeyId },
+          tx,
+        );
+      }
+      return created;
+    });
+    try {
+      await this.queue.send(QUEUES.VERIFY, jobId);
+    } catch (error) {
+      await this.scoped!.job.update({ where: { id: jobId }, data: { status: 'FAILED', error: 'The job could not be queued.', finishedAt: new Date() } });
+      await this.scoped!.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: 'The job could not be queued.' } });
+      throw error;
+    }
+    return { verification, jobId };
+  }
+
+  /** Records a model copy uploaded only to be checked (PUT /v1/verification-artifacts). */
+  async registerCandidate(artifact: ValidatedArtifact) {
+    const actor = this.requireRole('OPERATOR');
+    return this.scoped!.candidateArtifact.create({
+      data: {
+        tenantId: actor.tenantId!,
+        artifact: artifact.manifest as object,
+        weightsDigest: artifact.weightsDigest,
+        inputShape: artifact.inputShape,
+        numClasses: artifact.numClasses,
+      },
+    });
+  }
+
+  /**
+   * Hands a model operator a fresh random subset of triggers that no earlier challenge revealed,
+   * until the watermark's revealed share would pass the configured maximum.
+   */
+  async createChallenge(input: { watermarkId: string; size: number; ttlSeconds?: number | null; audience?: string | null; nonce?: string | null }): Promise<CreatedChallenge> {
+    const actor = this.requireRole('OPERATOR');
+    const watermark = isUuid(input.watermarkId) ? await this.scoped!.watermark.findUnique({ where: { id: input.watermarkId } }) : null;
+    if (!watermark) throw new VerificationsError('WATERMARK_NOT_READY', 'No such watermark.', ['input', 'watermarkId']);
+    if (watermark.status !== 'READY') throw new VerificationsError('WATERMARK_NOT_READY', 'The watermark is not ready.', ['input', 'watermarkId']);
+    const { maxRevealedShare, maxSize, maxTtlSeconds } = this.challenges;
+    if (!Number.isInteger(input.size) || input.size < 1 || input.size > maxSize) {
+      throw new VerificationsError('INVALID_VERIFICATION_INPUT', `size must be between 1 and ${maxSize}.`, ['input', 'size']);
+    }
+    const ttl = input.ttlSeconds ?? 3600;
+    if (!Number.isInteger(ttl) || ttl < 60 || ttl > maxTtlSeconds) {
+      throw new VerificationsError('INVALID_VERIFICATION_INPUT', `ttlSeconds must be between 60 and ${maxTtlSeconds}.`, ['input', 'ttlSeconds']);
+    }
+    validateText(input.audience, 'audience');
+    validateText(input.nonce, 'nonce');
+
+    return this.db.$transaction(async (tx) => {
+      // Serialise challenges of one watermark so two cannot reveal the same budget twice.
+      const [locked] = await tx.$queryRaw<Array<{ revealedIndices: number[] }>>`SELECT "revealedIndices" FROM "Watermark" WHERE id = ${watermark.id}::uuid FOR UPDATE`;
+      const revealed = new Set(locked!.revealedIndices);
+      const budget = Math.floor(maxRevealedShare * watermark.triggerCount) - revealed.size;
+      if (input.size > budget) {
+        throw new VerificationsError(
+          'CHALLENGE_BUDGET_EXHAUSTED',
+          `This watermark has revealed ${revealed.size} of ${watermark.triggerCount} triggers; at most ${Math.max(0, budget)} more may be revealed ` +
+            `(limit ${Math.round(maxRevealedShare * 100)}%). Generate a new watermark for further challenges.`,
+          ['input', 'size'],
+        );
+      }
+      const fresh = Array.from({ length: watermark.triggerCount }, (_, i) => i).filter((i) => !revealed.has(i));
+      for (let i = fresh.length - 1; i > 0; i--) {
+        const j = randomInt(i + 1);
+        [fresh[i], fresh[j]] = [fresh[j]!, fresh[i]!];
+      }
+      const indices = fresh.slice(0, input.size);
+      const sealed = await this.vault.unseal({ tenantId: watermark.tenantId, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: actor.apiKeyId });
+      try {
+        const set = decodeTriggerSet(sealed);
+        const per = set.shape.reduce((a, b) => a * b, 1);
+        const data = new Float32Array(indices.length * per);
+        indices.forEach((index, j) => data.set(set.data.subarray(index * per, (index + 1) * per), j * per));
+        await tx.watermark.update({ where: { id: watermark.id }, data: { revealedIndices: [...revealed, ...indices] } });
+        const challenge = await tx.challenge.create({
+          data: {
+            tenantId: watermark.tenantId,
+            watermarkId: watermark.id,
+            triggerIndices: indices,
+            expiresAt: new Date(Date.now() + ttl * 1000),
+            audience: input.audience ?? null,
+            nonce: input.nonce ?? null,
+          },
+        });
+        await recordAudit(tx, { tenantId: watermark.tenantId, actorApiKeyId: actor.apiKeyId, action: 'challenge.create', recordId: challenge.id, details: { revealed: indices.length, totalRevealed: revealed.size + indices.length } });
+        return {
+          challenge,
+          triggers: { shape: [indices.length, ...set.shape], data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'), encoding: 'float32-le-base64' as const },
+        };
+      } finally {
+        sealed.fill(0);
+      }
+    });
+  }
+
+  /** Scores the operator's labels for a challenge: a CHALLENGE verification with its attestation. */
+  async answerChallenge(challengeId: string, labels: number[]): Promise<Verification> {
+    const actor = this.requireRole('OPERATOR');
+    const challenge = isUuid(challengeId) ? await this.scoped!.challenge.findUnique({ where: { id: challengeId }, include: { watermark: { include: { modelVersion: { include: { model: true } } } } } }) : null;
+    if (!challenge) throw new VerificationsError('CHALLENGE_NOT_FOUND', 'No such challenge.', ['input', 'challengeId']);
+    if (challenge.answeredAt) throw new VerificationsError('CHALLENGE_ANSWERED', 'This challenge was already answered; create a new one.', ['input', 'challengeId']);
+    if (challenge.expiresAt <= new Date()) throw new VerificationsError('CHALLENGE_EXPIRED', 'This challenge has expired; create a new one.', ['input', 'challengeId']);
+    if (labels.length !== challenge.triggerIndices.length || labels.some((l) => !Number.isInteger(l) || l < 0)) {
+      throw new VerificationsError('INVALID_VERIFICATION_INPUT', `Send exactly ${challenge.triggerIndices.length} non-negative integer labels, in the challenge's order.`, ['input', 'labels']);
+    }
+    const { watermark } = challenge;
+    const version = watermark.modelVersion;
+    const sealed = await this.vault.unseal({ tenantId: watermark.tenantId, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: actor.apiKeyId });
+    let result;
+    try {
+      result = verifyLabels(decodeTriggerSet(sealed), labels, { policy: watermark.policy as VerdictPolicy, indices: challenge.triggerIndices });
+    } finally {
+      sealed.fill(0);
+    }
+    return this.db.$transaction(async (tx) => {
+      const claimed = await tx.challenge.updateMany({ where: { id: challenge.id, answeredAt: null }, data: { answeredAt: new Date() } });
+      if (claimed.count === 0) throw new VerificationsError('CHALLENGE_ANSWERED', 'This challenge was already answered; create a new one.', ['input', 'challengeId']);
+      const verification = await tx.verification.create({
+        data: {
+          tenantId: watermark.tenantId,
+          modelVersionId: version.id,
+          watermarkId: watermark.id,
+          mode: 'CHALLENGE',
+          verdict: result.verdict === 'intact' ? 'INTACT' : 'TAMPERED',
+          triggersQueried: result.queried,
+          triggersMatched: result.matched,
+          accTri: result.accTri,
+          policy: watermark.policy as object,
+          audience: challenge.audience,
+          nonce: challenge.nonce,
+          completedAt: new Date(),
+        },
+      });
+      await tx.challenge.update({ where: { id: challenge.id }, data: { verificationId: verification.id } });
+      await this.issuer.issue(tx, {
+        tenantId: watermark.tenantId,
+        verificationId: verification.id,
+        modelVersionId: version.id,
+        audience: challenge.audience,
+        nonce: challenge.nonce,
+        claims: claimsFor(version.model, version, watermark, verification, result),
+      });
+      return verification;
+    });
+  }
+
+  async get(id: string): Promise<Verification | null> {
+    this.requireRole('VIEWER');
+    return isUuid(id) ? this.scoped!.verification.findUnique({ where: { id } }) : null;
+  }
+
+  async list(page: PageRequest, filter: VerificationFilter = {}): Promise<Page<Verification>> {
+    this.requireRole('VIEWER');
+    const where = {
+      ...(filter.modelVersionId ? { modelVersionId: filter.modelVersionId } : {}),
+      ...(filter.modelId ? { modelVersion: { modelId: filter.modelId } } : {}),
+      ...(filter.verdict ? { verdict: filter.verdict } : {}),
+      ...(filter.mode ? { mode: filter.mode } : {}),
+      ...(filter.since || filter.until ? { createdAt: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } } : {}),
+    };
+    return paginate(
+      page,
+      ({ take, cursorWhere, orderBy }) => this.scoped!.verification.findMany({ where: { ...where, ...cursorWhere }, take, orderBy }),
+      () => this.scoped!.verification.count({ where }),
+    );
+  }
+
+  async revokeAttestation(jti: string, reason: string | null): Promise<Attestation> {
+    const actor = this.requireRole('OPERATOR');
+    if (reason !== null && reason.length > 500) throw new VerificationsError('INVALID_VERIFICATION_INPUT', 'reason is limited to 500 characters.', ['input', 'reason']);
+    const revoked = isUuid(jti) ? await this.issuer.revoke(actor.tenantId!, jti, reason, actor.apiKeyId) : null;
+    if (!revoked) throw new VerificationsError('ATTESTATION_NOT_FOUND', 'No such attestation.', ['input', 'jti']);
+    return revoked;
+  }
+
+  private async readyWatermark(versionId: string, watermarkId: string | null | undefined): Promise<Watermark> {
+    const watermark = watermarkId
+      ? isUuid(watermarkId)
+        ? await this.scoped!.watermark.findFirst({ where: { id: watermarkId, modelVersionId: versionId } })
+        : null
+      : await this.scoped!.watermark.findFirst({ where: { modelVersionId: versionId, status: 'READY' }, orderBy: { id: 'desc' } });
+    if (!watermark || watermark.status !== 'READY') {
+      throw new VerificationsError('WATERMARK_NOT_READY', 'This version has no READY watermark to verify against: run startWatermark first.', ['input', 'watermarkId']);
+    }
+    return watermark;
+  }
+
+  private requireRole(role: 'VIEWER' | 'OPERATOR'): Actor {
+    const actor = requireActor(this.actor);
+    if (!actor.tenantId) throw new AuthError('FORBIDDEN', 'Verifications belong to tenants: use a tenant API key.');
+    if (!isAtLeast(actor.role, role)) throw new AuthError('FORBIDDEN', `This needs an ${role} key or stronger.`);
+    return actor;
+  }
+}
+
+function validateText(value: string | null | undefined, field: string): void {
+  if (value !== null && value !== undefined && !TEXT.test(value)) {
+    throw new VerificationsError('INVALID_VERIFICATION_INPUT', `${field} must be 1 to 256 printable ASCII characters.`, ['input', field]);
+  }
+}

@@ -113,13 +113,17 @@ export class AttestationIssuer {
     });
   }
 
+  /**
+   * The active key. Which key is active is read every time (one indexed query), so a rotation
+   * made by any process takes effect everywhere at once; the unsealed material is cached.
+   */
   private async activeKey(): Promise<SigningKeyMaterial> {
-    if (this.cached && this.cached.until > Date.now()) return this.cached.key;
-    const active = await this.db.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
+    const active = await this.db.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' }, select: { kid: true } });
     if (!active) {
       await this.ensureSigningKey();
       return this.activeKey();
     }
+    if (this.cached && this.cached.key.kid === active.kid && this.cached.until > Date.now()) return this.cached.key;
     const bytes = await this.vault.unseal({ tenantId: null, purpose: 'signing-key', recordId: active.kid }, { apiKeyId: null });
     try {
       this.cached = { key: parsePrivateKey(bytes), until: Date.now() + KEY_CACHE_MS };

@@ -10,7 +10,8 @@ import type { Actor } from '../auth/actor.ts';
 import { AuthError, requireActor } from '../auth/auth.errors.ts';
 import { isAtLeast } from '../auth/roles.ts';
 import { isUuid } from '../auth/api-keys.service.ts';
-import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import { pageSize, paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import DataLoader from 'dataloader';
 import type { Vault } from '../vault/vault.ts';
 import type { ValidatedArtifact } from './artifacts/tfjs-upload.ts';
 import { RegistryError } from './registry.errors.ts';
@@ -49,6 +50,29 @@ export interface ModelFilter {
 
 export class ModelsService {
   private readonly scoped: TenantDatabase | null;
+  /**
+   * First pages of versions for many models in two queries (a page of models listing their
+   * versions would otherwise cost two queries per model). Key: "<modelId>:<first>".
+   */
+  private readonly firstVersionPages = new DataLoader<string, Page<ModelVersion>>(async (keys) => {
+    const requests = keys.map((k) => ({ modelId: k.split(':')[0]!, first: Number(k.split(':')[1]) }));
+    const modelIds = [...new Set(requests.map((r) => r.modelId))];
+    const largest = Math.max(...requests.map((r) => r.first));
+    const tenant = this.actor?.tenantId ?? '00000000-0000-0000-0000-000000000000';
+    const [rows, counts] = await Promise.all([
+      this.db.$queryRaw<ModelVersion[]>`
+        SELECT * FROM (
+          SELECT *, row_number() OVER (PARTITION BY "modelId" ORDER BY id DESC) AS position FROM "ModelVersion"
+          WHERE "tenantId" = ${tenant}::uuid AND "modelId" = ANY(${modelIds}::uuid[])
+        ) ranked WHERE position <= ${largest + 1} ORDER BY "modelId", id DESC`,
+      this.db.modelVersion.groupBy({ by: ['modelId'], where: { tenantId: tenant, modelId: { in: modelIds } }, _count: { _all: true } }),
+    ]);
+    const total = new Map(counts.map((c) => [c.modelId, c._count._all]));
+    return requests.map(({ modelId, first }) => {
+      const mine = rows.filter((r) => r.modelId === modelId).map(({ position: _position, ...v }: ModelVersion & { position?: unknown }) => v as ModelVersion);
+      return { items: mine.slice(0, first), hasNextPage: mine.length > first, totalCount: total.get(modelId) ?? 0 };
+    });
+  });
 
   constructor(
     private readonly db: Database,
@@ -180,6 +204,7 @@ export class ModelsService {
 
   async versions(modelId: string, page: PageRequest): Promise<Page<ModelVersion>> {
     this.requireRole('VIEWER');
+    if (!page.after) return this.firstVersionPages.load(`${modelId}:${pageSize(page.first)}`);
     return paginate(
       page,
       ({ take, cursorWhere, orderBy }) => this.scoped!.modelVersion.findMany({ where: { modelId, ...cursorWhere }, take, orderBy }),

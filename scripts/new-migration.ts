@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmbeddedDatabase } from '../src/db/embedded.ts';
 import { MIGRATIONS_DIR } from '../src/db/migrate.ts';
 import { diffMigrationsToSchema } from '../src/db/schema-engine.ts';
-import { findFreePort } from '../test/support/ports.ts';
+import { findFreePort } from '../src/common/ports.ts';
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {

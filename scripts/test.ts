@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedDatabase } from '../src/db/embedded.ts';
-import { findFreePort } from '../test/support/ports.ts';
+import { findFreePort } from '../src/common/ports.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TEST_ROOTS = ['src', 'test', 'workers', 'scripts', 'bench'];

@@ -21,7 +21,7 @@ export function renderReport(rows: DemoRow[], context: { model: string; watermar
   const barHeight = 34;
   const chartWidth = 720;
   const labelWidth = 250;
-  const plot = chartWidth - labelWidth - 70;
+  const plot = chartWidth - labelWidth - 130;
   const bars = rows
     .map((row, i) => {
       const y = 30 + i * barHeight;

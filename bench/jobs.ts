@@ -9,11 +9,7 @@ import { createKey, createTenant, startTestApi } from '../test/support/api.ts';
 import { startTestWorker, stopTestWorker } from '../test/support/worker.ts';
 import { initBackend, saveModelToFiles } from '../src/engine/index.ts';
 import { buildTinyClassifier } from '../src/engine/model/tiny.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startEmbeddedDatabase } from '../src/db/embedded.ts';
-import { findFreePort } from '../test/support/ports.ts';
+import { startThrowAwayDatabase } from '../src/db/embedded.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,8 +18,7 @@ const arg = (name: string, fallback: number) => {
 const dispatchCount = arg('dispatch', 200);
 const latencyCount = arg('latency', 20);
 
-const pgDir = await mkdtemp(path.join(tmpdir(), 'fragmark-bench-jobs-'));
-const server = await startEmbeddedDatabase({ dataDir: pgDir, port: await findFreePort(), databaseName: 'postgres', ephemeral: true });
+const server = await startThrowAwayDatabase();
 process.env.FRAGMARK_TEST_DATABASE_URL = server.adminUrl;
 const api = await startTestApi({}, { superviseIntervalSeconds: 5 });
 try {
@@ -72,5 +67,4 @@ try {
 } finally {
   await api.close();
   await server.stop();
-  await rm(pgDir, { recursive: true, force: true });
 }

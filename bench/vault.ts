@@ -6,15 +6,11 @@
  *   npx tsx bench/vault.ts [--count 50] [--concurrency 8]
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startEmbeddedDatabase } from '../src/db/embedded.ts';
+import { startThrowAwayDatabase } from '../src/db/embedded.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { createDatabaseClient } from '../src/db/client.ts';
 import { Vault } from '../src/vault/vault.ts';
 import { randomKey, sodiumReady } from '../src/vault/aead.ts';
-import { findFreePort } from '../test/support/ports.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,8 +20,7 @@ const count = arg('count', 50);
 const concurrency = arg('concurrency', 8);
 const TRIGGER_SET_BYTES = 100 * 28 * 28 * 4 + 100;
 
-const dir = await mkdtemp(path.join(tmpdir(), 'fragmark-bench-vault-'));
-const server = await startEmbeddedDatabase({ dataDir: dir, port: await findFreePort(), databaseName: 'bench', ephemeral: true });
+const server = await startThrowAwayDatabase('bench');
 try {
   await applyMigrations(server.url);
   await sodiumReady();
@@ -58,5 +53,4 @@ try {
   await db.$disconnect();
 } finally {
   await server.stop();
-  await rm(dir, { recursive: true, force: true });
 }

@@ -7,8 +7,7 @@
  *
  *   npx tsx bench/verification.ts [--history 10000] [--queries 200]
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -22,9 +21,8 @@ import {
 import { generateSigningKey } from '../src/attestations/crypto/signing-keys.ts';
 import { signAttestation, verifyAttestation, type AttestationClaims } from '../src/attestations/crypto/attestation-token.ts';
 import { buildJwks } from '../src/attestations/crypto/signing-keys.ts';
-import { startEmbeddedDatabase } from '../src/db/embedded.ts';
+import { startThrowAwayDatabase } from '../src/db/embedded.ts';
 import { createTenant, startTestApi } from '../test/support/api.ts';
-import { findFreePort } from '../test/support/ports.ts';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -76,8 +74,7 @@ for (const token of tokens) await verifyAttestation(token, jwks, { issuer: 'http
 console.log(`tokens verified: ${rate(tokenRuns, performance.now() - t)}`);
 
 // 3. History latency.
-const pgDir = await mkdtemp(path.join(tmpdir(), 'fragmark-bench-history-'));
-const server = await startEmbeddedDatabase({ dataDir: pgDir, port: await findFreePort(), databaseName: 'postgres', ephemeral: true });
+const server = await startThrowAwayDatabase();
 process.env.FRAGMARK_TEST_DATABASE_URL = server.adminUrl;
 const api = await startTestApi();
 try {
@@ -126,5 +123,4 @@ try {
 } finally {
   await api.close();
   await server.stop();
-  await rm(pgDir, { recursive: true, force: true });
 }

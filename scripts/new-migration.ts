@@ -7,14 +7,12 @@
  * Needs a PostgreSQL where it may create a throw-away shadow database: DATABASE_URL if set,
  * otherwise a temporary embedded server.
  */
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmbeddedDatabase } from '../src/db/embedded.ts';
+import { startThrowAwayDatabase } from '../src/db/embedded.ts';
 import { MIGRATIONS_DIR } from '../src/db/migrate.ts';
 import { diffMigrationsToSchema } from '../src/db/schema-engine.ts';
-import { findFreePort } from '../src/common/ports.ts';
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -26,13 +24,9 @@ const schemaPath = fileURLToPath(new URL('../prisma/schema.prisma', import.meta.
 let url = process.env.DATABASE_URL;
 let cleanup = async () => {};
 if (!url) {
-  const dir = await mkdtemp(path.join(tmpdir(), 'fragmark-migrate-'));
-  const server = await startEmbeddedDatabase({ dataDir: dir, port: await findFreePort(), databaseName: 'scratch', ephemeral: true });
+  const server = await startThrowAwayDatabase('scratch');
   url = server.url;
-  cleanup = async () => {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
-  };
+  cleanup = server.stop;
 }
 try {
   const sql = await diffMigrationsToSchema(url, schemaPath, MIGRATIONS_DIR);

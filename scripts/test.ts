@@ -8,12 +8,10 @@
  *   npm test -- src/config api     only files whose path contains one of the words
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmbeddedDatabase } from '../src/db/embedded.ts';
-import { findFreePort } from '../src/common/ports.ts';
+import { startThrowAwayDatabase } from '../src/db/embedded.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const TEST_ROOTS = ['src', 'test', 'workers', 'scripts', 'bench'];
@@ -40,13 +38,9 @@ if (files.length === 0) {
 let adminUrl = process.env.DATABASE_URL;
 let stopDatabase = async () => {};
 if (!adminUrl) {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'fragmark-test-pg-'));
-  const server = await startEmbeddedDatabase({ dataDir, port: await findFreePort(), databaseName: 'postgres', ephemeral: true });
+  const server = await startThrowAwayDatabase();
   adminUrl = server.adminUrl;
-  stopDatabase = async () => {
-    await server.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  };
+  stopDatabase = server.stop;
 }
 
 const concurrency = process.env.FRAGMARK_TEST_CONCURRENCY ?? '2';

@@ -283,3 +283,16 @@ async function binariesFor(runAs: RunAs | undefined): Promise<Binaries> {
   }
   return { initdb: path.join(cacheDir, 'bin', 'initdb'), postgres: path.join(cacheDir, 'bin', 'postgres') };
 }
+
+/**
+ * A throw-away cluster in a fresh temporary folder on a free port, removed when stopped: for
+ * the test runner, tests, migration tooling and benchmarks.
+ */
+export async function startThrowAwayDatabase(databaseName = 'postgres'): Promise<EmbeddedDatabase> {
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { findFreePort } = await import('../common/ports.ts');
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'fragmark-pg-'));
+  const server = await startEmbeddedDatabase({ dataDir, port: await findFreePort(), databaseName, ephemeral: true });
+  return { ...server, stop: async () => server.stop() };
+}

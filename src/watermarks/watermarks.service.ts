@@ -7,8 +7,7 @@ import type { Database } from '../db/client.ts';
 import type { Job, Watermark } from '../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
-import { AuthError, requireActor } from '../auth/auth.errors.ts';
-import { isAtLeast } from '../auth/roles.ts';
+import { requireTenantRole } from '../auth/require-role.ts';
 import { isUuid } from '../auth/api-keys.service.ts';
 import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
 import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';
@@ -87,9 +86,6 @@ export class WatermarksService {
   }
 
   private requireRole(role: 'VIEWER' | 'OPERATOR'): Actor {
-    const actor = requireActor(this.actor);
-    if (!actor.tenantId) throw new AuthError('FORBIDDEN', 'Watermarks belong to tenants: use a tenant API key.');
-    if (!isAtLeast(actor.role, role)) throw new AuthError('FORBIDDEN', `This needs an ${role} key or stronger.`);
-    return actor;
+    return requireTenantRole(this.actor, role, 'Watermarks');
   }
 }

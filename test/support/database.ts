@@ -4,14 +4,10 @@
  * `node --import tsx --test FILE` starts a private embedded server instead.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { createDatabaseClient, type Database } from '../../src/db/client.ts';
-import { startEmbeddedDatabase } from '../../src/db/embedded.ts';
+import { startThrowAwayDatabase } from '../../src/db/embedded.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
-import { findFreePort } from './ports.ts';
 
 export interface TestDatabase {
   /** Connection string of this file's own database. */
@@ -33,13 +29,9 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   let serverUrl = process.env.FRAGMARK_TEST_DATABASE_URL;
   let stopServer = async () => {};
   if (!serverUrl) {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'fragmark-test-pg-'));
-    const server = await startEmbeddedDatabase({ dataDir, port: await findFreePort(), databaseName: 'postgres', ephemeral: true });
+    const server = await startThrowAwayDatabase();
     serverUrl = server.adminUrl;
-    stopServer = async () => {
-      await server.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    };
+    stopServer = server.stop;
   }
   const name = `fragmark_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);

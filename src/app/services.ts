@@ -7,7 +7,7 @@ import { ApiKeysService } from '../auth/api-keys.service.ts';
 import type { Database } from '../db/client.ts';
 import { TenantsService } from '../tenants/tenants.service.ts';
 import { AuditService } from '../audit/audit.service.ts';
-import { KeyManagementService } from '../vault/key-management.service.ts';
+import { KeyManagementService, type RewrapSettings } from '../vault/key-management.service.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
@@ -26,6 +26,8 @@ export interface Platform {
   store: ArtifactStore;
   issuer: AttestationIssuer;
   challenges: ChallengeSettings;
+  /** Defaults to DEFAULT_REWRAP_SETTINGS. */
+  rewrap?: RewrapSettings;
 }
 
 export interface Services {
@@ -40,11 +42,11 @@ export interface Services {
   history: VerificationHistory;
 }
 
-export function createServices({ db, vault, queue, issuer, challenges }: Platform, actor: Actor | null): Services {
+export function createServices({ db, vault, queue, issuer, challenges, rewrap }: Platform, actor: Actor | null): Services {
   return {
     apiKeys: new ApiKeysService(db, actor),
     tenants: new TenantsService(db, vault, actor),
-    keys: new KeyManagementService(db, vault, actor),
+    keys: new KeyManagementService(db, vault, queue, actor, rewrap),
     audit: new AuditService(db, actor),
     models: new ModelsService(db, vault, actor),
     jobs: new JobsService(db, queue, actor),

@@ -6,7 +6,7 @@ import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
 import { isUuid } from '../auth/api-keys.service.ts';
 import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
-import { QUEUES, type JobQueue } from './job-queue.ts';
+import { QUEUE_OF_KIND, type JobQueue } from './job-queue.ts';
 import { JobsError } from './jobs.errors.ts';
 
 export interface JobFilter {
@@ -51,7 +51,7 @@ export class JobsService {
     const job = await this.get(id);
     if (!job) throw new JobsError('JOB_NOT_FOUND', 'No such job.', ['input', 'id']);
     if (FINISHED.includes(job.status)) throw new JobsError('JOB_FINISHED', `The job already ended (${job.status}).`, ['input', 'id']);
-    await this.queue.cancel(job.kind === 'WATERMARK' ? QUEUES.WATERMARK : QUEUES.VERIFY, job.id);
+    await this.queue.cancel(QUEUE_OF_KIND[job.kind], job.id);
     const now = new Date();
     // Only a job no worker has taken yet ends here; a running one ends in its worker.
     await this.scoped!.job.updateMany({

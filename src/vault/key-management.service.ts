@@ -10,40 +10,64 @@ import { isAtLeast } from '../auth/roles.ts';
 import { isUuid } from '../auth/api-keys.service.ts';
 import type { KeyringStatus, Vault } from './vault.ts';
 import { VaultError } from './vault.errors.ts';
+import { randomUUID } from 'node:crypto';
+import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';
 
-/** Rewrap batches done inside one rotateTenantKey request; beyond that the caller continues with rewrapTenantSecrets. */
-const MAX_BATCHES_PER_REQUEST = 10;
 const MAX_BATCH_SIZE = 5000;
+
+/** How much rewrapping rotateTenantKey does in the request before handing the rest to a job. */
+export interface RewrapSettings {
+  batchSize: number;
+  batchesPerRequest: number;
+}
+
+export const DEFAULT_REWRAP_SETTINGS: RewrapSettings = { batchSize: 500, batchesPerRequest: 10 };
 
 export interface RewrapResult {
   keyring: KeyringStatus;
   rewrapped: number;
   remaining: number;
+  /** The background REWRAP job finishing the rest, when the request did not. */
+  jobId?: string | null;
 }
 
 export class KeyManagementService {
   constructor(
     private readonly db: Database,
     private readonly vault: Vault,
+    private readonly queue: JobQueue,
     private readonly actor: Actor | null,
+    private readonly rewrapSettings: RewrapSettings = DEFAULT_REWRAP_SETTINGS,
   ) {}
 
   async status(tenantId?: string | null): Promise<KeyringStatus> {
     return this.vault.status(await this.target(tenantId));
   }
 
+  /**
+   * New key version. With `rewrap`, existing secrets move onto it: a bounded number of batches
+   * in this request, the rest in a background REWRAP job (resumable: progress lives in the rows,
+   * so a job that dies is retried from where the rows stand). Never one long transaction.
+   */
   async rotate(tenantId: string | null | undefined, rewrap: boolean): Promise<RewrapResult> {
     const target = await this.target(tenantId);
     await this.vault.rotate(target, this.vaultActor());
     let rewrapped = 0;
     let remaining = (await this.vault.status(target)).pendingRewrap;
-    for (let batch = 0; rewrap && remaining > 0 && batch < MAX_BATCHES_PER_REQUEST; batch++) {
-      const result = await this.vault.rewrap(target, this.vaultActor());
+    const { batchSize, batchesPerRequest } = this.rewrapSettings;
+    for (let batch = 0; rewrap && remaining > 0 && batch < batchesPerRequest; batch++) {
+      const result = await this.vault.rewrap(target, this.vaultActor(), batchSize);
       rewrapped += result.rewrapped;
       remaining = result.remaining;
       if (result.rewrapped === 0) break;
     }
-    return { keyring: await this.vault.status(target), rewrapped, remaining };
+    let jobId: string | null = null;
+    if (rewrap && remaining > 0 && target !== null) {
+      jobId = randomUUID();
+      await this.db.job.create({ data: { id: jobId, tenantId: target, kind: 'REWRAP', message: `${remaining} secrets to rewrap.` } });
+      await this.queue.send(QUEUES.REWRAP, jobId);
+    }
+    return { keyring: await this.vault.status(target), rewrapped, remaining, jobId };
   }
 
   async rewrap(tenantId: string | null | undefined, batchSize: number): Promise<RewrapResult> {

@@ -43,6 +43,7 @@ export interface VerifyModelInput {
 }
 
 export interface VerificationFilter {
+  watermarkId?: string | null;
   modelId?: string | null;
   modelVersionId?: string | null;
   verdict?: Verdict | null;
@@ -271,6 +272,7 @@ export class VerificationsService {
     this.requireRole('VIEWER');
     const where = {
       ...(filter.modelVersionId ? { modelVersionId: filter.modelVersionId } : {}),
+      ...(filter.watermarkId ? { watermarkId: filter.watermarkId } : {}),
       ...(filter.modelId ? { modelVersion: { modelId: filter.modelId } } : {}),
       ...(filter.verdict ? { verdict: filter.verdict } : {}),
       ...(filter.mode ? { mode: filter.mode } : {}),

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKey, createTenant, startTestApi, type TestApi } from '../support/api.ts';
+import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 
 const KEYRING = 'keyring { currentVersion minVersion pendingRewrap shredAfter shreddedAt versions { version destroyedAt } }';
 const ROTATE = `mutation($input: RotateTenantKeyInput!) { rotateTenantKey(input: $input) { ${KEYRING} rewrapped remaining userErrors { code message field } } }`;
@@ -109,5 +110,38 @@ describe('deleteTenant', () => {
     const bad = await api.gql(DELETE, { input: { id: a.id, gracePeriodDays: 90 } }, a.adminKey);
     assert.deepEqual(bad.data.deleteTenant.userErrors[0].field, ['input', 'gracePeriodDays']);
     assert.equal((await api.gql(`{ viewer { role } }`, {}, b.adminKey)).data.viewer.role, 'TENANT_ADMIN');
+  });
+});
+
+describe('rotation of many secrets', () => {
+  let api: TestApi;
+  let worker: TestWorker;
+  before(async () => {
+    api = await startTestApi({}, { superviseIntervalSeconds: 1 }, { rewrap: { batchSize: 2, batchesPerRequest: 1 } });
+  });
+  after(async () => {
+    if (worker) await stopTestWorker(worker);
+    await api.close();
+  });
+
+  test('rewraps a bounded part in the request and the rest in a resumable background job', async () => {
+    const tenant = await createTenant(api, 'Many');
+    for (let i = 0; i < 7; i++) await api.vault.seal({ tenantId: tenant.id, purpose: 'trigger-set', recordId: `s${i}` }, bytes(`secret ${i}`), actor);
+    const rotated = await api.gql(`mutation { rotateTenantKey(input: {}) { rewrapped remaining job { id kind status } keyring { currentVersion } userErrors { code } } }`, {}, tenant.adminKey);
+    const payload = rotated.data.rotateTenantKey;
+    assert.deepEqual([payload.rewrapped, payload.remaining, payload.job.kind], [2, 5, 'REWRAP']);
+    worker = await startTestWorker(api);
+    let job: any;
+    for (let i = 0; i < 300; i++) {
+      job = (await api.gql(`query($id: ID!) { job(id: $id) { status progress message } }`, { id: payload.job.id }, tenant.adminKey)).data.job;
+      if (job.status === 'SUCCEEDED' || job.status === 'FAILED') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(job.status, 'SUCCEEDED', JSON.stringify(job));
+    assert.equal(job.progress, 1);
+    assert.equal((await api.vault.status(tenant.id)).pendingRewrap, 0);
+    for (let i = 0; i < 7; i++) {
+      assert.equal(new TextDecoder().decode(await api.vault.unseal({ tenantId: tenant.id, purpose: 'trigger-set', recordId: `s${i}` }, actor)), `secret ${i}`);
+    }
   });
 });

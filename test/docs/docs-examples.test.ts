@@ -218,14 +218,17 @@ const READY = /"event":"ready"|Fragmark is running|Worker \S+ ready/;
 export function runCommand(command: string, shell: ShellEnvironment, expectedExit: number): Promise<void> {
   const longRunning = LONG_RUNNING.test(command);
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-u', '-o', 'pipefail', '-c', command], { cwd: shell.cwd, env: shell.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // A long-running command runs in the background of a bash that forwards SIGTERM to it and
+    // exits with its status, whether or not bash would have exec'd it.
+    const script = longRunning ? `${command} &\nchild=$!\ntrap 'kill -TERM $child; wait $child; exit $?' TERM\nwait $child\n` : command;
+    const child = spawn('bash', ['-u', '-o', 'pipefail', '-c', script], { cwd: shell.cwd, env: shell.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     let stopping = false;
     const onData = (d: Buffer) => {
       output += d;
       if (longRunning && !stopping && READY.test(output)) {
         stopping = true;
-        child.kill('SIGTERM'); // bash execs the command: this is fragmark itself
+        child.kill('SIGTERM');
       }
     };
     child.stdout.on('data', onData);
@@ -355,6 +358,8 @@ async function runExample(example: Example, context: FileContext): Promise<void>
     VERSION_ID: context.vars.versionId,
     WATERMARK_ID: context.vars.watermarkId,
   };
+  // The key set as of now (an earlier example may have rotated the signing key).
+  await writeFile(path.join(scratch, 'jwks.json'), await (await fetch(`${api.url}/.well-known/jwks.json`)).text());
   for (const command of example.commands) await runCommand(command, { cwd: scratch, env }, example.options.exit ?? 0);
 }
 

@@ -13,6 +13,7 @@ import { randomKey, sodiumReady } from '../../src/vault/aead.ts';
 import { DEFAULT_QUEUE_SETTINGS, JobQueue, type QueueSettings } from '../../src/jobs/job-queue.ts';
 import { ArtifactStore } from '../../src/registry/artifacts/artifact-store.ts';
 import { AttestationIssuer } from '../../src/attestations/attestation-issuer.ts';
+import type { RewrapSettings } from '../../src/vault/key-management.service.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,7 +43,11 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(env: Record<string, string> = {}, queueSettings: Partial<QueueSettings> = {}): Promise<TestApi> {
+export async function startTestApi(
+  env: Record<string, string> = {},
+  queueSettings: Partial<QueueSettings> = {},
+  overrides: { rewrap?: RewrapSettings } = {},
+): Promise<TestApi> {
   const database = await createTestDatabase();
   // A known port, so that the public URL (the attestation issuer) is the real address.
   const config = loadConfig({ FRAGMARK_PORT: String(await findFreePort()), FRAGMARK_ENV: 'production', DATABASE_URL: database.url, ...env });
@@ -58,7 +63,7 @@ export async function startTestApi(env: Record<string, string> = {}, queueSettin
   const store = new ArtifactStore(artifactDir);
   const issuer = new AttestationIssuer(database.db, vault, config.attestations);
   await issuer.ensureSigningKey();
-  const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges };
+  const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges, ...overrides };
   const server = await createApiServer({ config, platform, logger });
   const url = await server.listen();
   return {

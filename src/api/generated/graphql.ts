@@ -397,7 +397,9 @@ export type JobKind =
   /** Generating a watermark (fragile trigger set). */
   | 'WATERMARK'
   /** Verifying a model against a watermark. */
-  | 'VERIFY';
+  | 'VERIFY'
+  /** Moving a tenant's secrets onto its current key version after rotateTenantKey. */
+  | 'REWRAP';
 
 /** Status of a background job. */
 export type JobStatus =
@@ -535,6 +537,15 @@ export type Watermark = {
   modelVersion: ModelVersion;
   /** The job that generates it. */
   job: Job;
+  /** Verifications against this watermark, newest first. */
+  verifications: VerificationConnection;
+};
+
+
+/** A fragile trigger set for a model version. The triggers and their labels are sealed in the vault and never exposed. */
+export type WatermarkVerificationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** An edge in a WatermarkConnection. */
@@ -890,8 +901,10 @@ export type RotateTenantKeyPayload = {
   keyring?: Maybe<Keyring>;
   /** Secrets rewrapped in this request. */
   rewrapped?: Maybe<Scalars['Int']['output']>;
-  /** Secrets still under older versions; continue with rewrapTenantSecrets until 0. */
+  /** Secrets still under older versions when the request ended; the job moves them. */
   remaining?: Maybe<Scalars['Int']['output']>;
+  /** The background REWRAP job moving the remaining secrets (null when none remained). */
+  job?: Maybe<Job>;
   /** Why the key was not rotated; empty on success. */
   userErrors: Array<UserError>;
 };
@@ -1451,7 +1464,7 @@ export type ResolversTypes = {
   RevokeApiKeyInput: RevokeApiKeyInput;
   RevokeApiKeyPayload: ResolverTypeWrapper<Omit<RevokeApiKeyPayload, 'apiKey' | 'userErrors'> & { apiKey?: Maybe<ResolversTypes['ApiKey']>, userErrors: Array<ResolversTypes['UserError']> }>;
   RotateTenantKeyInput: RotateTenantKeyInput;
-  RotateTenantKeyPayload: ResolverTypeWrapper<Omit<RotateTenantKeyPayload, 'keyring' | 'userErrors'> & { keyring?: Maybe<ResolversTypes['Keyring']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  RotateTenantKeyPayload: ResolverTypeWrapper<Omit<RotateTenantKeyPayload, 'keyring' | 'job' | 'userErrors'> & { keyring?: Maybe<ResolversTypes['Keyring']>, job?: Maybe<ResolversTypes['Job']>, userErrors: Array<ResolversTypes['UserError']> }>;
   RewrapTenantSecretsInput: RewrapTenantSecretsInput;
   RewrapTenantSecretsPayload: ResolverTypeWrapper<Omit<RewrapTenantSecretsPayload, 'keyring' | 'userErrors'> & { keyring?: Maybe<ResolversTypes['Keyring']>, userErrors: Array<ResolversTypes['UserError']> }>;
   RetireTenantKeyVersionsInput: RetireTenantKeyVersionsInput;
@@ -1540,7 +1553,7 @@ export type ResolversParentTypes = {
   RevokeApiKeyInput: RevokeApiKeyInput;
   RevokeApiKeyPayload: Omit<RevokeApiKeyPayload, 'apiKey' | 'userErrors'> & { apiKey?: Maybe<ResolversParentTypes['ApiKey']>, userErrors: Array<ResolversParentTypes['UserError']> };
   RotateTenantKeyInput: RotateTenantKeyInput;
-  RotateTenantKeyPayload: Omit<RotateTenantKeyPayload, 'keyring' | 'userErrors'> & { keyring?: Maybe<ResolversParentTypes['Keyring']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  RotateTenantKeyPayload: Omit<RotateTenantKeyPayload, 'keyring' | 'job' | 'userErrors'> & { keyring?: Maybe<ResolversParentTypes['Keyring']>, job?: Maybe<ResolversParentTypes['Job']>, userErrors: Array<ResolversParentTypes['UserError']> };
   RewrapTenantSecretsInput: RewrapTenantSecretsInput;
   RewrapTenantSecretsPayload: Omit<RewrapTenantSecretsPayload, 'keyring' | 'userErrors'> & { keyring?: Maybe<ResolversParentTypes['Keyring']>, userErrors: Array<ResolversParentTypes['UserError']> };
   RetireTenantKeyVersionsInput: RetireTenantKeyVersionsInput;
@@ -1789,6 +1802,7 @@ export type WatermarkResolvers<ContextType = GraphQLContext, ParentType extends 
   readyAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   modelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
   job?: Resolver<ResolversTypes['Job'], ParentType, ContextType>;
+  verifications?: Resolver<ResolversTypes['VerificationConnection'], ParentType, ContextType, Partial<WatermarkVerificationsArgs>>;
 };
 
 export type WatermarkEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WatermarkEdge'] = ResolversParentTypes['WatermarkEdge']> = {
@@ -1902,6 +1916,7 @@ export type RotateTenantKeyPayloadResolvers<ContextType = GraphQLContext, Parent
   keyring?: Resolver<Maybe<ResolversTypes['Keyring']>, ParentType, ContextType>;
   rewrapped?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   remaining?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 

@@ -17,6 +17,7 @@ import type { GraphQLContext } from '../context.ts';
 import { createGraphQLServer } from '../graphql-server.ts';
 import { readBody, BodyTooLarge } from './read-body.ts';
 import { ARTIFACT_ROUTE, CANDIDATE_ROUTE, handleArtifactUpload, handleCandidateUpload } from './artifact-upload-route.ts';
+import { isDashboardRequest, serveDashboard } from './dashboard-route.ts';
 
 export interface ApiServer {
   /** Starts listening; resolves to the base URL actually bound (port 0 picks one). */
@@ -160,6 +161,7 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
         json(res, 200, await platform.issuer.jwks(), { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' });
       } else if (url.pathname === '/healthz' && req.method === 'GET') json(res, 200, { status: 'ok' });
       else if (url.pathname === '/readyz' && req.method === 'GET') await handleReady(res);
+      else if (isDashboardRequest(req, url.pathname)) await serveDashboard(req, res, url.pathname);
       else json(res, 404, { error: `No route for ${req.method} ${url.pathname}` });
     } catch (error) {
       log.error('unexpected error while handling a request', { error: error as Error });

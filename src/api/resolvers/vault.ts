@@ -8,7 +8,11 @@ export const vaultResolvers: Resolvers = {
       queryResult(async () => toConnection(await services.audit.list({ first, after }, filter ?? {}))),
   },
   Mutation: {
-    rotateTenantKey: (_parent, { input }, { services }) => mutationPayload(() => services.keys.rotate(input.tenantId, input.rewrap ?? true)),
+    rotateTenantKey: (_parent, { input }, { services }) =>
+      mutationPayload(async () => {
+        const result = await services.keys.rotate(input.tenantId, input.rewrap ?? true);
+        return { ...result, job: result.jobId ? await services.jobs.get(result.jobId) : null };
+      }),
     rewrapTenantSecrets: (_parent, { input }, { services }) => mutationPayload(() => services.keys.rewrap(input.tenantId, input.batchSize ?? 500)),
     retireTenantKeyVersions: (_parent, { input }, { services }) =>
       mutationPayload(async () => ({ keyring: await services.keys.retire(input.tenantId, input.minVersion, input.force ?? false) })),

@@ -21,5 +21,7 @@ export const watermarkResolvers: Resolvers = {
     selfCheck: (watermark) => watermark.selfCheck as never,
     modelVersion: async (watermark, _args, { services }) => (await services.models.getVersion(watermark.modelVersionId))!,
     job: async (watermark, _args, { services }) => (await services.jobs.get(watermark.jobId))!,
+    verifications: (watermark, { first, after }, { services }) =>
+      queryResult(async () => toConnection(await services.verifications.list({ first, after }, { watermarkId: watermark.id }))),
   },
 };

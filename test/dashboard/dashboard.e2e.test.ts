@@ -1,0 +1,291 @@
+/**
+ * The web dashboard end to end, in a real headless Chromium (Debian's, driven by playwright-core)
+ * against a real API server with a seeded fleet: sign in, see the fleet, open the tampered model,
+ * read its history, check attestation tokens (valid and altered), follow a running job, and the
+ * same pages at a phone's width. Screenshots go to test-results/dashboard/.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { startTestApi, type TestApi } from '../support/api.ts';
+import { seedFleet, type SeededFleet } from './seed.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SHOTS = path.join(ROOT, 'test-results', 'dashboard');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+describe('web dashboard (headless Chromium)', { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (.ci/run installs it)` }, () => {
+  let api: TestApi;
+  let fleet: SeededFleet;
+  let browser: Browser;
+  let desktop: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+
+  const watch = (p: Page) => {
+    p.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    p.on('console', (message) => {
+      // The deliberately wrong key at sign-in is answered 401, which Chromium logs.
+      if (message.type() === 'error' && !/status of 401/.test(message.text())) problems.push(`console: ${message.text()}`);
+    });
+  };
+  const shot = (p: Page, name: string) => p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const signIn = async (p: Page, key: string) => {
+    await p.goto(`${api.url}/`);
+    await p.getByLabel('API key').fill(key);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { name: 'Fleet integrity' }).waitFor();
+  };
+  const noHorizontalScroll = async (p: Page) => {
+    const { scroll, width } = (await p.evaluate('({ scroll: document.documentElement.scrollWidth, width: window.innerWidth })')) as { scroll: number; width: number };
+    assert.ok(scroll <= width, `page is ${scroll}px wide in a ${width}px viewport`);
+  };
+
+  before(async () => {
+    const built = build({ configFile: path.join(ROOT, 'dashboard', 'vite.config.ts'), logLevel: 'warn' });
+    [api] = await Promise.all([startTestApi(), built, mkdir(SHOTS, { recursive: true })]);
+    fleet = await seedFleet(api);
+    // launch() starts Chromium with a fresh, throw-away profile (user data dir) of its own.
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+    desktop = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    desktop.setDefaultTimeout(10_000);
+    page = await desktop.newPage();
+    watch(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  test('serves the built app with strict headers and cacheable hashed assets', async () => {
+    const index = await fetch(`${api.url}/`);
+    assert.equal(index.status, 200);
+    assert.match(index.headers.get('content-type') ?? '', /^text\/html/);
+    assert.equal(index.headers.get('cache-control'), 'no-cache');
+    assert.match(index.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    const html = await index.text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(script, html);
+    const asset = await fetch(`${api.url}${script}`);
+    assert.match(asset.headers.get('content-type') ?? '', /^text\/javascript/);
+    assert.match(asset.headers.get('cache-control') ?? '', /immutable/);
+    const bundle = await asset.text();
+    assert.doesNotMatch(bundle, /https?:\/\/(fonts\.|cdn|unpkg|jsdelivr)/, 'no CDN or external font in the bundle');
+    // A deep link is the app (navigations accept HTML); the API keeps its JSON 404s.
+    const deep = await fetch(`${api.url}/versions/${fleet.tampered.versionId}`, { headers: { accept: 'text/html' } });
+    assert.equal(deep.status, 200);
+    assert.equal((await fetch(`${api.url}/assets/missing-0123456789.js`)).status, 404);
+    assert.equal((await fetch(`${api.url}/v1/nothing`, { headers: { accept: 'text/html' } })).status, 404);
+    assert.equal((await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ viewer { role } }"}' })).status, 401);
+  });
+
+  test('sign in: a wrong key is refused, a viewer key shows the fleet of its tenant only', async () => {
+    await page.goto(`${api.url}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot(page, 'signin-desktop');
+    await page.getByLabel('API key').fill('fmk_not_a_real_key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('This API key was not accepted').waitFor();
+
+    await page.getByLabel('API key').fill(fleet.viewerKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Fleet integrity' }).waitFor();
+    await page.getByText('Acme Vision').waitFor();
+    // The key is kept for this tab's session only.
+    assert.equal(await page.evaluate("sessionStorage.getItem('fragmark.apiKey')"), fleet.viewerKey);
+    assert.equal(await page.evaluate('localStorage.length'), 0);
+
+    const rows = page.locator('table.fleet-table tbody tr');
+    assert.deepEqual((await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-model')))).sort(), [
+      'digits-cnn',
+      'fraud-scorer',
+      'sentiment-bert',
+      'speech-kws',
+    ]);
+    assert.equal(await page.getByText('other-tenant-model').count(), 0);
+    // The tampered model stands out: first row, red badge, an alert and a red tile.
+    assert.equal(await rows.first().getAttribute('data-model'), 'digits-cnn');
+    assert.equal(await rows.first().locator('[data-verdict]').first().getAttribute('data-verdict'), 'TAMPERED');
+    assert.match((await page.getByRole('alert').first().textContent()) ?? '', /1 model was found tampered/);
+    const digits = page.locator('tr[data-model="digits-cnn"]');
+    assert.match((await digits.textContent()) ?? '', /production → 1\.1\.0/);
+    assert.match((await digits.textContent()) ?? '', /3 h ago/);
+    assert.equal(await page.locator('tr[data-model="speech-kws"] [data-verdict]').first().getAttribute('data-verdict'), 'NONE');
+    assert.equal(await page.locator('tr[data-model="sentiment-bert"] [data-verdict]').first().getAttribute('data-verdict'), 'ERROR');
+    await shot(page, 'fleet-desktop');
+  });
+
+  test('fleet filters by verdict and by tag', async () => {
+    const names = () => page.locator('table.fleet-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-model')));
+    await page.getByLabel('Latest verdict').selectOption('TAMPERED');
+    assert.deepEqual(await names(), ['digits-cnn']);
+    await page.getByLabel('Latest verdict').selectOption('INTACT');
+    assert.deepEqual(await names(), ['fraud-scorer']);
+    await page.getByLabel('Latest verdict').selectOption('ALL');
+    await page.getByLabel('Tag').selectOption('vision');
+    assert.deepEqual(await names(), ['digits-cnn']);
+    await page.getByLabel('Tag').selectOption('');
+    await page.getByRole('button', { name: /Never verified/ }).click();
+    assert.deepEqual(await names(), ['speech-kws']);
+    await page.getByRole('button', { name: /Models/ }).click();
+    assert.equal((await names()).length, 4);
+  });
+
+  test('the tampered model and its version: watermark, AccTri history chart, verifications with attestations', async () => {
+    await page.getByRole('link', { name: 'digits-cnn' }).click();
+    await page.getByRole('heading', { name: 'digits-cnn' }).waitFor();
+    assert.match((await page.locator('#versions-heading').textContent()) ?? '', /Versions \(2\)/);
+    await shot(page, 'model-desktop');
+
+    await page.locator('section[aria-labelledby="versions-heading"]').getByRole('link', { name: '1.1.0' }).click();
+    await page.getByRole('heading', { name: /digits-cnn\s+1\.1\.0/ }).waitFor();
+    assert.equal(new URL(page.url()).pathname, `/versions/${fleet.tampered.versionId}`);
+    await page.getByText('The latest verification found this version tampered').waitFor();
+
+    const watermark = page.locator('tr[data-watermark]');
+    assert.equal(await watermark.count(), 1);
+    const text = (await watermark.textContent()) ?? '';
+    for (const expected of ['SENSITIVE', '100', 'strict', 'AccTri on clean model 100%', 'weights unchanged', '62% flip under noise']) {
+      assert.ok(text.includes(expected), `watermark row lacks ${expected}: ${text}`);
+    }
+
+    const chart = page.locator('figure.chart svg[role="img"]');
+    await chart.waitFor();
+    assert.equal(await chart.locator('[data-verdict="INTACT"]').count(), 8);
+    assert.equal(await chart.locator('[data-verdict="TAMPERED"]').count(), 1);
+    assert.equal(await chart.locator('[data-verdict="ERROR"]').count(), 1);
+    assert.match((await chart.getAttribute('aria-label')) ?? '', /AccTri of 10 verifications.*1 tampered, 1 errors; latest AccTri 83%/);
+
+    const rows = page.locator('table.verification-table tbody tr');
+    assert.equal(await rows.count(), fleet.verificationCount);
+    const newest = rows.first();
+    assert.equal(await newest.locator('[data-verdict]').getAttribute('data-verdict'), 'TAMPERED');
+    assert.match((await newest.textContent()) ?? '', /83 \/ 100/);
+    assert.equal(await newest.locator('code').getAttribute('title'), fleet.tampered.tamperedJti);
+    assert.match((await rows.nth(1).textContent()) ?? '', /The endpoint answered HTTP 503/);
+    await shot(page, 'version-desktop');
+  });
+
+  test('attestation checker: a valid token verifies in the browser against the JWKS and shows its claims', async () => {
+    await page.locator('table.verification-table tbody tr').first().getByRole('button', { name: /Check attestation/ }).click();
+    const result = page.locator('[data-result]');
+    await result.waitFor();
+    assert.equal(await result.getAttribute('data-result'), 'valid');
+    await result.getByText('not revoked').waitFor();
+    const text = (await result.textContent()) ?? '';
+    assert.match(text, /Valid signature/);
+    assert.match(text, new RegExp(`Signed by ${api.url.replace(/[.]/g, '\\.')}`));
+    assert.equal(await result.locator('.attested-verdict [data-verdict]').getAttribute('data-verdict'), 'TAMPERED');
+    assert.match(text, /digits-cnn version 1\.1\.0/);
+    assert.match(text, /83 \/ 100 \(AccTri 83%\)/);
+    assert.ok(text.includes(fleet.tampered.tamperedJti));
+    await shot(page, 'attestation-valid-desktop');
+  });
+
+  test('attestation checker: an altered token is refused clearly, also when signed out', async () => {
+    // Flip the attested verdict to "intact" and keep the original signature.
+    const [header, payload, signature] = fleet.tampered.tamperedToken.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
+    claims.fragmark.verification.verdict = 'intact';
+    const forged = [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.');
+
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Attestation token').fill(forged);
+    await page.getByRole('button', { name: 'Check token' }).click();
+    const result = page.locator('[data-result]');
+    await result.waitFor();
+    assert.equal(await result.getAttribute('data-result'), 'invalid');
+    assert.match((await result.textContent()) ?? '', /The signature does not match: the token was altered/);
+    assert.equal(await result.getByText('digits-cnn').count(), 0, 'claims of an invalid token are not shown');
+    await shot(page, 'attestation-invalid-desktop');
+
+    await page.getByLabel('Attestation token').fill('not.a.token');
+    await page.getByRole('button', { name: 'Check token' }).click();
+    await page.getByText('This is not a well-formed token').waitFor();
+
+    // Public page: a third party with no key checks a token too.
+    const anonymous = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const p = await anonymous.newPage();
+    watch(p);
+    await p.goto(`${api.url}/attestations`);
+    await p.getByLabel('Attestation token').fill(fleet.tampered.intactToken);
+    await p.getByRole('button', { name: 'Check token' }).click();
+    await p.locator('[data-result="valid"]').getByText('not revoked').waitFor();
+    assert.equal(await p.locator('.attested-verdict [data-verdict]').getAttribute('data-verdict'), 'INTACT');
+    await anonymous.close();
+  });
+
+  test('jobs: running and recent jobs, with live progress', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+    const running = page.locator(`li[data-job="${fleet.runningJobId}"]`);
+    await running.waitFor();
+    assert.match((await running.textContent()) ?? '', /Watermark\s*speech-kws 2\.0\.0/);
+    assert.equal(await running.getByRole('progressbar').getAttribute('aria-valuenow'), '40');
+    assert.match((await running.textContent()) ?? '', /Generating triggers: step 120 of 300/);
+    await page.getByText('Endpoint http://models.internal:8080 refused the connection.').waitFor();
+    await shot(page, 'jobs-desktop');
+
+    await api.database.db.job.update({ where: { id: fleet.runningJobId }, data: { progress: 0.75, message: 'Generating triggers: step 225 of 300' } });
+    await running.locator('[role="progressbar"][aria-valuenow="75"]').waitFor({ timeout: 6000 });
+    await running.getByText('step 225 of 300').waitFor();
+  });
+
+  test('at a phone width (390 px) every page fits and stays usable', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    phone.setDefaultTimeout(10_000);
+    const p = await phone.newPage();
+    watch(p);
+    await signIn(p, fleet.viewerKey);
+    await noHorizontalScroll(p);
+    assert.ok(await p.getByRole('link', { name: 'digits-cnn' }).isVisible());
+    await shot(p, 'fleet-phone');
+
+    await p.goto(`${api.url}/versions/${fleet.tampered.versionId}`);
+    await p.locator('figure.chart svg[role="img"]').waitFor();
+    await noHorizontalScroll(p);
+    await shot(p, 'version-phone');
+
+    await p.locator('table.verification-table tbody tr').first().getByRole('button', { name: /Check attestation/ }).click();
+    await p.locator('[data-result="valid"]').waitFor();
+    await noHorizontalScroll(p);
+    await shot(p, 'attestation-phone');
+
+    await p.goto(`${api.url}/jobs`);
+    await p.locator(`li[data-job="${fleet.runningJobId}"]`).waitFor();
+    await noHorizontalScroll(p);
+    await shot(p, 'jobs-phone');
+    await phone.close();
+  });
+
+  test('sign out forgets the key; a revoked key ends the session', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.equal(await page.evaluate("sessionStorage.getItem('fragmark.apiKey')"), null);
+
+    await signIn(page, fleet.viewerKey);
+    await api.database.db.apiKey.updateMany({ where: { tenantId: fleet.tenantId, name: 'dashboard e2e' }, data: { revokedAt: new Date() } });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByText('Your session ended').waitFor();
+    assert.equal(await page.evaluate("sessionStorage.getItem('fragmark.apiKey')"), null);
+  });
+
+  test('no script errors or blocked resources in any page', () => {
+    assert.deepEqual(problems, []);
+  });
+});

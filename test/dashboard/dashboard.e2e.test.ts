@@ -10,8 +10,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { seedFleet, type SeededFleet } from './seed.ts';
 
@@ -29,7 +30,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-describe('web dashboard (headless Chromium)', { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (.ci/run installs it)` }, () => {
+describe('web dashboard (headless Chromium)', { timeout: 120_000, skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (.ci/run installs it)` }, () => {
   let api: TestApi;
   let fleet: SeededFleet;
   let browser: Browser;
@@ -52,12 +53,18 @@ describe('web dashboard (headless Chromium)', { skip: existsSync(CHROMIUM) ? fal
     await p.getByRole('heading', { name: 'Fleet integrity' }).waitFor();
   };
   const noHorizontalScroll = async (p: Page) => {
-    const { scroll, width } = (await p.evaluate('({ scroll: document.documentElement.scrollWidth, width: window.innerWidth })')) as { scroll: number; width: number };
-    assert.ok(scroll <= width, `page is ${scroll}px wide in a ${width}px viewport`);
+    const { scroll, width, widest } = (await p.evaluate(`(() => {
+      const width = window.innerWidth;
+      const over = [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > width + 1);
+      const e = over[over.length - 1];
+      return { scroll: document.documentElement.scrollWidth, width, widest: e ? e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 60) : null };
+    })()`)) as { scroll: number; width: number; widest: string | null };
+    assert.ok(scroll <= width, `${new URL(p.url()).pathname} is ${scroll}px wide in a ${width}px viewport (${widest})`);
   };
 
   before(async () => {
-    const built = build({ configFile: path.join(ROOT, 'dashboard', 'vite.config.ts'), logLevel: 'warn' });
+    // Build what is being tested (as `npm run dashboard:build` does), in its own process.
+    const built = promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(ROOT, 'dashboard', 'vite.config.ts')], { cwd: ROOT });
     [api] = await Promise.all([startTestApi(), built, mkdir(SHOTS, { recursive: true })]);
     fleet = await seedFleet(api);
     // launch() starts Chromium with a fresh, throw-away profile (user data dir) of its own.
@@ -133,14 +140,14 @@ describe('web dashboard (headless Chromium)', { skip: existsSync(CHROMIUM) ? fal
 
   test('fleet filters by verdict and by tag', async () => {
     const names = () => page.locator('table.fleet-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-model')));
-    await page.getByLabel('Latest verdict').selectOption('TAMPERED');
+    await page.getByLabel('Latest verdict', { exact: true }).selectOption('TAMPERED');
     assert.deepEqual(await names(), ['digits-cnn']);
-    await page.getByLabel('Latest verdict').selectOption('INTACT');
+    await page.getByLabel('Latest verdict', { exact: true }).selectOption('INTACT');
     assert.deepEqual(await names(), ['fraud-scorer']);
-    await page.getByLabel('Latest verdict').selectOption('ALL');
-    await page.getByLabel('Tag').selectOption('vision');
+    await page.getByLabel('Latest verdict', { exact: true }).selectOption('ALL');
+    await page.getByLabel('Tag', { exact: true }).selectOption('vision');
     assert.deepEqual(await names(), ['digits-cnn']);
-    await page.getByLabel('Tag').selectOption('');
+    await page.getByLabel('Tag', { exact: true }).selectOption('');
     await page.getByRole('button', { name: /Never verified/ }).click();
     assert.deepEqual(await names(), ['speech-kws']);
     await page.getByRole('button', { name: /Models/ }).click();

@@ -1,0 +1,84 @@
+/**
+ * Every GraphQL document the dashboard sends, in one place, so that a test
+ * (test/dashboard/queries.test.ts) validates them against schema.graphql and the server's
+ * default query limits (depth 12, cost 5000, aliases 30). Page sizes are literals where they
+ * multiply nested lists, because the cost rule counts a page size given by a variable as 100.
+ *
+ * Only descriptive fields: trigger sets and their labels are secrets and are never asked for.
+ */
+
+export const VIEWER = `query Viewer { viewer { role tenant { id name slug } apiKey { name prefix } } }`;
+
+/** Models of the fleet, 25 a page, each with up to 10 versions (the model page lists them all). */
+export const FLEET_PAGE_SIZE = 25;
+export const FLEET_VERSIONS_SHOWN = 10;
+export const FLEET = `query Fleet($after: String) {
+  models(first: ${FLEET_PAGE_SIZE}, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id name tags
+      aliases { name version { id label } }
+      versions(first: ${FLEET_VERSIONS_SHOWN}) { totalCount edges { node { id label status latestVerification { verdict } } } }
+      latestVerification { id verdict createdAt completedAt modelVersion { id label } }
+      verificationCounts { intact tampered error }
+    } }
+  }
+}`;
+
+export const VERIFICATION_FIELDS = `id mode verdict triggersQueried triggersMatched accTri errorReason createdAt completedAt
+  watermark { id } attestation { jti token revoked expiresAt }`;
+
+export const MODEL = `query Model($id: ID!) {
+  model(id: $id) {
+    id name description tags createdAt
+    aliases { name updatedAt version { id label } }
+    verificationCounts { intact tampered error pending }
+    latestVerification { verdict }
+    versions(first: 100) { totalCount edges { node {
+      id label status createdAt weightsDigest aliases
+      watermarks(first: 0) { totalCount }
+      latestVerification { verdict accTri createdAt completedAt }
+    } } }
+  }
+  verifications(first: 20, filter: { modelId: $id }) { totalCount edges { node { ${VERIFICATION_FIELDS} modelVersion { id label } } } }
+}`;
+
+export const VERSION = `query Version($id: ID!) {
+  modelVersion(id: $id) {
+    id label status createdAt uploadedAt weightsDigest inputShape numClasses aliases
+    endpoint { url protocol modelName }
+    model { id name }
+    latestVerification { verdict }
+    verificationCounts { intact tampered error pending }
+    watermarks(first: 50) { totalCount edges { node {
+      id status scheme method triggerCount createdAt readyAt commitment
+      policy { kind maxMismatchFraction }
+      selfCheck { accTri digestUnchanged flipFractionUnderNoise noiseStd medianMargin }
+    } } }
+  }
+}`;
+
+/** A version's verifications, newest first, 100 a page (the chart and the table). */
+export const HISTORY = `query History($id: ID!, $after: String) {
+  verifications(first: 100, after: $after, filter: { modelVersionId: $id }) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { ${VERIFICATION_FIELDS} } }
+  }
+}`;
+
+const JOB_FIELDS = `id kind status progress message error attempts createdAt startedAt finishedAt
+  watermark { id modelVersion { id label model { id name } } }`;
+
+/** Jobs do not link to their verification; recent verifications name their job, so the page joins them. */
+export const JOBS = `query Jobs {
+  running: jobs(first: 50, filter: { status: RUNNING }) { edges { node { ${JOB_FIELDS} } } }
+  queued: jobs(first: 50, filter: { status: QUEUED }) { edges { node { ${JOB_FIELDS} } } }
+  recent: jobs(first: 25) { totalCount edges { node { ${JOB_FIELDS} } } }
+  verifications(first: 50) { edges { node { id verdict job { id } modelVersion { id label model { id name } } } } }
+}`;
+
+/** Public: needs no API key. */
+export const ATTESTATION_STATUS = `query Status($jti: ID!) { attestationStatus(jti: $jti) { jti known revoked expiresAt } }`;
+
+export const ALL_DOCUMENTS = { VIEWER, FLEET, MODEL, VERSION, HISTORY, JOBS, ATTESTATION_STATUS };

@@ -193,9 +193,10 @@ async function vaultCommand(name: string, config: Config, logger: ReturnType<typ
 }
 
 async function worker(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
+  const signalled = untilSignal(logger);
   const running = await startWorker(config, logger);
   out(`Worker ${running.workerId} ready (TF.js backend: ${running.backend}).`, { event: 'ready', workerId: running.workerId, backend: running.backend });
-  await untilSignal(logger);
+  await signalled;
   await running.stop();
   return 0;
 }
@@ -217,6 +218,9 @@ function untilSignal(logger: ReturnType<typeof createLogger>): Promise<void> {
 }
 
 async function serve(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
+  // Listen for signals before anything else: one that arrives while starting (or right after the
+  // ready line, which a supervisor may answer at once) must lead to a clean stop, not a kill.
+  const signalled = untilSignal(logger);
   const platform = await startPlatform(config, logger);
   const lines = [`\nFragmark is running.\n  GraphQL API: ${platform.graphqlUrl}\n  Health:      ${platform.url}/healthz`];
   if (platform.initialAdminKey) {
@@ -232,7 +236,7 @@ async function serve(config: Config, logger: ReturnType<typeof createLogger>, ou
     ...(platform.initialAdminKey ? { initialAdminKey: platform.initialAdminKey.secret } : {}),
   });
 
-  await untilSignal(logger);
+  await signalled;
   await platform.stop();
   return 0;
 }

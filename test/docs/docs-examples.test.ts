@@ -9,7 +9,7 @@
  *   in document order, as the TENANT_ADMIN of a tenant created for that Markdown file. It passes
  *   when the response has no `errors` and no non-empty `userErrors` anywhere in `data`.
  *   Variables the operation declares are filled from the file's fixture (FIXTURE_VARIABLES):
- *   $tenantId, $modelId, $versionId (or $modelVersionId), $watermarkId, $jti.
+ *   $tenantId, $modelId, $versionId (or $modelVersionId), $watermarkId, $jti, $apiKeyId (a spare VIEWER key).
  * - A fenced block with the info string `sh` (or `bash`, `shell`) has its `fragmark ...` and
  *   `npx fragmark ...` lines executed (optionally preceded by VAR=value assignments; a line
  *   ending in a backslash continues on the next). Other lines (curl, npm, export, comments) are
@@ -161,7 +161,7 @@ interface FileContext {
   vars: Record<string, string>;
 }
 
-const FIXTURE_VARIABLES = ['tenantId', 'modelId', 'versionId', 'modelVersionId', 'watermarkId', 'jti'] as const;
+const FIXTURE_VARIABLES = ['tenantId', 'modelId', 'versionId', 'modelVersionId', 'watermarkId', 'jti', 'apiKeyId'] as const;
 
 function findUserErrors(value: unknown, at: string[] = []): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => findUserErrors(v, [...at, String(i)]));
@@ -218,10 +218,22 @@ const READY = /"event":"ready"|Fragmark is running|Worker \S+ ready/;
 export function runCommand(command: string, shell: ShellEnvironment, expectedExit: number): Promise<void> {
   const longRunning = LONG_RUNNING.test(command);
   return new Promise((resolve, reject) => {
-    // A long-running command runs in the background of a bash that forwards SIGTERM to it and
-    // exits with its status, whether or not bash would have exec'd it.
-    const script = longRunning ? `${command} &\nchild=$!\ntrap 'kill -TERM $child; wait $child; exit $?' TERM\nwait $child\n` : command;
-    const child = spawn('bash', ['-u', '-o', 'pipefail', '-c', script], { cwd: shell.cwd, env: shell.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // A long-running command (serve, worker) is started directly, without a shell in between, so
+    // that the SIGTERM which stops it reaches the process itself: `VAR=value fragmark args…`.
+    let child;
+    if (longRunning) {
+      const words = command.trim().split(/\s+/);
+      const env = { ...shell.env };
+      while (words.length > 0 && /^[A-Z_][A-Z0-9_]*=/.test(words[0]!)) {
+        const [name, ...value] = words.shift()!.split('=');
+        env[name!] = value.join('=');
+      }
+      if (words[0] === 'npx') words.shift();
+      if (words.shift() !== 'fragmark') throw new Error(`cannot start \`${command}\` without a shell`);
+      child = spawn(process.execPath, [BIN, ...words], { cwd: shell.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    } else {
+      child = spawn('bash', ['-u', '-o', 'pipefail', '-c', command], { cwd: shell.cwd, env: shell.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    }
     let output = '';
     let stopping = false;
     const onData = (d: Buffer) => {
@@ -326,10 +338,11 @@ async function seedFile(file: string): Promise<FileContext> {
     if (v.verdict === 'ERROR') throw new Error(`seed verification: ${v.errorReason}`);
     return v.verdict === 'PENDING' ? undefined : v;
   }, 'the seed verification');
+  const spare = await createKey(api, tenant.adminKey, 'VIEWER', 'spare key for examples');
   return {
     tenantId: tenant.id,
     keys,
-    vars: { tenantId: tenant.id, modelId, versionId, modelVersionId: versionId, watermarkId, jti: verification.attestation.jti, token: verification.attestation.token },
+    vars: { tenantId: tenant.id, modelId, versionId, modelVersionId: versionId, watermarkId, jti: verification.attestation.jti, token: verification.attestation.token, apiKeyId: spare.id },
   };
 }
 

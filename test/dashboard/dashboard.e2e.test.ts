@@ -51,6 +51,7 @@ describe('web dashboard (headless Chromium)', { timeout: 120_000, skip: existsSy
     await p.getByLabel('API key').fill(key);
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.getByRole('heading', { name: 'Fleet integrity' }).waitFor();
+    await p.locator('table.fleet-table tbody tr').first().waitFor();
   };
   const noHorizontalScroll = async (p: Page) => {
     const { scroll, width, widest } = (await p.evaluate(`(() => {
@@ -114,6 +115,7 @@ describe('web dashboard (headless Chromium)', { timeout: 120_000, skip: existsSy
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Fleet integrity' }).waitFor();
     await page.getByText('Acme Vision').waitFor();
+    await page.locator('tr[data-model="speech-kws"]').waitFor();
     // The key is kept for this tab's session only.
     assert.equal(await page.evaluate("sessionStorage.getItem('fragmark.apiKey')"), fleet.viewerKey);
     assert.equal(await page.evaluate('localStorage.length'), 0);

@@ -8,7 +8,7 @@ import { JOBS } from '../queries.ts';
 
 interface Job {
   id: string;
-  kind: 'WATERMARK' | 'VERIFY';
+  kind: string;
   status: JobStatus;
   progress: number;
   message: string | null;
@@ -32,6 +32,9 @@ interface JobsData {
 
 const POLL_MS = 2000;
 
+const KIND: Record<string, string> = { WATERMARK: 'Watermark', VERIFY: 'Verification', REWRAP: 'Key rewrap' };
+const kindLabel = (kind: string) => KIND[kind] ?? kind.charAt(0) + kind.slice(1).toLowerCase();
+
 export function JobsPage() {
   const query = useQuery(() => gql<JobsData>(JOBS), [], POLL_MS);
   if (!query.data) return query.error !== undefined ? <ErrorBox error={query.error} onRetry={query.reload} /> : <Loading what="jobs" />;
@@ -39,7 +42,11 @@ export function JobsPage() {
   const byJob = new Map(data.verifications.edges.filter((e) => e.node.job).map((e) => [e.node.job!.id, e.node]));
   const active = [...data.running.edges, ...data.queued.edges].map((e) => e.node);
   const activeIds = new Set(active.map((j) => j.id));
-  const recent = data.recent.edges.map((e) => e.node).filter((j) => !activeIds.has(j.id));
+  // Job ids are random UUIDs and the connection pages by id, so order the page by creation time here.
+  const recent = data.recent.edges
+    .map((e) => e.node)
+    .filter((j) => !activeIds.has(j.id))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 
   const subject = (job: Job) => {
     const version = job.watermark?.modelVersion ?? byJob.get(job.id)?.modelVersion;
@@ -70,7 +77,7 @@ export function JobsPage() {
             {active.map((job) => (
               <li key={job.id} className="job" data-job={job.id}>
                 <div className="job-head">
-                  <strong>{job.kind === 'WATERMARK' ? 'Watermark' : 'Verification'}</strong> {subject(job)}
+                  <strong>{kindLabel(job.kind)}</strong> {subject(job)}
                   <StatusBadge status={job.status} />
                   <span className="job-pct num">{formatPercent(job.progress, 0)}</span>
                 </div>
@@ -115,7 +122,7 @@ export function JobsPage() {
                   const verification = byJob.get(job.id);
                   return (
                     <tr key={job.id} data-job={job.id}>
-                      <td data-label="Kind">{job.kind === 'WATERMARK' ? 'watermark' : 'verification'}</td>
+                      <td data-label="Kind">{kindLabel(job.kind)}</td>
                       <td data-label="Subject">{subject(job)}</td>
                       <td data-label="Status">
                         <StatusBadge status={job.status} />

@@ -10,7 +10,7 @@ import { isAtLeast } from '../auth/roles.ts';
 import { isUuid } from '../auth/api-keys.service.ts';
 import type { KeyringStatus, Vault } from './vault.ts';
 import { VaultError } from './vault.errors.ts';
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../common/uuid7.ts';
 import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';
 
 const MAX_BATCH_SIZE = 5000;
@@ -63,7 +63,7 @@ export class KeyManagementService {
     }
     let jobId: string | null = null;
     if (rewrap && remaining > 0 && target !== null) {
-      jobId = randomUUID();
+      jobId = uuid7();
       await this.db.job.create({ data: { id: jobId, tenantId: target, kind: 'REWRAP', message: `${remaining} secrets to rewrap.` } });
       await this.queue.send(QUEUES.REWRAP, jobId);
     }

@@ -2,7 +2,8 @@
  * Verifications: checking a model against one of its watermarks, by artifact or endpoint (in a
  * worker, verification-job.ts) or by challenge (here, synchronously), and reading the history.
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { uuid7 } from '../common/uuid7.ts';
 import type { Database } from '../db/client.ts';
 import type { Attestation, Challenge, Verification, VerificationMode, Verdict, Watermark } from '../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
@@ -91,7 +92,7 @@ export class VerificationsService {
     } else if (input.mode === 'ARTIFACT' && version.status !== 'READY') {
       throw new RegistryError('VERSION_NOT_READY', 'The version has no artifact to check.', ['input', 'modelVersionId']);
     }
-    const jobId = randomUUID();
+    const jobId = uuid7();
     const verification = await this.db.$transaction(async (tx) => {
       await tx.job.create({ data: { id: jobId, tenantId: actor.tenantId!, kind: 'VERIFY', message: 'Waiting for a worker.' } });
       const created = await tx.verification.create({
@@ -261,6 +262,11 @@ export class VerificationsService {
       });
       return verification;
     });
+  }
+
+  async forJob(jobId: string): Promise<Verification | null> {
+    this.requireRole('VIEWER');
+    return this.scoped!.verification.findUnique({ where: { jobId } });
   }
 
   async get(id: string): Promise<Verification | null> {

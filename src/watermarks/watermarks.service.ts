@@ -2,7 +2,7 @@
  * Watermarks: requesting a fragile trigger set for a model version (the work runs in a worker,
  * watermark-job.ts) and reading watermarks back. Triggers and labels never leave the vault here.
  */
-import { randomUUID } from 'node:crypto';
+import { uuid7 } from '../common/uuid7.ts';
 import type { Database } from '../db/client.ts';
 import type { Job, Watermark } from '../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
@@ -38,7 +38,7 @@ export class WatermarksService {
     if (version.status !== 'READY') {
       throw new RegistryError('VERSION_NOT_READY', 'Upload the version\'s artifact before watermarking it.', ['input', 'modelVersionId']);
     }
-    const jobId = randomUUID();
+    const jobId = uuid7();
     const { watermark, job } = await this.scoped!.$transaction(async (tx) => {
       const job = await tx.job.create({ data: { id: jobId, tenantId: actor.tenantId!, kind: 'WATERMARK', message: 'Waiting for a worker.' } });
       const watermark = await tx.watermark.create({

@@ -439,6 +439,8 @@ export type Job = {
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The watermark this job generates (WATERMARK jobs). */
   watermark?: Maybe<Watermark>;
+  /** The verification this job runs (VERIFY jobs). */
+  verification?: Maybe<Verification>;
 };
 
 /** An edge in a JobConnection. */
@@ -1760,6 +1762,7 @@ export type JobResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   watermark?: Resolver<Maybe<ResolversTypes['Watermark']>, ParentType, ContextType>;
+  verification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType>;
 };
 
 export type JobEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['JobEdge'] = ResolversParentTypes['JobEdge']> = {

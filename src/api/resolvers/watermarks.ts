@@ -14,6 +14,7 @@ export const watermarkResolvers: Resolvers = {
   },
   Job: {
     watermark: (job, _args, { services }) => queryResult(() => services.watermarks.forJob(job.id)),
+    verification: (job, _args, { services }) => queryResult(() => services.verifications.forJob(job.id)),
   },
   Watermark: {
     parameters: (watermark) => JSON.stringify(watermark.parameters),

@@ -121,6 +121,8 @@ describe('web dashboard (headless Chromium)', { timeout: 120_000, skip: existsSy
     assert.equal(await page.evaluate('localStorage.length'), 0);
 
     const rows = page.locator('table.fleet-table tbody tr');
+    // The fleet may re-render once more after sign-in: wait for it to settle on four rows.
+    await page.waitForFunction("document.querySelectorAll('table.fleet-table tbody tr').length === 4", undefined, { timeout: 10_000 });
     assert.deepEqual((await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-model')))).sort(), [
       'digits-cnn',
       'fraud-scorer',

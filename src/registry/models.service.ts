@@ -45,6 +45,7 @@ export interface ModelFilter {
   name?: string | null;
   tag?: string | null;
   alias?: string | null;
+  latestVerdict?: 'PENDING' | 'INTACT' | 'TAMPERED' | 'ERROR' | null;
 }
 
 export class ModelsService {
@@ -177,6 +178,18 @@ export class ModelsService {
     });
   }
 
+  /** Models whose newest verification, across their versions, has `verdict` (one query). */
+  private async modelsWithLatestVerdict(tenantId: string, verdict: string): Promise<string[]> {
+    const rows = await this.db.$queryRaw<Array<{ modelId: string }>>`
+      SELECT "modelId" FROM (
+        SELECT DISTINCT ON (mv."modelId") mv."modelId", v.verdict::text AS verdict FROM "Verification" v
+        JOIN "ModelVersion" mv ON mv.id = v."modelVersionId"
+        WHERE v."tenantId" = ${tenantId}::uuid
+        ORDER BY mv."modelId", v.id DESC
+      ) latest WHERE verdict = ${verdict}`;
+    return rows.map((r) => r.modelId);
+  }
+
   async get(id: string): Promise<Model | null> {
     this.requireRole('VIEWER');
     return isUuid(id) ? this.scoped!.model.findUnique({ where: { id } }) : null;
@@ -188,8 +201,9 @@ export class ModelsService {
   }
 
   async list(page: PageRequest, filter: ModelFilter = {}): Promise<Page<Model>> {
-    this.requireRole('VIEWER');
+    const actor = this.requireRole('VIEWER');
     const where = {
+      ...(filter.latestVerdict ? { id: { in: await this.modelsWithLatestVerdict(actor.tenantId!, filter.latestVerdict) } } : {}),
       ...(filter.name ? { name: { contains: filter.name, mode: 'insensitive' as const } } : {}),
       ...(filter.tag ? { tags: { has: filter.tag.toLowerCase() } } : {}),
       ...(filter.alias ? { aliases: { some: { name: filter.alias } } } : {}),

@@ -246,6 +246,9 @@ describe('verification and attestations', () => {
     // Authentication, the models page, the versions of all models, and four history loaders: a constant.
     assert.ok(used <= 15, `used ${used} queries for a page of 41 models with versions and history`);
     assert.equal(page.data.models.edges.filter((e: any) => e.node.latestVerification?.verdict === 'TAMPERED').length >= 20, true);
+    const tamperedModels = await api.gql(`{ models(first: 100, filter: { latestVerdict: TAMPERED }) { totalCount edges { node { latestVerification { verdict } } } } }`, {}, key);
+    assert.equal(tamperedModels.data.models.totalCount, page.data.models.edges.filter((e: any) => e.node.latestVerification?.verdict === 'TAMPERED').length);
+    assert.ok(tamperedModels.data.models.edges.every((e: any) => e.node.latestVerification.verdict === 'TAMPERED'));
     const withoutHistory = `{ models(first: 100) { edges { node { name versions(first: 5) { edges { node { id } } } } } } }`;
     const before2 = api.database.queries.length;
     await api.gql(withoutHistory, {}, key);

@@ -390,6 +390,8 @@ export type ModelFilter = {
   tag?: InputMaybe<Scalars['String']['input']>;
   /** Has an alias with this name. */
   alias?: InputMaybe<Scalars['String']['input']>;
+  /** Its newest verification (of any version) has this verdict. */
+  latestVerdict?: InputMaybe<Verdict>;
 };
 
 /** Kind of background job. */

@@ -222,7 +222,7 @@ async function serve(config: Config, logger: ReturnType<typeof createLogger>, ou
   // ready line, which a supervisor may answer at once) must lead to a clean stop, not a kill.
   const signalled = untilSignal(logger);
   const platform = await startPlatform(config, logger);
-  const lines = [`\nFragmark is running.\n  GraphQL API: ${platform.graphqlUrl}\n  Health:      ${platform.url}/healthz`];
+  const lines = [`\nFragmark is running.\n  Dashboard:   ${platform.url}/\n  GraphQL API: ${platform.graphqlUrl}\n  Health:      ${platform.url}/healthz`];
   if (platform.initialAdminKey) {
     lines.push(
       `\nFirst start: a PLATFORM_ADMIN API key was created. It is shown only this once, store it now:\n\n  ${platform.initialAdminKey.secret}\n`,

@@ -176,11 +176,14 @@ export function conv2dInputGrad(
     const [kh, kw] = filter.shape;
     const g = geometry(inputShape, filter.shape, strides, dilations, pad, dimRoundingMode, depthwise);
     const [, h, w] = inputShape;
-    const dyz = zeroInsert(dy, strides);
     const effH = (kh - 1) * dilations[0] + 1;
     const effW = (kw - 1) * dilations[1] + 1;
     const top = effH - 1 - g.top;
     const left = effW - 1 - g.left;
+    if (!depthwise && dilations[0] === 1 && dilations[1] === 1 && (strides[0] > 1 || strides[1] > 1)) {
+      return phasedInputGrad(dy, filter, h, w, strides, top, left);
+    }
+    const dyz = zeroInsert(dy, strides);
     const bottom = h + effH - 1 - dyz.shape[1] - top;
     const right = w + effW - 1 - dyz.shape[2] - left;
     // Negative paddings (only with unusual explicit pads) become crops.
@@ -210,6 +213,71 @@ export function conv2dInputGrad(
     const r = tf.depthwiseConv2d(src, f, 1, explicitPad, 'NHWC', dilations); // [B,H,W,Ci*M]
     return tf.sum(tf.reshape(r, [r.shape[0], r.shape[1], r.shape[2], ci, m]), 4) as tf.Tensor4D;
   });
+}
+
+/**
+ * The strided input gradient (also the transposed convolution's forward pass) without the
+ * zero-inserted copy of `dy`: most taps of the flipped filter meet inserted zeros, so the output
+ * splits into stride_h x stride_w phases, each a stride-1 convolution of `dy` itself with every
+ * stride-th tap of the filter; the phases are then interleaved. At stride 2 this does a quarter of
+ * the multiplications of zero insertion.
+ *
+ * One axis: output i = s*q + p takes the taps k with k = r (mod s), r = (T - p) mod s, where T is
+ * the zero-inserted formulation's leading pad; tap r + s*t reads dy[q + t + c] with
+ * c = (p + r - T) / s.
+ */
+function phasedInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, h: number, w: number, strides: Pair, top: number, left: number): tf.Tensor4D {
+  const [kh, kw, ci] = filter.shape;
+  const [sh, sw] = strides;
+  const batch = dy.shape[0];
+  const f = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D; // [KH, KW, Co, Ci]
+  const phase = (size: number, s: number, k: number, lead: number, p: number) => {
+    const count = Math.ceil((size - p) / s);
+    const r = (((lead - p) % s) + s) % s;
+    const taps = Math.ceil((k - r) / s);
+    return { count, r, taps, shift: (p + r - lead) / s };
+  };
+  /** dy rows (or columns) shifted by `shift`, zero-filled, exactly `length` long. */
+  const window = (x: tf.Tensor4D, axis: 1 | 2, shift: number, length: number): tf.Tensor4D => {
+    const n = x.shape[axis];
+    const front = Math.max(0, -shift);
+    const start = Math.max(0, shift);
+    const available = Math.max(0, Math.min(n - start, length - front));
+    const back = length - front - available;
+    const begin = [0, 0, 0, 0];
+    const sizes = [...x.shape];
+    begin[axis] = Math.min(start, n);
+    sizes[axis] = available;
+    const kept = tf.slice(x, begin, sizes);
+    const pads: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
+    pads[axis] = [front, back];
+    return tf.pad(kept, pads) as tf.Tensor4D;
+  };
+  const rowsOut = Math.ceil(h / sh);
+  const colsOut = Math.ceil(w / sw);
+  const rowPhases: tf.Tensor4D[] = [];
+  for (let ph = 0; ph < sh; ph++) {
+    const py = phase(h, sh, kh, top, ph);
+    const colPhases: tf.Tensor4D[] = [];
+    for (let pw = 0; pw < sw; pw++) {
+      const px = phase(w, sw, kw, left, pw);
+      let out: tf.Tensor4D;
+      if (py.count <= 0 || px.count <= 0 || py.taps <= 0 || px.taps <= 0) {
+        out = tf.zeros([batch, Math.max(0, py.count), Math.max(0, px.count), ci]);
+      } else {
+        const sub = tf.stridedSlice(f, [py.r, px.r, 0, 0], [kh, kw, f.shape[2], f.shape[3]], [sh, sw, 1, 1]) as tf.Tensor4D;
+        const rows = window(dy, 1, py.shift, py.count + py.taps - 1);
+        const source = window(rows, 2, px.shift, px.count + px.taps - 1);
+        out = tf.conv2d(source, sub, 1, 'valid');
+      }
+      // Pad every phase to the same size so the phases can be interleaved by reshaping.
+      colPhases.push(tf.pad(out, [[0, 0], [0, rowsOut - out.shape[1]], [0, colsOut - out.shape[2]], [0, 0]]) as tf.Tensor4D);
+    }
+    const interleavedCols = tf.reshape(tf.stack(colPhases, 3), [batch, rowsOut, colsOut * sw, ci]);
+    rowPhases.push(interleavedCols as tf.Tensor4D);
+  }
+  const interleaved = tf.reshape(tf.stack(rowPhases, 2), [batch, rowsOut * sh, colsOut * sw, ci]);
+  return tf.slice(interleaved, [0, 0, 0, 0], [batch, h, w, ci]) as tf.Tensor4D;
 }
 
 type AnyAttrs = Record<string, unknown>;

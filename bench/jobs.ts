@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/jobs.ts [--dispatch 200] [--latency 20]
  */
-import { createKey, createTenant, startTestApi } from '../test/support/api.ts';
+import { createKey, createTenant, startTestApi, uploadFiles } from '../test/support/api.ts';
 import { startTestWorker, stopTestWorker } from '../test/support/worker.ts';
 import { initBackend, saveModelToFiles } from '../src/engine/index.ts';
 import { buildTinyClassifier } from '../src/engine/model/tiny.ts';
@@ -30,9 +30,7 @@ try {
   model.dispose();
   const modelId = (await api.gql(`mutation { registerModel(input: { name: "bench" }) { model { id } } }`, {}, key)).data.registerModel.model.id;
   const version = (await api.gql(`mutation($m: ID!) { createModelVersion(input: { modelId: $m, label: "1" }) { modelVersion { id uploadPath } } }`, { m: modelId }, key)).data.createModelVersion.modelVersion;
-  const form = new FormData();
-  for (const [name, bytes] of files) form.append('file', new Blob([bytes]), name);
-  await fetch(`${api.url}${version.uploadPath}`, { method: 'PUT', headers: { authorization: `Bearer ${key}` }, body: form });
+  await uploadFiles(api, key, version.uploadPath, files);
   const START = `mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 10, method: "CE_ONLY", maxSteps: 50 }) { job { id } userErrors { code } } }`;
 
   // 1. Dispatch throughput, no worker running: 8 clients in parallel.

@@ -11,6 +11,7 @@ import { generateApiKeySecret, hashApiKeySecret, isWellFormedApiKey } from './ap
 import { AuthError, requireActor } from './auth.errors.ts';
 import { isAtLeast, ROLES, type Role } from './roles.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { isUuid } from '../common/ids.ts';
 
 /** Writing lastUsedAt on every request would turn reads into writes; once a minute is enough. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -166,6 +167,3 @@ function validateName(name: string): string {
   return trimmed;
 }
 
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}

@@ -4,7 +4,7 @@ import type { Job, JobKind, JobStatus } from '../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
-import { isUuid } from '../auth/api-keys.service.ts';
+import { isUuid } from '../common/ids.ts';
 import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
 import { QUEUE_OF_KIND, type JobQueue } from './job-queue.ts';
 import { JobsError } from './jobs.errors.ts';

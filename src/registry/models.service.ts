@@ -8,7 +8,7 @@ import type { Model, ModelAlias, ModelVersion, EndpointProtocol } from '../db/ge
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
-import { isUuid } from '../auth/api-keys.service.ts';
+import { isUuid } from '../common/ids.ts';
 import { pageSize, paginate, type Page, type PageRequest } from '../common/pagination.ts';
 import DataLoader from 'dataloader';
 import type { Vault } from '../vault/vault.ts';

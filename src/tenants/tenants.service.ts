@@ -11,7 +11,7 @@ import { AuthError, requireActor } from '../auth/auth.errors.ts';
 import { TenantsError } from './tenants.errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Vault } from '../vault/vault.ts';
-import { isUuid } from '../auth/api-keys.service.ts';
+import { isUuid } from '../common/ids.ts';
 
 const MAX_GRACE_PERIOD_DAYS = 30;
 

@@ -7,10 +7,10 @@ import type { Database } from '../db/client.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AuthError, requireActor } from '../auth/auth.errors.ts';
 import { isAtLeast } from '../auth/roles.ts';
-import { isUuid } from '../auth/api-keys.service.ts';
+import { isUuid } from '../common/ids.ts';
 import type { KeyringStatus, Vault } from './vault.ts';
 import { VaultError } from './vault.errors.ts';
-import { uuid7 } from '../common/uuid7.ts';
+import { uuid7 } from '../common/ids.ts';
 import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';
 
 const MAX_BATCH_SIZE = 5000;

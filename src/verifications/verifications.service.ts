@@ -3,13 +3,13 @@
  * worker, verification-job.ts) or by challenge (here, synchronously), and reading the history.
  */
 import { randomInt } from 'node:crypto';
-import { uuid7 } from '../common/uuid7.ts';
+import { uuid7 } from '../common/ids.ts';
 import type { Database } from '../db/client.ts';
 import type { Attestation, Challenge, Verification, VerificationMode, Verdict, Watermark } from '../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
-import { isUuid } from '../auth/api-keys.service.ts';
+import { isUuid } from '../common/ids.ts';
 import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';

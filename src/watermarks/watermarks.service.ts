@@ -2,13 +2,13 @@
  * Watermarks: requesting a fragile trigger set for a model version (the work runs in a worker,
  * watermark-job.ts) and reading watermarks back. Triggers and labels never leave the vault here.
  */
-import { uuid7 } from '../common/uuid7.ts';
+import { uuid7 } from '../common/ids.ts';
 import type { Database } from '../db/client.ts';
 import type { Job, Watermark } from '../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
-import { isUuid } from '../auth/api-keys.service.ts';
+import { isUuid } from '../common/ids.ts';
 import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
 import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';
 import { RegistryError } from '../registry/registry.errors.ts';

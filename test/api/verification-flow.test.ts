@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { JWK } from 'jose';
-import { createKey, createTenant, startTestApi, type TestApi } from '../support/api.ts';
+import { createKey, createTenant, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { classifierFromModel, gaussianNoise, initBackend, predictLabels, saveModelToFiles, type Classifier } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
@@ -19,13 +19,6 @@ import * as tf from '@tensorflow/tfjs';
 const BIN = fileURLToPath(new URL('../../bin/fragmark.js', import.meta.url));
 const VERIFY = `mutation($input: VerifyModelInput!) { verifyModel(input: $input) { verification { id verdict } job { id } userErrors { code message field } } }`;
 const RESULT = `query($id: ID!) { verification(id: $id) { id mode verdict triggersQueried triggersMatched accTri errorReason job { status error } attestation { jti token revoked } } }`;
-
-async function upload(api: TestApi, key: string, path: string, files: Map<string, Uint8Array>) {
-  const form = new FormData();
-  for (const [name, bytes] of files) form.append('file', new Blob([bytes]), name);
-  const response = await fetch(`${api.url}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${key}` }, body: form });
-  return (await response.json()) as any;
-}
 
 function cli(args: string[]) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -82,7 +75,7 @@ describe('verification and attestations', () => {
     );
     const version = created.data.createModelVersion.modelVersion;
     versionId = version.id;
-    await upload(api, key, version.uploadPath, await saveModelToFiles(model));
+    await uploadFiles(api, key, version.uploadPath, await saveModelToFiles(model));
     worker = await startTestWorker(api);
     const started = await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 30 }) { watermark { id } job { id } } }`, { v: versionId }, key);
     watermarkId = started.data.startWatermark.watermark.id;
@@ -126,7 +119,7 @@ describe('verification and attestations', () => {
   });
 
   test('ARTIFACT: an uploaded tampered copy is TAMPERED', async () => {
-    const uploaded = await upload(api, key, '/v1/verification-artifacts', await saveModelToFiles(tampered.model));
+    const uploaded = (await uploadFiles(api, key, '/v1/verification-artifacts', await saveModelToFiles(tampered.model))).body;
     const v = await run({ mode: 'ARTIFACT', candidateArtifactId: uploaded.candidateArtifact.id });
     assert.equal(v.verdict, 'TAMPERED');
     assert.ok(v.triggersMatched < v.triggersQueried);

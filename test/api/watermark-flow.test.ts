@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createKey, createTenant, startTestApi, type TestApi } from '../support/api.ts';
+import { createKey, createTenant, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { computeWeightsDigest, decodeTriggerSet, initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
@@ -15,13 +15,6 @@ const CREATE_VERSION = `mutation($input: CreateModelVersionInput!) { createModel
 const START = `mutation($input: StartWatermarkInput!) { startWatermark(input: $input) { watermark { id status } job { id status } userErrors { code message field } } }`;
 const JOB = `query($id: ID!) { job(id: $id) { id status progress message error attempts startedAt finishedAt watermark { id status } } }`;
 const CANCEL = `mutation($id: ID!) { cancelJob(input: { id: $id }) { job { id status } userErrors { code message } } }`;
-
-async function upload(api: TestApi, key: string, path: string, files: Map<string, Uint8Array>) {
-  const form = new FormData();
-  for (const [name, bytes] of files) form.append('file', new Blob([bytes]), name);
-  const response = await fetch(`${api.url}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${key}` }, body: form });
-  return { status: response.status, body: (await response.json()) as any };
-}
 
 async function waitForJob(api: TestApi, key: string, id: string, done: (job: any) => boolean, timeoutMs = 120_000): Promise<any> {
   const deadline = Date.now() + timeoutMs;
@@ -73,10 +66,10 @@ describe('registry, watermark jobs and workers', () => {
     const early = await api.gql(START, { input: { modelVersionId: versionId } }, operator.secret);
     assert.equal(early.data.startWatermark.userErrors[0].code, 'VERSION_NOT_READY');
 
-    const uploaded = await upload(api, operator.secret, version.uploadPath, files);
+    const uploaded = await uploadFiles(api, operator.secret, version.uploadPath, files);
     assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
     assert.equal(uploaded.body.modelVersion.weightsDigest, digest, 'the server computes the same digest');
-    const again = await upload(api, operator.secret, version.uploadPath, files);
+    const again = await uploadFiles(api, operator.secret, version.uploadPath, files);
     assert.equal(again.status, 409, 'versions are immutable');
 
     const read = await api.gql(`query($id: ID!) { modelVersion(id: $id) { status inputShape numClasses weightsDigest model { name } } }`, { id: versionId }, operator.secret);
@@ -164,7 +157,7 @@ describe('registry, watermark jobs and workers', () => {
     assert.equal(cancel.data.cancelJob.userErrors[0].code, 'JOB_NOT_FOUND');
     const version = await api.gql(CREATE_VERSION, { input: { modelId, label: 'x' } }, other.adminKey);
     assert.equal(version.data.createModelVersion.userErrors[0].code, 'MODEL_NOT_FOUND');
-    const put = await upload(api, other.adminKey, `/v1/model-versions/${versionId}/artifact`, new Map([['model.json', new Uint8Array([123, 125])]]));
+    const put = await uploadFiles(api, other.adminKey, `/v1/model-versions/${versionId}/artifact`, new Map([['model.json', new Uint8Array([123, 125])]]));
     assert.equal(put.status, 404);
     const viewer = await createKey(api, tenant.adminKey, 'VIEWER');
     const byViewer = await api.gql(START, { input: { modelVersionId: versionId } }, viewer.secret);

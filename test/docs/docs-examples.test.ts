@@ -41,7 +41,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kind, parse, print, type DefinitionNode, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import pg from 'pg';
-import { createKey, createTenant, startTestApi, type TestApi } from '../support/api.ts';
+import { createKey, createTenant, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { withDatabase } from '../support/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
@@ -313,10 +313,8 @@ async function seedFile(file: string): Promise<FileContext> {
     key,
   );
   const { id: versionId, uploadPath } = version.data.createModelVersion.modelVersion;
-  const form = new FormData();
-  for (const [name, bytes] of modelFiles) form.append('file', new Blob([bytes]), name);
-  const uploaded = await fetch(`${api.url}${uploadPath}`, { method: 'PUT', headers: { authorization: `Bearer ${key}` }, body: form });
-  assert.equal(uploaded.status, 200, await uploaded.text());
+  const uploaded = await uploadFiles(api, key, uploadPath, modelFiles);
+  assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
   const started = await api.gql(
     `mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 10, method: "CE_ONLY" }) { watermark { id } job { id } userErrors { message } } }`,
     { v: versionId },

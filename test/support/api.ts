@@ -119,3 +119,11 @@ export async function createKey(api: TestApi, creatorKey: string, role: string, 
   if (!payload?.apiKey) throw new Error(`createApiKey failed: ${JSON.stringify(result)}`);
   return { id: payload.apiKey.id, secret: payload.secret };
 }
+
+/** PUTs files as multipart/form-data (one part per file, filename = its path), as the CLI does. */
+export async function uploadFiles(api: TestApi, key: string, path: string, files: Map<string, Uint8Array>): Promise<{ status: number; body: any }> {
+  const form = new FormData();
+  for (const [name, bytes] of files) form.append('file', new Blob([bytes]), name);
+  const response = await fetch(`${api.url}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${key}` }, body: form });
+  return { status: response.status, body: (await response.json()) as any };
+}

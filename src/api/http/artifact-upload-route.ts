@@ -17,7 +17,7 @@ import type { Config } from '../../config/config.ts';
 import type { Services } from '../../app/services.ts';
 import type { ArtifactStore } from '../../registry/artifacts/artifact-store.ts';
 import { ARTIFACT_ERROR_HTTP_STATUS, type ArtifactErrorCode } from '../../registry/artifacts/artifact.errors.ts';
-import { receiveTfjsLayersUpload } from '../../registry/artifacts/tfjs-upload.ts';
+import { receiveTfjsLayersUpload, type ValidatedArtifact } from '../../registry/artifacts/tfjs-upload.ts';
 import { DomainError } from '../../errors/domain-error.ts';
 import { requireActor } from '../../auth/auth.errors.ts';
 import { isAtLeast } from '../../auth/roles.ts';
@@ -45,22 +45,23 @@ export interface UploadContext {
 
 export const CANDIDATE_ROUTE = /^\/v1\/verification-artifacts$/;
 
+type UploadResponse = { status: number; body: object };
+
 /**
- * PUT /v1/verification-artifacts — upload a model copy only to check it (verifyModel with
- * mode ARTIFACT and candidateArtifactId), e.g. the copy a customer received. Same multipart
- * format and validation as a version's artifact.
+ * What both upload routes share: PUT only, an OPERATOR key, the upload limits, and domain errors
+ * answered as JSON with their status (the rest of a refused body is drained).
  */
-export async function handleCandidateUpload(req: http.IncomingMessage, context: UploadContext): Promise<{ status: number; body: object }> {
+async function uploadRoute(
+  req: http.IncomingMessage,
+  context: UploadContext,
+  forbidden: (actor: Actor) => string | null,
+  work: (receive: () => Promise<ValidatedArtifact>) => Promise<UploadResponse>,
+): Promise<UploadResponse> {
   try {
     if (req.method !== 'PUT') return { status: 405, body: { error: { code: 'METHOD_NOT_ALLOWED', message: 'Use PUT.' } } };
-    const actor = requireActor(context.actor);
-    if (!isAtLeast(actor.role, 'OPERATOR') || !actor.tenantId) throw new DomainError('FORBIDDEN', 'Uploading artifacts needs a tenant OPERATOR key or stronger.');
-    const artifact = await receiveTfjsLayersUpload(req, context.store, { maxTotalBytes: context.config.artifacts.maxUploadBytes, maxFiles: MAX_ARTIFACT_FILES });
-    const candidate = await context.services.verifications.registerCandidate(artifact);
-    return {
-      status: 201,
-      body: { candidateArtifact: { id: candidate.id, weightsDigest: candidate.weightsDigest, inputShape: candidate.inputShape, numClasses: candidate.numClasses } },
-    };
+    const refusal = forbidden(requireActor(context.actor));
+    if (refusal) throw new DomainError('FORBIDDEN', refusal);
+    return await work(() => receiveTfjsLayersUpload(req, context.store, { maxTotalBytes: context.config.artifacts.maxUploadBytes, maxFiles: MAX_ARTIFACT_FILES }));
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     req.resume();
@@ -68,39 +69,52 @@ export async function handleCandidateUpload(req: http.IncomingMessage, context: 
   }
 }
 
-export async function handleArtifactUpload(
-  req: http.IncomingMessage,
-  versionId: string,
-  context: UploadContext,
-): Promise<{ status: number; body: object }> {
-  try {
-    if (req.method !== 'PUT') return { status: 405, body: { error: { code: 'METHOD_NOT_ALLOWED', message: 'Use PUT.' } } };
-    const actor = requireActor(context.actor);
-    if (!isAtLeast(actor.role, 'OPERATOR')) throw new DomainError('FORBIDDEN', 'Uploading artifacts needs an OPERATOR key or stronger.');
-    const version = await context.services.models.getVersion(versionId);
-    if (!version) throw new DomainError('MODEL_VERSION_NOT_FOUND', 'No such model version.');
-    if (version.status !== 'AWAITING_UPLOAD') {
-      throw new DomainError('VERSION_IMMUTABLE', 'This version already has its artifact; versions are immutable: create a new version.');
-    }
-    const artifact = await receiveTfjsLayersUpload(req, context.store, { maxTotalBytes: context.config.artifacts.maxUploadBytes, maxFiles: MAX_ARTIFACT_FILES });
-    const updated = await context.services.models.attachArtifact(versionId, artifact);
-    return {
-      status: 200,
-      body: {
-        modelVersion: {
-          id: updated.id,
-          status: updated.status,
-          inputShape: updated.inputShape,
-          numClasses: updated.numClasses,
-          weightsDigest: updated.weightsDigest,
-          artifactDigest: updated.artifactDigest,
-          artifactBytes: updated.artifactBytes,
+/**
+ * PUT /v1/verification-artifacts — upload a model copy only to check it (verifyModel with
+ * mode ARTIFACT and candidateArtifactId), e.g. the copy a customer received. Same multipart
+ * format and validation as a version's artifact.
+ */
+export function handleCandidateUpload(req: http.IncomingMessage, context: UploadContext): Promise<UploadResponse> {
+  return uploadRoute(
+    req,
+    context,
+    (actor) => (!isAtLeast(actor.role, 'OPERATOR') || !actor.tenantId ? 'Uploading artifacts needs a tenant OPERATOR key or stronger.' : null),
+    async (receive) => {
+      const candidate = await context.services.verifications.registerCandidate(await receive());
+      return {
+        status: 201,
+        body: { candidateArtifact: { id: candidate.id, weightsDigest: candidate.weightsDigest, inputShape: candidate.inputShape, numClasses: candidate.numClasses } },
+      };
+    },
+  );
+}
+
+export function handleArtifactUpload(req: http.IncomingMessage, versionId: string, context: UploadContext): Promise<UploadResponse> {
+  return uploadRoute(
+    req,
+    context,
+    (actor) => (isAtLeast(actor.role, 'OPERATOR') ? null : 'Uploading artifacts needs an OPERATOR key or stronger.'),
+    async (receive) => {
+      const version = await context.services.models.getVersion(versionId);
+      if (!version) throw new DomainError('MODEL_VERSION_NOT_FOUND', 'No such model version.');
+      if (version.status !== 'AWAITING_UPLOAD') {
+        throw new DomainError('VERSION_IMMUTABLE', 'This version already has its artifact; versions are immutable: create a new version.');
+      }
+      const updated = await context.services.models.attachArtifact(versionId, await receive());
+      return {
+        status: 200,
+        body: {
+          modelVersion: {
+            id: updated.id,
+            status: updated.status,
+            inputShape: updated.inputShape,
+            numClasses: updated.numClasses,
+            weightsDigest: updated.weightsDigest,
+            artifactDigest: updated.artifactDigest,
+            artifactBytes: updated.artifactBytes,
+          },
         },
-      },
-    };
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    req.resume();
-    return { status: STATUS_BY_CODE[error.code as ArtifactErrorCode] ?? 400, body: { error: { code: error.code, message: error.message } } };
-  }
+      };
+    },
+  );
 }

@@ -2,6 +2,7 @@ import type { Resolvers } from '../generated/graphql.ts';
 import { mutationPayload, queryResult } from '../errors/error-mapping.ts';
 import { toConnection } from './connection.ts';
 import { AuthError, requireActor } from '../../auth/auth.errors.ts';
+import { isUuid } from '../../common/ids.ts';
 
 export const verificationResolvers: Resolvers = {
   Query: {
@@ -9,7 +10,7 @@ export const verificationResolvers: Resolvers = {
     verifications: (_parent, { first, after, filter }, { services }) =>
       queryResult(async () => toConnection(await services.verifications.list({ first, after }, filter ?? {}))),
     attestationStatus: async (_parent, { jti }, { platform }) => {
-      const attestation = /^[0-9a-f-]{36}$/i.test(jti) ? await platform.db.attestation.findUnique({ where: { jti } }) : null;
+      const attestation = isUuid(jti) ? await platform.db.attestation.findUnique({ where: { jti } }) : null;
       return { jti, known: attestation !== null, revoked: Boolean(attestation?.revokedAt), expiresAt: attestation?.expiresAt ?? null };
     },
   },

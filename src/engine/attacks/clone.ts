@@ -3,19 +3,11 @@
  * here, so the original model is never modified (its weights digest stays the same).
  */
 import * as tf from '@tensorflow/tfjs';
-import { EngineError } from '../errors.ts';
+import { saveModelArtifacts } from '../model/classifier.ts';
 
 /** Deep copy of a Layers model (topology + weights) through in-memory artifacts. */
 export async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  if (saved === undefined) throw new EngineError('INVALID_MODEL', 'model.save produced no artifacts');
-  return tf.loadLayersModel(tf.io.fromMemory(saved));
+  return tf.loadLayersModel(tf.io.fromMemory(await saveModelArtifacts(model)));
 }
 
 /**

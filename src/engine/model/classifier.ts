@@ -174,11 +174,8 @@ export function classifierFromModel(model: tf.LayersModel): Classifier {
   return validate(model);
 }
 
-/**
- * Saves a model as Layers artifacts in memory: `model.json` (weightsManifest path
- * `weights.bin`) and `weights.bin`. Used by the platform's upload path and by tests.
- */
-export async function saveModelToFiles(model: tf.LayersModel): Promise<Map<string, Uint8Array>> {
+/** A model's Layers artifacts (topology, weight specs and data), captured in memory. */
+export async function saveModelArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
   let saved: tf.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -187,6 +184,15 @@ export async function saveModelToFiles(model: tf.LayersModel): Promise<Map<strin
     }),
   );
   if (saved === undefined) throw new EngineError('INVALID_MODEL', 'model.save produced no artifacts');
+  return saved;
+}
+
+/**
+ * Saves a model as Layers artifacts in memory: `model.json` (weightsManifest path
+ * `weights.bin`) and `weights.bin`. Used by the platform's upload path and by tests.
+ */
+export async function saveModelToFiles(model: tf.LayersModel): Promise<Map<string, Uint8Array>> {
+  const saved = await saveModelArtifacts(model);
   const data = saved.weightData;
   const weightBytes =
     data === undefined

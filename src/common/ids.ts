@@ -13,3 +13,10 @@ export function uuid7(now: number = Date.now()): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `value` can be looked up as a UUID column (anything else would make PostgreSQL fail the query). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { uuid7 as sut } from './uuid7.ts';
+import { uuid7 as sut } from './ids.ts';
 
 test('UUIDv7: version and variant bits, and ids sort by time', () => {
   const a = sut(1_700_000_000_000);

@@ -293,6 +293,5 @@ export async function startThrowAwayDatabase(databaseName = 'postgres'): Promise
   const { tmpdir } = await import('node:os');
   const { findFreePort } = await import('../common/ports.ts');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'fragmark-pg-'));
-  const server = await startEmbeddedDatabase({ dataDir, port: await findFreePort(), databaseName, ephemeral: true });
-  return { ...server, stop: async () => server.stop() };
+  return startEmbeddedDatabase({ dataDir, port: await findFreePort(), databaseName, ephemeral: true });
 }

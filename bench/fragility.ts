@@ -3,15 +3,17 @@
  * do benign changes raise false alarms? Reference MNIST CNN (fixtures/mnist-cnn), MNIST from the
  * engine's loader, wasm backend (cpu used for the cross-backend check).
  *
- *   npx tsx bench/fragility.ts [--seeds 5] [--out bench/out/fragility.json] [--kinds CLEAN,NOISE,CE_ONLY,CE_VARIANCE,SENSITIVE]
+ *   npx tsx bench/fragility.ts [--seeds 5] [--out bench/out/fragility.json] [--kinds CLEAN,NOISE,CE_ONLY,CE_VARIANCE,SENSITIVE,JUNCTION]
  *
  * Per seed: one trigger set per kind (N = 100):
  *   CLEAN        100 correctly classified test images with their true labels (baseline)
  *   NOISE        100 uniform [0,1] noise images labelled by the clean model (baseline)
  *   CE_ONLY      the paper's G_cla ablation (generator, CE, early stop at AccTri 100%)
  *   CE_VARIANCE  the paper's method (lambda 150)
- *   SENSITIVE    ours, the engine default (margin 1e-3 + simulated fine-tune on the defender's
- *                reference data = the first 10,000 training images)
+ *   SENSITIVE    ours (margin 1e-3 + simulated fine-tune on the defender's reference data = the
+ *                first 10,000 training images)
+ *   JUNCTION     ours, the engine default (key label tied with all 9 other classes, lead 1e-3;
+ *                data-free)
  * then every attack at several strengths (the attacker fine-tunes on the full 60,000 training
  * images with its own seed, disjoint from the defender's simulation seed), and the benign changes.
  * Per (attack, kind): fraction of triggers flipped, strict detection (any flip), and the
@@ -48,7 +50,7 @@ const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '5' },
     out: { type: 'string', default: 'bench/out/fragility.json' },
-    kinds: { type: 'string', default: 'CLEAN,NOISE,CE_ONLY,CE_VARIANCE,SENSITIVE' },
+    kinds: { type: 'string', default: 'CLEAN,NOISE,CE_ONLY,CE_VARIANCE,SENSITIVE,JUNCTION' },
     epoch: { type: 'string', default: '235' },
   },
 });
@@ -120,7 +122,7 @@ async function main(): Promise<void> {
   const accBefore = accuracy(clean, test.xs, testY);
   const cleanPred = predictLabels(clean, test.xs, 1000);
   const out = {
-    date: '2026-11-25',
+    date: new Date().toISOString().slice(0, 10),
     machine: { cores: os.cpus().length, node: process.version, platform: `${process.platform} ${process.arch}`, cpu: os.cpus()[0]?.model },
     command: `npx tsx bench/fragility.ts --seeds ${SEEDS}`,
     model: { digest: digest0, testAccuracyBefore: accBefore, testAccuracyAfter: Number.NaN, digestAfter: '' },

@@ -6,7 +6,7 @@ import { DEFAULT_LOSS, DEFAULT_TRIGGER_COUNT, PAPER_LAMBDA, type LossKind } from
 import { WatermarksError } from './watermarks.errors.ts';
 
 export const WATERMARK_SCHEME = 'fragmark-fragile-trigger/1';
-export const TRIGGER_METHODS = ['CE_ONLY', 'CE_VARIANCE', 'MARGIN', 'SENSITIVE'] as const satisfies readonly LossKind[];
+export const TRIGGER_METHODS = ['CE_ONLY', 'CE_VARIANCE', 'MARGIN', 'SENSITIVE', 'JUNCTION'] as const satisfies readonly LossKind[];
 export type TriggerMethod = (typeof TRIGGER_METHODS)[number];
 
 export type VerdictPolicy = { kind: 'strict' } | { kind: 'tolerance'; maxMismatchFraction: number };

@@ -517,7 +517,7 @@ export type Watermark = {
   status: WatermarkStatus;
   /** Scheme and version of the method. */
   scheme: Scalars['String']['output'];
-  /** Trigger objective: SENSITIVE (default), MARGIN, CE_VARIANCE (the paper) or CE_ONLY. */
+  /** Trigger objective: JUNCTION (default), SENSITIVE, MARGIN, CE_VARIANCE (the paper's) or CE_ONLY. */
   method: Scalars['String']['output'];
   /** Number of triggers. */
   triggerCount: Scalars['Int']['output'];
@@ -1047,7 +1047,7 @@ export type StartWatermarkInput = {
   modelVersionId: Scalars['ID']['input'];
   /** Number of triggers, 10 to 1000 (default 100). */
   triggerCount?: InputMaybe<Scalars['Int']['input']>;
-  /** Trigger objective: SENSITIVE (default), MARGIN, CE_VARIANCE (the paper's) or CE_ONLY. */
+  /** Trigger objective: JUNCTION (default), SENSITIVE, MARGIN, CE_VARIANCE (the paper's) or CE_ONLY. */
   method?: InputMaybe<Scalars['String']['input']>;
   /** Weight of the variance term for CE_VARIANCE (default 150, the paper's). */
   lambda?: InputMaybe<Scalars['Float']['input']>;

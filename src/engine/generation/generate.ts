@@ -20,6 +20,7 @@ import { ConvGenerator, DEFAULT_GENERATOR, type GeneratorConfig } from './genera
 import { fineTune } from '../attacks/finetune.ts';
 import { gaussianNoise } from '../attacks/weights.ts';
 import { DEFAULT_SENSITIVITY, refineSensitive, type SensitivityOptions } from './refine.ts';
+import { projectToJunction } from './junction.ts';
 import { DEFAULT_LOSS, isConverged, labelMargins, normaliseLoss, triggerLoss, type LossKind, type LossSpec } from './loss.ts';
 
 export const TRIGGER_METHOD = 'fragile-trigger/yin2022';
@@ -48,8 +49,8 @@ export interface GenerationProgress {
 
 export interface GenerationOptions {
   /**
-   * Objective; default SENSITIVE (margin target 1e-3, see refine.ts). The paper's objective is
-   * `{ kind: 'CE_VARIANCE' }` (lambda 150, exported as PAPER_LOSS).
+   * Objective; default JUNCTION (margin target 1e-3 over 9 tied competitors, see junction.ts).
+   * The paper's objective is `{ kind: 'CE_VARIANCE' }` (lambda 150, exported as PAPER_LOSS).
    */
   readonly loss?: Partial<LossSpec> & { kind: LossKind };
   /** Number of triggers N (default 100); ignored when `key` is given. */
@@ -170,6 +171,15 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   }
   let refinement: Record<string, unknown> | undefined;
   let simulatedFlipFraction: number | undefined;
+  if (loss.kind === 'JUNCTION') {
+    const r = await projectToJunction(classifier, accepted.data, Int32Array.from(key.labels), {
+      marginTarget: loss.marginTarget,
+      competitors: loss.competitors,
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    });
+    accepted = { ...accepted, data: r.data, margins: r.margins };
+    refinement = { kind: 'junction', competitors: r.competitors, iterations: r.iterations };
+  }
   if (loss.kind === 'SENSITIVE') {
     const sens = options.sensitivity ?? {};
     const sims: tf.LayersModel[] = [];

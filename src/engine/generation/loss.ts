@@ -22,7 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
 
-export type LossKind = 'CE_ONLY' | 'CE_VARIANCE' | 'MARGIN' | 'SENSITIVE';
+export type LossKind = 'CE_ONLY' | 'CE_VARIANCE' | 'MARGIN' | 'SENSITIVE' | 'JUNCTION';
 
 export type LossSpec =
   | { readonly kind: 'CE_ONLY' }
@@ -34,13 +34,21 @@ export type LossSpec =
    * (a short simulated fine-tune on reference data, or weight noise without data) while its margin
    * on the clean model is finally projected to marginTarget.
    */
-  | { readonly kind: 'SENSITIVE'; readonly marginTarget: number; readonly flipWeight: number };
+  | { readonly kind: 'SENSITIVE'; readonly marginTarget: number; readonly flipWeight: number }
+  /**
+   * Ours, the default (see generation/junction.ts): generator warm start with CE, then each
+   * trigger is moved onto the junction of its key label and its `competitors` strongest other
+   * classes, leading each of them by marginTarget.
+   */
+  | { readonly kind: 'JUNCTION'; readonly marginTarget: number; readonly competitors: number };
 
 export const PAPER_LAMBDA = 150;
 export const DEFAULT_MARGIN_TARGET = 1e-3;
 export const DEFAULT_FLIP_WEIGHT = 1;
-/** Default objective: SENSITIVE (bench/RESULTS.md, issue 4). The paper's loss: `PAPER_LOSS`. */
-export const DEFAULT_LOSS: LossSpec = { kind: 'SENSITIVE', marginTarget: DEFAULT_MARGIN_TARGET, flipWeight: DEFAULT_FLIP_WEIGHT };
+/** JUNCTION ties the key label with this many competitors (all others for 10 classes). */
+export const DEFAULT_JUNCTION_COMPETITORS = 9;
+/** Default objective: JUNCTION (bench/RESULTS.md, issue 4). The paper's loss: `PAPER_LOSS`. */
+export const DEFAULT_LOSS: LossSpec = { kind: 'JUNCTION', marginTarget: DEFAULT_MARGIN_TARGET, competitors: DEFAULT_JUNCTION_COMPETITORS };
 export const PAPER_LOSS: LossSpec = { kind: 'CE_VARIANCE', lambda: PAPER_LAMBDA };
 
 export function normaliseLoss(spec: Partial<LossSpec> & { kind: LossKind }): LossSpec {
@@ -63,6 +71,13 @@ export function normaliseLoss(spec: Partial<LossSpec> & { kind: LossKind }): Los
       if (!Number.isFinite(marginTarget) || marginTarget <= 0) throw new EngineError('INVALID_ARGUMENT', `marginTarget must be > 0`);
       if (!Number.isFinite(flipWeight) || flipWeight < 0) throw new EngineError('INVALID_ARGUMENT', `flipWeight must be >= 0`);
       return { kind: 'SENSITIVE', marginTarget, flipWeight };
+    }
+    case 'JUNCTION': {
+      const marginTarget = (spec as { marginTarget?: number }).marginTarget ?? DEFAULT_MARGIN_TARGET;
+      const competitors = (spec as { competitors?: number }).competitors ?? DEFAULT_JUNCTION_COMPETITORS;
+      if (!Number.isFinite(marginTarget) || marginTarget <= 0) throw new EngineError('INVALID_ARGUMENT', `marginTarget must be > 0`);
+      if (!Number.isInteger(competitors) || competitors < 1) throw new EngineError('INVALID_ARGUMENT', `competitors must be an integer >= 1`);
+      return { kind: 'JUNCTION', marginTarget, competitors };
     }
     default:
       throw new EngineError('INVALID_ARGUMENT', `unknown loss kind ${String((spec as { kind: unknown }).kind)}`);
@@ -99,6 +114,7 @@ export function triggerLoss(spec: LossSpec, logp: tf.Tensor2D, oneHot: tf.Tensor
     switch (spec.kind) {
       case 'CE_ONLY':
       case 'SENSITIVE': // generator warm start only; the refinement has its own objective
+      case 'JUNCTION': // generator warm start only; then the junction projection
         return crossEntropy(logp, oneHot);
       case 'CE_VARIANCE':
         return tf.add(crossEntropy(logp, oneHot), tf.mul(softmaxVariance(logp), spec.lambda)) as tf.Scalar;

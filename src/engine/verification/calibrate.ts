@@ -3,9 +3,9 @@
  * of triggers flipped by the benign transforms an operator will apply (float16 serving, another
  * backend, a save/load round trip) and derive a `tolerance` policy just above the worst of them.
  *
- * Trade-off: every mismatch tolerated is a change that goes undetected. With SENSITIVE triggers a
- * float16 round trip flips about as many triggers as a fine-tuning step (bench/RESULTS.md), so a
- * tolerance calibrated on fp16 also accepts small fine-tunes: the default stays `strict`, and an
+ * Trade-off: every mismatch tolerated is a change that goes undetected. With boundary triggers
+ * (JUNCTION, SENSITIVE) a float16 round trip flips about as many triggers as a fine-tuning step
+ * (bench/RESULTS.md), so a tolerance calibrated on fp16 also accepts fine-tunes: the default stays `strict`, and an
  * fp16-served model should be watermarked from its fp16 weights instead (generate the triggers
  * against the model as it is served).
  */

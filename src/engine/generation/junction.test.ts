@@ -1,0 +1,104 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { gaussianNoise } from '../attacks/weights.ts';
+import { initBackend } from '../backend/index.ts';
+import { isEngineError } from '../errors.ts';
+import { classifierFromModel, computeWeightsDigest, logProbabilities, predictLabels, type Classifier } from '../model/classifier.ts';
+import { buildTinyClassifier } from '../model/tiny.ts';
+import { generateTriggers } from './generate.ts';
+import { projectToJunction, solveSmall } from './junction.ts';
+
+before(async () => {
+  await initBackend({ backend: 'wasm', log: () => {} });
+});
+
+const fast = { generator: { width: 4, latentDim: 16 }, count: 30 } as const;
+
+function logpOf(c: Classifier, data: Float32Array, n: number): Float32Array {
+  return tf.tidy(() => logProbabilities(c, tf.tensor(data, [n, ...c.inputShape])).dataSync() as Float32Array);
+}
+
+function flips(c: Classifier, data: Float32Array, labels: Int32Array): number {
+  const x = tf.tensor(data, [labels.length, ...c.inputShape]);
+  const p = predictLabels(c, x);
+  x.dispose();
+  return p.filter((v, i) => v !== labels[i]).length;
+}
+
+test('solveSmall solves a pivoting-needing system', () => {
+  // First pivot is 0: without row exchange this divides by zero.
+  const A = Float64Array.from([0, 2, 1, 1, 1, 0, 2, 0, 3]);
+  const expected = [1, -2, 3];
+  const b = Float64Array.from([0 * 1 + 2 * -2 + 1 * 3, 1 - 2, 2 + 9]);
+  const sut = solveSmall(Float64Array.from(A), b, 3);
+  sut.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-12, `a[${i}] = ${v}`));
+});
+
+test('projectToJunction ties the key label with every competitor at the margin target, without touching the model', async () => {
+  const model = buildTinyClassifier({ seed: 'junction-1', softmax: false });
+  const classifier = classifierFromModel(model);
+  const warm = await generateTriggers(classifier, { ...fast, loss: { kind: 'CE_ONLY' } });
+  const { labels, data } = warm.triggerSet;
+  const digest = computeWeightsDigest(model);
+  const tensorsBefore = tf.memory().numTensors;
+  const t = 1e-3;
+  const sut = await projectToJunction(classifier, data, labels, { marginTarget: t, competitors: 9 });
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'no leaked tensors');
+  assert.equal(computeWeightsDigest(model), digest);
+  assert.equal(sut.competitors, 2, 'capped at classes - 1');
+  assert.ok(sut.iterations >= 1);
+  const logp = logpOf(classifier, sut.data, labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    for (let c = 0; c < 3; c++) {
+      if (c === labels[i]) continue;
+      const gap = logp[i * 3 + labels[i]!]! - logp[i * 3 + c]!;
+      assert.ok(gap >= t / 2 && gap <= 2 * t, `trigger ${i} leads class ${c} by ${gap}`);
+    }
+    assert.ok(sut.margins[i]! >= t / 2 && sut.margins[i]! <= 2 * t);
+  }
+  assert.equal(flips(classifier, sut.data, labels), 0, 'AccTri 100% on the clean model');
+  // A change too small to move far-from-boundary triggers moves junction triggers off their label.
+  const noisy = classifierFromModel(await gaussianNoise(model, { std: 1e-3, seed: 'junction-noise' }));
+  const junctionFlips = flips(noisy, sut.data, labels);
+  assert.ok(junctionFlips >= labels.length / 3, `junction triggers flipped ${junctionFlips} of ${labels.length}`);
+  assert.ok(junctionFlips > flips(noisy, data, labels), 'more fragile than the warm start');
+  noisy.model.dispose();
+  model.dispose();
+});
+
+test('projectToJunction reports unconverged triggers, cancellation and bad arguments with clear errors', async () => {
+  const model = buildTinyClassifier({ seed: 'junction-2' });
+  const classifier = classifierFromModel(model);
+  const warm = await generateTriggers(classifier, { ...fast, count: 6, loss: { kind: 'CE_ONLY' } });
+  const { labels, data } = warm.triggerSet;
+  const tensorsBefore = tf.memory().numTensors;
+  await assert.rejects(projectToJunction(classifier, data, labels, { marginTarget: 1e-3, competitors: 2, maxIterations: 0 }), (e: unknown) => {
+    assert.ok(isEngineError(e) && e.code === 'GENERATION_FAILED');
+    assert.match(e.message, /6 of 6 triggers did not reach the class junction within 0 iterations/);
+    return true;
+  });
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(projectToJunction(classifier, data, labels, { marginTarget: 1e-3, competitors: 2, signal: controller.signal }), (e: unknown) =>
+    isEngineError(e) && e.code === 'CANCELLED',
+  );
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'no leaked tensors on failure');
+  await assert.rejects(projectToJunction(classifier, data, labels, { marginTarget: 1e-3, competitors: 0 }), (e: unknown) =>
+    isEngineError(e) && e.code === 'INVALID_ARGUMENT',
+  );
+  model.dispose();
+});
+
+test('JUNCTION is the default objective and records its refinement in the trigger-set metadata', async () => {
+  const model = buildTinyClassifier({ seed: 'junction-3' });
+  const classifier = classifierFromModel(model);
+  const sut = await generateTriggers(classifier, fast);
+  assert.deepEqual(sut.triggerSet.metadata.loss, { kind: 'JUNCTION', marginTarget: 1e-3, competitors: 9 });
+  const refinement = sut.triggerSet.metadata.parameters['refinement'] as { kind: string; competitors: number; iterations: number };
+  assert.equal(refinement.kind, 'junction');
+  assert.equal(refinement.competitors, 2);
+  assert.equal(sut.accTri, 1);
+  assert.ok(sut.margins.every((m) => m >= 5e-4 && m <= 2e-3));
+  model.dispose();
+});

@@ -71,6 +71,22 @@ function transposeGrads(c: Case, seed: number): Grads {
   }) as unknown as Grads;
 }
 
+/** Products with every transpose combination, rank 2 and batched rank 3. */
+function matMuls(seed: number): Float32Array[] {
+  return tf.tidy(() => {
+    const out: Float32Array[] = [];
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const a = rand(ta ? [5, 3] : [3, 5], seed);
+      const b = rand(tb ? [4, 5] : [5, 4], seed + 1);
+      out.push(tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, ta, tb).dataSync() as Float32Array);
+      const a3 = rand(ta ? [2, 5, 3] : [2, 3, 5], seed + 2);
+      const b3 = rand(tb ? [2, 4, 5] : [2, 5, 4], seed + 3);
+      out.push(tf.matMul(a3 as tf.Tensor3D, b3 as tf.Tensor3D, ta, tb).dataSync() as Float32Array);
+    }
+    return out;
+  }) as unknown as Float32Array[];
+}
+
 function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   let maxErr = 0;
@@ -89,6 +105,7 @@ test('composed wasm gradient kernels match the reference cpu kernels', async (t)
   const refConv = convCases.map((c, i) => convGrads(c, false, 10 + i));
   const refDw = depthwiseCases.map((c, i) => convGrads(c, true, 50 + i));
   const refTr = convCases.map((c, i) => transposeGrads(c, 90 + i));
+  const refMatMul = matMuls(120);
 
   const info = await initBackend({ backend: 'wasm', ...quiet });
   assert.equal(info.tfBackend, 'wasm');
@@ -120,8 +137,12 @@ test('composed wasm gradient kernels match the reference cpu kernels', async (t)
       assertClose(sut.df, refTr[i]!.df, `dfilter ${describeCase(c)}`);
     });
   });
+  await t.test('matMul with transposed operands (explicit-transpose BatchMatMul)', () => {
+    matMuls(120).forEach((sut, i) => assertClose(sut, refMatMul[i]!, `matMul case ${i}`));
+  });
   await t.test('kernels do not leak tensors', () => {
     const before = tf.memory().numTensors;
+    matMuls(4);
     convGrads(convCases[1]!, false, 1);
     convGrads(depthwiseCases[2]!, true, 2);
     transposeGrads(convCases[2]!, 3);

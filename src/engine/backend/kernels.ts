@@ -206,6 +206,11 @@ export function conv2dInputGrad(
     const flipped = tf.reverse(filter, [0, 1]) as tf.Tensor4D;
     if (!depthwise) {
       const f = tf.transpose(flipped, [0, 1, 3, 2]) as tf.Tensor4D; // [KH, KW, Co, Ci]
+      if (filter.shape[2] === 1) {
+        // One input channel (an image classifier's first layer): wasm's conv with a single output
+        // channel is ~2x slower than a depthwise conv plus a channel sum (bench/RESULTS.md).
+        return tf.sum(tf.depthwiseConv2d(src, f, 1, explicitPad, 'NHWC', dilations), 3, true) as tf.Tensor4D;
+      }
       return tf.conv2d(src, f, 1, explicitPad, 'NHWC', dilations);
     }
     const [, , ci, m] = filter.shape;
@@ -219,65 +224,84 @@ export function conv2dInputGrad(
  * The strided input gradient (also the transposed convolution's forward pass) without the
  * zero-inserted copy of `dy`: most taps of the flipped filter meet inserted zeros, so the output
  * splits into stride_h x stride_w phases, each a stride-1 convolution of `dy` itself with every
- * stride-th tap of the filter; the phases are then interleaved. At stride 2 this does a quarter of
- * the multiplications of zero insertion.
+ * stride-th tap of the filter (a quarter of the multiplications of zero insertion at stride 2).
  *
  * One axis: output i = s*q + p takes the taps k with k = r (mod s), r = (T - p) mod s, where T is
  * the zero-inserted formulation's leading pad; tap r + s*t reads dy[q + t + c] with
  * c = (p + r - T) / s.
+ *
+ * All phases run as ONE convolution (the sub-pixel convolution identity): each phase's taps are
+ * placed at their offset c in a shared window, the phases stacked along the output channels,
+ * and a transpose interleaves them. On wasm this is several times faster than one
+ * small convolution per phase plus the pads and stacks that interleave them (bench/RESULTS.md).
  */
 function phasedInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, h: number, w: number, strides: Pair, top: number, left: number): tf.Tensor4D {
-  const [kh, kw, ci] = filter.shape;
+  const [kh, kw, ci, co] = filter.shape;
   const [sh, sw] = strides;
   const batch = dy.shape[0];
-  const f = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D; // [KH, KW, Co, Ci]
-  const phase = (size: number, s: number, k: number, lead: number, p: number) => {
-    const count = Math.ceil((size - p) / s);
-    const r = (((lead - p) % s) + s) % s;
-    const taps = Math.ceil((k - r) / s);
-    return { count, r, taps, shift: (p + r - lead) / s };
+  const phases = (s: number, k: number, lead: number) => {
+    const list = Array.from({ length: s }, (_, p) => {
+      const r = (((lead - p) % s) + s) % s;
+      return { r, taps: Math.max(0, Math.ceil((k - r) / s)), shift: (p + r - lead) / s };
+    });
+    const used = list.filter((q) => q.taps > 0);
+    const from = Math.min(...used.map((q) => q.shift));
+    const to = Math.max(...used.map((q) => q.shift + q.taps));
+    return { list, from, width: used.length === 0 ? 0 : to - from };
   };
-  /** dy rows (or columns) shifted by `shift`, zero-filled, exactly `length` long. */
-  const window = (x: tf.Tensor4D, axis: 1 | 2, shift: number, length: number): tf.Tensor4D => {
-    const n = x.shape[axis];
-    const front = Math.max(0, -shift);
-    const start = Math.max(0, shift);
-    const available = Math.max(0, Math.min(n - start, length - front));
-    const back = length - front - available;
-    const begin = [0, 0, 0, 0];
-    const sizes = [...x.shape];
-    begin[axis] = Math.min(start, n);
-    sizes[axis] = available;
-    const kept = tf.slice(x, begin, sizes);
-    const pads: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
-    pads[axis] = [front, back];
-    return tf.pad(kept, pads) as tf.Tensor4D;
-  };
+  const py = phases(sh, kh, top);
+  const px = phases(sw, kw, left);
+  if (py.width === 0 || px.width === 0) return tf.zeros([batch, h, w, ci]);
   const rowsOut = Math.ceil(h / sh);
   const colsOut = Math.ceil(w / sw);
-  const rowPhases: tf.Tensor4D[] = [];
+  // Combined filter [WH, WW, Co, (ph, pw, Ci)]: index kh*kw points at an appended zero tap.
+  const zeroTap = kh * kw;
+  const index = new Int32Array(py.width * px.width * sh * sw).fill(zeroTap);
   for (let ph = 0; ph < sh; ph++) {
-    const py = phase(h, sh, kh, top, ph);
-    const colPhases: tf.Tensor4D[] = [];
-    for (let pw = 0; pw < sw; pw++) {
-      const px = phase(w, sw, kw, left, pw);
-      let out: tf.Tensor4D;
-      if (py.count <= 0 || px.count <= 0 || py.taps <= 0 || px.taps <= 0) {
-        out = tf.zeros([batch, Math.max(0, py.count), Math.max(0, px.count), ci]);
-      } else {
-        const sub = tf.stridedSlice(f, [py.r, px.r, 0, 0], [kh, kw, f.shape[2], f.shape[3]], [sh, sw, 1, 1]) as tf.Tensor4D;
-        const rows = window(dy, 1, py.shift, py.count + py.taps - 1);
-        const source = window(rows, 2, px.shift, px.count + px.taps - 1);
-        out = tf.conv2d(source, sub, 1, 'valid');
+    const a = py.list[ph]!;
+    for (let t = 0; t < a.taps; t++) {
+      const uh = a.shift - py.from + t;
+      const fh = kh - 1 - (a.r + sh * t); // the flipped filter's tap r + s*t
+      for (let pw = 0; pw < sw; pw++) {
+        const b = px.list[pw]!;
+        for (let v = 0; v < b.taps; v++) {
+          const uw = b.shift - px.from + v;
+          const fw = kw - 1 - (b.r + sw * v);
+          index[((uh * px.width + uw) * sh + ph) * sw + pw] = fh * kw + fw;
+        }
       }
-      // Pad every phase to the same size so the phases can be interleaved by reshaping.
-      colPhases.push(tf.pad(out, [[0, 0], [0, rowsOut - out.shape[1]], [0, colsOut - out.shape[2]], [0, 0]]) as tf.Tensor4D);
     }
-    const interleavedCols = tf.reshape(tf.stack(colPhases, 3), [batch, rowsOut, colsOut * sw, ci]);
-    rowPhases.push(interleavedCols as tf.Tensor4D);
   }
-  const interleaved = tf.reshape(tf.stack(rowPhases, 2), [batch, rowsOut * sh, colsOut * sw, ci]);
-  return tf.slice(interleaved, [0, 0, 0, 0], [batch, h, w, ci]) as tf.Tensor4D;
+  const taps = tf.concat([tf.reshape(tf.transpose(filter, [0, 1, 3, 2]), [kh * kw, co, ci]), tf.zeros([1, co, ci])], 0);
+  const gathered = tf.reshape(tf.gather(taps, tf.tensor1d(index, 'int32')), [py.width, px.width, sh, sw, co, ci]);
+  const combined = tf.reshape(tf.transpose(gathered, [0, 1, 4, 2, 3, 5]), [py.width, px.width, co, sh * sw * ci]) as tf.Tensor4D;
+  const source = zeroFilledWindow(zeroFilledWindow(dy, 1, py.from, rowsOut + py.width - 1), 2, px.from, colsOut + px.width - 1);
+  const stacked = tf.conv2d(source, combined, 1, 'valid'); // [B, rowsOut, colsOut, (ph, pw, Ci)]
+  // [B*R, C, sh, sw*Ci] -> [B*R, sh, C, sw*Ci] is [B, R*sh, C*sw, Ci] in memory (wasm's
+  // DepthToSpace is about 20x slower than this 4-D transpose).
+  const interleaved = tf.reshape(
+    tf.transpose(tf.reshape(stacked, [batch * rowsOut, colsOut, sh, sw * ci]), [0, 2, 1, 3]),
+    [batch, rowsOut * sh, colsOut * sw, ci],
+  );
+  return rowsOut * sh === h && colsOut * sw === w ? (interleaved as tf.Tensor4D) : (tf.slice(interleaved, [0, 0, 0, 0], [batch, h, w, ci]) as tf.Tensor4D);
+}
+
+/** Rows (axis 1) or columns (axis 2) shift .. shift + length - 1 of x, zero outside x. */
+function zeroFilledWindow(x: tf.Tensor4D, axis: 1 | 2, shift: number, length: number): tf.Tensor4D {
+  const n = x.shape[axis];
+  const front = Math.max(0, -shift);
+  const start = Math.max(0, shift);
+  const available = Math.max(0, Math.min(n - start, length - front));
+  const back = length - front - available;
+  if (front === 0 && back === 0 && start === 0 && available === n) return x;
+  const begin = [0, 0, 0, 0];
+  const sizes = [...x.shape];
+  begin[axis] = Math.min(start, n);
+  sizes[axis] = available;
+  const kept = available === n ? x : tf.slice(x, begin, sizes);
+  const pads: [number, number][] = [[0, 0], [0, 0], [0, 0], [0, 0]];
+  pads[axis] = [front, back];
+  return front === 0 && back === 0 ? (kept as tf.Tensor4D) : (tf.pad(kept, pads) as tf.Tensor4D);
 }
 
 type AnyAttrs = Record<string, unknown>;
@@ -352,17 +376,50 @@ export const COMPOSED_KERNEL_NAMES: readonly string[] = [
   tf.DepthwiseConv2dNativeBackpropInput,
 ];
 
+/**
+ * wasm's BatchMatMul with a transposed operand is about 8x slower than without ([100,100] x
+ * [100,1568]: 20 ms against 2.2 ms), and every dense layer's gradient multiplies by a transposed
+ * operand. Transposing explicitly first (a copy of the smaller operand, ~0.5 ms) and running the
+ * stock kernel untransposed gives the same product.
+ */
+function explicitTransposeMatMul(stock: tf.KernelConfig): tf.KernelConfig {
+  const swapLast = (t: tf.Tensor): tf.Tensor => tf.transpose(t, [...Array(t.rank - 2).keys(), t.rank - 1, t.rank - 2]);
+  return {
+    ...stock,
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+      if (!transposeA && !transposeB) return stock.kernelFunc({ inputs, attrs, backend });
+      const a = inputs['a'] as unknown as tf.Tensor;
+      const b = inputs['b'] as unknown as tf.Tensor;
+      const ta = transposeA ? swapLast(a) : a;
+      const tb = transposeB ? swapLast(b) : b;
+      try {
+        return stock.kernelFunc({ inputs: { a: ta, b: tb }, attrs: { ...attrs, transposeA: false, transposeB: false }, backend });
+      } finally {
+        if (ta !== a) ta.dispose();
+        if (tb !== b) tb.dispose();
+      }
+    },
+  };
+}
+
 const registeredFor = new Set<string>();
 
 /**
  * Registers the composed gradient kernels for `backendName` (replacing stock kernels of the
- * same name, e.g. wasm's slow Conv2DBackpropInput). Idempotent.
+ * same name, e.g. wasm's slow Conv2DBackpropInput), and on wasm the explicit-transpose BatchMatMul.
+ * Idempotent.
  */
 export function registerComposedGradientKernels(backendName: string): void {
   if (registeredFor.has(backendName)) return;
   for (const config of kernelConfigs(backendName)) {
     if (tf.getKernel(config.kernelName, backendName) !== undefined) tf.unregisterKernel(config.kernelName, backendName);
     tf.registerKernel(config);
+  }
+  const matMul = tf.getKernel(tf.BatchMatMul, backendName);
+  if (backendName === 'wasm' && matMul !== undefined) {
+    tf.unregisterKernel(tf.BatchMatMul, backendName);
+    tf.registerKernel(explicitTransposeMatMul(matMul));
   }
   registeredFor.add(backendName);
 }

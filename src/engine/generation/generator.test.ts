@@ -1,0 +1,38 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../backend/index.ts';
+import { BATCH_NORM_EPSILON, batchNormTraining } from './generator.ts';
+
+before(async () => {
+  await initBackend({ backend: 'wasm', log: () => {} });
+});
+
+/** The textbook formula, differentiated by autodiff: the reference for the closed-form gradient. */
+function plainBatchNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  const axes = x.shape.map((_, i) => i).slice(0, -1);
+  const { mean, variance } = tf.moments(x, axes, true);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BATCH_NORM_EPSILON))), gamma), beta);
+}
+
+test('batchNormTraining: values and gradients (x, gamma, beta) equal autodiff of the plain formula', () => {
+  const [sut, expected] = [batchNormTraining, plainBatchNorm].map((norm) =>
+    tf.tidy(() => {
+      const x = tf.randomNormal([6, 5, 4, 3], 0.5, 2, 'float32', 1);
+      const gamma = tf.tensor1d([1.5, -0.7, 0.2]);
+      const beta = tf.tensor1d([0.1, 0, -0.3]);
+      const w = tf.randomNormal([6, 5, 4, 3], 0, 1, 'float32', 2);
+      const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(norm(a, g, b), w));
+      const grads = tf.grads(f)([x, gamma, beta]);
+      return [norm(x, gamma, beta), ...grads].map((t) => t.dataSync() as Float32Array);
+    }),
+  );
+  ['value', 'dx', 'dgamma', 'dbeta'].forEach((name, i) => {
+    const a = sut![i]!;
+    const b = expected![i]!;
+    assert.equal(a.length, b.length);
+    let maxErr = 0;
+    for (let j = 0; j < a.length; j++) maxErr = Math.max(maxErr, Math.abs(a[j]! - b[j]!));
+    assert.ok(maxErr < 1e-4, `${name}: max abs error ${maxErr}`);
+  });
+});

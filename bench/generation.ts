@@ -39,6 +39,8 @@ interface RunResult {
   totalMs: number;
   generationMs?: number;
   msPerStep?: number;
+  /** Median time between successive steps, the first (warm-up) step excluded: the steady-state cost. */
+  medianStepMs?: number;
   refinementMs?: number;
   peakRssMb: number;
   accTri?: number;
@@ -74,7 +76,21 @@ async function child(): Promise<void> {
   let result: RunResult;
   try {
     let loopEnd = g0;
-    const r = await generateTriggers(classifier, { loss, optimizer, generator, maxSteps, count: Number(values.count), onProgress: () => (loopEnd = Date.now()) });
+    const stepTimes: number[] = [];
+    let last = performance.now();
+    const r = await generateTriggers(classifier, {
+      loss,
+      optimizer,
+      generator,
+      maxSteps,
+      count: Number(values.count),
+      onProgress: () => {
+        const now = performance.now();
+        stepTimes.push(now - last);
+        last = now;
+        loopEnd = Date.now();
+      },
+    });
     const ms = Date.now() - g0;
     const sorted = Float32Array.from(r.margins).sort();
     result = {
@@ -84,6 +100,7 @@ async function child(): Promise<void> {
       totalMs: Date.now() - t0,
       generationMs: ms,
       msPerStep: (loopEnd - g0) / (r.steps + 1),
+      medianStepMs: median(stepTimes.slice(1)),
       refinementMs: Date.now() - loopEnd,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       accTri: r.accTri,
@@ -132,13 +149,19 @@ function parent(): void {
       console.log(JSON.stringify(res));
     }
   }
-  console.log('\n| backend | ok | steps | generation s | ms/step | refinement s | total s | peak RSS MB | AccTri | median margin |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('\n| backend | ok | steps | generation s | ms/step | median step ms | refinement s | total s | peak RSS MB | AccTri | median margin |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
-      `| ${r.backend} | ${r.ok ? 'yes' : 'no'} | ${r.steps ?? '-'} | ${((r.generationMs ?? 0) / 1000).toFixed(2)} | ${r.msPerStep?.toFixed(1) ?? '-'} | ${r.refinementMs !== undefined ? (r.refinementMs / 1000).toFixed(2) : '-'} | ${(r.totalMs / 1000).toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.accTri ?? '-'} | ${r.marginMedian?.toPrecision(3) ?? '-'} |`,
+      `| ${r.backend} | ${r.ok ? 'yes' : 'no'} | ${r.steps ?? '-'} | ${((r.generationMs ?? 0) / 1000).toFixed(2)} | ${r.msPerStep?.toFixed(1) ?? '-'} | ${r.medianStepMs?.toFixed(1) ?? '-'} | ${r.refinementMs !== undefined ? (r.refinementMs / 1000).toFixed(2) : '-'} | ${(r.totalMs / 1000).toFixed(2)} | ${r.peakRssMb.toFixed(0)} | ${r.accTri ?? '-'} | ${r.marginMedian?.toPrecision(3) ?? '-'} |`,
     );
   }
+}
+
+function median(xs: number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
 }
 
 if (values.child) await child();

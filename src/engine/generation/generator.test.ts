@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index.ts';
-import { BATCH_NORM_EPSILON, batchNormTraining } from './generator.ts';
+import { BATCH_NORM_EPSILON, ConvGenerator, DEFAULT_GENERATOR, batchNormTraining } from './generator.ts';
 
 before(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
@@ -35,4 +35,21 @@ test('batchNormTraining: values and gradients (x, gamma, beta) equal autodiff of
     for (let j = 0; j < a.length; j++) maxErr = Math.max(maxErr, Math.abs(a[j]! - b[j]!));
     assert.ok(maxErr < 1e-4, `${name}: max abs error ${maxErr}`);
   });
+});
+
+test('ConvGenerator: MNIST-shaped default has 167,225 parameters (no bias before batch norm); without batch norm the layers keep their biases', () => {
+  const sut = new ConvGenerator([28, 28, 1], DEFAULT_GENERATOR, 'params');
+  const plain = new ConvGenerator([28, 28, 1], { ...DEFAULT_GENERATOR, batchNorm: false }, 'params');
+  try {
+    assert.equal(sut.parameterCount, 167_225);
+    // + dense bias 7*7*32 and transposed-conv biases 16 + 8, - batch-norm gamma/beta 2 * (32 + 16 + 8)
+    assert.equal(plain.parameterCount, 167_225 + 1568 + 16 + 8 - 112);
+    const z = tf.randomNormal([4, DEFAULT_GENERATOR.latentDim], 0, 1, 'float32', 3) as tf.Tensor2D;
+    const x = sut.apply(z);
+    assert.deepEqual(x.shape, [4, 28, 28, 1]);
+    tf.dispose([z, x]);
+  } finally {
+    sut.dispose();
+    plain.dispose();
+  }
 });

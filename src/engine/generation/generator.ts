@@ -10,6 +10,7 @@
  *     repeat U times: conv2dTranspose 4x4 stride 2 (channels halve) -> [BN] -> ReLU
  *     conv2d 3x3 -> C channels, linear    (then a centre crop to H x W)
  *
+ * Layers followed by batch norm have no bias (DCGAN's convention): the batch mean cancels it.
  * with h0 = ceil(H / 2^U). The output is NOT squashed (no tanh, no clamp): the reference
  * triggers live in the classifier's input space as unbounded float32, and clamping changes the
  * method's behaviour (method.md).
@@ -48,7 +49,8 @@ let uniqueSuffix = 0;
 
 interface Stage {
   kernel: tf.Variable;
-  bias: tf.Variable;
+  /** Absent with batch norm, which subtracts the batch mean and so cancels any bias exactly. */
+  bias?: tf.Variable;
   gamma?: tf.Variable;
   beta?: tf.Variable;
   outChannels: number;
@@ -61,7 +63,7 @@ export class ConvGenerator {
   private readonly h0: number;
   private readonly w0: number;
   private readonly c0: number;
-  private readonly dense: { kernel: tf.Variable; bias: tf.Variable; gamma?: tf.Variable; beta?: tf.Variable };
+  private readonly dense: { kernel: tf.Variable; bias?: tf.Variable; gamma?: tf.Variable; beta?: tf.Variable };
   private readonly ups: Stage[] = [];
   private readonly out: { kernel: tf.Variable; bias: tf.Variable };
   private disposed = false;
@@ -89,19 +91,23 @@ export class ConvGenerator {
       this.variableFrom(tf.fill(shape, value), `fragmark_gen_${n++}`);
     try {
       const units = this.h0 * this.w0 * this.c0;
-      this.dense = { kernel: glorot([config.latentDim, units], config.latentDim, units), bias: fill([units], 0) };
+      this.dense = { kernel: glorot([config.latentDim, units], config.latentDim, units) };
       if (config.batchNorm) {
         this.dense.gamma = fill([this.c0], 1);
         this.dense.beta = fill([this.c0], 0);
+      } else {
+        this.dense.bias = fill([units], 0);
       }
       let inC = this.c0;
       for (let i = 0; i < u; i++) {
         const outC = Math.max(1, inC / 2);
         // conv2dTranspose filter layout: [kh, kw, outChannels, inChannels].
-        const stage: Stage = { kernel: glorot([4, 4, outC, inC], 16 * inC, 16 * outC), bias: fill([outC], 0), outChannels: outC };
+        const stage: Stage = { kernel: glorot([4, 4, outC, inC], 16 * inC, 16 * outC), outChannels: outC };
         if (config.batchNorm) {
           stage.gamma = fill([outC], 1);
           stage.beta = fill([outC], 0);
+        } else {
+          stage.bias = fill([outC], 0);
         }
         this.ups.push(stage);
         inC = outC;
@@ -138,7 +144,8 @@ export class ConvGenerator {
     if (this.disposed) throw new Error('generator disposed');
     return tf.tidy(() => {
       const nb = z.shape[0];
-      let x: tf.Tensor = tf.add(tf.matMul(z, this.dense.kernel as tf.Tensor2D), this.dense.bias);
+      let x: tf.Tensor = tf.matMul(z, this.dense.kernel as tf.Tensor2D);
+      if (this.dense.bias !== undefined) x = tf.add(x, this.dense.bias);
       x = tf.reshape(x, [nb, this.h0, this.w0, this.c0]);
       x = tf.relu(this.norm(x, this.dense.gamma, this.dense.beta));
       let h = this.h0;
@@ -147,7 +154,8 @@ export class ConvGenerator {
         h *= 2;
         w *= 2;
         x = tf.conv2dTranspose(x as tf.Tensor4D, s.kernel as tf.Tensor4D, [nb, h, w, s.outChannels], 2, 'same');
-        x = tf.relu(this.norm(tf.add(x, s.bias), s.gamma, s.beta));
+        if (s.bias !== undefined) x = tf.add(x, s.bias);
+        x = tf.relu(this.norm(x, s.gamma, s.beta));
       }
       x = tf.add(tf.conv2d(x as tf.Tensor4D, this.out.kernel as tf.Tensor4D, 1, 'same'), this.out.bias);
       const [oh, ow] = this.outputShape;
@@ -175,25 +183,45 @@ export const BATCH_NORM_EPSILON = 1e-5;
  * sqrt(var + eps) + beta, with the closed-form gradient (Ioffe and Szegedy 2015, sec. 3):
  *     dx = gamma * rsqrt(var + eps) * (dy - mean(dy) - xhat * mean(dy * xhat))
  * Autodiff through the plain ops takes about 20 elementwise passes over the activations per
- * normalisation, this takes 5; on wasm that was a third of a generation step (bench/RESULTS.md).
+ * normalisation, this takes about 8; on wasm batch norm was a third of a generation step
+ * (bench/RESULTS.md).
  */
 export const batchNormTraining: (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  const axes = x.shape.map((_, i) => i).slice(0, -1);
-  const { mean, variance } = tf.moments(x, axes, true);
+  const mean = channelMean(x);
+  const variance = channelMean(tf.square(tf.sub(x, mean)));
   const rsq = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON));
-  const xhat = tf.mul(tf.sub(x, mean), rsq);
-  save([xhat, rsq, gamma]);
+  const scale = tf.mul(gamma, rsq);
+  save([x, mean, rsq, scale]);
   return {
-    value: tf.add(tf.mul(xhat, gamma), beta),
+    // gamma * (x - mean) * rsq + beta, as one per-channel affine pass
+    value: channelAffine(x, scale, tf.sub(beta, tf.mul(mean, scale))),
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const g = dy as tf.Tensor;
-      const [savedXhat, savedRsq, savedGamma] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const [sx, sMean, sRsq, sScale] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
       const count = g.size / g.shape[g.rank - 1]!;
-      const meanDy = tf.mean(g, axes, true);
-      const meanDyXhat = tf.mean(tf.mul(g, savedXhat), axes, true);
-      const dx = tf.mul(tf.sub(tf.sub(g, meanDy), tf.mul(savedXhat, meanDyXhat)), tf.mul(savedRsq, savedGamma));
-      return [dx, tf.reshape(tf.mul(meanDyXhat, count), savedGamma.shape), tf.reshape(tf.mul(meanDy, count), savedGamma.shape)];
+      const meanDy = channelMean(g);
+      // mean(dy * xhat) = rsq * (mean(dy * x) - mean * mean(dy))
+      const meanDyXhat = tf.mul(sRsq, tf.sub(channelMean(tf.mul(g, sx)), tf.mul(sMean, meanDy)));
+      // dx = scale * (dy - meanDy - xhat * meanDyXhat) = scale * dy + k * x + c, per channel:
+      const k = tf.neg(tf.mul(tf.mul(sScale, sRsq), meanDyXhat));
+      const c = tf.sub(tf.neg(tf.mul(sScale, meanDy)), tf.mul(k, sMean));
+      const dx = tf.add(channelAffine(g, sScale, c), channelAffine(sx, k, tf.zerosLike(k)));
+      return [dx, tf.mul(meanDyXhat, count), tf.mul(meanDy, count)];
     },
   };
 });
+
+/** Mean over every axis but the last: [..., C] -> [C]. */
+function channelMean(x: tf.Tensor): tf.Tensor1D {
+  return tf.mean(x, x.shape.map((_, i) => i).slice(0, -1)) as tf.Tensor1D;
+}
+
+/**
+ * x * scale + shift per channel in one pass: the fused batch-norm kernel with mean 0, variance 1
+ * and epsilon 0 is exactly that map, and on wasm it costs one broadcast op instead of two.
+ */
+function channelAffine(x: tf.Tensor, scale: tf.Tensor1D | tf.Tensor, shift: tf.Tensor1D | tf.Tensor): tf.Tensor {
+  const channels = x.shape[x.rank - 1]!;
+  return tf.batchNorm(x, tf.zeros([channels]), tf.ones([channels]), shift as tf.Tensor1D, scale as tf.Tensor1D, 0);
+}

@@ -48,6 +48,18 @@ export interface JunctionResult {
   readonly competitors: number;
 }
 
+/**
+ * The tensor's values (a copy), then the tensor is disposed. Never return typed arrays from
+ * tf.tidy: it walks every element of the result looking for tensors (seconds for 10 gradients).
+ */
+function readAndDispose(t: tf.Tensor): Float32Array {
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
+
 /** Solves A a = b for a small dense system (partial pivoting); A is k x k row-major, modified. */
 export function solveSmall(A: Float64Array, b: Float64Array, k: number): Float64Array {
   for (let p = 0; p < k; p++) {
@@ -91,8 +103,7 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
   const maxIterations = options.maxIterations ?? DEFAULT_JUNCTION_ITERATIONS;
   const x = Float32Array.from(x0);
 
-  const logpOf = (data: Float32Array): Float32Array =>
-    tf.tidy(() => logProbabilities(classifier, tf.tensor(data, shape)).dataSync() as Float32Array);
+  const logpOf = (data: Float32Array): Float32Array => readAndDispose(tf.tidy(() => logProbabilities(classifier, tf.tensor(data, shape))));
 
   // Competitors: each trigger's k highest other classes at the start, fixed for the run.
   const start = logpOf(x);
@@ -141,10 +152,12 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
         });
       }
       // Jacobian rows R_ij = grad logp_y - grad logp_cj (one backward pass per selected class).
-      const grads = tf.tidy(() => {
-        const xs = tf.tensor(x, shape);
-        return gradients.map((g) => g(xs).dataSync() as Float32Array);
-      });
+      const grads = tf
+        .tidy(() => {
+          const xs = tf.tensor(x, shape);
+          return gradients.map((g) => g(xs));
+        })
+        .map(readAndDispose);
       const rows = new Float64Array(k * D);
       const A = new Float64Array(k * k);
       for (const i of active) {
@@ -175,11 +188,13 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
       }
       if (iteration % 5 === 4) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const margins = tf.tidy(() => {
-      const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), K).toFloat() as tf.Tensor2D;
-      return labelMargins(logProbabilities(classifier, tf.tensor(x, shape)), oneHot).dataSync() as Float32Array;
-    });
-    return { data: x, margins: Float32Array.from(margins), iterations: iteration, competitors: k };
+    const margins = readAndDispose(
+      tf.tidy(() => {
+        const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), K).toFloat() as tf.Tensor2D;
+        return labelMargins(logProbabilities(classifier, tf.tensor(x, shape)), oneHot);
+      }),
+    );
+    return { data: x, margins, iterations: iteration, competitors: k };
   } finally {
     tf.dispose(selectors);
   }

@@ -67,6 +67,31 @@ test('projectToJunction ties the key label with every competitor at the margin t
   model.dispose();
 });
 
+test('projectToJunction: with more classes than competitors, a class that overtakes the key label joins the tied set', async () => {
+  const model = buildTinyClassifier({ seed: 'junction-wide', numClasses: 12, softmax: false });
+  const classifier = classifierFromModel(model);
+  const warm = await generateTriggers(classifier, { ...fast, count: 40, loss: { kind: 'CE_ONLY' } });
+  const { labels, data } = warm.triggerSet;
+  const t = 1e-3;
+  const sut = await projectToJunction(classifier, data, labels, { marginTarget: t, competitors: 2 });
+  const logp = logpOf(classifier, sut.data, labels.length);
+  let tiedBeyondTwo = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const key = logp[i * 12 + labels[i]!]!;
+    let tied = 0;
+    for (let c = 0; c < 12; c++) {
+      if (c === labels[i]) continue;
+      const gap = key - logp[i * 12 + c]!;
+      assert.ok(gap >= t / 2, `trigger ${i}: class ${c} within ${gap} of the key label`);
+      if (gap <= 2 * t) tied++;
+    }
+    assert.ok(tied >= 2, `trigger ${i} ties ${tied} classes`);
+    if (tied > 2) tiedBeyondTwo++;
+  }
+  assert.ok(tiedBeyondTwo > 0, 'some trigger widened its set');
+  model.dispose();
+});
+
 test('projectToJunction reports unconverged triggers, cancellation and bad arguments with clear errors', async () => {
   const model = buildTinyClassifier({ seed: 'junction-2' });
   const classifier = classifierFromModel(model);

@@ -14,29 +14,30 @@
  * backends, so save/load and backend changes flip nothing. No reference data is needed.
  *
  * How: ReLU networks are piecewise linear in the input, so the k gaps
- *     g_ij(x) = logp_y(x) - logp_cj(x) (j = 1..k, fixed competitors per trigger)
+ *     g_ij(x) = logp_y(x) - logp_cj(x) (j = 1..k, competitors per trigger)
  * are solved for g = t by Gauss-Newton on each trigger: with R the k x D Jacobian of the gaps,
  *     x <- x - R^T (R R^T + eps I)^-1 (g - t),
  * the minimum-norm step. It converges in a handful of iterations (exactly, once the activation
- * pattern stops changing). The k + 1 gradients take one backward pass each over the batch.
- * The classifier is only read.
+ * pattern stops changing); a Levenberg-Marquardt ridge undoes steps that make a trigger worse,
+ * and a class outside the set that overtakes the key label joins the set (up to 2k). The k + 1
+ * gradients take one backward pass each over the batch. The classifier is only read.
  */
 import * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
 import { logProbabilities, type Classifier } from '../model/classifier.ts';
 import { labelMargins } from './loss.ts';
 
-export const DEFAULT_JUNCTION_ITERATIONS = 50;
+export const DEFAULT_JUNCTION_ITERATIONS = 100;
 
 export interface JunctionOptions {
   /** Key-label lead t over each tied competitor (accepted band [t/2, 2t]). */
   readonly marginTarget: number;
   /** Competitors tied with the key label, k (capped at classes - 1). */
   readonly competitors: number;
-  /** Gauss-Newton iterations before giving up (default 50). */
+  /** Gauss-Newton iterations before giving up (default 100). */
   readonly maxIterations?: number;
   readonly signal?: AbortSignal;
-  /** Called after each iteration with the largest |gap - t| over all triggers. */
+  /** Called after each iteration with the largest |gap - t| over the unconverged triggers' accepted points. */
   readonly onIteration?: (iteration: number, worstResidual: number) => void;
 }
 
@@ -98,50 +99,91 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
   const K = classifier.numClasses;
   const k = Math.min(options.competitors, K - 1);
   if (!Number.isInteger(k) || k < 1) throw new EngineError('INVALID_ARGUMENT', 'competitors must be an integer >= 1');
+  // With more classes than competitors, a class outside the set can rise above the key label while
+  // the set is being tied; it then joins the set, up to 2k competitors.
+  const slots = Math.min(K - 1, 2 * k);
   const D = x0.length / n;
   const shape = [n, ...classifier.inputShape];
   const maxIterations = options.maxIterations ?? DEFAULT_JUNCTION_ITERATIONS;
   const x = Float32Array.from(x0);
 
   const logpOf = (data: Float32Array): Float32Array => readAndDispose(tf.tidy(() => logProbabilities(classifier, tf.tensor(data, shape))));
+  const topOthers = (logp: Float32Array, i: number): number[] =>
+    [...Array(K).keys()].filter((c) => c !== labels[i]).sort((a, b) => logp[i * K + b]! - logp[i * K + a]!);
 
-  // Competitors: each trigger's k highest other classes at the start, fixed for the run.
+  // Competitors: each trigger's k highest other classes at the start (slots beyond count[i] unused).
   const start = logpOf(x);
-  const competitors = new Int32Array(n * k);
-  for (let i = 0; i < n; i++) {
-    const others = [...Array(K).keys()].filter((c) => c !== labels[i]).sort((a, b) => start[i * K + b]! - start[i * K + a]!);
-    for (let j = 0; j < k; j++) competitors[i * k + j] = others[j]!;
-  }
-  // Selector j picks, for every trigger, the key label (j = 0) or its j-th competitor.
-  const selectors = tf.tidy(() =>
-    Array.from({ length: k + 1 }, (_, j) => {
-      const classes = Int32Array.from({ length: n }, (_, i) => (j === 0 ? labels[i]! : competitors[i * k + j - 1]!));
-      return tf.keep(tf.oneHot(tf.tensor1d(classes, 'int32'), K).toFloat());
-    }),
-  );
-  const selected = (j: number) => (xs: tf.Tensor) => tf.sum(tf.mul(logProbabilities(classifier, xs), selectors[j]!));
-  const gradients = selectors.map((_, j) => tf.grad(selected(j)));
+  const competitors = new Int32Array(n * slots).fill(-1);
+  const count = new Int32Array(n).fill(k);
+  for (let i = 0; i < n; i++) topOthers(start, i).slice(0, k).forEach((c, j) => (competitors[i * slots + j] = c));
 
+  // Selector j picks, for every trigger, the key label (j = 0) or its j-th competitor (a zero row
+  // where the trigger has none: tf.oneHot of -1).
+  let selectors: tf.Tensor[] = [];
+  const buildSelectors = () => {
+    tf.dispose(selectors);
+    const used = Math.max(...count);
+    selectors = tf.tidy(() =>
+      Array.from({ length: used + 1 }, (_, j) => {
+        const classes = Int32Array.from({ length: n }, (_, i) => (j === 0 ? labels[i]! : j <= count[i]! ? competitors[i * slots + j - 1]! : -1));
+        return tf.keep(tf.oneHot(tf.tensor1d(classes, 'int32'), K).toFloat());
+      }),
+    );
+  };
+  buildSelectors();
+  const gradientOf = (j: number) => tf.grad((xs: tf.Tensor) => tf.sum(tf.mul(logProbabilities(classifier, xs), selectors[j]!)));
+
+  // Levenberg-Marquardt safeguard: a step that makes a trigger's residual worse (it crossed into
+  // another linear region where the model bends away) is undone and retried shorter, with a
+  // larger ridge mu on R R^T; accepted steps relax mu again.
+  const accepted = Float32Array.from(x);
+  const acceptedResidual = new Float64Array(n * slots);
+  const acceptedNorm = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const mu = new Float64Array(n);
   try {
     let iteration = 0;
     for (; ; iteration++) {
       if (options.signal?.aborted) throw new EngineError('CANCELLED', `trigger generation cancelled in junction iteration ${iteration}`, { iteration });
       const logp = logpOf(x);
-      // residual r_ij = gap - t; triggers already in the band are left where they are
-      const residual = new Float64Array(n * k);
       const active: number[] = [];
       let worst = 0;
+      let widened = false;
       for (let i = 0; i < n; i++) {
         const key = logp[i * K + labels[i]!]!;
-        let inBand = true;
-        for (let j = 0; j < k; j++) {
-          const gap = key - logp[i * K + competitors[i * k + j]!]!;
-          residual[i * k + j] = gap - t;
-          worst = Math.max(worst, Math.abs(gap - t));
+        const inSet = new Set(competitors.subarray(i * slots, i * slots + count[i]!));
+        let intruder = -1;
+        for (let c = 0; c < K; c++) {
+          if (c !== labels[i] && !inSet.has(c) && !(key - logp[i * K + c]! >= t / 2) && (intruder < 0 || logp[i * K + c]! > logp[i * K + intruder]!)) intruder = c;
+        }
+        if (intruder >= 0 && count[i]! < slots) {
+          competitors[i * slots + count[i]!] = intruder;
+          count[i]! += 1;
+          acceptedNorm[i] = Number.POSITIVE_INFINITY; // a new system: start from here
+          mu[i] = 0;
+          widened = true;
+        }
+        const m = count[i]!;
+        const residual = new Float64Array(m);
+        let inBand = intruder < 0;
+        let norm = 0;
+        for (let j = 0; j < m; j++) {
+          const gap = key - logp[i * K + competitors[i * slots + j]!]!;
+          residual[j] = gap - t;
+          norm += residual[j]! * residual[j]!;
           if (!(gap >= t / 2 && gap <= 2 * t)) inBand = false;
         }
-        for (let c = 0; c < K && inBand; c++) if (c !== labels[i] && !(key - logp[i * K + c]! >= t / 2)) inBand = false;
-        if (!inBand) active.push(i);
+        if (inBand) continue;
+        active.push(i);
+        if (norm <= acceptedNorm[i]!) {
+          accepted.set(x.subarray(i * D, (i + 1) * D), i * D);
+          acceptedResidual.set(residual, i * slots);
+          acceptedNorm[i] = norm;
+          mu[i] = mu[i]! < 1e-6 ? 0 : mu[i]! / 10;
+        } else {
+          x.set(accepted.subarray(i * D, (i + 1) * D), i * D);
+          mu[i] = Math.max(1e-6, mu[i]! * 10);
+        }
+        for (let j = 0; j < m; j++) worst = Math.max(worst, Math.abs(acceptedResidual[i * slots + j]!));
       }
       options.onIteration?.(iteration, worst);
       if (active.length === 0) break;
@@ -151,41 +193,15 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
           maxIterations,
         });
       }
+      if (widened) buildSelectors();
       // Jacobian rows R_ij = grad logp_y - grad logp_cj (one backward pass per selected class).
       const grads = tf
         .tidy(() => {
           const xs = tf.tensor(x, shape);
-          return gradients.map((g) => g(xs));
+          return selectors.map((_, j) => gradientOf(j)(xs));
         })
         .map(readAndDispose);
-      const rows = new Float64Array(k * D);
-      const A = new Float64Array(k * k);
-      for (const i of active) {
-        const offset = i * D;
-        for (let j = 0; j < k; j++) {
-          const key = grads[0]!;
-          const other = grads[j + 1]!;
-          for (let d = 0; d < D; d++) rows[j * D + d] = key[offset + d]! - other[offset + d]!;
-        }
-        let trace = 0;
-        for (let a = 0; a < k; a++) {
-          for (let b = a; b < k; b++) {
-            let s = 0;
-            for (let d = 0; d < D; d++) s += rows[a * D + d]! * rows[b * D + d]!;
-            A[a * k + b] = s;
-            A[b * k + a] = s;
-          }
-          trace += A[a * k + a]!;
-        }
-        const ridge = 1e-9 * (trace / k) + 1e-30;
-        for (let a = 0; a < k; a++) A[a * k + a]! += ridge;
-        const coef = solveSmall(A, residual.slice(i * k, (i + 1) * k), k);
-        for (let d = 0; d < D; d++) {
-          let s = 0;
-          for (let j = 0; j < k; j++) s += coef[j]! * rows[j * D + d]!;
-          x[i * D + d]! -= s;
-        }
-      }
+      for (const i of active) gaussNewtonStep(x, i, D, count[i]!, grads, acceptedResidual.subarray(i * slots, i * slots + count[i]!), mu[i]!);
       if (iteration % 5 === 4) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const margins = readAndDispose(
@@ -197,5 +213,38 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
     return { data: x, margins, iterations: iteration, competitors: k };
   } finally {
     tf.dispose(selectors);
+  }
+}
+
+/**
+ * x_i -= R^T (R R^T + ridge I)^-1 r for trigger i, where row j of R is grad logp_key - grad logp_cj
+ * (grads[0] and grads[j + 1], each [n, D] flattened) and r its m residuals.
+ */
+function gaussNewtonStep(x: Float32Array, i: number, D: number, m: number, grads: Float32Array[], residual: Float64Array, mu: number): void {
+  const offset = i * D;
+  const rows = new Float64Array(m * D);
+  const key = grads[0]!;
+  for (let j = 0; j < m; j++) {
+    const other = grads[j + 1]!;
+    for (let d = 0; d < D; d++) rows[j * D + d] = key[offset + d]! - other[offset + d]!;
+  }
+  const A = new Float64Array(m * m);
+  let trace = 0;
+  for (let a = 0; a < m; a++) {
+    for (let b = a; b < m; b++) {
+      let s = 0;
+      for (let d = 0; d < D; d++) s += rows[a * D + d]! * rows[b * D + d]!;
+      A[a * m + b] = s;
+      A[b * m + a] = s;
+    }
+    trace += A[a * m + a]!;
+  }
+  const ridge = (1e-9 + mu) * (trace / m) + 1e-30;
+  for (let a = 0; a < m; a++) A[a * m + a]! += ridge;
+  const coef = solveSmall(A, Float64Array.from(residual), m);
+  for (let d = 0; d < D; d++) {
+    let s = 0;
+    for (let j = 0; j < m; j++) s += coef[j]! * rows[j * D + d]!;
+    x[offset + d]! -= s;
   }
 }

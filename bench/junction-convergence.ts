@@ -1,0 +1,46 @@
+/**
+ * JUNCTION convergence on models other than the reference MNIST CNN: how many projection
+ * iterations, and whether every trigger converges, on deterministic tiny CNNs with many classes
+ * (src/engine/model/tiny.ts). Generation time here is dominated by the warm start.
+ *
+ *   npx tsx bench/junction-convergence.ts [--classes 100] [--shape 32,32,3] [--runs 8] [--competitors 9]
+ */
+import { parseArgs } from 'node:util';
+import { classifierFromModel, generateTriggers, initBackend } from '../src/engine/index.ts';
+import { projectToJunction } from '../src/engine/generation/junction.ts';
+import { buildTinyClassifier } from '../src/engine/model/tiny.ts';
+
+const { values } = parseArgs({
+  options: {
+    classes: { type: 'string', default: '100' },
+    shape: { type: 'string', default: '32,32,3' },
+    runs: { type: 'string', default: '8' },
+    competitors: { type: 'string', default: '9' },
+  },
+});
+
+async function main(): Promise<void> {
+  await initBackend({ backend: 'wasm', log: () => {} });
+  const shape = values.shape.split(',').map(Number) as [number, number, number];
+  const numClasses = Number(values.classes);
+  let failures = 0;
+  for (let run = 0; run < Number(values.runs); run++) {
+    // Alternate softmax and logit outputs; each run has its own random model and key.
+    const model = buildTinyClassifier({ inputShape: shape, numClasses, seed: `junction-bench/${run}`, softmax: run % 2 === 0 });
+    const classifier = classifierFromModel(model);
+    const warm = await generateTriggers(classifier, { count: 100, loss: { kind: 'CE_ONLY' } });
+    const t0 = Date.now();
+    try {
+      const r = await projectToJunction(classifier, warm.triggerSet.data, warm.triggerSet.labels, { marginTarget: 1e-3, competitors: Number(values.competitors) });
+      console.log(`run ${run}: converged in ${r.iterations} iterations, ${Date.now() - t0} ms`);
+    } catch (e) {
+      failures++;
+      console.log(`run ${run}: FAILED ${(e as Error).message}`);
+    } finally {
+      model.dispose();
+    }
+  }
+  console.log(`${failures} of ${values.runs} runs failed (${numClasses} classes, input ${shape.join('x')})`);
+}
+
+await main();

@@ -14,6 +14,13 @@ before(async () => {
 });
 
 const fast = { generator: { width: 4, latentDim: 16 }, count: 30 } as const;
+/** A fixed key makes the warm start, and so the whole projection, deterministic. */
+const fixedKey = (numClasses: number, count: number, seed: string) => ({
+  labels: Int32Array.from({ length: count }, (_, i) => i % numClasses),
+  numClasses,
+  latentSeed: seed,
+  latentDim: 16,
+});
 
 function logpOf(c: Classifier, data: Float32Array, n: number): Float32Array {
   return tf.tidy(() => logProbabilities(c, tf.tensor(data, [n, ...c.inputShape])).dataSync() as Float32Array);
@@ -38,7 +45,7 @@ test('solveSmall solves a pivoting-needing system', () => {
 test('projectToJunction ties the key label with every competitor at the margin target, without touching the model', async () => {
   const model = buildTinyClassifier({ seed: 'junction-1', softmax: false });
   const classifier = classifierFromModel(model);
-  const warm = await generateTriggers(classifier, { ...fast, loss: { kind: 'CE_ONLY' } });
+  const warm = await generateTriggers(classifier, { ...fast, key: fixedKey(3, 30, 'junction-1'), loss: { kind: 'CE_ONLY' } });
   const { labels, data } = warm.triggerSet;
   const digest = computeWeightsDigest(model);
   const tensorsBefore = tf.memory().numTensors;
@@ -70,7 +77,7 @@ test('projectToJunction ties the key label with every competitor at the margin t
 test('projectToJunction: with more classes than competitors, a class that overtakes the key label joins the tied set', async () => {
   const model = buildTinyClassifier({ seed: 'junction-wide', numClasses: 12, softmax: false });
   const classifier = classifierFromModel(model);
-  const warm = await generateTriggers(classifier, { ...fast, count: 40, loss: { kind: 'CE_ONLY' } });
+  const warm = await generateTriggers(classifier, { ...fast, key: fixedKey(12, 40, 'junction-wide'), loss: { kind: 'CE_ONLY' } });
   const { labels, data } = warm.triggerSet;
   const t = 1e-3;
   const sut = await projectToJunction(classifier, data, labels, { marginTarget: t, competitors: 2 });
@@ -118,7 +125,7 @@ test('projectToJunction reports unconverged triggers, cancellation and bad argum
 test('JUNCTION is the default objective and records its refinement in the trigger-set metadata', async () => {
   const model = buildTinyClassifier({ seed: 'junction-3' });
   const classifier = classifierFromModel(model);
-  const sut = await generateTriggers(classifier, fast);
+  const sut = await generateTriggers(classifier, { ...fast, key: fixedKey(3, 30, 'junction-3') });
   assert.deepEqual(sut.triggerSet.metadata.loss, { kind: 'JUNCTION', marginTarget: 1e-3, competitors: 9 });
   const refinement = sut.triggerSet.metadata.parameters['refinement'] as { kind: string; competitors: number; iterations: number };
   assert.equal(refinement.kind, 'junction');

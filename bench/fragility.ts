@@ -42,7 +42,7 @@ import {
 } from '../src/engine/index.ts';
 import { fineTune, stampPatch } from '../src/engine/attacks/finetune.ts';
 import { float16RoundTrip, gaussianNoise, magnitudePrune } from '../src/engine/attacks/weights.ts';
-import { logProbabilities } from '../src/engine/model/classifier.ts';
+import { asClassifier, logProbabilities } from '../src/engine/model/classifier.ts';
 import { labelMargins } from '../src/engine/generation/loss.ts';
 import { SeededStream } from '../src/engine/util/prng.ts';
 
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
       console.error(`seed ${seed} ${kind}: ${((Date.now() - t0) / 1000).toFixed(1)} s, AccTri ${acc}, margin median ${m.median.toExponential(2)} min ${m.min.toExponential(2)}`);
     }
     const record = (attack: string, strength: string, model: tf.LayersModel | Classifier, benign = false, extra?: Record<string, number>) => {
-      const c = model instanceof tf.LayersModel ? classifierFromModel(model) : model;
+      const c = asClassifier(model);
       const flips: Record<string, number> = {};
       for (const kind of KINDS) flips[kind] = flipped(c, sets[kind]!);
       const row: Row = { seed, attack, strength, benign, flips, ...(extra ? { extra } : {}) };

@@ -293,7 +293,6 @@ function zeroFilledWindow(x: tf.Tensor4D, axis: 1 | 2, shift: number, length: nu
   const start = Math.max(0, shift);
   const available = Math.max(0, Math.min(n - start, length - front));
   const back = length - front - available;
-  if (front === 0 && back === 0 && start === 0 && available === n) return x;
   const begin = [0, 0, 0, 0];
   const sizes = [...x.shape];
   begin[axis] = Math.min(start, n);

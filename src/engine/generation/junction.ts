@@ -25,6 +25,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
 import { logProbabilities, type Classifier } from '../model/classifier.ts';
+import { readAndDispose } from '../util/tensors.ts';
 import { labelMargins } from './loss.ts';
 
 export const DEFAULT_JUNCTION_ITERATIONS = 100;
@@ -47,18 +48,6 @@ export interface JunctionResult {
   readonly margins: Float32Array;
   readonly iterations: number;
   readonly competitors: number;
-}
-
-/**
- * The tensor's values (a copy), then the tensor is disposed. Never return typed arrays from
- * tf.tidy: it walks every element of the result looking for tensors (seconds for 10 gradients).
- */
-function readAndDispose(t: tf.Tensor): Float32Array {
-  try {
-    return t.dataSync() as Float32Array;
-  } finally {
-    t.dispose();
-  }
 }
 
 /** Solves A a = b for a small dense system (partial pivoting); A is k x k row-major, modified. */

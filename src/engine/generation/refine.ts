@@ -28,6 +28,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
 import { classifierFromModel, logProbabilities, type Classifier } from '../model/classifier.ts';
+import { readAndDispose } from '../util/tensors.ts';
 import { labelMargins } from './loss.ts';
 
 export interface SensitivityOptions {
@@ -77,9 +78,7 @@ function flippedOnAll(sims: Classifier[], x: tf.Tensor, oneHot: tf.Tensor2D): nu
   const n = x.shape[0]!;
   const all = new Uint8Array(n).fill(1);
   for (const s of sims) {
-    const m = tf.tidy(() => marginsOf(s, x, oneHot));
-    const v = m.dataSync();
-    m.dispose();
+    const v = readAndDispose(tf.tidy(() => marginsOf(s, x, oneHot)));
     for (let i = 0; i < n; i++) if (!(v[i]! < 0)) all[i] = 0;
   }
   return all.reduce((a, b) => a + b, 0) / n;
@@ -159,9 +158,7 @@ export async function refineSensitive(
     // Newton projection of each clean margin onto t (margins are piecewise linear in x).
     let iterations = 0;
     for (; iterations < 30; iterations++) {
-      const m = tf.tidy(() => marginsOf(classifier, x, oneHot));
-      const mv = m.dataSync() as Float32Array;
-      m.dispose();
+      const mv = readAndDispose(tf.tidy(() => marginsOf(classifier, x, oneHot)));
       let ok = true;
       for (const v of mv) if (!(v >= 0.8 * t && v <= 1.25 * t)) ok = false;
       if (ok) break;
@@ -175,9 +172,7 @@ export async function refineSensitive(
       });
     }
     const data = Float32Array.from(x.dataSync() as Float32Array);
-    const m = tf.tidy(() => marginsOf(classifier, x, oneHot));
-    const margins = Float32Array.from(m.dataSync() as Float32Array);
-    m.dispose();
+    const margins = Float32Array.from(readAndDispose(tf.tidy(() => marginsOf(classifier, x, oneHot))));
     const simulatedFlipFraction = flippedOnAll(sims, x, oneHot);
     return { data, margins, simulatedFlipFraction, steps: done, projectionIterations: iterations };
   } finally {

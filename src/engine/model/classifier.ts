@@ -174,6 +174,11 @@ export function classifierFromModel(model: tf.LayersModel): Classifier {
   return validate(model);
 }
 
+/** A Classifier as is, a LayersModel wrapped. Not `'model' in x`: a tf.Sequential has a `model` property of its own. */
+export function asClassifier(model: tf.LayersModel | Classifier): Classifier {
+  return model instanceof tf.LayersModel ? classifierFromModel(model) : model;
+}
+
 /** A model's Layers artifacts (topology, weight specs and data), captured in memory. */
 export async function saveModelArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
   let saved: tf.io.ModelArtifacts | undefined;

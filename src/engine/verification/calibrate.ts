@@ -9,17 +9,15 @@
  * fp16-served model should be watermarked from its fp16 weights instead (generate the triggers
  * against the model as it is served).
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
-import { classifierFromModel, type Classifier } from '../model/classifier.ts';
+import { asClassifier, type Classifier } from '../model/classifier.ts';
 import type { TriggerSet } from '../triggers/format.ts';
 import { verifyClassifier, type VerdictPolicy } from './verify.ts';
 
 /** Fraction of the trigger set whose label differs on `model` (0 for an intact model). */
 export function flipFraction(model: tf.LayersModel | Classifier, set: TriggerSet): number {
-  // Not `'model' in model`: a tf.Sequential has a `model` property of its own.
-  const c = model instanceof tf.LayersModel ? classifierFromModel(model) : model;
-  return 1 - verifyClassifier(c, set).accTri;
+  return 1 - verifyClassifier(asClassifier(model), set).accTri;
 }
 
 export interface CalibrationResult {

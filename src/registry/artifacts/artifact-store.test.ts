@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { listFiles } from '../../../test/support/files.ts';
 import { ArtifactError } from './artifact.errors.ts';
 import { ArtifactStore as Sut, manifestDigest, unsafeNameReason } from './artifact-store.ts';
 
@@ -13,22 +14,6 @@ const bytes = (s: string) => new Uint8Array(Buffer.from(s));
 
 function isArtifactError(code: string) {
   return (e: unknown) => e instanceof ArtifactError && e.code === code;
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(p)));
-    else out.push(p);
-  }
-  return out.sort();
 }
 
 describe('ArtifactStore', () => {

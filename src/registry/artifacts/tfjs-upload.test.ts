@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { computeWeightsDigest, initBackend, loadClassifierFromFiles, saveModelToFiles } from '../../engine/index.ts';
 import { buildTinyClassifier } from '../../engine/model/tiny.ts';
+import { listFiles } from '../../../test/support/files.ts';
 import { ARTIFACT_ERROR_HTTP_STATUS, ArtifactError } from './artifact.errors.ts';
 import { ArtifactStore, type ArtifactManifest } from './artifact-store.ts';
 import { receiveTfjsLayersUpload as sut, validateTfjsLayersFiles, type ValidatedArtifact } from './tfjs-upload.ts';
@@ -33,22 +34,6 @@ function withModelJson(files: Files, edit: (json: Record<string, unknown>) => vo
     edit(json);
     return [name, enc(JSON.stringify(json))];
   });
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(p)));
-    else out.push(p);
-  }
-  return out.sort();
 }
 
 interface Reply {

@@ -35,6 +35,8 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ FRAGMARK_MAX_BODY_BYTES: '-5' }, 'FRAGMARK_MAX_BODY_BYTES'],
   [{ FRAGMARK_INTROSPECTION: 'maybe' }, 'FRAGMARK_INTROSPECTION'],
   [{ FRAGMARK_PUBLIC_URL: 'ftp://x' }, 'FRAGMARK_PUBLIC_URL'],
+  [{ FRAGMARK_WASM_THREADS: '9' }, 'FRAGMARK_WASM_THREADS'],
+  [{ FRAGMARK_WASM_THREADS: 'all' }, 'FRAGMARK_WASM_THREADS'],
 ];
 for (const [env, variable] of bad) {
   test(`a bad ${variable} stops start-up with a message naming it`, () => {

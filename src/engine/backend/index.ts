@@ -12,9 +12,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { EngineError } from '../errors.ts';
 import { registerBroadcastBatchNormGradient, registerComposedGradientKernels } from './kernels.ts';
+import { MAX_WASM_THREADS, useThreadedWasm, wasmThreadsInUse } from './wasm-threads.ts';
 
 export type BackendChoice = 'node-gpu' | 'node' | 'wasm' | 'cpu';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['node-gpu', 'node', 'wasm', 'cpu'];
@@ -28,9 +30,9 @@ export interface BackendInfo {
   readonly tfjsVersion: string;
   /** Whether the composed gradient kernels were registered for this backend. */
   readonly composedGradients: boolean;
-  /** wasm only: SIMD / threads flags as detected (threads are disabled under Node). */
+  /** wasm only: SIMD support as detected, and the threads XNNPACK runs with (wasm-threads.ts). */
   readonly simd?: boolean;
-  readonly threads?: boolean;
+  readonly threads?: number;
 }
 
 export type BackendLogger = (message: string) => void;
@@ -38,12 +40,27 @@ export type BackendLogger = (message: string) => void;
 let current: BackendInfo | undefined;
 let initPromise: Promise<BackendInfo> | undefined;
 let bnGradRegistered = false;
+/** Threads the wasm backend was set up with; fixed for the process once wasm is first activated. */
+let wasmThreadsChosen: number | undefined;
 
 function parseChoice(value: string | undefined): BackendChoice | undefined {
   if (value === undefined || value === '') return undefined;
   const v = value.trim().toLowerCase();
   if ((BACKEND_CHOICES as readonly string[]).includes(v)) return v as BackendChoice;
   throw new EngineError('BACKEND_UNAVAILABLE', `FRAGMARK_TF_BACKEND must be one of ${BACKEND_CHOICES.join(', ')} (got "${value}")`);
+}
+
+/**
+ * FRAGMARK_WASM_THREADS: 1 is the stock single-threaded build; 2..8 the threaded build. Default: one
+ * per logical CPU, at most 8.
+ */
+function parseWasmThreads(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return Math.min(os.availableParallelism(), MAX_WASM_THREADS);
+  const n = Number(value.trim());
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
+    throw new EngineError('BACKEND_UNAVAILABLE', `FRAGMARK_WASM_THREADS must be an integer from 1 to ${MAX_WASM_THREADS} (got "${value}")`);
+  }
+  return n;
 }
 
 async function tryImport(specifier: string): Promise<boolean> {
@@ -62,7 +79,7 @@ export function wasmBinaryDir(): string {
   return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
 }
 
-async function activate(choice: BackendChoice): Promise<BackendInfo | undefined> {
+async function activate(choice: BackendChoice, wasmThreads: number): Promise<BackendInfo | undefined> {
   switch (choice) {
     case 'node-gpu':
     case 'node': {
@@ -75,7 +92,11 @@ async function activate(choice: BackendChoice): Promise<BackendInfo | undefined>
     case 'wasm': {
       try {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
-        wasm.setWasmPaths(wasmBinaryDir());
+        if (wasmThreadsChosen === undefined) {
+          if (wasmThreads > 1) useThreadedWasm(wasmThreads);
+          else wasm.setWasmPaths(wasmBinaryDir());
+          wasmThreadsChosen = wasmThreads;
+        }
         if (!(await tf.setBackend('wasm'))) return undefined;
       } catch {
         return undefined;
@@ -86,8 +107,8 @@ async function activate(choice: BackendChoice): Promise<BackendInfo | undefined>
         tfBackend: 'wasm',
         tfjsVersion: tf.version.tfjs,
         composedGradients: true,
-        simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
-        threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'),
+        simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
+        threads: wasmThreadsInUse(),
       };
     }
     case 'cpu': {
@@ -104,7 +125,12 @@ export interface InitBackendOptions {
   readonly backend?: BackendChoice;
   /** Where to log the chosen backend; defaults to console.error (stdout stays clean for CLIs). */
   readonly log?: BackendLogger;
-  /** Environment to read FRAGMARK_TF_BACKEND from (tests). */
+  /**
+   * wasm threads (overrides FRAGMARK_WASM_THREADS). Only the first wasm activation in a process
+   * chooses; later ones get what was chosen (BackendInfo.threads says which).
+   */
+  readonly wasmThreads?: number;
+  /** Environment to read FRAGMARK_TF_BACKEND and FRAGMARK_WASM_THREADS from (tests). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Run the selection again even if a backend is already active (tests, long-lived tools). */
   readonly reselect?: boolean;
@@ -115,7 +141,9 @@ export interface InitBackendOptions {
  * `backend` asks for a different one). Safe to call concurrently.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
-  const forced = options.backend ?? parseChoice((options.env ?? process.env)['FRAGMARK_TF_BACKEND']);
+  const env = options.env ?? process.env;
+  const forced = options.backend ?? parseChoice(env['FRAGMARK_TF_BACKEND']);
+  const wasmThreads = options.wasmThreads ?? parseWasmThreads(env['FRAGMARK_WASM_THREADS']);
   if (
     options.reselect !== true &&
     current !== undefined &&
@@ -133,10 +161,11 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     }
     const order = forced !== undefined ? [forced] : BACKEND_CHOICES;
     for (const choice of order) {
-      const info = await activate(choice);
+      const info = await activate(choice, wasmThreads);
       if (info !== undefined) {
         current = info;
-        log(`[fragmark/engine] TF.js backend: ${info.choice} (tf backend "${info.tfBackend}", tfjs ${info.tfjsVersion}${info.composedGradients ? ', composed gradient kernels' : ''})`);
+        const threads = info.threads !== undefined ? `, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : '';
+        log(`[fragmark/engine] TF.js backend: ${info.choice} (tf backend "${info.tfBackend}", tfjs ${info.tfjsVersion}${threads}${info.composedGradients ? ', composed gradient kernels' : ''})`);
         return info;
       }
       if (forced !== undefined) {

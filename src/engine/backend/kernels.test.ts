@@ -21,6 +21,9 @@ const convCases: Case[] = [
   { x: [1, 8, 8, 1], f: [5, 5, 1, 2], stride: 1, pad: 'valid' },
   { x: [2, 11, 10, 2], f: [2, 4, 2, 3], stride: 3, pad: 'same' },
   { x: [2, 6, 6, 2], f: [4, 4, 2, 3], stride: 2, pad: 'same' },
+  // One output channel: the forward pass runs as a depthwise conv plus a channel sum on wasm.
+  { x: [2, 7, 9, 3], f: [3, 3, 3, 1], stride: 1, pad: 'same' },
+  { x: [2, 9, 8, 4], f: [3, 3, 4, 1], stride: 2, pad: 'valid' },
 ];
 
 const depthwiseCases: Case[] = [
@@ -71,6 +74,29 @@ function transposeGrads(c: Case, seed: number): Grads {
   }) as unknown as Grads;
 }
 
+interface PoolCase {
+  x: [number, number, number, number];
+  size: number;
+  stride: number;
+  pad: Pad;
+}
+
+const poolCases: PoolCase[] = [
+  { x: [2, 8, 8, 5], size: 2, stride: 2, pad: 'valid' },
+  { x: [2, 9, 7, 3], size: 3, stride: 2, pad: 'same' },
+  { x: [1, 7, 9, 4], size: 3, stride: 1, pad: 'valid' },
+  { x: [3, 5, 6, 1], size: 2, stride: 2, pad: 'same' },
+];
+
+/** Input gradient of sum(maxPool(x) * w); overlapping windows add up where one input wins twice. */
+function poolGrads(c: PoolCase, seed: number): Float32Array {
+  return tf.tidy(() => {
+    const x = rand(c.x, seed) as tf.Tensor4D;
+    const w = rand(tf.maxPool(x, c.size, c.stride, c.pad).shape, seed + 1);
+    return tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.size, c.stride, c.pad), w)))(x).dataSync();
+  }) as unknown as Float32Array;
+}
+
 /** Products with every transpose combination, rank 2 and batched rank 3. */
 function matMuls(seed: number): Float32Array[] {
   return tf.tidy(() => {
@@ -106,6 +132,7 @@ test('composed wasm gradient kernels match the reference cpu kernels', async (t)
   const refDw = depthwiseCases.map((c, i) => convGrads(c, true, 50 + i));
   const refTr = convCases.map((c, i) => transposeGrads(c, 90 + i));
   const refMatMul = matMuls(120);
+  const refPool = poolCases.map((c, i) => poolGrads(c, 150 + i));
 
   const info = await initBackend({ backend: 'wasm', ...quiet });
   assert.equal(info.tfBackend, 'wasm');
@@ -140,12 +167,18 @@ test('composed wasm gradient kernels match the reference cpu kernels', async (t)
   await t.test('matMul with transposed operands (explicit-transpose BatchMatMul)', () => {
     matMuls(120).forEach((sut, i) => assertClose(sut, refMatMul[i]!, `matMul case ${i}`));
   });
+  await t.test('max-pool gradient (heap kernel; the stock wasm kernel misroutes multi-channel gradients)', () => {
+    poolCases.forEach((c, i) => {
+      assertClose(poolGrads(c, 150 + i), refPool[i]!, `maxPool x=${c.x} size=${c.size} s=${c.stride} ${c.pad}`);
+    });
+  });
   await t.test('kernels do not leak tensors', () => {
     const before = tf.memory().numTensors;
     matMuls(4);
     convGrads(convCases[1]!, false, 1);
     convGrads(depthwiseCases[2]!, true, 2);
     transposeGrads(convCases[2]!, 3);
+    poolGrads(poolCases[1]!, 4);
     assert.equal(tf.memory().numTensors, before);
   });
   await t.test('batch-norm gradient (broadcast, no Tile) matches the analytic gradient', () => {

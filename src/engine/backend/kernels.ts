@@ -29,6 +29,7 @@
  * through the tfjs-core gradient configs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapKernelConfigs } from './heap-kernels.ts';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 type Pair = [number, number];
@@ -402,11 +403,33 @@ function explicitTransposeMatMul(stock: tf.KernelConfig): tf.KernelConfig {
   };
 }
 
+/**
+ * A convolution with one output channel is a GEMM with one column, where XNNPACK's microkernels
+ * waste most of their lanes: on wasm it is 2-3x slower than a depthwise convolution (vectorised
+ * over the input channels) plus a sum over them (3x3, 8 -> 1 at 28x28: 7.4 ms against 2.7 ms,
+ * bench/RESULTS.md). The generator's last layer is such a convolution for grey-scale inputs.
+ */
+function singleOutputChannelConv2D(stock: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...stock,
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const x = asTensor4D(inputs['x'], 'x');
+      const filter = asTensor4D(inputs['filter'], 'filter');
+      const a = attrs as unknown as { strides: number | [number, number]; pad: Pad; dataFormat: string; dilations: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+      if (filter.shape[3] !== 1 || filter.shape[2] === 1 || a.dataFormat !== 'NHWC') return stock.kernelFunc({ inputs, attrs, backend });
+      return tf.tidy(() =>
+        tf.sum(tf.depthwiseConv2d(x, filter, a.strides, a.pad as 'same', 'NHWC', a.dilations, a.dimRoundingMode), 3, true),
+      ) as unknown as tf.TensorInfo;
+    },
+  };
+}
+
 const registeredFor = new Set<string>();
 
 /**
  * Registers the composed gradient kernels for `backendName` (replacing stock kernels of the
- * same name, e.g. wasm's slow Conv2DBackpropInput), and on wasm the explicit-transpose BatchMatMul.
+ * same name, e.g. wasm's slow Conv2DBackpropInput), and on wasm the explicit-transpose BatchMatMul,
+ * the single-output-channel Conv2D and the heap kernels (heap-kernels.ts).
  * Idempotent.
  */
 export function registerComposedGradientKernels(backendName: string): void {
@@ -419,6 +442,15 @@ export function registerComposedGradientKernels(backendName: string): void {
   if (backendName === 'wasm' && matMul !== undefined) {
     tf.unregisterKernel(tf.BatchMatMul, backendName);
     tf.registerKernel(explicitTransposeMatMul(matMul));
+    const conv = tf.getKernel(tf.Conv2D, backendName);
+    if (conv !== undefined) {
+      tf.unregisterKernel(tf.Conv2D, backendName);
+      tf.registerKernel(singleOutputChannelConv2D(conv));
+    }
+    for (const config of heapKernelConfigs()) {
+      if (tf.getKernel(config.kernelName, backendName) !== undefined) tf.unregisterKernel(config.kernelName, backendName);
+      tf.registerKernel(config);
+    }
   }
   registeredFor.add(backendName);
 }

@@ -212,16 +212,30 @@ export const batchNormTraining: (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor
   };
 });
 
-/** Mean over every axis but the last: [..., C] -> [C]. */
+/**
+ * Mean over every axis but the last: [..., C] -> [C]. On wasm, for images, as two average pools
+ * (over H x W, then over the batch) in XNNPACK: 3x faster than wasm's Mean, which first
+ * transposes the reduced axes to the end.
+ */
 function channelMean(x: tf.Tensor): tf.Tensor1D {
-  return tf.mean(x, x.shape.map((_, i) => i).slice(0, -1)) as tf.Tensor1D;
+  const axes = x.shape.map((_, i) => i).slice(0, -1);
+  if (tf.getBackend() !== 'wasm' || x.rank !== 4) return tf.mean(x, axes) as tf.Tensor1D;
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const perImage = tf.avgPool(x as tf.Tensor4D, [h, w], 1, 'valid');
+  return tf.reshape(tf.avgPool(tf.reshape(perImage, [1, n, 1, c]) as tf.Tensor4D, [n, 1], 1, 'valid'), [c]);
 }
 
 /**
- * x * scale + shift per channel in one pass: the fused batch-norm kernel with mean 0, variance 1
- * and epsilon 0 is exactly that map, and on wasm it costs one broadcast op instead of two.
+ * x * scale + shift per channel in one pass. On wasm a depthwise convolution with a 1x1 filter
+ * and a bias is exactly that map and runs in XNNPACK (8x faster than wasm's FusedBatchNorm, a
+ * scalar loop); elsewhere the fused batch-norm kernel with mean 0, variance 1 and epsilon 0.
  */
 function channelAffine(x: tf.Tensor, scale: tf.Tensor1D | tf.Tensor, shift: tf.Tensor1D | tf.Tensor): tf.Tensor {
   const channels = x.shape[x.rank - 1]!;
-  return tf.batchNorm(x, tf.zeros([channels]), tf.ones([channels]), shift as tf.Tensor1D, scale as tf.Tensor1D, 0);
+  if (tf.getBackend() !== 'wasm') {
+    return tf.batchNorm(x, tf.zeros([channels]), tf.ones([channels]), shift as tf.Tensor1D, scale as tf.Tensor1D, 0);
+  }
+  const image = (x.rank === 4 ? x : tf.reshape(x, [1, 1, x.size / channels, channels])) as tf.Tensor4D;
+  const y = tf.fused.depthwiseConv2d({ x: image, filter: tf.reshape(scale, [1, 1, channels, 1]) as tf.Tensor4D, strides: 1, pad: 'valid', bias: shift });
+  return x.rank === 4 ? y : tf.reshape(y, x.shape);
 }

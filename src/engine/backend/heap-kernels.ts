@@ -1,0 +1,86 @@
+/**
+ * wasm kernels written in JavaScript over the wasm heap.
+ *
+ * Some stock wasm kernels are scalar C loops that lose to a plain JS loop reading and writing
+ * the same memory (V8 compiles both to similar machine code, and the JS loop can be laid out
+ * for channels-last data). A kernel here allocates its output with the backend's `makeOutput`,
+ * then takes `Float32Array` views of the heap (after the allocation, which may grow and move
+ * the heap) and fills the output in place.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** The part of tfjs-backend-wasm's BackendWasm these kernels use. */
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+interface MaxPoolGradAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/**
+ * MaxPoolGrad: dx[p] = sum of dy over the windows whose maximum is at p, with the first maximum
+ * in row-major window order winning ties and padding never winning: the semantics of tfjs-core's
+ * cpu kernel and of TensorFlow. The stock wasm kernel (4.22) routes gradients to the wrong inputs
+ * when there is more than one channel (kernels.test.ts compares both with cpu) and is 4-5x slower
+ * (bench/RESULTS.md).
+ */
+export function maxPoolGradOnHeap(backend: HeapBackend, dy: tf.TensorInfo, input: tf.TensorInfo, attrs: MaxPoolGradAttrs): tf.TensorInfo {
+  if (input.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error('MaxPoolGrad: float32 only');
+  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const dx = backend.makeOutput([...input.shape], 'float32');
+  const x = backend.typedArrayFromHeap(input);
+  const g = backend.typedArrayFromHeap(dy);
+  const out = backend.typedArrayFromHeap(dx);
+  out.fill(0);
+  const best = new Float32Array(c);
+  const at = new Int32Array(c);
+  for (let b = 0; b < batchSize; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      const top = oy * strideHeight - info.padInfo.top;
+      const y0 = Math.max(0, top);
+      const y1 = Math.min(inHeight, top + effectiveFilterHeight);
+      for (let ox = 0; ox < outWidth; ox++) {
+        const left = ox * strideWidth - info.padInfo.left;
+        const x0 = Math.max(0, left);
+        const x1 = Math.min(inWidth, left + effectiveFilterWidth);
+        best.fill(-Infinity);
+        at.fill(-1);
+        for (let yy = y0; yy < y1; yy++) {
+          for (let xx = x0; xx < x1; xx++) {
+            const base = ((b * inHeight + yy) * inWidth + xx) * c;
+            for (let ch = 0; ch < c; ch++) {
+              const v = x[base + ch]!;
+              if (v > best[ch]!) {
+                best[ch] = v;
+                at[ch] = base + ch;
+              }
+            }
+          }
+        }
+        const gBase = ((b * outHeight + oy) * outWidth + ox) * c;
+        for (let ch = 0; ch < c; ch++) {
+          const p = at[ch]!;
+          if (p >= 0) out[p] = out[p]! + g[gBase + ch]!;
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+export function heapKernelConfigs(): tf.KernelConfig[] {
+  return [
+    {
+      kernelName: tf.MaxPoolGrad,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, attrs, backend }) =>
+        maxPoolGradOnHeap(backend as unknown as HeapBackend, inputs['dy']!, inputs['input']!, attrs as unknown as MaxPoolGradAttrs),
+    },
+  ];
+}

@@ -83,6 +83,7 @@ interface PoolCase {
 
 const poolCases: PoolCase[] = [
   { x: [2, 8, 8, 5], size: 2, stride: 2, pad: 'valid' },
+  { x: [2, 7, 9, 3], size: 2, stride: 2, pad: 'valid' },
   { x: [2, 9, 7, 3], size: 3, stride: 2, pad: 'same' },
   { x: [1, 7, 9, 4], size: 3, stride: 1, pad: 'valid' },
   { x: [3, 5, 6, 1], size: 2, stride: 2, pad: 'same' },

@@ -416,13 +416,32 @@ function singleOutputChannelConv2D(stock: tf.KernelConfig): tf.KernelConfig {
       const x = asTensor4D(inputs['x'], 'x');
       const filter = asTensor4D(inputs['filter'], 'filter');
       const a = attrs as unknown as { strides: number | [number, number]; pad: Pad; dataFormat: string; dilations: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
-      if (filter.shape[3] !== 1 || filter.shape[2] === 1 || a.dataFormat !== 'NHWC') return stock.kernelFunc({ inputs, attrs, backend });
+      // Small filters only: the filter gradient's convolution (composed above) has a filter as
+      // large as the image and a tiny output, where the GEMM wins (28x28: 7.8 ms against 14 ms).
+      const smallFilter = filter.shape[0] * filter.shape[1] <= 25;
+      if (filter.shape[3] !== 1 || filter.shape[2] === 1 || !smallFilter || a.dataFormat !== 'NHWC') return stock.kernelFunc({ inputs, attrs, backend });
       return tf.tidy(() =>
         tf.sum(tf.depthwiseConv2d(x, filter, a.strides, a.pad as 'same', 'NHWC', a.dilations, a.dimRoundingMode), 3, true),
       ) as unknown as tf.TensorInfo;
     },
   };
 }
+
+/**
+ * wasm's Identity copies the tensor; tfjs-core calls it for every clone, same-dtype cast and
+ * variable initialisation (about 90 times per generation step, ~3 ms). Sharing the buffer under
+ * a reference count is what the cpu backend does: wasm kernels always write to fresh outputs, so
+ * a shared buffer is never written twice.
+ */
+const sharedIdentity: tf.KernelConfig = {
+  kernelName: tf.Identity,
+  backendName: 'wasm',
+  kernelFunc: ({ inputs, backend }) => {
+    const x = inputs['x']!;
+    (backend as unknown as { incRef(dataId: tf.DataId): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  },
+};
 
 const registeredFor = new Set<string>();
 
@@ -447,7 +466,7 @@ export function registerComposedGradientKernels(backendName: string): void {
       tf.unregisterKernel(tf.Conv2D, backendName);
       tf.registerKernel(singleOutputChannelConv2D(conv));
     }
-    for (const config of heapKernelConfigs()) {
+    for (const config of [sharedIdentity, ...heapKernelConfigs()]) {
       if (tf.getKernel(config.kernelName, backendName) !== undefined) tf.unregisterKernel(config.kernelName, backendName);
       tf.registerKernel(config);
     }

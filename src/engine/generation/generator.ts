@@ -189,7 +189,7 @@ export const BATCH_NORM_EPSILON = 1e-5;
 export const batchNormTraining: (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   const mean = channelMean(x);
-  const variance = channelMean(tf.square(tf.sub(x, mean)));
+  const variance = channelMean(tf.square(channelAffine(x, tf.onesLike(mean), tf.neg(mean))));
   const rsq = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON));
   const scale = tf.mul(gamma, rsq);
   save([x, mean, rsq, scale]);

@@ -56,7 +56,7 @@ async function child(): Promise<void> {
   const n = 100;
   const z = tf.randomNormal([n, DEFAULT_GENERATOR.latentDim], 0, 1, 'float32', 1) as import('@tensorflow/tfjs').Tensor2D;
   const oneHot = tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % classifier.numClasses), 'int32'), classifier.numClasses).toFloat() as import('@tensorflow/tfjs').Tensor2D;
-  const optimizer = tf.train.adam(1e-2, 0.5, 0.999);
+  const optimizer = (await import('../src/engine/generation/adam.ts')).createAdam(1e-2, 0.5, 0.999);
   const step = async (): Promise<void> => {
     let margins: import('@tensorflow/tfjs').Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {

@@ -22,6 +22,7 @@ import { gaussianNoise } from '../attacks/weights.ts';
 import { DEFAULT_SENSITIVITY, refineSensitive, type SensitivityOptions } from './refine.ts';
 import { projectToJunction } from './junction.ts';
 import { DEFAULT_LOSS, isConverged, labelMargins, normaliseLoss, triggerLoss, type LossKind, type LossSpec } from './loss.ts';
+import { createAdam } from './adam.ts';
 
 export const TRIGGER_METHOD = 'fragile-trigger/yin2022';
 
@@ -117,7 +118,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   const generator = new ConvGenerator(classifier.inputShape, gen, key.latentSeed);
   const generatorParameters = generator.parameterCount;
   const upsamplings = generator.config.upsamplings;
-  const optimizer = tf.train.adam(opt.learningRate, opt.beta1, opt.beta2);
+  const optimizer = createAdam(opt.learningRate, opt.beta1, opt.beta2);
   const z = tf.tensor2d(latentsFromSeed(key.latentSeed, n, key.latentDim), [n, key.latentDim]);
   const oneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(key.labels, 'int32'), classifier.numClasses).toFloat()) as tf.Tensor2D;
   let accepted: { data: Float32Array; margins: Float32Array; loss: number; accTri: number; step: number } | undefined;
@@ -147,7 +148,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
           accepted = { data: (await x!.data()) as Float32Array, margins: m, loss: lossValue, accTri: last.accTri, step };
           break;
         }
-        if (step < maxSteps) optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
+        if (step < maxSteps) optimizer.applyGradients(grads);
       } finally {
         value.dispose();
         tf.dispose(grads);

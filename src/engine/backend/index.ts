@@ -97,8 +97,15 @@ async function activate(choice: BackendChoice, wasmThreads: number): Promise<Bac
           else wasm.setWasmPaths(wasmBinaryDir());
           wasmThreadsChosen = wasmThreads;
         }
-        if (!(await tf.setBackend('wasm'))) return undefined;
-      } catch {
+        if (!(await tf.setBackend('wasm'))) {
+          // Not a silent fall back to cpu (two orders of magnitude slower): say what to change.
+          if (wasmThreadsChosen > 1) {
+            throw new EngineError('BACKEND_UNAVAILABLE', `the threaded wasm backend (${wasmThreadsChosen} threads) failed to start; FRAGMARK_WASM_THREADS=1 selects the single-threaded build`);
+          }
+          return undefined;
+        }
+      } catch (e) {
+        if (e instanceof EngineError) throw e;
         return undefined;
       }
       registerComposedGradientKernels('wasm');

@@ -50,16 +50,20 @@ const WORKER_SCRIPT = fileURLToPath(new URL('./wasm-pthread-worker.cjs', import.
 
 async function instantiate(threads: number): Promise<ThreadedModule> {
   const factory = require(MAIN_SCRIPT) as Factory;
-  const module = await factory({
+  // emscripten never settles its promise when an instantiateWasm hook fails: race a rejection.
+  let fail: (error: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  const started = factory({
     locateFile: (file: string) => (file.endsWith('.worker.js') ? WORKER_SCRIPT : file.endsWith('.wasm') ? WASM_BINARY : file),
     // Each worker evaluates the main script to build its own copy of the module.
     mainScriptUrlOrBlob: MAIN_SCRIPT,
     instantiateWasm: (imports: { env: Record<string, unknown> }, receiveInstance: (instance: object, module: object) => void) => {
       imports.env['emscripten_num_logical_cores'] = () => 2 * threads;
-      void WebAssembly.instantiate(readFileSync(WASM_BINARY), imports).then((r) => receiveInstance(r.instance, r.module));
+      WebAssembly.instantiate(readFileSync(WASM_BINARY), imports).then((r) => receiveInstance(r.instance, r.module), fail);
       return {};
     },
   });
+  const module = await Promise.race([started, failed]);
   // The same bindings tfjs's own init() attaches (backend_wasm.ts); BackendWasm calls them.
   module.tfjs = {
     init: module.cwrap('init', null, []),

@@ -31,7 +31,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   const database = await openDatabase(config, log);
   try {
     const vault = await openVault(database.db, config, log);
-    const backend = await initBackend({ backend: config.engine.backend, log: (message) => log.info(message) });
+    const backend = await initBackend({ backend: config.engine.backend, wasmThreads: config.engine.wasmThreads, log: (message) => log.info(message) });
     const settings = queueSettingsFrom(config);
     const queue = await JobQueue.start(database.url, settings, log);
     const store = new ArtifactStore(config.artifacts.dir);

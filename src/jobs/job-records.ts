@@ -38,13 +38,22 @@ export class JobRecords {
   }
 
   async cancelled(): Promise<void> {
-    await this.db.job.update({ where: { id: this.jobId }, data: { status: 'CANCELLED', message: 'Cancelled.', finishedAt: new Date() } });
+    await JobRecords.cancel(this.db, this.jobId);
+  }
+
+  /** In a transaction when the job's own record (a watermark) must change with it. */
+  static async cancel(tx: Transaction | Database, jobId: string): Promise<void> {
+    await tx.job.update({ where: { id: jobId }, data: { status: 'CANCELLED', message: 'Cancelled.', finishedAt: new Date() } });
   }
 
   /** `final`: no retries left. Otherwise the job goes back to the queue for another attempt. */
   async failed(error: string, final: boolean): Promise<void> {
-    await this.db.job.update({
-      where: { id: this.jobId },
+    await JobRecords.fail(this.db, this.jobId, error, final);
+  }
+
+  static async fail(tx: Transaction | Database, jobId: string, error: string, final: boolean): Promise<void> {
+    await tx.job.update({
+      where: { id: jobId },
       data: final
         ? { status: 'FAILED', error, message: 'Failed.', finishedAt: new Date() }
         : { status: 'QUEUED', error, message: 'Failed; will be retried.' },

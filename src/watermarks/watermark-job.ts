@@ -117,16 +117,21 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: QueuedJob)
     }
   } catch (error) {
     if (queued.signal.aborted || (isEngineError(error) && error.code === 'CANCELLED')) {
-      await records.cancelled();
-      await db.watermark.update({ where: { id: watermark.id }, data: { status: 'CANCELLED' } });
+      // One transaction: a reader who sees the job CANCELLED must see the watermark CANCELLED.
+      await db.$transaction(async (tx) => {
+        await JobRecords.cancel(tx, queued.id);
+        await tx.watermark.update({ where: { id: watermark.id }, data: { status: 'CANCELLED' } });
+      });
       log.info('watermark job cancelled');
       return;
     }
     const message = isEngineError(error) || error instanceof Error ? error.message : 'Internal error';
     const final = queued.retryCount >= deps.retryLimit;
     log.error('watermark job failed', { error: error as Error, attempt: queued.retryCount + 1, final });
-    await records.failed(message, final);
-    if (final) await db.watermark.update({ where: { id: watermark.id }, data: { status: 'FAILED' } });
+    await db.$transaction(async (tx) => {
+      await JobRecords.fail(tx, queued.id, message, final);
+      if (final) await tx.watermark.update({ where: { id: watermark.id }, data: { status: 'FAILED' } });
+    });
     throw error;
   }
 }

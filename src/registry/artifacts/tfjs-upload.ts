@@ -311,7 +311,9 @@ function checkLayersFiles(files: ReadonlyMap<string, Uint8Array>): void {
  */
 export async function validateTfjsLayersFiles(files: ReadonlyMap<string, Uint8Array>): Promise<Omit<ValidatedArtifact, 'manifest'>> {
   checkLayersFiles(files);
-  await initBackend();
+  // Loading and digesting need no XNNPACK threads; in the API process they would only cost the
+  // threaded build's 8 workers (~145 MB). A process that already chose keeps its choice.
+  await initBackend({ wasmThreads: 1 });
   const engineError = (error: unknown): unknown =>
     isEngineError(error, 'INVALID_MODEL') ? invalidModel(`The model could not be loaded: ${error.message.replace(/\.$/, '')}.`) : error;
   let classifier;

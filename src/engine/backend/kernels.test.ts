@@ -24,6 +24,9 @@ const convCases: Case[] = [
   // One output channel: the forward pass runs as a depthwise conv plus a channel sum on wasm.
   { x: [2, 7, 9, 3], f: [3, 3, 3, 1], stride: 1, pad: 'same' },
   { x: [2, 9, 8, 4], f: [3, 3, 4, 1], stride: 2, pad: 'valid' },
+  { x: [3, 10, 13, 5], f: [5, 5, 5, 1], stride: 1, pad: 'valid' },
+  // One input channel: the input gradient is a one-output-channel convolution.
+  { x: [2, 11, 9, 1], f: [5, 5, 1, 8], stride: 1, pad: 'same' },
 ];
 
 const depthwiseCases: Case[] = [

@@ -2,8 +2,8 @@
  * wasm kernels written in JavaScript over the wasm heap.
  *
  * Some stock wasm kernels are scalar C loops that lose to a plain JS loop reading and writing
- * the same memory (V8 compiles both to similar machine code, and the JS loop can be laid out
- * for channels-last data). A kernel here allocates its output with the backend's `makeOutput`,
+ * the same memory, laid out for channels-last data; and some work (an optimiser step) is a
+ * dozen tfjs kernels that one loop replaces. A kernel here allocates its output with the backend's `makeOutput`,
  * then takes `Float32Array` views of the heap (after the allocation, which may grow and move
  * the heap) and fills the output in place.
  */
@@ -126,6 +126,7 @@ export interface AdamUpdateAttrs {
  * One Adam step (Kingma and Ba 2015, algorithm 1) for one variable in one pass, with the same
  * formula and order as tfjs-core's AdamOptimizer: m' = b1 m + (1 - b1) g, v' = b2 v + (1 - b2) g^2,
  * x' = x - lr (m' / c1) / (sqrt(v' / c2) + eps). tfjs runs about 14 kernels per variable for this.
+ * Intermediates are doubles here (float32 per kernel in tfjs): results agree to about 1e-7.
  * Returns new tensors [x', m', v']: tensors are immutable, and a buffer may be shared by clones.
  */
 export function adamUpdateOnHeap(backend: HeapBackend, inputs: { x: tf.TensorInfo; g: tf.TensorInfo; m: tf.TensorInfo; v: tf.TensorInfo }, a: AdamUpdateAttrs): tf.TensorInfo[] {

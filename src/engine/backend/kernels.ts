@@ -453,25 +453,21 @@ const registeredFor = new Set<string>();
  */
 export function registerComposedGradientKernels(backendName: string): void {
   if (registeredFor.has(backendName)) return;
-  for (const config of kernelConfigs(backendName)) {
-    if (tf.getKernel(config.kernelName, backendName) !== undefined) tf.unregisterKernel(config.kernelName, backendName);
-    tf.registerKernel(config);
-  }
+  for (const config of kernelConfigs(backendName)) replaceKernel(config);
   const matMul = tf.getKernel(tf.BatchMatMul, backendName);
   if (backendName === 'wasm' && matMul !== undefined) {
-    tf.unregisterKernel(tf.BatchMatMul, backendName);
-    tf.registerKernel(explicitTransposeMatMul(matMul));
+    replaceKernel(explicitTransposeMatMul(matMul));
     const conv = tf.getKernel(tf.Conv2D, backendName);
-    if (conv !== undefined) {
-      tf.unregisterKernel(tf.Conv2D, backendName);
-      tf.registerKernel(singleOutputChannelConv2D(conv));
-    }
-    for (const config of [sharedIdentity, ...heapKernelConfigs()]) {
-      if (tf.getKernel(config.kernelName, backendName) !== undefined) tf.unregisterKernel(config.kernelName, backendName);
-      tf.registerKernel(config);
-    }
+    if (conv !== undefined) replaceKernel(singleOutputChannelConv2D(conv));
+    for (const config of [sharedIdentity, ...heapKernelConfigs()]) replaceKernel(config);
   }
   registeredFor.add(backendName);
+}
+
+/** Registers `config`, first unregistering whatever kernel held its name on its backend. */
+function replaceKernel(config: tf.KernelConfig): void {
+  if (tf.getKernel(config.kernelName, config.backendName) !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
+  tf.registerKernel(config);
 }
 
 /**

@@ -46,11 +46,10 @@ export class JobRecords {
     await tx.job.update({ where: { id: jobId }, data: { status: 'CANCELLED', message: 'Cancelled.', finishedAt: new Date() } });
   }
 
-  /** `final`: no retries left. Otherwise the job goes back to the queue for another attempt. */
-  async failed(error: string, final: boolean): Promise<void> {
-    await JobRecords.fail(this.db, this.jobId, error, final);
-  }
-
+  /**
+   * `final`: no retries left. Otherwise the job goes back to the queue for another attempt.
+   * Callers pass a transaction that also updates the job's own record (watermark, verification).
+   */
   static async fail(tx: Transaction | Database, jobId: string, error: string, final: boolean): Promise<void> {
     await tx.job.update({
       where: { id: jobId },

@@ -96,20 +96,19 @@ export async function runVerificationJob(deps: VerificationJobDeps, queued: Queu
       const reason = cancelled ? 'The verification was cancelled.' : error.message;
       await db.$transaction(async (tx) => {
         await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: reason, completedAt: new Date() } });
-        await tx.job.update({
-          where: { id: queued.id },
-          data: cancelled
-            ? { status: 'CANCELLED', message: 'Cancelled.', finishedAt: new Date() }
-            : { status: 'FAILED', error: reason, message: 'Verification could not be completed.', finishedAt: new Date() },
-        });
+        if (cancelled) await JobRecords.cancel(tx, queued.id);
+        else await tx.job.update({ where: { id: queued.id }, data: { status: 'FAILED', error: reason, message: 'Verification could not be completed.', finishedAt: new Date() } });
       });
       log.warn('verification ended in ERROR', { reason });
       return;
     }
     const final = queued.retryCount >= deps.retryLimit;
     log.error('verification job failed', { error: error as Error, final });
-    await records.failed((error as Error).message ?? 'Internal error', final);
-    if (final) await db.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: 'Internal error.', completedAt: new Date() } });
+    // One transaction, as in the watermark job: no reader sees the job FAILED with the verdict PENDING.
+    await db.$transaction(async (tx) => {
+      await JobRecords.fail(tx, queued.id, (error as Error).message ?? 'Internal error', final);
+      if (final) await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: 'Internal error.', completedAt: new Date() } });
+    });
     throw error;
   } finally {
     sealed.fill(0);

@@ -38,10 +38,14 @@ interface Run {
   meanStepMs: number;
 }
 
+/** The upper median (the middle element after sorting), as in bench/generation.ts. */
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
+
 function stats(times: number[]): { medianStepMs: number; minStepMs: number; meanStepMs: number } {
-  const sorted = [...times].sort((a, b) => a - b);
   const round = (v: number) => Math.round(v * 100) / 100;
-  return { medianStepMs: round(sorted[Math.floor(sorted.length / 2)]!), minStepMs: round(sorted[0]!), meanStepMs: round(times.reduce((a, b) => a + b, 0) / times.length) };
+  return { medianStepMs: round(median(times)), minStepMs: round(Math.min(...times)), meanStepMs: round(times.reduce((a, b) => a + b, 0) / times.length) };
 }
 
 async function child(): Promise<void> {
@@ -124,7 +128,6 @@ async function main(): Promise<void> {
       }
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log('\n| engine | threads | median step ms (per round) | fastest step ms | vs PyTorch, same threads (median) |');
   console.log('|---|---|---|---|---|');
   for (const engine of ['wasm', 'pytorch'] as const) {

@@ -146,6 +146,47 @@ export function adamUpdateOnHeap(backend: HeapBackend, inputs: { x: tf.TensorInf
   return outs;
 }
 
+/** Name of the sub-pixel interleave kernel (registered for wasm only; kernels.ts calls it). */
+export const SUB_PIXEL_INTERLEAVE_KERNEL = 'FragmarkSubPixelInterleave';
+
+export interface SubPixelInterleaveAttrs {
+  /** [B, H, W, C] of the result. */
+  outShape: [number, number, number, number];
+  strides: [number, number];
+  /** Per row phase and per column phase: the offset of that phase's grid in y. */
+  rowShifts: number[];
+  colShifts: number[];
+}
+
+/**
+ * out[b, sh*q + ph, sw*r + pw, c] = y[b, q + rowShifts[ph], r + colShifts[pw], (ph*sw + pw)*C + c]:
+ * the phases of a strided transposed convolution, computed as channel groups of one convolution
+ * whose grids are offset from each other (kernels.ts, phasedInputGrad), woven into one image in
+ * a single pass. With tfjs ops this is one slice per phase, a stack and a transpose.
+ */
+export function subPixelInterleaveOnHeap(backend: HeapBackend, input: tf.TensorInfo, a: SubPixelInterleaveAttrs): tf.TensorInfo {
+  if (input.dtype !== 'float32') throw new Error('SubPixelInterleave: float32 only');
+  const [batch, h, w, c] = a.outShape;
+  const [sh, sw] = a.strides;
+  const [, rowsY, colsY, depth] = input.shape as [number, number, number, number];
+  const out = backend.makeOutput([...a.outShape], 'float32');
+  const y = backend.typedArrayFromHeap(input);
+  const o = backend.typedArrayFromHeap(out);
+  let dst = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < h; i++) {
+      const ph = i % sh;
+      const rowBase = (b * rowsY + (i - ph) / sh + a.rowShifts[ph]!) * colsY;
+      for (let j = 0; j < w; j++) {
+        const pw = j % sw;
+        let src = (rowBase + (j - pw) / sw + a.colShifts[pw]!) * depth + (ph * sw + pw) * c;
+        for (let k = 0; k < c; k++) o[dst++] = y[src++]!;
+      }
+    }
+  }
+  return out;
+}
+
 export function heapKernelConfigs(): tf.KernelConfig[] {
   return [
     {
@@ -159,6 +200,11 @@ export function heapKernelConfigs(): tf.KernelConfig[] {
       backendName: 'wasm',
       kernelFunc: ({ inputs, attrs, backend }) =>
         adamUpdateOnHeap(backend as unknown as HeapBackend, inputs as { x: tf.TensorInfo; g: tf.TensorInfo; m: tf.TensorInfo; v: tf.TensorInfo }, attrs as unknown as AdamUpdateAttrs),
+    },
+    {
+      kernelName: SUB_PIXEL_INTERLEAVE_KERNEL,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, attrs, backend }) => subPixelInterleaveOnHeap(backend as unknown as HeapBackend, inputs['y']!, attrs as unknown as SubPixelInterleaveAttrs),
     },
   ];
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from './index.ts';
+import { subPixelInterleave } from './kernels.ts';
 
 const quiet = { log: () => {} };
 
@@ -21,6 +22,8 @@ const convCases: Case[] = [
   { x: [1, 8, 8, 1], f: [5, 5, 1, 2], stride: 1, pad: 'valid' },
   { x: [2, 11, 10, 2], f: [2, 4, 2, 3], stride: 3, pad: 'same' },
   { x: [2, 6, 6, 2], f: [4, 4, 2, 3], stride: 2, pad: 'same' },
+  // A filter smaller than the stride: some sub-pixel phases of the input gradient have no taps.
+  { x: [2, 7, 8, 2], f: [1, 2, 2, 3], stride: 2, pad: 'valid' },
   // One output channel: the forward pass runs as a depthwise conv plus a channel sum on wasm.
   { x: [2, 7, 9, 3], f: [3, 3, 3, 1], stride: 1, pad: 'same' },
   { x: [2, 9, 8, 4], f: [3, 3, 4, 1], stride: 2, pad: 'valid' },
@@ -117,6 +120,14 @@ function matMuls(seed: number): Float32Array[] {
   }) as unknown as Float32Array[];
 }
 
+/** Phases read from different offsets of y, odd output sizes (cropped), strides 2x2 and 3x2. */
+function interleaves(seed: number): Float32Array[] {
+  return tf.tidy(() => [
+    subPixelInterleave(rand([2, 5, 6, 2 * 2 * 3], seed) as tf.Tensor4D, { outShape: [2, 8, 9, 3], strides: [2, 2], rowShifts: [1, 0], colShifts: [0, 1] }),
+    subPixelInterleave(rand([1, 4, 4, 3 * 2 * 2], seed + 1) as tf.Tensor4D, { outShape: [1, 7, 6, 2], strides: [3, 2], rowShifts: [0, 1, 1], colShifts: [1, 0] }),
+  ].map((t) => t.dataSync() as Float32Array)) as unknown as Float32Array[];
+}
+
 function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   let maxErr = 0;
@@ -137,6 +148,7 @@ test('composed wasm gradient kernels match the reference cpu kernels', async (t)
   const refTr = convCases.map((c, i) => transposeGrads(c, 90 + i));
   const refMatMul = matMuls(120);
   const refPool = poolCases.map((c, i) => poolGrads(c, 150 + i));
+  const refInterleave = interleaves(170);
 
   const info = await initBackend({ backend: 'wasm', ...quiet });
   assert.equal(info.tfBackend, 'wasm');
@@ -175,6 +187,10 @@ test('composed wasm gradient kernels match the reference cpu kernels', async (t)
     poolCases.forEach((c, i) => {
       assertClose(poolGrads(c, 150 + i), refPool[i]!, `maxPool x=${c.x} size=${c.size} s=${c.stride} ${c.pad}`);
     });
+  });
+  await t.test('sub-pixel interleave (heap kernel) matches slices, stack and transpose', () => {
+    assert.ok(tf.getKernel('FragmarkSubPixelInterleave', 'wasm'));
+    interleaves(170).forEach((sut, i) => assert.deepEqual(sut, refInterleave[i], `interleave case ${i}`));
   });
   await t.test('kernels do not leak tensors', () => {
     const before = tf.memory().numTensors;

@@ -1,18 +1,28 @@
 /**
- * wasm kernels written in JavaScript over the wasm heap.
+ * wasm kernels that work on the backend's heap directly.
  *
- * Some stock wasm kernels are scalar C loops that lose to a plain JS loop reading and writing
- * the same memory, laid out for channels-last data; and some work (an optimiser step) is a
- * dozen tfjs kernels that one loop replaces. A kernel here allocates its output with the backend's `makeOutput`,
- * then takes `Float32Array` views of the heap (after the allocation, which may grow and move
- * the heap) and fills the output in place.
+ * Some stock wasm kernels are scalar C loops or badly shaped GEMMs, and some work (an optimiser
+ * step) is a dozen tfjs kernels that one loop replaces. A kernel here allocates its output with
+ * the backend's `makeOutput` and then runs one of our SIMD functions (simd/kernels.wat) on the
+ * tensors' heap offsets, or, for shapes those do not cover, a JavaScript loop over `Float32Array`
+ * views of the heap (taken after the allocation, which may grow and move the heap).
+ * Outputs are always fresh: a buffer may be shared by clones (kernels.ts, `sharedIdentity`).
  */
 import * as tf from '@tensorflow/tfjs';
+import { simdKernelsFor } from './simd/index.ts';
 
 /** The part of tfjs-backend-wasm's BackendWasm these kernels use. */
 interface HeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
+}
+
+/** Byte offset of a tensor's data in the heap. */
+function pointer(backend: HeapBackend, t: tf.TensorInfo): number {
+  const data = backend.dataIdMap.get(t.dataId);
+  if (data === undefined) throw new Error('tensor is not on this wasm backend');
+  return data.memoryOffset;
 }
 
 interface MaxPoolGradAttrs {
@@ -40,6 +50,10 @@ export function maxPoolGradOnHeap(backend: HeapBackend, dy: tf.TensorInfo, input
   out.fill(0);
   const pair = effectiveFilterHeight === 2 && effectiveFilterWidth === 2 && strideHeight === 2 && strideWidth === 2;
   const inside = info.padInfo.top === 0 && info.padInfo.left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth;
+  if (pair && inside && c % 4 === 0) {
+    simdKernelsFor(backend).maxPool2x2Grad(pointer(backend, input), pointer(backend, dy), pointer(backend, dx), batchSize, inHeight, inWidth, c, outHeight, outWidth);
+    return dx;
+  }
   if (pair && inside) {
     maxPool2x2Grad(x, g, out, batchSize, inHeight, inWidth, c, outHeight, outWidth);
     return dx;
@@ -123,26 +137,18 @@ export interface AdamUpdateAttrs {
 }
 
 /**
- * One Adam step (Kingma and Ba 2015, algorithm 1) for one variable in one pass, with the same
- * formula and order as tfjs-core's AdamOptimizer: m' = b1 m + (1 - b1) g, v' = b2 v + (1 - b2) g^2,
- * x' = x - lr (m' / c1) / (sqrt(v' / c2) + eps). tfjs runs about 14 kernels per variable for this.
- * Intermediates are doubles here (float32 per kernel in tfjs): results agree within 1e-6 (tested).
- * Returns new tensors [x', m', v']: tensors are immutable, and a buffer may be shared by clones.
+ * One Adam step (Kingma and Ba 2015, algorithm 1) for one variable in one SIMD pass, with
+ * tfjs-core's AdamOptimizer formula, operation order and float32 rounding:
+ * m' = m b1 + g (1 - b1), v' = v b2 + g^2 (1 - b2), x' = ((m' / c1) / (sqrt(v' / c2) + eps)) (-lr) + x.
+ * tfjs runs about 14 kernels per variable for this. Returns new tensors [x', m', v'].
  */
 export function adamUpdateOnHeap(backend: HeapBackend, inputs: { x: tf.TensorInfo; g: tf.TensorInfo; m: tf.TensorInfo; v: tf.TensorInfo }, a: AdamUpdateAttrs): tf.TensorInfo[] {
   const shape = [...inputs.x.shape];
   const outs = [backend.makeOutput(shape, 'float32'), backend.makeOutput(shape, 'float32'), backend.makeOutput(shape, 'float32')];
-  const [x, g, m, v] = [inputs.x, inputs.g, inputs.m, inputs.v].map((t) => backend.typedArrayFromHeap(t)) as [Float32Array, Float32Array, Float32Array, Float32Array];
-  const [x1, m1, v1] = outs.map((t) => backend.typedArrayFromHeap(t)) as [Float32Array, Float32Array, Float32Array];
-  const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = a;
-  for (let i = 0; i < x.length; i++) {
-    const gi = g[i]!;
-    const mi = beta1 * m[i]! + (1 - beta1) * gi;
-    const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
-    m1[i] = mi;
-    v1[i] = vi;
-    x1[i] = x[i]! - (learningRate * (mi / correction1)) / (Math.sqrt(vi / correction2) + epsilon);
-  }
+  const [x, g, m, v] = [inputs.x, inputs.g, inputs.m, inputs.v].map((t) => pointer(backend, t)) as [number, number, number, number];
+  const [x1, m1, v1] = outs.map((t) => pointer(backend, t)) as [number, number, number];
+  const size = shape.reduce((p, d) => p * d, 1);
+  simdKernelsFor(backend).adam(x, g, m, v, x1, m1, v1, size, -a.learningRate, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.epsilon, a.correction1, a.correction2);
   return outs;
 }
 
@@ -170,20 +176,58 @@ export function subPixelInterleaveOnHeap(backend: HeapBackend, input: tf.TensorI
   const [sh, sw] = a.strides;
   const [, rowsY, colsY, depth] = input.shape as [number, number, number, number];
   const out = backend.makeOutput([...a.outShape], 'float32');
-  const y = backend.typedArrayFromHeap(input);
-  const o = backend.typedArrayFromHeap(out);
-  let dst = 0;
+  const y = pointer(backend, input);
+  const o = pointer(backend, out);
+  const simd = simdKernelsFor(backend);
+  // One call per (image, phase): the phase's rows (outer) and columns (inner), c floats each.
   for (let b = 0; b < batch; b++) {
-    for (let i = 0; i < h; i++) {
-      const ph = i % sh;
-      const rowBase = (b * rowsY + (i - ph) / sh + a.rowShifts[ph]!) * colsY;
-      for (let j = 0; j < w; j++) {
-        const pw = j % sw;
-        let src = (rowBase + (j - pw) / sw + a.colShifts[pw]!) * depth + (ph * sw + pw) * c;
-        for (let k = 0; k < c; k++) o[dst++] = y[src++]!;
+    for (let ph = 0; ph < Math.min(sh, h); ph++) {
+      for (let pw = 0; pw < Math.min(sw, w); pw++) {
+        const dst = o + 4 * ((b * h + ph) * w + pw) * c;
+        const src = y + 4 * ((((b * rowsY + a.rowShifts[ph]!) * colsY + a.colShifts[pw]!) * depth) + (ph * sw + pw) * c);
+        simd.copyBlocks(dst, 4 * sh * w * c, 4 * sw * c, src, 4 * colsY * depth, 4 * depth, Math.ceil((h - ph) / sh), Math.ceil((w - pw) / sw), c);
       }
     }
   }
+  return out;
+}
+
+/**
+ * A convolution to one output channel at stride 1 (tfjs-core's conv2d info gives the geometry):
+ * one SIMD dot product over taps x channels per output pixel. XNNPACK runs it as a GEMM with a
+ * single column, wasting most of its lanes (bench/RESULTS.md). Needs channels % 4 == 0.
+ */
+export function conv2dOneOutputChannelOnHeap(backend: HeapBackend, x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const out = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, 1], 'float32');
+  simdKernelsFor(backend).conv2dOneOutputChannel(
+    pointer(backend, x), pointer(backend, filter), pointer(backend, out),
+    info.batchSize, info.inHeight, info.inWidth, info.inChannels,
+    info.filterHeight, info.filterWidth, info.outHeight, info.outWidth, info.padInfo.top, info.padInfo.left,
+  );
+  return out;
+}
+
+/** Name of the one-output-channel filter gradient kernel (registered for wasm; kernels.ts calls it). */
+export const ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL = 'FragmarkConv2DOneOutputChannelFilterGrad';
+
+export interface OneOutputChannelFilterGradAttrs {
+  filterShape: [number, number, number, number];
+  /** The forward convolution's padding before the first row and column. */
+  top: number;
+  left: number;
+}
+
+/**
+ * Filter gradient [KH, KW, C, 1] of a stride-1 convolution to one output channel: per tap, a SIMD
+ * sum over every output pixel of x times dy. Composed from XNNPACK it is a convolution with an
+ * image-sized filter and a single output column (7-10 ms on the generator's last layer).
+ */
+export function conv2dOneOutputChannelFilterGradOnHeap(backend: HeapBackend, x: tf.TensorInfo, dy: tf.TensorInfo, a: OneOutputChannelFilterGradAttrs): tf.TensorInfo {
+  const [batch, h, w, c] = x.shape as [number, number, number, number];
+  const [, oh, ow] = dy.shape as [number, number, number, number];
+  const [kh, kw] = a.filterShape;
+  const out = backend.makeOutput([...a.filterShape], 'float32');
+  simdKernelsFor(backend).conv2dOneOutputChannelFilterGrad(pointer(backend, x), pointer(backend, dy), pointer(backend, out), batch, h, w, c, kh, kw, oh, ow, a.top, a.left);
   return out;
 }
 
@@ -205,6 +249,12 @@ export function heapKernelConfigs(): tf.KernelConfig[] {
       kernelName: SUB_PIXEL_INTERLEAVE_KERNEL,
       backendName: 'wasm',
       kernelFunc: ({ inputs, attrs, backend }) => subPixelInterleaveOnHeap(backend as unknown as HeapBackend, inputs['y']!, attrs as unknown as SubPixelInterleaveAttrs),
+    },
+    {
+      kernelName: ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, attrs, backend }) =>
+        conv2dOneOutputChannelFilterGradOnHeap(backend as unknown as HeapBackend, inputs['x']!, inputs['dy']!, attrs as unknown as OneOutputChannelFilterGradAttrs),
     },
   ];
 }

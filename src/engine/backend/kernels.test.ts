@@ -28,6 +28,10 @@ const convCases: Case[] = [
   { x: [2, 7, 9, 3], f: [3, 3, 3, 1], stride: 1, pad: 'same' },
   { x: [2, 9, 8, 4], f: [3, 3, 4, 1], stride: 2, pad: 'valid' },
   { x: [3, 10, 13, 5], f: [5, 5, 5, 1], stride: 1, pad: 'valid' },
+  // ... and with channels % 4 == 0 at stride 1, the SIMD kernels (forward and filter gradient).
+  { x: [2, 7, 9, 8], f: [3, 3, 8, 1], stride: 1, pad: 'same' },
+  { x: [2, 8, 7, 4], f: [4, 2, 4, 1], stride: 1, pad: 'same' },
+  { x: [2, 6, 7, 4], f: [2, 4, 4, 1], stride: 1, pad: 'valid' },
   // One input channel: the input gradient is a one-output-channel convolution.
   { x: [2, 11, 9, 1], f: [5, 5, 1, 8], stride: 1, pad: 'same' },
 ];
@@ -85,6 +89,8 @@ interface PoolCase {
   size: number;
   stride: number;
   pad: Pad;
+  /** Round x to integers in [-2, 2] so that windows hold equal maxima (the first must win). */
+  ties?: boolean;
 }
 
 const poolCases: PoolCase[] = [
@@ -93,12 +99,15 @@ const poolCases: PoolCase[] = [
   { x: [2, 9, 7, 3], size: 3, stride: 2, pad: 'same' },
   { x: [1, 7, 9, 4], size: 3, stride: 1, pad: 'valid' },
   { x: [3, 5, 6, 1], size: 2, stride: 2, pad: 'same' },
+  // Channels a multiple of 4: the SIMD kernel (simd/kernels.wat), also with ties and odd sizes.
+  { x: [2, 8, 6, 8], size: 2, stride: 2, pad: 'valid' },
+  { x: [2, 9, 7, 4], size: 2, stride: 2, pad: 'valid', ties: true },
 ];
 
 /** Input gradient of sum(maxPool(x) * w); overlapping windows add up where one input wins twice. */
 function poolGrads(c: PoolCase, seed: number): Float32Array {
   return tf.tidy(() => {
-    const x = rand(c.x, seed) as tf.Tensor4D;
+    const x = (c.ties ? tf.clipByValue(tf.round(rand(c.x, seed)), -2, 2) : rand(c.x, seed)) as tf.Tensor4D;
     const w = rand(tf.maxPool(x, c.size, c.stride, c.pad).shape, seed + 1);
     return tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.size, c.stride, c.pad), w)))(x).dataSync();
   }) as unknown as Float32Array;

@@ -29,7 +29,7 @@
  * through the tfjs-core gradient configs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapKernelConfigs, SUB_PIXEL_INTERLEAVE_KERNEL, type SubPixelInterleaveAttrs } from './heap-kernels.ts';
+import { conv2dOneOutputChannelOnHeap, heapKernelConfigs, ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, SUB_PIXEL_INTERLEAVE_KERNEL, type SubPixelInterleaveAttrs } from './heap-kernels.ts';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 type Pair = [number, number];
@@ -126,6 +126,10 @@ export function conv2dFilterGrad(
       [g.left, Math.max(0, padRight)],
       [0, 0],
     ];
+    const unitSteps = strides[0] === 1 && strides[1] === 1 && dilations[0] === 1 && dilations[1] === 1;
+    if (!depthwise && unitSteps && filterShape[3] === 1 && x.shape[3] % 4 === 0 && tf.getKernel(ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, tf.getBackend()) !== undefined) {
+      return tf.engine().runKernel(ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, { x, dy }, { filterShape: [...filterShape], top: g.top, left: g.left }) as tf.Tensor4D;
+    }
     const convStride: Pair = dilations; // forward dilation becomes the stride over kernel taps
     const convDilation: Pair = strides; // forward stride becomes the dilation over dy taps
     if (!depthwise) {
@@ -207,11 +211,8 @@ export function conv2dInputGrad(
     const flipped = tf.reverse(filter, [0, 1]) as tf.Tensor4D;
     if (!depthwise) {
       const f = tf.transpose(flipped, [0, 1, 3, 2]) as tf.Tensor4D; // [KH, KW, Co, Ci]
-      if (filter.shape[2] === 1) {
-        // One input channel (an image classifier's first layer): wasm's conv with a single output
-        // channel is ~2x slower than a depthwise conv plus a channel sum (bench/RESULTS.md).
-        return tf.sum(tf.depthwiseConv2d(src, f, 1, explicitPad, 'NHWC', dilations), 3, true) as tf.Tensor4D;
-      }
+      // With one input channel (an image classifier's first layer) this is a convolution to one
+      // output channel, which wasm runs with its own kernel (singleOutputChannelConv2D).
       return tf.conv2d(src, f, 1, explicitPad, 'NHWC', dilations);
     }
     const [, , ci, m] = filter.shape;
@@ -451,9 +452,11 @@ function explicitTransposeMatMul(stock: tf.KernelConfig): tf.KernelConfig {
 
 /**
  * A convolution with one output channel is a GEMM with one column, where XNNPACK's microkernels
- * waste most of their lanes: on wasm it is 2-3x slower than a depthwise convolution (vectorised
- * over the input channels) plus a sum over them (3x3, 8 -> 1 at 28x28: 7.4 ms against 2.7 ms,
- * bench/RESULTS.md). The generator's last layer is such a convolution for grey-scale inputs.
+ * waste most of their lanes. At stride 1 with channels % 4 == 0 our SIMD kernel runs it
+ * (heap-kernels.ts); otherwise, for small filters, a depthwise convolution (vectorised over the
+ * input channels) plus a sum over them is 2-3x faster than the stock kernel (bench/RESULTS.md).
+ * The generator's last layer for grey-scale inputs and the input gradient of a classifier's
+ * first layer are such convolutions.
  */
 function singleOutputChannelConv2D(stock: tf.KernelConfig): tf.KernelConfig {
   return {
@@ -462,10 +465,13 @@ function singleOutputChannelConv2D(stock: tf.KernelConfig): tf.KernelConfig {
       const x = asTensor4D(inputs['x'], 'x');
       const filter = asTensor4D(inputs['filter'], 'filter');
       const a = attrs as unknown as { strides: number | [number, number]; pad: Pad; dataFormat: string; dilations: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
-      // Small filters only: the filter gradient's convolution (composed above) has a filter as
-      // large as the image and a tiny output, where the GEMM wins (28x28: 7.8 ms against 14 ms).
+      if (filter.shape[3] !== 1 || a.dataFormat !== 'NHWC') return stock.kernelFunc({ inputs, attrs, backend });
+      const info = tf.backend_util.computeConv2DInfo(x.shape, filter.shape, a.strides, a.dilations, a.pad, a.dimRoundingMode);
+      const unitSteps = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
+      if (unitSteps && info.inChannels % 4 === 0) return conv2dOneOutputChannelOnHeap(backend as never, x, filter, info);
+      // Small filters only: for an image-sized filter and a tiny output the GEMM wins (28x28: 7.8 ms against 14 ms).
       const smallFilter = filter.shape[0] * filter.shape[1] <= 25;
-      if (filter.shape[3] !== 1 || filter.shape[2] === 1 || !smallFilter || a.dataFormat !== 'NHWC') return stock.kernelFunc({ inputs, attrs, backend });
+      if (filter.shape[2] === 1 || !smallFilter) return stock.kernelFunc({ inputs, attrs, backend });
       return tf.tidy(() =>
         tf.sum(tf.depthwiseConv2d(x, filter, a.strides, a.pad as 'same', 'NHWC', a.dilations, a.dimRoundingMode), 3, true),
       ) as unknown as tf.TensorInfo;

@@ -29,6 +29,8 @@ import { fileURLToPath } from 'node:url';
 export const MAX_WASM_THREADS = 8;
 
 interface ThreadedModule {
+  /** The memory the module imports; simd/index.ts instantiates our kernels on it. */
+  wasmMemory?: unknown;
   cwrap(name: string, returnType: string | null, argTypes: string[]): (...args: number[]) => number;
   PThread: { runningWorkers: { unref(): void }[] };
   tfjs?: unknown;
@@ -52,6 +54,7 @@ async function instantiate(threads: number): Promise<ThreadedModule> {
   const factory = require(MAIN_SCRIPT) as Factory;
   // emscripten never settles its promise when an instantiateWasm hook fails: race a rejection.
   let fail: (error: unknown) => void = () => {};
+  let memory: unknown;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   const started = factory({
     locateFile: (file: string) => (file.endsWith('.worker.js') ? WORKER_SCRIPT : file.endsWith('.wasm') ? WASM_BINARY : file),
@@ -59,11 +62,13 @@ async function instantiate(threads: number): Promise<ThreadedModule> {
     mainScriptUrlOrBlob: MAIN_SCRIPT,
     instantiateWasm: (imports: { env: Record<string, unknown> }, receiveInstance: (instance: object, module: object) => void) => {
       imports.env['emscripten_num_logical_cores'] = () => 2 * threads;
+      memory = imports.env['memory'];
       WebAssembly.instantiate(readFileSync(WASM_BINARY), imports).then((r) => receiveInstance(r.instance, r.module), fail);
       return {};
     },
   });
   const module = await Promise.race([started, failed]);
+  module.wasmMemory = memory;
   // The same bindings tfjs's own init() attaches (backend_wasm.ts); BackendWasm calls them.
   module.tfjs = {
     init: module.cwrap('init', null, []),

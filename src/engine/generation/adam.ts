@@ -25,24 +25,30 @@ export function createAdam(learningRate: number, beta1: number, beta2: number): 
 class FusedAdam implements StepOptimizer {
   private readonly moments = new Map<string, { m: tf.Tensor; v: tf.Tensor }>();
   private readonly epsilon = tf.backend().epsilon();
-  private step = 0;
+  /** beta^t as tfjs keeps it: a float32 product updated after each step (not Math.pow). */
+  private accBeta1: number;
+  private accBeta2: number;
 
   constructor(
     private readonly learningRate: number,
     private readonly beta1: number,
     private readonly beta2: number,
-  ) {}
+  ) {
+    this.accBeta1 = Math.fround(beta1);
+    this.accBeta2 = Math.fround(beta2);
+  }
 
   applyGradients(grads: tf.NamedTensorMap): void {
-    this.step++;
     const attrs = {
       learningRate: this.learningRate,
       beta1: this.beta1,
       beta2: this.beta2,
       epsilon: this.epsilon,
-      correction1: 1 - Math.pow(this.beta1, this.step),
-      correction2: 1 - Math.pow(this.beta2, this.step),
+      correction1: Math.fround(1 - this.accBeta1),
+      correction2: Math.fround(1 - this.accBeta2),
     };
+    this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(this.beta1));
+    this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(this.beta2));
     for (const [name, g] of Object.entries(grads)) {
       const variable = tf.engine().registeredVariables[name];
       if (variable === undefined) throw new Error(`no variable named ${name}`);

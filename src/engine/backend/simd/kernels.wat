@@ -1,0 +1,319 @@
+;; SIMD kernels that run on the TF.js wasm backend's own memory (simd/README.md).
+;;
+;; Every pointer is a byte offset into the imported memory, which is the backend's heap; every
+;; tensor is float32, channels last. Functions that vectorise over channels need C % 4 == 0 (the
+;; caller checks). The build (scripts/build-simd-kernels.ts) compiles this file twice: with the
+;; memory import below (the threaded backend's shared memory) and with `shared` removed (the
+;; single-threaded backend's).
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; outer x inner blocks of c floats: block (i, j) goes from src + i*srcOuter + j*srcInner to
+  ;; dst + i*dstOuter + j*dstInner (strides in bytes). The sub-pixel interleave.
+  (func (export "copyBlocks")
+    (param $dst i32) (param $dstOuter i32) (param $dstInner i32)
+    (param $src i32) (param $srcOuter i32) (param $srcInner i32)
+    (param $outer i32) (param $inner i32) (param $c i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $d i32) (local $s i32) (local $vecBytes i32) (local $bytes i32)
+    (local.set $bytes (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $vecBytes (i32.and (local.get $bytes) (i32.const -16)))
+    (block $outerDone
+      (loop $outerLoop
+        (br_if $outerDone (i32.ge_u (local.get $i) (local.get $outer)))
+        (local.set $d (i32.add (local.get $dst) (i32.mul (local.get $i) (local.get $dstOuter))))
+        (local.set $s (i32.add (local.get $src) (i32.mul (local.get $i) (local.get $srcOuter))))
+        (local.set $j (i32.const 0))
+        (block $innerDone
+          (loop $innerLoop
+            (br_if $innerDone (i32.ge_u (local.get $j) (local.get $inner)))
+            (local.set $k (i32.const 0))
+            (block $vecDone
+              (loop $vecLoop
+                (br_if $vecDone (i32.ge_u (local.get $k) (local.get $vecBytes)))
+                (v128.store (i32.add (local.get $d) (local.get $k)) (v128.load (i32.add (local.get $s) (local.get $k))))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br $vecLoop)))
+            (block $tailDone
+              (loop $tailLoop
+                (br_if $tailDone (i32.ge_u (local.get $k) (local.get $bytes)))
+                (f32.store (i32.add (local.get $d) (local.get $k)) (f32.load (i32.add (local.get $s) (local.get $k))))
+                (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                (br $tailLoop)))
+            (local.set $d (i32.add (local.get $d) (local.get $dstInner)))
+            (local.set $s (i32.add (local.get $s) (local.get $srcInner)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $innerLoop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $outerLoop))))
+
+  ;; One Adam step over n floats, in tfjs-core's AdamOptimizer order with float32 rounding at
+  ;; every operation: m' = m*b1 + g*(1-b1); v' = v*b2 + g*g*(1-b2);
+  ;; x' = ((m'/c1) / (sqrt(v'/c2) + eps)) * (-lr) + x.
+  (func (export "adam")
+    (param $x i32) (param $g i32) (param $m i32) (param $v i32)
+    (param $x1 i32) (param $m1 i32) (param $v1 i32) (param $n i32)
+    (param $negLr f32) (param $b1 f32) (param $oneMinusB1 f32) (param $b2 f32) (param $oneMinusB2 f32)
+    (param $eps f32) (param $c1 f32) (param $c2 f32)
+    (local $off i32) (local $vecEnd i32) (local $end i32)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $end) (i32.const -16)))
+    (block $vecDone
+      (loop $vecLoop
+        (br_if $vecDone (i32.ge_u (local.get $off) (local.get $vecEnd)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $off))))
+        (local.set $mv (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $off))) (f32x4.splat (local.get $b1)))
+          (f32x4.mul (local.get $gv) (f32x4.splat (local.get $oneMinusB1)))))
+        (local.set $vv (f32x4.add
+          (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $off))) (f32x4.splat (local.get $b2)))
+          (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (f32x4.splat (local.get $oneMinusB2)))))
+        (v128.store (i32.add (local.get $m1) (local.get $off)) (local.get $mv))
+        (v128.store (i32.add (local.get $v1) (local.get $off)) (local.get $vv))
+        (v128.store (i32.add (local.get $x1) (local.get $off))
+          (f32x4.add
+            (f32x4.mul
+              (f32x4.div
+                (f32x4.div (local.get $mv) (f32x4.splat (local.get $c1)))
+                (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (f32x4.splat (local.get $c2)))) (f32x4.splat (local.get $eps))))
+              (f32x4.splat (local.get $negLr)))
+            (v128.load (i32.add (local.get $x) (local.get $off)))))
+        (local.set $off (i32.add (local.get $off) (i32.const 16)))
+        (br $vecLoop)))
+    (block $tailDone
+      (loop $tailLoop
+        (br_if $tailDone (i32.ge_u (local.get $off) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $off))))
+        (local.set $ms (f32.add
+          (f32.mul (f32.load (i32.add (local.get $m) (local.get $off))) (local.get $b1))
+          (f32.mul (local.get $gs) (local.get $oneMinusB1))))
+        (local.set $vs (f32.add
+          (f32.mul (f32.load (i32.add (local.get $v) (local.get $off))) (local.get $b2))
+          (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $oneMinusB2))))
+        (f32.store (i32.add (local.get $m1) (local.get $off)) (local.get $ms))
+        (f32.store (i32.add (local.get $v1) (local.get $off)) (local.get $vs))
+        (f32.store (i32.add (local.get $x1) (local.get $off))
+          (f32.add
+            (f32.mul
+              (f32.div
+                (f32.div (local.get $ms) (local.get $c1))
+                (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $c2))) (local.get $eps)))
+              (local.get $negLr))
+            (f32.load (i32.add (local.get $x) (local.get $off)))))
+        (local.set $off (i32.add (local.get $off) (i32.const 4)))
+        (br $tailLoop))))
+
+  ;; Max-pool gradient for 2x2 windows at stride 2 without padding, windows inside the input
+  ;; (they never overlap). The first maximum in window order (top-left, top-right, bottom-left,
+  ;; bottom-right) takes dy; NaN and -Infinity never win (tfjs-core's cpu kernel). Writes every
+  ;; window position (0 where it lost); rows and columns outside all windows are not written.
+  (func (export "maxPool2x2Grad")
+    (param $x i32) (param $g i32) (param $out i32)
+    (param $batch i32) (param $h i32) (param $w i32) (param $c i32) (param $oh i32) (param $ow i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $ch i32)
+    (local $cBytes i32) (local $rowBytes i32) (local $p i32) (local $q i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $best v128)
+    (local $w0 v128) (local $w1 v128) (local $w2 v128) (local $w3 v128) (local $gv v128)
+    (local.set $cBytes (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $w) (local.get $cBytes)))
+    (block $bDone
+      (loop $bLoop
+        (br_if $bDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $oy (i32.const 0))
+        (block $oyDone
+          (loop $oyLoop
+            (br_if $oyDone (i32.ge_u (local.get $oy) (local.get $oh)))
+            (local.set $ox (i32.const 0))
+            (block $oxDone
+              (loop $oxLoop
+                (br_if $oxDone (i32.ge_u (local.get $ox) (local.get $ow)))
+                ;; p: byte offset of the window's top-left in x/out; q: of its dy entry
+                (local.set $p (i32.mul
+                  (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $oy) (i32.const 1))) (local.get $w))
+                           (i32.shl (local.get $ox) (i32.const 1)))
+                  (local.get $cBytes)))
+                (local.set $q (i32.mul
+                  (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $oy)) (local.get $ow)) (local.get $ox))
+                  (local.get $cBytes)))
+                (local.set $ch (i32.const 0))
+                (block $chDone
+                  (loop $chLoop
+                    (br_if $chDone (i32.ge_u (local.get $ch) (local.get $cBytes)))
+                    (local.set $x0 (v128.load (i32.add (i32.add (local.get $x) (local.get $p)) (local.get $ch))))
+                    (local.set $x1 (v128.load (i32.add (i32.add (i32.add (local.get $x) (local.get $p)) (local.get $cBytes)) (local.get $ch))))
+                    (local.set $x2 (v128.load (i32.add (i32.add (i32.add (local.get $x) (local.get $p)) (local.get $rowBytes)) (local.get $ch))))
+                    (local.set $x3 (v128.load (i32.add (i32.add (i32.add (i32.add (local.get $x) (local.get $p)) (local.get $rowBytes)) (local.get $cBytes)) (local.get $ch))))
+                    (local.set $w0 (f32x4.gt (local.get $x0) (f32x4.splat (f32.const -inf))))
+                    (local.set $best (v128.bitselect (local.get $x0) (f32x4.splat (f32.const -inf)) (local.get $w0)))
+                    (local.set $w1 (f32x4.gt (local.get $x1) (local.get $best)))
+                    (local.set $best (v128.bitselect (local.get $x1) (local.get $best) (local.get $w1)))
+                    (local.set $w2 (f32x4.gt (local.get $x2) (local.get $best)))
+                    (local.set $best (v128.bitselect (local.get $x2) (local.get $best) (local.get $w2)))
+                    (local.set $w3 (f32x4.gt (local.get $x3) (local.get $best)))
+                    (local.set $gv (v128.load (i32.add (i32.add (local.get $g) (local.get $q)) (local.get $ch))))
+                    ;; position k wins when it beat everything before it and nothing after beat it
+                    (v128.store (i32.add (i32.add (local.get $out) (local.get $p)) (local.get $ch))
+                      (v128.and (local.get $gv) (v128.andnot (v128.andnot (v128.andnot (local.get $w0) (local.get $w1)) (local.get $w2)) (local.get $w3))))
+                    (v128.store (i32.add (i32.add (i32.add (local.get $out) (local.get $p)) (local.get $cBytes)) (local.get $ch))
+                      (v128.and (local.get $gv) (v128.andnot (v128.andnot (local.get $w1) (local.get $w2)) (local.get $w3))))
+                    (v128.store (i32.add (i32.add (i32.add (local.get $out) (local.get $p)) (local.get $rowBytes)) (local.get $ch))
+                      (v128.and (local.get $gv) (v128.andnot (local.get $w2) (local.get $w3))))
+                    (v128.store (i32.add (i32.add (i32.add (i32.add (local.get $out) (local.get $p)) (local.get $rowBytes)) (local.get $cBytes)) (local.get $ch))
+                      (v128.and (local.get $gv) (local.get $w3)))
+                    (local.set $ch (i32.add (local.get $ch) (i32.const 16)))
+                    (br $chLoop)))
+                (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                (br $oxLoop)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $oyLoop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bLoop))))
+
+  ;; Convolution to ONE output channel, stride 1, no dilation:
+  ;;   out[b, oy, ox] = sum over ky, kx, ch of x[b, oy + ky - top, ox + kx - left, ch] * f[ky, kx, ch]
+  ;; with taps outside x skipped (zero padding). One vector accumulator per output, summed
+  ;; across lanes at the end.
+  (func (export "conv2dOneOutputChannel")
+    (param $x i32) (param $f i32) (param $out i32)
+    (param $batch i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $kh i32) (param $kw i32) (param $oh i32) (param $ow i32) (param $top i32) (param $left i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $ch i32)
+    (local $ky0 i32) (local $ky1 i32) (local $kx0 i32) (local $kx1 i32)
+    (local $cBytes i32) (local $xRow i32) (local $xTap i32) (local $fTap i32) (local $o i32)
+    (local $acc v128)
+    (local.set $cBytes (i32.shl (local.get $c) (i32.const 2)))
+    (block $bDone
+      (loop $bLoop
+        (br_if $bDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $oy (i32.const 0))
+        (block $oyDone
+          (loop $oyLoop
+            (br_if $oyDone (i32.ge_s (local.get $oy) (local.get $oh)))
+            ;; taps ky with 0 <= oy + ky - top < h
+            (local.set $ky0 (select (i32.sub (local.get $top) (local.get $oy)) (i32.const 0)
+              (i32.gt_s (i32.sub (local.get $top) (local.get $oy)) (i32.const 0))))
+            (local.set $ky1 (select (local.get $kh) (i32.add (i32.sub (local.get $h) (local.get $oy)) (local.get $top))
+              (i32.lt_s (local.get $kh) (i32.add (i32.sub (local.get $h) (local.get $oy)) (local.get $top)))))
+            (local.set $ox (i32.const 0))
+            (block $oxDone
+              (loop $oxLoop
+                (br_if $oxDone (i32.ge_s (local.get $ox) (local.get $ow)))
+                (local.set $kx0 (select (i32.sub (local.get $left) (local.get $ox)) (i32.const 0)
+                  (i32.gt_s (i32.sub (local.get $left) (local.get $ox)) (i32.const 0))))
+                (local.set $kx1 (select (local.get $kw) (i32.add (i32.sub (local.get $w) (local.get $ox)) (local.get $left))
+                  (i32.lt_s (local.get $kw) (i32.add (i32.sub (local.get $w) (local.get $ox)) (local.get $left)))))
+                (local.set $acc (v128.const i32x4 0 0 0 0))
+                (local.set $ky (local.get $ky0))
+                (block $kyDone
+                  (loop $kyLoop
+                    (br_if $kyDone (i32.ge_s (local.get $ky) (local.get $ky1)))
+                    ;; x row (b, oy + ky - top) at column (ox - left), in bytes
+                    (local.set $xRow (i32.add (local.get $x) (i32.mul
+                      (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.sub (i32.add (local.get $oy) (local.get $ky)) (local.get $top))) (local.get $w))
+                               (i32.sub (local.get $ox) (local.get $left)))
+                      (local.get $cBytes))))
+                    (local.set $kx (local.get $kx0))
+                    (block $kxDone
+                      (loop $kxLoop
+                        (br_if $kxDone (i32.ge_s (local.get $kx) (local.get $kx1)))
+                        (local.set $xTap (i32.add (local.get $xRow) (i32.mul (local.get $kx) (local.get $cBytes))))
+                        (local.set $fTap (i32.add (local.get $f) (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $cBytes))))
+                        (local.set $ch (i32.const 0))
+                        (block $chDone
+                          (loop $chLoop
+                            (br_if $chDone (i32.ge_u (local.get $ch) (local.get $cBytes)))
+                            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+                              (v128.load (i32.add (local.get $xTap) (local.get $ch)))
+                              (v128.load (i32.add (local.get $fTap) (local.get $ch))))))
+                            (local.set $ch (i32.add (local.get $ch) (i32.const 16)))
+                            (br $chLoop)))
+                        (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+                        (br $kxLoop)))
+                    (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+                    (br $kyLoop)))
+                (f32.store (i32.add (local.get $out) (local.get $o))
+                  (f32.add
+                    (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                    (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+                (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                (br $oxLoop)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $oyLoop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bLoop))))
+
+  ;; Filter gradient of a convolution with ONE output channel, stride 1, no dilation:
+  ;;   df[ky, kx, ch] = sum over b, oy, ox of x[b, oy + ky - top, ox + kx - left, ch] * dy[b, oy, ox]
+  ;; with taps outside x skipped. One pass over dy per tap and group of 4 channels, a vector
+  ;; accumulator per pass.
+  (func (export "conv2dOneOutputChannelFilterGrad")
+    (param $x i32) (param $dy i32) (param $out i32)
+    (param $batch i32) (param $h i32) (param $w i32) (param $c i32)
+    (param $kh i32) (param $kw i32) (param $oh i32) (param $ow i32) (param $top i32) (param $left i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $ch i32)
+    (local $oy0 i32) (local $oy1 i32) (local $ox0 i32) (local $ox1 i32)
+    (local $cBytes i32) (local $xp i32) (local $dp i32) (local $acc v128)
+    (local.set $cBytes (i32.shl (local.get $c) (i32.const 2)))
+    (block $kyDone
+      (loop $kyLoop
+        (br_if $kyDone (i32.ge_s (local.get $ky) (local.get $kh)))
+        ;; rows oy with 0 <= oy + ky - top < h
+        (local.set $oy0 (select (i32.sub (local.get $top) (local.get $ky)) (i32.const 0)
+          (i32.gt_s (i32.sub (local.get $top) (local.get $ky)) (i32.const 0))))
+        (local.set $oy1 (select (local.get $oh) (i32.add (i32.sub (local.get $h) (local.get $ky)) (local.get $top))
+          (i32.lt_s (local.get $oh) (i32.add (i32.sub (local.get $h) (local.get $ky)) (local.get $top)))))
+        (local.set $kx (i32.const 0))
+        (block $kxDone
+          (loop $kxLoop
+            (br_if $kxDone (i32.ge_s (local.get $kx) (local.get $kw)))
+            (local.set $ox0 (select (i32.sub (local.get $left) (local.get $kx)) (i32.const 0)
+              (i32.gt_s (i32.sub (local.get $left) (local.get $kx)) (i32.const 0))))
+            (local.set $ox1 (select (local.get $ow) (i32.add (i32.sub (local.get $w) (local.get $kx)) (local.get $left))
+              (i32.lt_s (local.get $ow) (i32.add (i32.sub (local.get $w) (local.get $kx)) (local.get $left)))))
+            (local.set $ch (i32.const 0))
+            (block $chDone
+              (loop $chLoop
+                (br_if $chDone (i32.ge_u (local.get $ch) (local.get $cBytes)))
+                (local.set $acc (v128.const i32x4 0 0 0 0))
+                (local.set $b (i32.const 0))
+                (block $bDone
+                  (loop $bLoop
+                    (br_if $bDone (i32.ge_u (local.get $b) (local.get $batch)))
+                    (local.set $oy (local.get $oy0))
+                    (block $oyDone
+                      (loop $oyLoop
+                        (br_if $oyDone (i32.ge_s (local.get $oy) (local.get $oy1)))
+                        (local.set $xp (i32.add (i32.add (local.get $x) (local.get $ch)) (i32.mul
+                          (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.sub (i32.add (local.get $oy) (local.get $ky)) (local.get $top))) (local.get $w))
+                                   (i32.sub (i32.add (local.get $ox0) (local.get $kx)) (local.get $left)))
+                          (local.get $cBytes))))
+                        (local.set $dp (i32.add (local.get $dy) (i32.shl
+                          (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $oy)) (local.get $ow)) (local.get $ox0))
+                          (i32.const 2))))
+                        (local.set $ox (local.get $ox0))
+                        (block $oxDone
+                          (loop $oxLoop
+                            (br_if $oxDone (i32.ge_s (local.get $ox) (local.get $ox1)))
+                            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+                              (v128.load (local.get $xp))
+                              (v128.load32_splat (local.get $dp)))))
+                            (local.set $xp (i32.add (local.get $xp) (local.get $cBytes)))
+                            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+                            (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                            (br $oxLoop)))
+                        (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+                        (br $oyLoop)))
+                    (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                    (br $bLoop)))
+                (v128.store (i32.add (i32.add (local.get $out) (local.get $ch))
+                  (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $cBytes)))
+                  (local.get $acc))
+                (local.set $ch (i32.add (local.get $ch) (i32.const 16)))
+                (br $chLoop)))
+            (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+            (br $kxLoop)))
+        (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+        (br $kyLoop))))
+)

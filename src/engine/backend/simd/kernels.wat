@@ -170,19 +170,24 @@
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $bLoop))))
 
-  ;; Convolution to ONE output channel, stride 1, no dilation:
+;; Convolution to ONE output channel, stride 1, no dilation:
   ;;   out[b, oy, ox] = sum over ky, kx, ch of x[b, oy + ky - top, ox + kx - left, ch] * f[ky, kx, ch]
-  ;; with taps outside x skipped (zero padding). One vector accumulator per output, summed
-  ;; across lanes at the end.
+  ;; with taps outside x skipped (zero padding). For one output pixel and one filter row ky, the
+  ;; valid taps kx0 <= kx < kx1 and all their channels are ONE contiguous run of floats in x and in
+  ;; f, so each filter row is a flat dot product. Four accumulators keep four additions in flight
+  ;; (one accumulator would wait on the latency of each addition); lanes are summed at the end.
   (func (export "conv2dOneOutputChannel")
     (param $x i32) (param $f i32) (param $out i32)
     (param $batch i32) (param $h i32) (param $w i32) (param $c i32)
     (param $kh i32) (param $kw i32) (param $oh i32) (param $ow i32) (param $top i32) (param $left i32)
-    (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $ch i32)
+    (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32)
     (local $ky0 i32) (local $ky1 i32) (local $kx0 i32) (local $kx1 i32)
-    (local $cBytes i32) (local $xRow i32) (local $xTap i32) (local $fTap i32) (local $o i32)
-    (local $acc v128)
+    (local $cBytes i32) (local $xRowBytes i32) (local $fRowBytes i32)
+    (local $xRow i32) (local $fRow i32) (local $xp i32) (local $fp i32) (local $end i32) (local $o i32)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local.set $cBytes (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $xRowBytes (i32.mul (local.get $w) (local.get $cBytes)))
+    (local.set $fRowBytes (i32.mul (local.get $kw) (local.get $cBytes)))
     (block $bDone
       (loop $bLoop
         (br_if $bDone (i32.ge_u (local.get $b) (local.get $batch)))
@@ -190,7 +195,7 @@
         (block $oyDone
           (loop $oyLoop
             (br_if $oyDone (i32.ge_s (local.get $oy) (local.get $oh)))
-            ;; taps ky with 0 <= oy + ky - top < h
+            ;; filter rows ky with 0 <= oy + ky - top < h
             (local.set $ky0 (select (i32.sub (local.get $top) (local.get $oy)) (i32.const 0)
               (i32.gt_s (i32.sub (local.get $top) (local.get $oy)) (i32.const 0))))
             (local.set $ky1 (select (local.get $kh) (i32.add (i32.sub (local.get $h) (local.get $oy)) (local.get $top))
@@ -203,39 +208,49 @@
                   (i32.gt_s (i32.sub (local.get $left) (local.get $ox)) (i32.const 0))))
                 (local.set $kx1 (select (local.get $kw) (i32.add (i32.sub (local.get $w) (local.get $ox)) (local.get $left))
                   (i32.lt_s (local.get $kw) (i32.add (i32.sub (local.get $w) (local.get $ox)) (local.get $left)))))
-                (local.set $acc (v128.const i32x4 0 0 0 0))
+                (local.set $acc0 (v128.const i32x4 0 0 0 0))
+                (local.set $acc1 (v128.const i32x4 0 0 0 0))
+                (local.set $acc2 (v128.const i32x4 0 0 0 0))
+                (local.set $acc3 (v128.const i32x4 0 0 0 0))
+                ;; x at (b, oy + ky0 - top, ox + kx0 - left); f at (ky0, kx0)
+                (local.set $xRow (i32.add (local.get $x) (i32.mul
+                  (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.sub (i32.add (local.get $oy) (local.get $ky0)) (local.get $top))) (local.get $w))
+                           (i32.sub (i32.add (local.get $ox) (local.get $kx0)) (local.get $left)))
+                  (local.get $cBytes))))
+                (local.set $fRow (i32.add (local.get $f) (i32.mul (i32.add (i32.mul (local.get $ky0) (local.get $kw)) (local.get $kx0)) (local.get $cBytes))))
                 (local.set $ky (local.get $ky0))
                 (block $kyDone
                   (loop $kyLoop
                     (br_if $kyDone (i32.ge_s (local.get $ky) (local.get $ky1)))
-                    ;; x row (b, oy + ky - top) at column (ox - left), in bytes
-                    (local.set $xRow (i32.add (local.get $x) (i32.mul
-                      (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.sub (i32.add (local.get $oy) (local.get $ky)) (local.get $top))) (local.get $w))
-                               (i32.sub (local.get $ox) (local.get $left)))
-                      (local.get $cBytes))))
-                    (local.set $kx (local.get $kx0))
-                    (block $kxDone
-                      (loop $kxLoop
-                        (br_if $kxDone (i32.ge_s (local.get $kx) (local.get $kx1)))
-                        (local.set $xTap (i32.add (local.get $xRow) (i32.mul (local.get $kx) (local.get $cBytes))))
-                        (local.set $fTap (i32.add (local.get $f) (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $cBytes))))
-                        (local.set $ch (i32.const 0))
-                        (block $chDone
-                          (loop $chLoop
-                            (br_if $chDone (i32.ge_u (local.get $ch) (local.get $cBytes)))
-                            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
-                              (v128.load (i32.add (local.get $xTap) (local.get $ch)))
-                              (v128.load (i32.add (local.get $fTap) (local.get $ch))))))
-                            (local.set $ch (i32.add (local.get $ch) (i32.const 16)))
-                            (br $chLoop)))
-                        (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
-                        (br $kxLoop)))
+                    (local.set $xp (local.get $xRow))
+                    (local.set $fp (local.get $fRow))
+                    (local.set $end (i32.add (local.get $xRow) (i32.mul (i32.sub (local.get $kx1) (local.get $kx0)) (local.get $cBytes))))
+                    (block $quadDone
+                      (loop $quadLoop
+                        (br_if $quadDone (i32.ge_u (i32.add (local.get $xp) (i32.const 48)) (local.get $end)))
+                        (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (v128.load (local.get $xp)) (v128.load (local.get $fp)))))
+                        (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (v128.load offset=16 (local.get $xp)) (v128.load offset=16 (local.get $fp)))))
+                        (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (v128.load offset=32 (local.get $xp)) (v128.load offset=32 (local.get $fp)))))
+                        (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (v128.load offset=48 (local.get $xp)) (v128.load offset=48 (local.get $fp)))))
+                        (local.set $xp (i32.add (local.get $xp) (i32.const 64)))
+                        (local.set $fp (i32.add (local.get $fp) (i32.const 64)))
+                        (br $quadLoop)))
+                    (block $tailDone
+                      (loop $tailLoop
+                        (br_if $tailDone (i32.ge_u (local.get $xp) (local.get $end)))
+                        (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (v128.load (local.get $xp)) (v128.load (local.get $fp)))))
+                        (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+                        (local.set $fp (i32.add (local.get $fp) (i32.const 16)))
+                        (br $tailLoop)))
+                    (local.set $xRow (i32.add (local.get $xRow) (local.get $xRowBytes)))
+                    (local.set $fRow (i32.add (local.get $fRow) (local.get $fRowBytes)))
                     (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
                     (br $kyLoop)))
+                (local.set $acc0 (f32x4.add (f32x4.add (local.get $acc0) (local.get $acc1)) (f32x4.add (local.get $acc2) (local.get $acc3))))
                 (f32.store (i32.add (local.get $out) (local.get $o))
                   (f32.add
-                    (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
-                    (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+                    (f32.add (f32x4.extract_lane 0 (local.get $acc0)) (f32x4.extract_lane 1 (local.get $acc0)))
+                    (f32.add (f32x4.extract_lane 2 (local.get $acc0)) (f32x4.extract_lane 3 (local.get $acc0)))))
                 (local.set $o (i32.add (local.get $o) (i32.const 4)))
                 (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
                 (br $oxLoop)))
@@ -244,17 +259,17 @@
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $bLoop))))
 
-  ;; Filter gradient of a convolution with ONE output channel, stride 1, no dilation:
+    ;; Filter gradient of a convolution with ONE output channel, stride 1, no dilation:
   ;;   df[ky, kx, ch] = sum over b, oy, ox of x[b, oy + ky - top, ox + kx - left, ch] * dy[b, oy, ox]
-  ;; with taps outside x skipped. One pass over dy per tap and group of 4 channels, a vector
-  ;; accumulator per pass.
+  ;; with taps outside x skipped. One pass over dy per tap and group of 4 channels, with two
+  ;; vector accumulators (even and odd columns) so that two additions are in flight.
   (func (export "conv2dOneOutputChannelFilterGrad")
     (param $x i32) (param $dy i32) (param $out i32)
     (param $batch i32) (param $h i32) (param $w i32) (param $c i32)
     (param $kh i32) (param $kw i32) (param $oh i32) (param $ow i32) (param $top i32) (param $left i32)
     (local $b i32) (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $ch i32)
     (local $oy0 i32) (local $oy1 i32) (local $ox0 i32) (local $ox1 i32)
-    (local $cBytes i32) (local $xp i32) (local $dp i32) (local $acc v128)
+    (local $cBytes i32) (local $xp i32) (local $dp i32) (local $acc v128) (local $acc1 v128)
     (local.set $cBytes (i32.shl (local.get $c) (i32.const 2)))
     (block $kyDone
       (loop $kyLoop
@@ -277,6 +292,7 @@
               (loop $chLoop
                 (br_if $chDone (i32.ge_u (local.get $ch) (local.get $cBytes)))
                 (local.set $acc (v128.const i32x4 0 0 0 0))
+                (local.set $acc1 (v128.const i32x4 0 0 0 0))
                 (local.set $b (i32.const 0))
                 (block $bDone
                   (loop $bLoop
@@ -293,23 +309,32 @@
                           (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $oy)) (local.get $ow)) (local.get $ox0))
                           (i32.const 2))))
                         (local.set $ox (local.get $ox0))
-                        (block $oxDone
-                          (loop $oxLoop
-                            (br_if $oxDone (i32.ge_s (local.get $ox) (local.get $ox1)))
+                        ;; two output columns per iteration, into two accumulators
+                        (block $pairDone
+                          (loop $pairLoop
+                            (br_if $pairDone (i32.ge_s (i32.add (local.get $ox) (i32.const 1)) (local.get $ox1)))
                             (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
                               (v128.load (local.get $xp))
                               (v128.load32_splat (local.get $dp)))))
-                            (local.set $xp (i32.add (local.get $xp) (local.get $cBytes)))
-                            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
-                            (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-                            (br $oxLoop)))
+                            (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul
+                              (v128.load (i32.add (local.get $xp) (local.get $cBytes)))
+                              (v128.load32_splat offset=4 (local.get $dp)))))
+                            (local.set $xp (i32.add (local.get $xp) (i32.shl (local.get $cBytes) (i32.const 1))))
+                            (local.set $dp (i32.add (local.get $dp) (i32.const 8)))
+                            (local.set $ox (i32.add (local.get $ox) (i32.const 2)))
+                            (br $pairLoop)))
+                        (if (i32.lt_s (local.get $ox) (local.get $ox1))
+                          (then
+                            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul
+                              (v128.load (local.get $xp))
+                              (v128.load32_splat (local.get $dp)))))))
                         (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
                         (br $oyLoop)))
                     (local.set $b (i32.add (local.get $b) (i32.const 1)))
                     (br $bLoop)))
                 (v128.store (i32.add (i32.add (local.get $out) (local.get $ch))
                   (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $cBytes)))
-                  (local.get $acc))
+                  (f32x4.add (local.get $acc) (local.get $acc1)))
                 (local.set $ch (i32.add (local.get $ch) (i32.const 16)))
                 (br $chLoop)))
             (local.set $kx (i32.add (local.get $kx) (i32.const 1)))

@@ -231,6 +231,36 @@ export function conv2dOneOutputChannelFilterGradOnHeap(backend: HeapBackend, x: 
   return out;
 }
 
+/** Names of the batch-norm kernels (registered for wasm; generation/generator.ts calls them). */
+export const BATCH_NORM_FORWARD_KERNEL = 'FragmarkBatchNormForward';
+export const BATCH_NORM_BACKWARD_KERNEL = 'FragmarkBatchNormBackward';
+
+/**
+ * Training-mode batch normalisation over every axis but the last (channels % 4 == 0) in three
+ * SIMD passes; returns [y, mean, rsq, scale], the last three per channel for the gradient.
+ * Composed from tfjs ops it is about 12 kernels (two reductions, an affine map, small ops).
+ */
+export function batchNormForwardOnHeap(backend: HeapBackend, inputs: { x: tf.TensorInfo; gamma: tf.TensorInfo; beta: tf.TensorInfo }, epsilon: number): tf.TensorInfo[] {
+  const { x, gamma, beta } = inputs;
+  const c = x.shape[x.shape.length - 1]!;
+  const rows = x.shape.reduce((p, d) => p * d, 1) / c;
+  const outs = [backend.makeOutput([...x.shape], 'float32'), ...[0, 1, 2].map(() => backend.makeOutput([c], 'float32'))] as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+  const [y, mean, rsq, scale] = outs.map((t) => pointer(backend, t)) as [number, number, number, number];
+  simdKernelsFor(backend).batchNormForward(pointer(backend, x), pointer(backend, gamma), pointer(backend, beta), y, mean, rsq, scale, rows, c, epsilon);
+  return outs;
+}
+
+/** Gradient of `batchNormForwardOnHeap` w.r.t. x, gamma and beta: two SIMD passes. Returns [dx, dgamma, dbeta]. */
+export function batchNormBackwardOnHeap(backend: HeapBackend, inputs: { dy: tf.TensorInfo; x: tf.TensorInfo; mean: tf.TensorInfo; rsq: tf.TensorInfo; scale: tf.TensorInfo }): tf.TensorInfo[] {
+  const { dy, x, mean, rsq, scale } = inputs;
+  const c = x.shape[x.shape.length - 1]!;
+  const rows = x.shape.reduce((p, d) => p * d, 1) / c;
+  const outs = [backend.makeOutput([...x.shape], 'float32'), backend.makeOutput([c], 'float32'), backend.makeOutput([c], 'float32')];
+  const [dx, dgamma, dbeta] = outs.map((t) => pointer(backend, t)) as [number, number, number];
+  simdKernelsFor(backend).batchNormBackward(pointer(backend, dy), pointer(backend, x), pointer(backend, mean), pointer(backend, rsq), pointer(backend, scale), dx, dgamma, dbeta, rows, c);
+  return outs;
+}
+
 export function heapKernelConfigs(): tf.KernelConfig[] {
   return [
     {
@@ -249,6 +279,18 @@ export function heapKernelConfigs(): tf.KernelConfig[] {
       kernelName: SUB_PIXEL_INTERLEAVE_KERNEL,
       backendName: 'wasm',
       kernelFunc: ({ inputs, attrs, backend }) => subPixelInterleaveOnHeap(backend as unknown as HeapBackend, inputs['y']!, attrs as unknown as SubPixelInterleaveAttrs),
+    },
+    {
+      kernelName: BATCH_NORM_FORWARD_KERNEL,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, attrs, backend }) =>
+        batchNormForwardOnHeap(backend as unknown as HeapBackend, inputs as { x: tf.TensorInfo; gamma: tf.TensorInfo; beta: tf.TensorInfo }, (attrs as { epsilon: number }).epsilon),
+    },
+    {
+      kernelName: BATCH_NORM_BACKWARD_KERNEL,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, backend }) =>
+        batchNormBackwardOnHeap(backend as unknown as HeapBackend, inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; mean: tf.TensorInfo; rsq: tf.TensorInfo; scale: tf.TensorInfo }),
     },
     {
       kernelName: ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL,

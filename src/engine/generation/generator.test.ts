@@ -16,13 +16,15 @@ function plainBatchNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Ten
 }
 
 test('batchNormTraining: values and gradients (x, gamma, beta) equal autodiff of the plain formula, for images and flat batches', () => {
-  // Images take wasm's fast paths (average pools for the means, a 1x1 depthwise conv for the affine map).
-  for (const shape of [[6, 5, 4, 3], [7, 3]]) {
+  // Three channels take wasm's composed path (average pools for the means, a 1x1 depthwise conv
+  // for the affine map); multiples of 4 the SIMD kernels, here with an odd number of rows.
+  for (const shape of [[6, 5, 4, 3], [7, 3], [5, 5, 3, 8], [9, 4]]) {
     const [sut, expected] = [batchNormTraining, plainBatchNorm].map((norm) =>
       tf.tidy(() => {
         const x = tf.randomNormal(shape, 0.5, 2, 'float32', 1);
-        const gamma = tf.tensor1d([1.5, -0.7, 0.2]);
-        const beta = tf.tensor1d([0.1, 0, -0.3]);
+        const c = shape[shape.length - 1]!;
+        const gamma = tf.tensor1d([1.5, -0.7, 0.2, 0.9, -1.1, 0.4, 2, 0.6].slice(0, c));
+        const beta = tf.tensor1d([0.1, 0, -0.3, 0.2, 0.5, -0.1, 0, 1].slice(0, c));
         const w = tf.randomNormal(shape, 0, 1, 'float32', 2);
         const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(norm(a, g, b), w));
         const grads = tf.grads(f)([x, gamma, beta]);

@@ -23,6 +23,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
 import { SeededStream } from '../util/prng.ts';
+import { BATCH_NORM_BACKWARD_KERNEL, BATCH_NORM_FORWARD_KERNEL } from '../backend/heap-kernels.ts';
 
 export interface GeneratorConfig {
   /** Latent vector size. */
@@ -188,6 +189,18 @@ export const BATCH_NORM_EPSILON = 1e-5;
  */
 export const batchNormTraining: (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  if (x.shape[x.rank - 1]! % 4 === 0 && tf.getKernel(BATCH_NORM_FORWARD_KERNEL, tf.getBackend()) !== undefined) {
+    // wasm: both directions as one SIMD kernel each (backend/heap-kernels.ts), same formulas.
+    const [value, mean, rsq, scale] = tf.engine().runKernel(BATCH_NORM_FORWARD_KERNEL, { x, gamma, beta }, { epsilon: BATCH_NORM_EPSILON }) as tf.Tensor[];
+    save([x, mean!, rsq!, scale!]);
+    return {
+      value: value!,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [sx, sMean, sRsq, sScale] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        return tf.engine().runKernel(BATCH_NORM_BACKWARD_KERNEL, { dy: dy as tf.Tensor, x: sx, mean: sMean, rsq: sRsq, scale: sScale }, {}) as tf.Tensor[];
+      },
+    };
+  }
   const mean = channelMean(x);
   const variance = channelMean(tf.square(channelAffine(x, tf.onesLike(mean), tf.neg(mean))));
   const rsq = tf.rsqrt(tf.add(variance, BATCH_NORM_EPSILON));

@@ -15,6 +15,8 @@ export interface SimdKernels {
   maxPool2x2Grad(x: number, g: number, out: number, batch: number, h: number, w: number, c: number, oh: number, ow: number): void;
   conv2dOneOutputChannel(x: number, f: number, out: number, batch: number, h: number, w: number, c: number, kh: number, kw: number, oh: number, ow: number, top: number, left: number): void;
   conv2dOneOutputChannelFilterGrad(x: number, dy: number, out: number, batch: number, h: number, w: number, c: number, kh: number, kw: number, oh: number, ow: number, top: number, left: number): void;
+  batchNormForward(x: number, gamma: number, beta: number, y: number, mean: number, rsq: number, scale: number, rows: number, c: number, eps: number): void;
+  batchNormBackward(g: number, x: number, mean: number, rsq: number, scale: number, dx: number, dgamma: number, dbeta: number, rows: number, c: number): void;
 }
 
 /** The parts of the WebAssembly JS API used here (the project's `lib` has no WebAssembly types). */

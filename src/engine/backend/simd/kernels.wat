@@ -341,4 +341,139 @@
             (br $kxLoop)))
         (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
         (br $kyLoop))))
+
+  ;; Training-mode batch normalisation over `rows` rows of c channels (every axis but the last):
+  ;;   mean = sum(x) / rows, var = sum((x - mean)^2) / rows, rsq = 1 / sqrt(var + eps),
+  ;;   scale = gamma * rsq, y = x * scale + (beta - mean * scale).
+  ;; Channels are processed 4 at a time, each group in three passes down the rows (mean, variance,
+  ;; output); two accumulators take alternate rows.
+  (func (export "batchNormForward")
+    (param $x i32) (param $gamma i32) (param $beta i32)
+    (param $y i32) (param $mean i32) (param $rsq i32) (param $scale i32)
+    (param $rows i32) (param $c i32) (param $eps f32)
+    (local $k i32) (local $p i32) (local $q i32) (local $end i32) (local $cBytes i32) (local $rowPair i32)
+    (local $a0 v128) (local $a1 v128) (local $d v128) (local $m v128) (local $r v128) (local $s v128) (local $shift v128) (local $inv v128)
+    (local.set $cBytes (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowPair (i32.shl (local.get $cBytes) (i32.const 1)))
+    (local.set $inv (f32x4.splat (f32.div (f32.const 1) (f32.convert_i32_u (local.get $rows)))))
+    (block $kDone
+      (loop $kLoop
+        (br_if $kDone (i32.ge_u (local.get $k) (local.get $cBytes)))
+        (local.set $end (i32.add (i32.add (local.get $x) (local.get $k)) (i32.mul (local.get $rows) (local.get $cBytes))))
+        ;; mean
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $p (i32.add (local.get $x) (local.get $k)))
+        (block $sumDone
+          (loop $sumLoop
+            (br_if $sumDone (i32.ge_u (i32.add (local.get $p) (local.get $cBytes)) (local.get $end)))
+            (local.set $a0 (f32x4.add (local.get $a0) (v128.load (local.get $p))))
+            (local.set $a1 (f32x4.add (local.get $a1) (v128.load (i32.add (local.get $p) (local.get $cBytes)))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowPair)))
+            (br $sumLoop)))
+        (if (i32.lt_u (local.get $p) (local.get $end))
+          (then (local.set $a0 (f32x4.add (local.get $a0) (v128.load (local.get $p))))))
+        (local.set $m (f32x4.mul (f32x4.add (local.get $a0) (local.get $a1)) (local.get $inv)))
+        ;; variance about the mean
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $p (i32.add (local.get $x) (local.get $k)))
+        (block $varDone
+          (loop $varLoop
+            (br_if $varDone (i32.ge_u (i32.add (local.get $p) (local.get $cBytes)) (local.get $end)))
+            (local.set $d (f32x4.sub (v128.load (local.get $p)) (local.get $m)))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $d) (local.get $d))))
+            (local.set $d (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $cBytes))) (local.get $m)))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $d) (local.get $d))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowPair)))
+            (br $varLoop)))
+        (if (i32.lt_u (local.get $p) (local.get $end))
+          (then
+            (local.set $d (f32x4.sub (v128.load (local.get $p)) (local.get $m)))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $d) (local.get $d))))))
+        (local.set $r (f32x4.div (f32x4.splat (f32.const 1))
+          (f32x4.sqrt (f32x4.add (f32x4.mul (f32x4.add (local.get $a0) (local.get $a1)) (local.get $inv)) (f32x4.splat (local.get $eps))))))
+        (local.set $s (f32x4.mul (v128.load (i32.add (local.get $gamma) (local.get $k))) (local.get $r)))
+        (local.set $shift (f32x4.sub (v128.load (i32.add (local.get $beta) (local.get $k))) (f32x4.mul (local.get $m) (local.get $s))))
+        (v128.store (i32.add (local.get $mean) (local.get $k)) (local.get $m))
+        (v128.store (i32.add (local.get $rsq) (local.get $k)) (local.get $r))
+        (v128.store (i32.add (local.get $scale) (local.get $k)) (local.get $s))
+        ;; y = x * scale + shift
+        (local.set $p (i32.add (local.get $x) (local.get $k)))
+        (local.set $q (i32.add (local.get $y) (local.get $k)))
+        (block $outDone
+          (loop $outLoop
+            (br_if $outDone (i32.ge_u (local.get $p) (local.get $end)))
+            (v128.store (local.get $q) (f32x4.add (f32x4.mul (v128.load (local.get $p)) (local.get $s)) (local.get $shift)))
+            (local.set $p (i32.add (local.get $p) (local.get $cBytes)))
+            (local.set $q (i32.add (local.get $q) (local.get $cBytes)))
+            (br $outLoop)))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $kLoop))))
+
+  ;; Gradient of batchNormForward (Ioffe and Szegedy 2015, sec. 3) given dy = g:
+  ;;   dbeta = sum(g), dgamma = rsq * (sum(g x) - mean * sum(g)),
+  ;;   dx = scale * (g - mean(g) - xhat * dgamma / rows) = scale * g + k * x + c per channel, with
+  ;;   k = -scale * rsq * dgamma / rows and c = -scale * mean(g) - k * mean.
+  (func (export "batchNormBackward")
+    (param $g i32) (param $x i32) (param $mean i32) (param $rsq i32) (param $scale i32)
+    (param $dx i32) (param $dgamma i32) (param $dbeta i32)
+    (param $rows i32) (param $c i32)
+    (local $k i32) (local $p i32) (local $q i32) (local $o i32) (local $end i32) (local $cBytes i32) (local $rowPair i32)
+    (local $sg0 v128) (local $sg1 v128) (local $sgx0 v128) (local $sgx1 v128) (local $gv v128)
+    (local $sg v128) (local $dgam v128) (local $s v128) (local $kk v128) (local $cc v128) (local $inv v128)
+    (local.set $cBytes (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowPair (i32.shl (local.get $cBytes) (i32.const 1)))
+    (local.set $inv (f32x4.splat (f32.div (f32.const 1) (f32.convert_i32_u (local.get $rows)))))
+    (block $kDone
+      (loop $kLoop
+        (br_if $kDone (i32.ge_u (local.get $k) (local.get $cBytes)))
+        (local.set $end (i32.add (i32.add (local.get $g) (local.get $k)) (i32.mul (local.get $rows) (local.get $cBytes))))
+        (local.set $sg0 (v128.const i32x4 0 0 0 0))
+        (local.set $sg1 (v128.const i32x4 0 0 0 0))
+        (local.set $sgx0 (v128.const i32x4 0 0 0 0))
+        (local.set $sgx1 (v128.const i32x4 0 0 0 0))
+        (local.set $p (i32.add (local.get $g) (local.get $k)))
+        (local.set $q (i32.add (local.get $x) (local.get $k)))
+        (block $sumDone
+          (loop $sumLoop
+            (br_if $sumDone (i32.ge_u (i32.add (local.get $p) (local.get $cBytes)) (local.get $end)))
+            (local.set $gv (v128.load (local.get $p)))
+            (local.set $sg0 (f32x4.add (local.get $sg0) (local.get $gv)))
+            (local.set $sgx0 (f32x4.add (local.get $sgx0) (f32x4.mul (local.get $gv) (v128.load (local.get $q)))))
+            (local.set $gv (v128.load (i32.add (local.get $p) (local.get $cBytes))))
+            (local.set $sg1 (f32x4.add (local.get $sg1) (local.get $gv)))
+            (local.set $sgx1 (f32x4.add (local.get $sgx1) (f32x4.mul (local.get $gv) (v128.load (i32.add (local.get $q) (local.get $cBytes))))))
+            (local.set $p (i32.add (local.get $p) (local.get $rowPair)))
+            (local.set $q (i32.add (local.get $q) (local.get $rowPair)))
+            (br $sumLoop)))
+        (if (i32.lt_u (local.get $p) (local.get $end))
+          (then
+            (local.set $gv (v128.load (local.get $p)))
+            (local.set $sg0 (f32x4.add (local.get $sg0) (local.get $gv)))
+            (local.set $sgx0 (f32x4.add (local.get $sgx0) (f32x4.mul (local.get $gv) (v128.load (local.get $q)))))))
+        (local.set $sg (f32x4.add (local.get $sg0) (local.get $sg1)))
+        (local.set $dgam (f32x4.mul (v128.load (i32.add (local.get $rsq) (local.get $k)))
+          (f32x4.sub (f32x4.add (local.get $sgx0) (local.get $sgx1)) (f32x4.mul (v128.load (i32.add (local.get $mean) (local.get $k))) (local.get $sg)))))
+        (v128.store (i32.add (local.get $dbeta) (local.get $k)) (local.get $sg))
+        (v128.store (i32.add (local.get $dgamma) (local.get $k)) (local.get $dgam))
+        (local.set $s (v128.load (i32.add (local.get $scale) (local.get $k))))
+        (local.set $kk (f32x4.neg (f32x4.mul (f32x4.mul (local.get $s) (v128.load (i32.add (local.get $rsq) (local.get $k)))) (f32x4.mul (local.get $dgam) (local.get $inv)))))
+        (local.set $cc (f32x4.sub (f32x4.neg (f32x4.mul (local.get $s) (f32x4.mul (local.get $sg) (local.get $inv))))
+          (f32x4.mul (local.get $kk) (v128.load (i32.add (local.get $mean) (local.get $k))))))
+        (local.set $p (i32.add (local.get $g) (local.get $k)))
+        (local.set $q (i32.add (local.get $x) (local.get $k)))
+        (local.set $o (i32.add (local.get $dx) (local.get $k)))
+        (block $outDone
+          (loop $outLoop
+            (br_if $outDone (i32.ge_u (local.get $p) (local.get $end)))
+            (v128.store (local.get $o) (f32x4.add
+              (f32x4.add (f32x4.mul (local.get $s) (v128.load (local.get $p))) (f32x4.mul (local.get $kk) (v128.load (local.get $q))))
+              (local.get $cc)))
+            (local.set $p (i32.add (local.get $p) (local.get $cBytes)))
+            (local.set $q (i32.add (local.get $q) (local.get $cBytes)))
+            (local.set $o (i32.add (local.get $o) (local.get $cBytes)))
+            (br $outLoop)))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $kLoop))))
 )

@@ -261,6 +261,19 @@ export function batchNormBackwardOnHeap(backend: HeapBackend, inputs: { dy: tf.T
   return outs;
 }
 
+/**
+ * a [.., M, K] x b [.., K, N] for operands whose batch dimensions are all 1, untransposed, as one
+ * SIMD pass (4 x 8 register blocks). XNNPACK's fully-connected operator packs b as weights on
+ * every call, because b is new every step (a variable after its update, or a gradient).
+ */
+export function matMulOnHeap(backend: HeapBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  const [m, k] = a.shape.slice(-2) as [number, number];
+  const n = b.shape[b.shape.length - 1]!;
+  const out = backend.makeOutput([...a.shape.slice(0, -1), n], 'float32');
+  simdKernelsFor(backend).matMul(pointer(backend, a), pointer(backend, b), pointer(backend, out), m, k, n);
+  return out;
+}
+
 export function heapKernelConfigs(): tf.KernelConfig[] {
   return [
     {

@@ -124,6 +124,12 @@ function matMuls(seed: number): Float32Array[] {
       const a3 = rand(ta ? [2, 5, 3] : [2, 3, 5], seed + 2);
       const b3 = rand(tb ? [2, 4, 5] : [2, 5, 4], seed + 3);
       out.push(tf.matMul(a3 as tf.Tensor3D, b3 as tf.Tensor3D, ta, tb).dataSync() as Float32Array);
+      // Big enough for the SIMD kernel's 4 x 8 blocks, with rows and columns left over; and with
+      // a batch dimension of 1 (also the SIMD kernel).
+      const a4 = rand(ta ? [6, 9] : [9, 6], seed + 4);
+      const b4 = rand(tb ? [19, 6] : [6, 19], seed + 5);
+      out.push(tf.matMul(a4 as tf.Tensor2D, b4 as tf.Tensor2D, ta, tb).dataSync() as Float32Array);
+      out.push(tf.matMul(tf.expandDims(a4, 0) as tf.Tensor3D, tf.expandDims(b4, 0) as tf.Tensor3D, ta, tb).dataSync() as Float32Array);
     }
     return out;
   }) as unknown as Float32Array[];

@@ -476,4 +476,130 @@
             (br $outLoop)))
         (local.set $k (i32.add (local.get $k) (i32.const 16)))
         (br $kLoop))))
+
+  ;; Matrix product c[m, n] = a[m, k] b[k, n], all row-major and contiguous. Blocks of 4 rows x 8
+  ;; columns keep 8 vector accumulators; each step down k loads 8 values of b's row and splats 4 of
+  ;; a's column. Rows past the last block of 4 go 1 x 8; columns past the last block of 8 one by one.
+  (func (export "matMul")
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32)
+    (local $i i32) (local $j i32) (local $t i32) (local $rows i32) (local $cols8 i32)
+    (local $aRow i32) (local $ap i32) (local $bp i32) (local $kBytes i32) (local $nBytes i32) (local $cp i32)
+    (local $b0 v128) (local $b1 v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $sum f32)
+    (local.set $kBytes (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $nBytes (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $rows (i32.and (local.get $m) (i32.const -4)))
+    (local.set $cols8 (i32.and (local.get $n) (i32.const -8)))
+    ;; blocks of 4 rows x 8 columns
+    (block $iDone
+      (loop $iLoop
+        (br_if $iDone (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $aRow (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $kBytes))))
+        (local.set $j (i32.const 0))
+        (block $jDone
+          (loop $jLoop
+            (br_if $jDone (i32.ge_u (local.get $j) (local.get $cols8)))
+            (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+            (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+            (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+            (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+            (local.set $ap (local.get $aRow))
+            (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $t (i32.const 0))
+            (block $tDone
+              (loop $tLoop
+                (br_if $tDone (i32.ge_u (local.get $t) (local.get $k)))
+                (local.set $b0 (v128.load (local.get $bp)))
+                (local.set $b1 (v128.load offset=16 (local.get $bp)))
+                (local.set $s (v128.load32_splat (local.get $ap)))
+                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
+                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
+                (local.set $s (v128.load32_splat (i32.add (local.get $ap) (local.get $kBytes))))
+                (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
+                (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
+                (local.set $s (v128.load32_splat (i32.add (local.get $ap) (i32.shl (local.get $kBytes) (i32.const 1)))))
+                (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
+                (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
+                (local.set $s (v128.load32_splat (i32.add (local.get $ap) (i32.mul (local.get $kBytes) (i32.const 3)))))
+                (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
+                (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
+                (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+                (local.set $bp (i32.add (local.get $bp) (local.get $nBytes)))
+                (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                (br $tLoop)))
+            (local.set $cp (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2))))
+            (v128.store (local.get $cp) (local.get $c00))
+            (v128.store offset=16 (local.get $cp) (local.get $c01))
+            (local.set $cp (i32.add (local.get $cp) (local.get $nBytes)))
+            (v128.store (local.get $cp) (local.get $c10))
+            (v128.store offset=16 (local.get $cp) (local.get $c11))
+            (local.set $cp (i32.add (local.get $cp) (local.get $nBytes)))
+            (v128.store (local.get $cp) (local.get $c20))
+            (v128.store offset=16 (local.get $cp) (local.get $c21))
+            (local.set $cp (i32.add (local.get $cp) (local.get $nBytes)))
+            (v128.store (local.get $cp) (local.get $c30))
+            (v128.store offset=16 (local.get $cp) (local.get $c31))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $jLoop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $iLoop)))
+    ;; remaining rows, 1 x 8
+    (block $rDone
+      (loop $rLoop
+        (br_if $rDone (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $aRow (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $kBytes))))
+        (local.set $j (i32.const 0))
+        (block $rjDone
+          (loop $rjLoop
+            (br_if $rjDone (i32.ge_u (local.get $j) (local.get $cols8)))
+            (local.set $c00 (v128.const i32x4 0 0 0 0))
+            (local.set $c01 (v128.const i32x4 0 0 0 0))
+            (local.set $ap (local.get $aRow))
+            (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $t (i32.const 0))
+            (block $rtDone
+              (loop $rtLoop
+                (br_if $rtDone (i32.ge_u (local.get $t) (local.get $k)))
+                (local.set $s (v128.load32_splat (local.get $ap)))
+                (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (v128.load (local.get $bp)))))
+                (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $bp)))))
+                (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+                (local.set $bp (i32.add (local.get $bp) (local.get $nBytes)))
+                (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                (br $rtLoop)))
+            (local.set $cp (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2))))
+            (v128.store (local.get $cp) (local.get $c00))
+            (v128.store offset=16 (local.get $cp) (local.get $c01))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $rjLoop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rLoop)))
+    ;; remaining columns of every row, one by one
+    (local.set $i (i32.const 0))
+    (block $ciDone
+      (loop $ciLoop
+        (br_if $ciDone (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $j (local.get $cols8))
+        (block $cjDone
+          (loop $cjLoop
+            (br_if $cjDone (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $sum (f32.const 0))
+            (local.set $ap (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $kBytes))))
+            (local.set $bp (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $t (i32.const 0))
+            (block $ctDone
+              (loop $ctLoop
+                (br_if $ctDone (i32.ge_u (local.get $t) (local.get $k)))
+                (local.set $sum (f32.add (local.get $sum) (f32.mul (f32.load (local.get $ap)) (f32.load (local.get $bp)))))
+                (local.set $ap (i32.add (local.get $ap) (i32.const 4)))
+                (local.set $bp (i32.add (local.get $bp) (local.get $nBytes)))
+                (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                (br $ctLoop)))
+            (f32.store (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 2))) (local.get $sum))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $cjLoop)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $ciLoop))))
 )

@@ -274,6 +274,52 @@ export function matMulOnHeap(backend: HeapBackend, a: tf.TensorInfo, b: tf.Tenso
   return out;
 }
 
+/** Name of the filter gradient kernel (registered for wasm; kernels.ts calls it). */
+export const FILTER_GRAD_KERNEL = 'FragmarkConv2DFilterGrad';
+
+export interface FilterGradAttrs {
+  filterShape: [number, number, number, number];
+  strides: [number, number];
+  dilations: [number, number];
+  /** The forward convolution's padding before the first row and column. */
+  top: number;
+  left: number;
+}
+
+/** Outputs t with 0 <= t * stride + offset < size, as [first, end), within [0, outSize). */
+function insideRange(offset: number, stride: number, size: number, outSize: number): [number, number] {
+  const first = Math.max(0, Math.ceil(-offset / stride));
+  const end = Math.min(outSize, Math.floor((size - 1 - offset) / stride) + 1);
+  return [first, Math.max(first, end)];
+}
+
+/**
+ * Filter gradient [KH, KW, Ci, Co] of a convolution (input channels % 4 == 0, output channels %
+ * 8 == 0), one SIMD pass per tap over x and dy as they are (NHWC). Composed from XNNPACK it is a
+ * convolution of x and dy both transposed to put the batch in the channels, with an image-sized
+ * filter: the generator's transposed convolutions spent 8-11 ms each there (bench/RESULTS.md).
+ */
+export function conv2dFilterGradOnHeap(backend: HeapBackend, x: tf.TensorInfo, dy: tf.TensorInfo, a: FilterGradAttrs): tf.TensorInfo {
+  const [batch, h, w, ci] = x.shape as [number, number, number, number];
+  const [, oh, ow, co] = dy.shape as [number, number, number, number];
+  const [kh, kw] = a.filterShape;
+  const [sh, sw] = a.strides;
+  const [dh, dw] = a.dilations;
+  const out = backend.makeOutput([...a.filterShape], 'float32');
+  backend.typedArrayFromHeap(out).fill(0); // the SIMD kernel adds to it
+  const simd = simdKernelsFor(backend);
+  const [px, pdy, pout] = [pointer(backend, x), pointer(backend, dy), pointer(backend, out)];
+  for (let ky = 0; ky < kh; ky++) {
+    const [oy0, oy1] = insideRange(ky * dh - a.top, sh, h, oh);
+    for (let kx = 0; kx < kw; kx++) {
+      const [ox0, ox1] = insideRange(kx * dw - a.left, sw, w, ow);
+      const tap = pout + 4 * (ky * kw + kx) * ci * co;
+      simd.conv2dFilterGradTap(px, pdy, tap, batch, h, w, ci, co, oh, ow, sh, sw, oy0 * sh + ky * dh - a.top, ox0 * sw + kx * dw - a.left, oy0, oy1, ox0, ox1);
+    }
+  }
+  return out;
+}
+
 export function heapKernelConfigs(): tf.KernelConfig[] {
   return [
     {
@@ -304,6 +350,11 @@ export function heapKernelConfigs(): tf.KernelConfig[] {
       backendName: 'wasm',
       kernelFunc: ({ inputs, backend }) =>
         batchNormBackwardOnHeap(backend as unknown as HeapBackend, inputs as { dy: tf.TensorInfo; x: tf.TensorInfo; mean: tf.TensorInfo; rsq: tf.TensorInfo; scale: tf.TensorInfo }),
+    },
+    {
+      kernelName: FILTER_GRAD_KERNEL,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, attrs, backend }) => conv2dFilterGradOnHeap(backend as unknown as HeapBackend, inputs['x']!, inputs['dy']!, attrs as unknown as FilterGradAttrs),
     },
     {
       kernelName: ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL,

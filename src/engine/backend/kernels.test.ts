@@ -32,6 +32,11 @@ const convCases: Case[] = [
   { x: [2, 7, 9, 8], f: [3, 3, 8, 1], stride: 1, pad: 'same' },
   { x: [2, 8, 7, 4], f: [4, 2, 4, 1], stride: 1, pad: 'same' },
   { x: [2, 6, 7, 4], f: [2, 4, 4, 1], stride: 1, pad: 'valid' },
+  // Input channels % 4 == 0 and output channels % 8 == 0: the SIMD filter gradient, also strided
+  // and like the generator's transposed convolutions (tfjs has no gradient for dilated conv2d).
+  { x: [2, 9, 8, 4], f: [3, 3, 4, 8], stride: 1, pad: 'same' },
+  { x: [2, 10, 9, 8], f: [4, 4, 8, 16], stride: 2, pad: 'same' },
+  { x: [2, 11, 10, 4], f: [3, 2, 4, 8], stride: 3, pad: 'valid' },
   // One input channel: the input gradient is a one-output-channel convolution.
   { x: [2, 11, 9, 1], f: [5, 5, 1, 8], stride: 1, pad: 'same' },
 ];

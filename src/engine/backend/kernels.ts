@@ -29,7 +29,7 @@
  * through the tfjs-core gradient configs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { conv2dOneOutputChannelOnHeap, heapKernelConfigs, matMulOnHeap, ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, SUB_PIXEL_INTERLEAVE_KERNEL, type SubPixelInterleaveAttrs } from './heap-kernels.ts';
+import { conv2dOneOutputChannelOnHeap, FILTER_GRAD_KERNEL, heapKernelConfigs, matMulOnHeap, ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, SUB_PIXEL_INTERLEAVE_KERNEL, type SubPixelInterleaveAttrs } from './heap-kernels.ts';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
 type Pair = [number, number];
@@ -126,6 +126,9 @@ export function conv2dFilterGrad(
       [g.left, Math.max(0, padRight)],
       [0, 0],
     ];
+    if (!depthwise && filterShape[2] % 4 === 0 && filterShape[3] % 8 === 0 && tf.getKernel(FILTER_GRAD_KERNEL, tf.getBackend()) !== undefined) {
+      return tf.engine().runKernel(FILTER_GRAD_KERNEL, { x, dy }, { filterShape: [...filterShape], strides, dilations, top: g.top, left: g.left }) as tf.Tensor4D;
+    }
     const unitSteps = strides[0] === 1 && strides[1] === 1 && dilations[0] === 1 && dilations[1] === 1;
     if (!depthwise && unitSteps && filterShape[3] === 1 && x.shape[3] % 4 === 0 && tf.getKernel(ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, tf.getBackend()) !== undefined) {
       return tf.engine().runKernel(ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, { x, dy }, { filterShape: [...filterShape], top: g.top, left: g.left }) as tf.Tensor4D;

@@ -16,6 +16,7 @@ export interface SimdKernels {
   conv2dOneOutputChannel(x: number, f: number, out: number, batch: number, h: number, w: number, c: number, kh: number, kw: number, oh: number, ow: number, top: number, left: number): void;
   conv2dOneOutputChannelFilterGrad(x: number, dy: number, out: number, batch: number, h: number, w: number, c: number, kh: number, kw: number, oh: number, ow: number, top: number, left: number): void;
   batchNormForward(x: number, gamma: number, beta: number, y: number, mean: number, rsq: number, scale: number, rows: number, c: number, eps: number): void;
+  conv2dFilterGradTap(x: number, dy: number, out: number, batch: number, h: number, w: number, ci: number, co: number, oh: number, ow: number, sh: number, sw: number, iy0: number, ix0: number, oy0: number, oy1: number, ox0: number, ox1: number): void;
   matMul(a: number, b: number, c: number, m: number, k: number, n: number): void;
   batchNormBackward(g: number, x: number, mean: number, rsq: number, scale: number, dx: number, dgamma: number, dbeta: number, rows: number, c: number): void;
 }

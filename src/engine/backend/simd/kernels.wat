@@ -602,4 +602,104 @@
             (br $cjLoop)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $ciLoop))))
+
+  ;; One filter tap's gradient, dW[tap] [ci, co], of a convolution (any stride, dilation, padding),
+  ;; ADDED to what `out` holds (the caller zeroes it):
+  ;;   dW[tap][i, o] += sum over b, oy in [oy0, oy1), ox in [ox0, ox1) of
+  ;;                    x[b, iy0 + (oy - oy0) * sh, ix0 + (ox - ox0) * sw, i] * dy[b, oy, ox, o]
+  ;; The caller computes, per tap, the output range whose input rows and columns lie inside x, and
+  ;; the input position (iy0, ix0) of its first output. Blocks of 4 input x 8 output channels keep
+  ;; 8 vector accumulators: per output pixel, 2 loads of dy and 4 splats of x. Every block runs
+  ;; over one output row at a time, so that the row's x and dy stay in L1 across the blocks
+  ;; (block-outer loops re-read the tensors from L3 once per block: 2x slower). Needs ci % 4 == 0,
+  ;; co % 8 == 0.
+  (func (export "conv2dFilterGradTap")
+    (param $x i32) (param $dy i32) (param $out i32)
+    (param $batch i32) (param $h i32) (param $w i32) (param $ci i32) (param $co i32) (param $oh i32) (param $ow i32)
+    (param $sh i32) (param $sw i32) (param $iy0 i32) (param $ix0 i32)
+    (param $oy0 i32) (param $oy1 i32) (param $ox0 i32) (param $ox1 i32)
+    (local $i i32) (local $o i32) (local $b i32) (local $oy i32) (local $ox i32)
+    (local $ciBytes i32) (local $coBytes i32) (local $xStep i32) (local $xRow i32) (local $dRow i32)
+    (local $xp i32) (local $dp i32) (local $op i32)
+    (local $d0 v128) (local $d1 v128) (local $s v128)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local.set $ciBytes (i32.shl (local.get $ci) (i32.const 2)))
+    (local.set $coBytes (i32.shl (local.get $co) (i32.const 2)))
+    (local.set $xStep (i32.mul (local.get $sw) (local.get $ciBytes)))
+    (block $bDone
+      (loop $bLoop
+        (br_if $bDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $oy (local.get $oy0))
+        (block $oyDone
+          (loop $oyLoop
+            (br_if $oyDone (i32.ge_s (local.get $oy) (local.get $oy1)))
+            (local.set $xRow (i32.add (local.get $x) (i32.mul
+              (i32.add
+                (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h))
+                                  (i32.add (local.get $iy0) (i32.mul (i32.sub (local.get $oy) (local.get $oy0)) (local.get $sh))))
+                         (local.get $w))
+                (local.get $ix0))
+              (local.get $ciBytes))))
+            (local.set $dRow (i32.add (local.get $dy) (i32.mul
+              (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $oy)) (local.get $ow)) (local.get $ox0))
+              (local.get $coBytes))))
+            (local.set $i (i32.const 0))
+            (block $iDone
+              (loop $iLoop
+                (br_if $iDone (i32.ge_u (local.get $i) (local.get $ciBytes)))
+                (local.set $o (i32.const 0))
+                (block $oDone
+                  (loop $oLoop
+                    (br_if $oDone (i32.ge_u (local.get $o) (local.get $coBytes)))
+                    ;; dW[tap][i/4 + r, o/4 .. o/4 + 7] for r = 0..3 (rows of co floats)
+                    (local.set $op (i32.add (i32.add (local.get $out) (local.get $o)) (i32.mul (i32.shr_u (local.get $i) (i32.const 2)) (local.get $coBytes))))
+                    (local.set $a00 (v128.load (local.get $op)))
+                    (local.set $a01 (v128.load offset=16 (local.get $op)))
+                    (local.set $a10 (v128.load (i32.add (local.get $op) (local.get $coBytes))))
+                    (local.set $a11 (v128.load offset=16 (i32.add (local.get $op) (local.get $coBytes))))
+                    (local.set $a20 (v128.load (i32.add (local.get $op) (i32.shl (local.get $coBytes) (i32.const 1)))))
+                    (local.set $a21 (v128.load offset=16 (i32.add (local.get $op) (i32.shl (local.get $coBytes) (i32.const 1)))))
+                    (local.set $a30 (v128.load (i32.add (local.get $op) (i32.mul (local.get $coBytes) (i32.const 3)))))
+                    (local.set $a31 (v128.load offset=16 (i32.add (local.get $op) (i32.mul (local.get $coBytes) (i32.const 3)))))
+                    (local.set $xp (i32.add (local.get $xRow) (local.get $i)))
+                    (local.set $dp (i32.add (local.get $dRow) (local.get $o)))
+                    (local.set $ox (local.get $ox0))
+                    (block $oxDone
+                      (loop $oxLoop
+                        (br_if $oxDone (i32.ge_s (local.get $ox) (local.get $ox1)))
+                        (local.set $d0 (v128.load (local.get $dp)))
+                        (local.set $d1 (v128.load offset=16 (local.get $dp)))
+                        (local.set $s (v128.load32_splat (local.get $xp)))
+                        (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (local.get $d0))))
+                        (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (local.get $d1))))
+                        (local.set $s (v128.load32_splat offset=4 (local.get $xp)))
+                        (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $s) (local.get $d0))))
+                        (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $s) (local.get $d1))))
+                        (local.set $s (v128.load32_splat offset=8 (local.get $xp)))
+                        (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $s) (local.get $d0))))
+                        (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $s) (local.get $d1))))
+                        (local.set $s (v128.load32_splat offset=12 (local.get $xp)))
+                        (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $s) (local.get $d0))))
+                        (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $s) (local.get $d1))))
+                        (local.set $xp (i32.add (local.get $xp) (local.get $xStep)))
+                        (local.set $dp (i32.add (local.get $dp) (local.get $coBytes)))
+                        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                        (br $oxLoop)))
+                    (v128.store (local.get $op) (local.get $a00))
+                    (v128.store offset=16 (local.get $op) (local.get $a01))
+                    (v128.store (i32.add (local.get $op) (local.get $coBytes)) (local.get $a10))
+                    (v128.store offset=16 (i32.add (local.get $op) (local.get $coBytes)) (local.get $a11))
+                    (v128.store (i32.add (local.get $op) (i32.shl (local.get $coBytes) (i32.const 1))) (local.get $a20))
+                    (v128.store offset=16 (i32.add (local.get $op) (i32.shl (local.get $coBytes) (i32.const 1))) (local.get $a21))
+                    (v128.store (i32.add (local.get $op) (i32.mul (local.get $coBytes) (i32.const 3))) (local.get $a30))
+                    (v128.store offset=16 (i32.add (local.get $op) (i32.mul (local.get $coBytes) (i32.const 3))) (local.get $a31))
+                    (local.set $o (i32.add (local.get $o) (i32.const 32)))
+                    (br $oLoop)))
+                (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                (br $iLoop)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $oyLoop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bLoop))))
 )

@@ -22,6 +22,9 @@
  * - depthwise variants: the same with a depthwise convolution over B*Ci channels (filter
  *   gradient, then summed over the batch) or over Ci*M channels (input gradient, then summed
  *   over the channel multiplier).
+ * - on wasm, filter gradients with Ci % 4 == 0 and Co % 8 == 0, or with Co == 1 at stride 1, run
+ *   as our SIMD kernels on NHWC directly (heap-kernels.ts, simd/kernels.wat): no transposes, and
+ *   no GEMM with an image-sized "filter".
  *
  * Kernels run ops on the backend they are registered for (the engine dispatches nested ops to
  * the active backend), intermediate tensors are disposed with `tf.tidy`, and the nested ops are

@@ -185,12 +185,12 @@ export const BATCH_NORM_EPSILON = 1e-5;
  *     dx = gamma * rsqrt(var + eps) * (dy - mean(dy) - xhat * mean(dy * xhat))
  * Autodiff through the plain ops takes about 20 elementwise passes over the activations per
  * normalisation, this takes about 8; on wasm batch norm was a third of a generation step
- * (bench/RESULTS.md).
+ * (bench/RESULTS.md). On wasm with channels % 4 == 0 each direction is one SIMD kernel
+ * (backend/heap-kernels.ts): three passes forward, two backward, instead of about 12 kernels each.
  */
 export const batchNormTraining: (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
   if (x.shape[x.rank - 1]! % 4 === 0 && tf.getKernel(BATCH_NORM_FORWARD_KERNEL, tf.getBackend()) !== undefined) {
-    // wasm: both directions as one SIMD kernel each (backend/heap-kernels.ts), same formulas.
     const [value, mean, rsq, scale] = tf.engine().runKernel(BATCH_NORM_FORWARD_KERNEL, { x, gamma, beta }, { epsilon: BATCH_NORM_EPSILON }) as tf.Tensor[];
     save([x, mean!, rsq!, scale!]);
     return {

@@ -4,8 +4,8 @@
  *
  *   npx tsx bench/step.ts [--threads 1,2] [--steps 30] [--rounds 3] [--python /path/to/python]
  *
- * The step is generate.ts's: the default generator (167,225 parameters) on N = 100 fixed latents,
- * the reference MNIST CNN, CE_VARIANCE, Adam lr 1e-2, margins and loss read back every step. Each
+ * The step is generate.ts's (bench/generation-step.ts): the default generator on N = 100 fixed
+ * latents, the reference MNIST CNN, CE_VARIANCE, Adam lr 1e-2, margins and loss read back. Each
  * configuration runs in its own process (the wasm thread count is fixed per process), `--steps`
  * timed steps after 3 warm-up steps. With `--python` (an interpreter with torch installed, see
  * bench/pytorch_generation.py), each round runs every wasm configuration and then PyTorch with
@@ -49,32 +49,9 @@ function stats(times: number[]): { medianStepMs: number; minStepMs: number; mean
 }
 
 async function child(): Promise<void> {
-  const tf = await import('@tensorflow/tfjs');
-  const { initBackend } = await import('../src/engine/backend/index.ts');
-  const { loadClassifierFromDir, logProbabilities } = await import('../src/engine/model/classifier.ts');
-  const { ConvGenerator, DEFAULT_GENERATOR } = await import('../src/engine/generation/generator.ts');
-  const { labelMargins, triggerLoss, PAPER_LOSS } = await import('../src/engine/generation/loss.ts');
-  const info = await initBackend({ backend: 'wasm', log: () => {} });
-  const classifier = await loadClassifierFromDir(path.join(root, 'fixtures', 'mnist-cnn'));
-  const generator = new ConvGenerator(classifier.inputShape, DEFAULT_GENERATOR, 'bench-step');
-  const n = 100;
-  const z = tf.randomNormal([n, DEFAULT_GENERATOR.latentDim], 0, 1, 'float32', 1) as import('@tensorflow/tfjs').Tensor2D;
-  const oneHot = tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % classifier.numClasses), 'int32'), classifier.numClasses).toFloat() as import('@tensorflow/tfjs').Tensor2D;
-  const optimizer = (await import('../src/engine/generation/adam.ts')).createAdam(1e-2, 0.5, 0.999);
-  const step = async (): Promise<void> => {
-    let margins: import('@tensorflow/tfjs').Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const logp = logProbabilities(classifier, generator.apply(z));
-      margins = tf.keep(labelMargins(logp, oneHot));
-      return triggerLoss(PAPER_LOSS, logp, oneHot);
-    }, generator.variables);
-    await margins!.data();
-    await value.data();
-    optimizer.applyGradients(grads as never);
-    value.dispose();
-    margins!.dispose();
-    tf.dispose(grads);
-  };
+  const { createGenerationStep } = await import('./generation-step.ts');
+  const generation = await createGenerationStep();
+  const step = () => generation.run();
   for (let i = 0; i < 3; i++) await step();
   const times: number[] = [];
   for (let i = 0; i < Number(values.steps); i++) {
@@ -82,7 +59,7 @@ async function child(): Promise<void> {
     await step();
     times.push(performance.now() - t0);
   }
-  const run: Run = { engine: 'wasm', threads: info.threads ?? 1, ...stats(times) };
+  const run: Run = { engine: 'wasm', threads: generation.threads, ...stats(times) };
   console.log(JSON.stringify(run));
 }
 

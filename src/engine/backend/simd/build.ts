@@ -4,7 +4,7 @@
  * single-threaded backend). wabt runs only here, at development time; the binaries are committed,
  * and `build.test.ts` fails when they no longer match the source.
  *
- *   npx tsx src/engine/backend/simd/build.ts     (rewrites kernels.wasm.ts)
+ *   npm run simd:build     (rewrites kernels.wasm.ts)
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EngineError } from '../errors.ts';
 import { registerBroadcastBatchNormGradient, registerComposedGradientKernels } from './kernels.ts';
+import { simdKernelsFor } from './simd/index.ts';
 import { MAX_WASM_THREADS, useThreadedWasm, wasmThreadsInUse } from './wasm-threads.ts';
 
 export type BackendChoice = 'node-gpu' | 'node' | 'wasm' | 'cpu';
@@ -109,6 +110,12 @@ async function activate(choice: BackendChoice, wasmThreads: number): Promise<Bac
         return undefined;
       }
       registerComposedGradientKernels('wasm');
+      try {
+        // Load our SIMD kernels now, so that a backend they cannot run on fails here, not mid-generation.
+        simdKernelsFor(tf.backend());
+      } catch (e) {
+        throw new EngineError('BACKEND_UNAVAILABLE', `the wasm backend started, but Fragmark's SIMD kernels could not load on it: ${(e as Error).message}`);
+      }
       return {
         choice,
         tfBackend: 'wasm',

@@ -117,6 +117,14 @@ export function conv2dFilterGrad(
     const dilations = pair(dilationsIn);
     const [kh, kw] = filterShape;
     const g = geometry(x.shape, filterShape, strides, dilations, pad, dimRoundingMode, depthwise);
+    // The SIMD kernels read x and dy as they are: none of the cropping and padding below.
+    if (!depthwise && filterShape[2] % 4 === 0 && filterShape[3] % 8 === 0 && tf.getKernel(FILTER_GRAD_KERNEL, tf.getBackend()) !== undefined) {
+      return tf.engine().runKernel(FILTER_GRAD_KERNEL, { x, dy }, { filterShape: [...filterShape], strides, dilations, top: g.top, left: g.left }) as tf.Tensor4D;
+    }
+    const unitSteps = strides[0] === 1 && strides[1] === 1 && dilations[0] === 1 && dilations[1] === 1;
+    if (!depthwise && unitSteps && filterShape[3] === 1 && x.shape[3] % 4 === 0 && tf.getKernel(ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, tf.getBackend()) !== undefined) {
+      return tf.engine().runKernel(ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, { x, dy }, { filterShape: [...filterShape], top: g.top, left: g.left }) as tf.Tensor4D;
+    }
     const [, h, w] = x.shape;
     // The forward op reads rows t*s + k*d - top for t < outH, k < KH; treat dy as the filter
     // of a conv with dilation s and stride d over the padded x, giving KH outputs.
@@ -129,13 +137,6 @@ export function conv2dFilterGrad(
       [g.left, Math.max(0, padRight)],
       [0, 0],
     ];
-    if (!depthwise && filterShape[2] % 4 === 0 && filterShape[3] % 8 === 0 && tf.getKernel(FILTER_GRAD_KERNEL, tf.getBackend()) !== undefined) {
-      return tf.engine().runKernel(FILTER_GRAD_KERNEL, { x, dy }, { filterShape: [...filterShape], strides, dilations, top: g.top, left: g.left }) as tf.Tensor4D;
-    }
-    const unitSteps = strides[0] === 1 && strides[1] === 1 && dilations[0] === 1 && dilations[1] === 1;
-    if (!depthwise && unitSteps && filterShape[3] === 1 && x.shape[3] % 4 === 0 && tf.getKernel(ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, tf.getBackend()) !== undefined) {
-      return tf.engine().runKernel(ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, { x, dy }, { filterShape: [...filterShape], top: g.top, left: g.left }) as tf.Tensor4D;
-    }
     const convStride: Pair = dilations; // forward dilation becomes the stride over kernel taps
     const convDilation: Pair = strides; // forward stride becomes the dilation over dy taps
     if (!depthwise) {

@@ -19,6 +19,7 @@ import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import { wasm } from '../common/webassembly.ts';
 
 const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
@@ -113,11 +114,6 @@ class PanicRegistry {
   }
 }
 
-interface WasmApi {
-  compile(bytes: Uint8Array): Promise<object>;
-  instantiate(module: object, imports: Record<string, object>): Promise<{ exports: object }>;
-}
-
 let wasmReady: Promise<typeof import('@prisma/schema-engine-wasm/schema_engine_bg')> | undefined;
 
 /** Node 20 cannot import `.wasm` as a module, so the package's entry point is bypassed. */
@@ -127,8 +123,6 @@ function loadWasm() {
     const bindings = await import('@prisma/schema-engine-wasm/schema_engine_bg');
     const require = createRequire(import.meta.url);
     const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
-    // WebAssembly's types live in lib.dom, which this Node project does not load.
-    const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WasmApi };
     const instance = await wasm.instantiate(await wasm.compile(await readFile(wasmPath)), { './schema_engine_bg.js': bindings });
     (bindings as unknown as { __wbg_set_wasm(exports: unknown): void }).__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();

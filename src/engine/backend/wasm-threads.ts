@@ -24,6 +24,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wasm } from '../../common/webassembly.ts';
 
 /** The build's PTHREAD_POOL_SIZE: workers it spawns up front, the most XNNPACK can use. */
 export const MAX_WASM_THREADS = 8;
@@ -37,12 +38,6 @@ interface ThreadedModule {
 }
 
 type Factory = (config: Record<string, unknown>) => Promise<ThreadedModule>;
-
-/** The slice of the WebAssembly JS API used here (the project's `lib` has no WebAssembly types). */
-interface WasmApi {
-  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: object; module: object }>;
-}
-const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
 
 const require = createRequire(import.meta.url);
 const packageDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
@@ -63,7 +58,7 @@ async function instantiate(threads: number): Promise<ThreadedModule> {
     instantiateWasm: (imports: { env: Record<string, unknown> }, receiveInstance: (instance: object, module: object) => void) => {
       imports.env['emscripten_num_logical_cores'] = () => 2 * threads;
       memory = imports.env['memory'];
-      WebAssembly.instantiate(readFileSync(WASM_BINARY), imports).then((r) => receiveInstance(r.instance, r.module), fail);
+      wasm.instantiate(readFileSync(WASM_BINARY), imports).then((r) => receiveInstance(r.instance, r.module), fail);
       return {};
     },
   });

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { wasm } from '../../../common/webassembly.ts';
 
 export const WAT_FILE = fileURLToPath(new URL('./kernels.wat', import.meta.url));
 export const GENERATED_FILE = fileURLToPath(new URL('./kernels.wasm.ts', import.meta.url));
@@ -22,7 +23,7 @@ async function compile(source: string): Promise<Uint8Array> {
   try {
     // wabt.js's validate() ignores the feature flags (it rejects shared memories); V8 validates.
     const bytes = module.toBinary({}).buffer;
-    new (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object } }).WebAssembly.Module(bytes);
+    new wasm.Module(bytes);
     return bytes;
   } finally {
     module.destroy();

@@ -7,6 +7,7 @@
  * one output column (bench/RESULTS.md). V8 compiles this module synchronously (Node allows any
  * size), once per backend.
  */
+import { wasm, type WasmMemory } from '../../../common/webassembly.ts';
 import { PLAIN_MEMORY_KERNELS, SHARED_MEMORY_KERNELS } from './kernels.wasm.ts';
 
 export interface SimdKernels {
@@ -21,20 +22,10 @@ export interface SimdKernels {
   batchNormBackward(g: number, x: number, mean: number, rsq: number, scale: number, dx: number, dgamma: number, dbeta: number, rows: number, c: number): void;
 }
 
-/** The parts of the WebAssembly JS API used here (the project's `lib` has no WebAssembly types). */
-interface Memory {
-  readonly buffer: ArrayBufferLike;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
-
 /** What a BackendWasm exposes of its emscripten module: `asm.memory` (single-threaded build) or
  * `wasmMemory` (set by wasm-threads.ts for the threaded build, whose memory is imported). */
 interface WasmBackendLike {
-  wasm?: { asm?: { memory?: Memory }; wasmMemory?: Memory };
+  wasm?: { asm?: { memory?: WasmMemory }; wasmMemory?: WasmMemory };
 }
 
 const loaded = new WeakMap<object, SimdKernels>();
@@ -47,7 +38,7 @@ export function simdKernelsFor(backend: object): SimdKernels {
   if (memory === undefined) throw new Error('fragmark SIMD kernels: this wasm backend does not expose its memory');
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const bytes = Buffer.from(shared ? SHARED_MEMORY_KERNELS : PLAIN_MEMORY_KERNELS, 'base64');
-  const kernels = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as SimdKernels;
+  const kernels = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as unknown as SimdKernels;
   loaded.set(backend, kernels);
   return kernels;
 }

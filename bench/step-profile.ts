@@ -4,10 +4,10 @@
  *   FRAGMARK_WASM_THREADS=1 npx tsx bench/step-profile.ts [--steps 10] [--top 40]
  *
  * Runs bench/step.ts's step (bench/generation-step.ts) under `tf.profile` after 3 warm-up steps
- * and prints, per kernel name and per kernel with its input shapes, the mean time per step. Kernels our composed kernels run inside themselves are listed
- * too (a Conv2DBackpropInput's inner Conv2D appears under both), so the column does not add up to
- * the step. Profiling adds overhead: time the step with bench/step.ts. Record figures in
- * bench/RESULTS.md.
+ * and prints, per kernel name and per kernel with its input shapes, the mean time per step.
+ * Kernels our composed kernels run inside themselves are listed too (a Conv2DBackpropInput's
+ * inner Conv2D appears under both), so the column does not add up to the step. Profiling adds
+ * overhead: time the step with bench/step.ts. Record figures in bench/RESULTS.md.
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';

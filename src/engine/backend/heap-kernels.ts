@@ -147,7 +147,7 @@ export function adamUpdateOnHeap(backend: HeapBackend, inputs: { x: tf.TensorInf
   const outs = [backend.makeOutput(shape, 'float32'), backend.makeOutput(shape, 'float32'), backend.makeOutput(shape, 'float32')];
   const [x, g, m, v] = [inputs.x, inputs.g, inputs.m, inputs.v].map((t) => pointer(backend, t)) as [number, number, number, number];
   const [x1, m1, v1] = outs.map((t) => pointer(backend, t)) as [number, number, number];
-  const size = shape.reduce((p, d) => p * d, 1);
+  const size = tf.util.sizeFromShape(shape);
   simdKernelsFor(backend).adam(x, g, m, v, x1, m1, v1, size, -a.learningRate, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.epsilon, a.correction1, a.correction2);
   return outs;
 }
@@ -243,7 +243,7 @@ export const BATCH_NORM_BACKWARD_KERNEL = 'FragmarkBatchNormBackward';
 export function batchNormForwardOnHeap(backend: HeapBackend, inputs: { x: tf.TensorInfo; gamma: tf.TensorInfo; beta: tf.TensorInfo }, epsilon: number): tf.TensorInfo[] {
   const { x, gamma, beta } = inputs;
   const c = x.shape[x.shape.length - 1]!;
-  const rows = x.shape.reduce((p, d) => p * d, 1) / c;
+  const rows = tf.util.sizeFromShape(x.shape) / c;
   const outs = [backend.makeOutput([...x.shape], 'float32'), ...[0, 1, 2].map(() => backend.makeOutput([c], 'float32'))] as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
   const [y, mean, rsq, scale] = outs.map((t) => pointer(backend, t)) as [number, number, number, number];
   simdKernelsFor(backend).batchNormForward(pointer(backend, x), pointer(backend, gamma), pointer(backend, beta), y, mean, rsq, scale, rows, c, epsilon);
@@ -254,7 +254,7 @@ export function batchNormForwardOnHeap(backend: HeapBackend, inputs: { x: tf.Ten
 export function batchNormBackwardOnHeap(backend: HeapBackend, inputs: { dy: tf.TensorInfo; x: tf.TensorInfo; mean: tf.TensorInfo; rsq: tf.TensorInfo; scale: tf.TensorInfo }): tf.TensorInfo[] {
   const { dy, x, mean, rsq, scale } = inputs;
   const c = x.shape[x.shape.length - 1]!;
-  const rows = x.shape.reduce((p, d) => p * d, 1) / c;
+  const rows = tf.util.sizeFromShape(x.shape) / c;
   const outs = [backend.makeOutput([...x.shape], 'float32'), backend.makeOutput([c], 'float32'), backend.makeOutput([c], 'float32')];
   const [dx, dgamma, dbeta] = outs.map((t) => pointer(backend, t)) as [number, number, number];
   simdKernelsFor(backend).batchNormBackward(pointer(backend, dy), pointer(backend, x), pointer(backend, mean), pointer(backend, rsq), pointer(backend, scale), dx, dgamma, dbeta, rows, c);

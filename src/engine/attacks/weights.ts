@@ -6,6 +6,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
 import { SeededStream } from '../util/prng.ts';
 import { rewriteWeights } from './clone.ts';
+import { roundToHalf } from '../serving/number-formats.ts';
 
 export interface PruneOptions {
   /** Fraction in [0, 1] of each pruned tensor's weights set to zero (smallest |w| first). */
@@ -51,49 +52,7 @@ export async function gaussianNoise(model: tf.LayersModel, options: NoiseOptions
   });
 }
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** float32 -> IEEE half bits (round to nearest even, overflow to infinity, subnormals kept). */
-export function float32ToHalfBits(value: number): number {
-  f32[0] = value;
-  const x = u32[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant !== 0 ? 0x200 : 0); // inf / nan
-  let e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00; // overflow
-  if (e <= 0) {
-    if (e < -10) return sign; // underflow to zero
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >>> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && (half & 1) === 1)) half++;
-    return sign | half;
-  }
-  let half = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && (half & 1) === 1)) half++; // may carry into the exponent: still correct
-  return sign | half;
-}
-
-/** IEEE half bits -> number. */
-export function halfBitsToFloat32(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >>> 10) & 0x1f;
-  const mant = h & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant === 0 ? sign * Infinity : Number.NaN;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
-}
-
-/** Rounds a float32 value to the nearest float16 value. */
-export function roundToHalf(value: number): number {
-  return halfBitsToFloat32(float32ToHalfBits(value));
-}
+export { float32ToHalfBits, halfBitsToFloat32, roundToHalf } from '../serving/number-formats.ts';
 
 /** Casts every float weight to float16 and back (what storing or serving a model in fp16 does). */
 export async function float16RoundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {

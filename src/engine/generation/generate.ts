@@ -23,6 +23,10 @@ import { DEFAULT_SENSITIVITY, refineSensitive, type SensitivityOptions } from '.
 import { projectToJunction } from './junction.ts';
 import { DEFAULT_LOSS, isConverged, labelMargins, normaliseLoss, triggerLoss, type LossKind, type LossSpec } from './loss.ts';
 import { createAdam } from './adam.ts';
+import { placeForServing } from './serving-margins.ts';
+import { domainToJson, firstOutsideDomain, isBounded, projectToDomain, shareAtLimits, UNBOUNDED_DOMAIN, validateInputDomain, type InputDomain } from '../serving/input-domain.ts';
+import { isServingProfile, type ServingProfile } from '../serving/profiles.ts';
+import { checkServing, type ServingCheck } from '../serving/serving-check.ts';
 
 export const TRIGGER_METHOD = 'fragile-trigger/yin2022';
 
@@ -68,6 +72,18 @@ export interface GenerationOptions {
   readonly sensitivity?: SensitivityOptions;
   /** Clock for createdAt (tests). */
   readonly now?: () => Date;
+  /**
+   * Values the deployment accepts; every trigger is generated inside it (default: unbounded
+   * float32, the engine's behaviour before domains; the platform defaults to [0, 1]).
+   */
+  readonly inputDomain?: InputDomain;
+  /**
+   * Numerics the triggers must survive (serving/profiles.ts; default FP32_EXACT: TF.js float32
+   * exactly, the engine's behaviour before profiles; the platform has its own default).
+   */
+  readonly servingProfile?: ServingProfile;
+  /** Run the serving check on the other TF.js backend too (default true). */
+  readonly checkOtherBackend?: boolean;
 }
 
 export interface GenerationResult {
@@ -84,6 +100,10 @@ export interface GenerationResult {
   readonly generatorParameters: number;
   /** SENSITIVE only: fraction of triggers flipped on every simulated changed model (generation-time estimate). */
   readonly simulatedFlipFraction?: number;
+  readonly servingProfile: ServingProfile;
+  readonly inputDomain: InputDomain;
+  /** Share of trigger values at the domain's limits (0 for unbounded domains): a stealth figure. */
+  readonly shareAtLimits: number;
 }
 
 function cancelled(step: number): EngineError {
@@ -110,6 +130,12 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   const gen: GeneratorConfig = { ...genConfig, latentDim: key.latentDim };
   const opt: OptimizerConfig = { ...DEFAULT_OPTIMIZER, ...options.optimizer };
   const maxSteps = options.maxSteps ?? PAPER_MAX_STEPS;
+  const domain = validateInputDomain(options.inputDomain ?? UNBOUNDED_DOMAIN);
+  const profile = options.servingProfile ?? 'FP32_EXACT';
+  if (!isServingProfile(profile)) throw new EngineError('INVALID_ARGUMENT', `unknown serving profile ${String(profile)}`);
+  if (loss.kind === 'SENSITIVE' && isBounded(domain)) {
+    throw new EngineError('INVALID_ARGUMENT', 'SENSITIVE triggers support only the unbounded input domain; use JUNCTION (the default) for a bounded one');
+  }
   if (!Number.isInteger(maxSteps) || maxSteps < 0) throw new EngineError('INVALID_ARGUMENT', 'maxSteps must be an integer >= 0');
   const n = key.labels.length;
   const modelDigest = computeWeightsDigest(classifier.model);
@@ -130,7 +156,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
       let x: tf.Tensor4D | undefined;
       let margins: tf.Tensor1D | undefined;
       const { value, grads } = tf.variableGrads(() => {
-        const xx = generator.apply(z);
+        const xx = squashIntoDomain(generator.apply(z), domain);
         const logp = logProbabilities(classifier, xx);
         x = tf.keep(xx);
         margins = tf.keep(labelMargins(logp, oneHot));
@@ -172,7 +198,9 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   }
   let refinement: Record<string, unknown> | undefined;
   let simulatedFlipFraction: number | undefined;
-  if (loss.kind === 'JUNCTION') {
+  let serving: Record<string, unknown> | undefined;
+  if (loss.kind === 'JUNCTION' && profile === 'FP32_EXACT' && !isBounded(domain)) {
+    // The engine's original path, kept bit-for-bit for watermarks made before profiles.
     const r = await projectToJunction(classifier, accepted.data, Int32Array.from(key.labels), {
       marginTarget: loss.marginTarget,
       competitors: loss.competitors,
@@ -180,6 +208,20 @@ export async function generateTriggers(classifier: Classifier, options: Generati
     });
     accepted = { ...accepted, data: r.data, margins: r.margins };
     refinement = { kind: 'junction', competitors: r.competitors, iterations: r.iterations };
+  } else if (loss.kind === 'JUNCTION') {
+    const r = await placeForServing(classifier, accepted.data, Int32Array.from(key.labels), {
+      marginTarget: loss.marginTarget,
+      competitors: loss.competitors,
+      domain,
+      profile,
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      ...(options.checkOtherBackend === false ? { otherBackend: false } : {}),
+    });
+    accepted = { ...accepted, data: r.data, margins: r.margins };
+    refinement = { kind: 'junction', competitors: Math.min(loss.competitors, classifier.numClasses - 1), iterations: r.iterations, servingRounds: r.rounds };
+    serving = servingSummary(r.check, r.targets);
+  } else if (domain.encoding === 'UINT8') {
+    accepted = { ...accepted, data: projectToDomain(domain, Float32Array.from(accepted.data)) };
   }
   if (loss.kind === 'SENSITIVE') {
     const sens = options.sensitivity ?? {};
@@ -239,6 +281,20 @@ export async function generateTriggers(classifier: Classifier, options: Generati
       accTri: matched / n,
     });
   }
+  if (firstOutsideDomain(domain, stored) >= 0) {
+    // Cannot happen: every path above ends in the domain; checked because endpoints depend on it.
+    throw new EngineError('GENERATION_FAILED', 'a stored trigger lies outside the input domain');
+  }
+  if (serving === undefined && profile !== 'FP32_EXACT') {
+    // Objectives without margin control: accepted only if they already survive the profile.
+    const check = await checkServing(classifier, stored, Int32Array.from(key.labels), profile, options.checkOtherBackend === false ? { otherBackend: false } : {});
+    if (check.failing.length > 0) {
+      throw new EngineError('GENERATION_FAILED', `${check.failing.length} of ${n} ${loss.kind} triggers do not survive the ${profile} profile's numerics; JUNCTION controls margins per profile`, {
+        failing: check.failing.length,
+      });
+    }
+    serving = servingSummary(check);
+  }
   if (computeWeightsDigest(classifier.model) !== modelDigest) {
     // Cannot happen with an explicit varList; checked because the method's claim depends on it.
     throw new EngineError('GENERATION_FAILED', 'classifier weights changed during generation');
@@ -260,7 +316,10 @@ export async function generateTriggers(classifier: Classifier, options: Generati
         steps: accepted.step,
         finalLoss: accepted.loss,
         ...(refinement !== undefined ? { refinement } : {}),
+        ...(serving !== undefined ? { serving } : {}),
       },
+      inputDomain: domainToJson(domain),
+      servingProfile: profile,
       backend: backend.choice,
       modelDigest,
       createdAt: (options.now?.() ?? new Date()).toISOString(),
@@ -277,5 +336,29 @@ export async function generateTriggers(classifier: Classifier, options: Generati
     modelDigest,
     generatorParameters,
     ...(simulatedFlipFraction !== undefined ? { simulatedFlipFraction } : {}),
+    servingProfile: profile,
+    inputDomain: domain,
+    shareAtLimits: shareAtLimits(domain, stored),
+  };
+}
+
+/**
+ * Generator outputs mapped into a bounded domain: min + (max - min) * sigmoid(G(z)), so the warm
+ * start never leaves it and keeps a gradient everywhere; unbounded domains are left as they are.
+ */
+function squashIntoDomain(x: tf.Tensor4D, domain: InputDomain): tf.Tensor4D {
+  if (!isBounded(domain)) return x;
+  return tf.tidy(() => tf.add(tf.mul(tf.sigmoid(x), domain.max - domain.min), domain.min) as tf.Tensor4D);
+}
+
+/** What the trigger set records of its serving check (no trigger values, no labels). */
+function servingSummary(check: ServingCheck, targets?: Float64Array): Record<string, unknown> {
+  const sorted = targets === undefined ? undefined : Array.from(targets).sort((a, b) => a - b);
+  return {
+    safetyFactor: check.safetyFactor,
+    variants: check.variants.map((v) => ({ name: v.name, matched: v.matched, minMargin: v.minMargin, maxDeviation: v.maxDeviation })),
+    ...(sorted !== undefined
+      ? { marginTargets: { min: sorted[0], median: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1] } }
+      : {}),
   };
 }

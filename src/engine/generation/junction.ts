@@ -31,8 +31,14 @@ import { labelMargins } from './loss.ts';
 export const DEFAULT_JUNCTION_ITERATIONS = 100;
 
 export interface JunctionOptions {
-  /** Key-label lead t over each tied competitor (accepted band [t/2, 2t]). */
-  readonly marginTarget: number;
+  /** Key-label lead t over each tied competitor (accepted band [t/2, 2t]); one value, or one per trigger. */
+  readonly marginTarget: number | Float64Array;
+  /**
+   * Box the triggers must stay in (the model's input range). Steps are projected Gauss-Newton
+   * steps: coordinates at a bound that the step would push outwards are held (active set), the
+   * step is recomputed over the free ones, and what still crosses a bound is clipped.
+   */
+  readonly bounds?: { readonly min: number; readonly max: number };
   /** Competitors tied with the key label, k (capped at classes - 1). */
   readonly competitors: number;
   /** Gauss-Newton iterations before giving up (default 100). */
@@ -83,8 +89,10 @@ export function solveSmall(A: Float64Array, b: Float64Array, k: number): Float64
  * its k strongest competitors. Throws GENERATION_FAILED when some trigger does not converge.
  */
 export async function projectToJunction(classifier: Classifier, x0: Float32Array, labels: Int32Array, options: JunctionOptions): Promise<JunctionResult> {
-  const t = options.marginTarget;
   const n = labels.length;
+  const targets = typeof options.marginTarget === 'number' ? new Float64Array(n).fill(options.marginTarget) : options.marginTarget;
+  if (targets.length !== n || targets.some((t) => !(t > 0 && Number.isFinite(t)))) throw new EngineError('INVALID_ARGUMENT', 'margin targets must be finite and > 0, one per trigger');
+  const bounds = options.bounds;
   const K = classifier.numClasses;
   const k = Math.min(options.competitors, K - 1);
   if (!Number.isInteger(k) || k < 1) throw new EngineError('INVALID_ARGUMENT', 'competitors must be an integer >= 1');
@@ -138,6 +146,7 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
       let worst = 0;
       let widened = false;
       for (let i = 0; i < n; i++) {
+        const t = targets[i]!;
         const key = logp[i * K + labels[i]!]!;
         const inSet = new Set(competitors.subarray(i * slots, i * slots + count[i]!));
         let intruder = -1;
@@ -190,7 +199,7 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
           return selectors.map((_, j) => gradientOf(j)(xs));
         })
         .map(readAndDispose);
-      for (const i of active) gaussNewtonStep(x, i, D, count[i]!, grads, acceptedResidual.subarray(i * slots, i * slots + count[i]!), mu[i]!);
+      for (const i of active) gaussNewtonStep(x, i, D, count[i]!, grads, acceptedResidual.subarray(i * slots, i * slots + count[i]!), mu[i]!, bounds);
       if (iteration % 5 === 4) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const margins = readAndDispose(
@@ -207,9 +216,20 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
 
 /**
  * x_i -= R^T (R R^T + ridge I)^-1 r for trigger i, where row j of R is grad logp_key - grad logp_cj
- * (grads[0] and grads[j + 1], each [n, D] flattened) and r its m residuals.
+ * (grads[0] and grads[j + 1], each [n, D] flattened) and r its m residuals. With bounds, the
+ * columns of coordinates held at a bound are zeroed (they cannot move), up to three rounds as the
+ * step reveals more of them, and the final step is clipped into the box.
  */
-function gaussNewtonStep(x: Float32Array, i: number, D: number, m: number, grads: Float32Array[], residual: Float64Array, mu: number): void {
+function gaussNewtonStep(
+  x: Float32Array,
+  i: number,
+  D: number,
+  m: number,
+  grads: Float32Array[],
+  residual: Float64Array,
+  mu: number,
+  bounds?: { readonly min: number; readonly max: number },
+): void {
   const offset = i * D;
   const rows = new Float64Array(m * D);
   const key = grads[0]!;
@@ -217,6 +237,32 @@ function gaussNewtonStep(x: Float32Array, i: number, D: number, m: number, grads
     const other = grads[j + 1]!;
     for (let d = 0; d < D; d++) rows[j * D + d] = key[offset + d]! - other[offset + d]!;
   }
+  let step = minimumNormStep(rows, D, m, residual, mu);
+  if (bounds !== undefined) {
+    for (let round = 0; round < 3; round++) {
+      let held = 0;
+      for (let d = 0; d < D; d++) {
+        const v = x[offset + d]!;
+        const s = step[d]!;
+        const pushesOut = (v <= bounds.min && s > 0) || (v >= bounds.max && s < 0);
+        if (pushesOut && s !== 0) {
+          for (let j = 0; j < m; j++) rows[j * D + d] = 0;
+          held++;
+        }
+      }
+      if (held === 0) break;
+      step = minimumNormStep(rows, D, m, residual, mu);
+    }
+  }
+  for (let d = 0; d < D; d++) {
+    let v = x[offset + d]! - step[d]!;
+    if (bounds !== undefined) v = Math.min(bounds.max, Math.max(bounds.min, v));
+    x[offset + d] = v;
+  }
+}
+
+/** R^T (R R^T + ridge I)^-1 r for one trigger's m x D Jacobian `rows`. */
+function minimumNormStep(rows: Float64Array, D: number, m: number, residual: Float64Array, mu: number): Float64Array {
   const A = new Float64Array(m * m);
   let trace = 0;
   for (let a = 0; a < m; a++) {
@@ -231,9 +277,11 @@ function gaussNewtonStep(x: Float32Array, i: number, D: number, m: number, grads
   const ridge = (1e-9 + mu) * (trace / m) + 1e-30;
   for (let a = 0; a < m; a++) A[a * m + a]! += ridge;
   const coef = solveSmall(A, Float64Array.from(residual), m);
+  const step = new Float64Array(D);
   for (let d = 0; d < D; d++) {
     let s = 0;
     for (let j = 0; j < m; j++) s += coef[j]! * rows[j * D + d]!;
-    x[offset + d]! -= s;
+    step[d] = s;
   }
+  return step;
 }

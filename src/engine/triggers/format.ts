@@ -46,6 +46,13 @@ export interface TriggerSetMetadata {
   readonly modelDigest: string;
   /** ISO-8601 creation time. */
   readonly createdAt: string;
+  /**
+   * Values the triggers lie in, as serving/input-domain.ts's JSON form (null bounds: unbounded).
+   * Absent in sets made before input domains: those are unbounded FLOAT32.
+   */
+  readonly inputDomain?: { readonly min: number | null; readonly max: number | null; readonly encoding: 'FLOAT32' | 'UINT8' };
+  /** Serving profile the triggers were checked against. Absent in older sets: FP32_EXACT. */
+  readonly servingProfile?: string;
 }
 
 export interface TriggerSet {

@@ -1,0 +1,82 @@
+/**
+ * JUNCTION under a serving profile and an input domain: each trigger's margin follows the numeric
+ * noise of the deployments the profile tolerates, and every trigger lies in the model's domain.
+ *
+ * Rounds: place every trigger on its junction with its current target t_i (junction.ts, with the
+ * domain's box; then grid-search.ts on an 8-bit grid), run the serving check (serving/
+ * serving-check.ts), and raise t_i for the triggers that fail it to a safety factor times the
+ * change the emulated numerics made to them (at least doubling). Triggers that pass keep their
+ * smaller margins: the smaller the margin, the smaller the change that flips the trigger.
+ */
+import { EngineError } from '../errors.ts';
+import type { Classifier } from '../model/classifier.ts';
+import { isBounded, type InputDomain } from '../serving/input-domain.ts';
+import { PROFILES, type ServingProfile } from '../serving/profiles.ts';
+import { checkServing, type ServingCheck } from '../serving/serving-check.ts';
+import { searchJunctionOnGrid } from './grid-search.ts';
+import { projectToJunction } from './junction.ts';
+
+/** Rounds of raising targets before giving up. */
+export const MAX_SERVING_ROUNDS = 6;
+/** No trigger's target goes above this: beyond it the trigger detects almost nothing. */
+export const MAX_MARGIN_TARGET = 1;
+
+export interface ServingJunctionOptions {
+  readonly marginTarget: number;
+  readonly competitors: number;
+  readonly domain: InputDomain;
+  readonly profile: ServingProfile;
+  readonly signal?: AbortSignal;
+  /** Passed to the serving check (tests switch the other-backend run off). */
+  readonly otherBackend?: boolean;
+}
+
+export interface ServingJunctionResult {
+  readonly data: Float32Array;
+  readonly margins: Float32Array;
+  readonly targets: Float64Array;
+  readonly rounds: number;
+  readonly iterations: number;
+  readonly check: ServingCheck;
+}
+
+export async function placeForServing(classifier: Classifier, start: Float32Array, labels: Int32Array, options: ServingJunctionOptions): Promise<ServingJunctionResult> {
+  const spec = PROFILES[options.profile];
+  const n = labels.length;
+  const targets = new Float64Array(n).fill(Math.max(options.marginTarget, spec.initialMarginTarget));
+  const bounds = isBounded(options.domain) ? { min: options.domain.min, max: options.domain.max } : undefined;
+  const signal = options.signal !== undefined ? { signal: options.signal } : {};
+  let data = start;
+  let iterations = 0;
+  for (let round = 1; ; round++) {
+    const continuous = await projectToJunction(classifier, data, labels, { marginTarget: targets, competitors: options.competitors, ...(bounds ? { bounds } : {}), ...signal });
+    data = continuous.data;
+    let margins = continuous.margins;
+    iterations += continuous.iterations;
+    if (options.domain.encoding === 'UINT8') {
+      const grid = await searchJunctionOnGrid(classifier, data, labels, { domain: options.domain, marginTargets: targets, competitors: options.competitors, ...signal });
+      data = grid.data;
+      margins = grid.margins;
+      iterations += grid.iterations;
+    }
+    const check = await checkServing(classifier, data, labels, options.profile, options.otherBackend === false ? { otherBackend: false } : {});
+    if (check.failing.length === 0) return { data, margins, targets, rounds: round, iterations, check };
+    if (round >= MAX_SERVING_ROUNDS) {
+      const stronger = spec.stronger === null ? '' : ` The next stronger profile is ${spec.stronger}, or use a smaller input domain change.`;
+      throw new EngineError(
+        'GENERATION_FAILED',
+        `${check.failing.length} of ${n} triggers could not be made robust to the ${options.profile} profile's numerics within ${MAX_SERVING_ROUNDS} rounds.${stronger}`,
+        { failing: check.failing.length, profile: options.profile },
+      );
+    }
+    for (const i of check.failing) {
+      const needed = Number.isFinite(check.deviations[i]!) ? 1.5 * check.safetyFactor * check.deviations[i]! : 4 * targets[i]!;
+      targets[i] = Math.max(2 * targets[i]!, needed);
+      if (targets[i]! > MAX_MARGIN_TARGET) {
+        throw new EngineError('GENERATION_FAILED', `a trigger would need a margin above ${MAX_MARGIN_TARGET} to survive the ${options.profile} profile's numerics; this model is too sensitive to them`, {
+          profile: options.profile,
+        });
+      }
+    }
+  }
+}

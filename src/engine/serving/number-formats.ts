@@ -1,0 +1,98 @@
+/**
+ * The reduced-precision number formats GPUs serve models in, as exact roundings of float32.
+ *
+ * - TF32 (NVIDIA Ampere and later, the default for cuDNN convolutions in PyTorch): float32's 8-bit
+ *   exponent with a 10-bit mantissa. Tensor cores round both operands of a convolution or matrix
+ *   product to TF32 and accumulate in float32.
+ * - BF16 (bfloat16): float32's exponent with a 7-bit mantissa.
+ * - FP16 (IEEE 754 binary16): 5-bit exponent (max 65504, subnormals below 2^-14), 10-bit mantissa.
+ *
+ * All round to nearest, ties to even (IEEE 754 roundTiesToEven, what `torch.Tensor.half()` and
+ * `.bfloat16()` do). Infinities and NaN pass through; a TF32/BF16 rounding that carries past the
+ * largest float32 gives infinity, as the hardware does.
+ */
+
+/** How a deployment computes: float32 exactly, or one of the reduced formats above. */
+export type Numerics = 'FP32' | 'TF32' | 'FP16' | 'BF16';
+export const NUMERICS: readonly Numerics[] = ['FP32', 'TF32', 'FP16', 'BF16'];
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** Rounds a float32 bit pattern to keep `23 - dropped` mantissa bits (ties to even). */
+function roundMantissaBits(bits: number, dropped: number): number {
+  if ((bits & 0x7f800000) === 0x7f800000) return bits; // inf / nan
+  const half = 1 << (dropped - 1);
+  const lsb = (bits >>> dropped) & 1;
+  const mask = ~((1 << dropped) - 1);
+  return ((bits + half - 1 + lsb) & mask) >>> 0;
+}
+
+/** float32 -> IEEE half bits (round to nearest even, overflow to infinity, subnormals kept). */
+export function float32ToHalfBits(value: number): number {
+  f32[0] = value;
+  const x = u32[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant !== 0 ? 0x200 : 0); // inf / nan
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00; // overflow
+  if (e <= 0) {
+    if (e < -10) return sign; // underflow to zero
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rem > mid || (rem === mid && (half & 1) === 1)) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && (half & 1) === 1)) half++; // may carry into the exponent: still correct
+  return sign | half;
+}
+
+/** IEEE half bits -> number. */
+export function halfBitsToFloat32(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >>> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant === 0 ? sign * Infinity : Number.NaN;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
+
+/** Rounds a float32 value to the nearest float16 value. */
+export function roundToHalf(value: number): number {
+  return halfBitsToFloat32(float32ToHalfBits(value));
+}
+
+/** Rounds a number (taken as float32) to the nearest value of `format`. */
+export function roundTo(format: Numerics, value: number): number {
+  switch (format) {
+    case 'FP32':
+      return Math.fround(value);
+    case 'FP16':
+      return roundToHalf(value);
+    case 'TF32':
+    case 'BF16':
+      f32[0] = value;
+      u32[0] = roundMantissaBits(u32[0]!, format === 'TF32' ? 13 : 16);
+      return f32[0]!;
+  }
+}
+
+/** Rounds every value of `values` to `format`, in place, and returns it. */
+export function roundArrayTo(format: Numerics, values: Float32Array): Float32Array {
+  if (format === 'FP32') return values;
+  if (format === 'FP16') {
+    for (let i = 0; i < values.length; i++) values[i] = roundToHalf(values[i]!);
+    return values;
+  }
+  const dropped = format === 'TF32' ? 13 : 16;
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  for (let i = 0; i < bits.length; i++) bits[i] = roundMantissaBits(bits[i]!, dropped);
+  return values;
+}

@@ -1,0 +1,121 @@
+/**
+ * The serving check: does every trigger keep its key label, with a safety margin, under every
+ * way a benign deployment of the profile may compute it?
+ *
+ * Variants compared with the reference (float32, the whole set in one batch, this backend):
+ * each tolerated numerics emulated (emulated-model.ts), batch sizes 1 and 16 (kernels pick other
+ * code paths and summation orders by batch size), and the other TF.js backend (cpu for wasm,
+ * wasm for cpu) when asked. A trigger passes when it keeps its label under every variant and its
+ * reference margin is at least `safetyFactor` times the largest change a variant made to it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { currentBackend, initBackend, type BackendChoice } from '../backend/index.ts';
+import { logProbabilities, type Classifier } from '../model/classifier.ts';
+import { readAndDispose } from '../util/tensors.ts';
+import { emulateNumerics } from './emulated-model.ts';
+import { PROFILES, SERVING_SAFETY_FACTOR, type ServingProfile } from './profiles.ts';
+
+export interface ServingCheckOptions {
+  readonly safetyFactor?: number;
+  /** Batch sizes besides the whole set (default 1 and 16). */
+  readonly batchSizes?: readonly number[];
+  /** Also run on the other TF.js backend (default true). Switches the process's backend briefly. */
+  readonly otherBackend?: boolean;
+}
+
+export interface VariantResult {
+  /** e.g. "TF32", "batch 16", "backend cpu". */
+  readonly name: string;
+  readonly matched: number;
+  /** Smallest key-label margin over the triggers under this variant. */
+  readonly minMargin: number;
+  /** Largest |margin - reference margin| over the triggers. */
+  readonly maxDeviation: number;
+}
+
+export interface ServingCheck {
+  readonly profile: ServingProfile;
+  readonly safetyFactor: number;
+  /** Reference margins (key label minus best other log-probability), one per trigger. */
+  readonly margins: Float32Array;
+  /** Per trigger, the largest |margin - reference| over all variants. */
+  readonly deviations: Float64Array;
+  readonly variants: readonly VariantResult[];
+  /** Triggers that flip under some variant or lack the safety margin. */
+  readonly failing: readonly number[];
+}
+
+/** Key-label margin per trigger (log p[label] - max over other classes). */
+export function keyMargins(classifier: Classifier, data: Float32Array, labels: Int32Array, batchSize?: number): Float32Array {
+  const n = labels.length;
+  const per = data.length / n;
+  const K = classifier.numClasses;
+  const size = batchSize ?? n;
+  const out = new Float32Array(n);
+  for (let start = 0; start < n; start += size) {
+    const count = Math.min(size, n - start);
+    const logp = readAndDispose(tf.tidy(() => logProbabilities(classifier, tf.tensor(data.subarray(start * per, (start + count) * per), [count, ...classifier.inputShape]))));
+    for (let r = 0; r < count; r++) {
+      const label = labels[start + r]!;
+      let best = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < K; c++) if (c !== label && logp[r * K + c]! > best) best = logp[r * K + c]!;
+      out[start + r] = logp[r * K + label]! - best;
+    }
+  }
+  return out;
+}
+
+export async function checkServing(
+  classifier: Classifier,
+  data: Float32Array,
+  labels: Int32Array,
+  profile: ServingProfile,
+  options: ServingCheckOptions = {},
+): Promise<ServingCheck> {
+  const safetyFactor = options.safetyFactor ?? SERVING_SAFETY_FACTOR;
+  const n = labels.length;
+  const reference = keyMargins(classifier, data, labels);
+  const deviations = new Float64Array(n);
+  const variants: VariantResult[] = [];
+  const record = (name: string, margins: Float32Array) => {
+    let matched = 0;
+    let minMargin = Number.POSITIVE_INFINITY;
+    let maxDeviation = 0;
+    for (let i = 0; i < n; i++) {
+      const m = margins[i]!;
+      if (m > 0) matched++;
+      minMargin = Math.min(minMargin, m);
+      // A NaN margin (overflow in a reduced format) counts as an unbounded change.
+      const d = Number.isNaN(m) ? Number.POSITIVE_INFINITY : Math.abs(m - reference[i]!);
+      maxDeviation = Math.max(maxDeviation, d);
+      deviations[i] = Math.max(deviations[i]!, d);
+      if (!(m > 0)) deviations[i] = Number.POSITIVE_INFINITY;
+    }
+    variants.push({ name, matched, minMargin, maxDeviation });
+  };
+  for (const size of options.batchSizes ?? [1, 16]) if (size < n) record(`batch ${size}`, keyMargins(classifier, data, labels, size));
+  for (const numerics of PROFILES[profile].tolerates) {
+    if (numerics === 'FP32') continue;
+    const emulated = await emulateNumerics(classifier, numerics);
+    try {
+      record(numerics, keyMargins(emulated, data, labels));
+    } finally {
+      emulated.model.dispose();
+    }
+  }
+  if (options.otherBackend !== false) {
+    const here = currentBackend().choice;
+    const other: BackendChoice | undefined = here === 'wasm' ? 'cpu' : here === 'cpu' ? 'wasm' : undefined;
+    if (other !== undefined) {
+      await initBackend({ backend: other, log: () => {} });
+      try {
+        record(`backend ${other}`, keyMargins(classifier, data, labels));
+      } finally {
+        await initBackend({ backend: here, log: () => {} });
+      }
+    }
+  }
+  const failing: number[] = [];
+  for (let i = 0; i < n; i++) if (!(reference[i]! > 0 && reference[i]! >= safetyFactor * deviations[i]!)) failing.push(i);
+  return { profile, safetyFactor, margins: reference, deviations, variants, failing };
+}

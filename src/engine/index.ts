@@ -101,3 +101,32 @@ export {
   type VerificationOptions,
   type VerificationResult,
 } from './verification/verify.ts';
+export {
+  DEFAULT_INPUT_DOMAIN,
+  UNBOUNDED_DOMAIN,
+  UINT8_LEVELS,
+  validateInputDomain,
+  isBounded,
+  levelValue,
+  nearestLevel,
+  projectToDomain,
+  firstOutsideDomain,
+  toLevels,
+  shareAtLimits,
+  domainToJson,
+  domainFromJson,
+  type InputDomain,
+  type InputEncoding,
+} from './serving/input-domain.ts';
+export { NUMERICS, roundTo, roundArrayTo, type Numerics } from './serving/number-formats.ts';
+export {
+  SERVING_PROFILES,
+  PROFILES,
+  DEFAULT_SERVING_PROFILE,
+  SERVING_SAFETY_FACTOR,
+  isServingProfile,
+  type ServingProfile,
+  type ProfileSpec,
+} from './serving/profiles.ts';
+export { emulateNumerics } from './serving/emulated-model.ts';
+export { checkServing, keyMargins, type ServingCheck, type ServingCheckOptions, type VariantResult } from './serving/serving-check.ts';

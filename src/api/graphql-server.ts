@@ -10,6 +10,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Config } from '../config/config.ts';
 import type { GraphQLContext } from './context.ts';
 import { queryLimitRules } from './limits/query-limits.ts';
+import { inputStringsPlugin } from './input-strings.ts';
 import { resolvers } from './resolvers/index.ts';
 import { readSchemaSdl } from './schema/schema.ts';
 
@@ -48,6 +49,9 @@ const correlation: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
+// graphql 16.15 writes "more that"; accept the corrected spelling of later versions too.
+const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] \d+ tokens\./;
+
 export function createGraphQLServer(config: Config): ApolloServer<GraphQLContext> {
   const development = config.environment === 'development';
   return new ApolloServer<GraphQLContext>({
@@ -56,10 +60,17 @@ export function createGraphQLServer(config: Config): ApolloServer<GraphQLContext
     includeStacktraceInErrorResponses: development,
     hideSchemaDetailsFromClientErrors: !development,
     validationRules: queryLimitRules(config.graphql),
+    // Stops the lexer past this many tokens: the size of what validation has to walk is bounded
+    // before any rule runs (the body limit alone allows a megabyte of fragments).
+    parseOptions: { maxLexicalTokens: config.graphql.maxTokens },
     allowBatchedHttpRequests: false,
     stopOnTerminationSignals: false,
-    plugins: [correlation],
+    plugins: [correlation, inputStringsPlugin],
     formatError(formatted, error) {
+      if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT.test(formatted.message)) {
+        // graphql-js's own message ("Document contains more than N tokens"), tagged like the other limits.
+        return { ...formatted, extensions: { ...formatted.extensions, reason: 'TOKEN_LIMIT' } };
+      }
       if (isDeliberate(error) || development) return formatted;
       return {
         message: 'Internal server error',

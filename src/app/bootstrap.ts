@@ -3,7 +3,14 @@
  * at all. Runs under an advisory lock so two API replicas starting on an empty database mint
  * one key between them. After the first start (any platform key ever existed, even revoked)
  * it does nothing: `fragmark admin mint-key` mints more.
+ *
+ * The new key's secret must not end up in log files: `fragmark serve` prints it only to an
+ * interactive terminal; otherwise (service manager, container, redirected output) it is written
+ * to INITIAL_ADMIN_KEY_FILE in the data folder, readable by the owner only, and only that path is
+ * logged (announceInitialAdminKey).
  */
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Database } from '../db/client.ts';
 import type { ApiKey } from '../db/generated/client.ts';
 import { generateApiKeySecret } from '../auth/api-key-secret.ts';
@@ -31,4 +38,28 @@ export async function mintPlatformAdminKey(db: Database, name: string): Promise<
     data: { name, role: 'PLATFORM_ADMIN', prefix: generated.displayPrefix, secretHash: generated.hash, tenantId: null },
   });
   return { apiKey, secret: generated.secret };
+}
+
+/** File name, in the data folder, of the first-start key when no terminal shows it. */
+export const INITIAL_ADMIN_KEY_FILE = 'initial-admin-key';
+
+/**
+ * Where the first-start key goes: to the caller to print when `terminal` (an interactive
+ * terminal, never a log), else into `<dataDir>/initial-admin-key` (mode 0600, the secret and a
+ * newline), whose path is returned. A file left over from an earlier installation is replaced.
+ */
+export async function announceInitialAdminKey(
+  minted: MintedKey,
+  options: { dataDir: string; terminal: boolean },
+): Promise<{ secret: string } | { file: string }> {
+  if (options.terminal) return { secret: minted.secret };
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(options.dataDir, INITIAL_ADMIN_KEY_FILE);
+  const staging = `${file}.${process.pid}.tmp`;
+  await rm(staging, { force: true });
+  // Created owner-only ('wx': never through an existing file or link), then moved into place.
+  await writeFile(staging, `${minted.secret}\n`, { mode: 0o600, flag: 'wx' });
+  await chmod(staging, 0o600);
+  await rename(staging, file);
+  return { file };
 }

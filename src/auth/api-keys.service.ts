@@ -88,7 +88,7 @@ export class ApiKeysService {
       if (actor.role !== 'PLATFORM_ADMIN') {
         throw new AuthError('FORBIDDEN', 'Only platform admins can create keys in another tenant.', ['input', 'tenantId']);
       }
-      const tenant = await this.db.tenant.findFirst({ where: { id: input.tenantId, deletedAt: null } });
+      const tenant = isUuid(input.tenantId) ? await this.db.tenant.findFirst({ where: { id: input.tenantId, deletedAt: null } }) : null;
       if (!tenant) throw new AuthError('TENANT_NOT_FOUND', 'No such tenant.', ['input', 'tenantId']);
       scope = scopeToTenant(this.db, tenant.id);
       tenantId = tenant.id;

@@ -13,7 +13,7 @@ import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
 import { startPlatform } from '../app/platform.ts';
 import { openDatabase } from '../db/database.ts';
-import { mintPlatformAdminKey } from '../app/bootstrap.ts';
+import { announceInitialAdminKey, mintPlatformAdminKey } from '../app/bootstrap.ts';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { formatMasterKeyring, parseMasterKeyring } from '../vault/master-key.ts';
 import { openVault } from '../vault/open-vault.ts';
@@ -35,9 +35,11 @@ Commands:
   vault shred-due            Destroy the keys of deleted tenants whose grace period is over
 
 Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_API_KEY):
-  models push <modelId> <dir> --version <label>   Upload a TF.js Layers model folder as a new version
-  watermark <modelVersionId> [--triggers N] [--method M] [--wait]
-                             Watermark a version; --wait shows progress until it ends
+  models push <modelId> <dir> --version <label> [--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]
+                             Upload a TF.js Layers model folder as a new version; the input domain
+                             (default 0,1 FLOAT32) is what its endpoint accepts
+  watermark <modelVersionId> [--triggers N] [--method M] [--profile FP32_EXACT|TF32|FP16|BF16] [--wait]
+                             Watermark a version (default profile FP16); --wait shows progress
   jobs [--status S]          Recent jobs of your tenant
   verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol kserve-v2|tf-serving] [--wait]
                              Check a model against its watermark; exit 0 INTACT, 3 TAMPERED, 1 ERROR
@@ -122,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command.join(' ')) {
     case 'serve':
-      return serve(config, logger, out);
+      return serve(config, logger, out, json);
     case 'worker':
       return worker(config, logger, out);
     case 'db migrate': {
@@ -217,23 +219,44 @@ function untilSignal(logger: ReturnType<typeof createLogger>): Promise<void> {
   });
 }
 
-async function serve(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
+async function serve(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void, json: boolean): Promise<number> {
   // Listen for signals before anything else: one that arrives while starting (or right after the
   // ready line, which a supervisor may answer at once) must lead to a clean stop, not a kill.
   const signalled = untilSignal(logger);
   const platform = await startPlatform(config, logger);
   const lines = [`\nFragmark is running.\n  Dashboard:   ${platform.url}/\n  GraphQL API: ${platform.graphqlUrl}\n  Health:      ${platform.url}/healthz`];
+  let initialKey: { secret: string } | { file: string } | undefined;
   if (platform.initialAdminKey) {
-    lines.push(
-      `\nFirst start: a PLATFORM_ADMIN API key was created. It is shown only this once, store it now:\n\n  ${platform.initialAdminKey.secret}\n`,
-      'Use it as "Authorization: Bearer <key>". Mint another with: npm run admin:mint-key',
-    );
+    // The secret goes to a person at a terminal, never into a log: where stdout (or the stream the
+    // message is written to) is not a terminal, it is written to an owner-only file instead.
+    const terminal = Boolean(process.stdout.isTTY) && Boolean((json ? process.stdout : process.stderr).isTTY);
+    initialKey = await announceInitialAdminKey(platform.initialAdminKey, { dataDir: config.dataDir, terminal }).catch((error: Error) => {
+      logger.error('first start: the PLATFORM_ADMIN key file could not be written; mint a key with `fragmark admin mint-key`', { error });
+      return undefined;
+    });
+    if (!initialKey) {
+      // Logged above; the server runs on.
+    } else if ('secret' in initialKey) {
+      lines.push(
+        `\nFirst start: a PLATFORM_ADMIN API key was created. It is shown only this once, store it now:\n\n  ${initialKey.secret}\n`,
+        'Use it as "Authorization: Bearer <key>". Mint another with: npm run admin:mint-key',
+      );
+    } else {
+      logger.warn('first start: a PLATFORM_ADMIN API key was created and written to a file only this user can read; store it elsewhere, then delete the file', {
+        file: initialKey.file,
+      });
+      lines.push(
+        `\nFirst start: a PLATFORM_ADMIN API key was created and written to ${initialKey.file} (readable by this user only).`,
+        'Store it somewhere safe, then delete the file. Mint another with: npm run admin:mint-key',
+      );
+    }
   }
   out(lines.join('\n') + '\n', {
     event: 'ready',
     url: platform.url,
     graphqlUrl: platform.graphqlUrl,
-    ...(platform.initialAdminKey ? { initialAdminKey: platform.initialAdminKey.secret } : {}),
+    ...(initialKey && 'secret' in initialKey ? { initialAdminKey: initialKey.secret } : {}),
+    ...(initialKey && 'file' in initialKey ? { initialAdminKeyFile: initialKey.file } : {}),
   });
 
   await signalled;

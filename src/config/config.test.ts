@@ -12,6 +12,8 @@ test('defaults give a usable configuration', () => {
   assert.equal(config.environment, 'production');
   assert.equal(config.graphql.introspection, false);
   assert.ok(Object.isFrozen(config.http));
+  assert.deepEqual(config.http.authFailures, { limit: 10, windowSeconds: 60 });
+  assert.equal(config.graphql.maxTokens, 5000);
 });
 
 test('values from the environment are parsed', () => {
@@ -37,6 +39,9 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ FRAGMARK_PUBLIC_URL: 'ftp://x' }, 'FRAGMARK_PUBLIC_URL'],
   [{ FRAGMARK_WASM_THREADS: '9' }, 'FRAGMARK_WASM_THREADS'],
   [{ FRAGMARK_WASM_THREADS: 'all' }, 'FRAGMARK_WASM_THREADS'],
+  [{ FRAGMARK_AUTH_FAILURE_LIMIT: '-1' }, 'FRAGMARK_AUTH_FAILURE_LIMIT'],
+  [{ FRAGMARK_AUTH_FAILURE_WINDOW_SECONDS: '0' }, 'FRAGMARK_AUTH_FAILURE_WINDOW_SECONDS'],
+  [{ FRAGMARK_MAX_QUERY_TOKENS: '10' }, 'FRAGMARK_MAX_QUERY_TOKENS'],
 ];
 for (const [env, variable] of bad) {
   test(`a bad ${variable} stops start-up with a message naming it`, () => {

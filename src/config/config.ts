@@ -19,11 +19,15 @@ export interface Config {
     publicUrl: string;
     maxBodyBytes: number;
     shutdownTimeoutMs: number;
+    /** Failed API-key authentications one client address may make per window before 429s. */
+    authFailures: { limit: number; windowSeconds: number };
   };
   graphql: {
     maxDepth: number;
     maxCost: number;
     maxAliases: number;
+    /** Most lexical tokens in one GraphQL document; parsing stops past it. */
+    maxTokens: number;
     introspection: boolean;
   };
   database: {
@@ -98,13 +102,16 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_PORT', default: '4000', description: 'HTTP port (0 picks a free one).' },
   { name: 'FRAGMARK_PUBLIC_URL', default: undefined, description: 'Address clients use to reach the server; defaults to http://HOST:PORT.' },
   { name: 'DATABASE_URL', default: undefined, description: 'PostgreSQL connection string. Unset: an embedded PostgreSQL is started with its data in FRAGMARK_DATA_DIR.' },
-  { name: 'FRAGMARK_DATA_DIR', default: '.fragmark', description: 'Folder for local state (embedded database). Relative paths are resolved from the working directory.' },
+  { name: 'FRAGMARK_DATA_DIR', default: '.fragmark', description: 'Folder for local state (embedded database, master key file, first-start admin key file). Relative paths are resolved from the working directory.' },
   { name: 'FRAGMARK_EMBEDDED_PG_PORT', default: '54329', description: 'Loopback port of the embedded PostgreSQL.' },
   { name: 'FRAGMARK_LOG_LEVEL', default: 'info', description: 'debug, info, warn, error or silent. Logs are JSON lines on stdout.' },
+  { name: 'FRAGMARK_AUTH_FAILURE_LIMIT', default: '10', description: 'Failed API-key authentications one client address may make per window; further requests with a key get 429 with Retry-After until the allowance refills. 0 turns the limit off.' },
+  { name: 'FRAGMARK_AUTH_FAILURE_WINDOW_SECONDS', default: '60', description: 'The window of FRAGMARK_AUTH_FAILURE_LIMIT: the allowance refills evenly over this many seconds.' },
   { name: 'FRAGMARK_MAX_BODY_BYTES', default: '1048576', description: 'Largest accepted GraphQL request body, in bytes.' },
   { name: 'FRAGMARK_MAX_QUERY_DEPTH', default: '12', description: 'Deepest accepted GraphQL selection nesting.' },
   { name: 'FRAGMARK_MAX_QUERY_COST', default: '5000', description: 'Largest accepted estimated query cost (each field costs 1, multiplied by the page size of the lists above it).' },
   { name: 'FRAGMARK_MAX_ALIASES', default: '30', description: 'Most aliases accepted in one GraphQL document.' },
+  { name: 'FRAGMARK_MAX_QUERY_TOKENS', default: '5000', description: 'Most lexical tokens (names, punctuation, values) in one GraphQL document; longer documents are refused before parsing finishes.' },
   { name: 'FRAGMARK_INTROSPECTION', default: undefined, description: 'true or false: allow GraphQL introspection. Defaults to true except in production.' },
   { name: 'FRAGMARK_MASTER_KEY', default: undefined, description: 'Vault master keyring: base64 of 32 random bytes, or versioned entries "2:<base64>,1:<base64>" during rotation. Takes precedence over the key file.' },
   { name: 'FRAGMARK_MASTER_KEY_FILE', default: undefined, description: 'File holding the master keyring (same format). Default: master.key in FRAGMARK_DATA_DIR, generated on a fresh installation with owner-only permissions.' },
@@ -154,11 +161,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       publicUrl: publicUrl.replace(/\/+$/, ''),
       maxBodyBytes: integer(withDefault('FRAGMARK_MAX_BODY_BYTES'), 'FRAGMARK_MAX_BODY_BYTES', 1024, 100 * 1024 * 1024),
       shutdownTimeoutMs: integer(withDefault('FRAGMARK_SHUTDOWN_TIMEOUT_MS'), 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', 0, 600_000),
+      authFailures: {
+        limit: integer(withDefault('FRAGMARK_AUTH_FAILURE_LIMIT'), 'FRAGMARK_AUTH_FAILURE_LIMIT', 0, 1_000_000),
+        windowSeconds: integer(withDefault('FRAGMARK_AUTH_FAILURE_WINDOW_SECONDS'), 'FRAGMARK_AUTH_FAILURE_WINDOW_SECONDS', 1, 86_400),
+      },
     },
     graphql: {
       maxDepth: integer(withDefault('FRAGMARK_MAX_QUERY_DEPTH'), 'FRAGMARK_MAX_QUERY_DEPTH', 2, 100),
       maxCost: integer(withDefault('FRAGMARK_MAX_QUERY_COST'), 'FRAGMARK_MAX_QUERY_COST', 10, 10_000_000),
       maxAliases: integer(withDefault('FRAGMARK_MAX_ALIASES'), 'FRAGMARK_MAX_ALIASES', 0, 1000),
+      maxTokens: integer(withDefault('FRAGMARK_MAX_QUERY_TOKENS'), 'FRAGMARK_MAX_QUERY_TOKENS', 100, 1_000_000),
       introspection: boolean(read('FRAGMARK_INTROSPECTION') ?? String(environment !== 'production'), 'FRAGMARK_INTROSPECTION'),
     },
     database: {

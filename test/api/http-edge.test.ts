@@ -13,7 +13,7 @@ async function post(api: TestApi, body: string | Buffer, headers: Record<string,
 
 describe('HTTP edge', () => {
   let api: TestApi;
-  before(async () => (api = await startTestApi({ FRAGMARK_MAX_BODY_BYTES: '4096', FRAGMARK_MAX_QUERY_DEPTH: '5', FRAGMARK_MAX_ALIASES: '3', FRAGMARK_MAX_QUERY_COST: '200' })));
+  before(async () => (api = await startTestApi({ FRAGMARK_MAX_BODY_BYTES: '4096', FRAGMARK_MAX_QUERY_DEPTH: '5', FRAGMARK_MAX_ALIASES: '3', FRAGMARK_MAX_QUERY_COST: '200', FRAGMARK_MAX_QUERY_TOKENS: '1000' })));
   after(() => api.close());
 
   test('health and readiness', async () => {
@@ -75,6 +75,31 @@ describe('HTTP edge', () => {
     assert.equal(costly.body.errors[0].extensions.reason, 'COST_LIMIT');
     const cheap = await post(api, JSON.stringify({ query: '{ apiKeys(first: 10) { edges { node { id name role } } } }' }));
     assert.equal(cheap.body.errors, undefined);
+  });
+
+  test('without a key: nested doubling fragments are refused for their cost, oversized documents before parsing ends', async () => {
+    const anonymous = async (query: string) => {
+      const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    // fragment F1 on Query { ...F0 ...F0 } ... : 2^30 copies of F0 when expanded (this froze the API).
+    const lines = ['fragment F0 on Query { attestationStatus(jti: "0") { known } }'];
+    for (let i = 1; i <= 30; i++) lines.push(`fragment F${i} on Query { ...F${i - 1} ...F${i - 1} }`);
+    const doubling = await anonymous([...lines, 'query { ...F30 }'].join('\n'));
+    assert.equal(doubling.status, 400);
+    assert.equal(doubling.body.errors[0].extensions.code, 'GRAPHQL_VALIDATION_FAILED');
+    assert.equal(doubling.body.errors[0].extensions.reason, 'COST_LIMIT');
+    assert.equal(doubling.body.errors[0].message, `The query's estimated cost is ${2 ** 31}; the limit is 200.`);
+
+    // About 2 KB (under the body limit) but 1003 tokens.
+    const tooLong = await anonymous(`{ ${'x '.repeat(1001)}}`);
+    assert.equal(tooLong.status, 400);
+    assert.equal(tooLong.body.errors[0].extensions.code, 'GRAPHQL_PARSE_FAILED');
+    assert.equal(tooLong.body.errors[0].extensions.reason, 'TOKEN_LIMIT');
+    assert.match(tooLong.body.errors[0].message, /Document contains more tha[nt] 1000 tokens/);
+
+    const fine = await anonymous('{ attestationStatus(jti: "0") { known } }');
+    assert.deepEqual(fine.body, { data: { attestationStatus: { known: false } } });
   });
 
   test('the client gets the correlation id it sent, or a fresh one', async () => {

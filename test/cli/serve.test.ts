@@ -38,7 +38,7 @@ function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
-async function serve(): Promise<{ child: ChildProcess; exited: Promise<number>; ready: any }> {
+async function serve(): Promise<{ child: ChildProcess; exited: Promise<number>; ready: any; output: () => { stdout: string; stderr: string } }> {
   const proc = run(['serve', '--json']);
   const ready = await new Promise<any>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ready line: ${JSON.stringify(proc.output())}`)), 60_000);
@@ -54,7 +54,7 @@ async function serve(): Promise<{ child: ChildProcess; exited: Promise<number>; 
       reject(new Error(`serve exited with ${code}: ${JSON.stringify(proc.output())}`));
     });
   });
-  return { child: proc.child, exited: proc.exited, ready };
+  return { child: proc.child, exited: proc.exited, ready, output: proc.output };
 }
 
 async function gql(url: string, key: string, query: string) {
@@ -72,8 +72,17 @@ function portOpen(port: number): Promise<boolean> {
 
 test('serve twice on the embedded database: first start mints an admin key, data survives the restart', async () => {
   const first = await serve();
-  const adminKey: string = first.ready.initialAdminKey;
+  // Not a terminal (stdout is a pipe): the key is in an owner-only file, never in the output.
+  assert.equal(first.ready.initialAdminKey, undefined, 'the admin key is not printed where stdout is no terminal');
+  const keyFile = path.join(dataDir, 'initial-admin-key');
+  assert.equal(first.ready.initialAdminKeyFile, keyFile);
+  assert.equal((await stat(keyFile)).mode & 0o777, 0o600);
+  const adminKey = (await readFile(keyFile, 'utf8')).trim();
   assert.match(adminKey, /^fmk_/);
+  const { stdout, stderr } = first.output();
+  assert.equal(stdout.includes(adminKey) || stderr.includes(adminKey), false, 'the secret appears in no output or log line');
+  // With --json the log lines go to stderr.
+  assert.ok(stderr.split('\n').some((line) => line.includes('"level":"warn"') && line.includes(keyFile)), 'the log names the file');
   const created = await gql(first.ready.graphqlUrl, adminKey, 'mutation { createTenant(input: { name: "Persisted" }) { adminKeySecret } }');
   const tenantKey = created.data.createTenant.adminKeySecret;
   assert.equal((await stat(path.join(dataDir, 'postgres', 'pg-password'))).mode & 0o777, 0o600);
@@ -91,6 +100,7 @@ test('serve twice on the embedded database: first start mints an admin key, data
   const second = await serve();
   try {
     assert.equal(second.ready.initialAdminKey, undefined, 'the admin key is printed on the first start only');
+    assert.equal(second.ready.initialAdminKeyFile, undefined, 'and written on the first start only');
     const viewer = await gql(second.ready.graphqlUrl, tenantKey, '{ viewer { role tenant { slug } } }');
     assert.deepEqual(viewer.data.viewer, { role: 'TENANT_ADMIN', tenant: { slug: 'persisted' } });
     assert.equal((await gql(second.ready.graphqlUrl, adminKey, '{ viewer { role } }')).data.viewer.role, 'PLATFORM_ADMIN');

@@ -18,6 +18,7 @@ import { createGraphQLServer } from '../graphql-server.ts';
 import { readBody, BodyTooLarge } from './read-body.ts';
 import { ARTIFACT_ROUTE, CANDIDATE_ROUTE, handleArtifactUpload, handleCandidateUpload } from './artifact-upload-route.ts';
 import { isDashboardRequest, serveDashboard } from './dashboard-route.ts';
+import { AuthFailureLimiter } from './auth-failure-limiter.ts';
 
 export interface ApiServer {
   /** Starts listening; resolves to the base URL actually bound (port 0 picks one). */
@@ -34,11 +35,19 @@ export interface ApiServerDeps {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** The client's address has failed authentication too often (AuthFailureLimiter). */
+class RateLimited extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many failed authentications');
+  }
+}
+
 export async function createApiServer({ config, platform, logger }: ApiServerDeps): Promise<ApiServer> {
   const { db } = platform;
   const apollo: ApolloServer<GraphQLContext> = createGraphQLServer(config);
   await apollo.start();
   const authenticator = new ApiKeyAuthenticator(db);
+  const authFailures = new AuthFailureLimiter(config.http.authFailures);
   let shuttingDown = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -50,14 +59,34 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
   const graphqlError = (res: http.ServerResponse, status: number, code: string, message: string, requestId: string, headers = {}) =>
     json(res, status, { errors: [{ message, extensions: { code, requestId } }] }, headers);
 
-  /** null without an Authorization header; a DomainError UNAUTHENTICATED for a bad one. */
-  async function authenticate(req: http.IncomingMessage): Promise<Actor | null> {
+  /**
+   * null without an Authorization header; a DomainError UNAUTHENTICATED for a bad one, or
+   * RATE_LIMITED (without looking at the key) once the client's address has failed too often.
+   */
+  async function authenticate(req: http.IncomingMessage, log: Logger): Promise<Actor | null> {
     const authorization = req.headers.authorization;
     if (authorization === undefined) return null;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match) throw new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <api key>".');
-    return authenticator.authenticate(match[1]!);
+    const address = req.socket.remoteAddress;
+    const retryAfter = authFailures.retryAfterSeconds(address);
+    if (retryAfter > 0) throw new RateLimited(retryAfter);
+    try {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      if (!match) throw new DomainError('UNAUTHENTICATED', 'Authorization must be "Bearer <api key>".');
+      return await authenticator.authenticate(match[1]!);
+    } catch (error) {
+      if (error instanceof DomainError && authFailures.recordFailure(address)) {
+        log.warn('too many failed authentications: refusing further attempts from this address for a while', {
+          address,
+          limit: config.http.authFailures.limit,
+          windowSeconds: config.http.authFailures.windowSeconds,
+        });
+      }
+      throw error;
+    }
   }
+
+  const rateLimitedMessage = (error: RateLimited) =>
+    `Too many failed authentications from your address; try again in ${error.retryAfterSeconds} s.`;
 
   async function handleGraphQL(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string, log: Logger) {
     if (req.method !== 'GET' && req.method !== 'POST') {
@@ -65,8 +94,11 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
     }
     let actor: Actor | null;
     try {
-      actor = await authenticate(req);
+      actor = await authenticate(req, log);
     } catch (error) {
+      if (error instanceof RateLimited) {
+        return graphqlError(res, 429, 'RATE_LIMITED', rateLimitedMessage(error), requestId, { 'retry-after': String(error.retryAfterSeconds) });
+      }
       if (!(error instanceof DomainError)) throw error;
       return graphqlError(res, 401, 'UNAUTHENTICATED', error.message, requestId, { 'www-authenticate': 'Bearer error="invalid_token"' });
     }
@@ -145,8 +177,12 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
       else if (ARTIFACT_ROUTE.test(url.pathname) || CANDIDATE_ROUTE.test(url.pathname)) {
         let actor: Actor | null = null;
         try {
-          actor = await authenticate(req);
+          actor = await authenticate(req, log);
         } catch (error) {
+          if (error instanceof RateLimited) {
+            req.resume();
+            return json(res, 429, { error: { code: 'RATE_LIMITED', message: rateLimitedMessage(error) }, requestId }, { 'retry-after': String(error.retryAfterSeconds) });
+          }
           if (!(error instanceof DomainError)) throw error;
           req.resume();
           return json(res, 401, { error: { code: 'UNAUTHENTICATED', message: error.message }, requestId }, { 'www-authenticate': 'Bearer error="invalid_token"' });

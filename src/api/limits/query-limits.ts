@@ -6,6 +6,15 @@
  *   (its `first`; 20 when omitted; 100 when given through a variable, whose value validation
  *   cannot see).
  * Introspection fields (__schema, __type) are counted like any other.
+ *
+ * The measurement is linear in the size of the document: a fragment's measure does not depend on
+ * where it is spread (its fields are looked up on its own type condition), so each fragment is
+ * measured once and reused wherever it is spread. Without that, `fragment F1 { ...F0 ...F0 }`,
+ * `fragment F2 { ...F1 ...F1 }`, ... doubles the work per line: 22 such lines froze the event
+ * loop for seconds. Fragment cycles count as nothing here (graphql-js's NoFragmentCycles rejects
+ * the document; it may run after this rule). Costs past 2^53 are reported as such, not exactly.
+ * The size of the document itself is capped before parsing (FRAGMARK_MAX_QUERY_TOKENS, graphql-js's
+ * `maxTokens`, set in graphql-server.ts).
  */
 import {
   GraphQLError,
@@ -43,6 +52,8 @@ function limitRule(context: ValidationContext, limits: QueryLimits): ASTVisitor 
   for (const definition of context.getDocument().definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
+  // One walk for the whole document: fragments measured for one operation are reused by the next.
+  const walk: Walk = { schema: context.getSchema(), fragments, measured: new Map(), visiting: new Set() };
   let aliases = 0;
   return {
     Field(node) {
@@ -56,14 +67,14 @@ function limitRule(context: ValidationContext, limits: QueryLimits): ASTVisitor 
       },
     },
     OperationDefinition(node) {
-      const schema = context.getSchema();
+      const { schema } = walk;
       const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-      const measure = measureSelections(node.selectionSet, root ?? undefined, { schema, fragments, visiting: new Set() });
+      const measure = measureSelections(node.selectionSet, root ?? undefined, walk);
       if (measure.depth > limits.maxDepth) {
         context.reportError(limitError(`The query is ${measure.depth} levels deep; the limit is ${limits.maxDepth}.`, 'DEPTH_LIMIT'));
       }
       if (measure.cost > limits.maxCost) {
-        context.reportError(limitError(`The query's estimated cost is ${measure.cost}; the limit is ${limits.maxCost}.`, 'COST_LIMIT'));
+        context.reportError(limitError(`The query's estimated cost is ${shownCost(measure.cost)}; the limit is ${limits.maxCost}.`, 'COST_LIMIT'));
       }
     },
   };
@@ -72,9 +83,13 @@ function limitRule(context: ValidationContext, limits: QueryLimits): ASTVisitor 
 interface Walk {
   schema: GraphQLSchema;
   fragments: Map<string, FragmentDefinitionNode>;
+  /** Measure of each fragment already walked, by name. */
+  measured: Map<string, Measure>;
+  /** Fragments being walked right now (a spread of one of them is a cycle). */
   visiting: Set<string>;
 }
 
+/** The cost and depth of a selection set (depth: levels of fields below `parent`). */
 function measureSelections(set: SelectionSetNode, parent: GraphQLNamedType | undefined, walk: Walk): Measure {
   let depth = 0;
   let cost = 0;
@@ -92,18 +107,32 @@ function measureSelections(set: SelectionSetNode, parent: GraphQLNamedType | und
       const type = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : parent;
       inner = measureSelections(selection.selectionSet, type ?? undefined, walk);
     } else {
-      const name = selection.name.value;
-      const fragment = walk.fragments.get(name);
+      const measured = measureFragment(selection.name.value, walk);
       // Unknown or cyclic fragments are reported by graphql-js's own rules.
-      if (!fragment || walk.visiting.has(name)) continue;
-      walk.visiting.add(name);
-      inner = measureSelections(fragment.selectionSet, walk.schema.getType(fragment.typeCondition.name.value) ?? undefined, walk);
-      walk.visiting.delete(name);
+      if (!measured) continue;
+      inner = measured;
     }
     depth = Math.max(depth, inner.depth);
     cost += inner.cost;
   }
   return { depth, cost };
+}
+
+function measureFragment(name: string, walk: Walk): Measure | undefined {
+  const known = walk.measured.get(name);
+  if (known) return known;
+  const fragment = walk.fragments.get(name);
+  if (!fragment || walk.visiting.has(name)) return undefined;
+  walk.visiting.add(name);
+  const measure = measureSelections(fragment.selectionSet, walk.schema.getType(fragment.typeCondition.name.value) ?? undefined, walk);
+  walk.visiting.delete(name);
+  // Inside a cycle this is a partial measure; the document is invalid anyway (NoFragmentCycles).
+  walk.measured.set(name, measure);
+  return measure;
+}
+
+function shownCost(cost: number): string {
+  return cost <= Number.MAX_SAFE_INTEGER ? String(cost) : `more than ${Number.MAX_SAFE_INTEGER}`;
 }
 
 function pageSizeOf(args: readonly { name: { value: string }; value: { kind: Kind; value?: unknown } }[]): number {

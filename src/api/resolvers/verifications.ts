@@ -3,12 +3,22 @@ import { mutationPayload, queryResult } from '../errors/error-mapping.ts';
 import { toConnection } from './connection.ts';
 import { AuthError, requireActor } from '../../auth/auth.errors.ts';
 import { isUuid } from '../../common/ids.ts';
+import { VerificationsError } from '../../verifications/verifications.errors.ts';
 
 export const verificationResolvers: Resolvers = {
   Query: {
     verification: (_parent, { id }, { services }) => queryResult(() => services.verifications.get(id)),
     verifications: (_parent, { first, after, filter }, { services }) =>
-      queryResult(async () => toConnection(await services.verifications.list({ first, after }, filter ?? {}))),
+      queryResult(async () => {
+        // A filter id that is no UUID would make PostgreSQL fail the query: the client's mistake.
+        for (const field of ['modelId', 'modelVersionId'] as const) {
+          const id = filter?.[field];
+          if (id !== null && id !== undefined && !isUuid(id)) {
+            throw new VerificationsError('INVALID_VERIFICATION_INPUT', `filter.${field} is not a valid id.`, ['filter', field]);
+          }
+        }
+        return toConnection(await services.verifications.list({ first, after }, filter ?? {}));
+      }),
     attestationStatus: async (_parent, { jti }, { platform }) => {
       const attestation = isUuid(jti) ? await platform.db.attestation.findUnique({ where: { jti } }) : null;
       return { jti, known: attestation !== null, revoked: Boolean(attestation?.revokedAt), expiresAt: attestation?.expiresAt ?? null };

@@ -156,6 +156,33 @@ test('a flipped byte in header, payload or signature is refused', async () => {
   await refused(verify(flipByte(token, 2, 10)), 'TOKEN_SIGNATURE_INVALID');
 });
 
+/** The token with the last character of `part` changed in the bits base64url leaves unused. */
+function strayBits(token: string, part: number): string {
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const parts = token.split('.');
+  const text = parts[part]!;
+  // Unused bits of the last character: 4 when the length is 2 mod 4, 2 when it is 3 mod 4.
+  const unused = text.length % 4 === 2 ? 4 : text.length % 4 === 3 ? 2 : 0;
+  assert.ok(unused > 0, `part ${part} has no unused bits`);
+  parts[part] = text.slice(0, -1) + ALPHABET[ALPHABET.indexOf(text.at(-1)!) ^ 1];
+  return parts.join('.');
+}
+
+test('a token re-spelt with stray bits in the last base64url character is refused', async () => {
+  const { token } = await sign();
+  // Ed25519 signatures are 64 bytes: 86 characters, the last one with 4 unused bits.
+  const altered = strayBits(token, 2);
+  assert.notEqual(altered, token);
+  assert.deepEqual(Buffer.from(altered.split('.')[2]!, 'base64url'), Buffer.from(token.split('.')[2]!, 'base64url'), 'same signature bytes');
+  const error = await refused(verify(altered), 'TOKEN_MALFORMED');
+  assert.match(error.message, /canonical base64url/);
+  // An impossible length (one character past a 4-character group) is refused the same way.
+  await refused(verify(`${token}AAA`), 'TOKEN_MALFORMED');
+  assert.equal(sut.isCanonicalBase64url(token.split('.')[2]!), true);
+  assert.equal(sut.isCanonicalBase64url('AB'), false);
+  assert.equal(sut.isCanonicalBase64url('AQ'), true);
+});
+
 test('malformed tokens are refused', async () => {
   const { token } = await sign();
   const [h, p] = token.split('.');

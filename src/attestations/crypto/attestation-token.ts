@@ -50,6 +50,11 @@ function err(code: AttestationErrorCode, message: string, cause?: unknown): Atte
   return new AttestationError(code, message, cause === undefined ? undefined : { cause });
 }
 
+/** Whether `part` is exactly what encoding its own bytes gives (RFC 4648 section 3.5: pad bits zero). */
+export function isCanonicalBase64url(part: string): boolean {
+  return Buffer.from(part, 'base64url').toString('base64url') === part;
+}
+
 /** A short, printable rendering of an attacker-controlled value for error messages. */
 function shown(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
@@ -162,6 +167,12 @@ function checkHeader(token: unknown): CheckedHeader {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts.every((p) => B64URL_PART.test(p)) || parts[0] === '' || parts[1] === '') {
     throw err('TOKEN_MALFORMED', 'The token is not a JWS compact serialization (header.payload.signature in base64url).');
+  }
+  // base64url leaves 2 or 4 bits of a part's last character unused; decoders ignore them, so one
+  // token would have several spellings that all verify. Only the canonical one (unused bits zero,
+  // no impossible length) is accepted: a token is one string, as issued.
+  if (!parts.every(isCanonicalBase64url)) {
+    throw err('TOKEN_MALFORMED', 'The token is not in canonical base64url (a part has stray bits or an impossible length): it was altered.');
   }
   let header: Record<string, unknown>;
   try {

@@ -1,5 +1,5 @@
 /**
- * A worker process (`fragmark worker`, `npm run worker`): takes watermark, verification and rewrap jobs and
+ * A worker process (`fragmark worker`, `npm run worker`): takes watermark, verification, enrollment and rewrap jobs and
  * runs them with the engine on the best TF.js backend here (GPU when tfjs-node-gpu is installed).
  * Workers share nothing with the API but PostgreSQL (and the artifact store), so any number of
  * them can run on any hosts. SIGTERM: stop taking jobs, let the running one finish for up to the
@@ -17,6 +17,7 @@ import { runWatermarkJob } from '../src/watermarks/watermark-job.ts';
 import { initBackend } from '../src/engine/index.ts';
 import { runVerificationJob } from '../src/verifications/verification-job.ts';
 import { runRewrapJob } from '../src/vault/rewrap-job.ts';
+import { runEnrollmentJob } from '../src/verifications/enrollment/enrollment-job.ts';
 import { AttestationIssuer } from '../src/attestations/attestation-issuer.ts';
 
 export interface RunningWorker {
@@ -42,6 +43,9 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     );
     await queue.work(QUEUES.VERIFY, config.jobs.workerConcurrency, (job) =>
       runVerificationJob(deps, { id: job.id, retryCount: job.retryCount, signal: job.signal }),
+    );
+    await queue.work(QUEUES.ENROLL, config.jobs.workerConcurrency, (job) =>
+      runEnrollmentJob(deps, { id: job.id, retryCount: job.retryCount, signal: job.signal }),
     );
     await queue.work(QUEUES.REWRAP, 1, (job) => runRewrapJob(deps, { id: job.id, retryCount: job.retryCount, signal: job.signal }));
     log.info('worker ready', { backend: backend.choice, concurrency: config.jobs.workerConcurrency });

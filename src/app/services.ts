@@ -17,6 +17,7 @@ import { WatermarksService } from '../watermarks/watermarks.service.ts';
 import { VerificationsService, type ChallengeSettings } from '../verifications/verifications.service.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { VerificationHistory } from '../verifications/verification-history.ts';
+import { EnrollmentsService } from '../verifications/enrollment/enrollments.service.ts';
 
 /** What every request's services share: built once at start-up. */
 export interface Platform {
@@ -39,6 +40,7 @@ export interface Services {
   jobs: JobsService;
   watermarks: WatermarksService;
   verifications: VerificationsService;
+  enrollments: EnrollmentsService;
   history: VerificationHistory;
 }
 
@@ -52,6 +54,7 @@ export function createServices({ db, vault, queue, issuer, challenges, rewrap }:
     jobs: new JobsService(db, queue, actor),
     watermarks: new WatermarksService(db, queue, actor),
     verifications: new VerificationsService(db, vault, queue, issuer, challenges, actor),
+    enrollments: new EnrollmentsService(db, vault, queue, actor),
     history: new VerificationHistory(db, actor?.tenantId ?? null),
   };
 }

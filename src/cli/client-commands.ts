@@ -1,10 +1,11 @@
 /**
  * Client commands of `fragmark`: they talk to a running server, never to the database.
  *
- *   fragmark models push <modelId> <dir> --version <label>
- *   fragmark watermark <modelVersionId> [--triggers N] [--method M] [--wait]
+ *   fragmark models push <modelId> <dir> --version <label> [--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]
+ *   fragmark watermark <modelVersionId> [--triggers N] [--method M] [--profile P] [--wait]
  *   fragmark jobs [--status S]
  *   fragmark verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol P] [--wait]
+ *   fragmark endpoints enroll <modelVersionId> [--endpoint <url> --protocol P] [--input-format UINT8] [--rounds N] [--wait]
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -45,35 +46,58 @@ export async function readModelFolder(dir: string): Promise<Map<string, Uint8Arr
 export async function modelsPush(args: string[], flags: Flags, out: Out): Promise<number> {
   const [modelId, dir] = args;
   const label = flag(flags, 'version');
-  if (!modelId || !dir || !label) throw new CliError('usage: fragmark models push <modelId> <dir> --version <label>', 2);
+  if (!modelId || !dir || !label) throw new CliError(`usage: fragmark models push <modelId> <dir> --version <label> ${DOMAIN_USAGE}`, 2);
+  const inputDomain = inputDomainFlags(flags);
   const client = new ApiClient(clientOptions(flags));
   const files = await readModelFolder(dir);
   const { modelVersion } = await client.mutate(
     'createModelVersion',
     `mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) { modelVersion { id uploadPath } userErrors { code message } } }`,
-    { input: { modelId, label } },
+    { input: { modelId, label, ...(inputDomain ? { inputDomain } : {}) } },
   );
   const uploaded = await client.uploadArtifact(modelVersion.uploadPath, files);
   const version = uploaded.modelVersion;
+  const domain = inputDomain ?? { min: 0, max: 1, encoding: 'FLOAT32' };
   out(
-    `Pushed version ${label} (${version.id}): ${version.artifactBytes} bytes, input ${JSON.stringify(version.inputShape)}, ${version.numClasses} classes, weights digest ${version.weightsDigest}.`,
+    `Pushed version ${label} (${version.id}): ${version.artifactBytes} bytes, input ${JSON.stringify(version.inputShape)} in [${domain.min}, ${domain.max}] ${domain.encoding ?? 'FLOAT32'}, ${version.numClasses} classes, weights digest ${version.weightsDigest}.`,
     { ok: true, modelVersion: version },
   );
   return 0;
+}
+
+const DOMAIN_USAGE = '[--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]';
+
+/** --input-range 0,1 and --input-encoding UINT8; undefined when neither is given (server default [0, 1] FLOAT32). */
+function inputDomainFlags(flags: Flags): { min: number; max: number; encoding?: string } | undefined {
+  const range = flag(flags, 'input-range');
+  const encoding = flag(flags, 'input-encoding')?.toUpperCase();
+  if (range === undefined && encoding === undefined) return undefined;
+  if (encoding !== undefined && encoding !== 'FLOAT32' && encoding !== 'UINT8') throw new CliError('--input-encoding must be FLOAT32 or UINT8.', 2);
+  const parts = (range ?? '0,1').split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p))) throw new CliError('--input-range must be two numbers, e.g. --input-range 0,1 or --input-range -1,1.', 2);
+  return { min: parts[0]!, max: parts[1]!, ...(encoding ? { encoding } : {}) };
 }
 
 const JOB_QUERY = `query($id: ID!) { job(id: $id) { id status progress message error attempts watermark { id status commitment } } }`;
 
 export async function watermark(args: string[], flags: Flags, out: Out, json: boolean): Promise<number> {
   const [modelVersionId] = args;
-  if (!modelVersionId) throw new CliError('usage: fragmark watermark <modelVersionId> [--triggers N] [--method M] [--wait]', 2);
+  if (!modelVersionId) throw new CliError('usage: fragmark watermark <modelVersionId> [--triggers N] [--method M] [--profile FP32_EXACT|TF32|FP16|BF16] [--wait]', 2);
+  const profile = flag(flags, 'profile')?.toUpperCase();
   const triggers = flag(flags, 'triggers');
   if (triggers !== undefined && !/^\d+$/.test(triggers)) throw new CliError('--triggers must be a whole number.', 2);
   const client = new ApiClient(clientOptions(flags));
   const started = await client.mutate(
     'startWatermark',
     `mutation($input: StartWatermarkInput!) { startWatermark(input: $input) { watermark { id status } job { id status } userErrors { code message } } }`,
-    { input: { modelVersionId, ...(triggers ? { triggerCount: Number(triggers) } : {}), ...(flag(flags, 'method') ? { method: flag(flags, 'method') } : {}) } },
+    {
+      input: {
+        modelVersionId,
+        ...(triggers ? { triggerCount: Number(triggers) } : {}),
+        ...(flag(flags, 'method') ? { method: flag(flags, 'method') } : {}),
+        ...(profile ? { profile } : {}),
+      },
+    },
   );
   if (!flags.has('wait')) {
     out(`Started watermark ${started.watermark.id} (job ${started.job.id}). Follow it with: fragmark watermark … --wait, or query job(id).`, {
@@ -135,6 +159,57 @@ export async function jobs(flags: Flags, out: Out): Promise<number> {
   return 0;
 }
 
+/** --endpoint URL --protocol kserve-v2|tf-serving [--model-name N] [--input-format FLOAT32|UINT8] as an EndpointInput. */
+function endpointFlags(flags: Flags, url: string): Record<string, string> {
+  const protocol = { 'kserve-v2': 'KSERVE_V2', 'tf-serving': 'TF_SERVING_REST' }[flag(flags, 'protocol') ?? ''];
+  if (!protocol) throw new CliError('--endpoint needs --protocol kserve-v2 or --protocol tf-serving.', 2);
+  const format = flag(flags, 'input-format')?.toUpperCase();
+  if (format !== undefined && format !== 'FLOAT32' && format !== 'UINT8') throw new CliError('--input-format must be FLOAT32 or UINT8.', 2);
+  return { url, protocol, ...(flag(flags, 'model-name') ? { modelName: flag(flags, 'model-name')! } : {}), ...(format ? { inputFormat: format } : {}) };
+}
+
+const ENROLLMENT_QUERY = `query($id: ID!) { endpointEnrollment(id: $id) { id status stableCount unstableCount mismatchedCount observedMargins { min median } errorReason } }`;
+
+/**
+ * fragmark endpoints enroll <modelVersionId> [--endpoint <url> --protocol P] [--watermark id] [--rounds N] [--max-unstable-share F] [--wait]
+ * Exit 0: ENROLLED (or started, without --wait); 1: refused or failed.
+ */
+export async function endpointsEnroll(args: string[], flags: Flags, out: Out, json: boolean): Promise<number> {
+  const [modelVersionId] = args;
+  const usage = 'usage: fragmark endpoints enroll <modelVersionId> [--endpoint <url> --protocol kserve-v2|tf-serving [--input-format UINT8]] [--watermark <id>] [--rounds N] [--max-unstable-share F] [--wait]';
+  if (!modelVersionId) throw new CliError(usage, 2);
+  const input: Record<string, unknown> = { modelVersionId };
+  const endpointUrl = flag(flags, 'endpoint');
+  if (endpointUrl) input.endpoint = endpointFlags(flags, endpointUrl);
+  if (flag(flags, 'watermark')) input.watermarkId = flag(flags, 'watermark');
+  for (const [name, field] of [['rounds', 'rounds'], ['max-unstable-share', 'maxUnstableShare']] as const) {
+    const value = flag(flags, name);
+    if (value === undefined) continue;
+    if (!Number.isFinite(Number(value))) throw new CliError(`--${name} must be a number.`, 2);
+    input[field] = Number(value);
+  }
+  const client = new ApiClient(clientOptions(flags));
+  const started = await client.mutate(
+    'enrollEndpoint',
+    `mutation($input: EnrollEndpointInput!) { enrollEndpoint(input: $input) { enrollment { id } job { id } userErrors { code message } } }`,
+    { input },
+  );
+  if (!flags.has('wait')) {
+    out(`Started enrollment ${started.enrollment.id} (job ${started.job.id}).`, { ok: true, enrollmentId: started.enrollment.id, jobId: started.job.id });
+    return 0;
+  }
+  await followJob(client, started.job.id, json);
+  const { endpointEnrollment: e } = await client.graphql(ENROLLMENT_QUERY, { id: started.enrollment.id });
+  const ok = e.status === 'ENROLLED';
+  out(
+    ok
+      ? `ENROLLED: ${e.stableCount} triggers stable at this endpoint (${e.unstableCount} unstable, ${e.mismatchedCount} always wrong); ENDPOINT verifications of it use those.`
+      : `${e.status}: ${e.errorReason}`,
+    { ok, ...e },
+  );
+  return ok ? 0 : 1;
+}
+
 const VERIFICATION_QUERY = `query($id: ID!) { verification(id: $id) { id mode verdict triggersQueried triggersMatched accTri errorReason attestation { jti token expiresAt } } }`;
 
 /**
@@ -150,9 +225,7 @@ export async function verify(args: string[], flags: Flags, out: Out, json: boole
   if (artifactDir && endpointUrl) throw new CliError('Pass --artifact or --endpoint, not both.', 2);
   const input: Record<string, unknown> = { modelVersionId, mode: endpointUrl || flags.has('endpoint') ? 'ENDPOINT' : 'ARTIFACT' };
   if (endpointUrl) {
-    const protocol = { 'kserve-v2': 'KSERVE_V2', 'tf-serving': 'TF_SERVING_REST' }[flag(flags, 'protocol') ?? ''];
-    if (!protocol) throw new CliError('--endpoint needs --protocol kserve-v2 or --protocol tf-serving.', 2);
-    input.endpoint = { url: endpointUrl, protocol, ...(flag(flags, 'model-name') ? { modelName: flag(flags, 'model-name') } : {}) };
+    input.endpoint = endpointFlags(flags, endpointUrl);
   }
   if (artifactDir) {
     const uploaded = await client.uploadArtifact('/v1/verification-artifacts', await readModelFolder(artifactDir));

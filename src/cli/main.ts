@@ -20,7 +20,7 @@ import { openVault } from '../vault/open-vault.ts';
 import { randomKey, sodiumReady } from '../vault/aead.ts';
 import { startWorker } from '../../workers/worker.ts';
 import { CliError } from './api-client.ts';
-import { jobs, modelsPush, verify, watermark } from './client-commands.ts';
+import { endpointsEnroll, jobs, modelsPush, verify, watermark } from './client-commands.ts';
 import { verifyToken } from './verify-token.ts';
 
 const USAGE = `Usage: fragmark <command> [options]
@@ -43,6 +43,9 @@ Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_
   jobs [--status S]          Recent jobs of your tenant
   verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol kserve-v2|tf-serving] [--wait]
                              Check a model against its watermark; exit 0 INTACT, 3 TAMPERED, 1 ERROR
+                             (--input-format UINT8 sends 8-bit levels; enrolled endpoints use their stable triggers)
+  endpoints enroll <modelVersionId> [--endpoint <url> --protocol P [--input-format UINT8]] [--rounds N] [--wait]
+                             Query a deployment 3 times with every trigger; record which are stable there
 
 Third-party check (no API key):
   verify-token <token> (--issuer <url> | --jwks <file>) [--audience <aud>]
@@ -91,13 +94,14 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Client commands need a server address and key, not the server's configuration.
-  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token'].includes(command[0] ?? '');
+  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints'].includes(command[0] ?? '');
   if (clientCommand) {
     try {
       if (command[0] === 'models' && command[1] === 'push') return await modelsPush(command.slice(2), flags, out);
       if (command[0] === 'watermark') return await watermark(command.slice(1), flags, out, json);
       if (command[0] === 'jobs') return await jobs(flags, out);
       if (command[0] === 'verify') return await verify(command.slice(1), flags, out, json);
+      if (command[0] === 'endpoints' && command[1] === 'enroll') return await endpointsEnroll(command.slice(2), flags, out, json);
       if (command[0] === 'verify-token') return await verifyToken(command.slice(1), flags, out);
       throw new UsageError(`Unknown command "${command.join(' ')}".`);
     } catch (error) {

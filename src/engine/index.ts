@@ -43,6 +43,7 @@ export {
 } from './key.ts';
 export {
   generateTriggers,
+  checkObjectiveFits,
   TRIGGER_METHOD,
   PAPER_OPTIMIZER,
   PAPER_MAX_STEPS,

@@ -8,9 +8,9 @@
 import { PgBoss, type Job as BossJob } from 'pg-boss';
 import type { Logger } from '../logging/logger.ts';
 
-export const QUEUES = { WATERMARK: 'watermark', VERIFY: 'verify', REWRAP: 'rewrap' } as const;
+export const QUEUES = { WATERMARK: 'watermark', VERIFY: 'verify', REWRAP: 'rewrap', ENROLL: 'enroll' } as const;
 
-export const QUEUE_OF_KIND = { WATERMARK: QUEUES.WATERMARK, VERIFY: QUEUES.VERIFY, REWRAP: QUEUES.REWRAP } as const;
+export const QUEUE_OF_KIND = { WATERMARK: QUEUES.WATERMARK, VERIFY: QUEUES.VERIFY, REWRAP: QUEUES.REWRAP, ENROLL: QUEUES.ENROLL } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export interface JobPayload {

@@ -60,7 +60,12 @@ export class JobsService {
     });
     await this.scoped!.job.updateMany({ where: { id: job.id, status: 'RUNNING' }, data: { cancelRequested: true, message: 'Cancelling…' } });
     const after = (await this.get(job.id))!;
-    if (after.status === 'CANCELLED') await this.scoped!.watermark.updateMany({ where: { jobId: job.id }, data: { status: 'CANCELLED' } });
+    if (after.status === 'CANCELLED') {
+      // The job's own record ends with it (a queued verification used to stay PENDING forever).
+      await this.scoped!.watermark.updateMany({ where: { jobId: job.id }, data: { status: 'CANCELLED' } });
+      await this.scoped!.verification.updateMany({ where: { jobId: job.id, verdict: 'PENDING' }, data: { verdict: 'ERROR', errorReason: 'The verification was cancelled.', completedAt: now } });
+      await this.scoped!.endpointEnrollment.updateMany({ where: { jobId: job.id, status: 'PENDING' }, data: { status: 'CANCELLED', errorReason: 'Cancelled before it started.', completedAt: now } });
+    }
     return after;
   }
 

@@ -4,7 +4,9 @@
  * vault) and movable aliases such as "production".
  */
 import type { Database } from '../db/client.ts';
-import type { Model, ModelAlias, ModelVersion, EndpointProtocol } from '../db/generated/client.ts';
+import type { Model, ModelAlias, ModelVersion, EndpointProtocol, InputEncoding } from '../db/generated/client.ts';
+import type { InputDomain } from '../engine/index.ts';
+import { domainColumns, parseInputDomain, type InputDomainInput } from './input-domain.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
@@ -33,12 +35,16 @@ export interface EndpointInput {
   modelName?: string | null;
   /** Sent as `Authorization: Bearer <credential>`; sealed in the vault, never readable through the API. */
   credential?: string | null;
+  /** How trigger values are sent: FLOAT32 (default) or UINT8 levels (UINT8 input domains only). */
+  inputFormat?: InputEncoding | null;
 }
 
 export interface CreateVersionInput {
   modelId: string;
   label: string;
   endpoint?: EndpointInput | null;
+  /** Values the deployment accepts; default [0, 1] FLOAT32. */
+  inputDomain?: InputDomainInput | null;
 }
 
 export interface ModelFilter {
@@ -110,7 +116,8 @@ export class ModelsService {
     if (!LABEL.test(label)) {
       throw new RegistryError('INVALID_MODEL_INPUT', 'label must be 1 to 64 letters, digits, dots, underscores, plus signs or hyphens.', ['input', 'label']);
     }
-    const endpoint = input.endpoint ? validateEndpoint(input.endpoint) : null;
+    const domain = parseInputDomain(input.inputDomain);
+    const endpoint = input.endpoint ? validateEndpoint(input.endpoint, domain) : null;
     try {
       return await this.db.$transaction(async (tx) => {
         const version = await tx.modelVersion.create({
@@ -121,7 +128,9 @@ export class ModelsService {
             endpointUrl: endpoint?.url ?? null,
             endpointProtocol: endpoint?.protocol ?? null,
             endpointModelName: endpoint ? (endpoint.modelName?.trim() || model.name) : null,
+            endpointInputFormat: endpoint ? (endpoint.inputFormat ?? 'FLOAT32') : null,
             hasEndpointCredential: Boolean(endpoint?.credential),
+            ...domainColumns(domain),
           },
         });
         if (endpoint?.credential) {
@@ -240,7 +249,7 @@ export class ModelsService {
   }
 }
 
-export function validateEndpoint(endpoint: EndpointInput): EndpointInput {
+export function validateEndpoint(endpoint: EndpointInput, domain: InputDomain): EndpointInput {
   let url: URL;
   try {
     url = new URL(endpoint.url);
@@ -256,5 +265,12 @@ export function validateEndpoint(endpoint: EndpointInput): EndpointInput {
   if (endpoint.credential !== undefined && endpoint.credential !== null && (endpoint.credential.length === 0 || endpoint.credential.length > 4096)) {
     throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.credential must be 1 to 4096 characters.', ['input', 'endpoint', 'credential']);
   }
-  return { ...endpoint, url: url.toString() };
+  const inputFormat = endpoint.inputFormat ?? 'FLOAT32';
+  if (inputFormat !== 'FLOAT32' && inputFormat !== 'UINT8') {
+    throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.inputFormat must be FLOAT32 or UINT8.', ['input', 'endpoint', 'inputFormat']);
+  }
+  if (inputFormat === 'UINT8' && domain.encoding !== 'UINT8') {
+    throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.inputFormat UINT8 needs a version whose input domain is UINT8 (8-bit levels).', ['input', 'endpoint', 'inputFormat']);
+  }
+  return { ...endpoint, url: url.toString(), inputFormat };
 }

@@ -1,6 +1,7 @@
 /** The `fragmark` claims of a completed verification (api-contract.md, "Attestation token"). */
-import type { Model, ModelVersion, Verification, Watermark } from '../db/generated/client.ts';
+import type { EndpointEnrollment, Model, ModelVersion, Verification, Watermark } from '../db/generated/client.ts';
 import type { AttestationClaims } from '../attestations/crypto/attestation-token.ts';
+import { domainFromJson, domainToJson } from '../engine/index.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
 
 export function claimsFor(
@@ -9,11 +10,18 @@ export function claimsFor(
   watermark: Watermark,
   verification: Pick<Verification, 'id' | 'mode' | 'tenantId'>,
   result: { queried: number; matched: number; accTri: number; verdict: 'intact' | 'tampered' },
+  enrollment?: Pick<EndpointEnrollment, 'id' | 'stableIndices'> | null,
 ): AttestationClaims {
   return {
     tenant: verification.tenantId,
     model: { id: model.id, name: model.name, version: version.label, digest: version.weightsDigest ?? '' },
-    watermark: { id: watermark.id, scheme: watermark.scheme, commitment: watermark.commitment ?? '' },
+    watermark: {
+      id: watermark.id,
+      scheme: watermark.scheme,
+      commitment: watermark.commitment ?? '',
+      profile: watermark.profile,
+      inputDomain: domainToJson(domainFromJson(watermark.inputDomain)),
+    },
     verification: {
       id: verification.id,
       mode: verification.mode,
@@ -22,6 +30,7 @@ export function claimsFor(
       accTri: result.accTri,
       policy: watermark.policy as VerdictPolicy,
       verdict: result.verdict,
+      ...(enrollment ? { enrollment: { id: enrollment.id, triggersExcluded: watermark.triggerCount - enrollment.stableIndices.length } } : {}),
     },
   };
 }

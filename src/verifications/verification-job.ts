@@ -10,6 +10,7 @@ import type { Logger } from '../logging/logger.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { ArtifactStore, ArtifactManifest } from '../registry/artifacts/artifact-store.ts';
 import { decodeTriggerSet, isEngineError, loadClassifierFromFiles, verifyClassifier, verifyLabels, type VerificationResult } from '../engine/index.ts';
+import { endpointInputs } from './endpoints/trigger-inputs.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { JobRecords } from '../jobs/job-records.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
@@ -37,7 +38,7 @@ export async function runVerificationJob(deps: VerificationJobDeps, queued: Queu
   const records = new JobRecords(db, queued.id);
   const verification = await db.verification.findUnique({
     where: { jobId: queued.id },
-    include: { watermark: true, modelVersion: { include: { model: true } }, job: true },
+    include: { watermark: true, modelVersion: { include: { model: true } }, job: true, enrollment: true },
   });
   if (!verification?.job) {
     logger.warn('verification job without its records; dropping it', { jobId: queued.id });
@@ -56,7 +57,9 @@ export async function runVerificationJob(deps: VerificationJobDeps, queued: Queu
   try {
     const set = decodeTriggerSet(sealed);
     if (verification.mode === 'ENDPOINT') {
-      await records.progress(0.1, `Querying ${set.labels.length} triggers at the endpoint…`, true);
+      // Enrolled endpoint: only the triggers its serving stack answered stably at enrollment.
+      const indices = verification.enrollment?.stableIndices;
+      await records.progress(0.1, `Querying ${indices?.length ?? set.labels.length} triggers at the endpoint…`, true);
       // An ad-hoc endpoint (verifyModel input) carries its own credential; otherwise the version's.
       const credentialRecord = verification.hasEndpointCredential ? verification.id : version.hasEndpointCredential && verification.endpointUrl === version.endpointUrl ? version.id : null;
       const credential = credentialRecord
@@ -69,12 +72,12 @@ export async function runVerificationJob(deps: VerificationJobDeps, queued: Queu
           modelName: verification.endpointModelName ?? version.endpointModelName ?? version.model.name,
           credential,
         },
-        set.data,
+        endpointInputs(set, verification.endpointInputFormat ?? 'FLOAT32', indices),
         [...set.shape],
         set.numClasses,
         { signal: queued.signal },
       );
-      result = verifyLabels(set, answer.labels, { policy });
+      result = verifyLabels(set, answer.labels, { policy, ...(indices ? { indices } : {}) });
     } else {
       await records.progress(0.1, 'Loading the model…', true);
       const candidate = verification.candidateArtifactId
@@ -134,9 +137,10 @@ export async function runVerificationJob(deps: VerificationJobDeps, queued: Queu
       modelVersionId: version.id,
       audience: verification.audience,
       nonce: verification.nonce,
-      claims: claimsFor(version.model, version, watermark, verification, result),
+      claims: claimsFor(version.model, version, watermark, verification, result, verification.enrollment),
     });
     await JobRecords.succeed(tx, queued.id, `Verdict ${verdict.toUpperCase()}: ${result.matched}/${result.queried} triggers matched.`);
   });
   log.info('verification done', { verdict, matched: result.matched, queried: result.queried });
 }
+

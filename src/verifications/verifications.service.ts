@@ -2,6 +2,9 @@
  * Verifications: checking a model against one of its watermarks, by artifact or endpoint (in a
  * worker, verification-job.ts) or by challenge (here, synchronously), and reading the history.
  */
+import { versionInputDomain } from '../registry/input-domain.ts';
+import { findReadyWatermark } from './ready-watermark.ts';
+import { findEnrollment } from './enrollment/enrollments.service.ts';
 import { randomInt } from 'node:crypto';
 import { uuid7 } from '../common/ids.ts';
 import type { Database } from '../db/client.ts';
@@ -82,7 +85,7 @@ export class VerificationsService {
     const watermark = await this.readyWatermark(version.id, input.watermarkId);
     validateText(input.audience, 'audience');
     validateText(input.nonce, 'nonce');
-    const endpoint = input.mode === 'ENDPOINT' && input.endpoint ? validateEndpoint(input.endpoint) : null;
+    const endpoint = input.mode === 'ENDPOINT' && input.endpoint ? validateEndpoint(input.endpoint, versionInputDomain(version)) : null;
     if (input.mode === 'ENDPOINT' && !endpoint && !version.endpointUrl) {
       throw new VerificationsError('NO_ENDPOINT', 'This version has no inference endpoint: register one with createModelVersion, or verify by ARTIFACT.', ['input', 'mode']);
     }
@@ -92,6 +95,26 @@ export class VerificationsService {
     } else if (input.mode === 'ARTIFACT' && version.status !== 'READY') {
       throw new RegistryError('VERSION_NOT_READY', 'The version has no artifact to check.', ['input', 'modelVersionId']);
     }
+    const endpointFields =
+      input.mode === 'ENDPOINT'
+        ? {
+            endpointUrl: endpoint?.url ?? version.endpointUrl!,
+            endpointProtocol: endpoint?.protocol ?? version.endpointProtocol!,
+            endpointModelName: endpoint ? endpoint.modelName?.trim() || null : version.endpointModelName,
+            endpointInputFormat: endpoint ? (endpoint.inputFormat ?? 'FLOAT32') : (version.endpointInputFormat ?? 'FLOAT32'),
+          }
+        : null;
+    // An enrolled endpoint is checked on the triggers stable there (enrollment/README.md).
+    const enrollment =
+      endpointFields === null
+        ? null
+        : await findEnrollment(this.scoped!, {
+            watermarkId: watermark.id,
+            endpointUrl: endpointFields.endpointUrl,
+            endpointProtocol: endpointFields.endpointProtocol,
+            endpointModelName: endpointFields.endpointModelName ?? version.endpointModelName ?? (await this.scoped!.model.findUnique({ where: { id: version.modelId } }))!.name,
+            endpointInputFormat: endpointFields.endpointInputFormat,
+          });
     const jobId = uuid7();
     const verification = await this.db.$transaction(async (tx) => {
       await tx.job.create({ data: { id: jobId, tenantId: actor.tenantId!, kind: 'VERIFY', message: 'Waiting for a worker.' } });
@@ -104,9 +127,12 @@ export class VerificationsService {
           mode: input.mode,
           policy: watermark.policy as object,
           candidateArtifactId: input.mode === 'ARTIFACT' ? (input.candidateArtifactId ?? null) : null,
-          endpointUrl: input.mode === 'ENDPOINT' ? (endpoint?.url ?? version.endpointUrl) : null,
-          endpointProtocol: input.mode === 'ENDPOINT' ? (endpoint?.protocol ?? version.endpointProtocol) : null,
-          endpointModelName: input.mode === 'ENDPOINT' ? (endpoint ? endpoint.modelName?.trim() || null : version.endpointModelName) : null,
+          endpointUrl: endpointFields?.endpointUrl ?? null,
+          endpointProtocol: endpointFields?.endpointProtocol ?? null,
+          endpointModelName: endpointFields?.endpointModelName ?? null,
+          endpointInputFormat: endpointFields?.endpointInputFormat ?? null,
+          enrollmentId: enrollment?.id ?? null,
+          triggersExcluded: enrollment ? watermark.triggerCount - enrollment.stableIndices.length : null,
           hasEndpointCredential: Boolean(endpoint?.credential),
           audience: input.audience ?? null,
           nonce: input.nonce ?? null,
@@ -299,16 +325,8 @@ export class VerificationsService {
     return revoked;
   }
 
-  private async readyWatermark(versionId: string, watermarkId: string | null | undefined): Promise<Watermark> {
-    const watermark = watermarkId
-      ? isUuid(watermarkId)
-        ? await this.scoped!.watermark.findFirst({ where: { id: watermarkId, modelVersionId: versionId } })
-        : null
-      : await this.scoped!.watermark.findFirst({ where: { modelVersionId: versionId, status: 'READY' }, orderBy: { id: 'desc' } });
-    if (!watermark || watermark.status !== 'READY') {
-      throw new VerificationsError('WATERMARK_NOT_READY', 'This version has no READY watermark to verify against: run startWatermark first.', ['input', 'watermarkId']);
-    }
-    return watermark;
+  private readyWatermark(versionId: string, watermarkId: string | null | undefined): Promise<Watermark> {
+    return findReadyWatermark(this.scoped!, versionId, watermarkId);
   }
 
   private requireRole(role: 'VIEWER' | 'OPERATOR'): Actor {

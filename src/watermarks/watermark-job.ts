@@ -19,6 +19,7 @@ import {
   generateTriggers,
   isEngineError,
   loadClassifierFromFiles,
+  domainFromJson,
   triggerSetCommitment,
   verifyClassifier,
   type LossKind,
@@ -70,6 +71,8 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: QueuedJob)
         loss: method === 'CE_VARIANCE' ? { kind: method, lambda: parameters.lambda } : { kind: method },
         count: watermark.triggerCount,
         maxSteps: parameters.maxSteps,
+        servingProfile: watermark.profile,
+        inputDomain: domainFromJson(watermark.inputDomain),
         signal: queued.signal,
         onProgress: (p) => {
           void records.progress(Math.min(0.95, p.step / parameters.maxSteps), `Step ${p.step}: AccTri ${(p.accTri * 100).toFixed(0)}%`);
@@ -94,6 +97,8 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: QueuedJob)
         noiseStd: SELF_CHECK_NOISE_STD,
         simulatedFlipFraction: result.simulatedFlipFraction ?? null,
         medianMargin: median(result.margins),
+        shareAtLimits: result.shareAtLimits,
+        serving: (result.triggerSet.metadata.parameters as { serving?: unknown }).serving ?? null,
       };
       await db.$transaction(async (tx) => {
         await vault.seal({ tenantId: job.tenantId, purpose: 'trigger-set', recordId: watermark.id }, sealed, { apiKeyId: null }, tx);

@@ -2,7 +2,7 @@
  * What a watermark request may ask for, with the defaults the engine recommends
  * (src/engine/README.md explains the objectives and their measured fragility).
  */
-import { DEFAULT_LOSS, DEFAULT_TRIGGER_COUNT, PAPER_LAMBDA, type LossKind } from '../engine/index.ts';
+import { DEFAULT_LOSS, DEFAULT_SERVING_PROFILE, DEFAULT_TRIGGER_COUNT, isServingProfile, PAPER_LAMBDA, SERVING_PROFILES, type LossKind, type ServingProfile } from '../engine/index.ts';
 import { WatermarksError } from './watermarks.errors.ts';
 
 export const WATERMARK_SCHEME = 'fragmark-fragile-trigger/1';
@@ -17,6 +17,8 @@ export interface WatermarkSettings {
   lambda: number;
   maxSteps: number;
   policy: VerdictPolicy;
+  /** Numerics the triggers must survive (docs/method.md, "Serving profiles"). */
+  profile: ServingProfile;
 }
 
 export interface WatermarkRequest {
@@ -26,6 +28,8 @@ export interface WatermarkRequest {
   maxSteps?: number | null;
   /** Mismatch fraction tolerated before TAMPERED; 0 or absent = strict (any mismatch). */
   tolerance?: number | null;
+  /** Serving profile; default DEFAULT_SERVING_PROFILE. */
+  profile?: string | null;
 }
 
 export const DEFAULT_MAX_STEPS = 300;
@@ -50,5 +54,9 @@ export function resolveWatermarkSettings(request: WatermarkRequest): WatermarkSe
     throw new WatermarksError('INVALID_WATERMARK_INPUT', 'tolerance must be at least 0 and below 0.5.', ['input', 'tolerance']);
   }
   const policy: VerdictPolicy = tolerance === 0 ? { kind: 'strict' } : { kind: 'tolerance', maxMismatchFraction: tolerance };
-  return { triggerCount, method, lambda, maxSteps, policy };
+  const profile = request.profile ?? DEFAULT_SERVING_PROFILE;
+  if (!isServingProfile(profile)) {
+    throw new WatermarksError('INVALID_WATERMARK_INPUT', `profile must be one of ${SERVING_PROFILES.join(', ')}.`, ['input', 'profile']);
+  }
+  return { triggerCount, method, lambda, maxSteps, policy, profile };
 }

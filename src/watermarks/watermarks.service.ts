@@ -12,6 +12,9 @@ import { isUuid } from '../common/ids.ts';
 import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
 import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';
 import { RegistryError } from '../registry/registry.errors.ts';
+import { checkObjectiveFits, domainToJson, isEngineError } from '../engine/index.ts';
+import { WatermarksError } from './watermarks.errors.ts';
+import { versionInputDomain } from '../registry/input-domain.ts';
 import { resolveWatermarkSettings, WATERMARK_SCHEME, type WatermarkRequest } from './watermark-settings.ts';
 
 export interface StartWatermarkInput extends WatermarkRequest {
@@ -38,6 +41,13 @@ export class WatermarksService {
     if (version.status !== 'READY') {
       throw new RegistryError('VERSION_NOT_READY', 'Upload the version\'s artifact before watermarking it.', ['input', 'modelVersionId']);
     }
+    const domain = versionInputDomain(version);
+    try {
+      checkObjectiveFits(settings.method, domain, settings.profile);
+    } catch (error) {
+      if (isEngineError(error, 'INVALID_ARGUMENT')) throw new WatermarksError('INVALID_WATERMARK_INPUT', `${error.message}.`, ['input', 'method']);
+      throw error;
+    }
     const jobId = uuid7();
     const { watermark, job } = await this.scoped!.$transaction(async (tx) => {
       const job = await tx.job.create({ data: { id: jobId, tenantId: actor.tenantId!, kind: 'WATERMARK', message: 'Waiting for a worker.' } });
@@ -51,6 +61,8 @@ export class WatermarksService {
           triggerCount: settings.triggerCount,
           parameters: { lambda: settings.lambda, maxSteps: settings.maxSteps },
           policy: settings.policy,
+          profile: settings.profile,
+          inputDomain: domainToJson(domain),
         },
       });
       return { watermark, job };

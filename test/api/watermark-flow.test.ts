@@ -112,7 +112,7 @@ describe('registry, watermark jobs and workers', () => {
   });
 
   test('a worker killed mid-job is replaced and the job completes exactly once', async () => {
-    const started = await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 300, method: 'SENSITIVE' } }, operator.secret);
+    const started = await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 300, method: 'SENSITIVE', profile: 'FP32_EXACT' } }, operator.secret);
     const { watermark, job } = started.data.startWatermark;
     await waitForJob(api, operator.secret, job.id, (j) => j.status === 'RUNNING' && j.progress > 0);
     await stopTestWorker(worker!, 'SIGKILL');
@@ -134,7 +134,7 @@ describe('registry, watermark jobs and workers', () => {
     assert.equal(finished.data.cancelJob.userErrors[0].code, 'JOB_FINISHED');
 
     worker = await startTestWorker(api);
-    const running = (await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 300, method: 'SENSITIVE' } }, operator.secret)).data.startWatermark;
+    const running = (await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 300, method: 'SENSITIVE', profile: 'FP32_EXACT' } }, operator.secret)).data.startWatermark;
     await waitForJob(api, operator.secret, running.job.id, (j) => j.status === 'RUNNING' && j.progress > 0);
     await api.gql(CANCEL, { id: running.job.id }, operator.secret);
     const stopped = await waitForJob(api, operator.secret, running.job.id, (j) => !['QUEUED', 'RUNNING'].includes(j.status), 60_000);

@@ -73,6 +73,7 @@ const PRESENTATION: Record<DomainErrorCode, Presentation> = {
   CHALLENGE_BUDGET_EXHAUSTED: 'user',
   INVALID_VERIFICATION_INPUT: 'user',
   ATTESTATION_NOT_FOUND: 'user',
+  ENROLLMENT_NOT_FOUND: 'user',
   // Endpoint failures become verdicts (ERROR) in the worker; mapped here for completeness.
   ENDPOINT_INVALID_REQUEST: 'user',
   ENDPOINT_UNREACHABLE: 'user',

@@ -1,6 +1,6 @@
 /* Generated from schema.graphql by scripts/generate-graphql-types.ts. Do not edit. */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ApiKey as ApiKeyModel, Tenant as TenantModel, AuditEvent as AuditEventModel, Model as ModelModel, ModelVersion as ModelVersionModel, ModelAlias as ModelAliasModel, Job as JobModel, Watermark as WatermarkModel, Verification as VerificationModel, Attestation as AttestationModel, Challenge as ChallengeModel } from '../../db/generated/client.ts';
+import type { ApiKey as ApiKeyModel, Tenant as TenantModel, AuditEvent as AuditEventModel, Model as ModelModel, ModelVersion as ModelVersionModel, ModelAlias as ModelAliasModel, Job as JobModel, Watermark as WatermarkModel, Verification as VerificationModel, Attestation as AttestationModel, Challenge as ChallengeModel, EndpointEnrollment as EndpointEnrollmentModel } from '../../db/generated/client.ts';
 import type { ViewerParent } from '../resolvers/viewer.ts';
 import type { KeyringStatus } from '../../vault/vault.ts';
 import type { GraphQLContext } from '../context.ts';
@@ -233,6 +233,45 @@ export type EndpointProtocol =
   /** KServe v2 / Open Inference Protocol: POST /v2/models/NAME/infer. */
   | 'KSERVE_V2';
 
+/** How input values are represented. */
+export type InputEncoding =
+  /** float32 values anywhere in the range. */
+  | 'FLOAT32'
+  /** 256 evenly spaced levels of the range (8-bit pixels): level q is min + (max - min) * q / 255. */
+  | 'UINT8';
+
+/** The values a model's deployment accepts; every trigger lies inside it. */
+export type InputDomain = {
+  __typename?: 'InputDomain';
+  /** Smallest value; null for versions registered before input domains (unbounded). */
+  min?: Maybe<Scalars['Float']['output']>;
+  /** Largest value; null for versions registered before input domains (unbounded). */
+  max?: Maybe<Scalars['Float']['output']>;
+  /** FLOAT32 or UINT8. */
+  encoding: InputEncoding;
+};
+
+/** The values a model's deployment accepts. */
+export type InputDomainInput = {
+  /** Smallest value, e.g. 0. */
+  min: Scalars['Float']['input'];
+  /** Largest value, e.g. 1 (or 255 for raw pixels). */
+  max: Scalars['Float']['input'];
+  /** FLOAT32 (default) or UINT8 (8-bit levels of the range, what image endpoints take). */
+  encoding?: InputMaybe<InputEncoding>;
+};
+
+/** The numerics a watermark survives on a benign deployment: each tolerates itself and every more precise one. */
+export type ServingProfile =
+  /** TF.js float32 exactly (watermarks made before profiles). */
+  | 'FP32_EXACT'
+  /** float32 or TF32 convolutions and matrix products (the PyTorch default for convolutions on NVIDIA GPUs). */
+  | 'TF32'
+  /** Also float16 models (the default profile). */
+  | 'FP16'
+  /** Also bfloat16 models; the largest margins, so the least sensitive to small changes. */
+  | 'BF16';
+
 /** Lifecycle of a model version. */
 export type ModelVersionStatus =
   /** Created; its artifact has not been uploaded and validated yet. */
@@ -292,6 +331,8 @@ export type Endpoint = {
   modelName: Scalars['String']['output'];
   /** Whether a credential is stored for it. */
   hasCredential: Scalars['Boolean']['output'];
+  /** How trigger values are sent: FLOAT32 values or UINT8 levels. */
+  inputFormat: InputEncoding;
 };
 
 /** An immutable version of a model. */
@@ -321,6 +362,8 @@ export type ModelVersion = {
   uploadPath: Scalars['String']['output'];
   /** Where the version is deployed, if registered. */
   endpoint?: Maybe<Endpoint>;
+  /** Values the model accepts; every trigger of its watermarks lies inside. */
+  inputDomain: InputDomain;
   /** When the version was created. */
   createdAt: Scalars['DateTime']['output'];
   /** The model this version belongs to. */
@@ -329,6 +372,8 @@ export type ModelVersion = {
   aliases: Array<Scalars['String']['output']>;
   /** Watermarks of this version, newest first. */
   watermarks: WatermarkConnection;
+  /** Endpoint enrollments of this version, newest first. */
+  enrollments: EndpointEnrollmentConnection;
   /** The newest verification of this version. */
   latestVerification?: Maybe<Verification>;
   /** Verifications of this version by verdict. */
@@ -338,6 +383,13 @@ export type ModelVersion = {
 
 /** An immutable version of a model. */
 export type ModelVersionWatermarksArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** An immutable version of a model. */
+export type ModelVersionEnrollmentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
 };
@@ -401,7 +453,9 @@ export type JobKind =
   /** Verifying a model against a watermark. */
   | 'VERIFY'
   /** Moving a tenant's secrets onto its current key version after rotateTenantKey. */
-  | 'REWRAP';
+  | 'REWRAP'
+  /** Enrolling an endpoint: learning which triggers its serving stack answers stably. */
+  | 'ENROLL';
 
 /** Status of a background job. */
 export type JobStatus =
@@ -443,6 +497,8 @@ export type Job = {
   watermark?: Maybe<Watermark>;
   /** The verification this job runs (VERIFY jobs). */
   verification?: Maybe<Verification>;
+  /** The enrollment this job runs (ENROLL jobs). */
+  enrollment?: Maybe<EndpointEnrollment>;
 };
 
 /** An edge in a JobConnection. */
@@ -506,6 +562,8 @@ export type WatermarkSelfCheck = {
   noiseStd: Scalars['Float']['output'];
   /** Median top-1 minus top-2 logit margin of the triggers. */
   medianMargin: Scalars['Float']['output'];
+  /** Share of trigger values at the input range's limits (a stealth figure; 0 when unbounded). */
+  shareAtLimits?: Maybe<Scalars['Float']['output']>;
 };
 
 /** A fragile trigger set for a model version. The triggers and their labels are sealed in the vault and never exposed. */
@@ -525,6 +583,10 @@ export type Watermark = {
   parameters: Scalars['String']['output'];
   /** Verdict policy of verifications against this watermark. */
   policy: VerdictPolicy;
+  /** Numerics the triggers survive (FP32_EXACT for watermarks made before profiles). */
+  profile: ServingProfile;
+  /** Values the triggers lie in (the version's input domain when the watermark was requested). */
+  inputDomain: InputDomain;
   /** SHA-256 commitment of the sealed trigger set (appears in attestations). */
   commitment?: Maybe<Scalars['String']['output']>;
   /** TF.js backend that generated it. */
@@ -651,6 +713,112 @@ export type Verification = {
   job?: Maybe<Job>;
   /** The signed attestation (INTACT and TAMPERED verdicts). */
   attestation?: Maybe<Attestation>;
+  /** ENDPOINT: the enrollment whose stable triggers were queried; null when all triggers were. */
+  enrollment?: Maybe<EndpointEnrollment>;
+  /** ENDPOINT of an enrolled endpoint: triggers left out as unstable there. */
+  triggersExcluded?: Maybe<Scalars['Int']['output']>;
+};
+
+/** Lifecycle of an endpoint enrollment. */
+export type EnrollmentStatus =
+  /** Its job has not finished. */
+  | 'PENDING'
+  /** The endpoint answered enough triggers stably; ENDPOINT verifications of it use those. */
+  | 'ENROLLED'
+  /** Too many triggers were unstable or wrong, or the endpoint could not be queried (see errorReason). */
+  | 'FAILED'
+  /** Its job was cancelled. */
+  | 'CANCELLED';
+
+/** Top-1 minus top-2 scores the endpoint returned for the stable triggers, in its own units. */
+export type ObservedMargins = {
+  __typename?: 'ObservedMargins';
+  /** Smallest. */
+  min: Scalars['Float']['output'];
+  /** Median. */
+  median: Scalars['Float']['output'];
+};
+
+/** A deployment of a watermarked version, queried several times with every trigger to learn which triggers it answers stably. */
+export type EndpointEnrollment = {
+  __typename?: 'EndpointEnrollment';
+  /** Enrollment id. */
+  id: Scalars['ID']['output'];
+  /** Lifecycle state. */
+  status: EnrollmentStatus;
+  /** The endpoint (never its credential). */
+  endpoint: Endpoint;
+  /** Rounds of queries with every trigger. */
+  rounds: Scalars['Int']['output'];
+  /** Batch sizes the rounds alternate between. */
+  batchSizes: Array<Scalars['Int']['output']>;
+  /** Largest share of triggers that may be left out. */
+  maxUnstableShare: Scalars['Float']['output'];
+  /** Triggers answered with their key label in every round (null until done). */
+  stableCount?: Maybe<Scalars['Int']['output']>;
+  /** Triggers whose label changed between rounds. */
+  unstableCount?: Maybe<Scalars['Int']['output']>;
+  /** Triggers answered with the same wrong label every round. */
+  mismatchedCount?: Maybe<Scalars['Int']['output']>;
+  /** Observed score margins of the stable triggers, when the endpoint returns scores. */
+  observedMargins?: Maybe<ObservedMargins>;
+  /** Why it FAILED. */
+  errorReason?: Maybe<Scalars['String']['output']>;
+  /** When it was requested. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it ended. */
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The watermark whose triggers were sent. */
+  watermark: Watermark;
+  /** The version. */
+  modelVersion: ModelVersion;
+  /** The worker job. */
+  job: Job;
+};
+
+/** An edge in an EndpointEnrollmentConnection. */
+export type EndpointEnrollmentEdge = {
+  __typename?: 'EndpointEnrollmentEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The enrollment. */
+  node: EndpointEnrollment;
+};
+
+/** A page of enrollments, newest first. */
+export type EndpointEnrollmentConnection = {
+  __typename?: 'EndpointEnrollmentConnection';
+  /** Enrollments on this page. */
+  edges: Array<EndpointEnrollmentEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+  /** Number of enrollments. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Input of enrollEndpoint. */
+export type EnrollEndpointInput = {
+  /** A version with a READY watermark. */
+  modelVersionId: Scalars['ID']['input'];
+  /** Watermark whose triggers to send; default the version's newest READY one. */
+  watermarkId?: InputMaybe<Scalars['ID']['input']>;
+  /** The deployment to enroll; default the version's registered endpoint. */
+  endpoint?: InputMaybe<EndpointInput>;
+  /** Rounds of queries with every trigger, 2 to 10 (default 3). */
+  rounds?: InputMaybe<Scalars['Int']['input']>;
+  /** Largest share of triggers that may be unstable or wrong, 0 to 0.5 (default 0.1). */
+  maxUnstableShare?: InputMaybe<Scalars['Float']['input']>;
+};
+
+/** Result of enrollEndpoint. */
+export type EnrollEndpointPayload = {
+  __typename?: 'EnrollEndpointPayload';
+  /** The enrollment, PENDING until its job ends. */
+  enrollment?: Maybe<EndpointEnrollment>;
+  /** The job querying the endpoint. */
+  job?: Maybe<Job>;
+  /** Why nothing was started; empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** An edge in a VerificationConnection. */
@@ -743,6 +911,8 @@ export type Query = {
   modelVersion?: Maybe<ModelVersion>;
   /** A watermark by id. */
   watermark?: Maybe<Watermark>;
+  /** An endpoint enrollment by id. */
+  endpointEnrollment?: Maybe<EndpointEnrollment>;
   /** A job by id. */
   job?: Maybe<Job>;
   /** Jobs of the caller's tenant, newest first. */
@@ -794,6 +964,12 @@ export type QueryModelVersionArgs = {
 
 /** Read operations. */
 export type QueryWatermarkArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Read operations. */
+export type QueryEndpointEnrollmentArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1001,6 +1177,8 @@ export type EndpointInput = {
   modelName?: InputMaybe<Scalars['String']['input']>;
   /** Bearer credential for the endpoint; sealed in the vault and never returned. */
   credential?: InputMaybe<Scalars['String']['input']>;
+  /** How trigger values are sent: FLOAT32 (default) or UINT8 levels (KServe v2 UINT8 tensors, TF Serving integers; UINT8 input domains only). */
+  inputFormat?: InputMaybe<InputEncoding>;
 };
 
 /** Input of createModelVersion. */
@@ -1011,6 +1189,8 @@ export type CreateModelVersionInput = {
   label: Scalars['String']['input'];
   /** Where this version is deployed, if it is. */
   endpoint?: InputMaybe<EndpointInput>;
+  /** Values the model accepts; default [0, 1] FLOAT32. */
+  inputDomain?: InputMaybe<InputDomainInput>;
 };
 
 /** Result of createModelVersion. */
@@ -1055,6 +1235,8 @@ export type StartWatermarkInput = {
   maxSteps?: InputMaybe<Scalars['Int']['input']>;
   /** Fraction of mismatched triggers tolerated before a verdict of TAMPERED; default 0 (strict). */
   tolerance?: InputMaybe<Scalars['Float']['input']>;
+  /** Numerics the triggers must survive; default FP16. */
+  profile?: InputMaybe<ServingProfile>;
 };
 
 /** Result of startWatermark. */
@@ -1211,6 +1393,8 @@ export type Mutation = {
   setModelAlias: SetModelAliasPayload;
   /** Generate a fragile watermark for a version in a worker; follow it through the returned job. */
   startWatermark: StartWatermarkPayload;
+  /** Query a deployment of a watermarked version several times to learn which triggers it answers stably (OPERATOR). */
+  enrollEndpoint: EnrollEndpointPayload;
   /** Cancel a queued or running job. */
   cancelJob: CancelJobPayload;
   /** Check a model version against its watermark, by artifact or endpoint, in a worker. */
@@ -1289,6 +1473,12 @@ export type MutationSetModelAliasArgs = {
 /** Write operations. */
 export type MutationStartWatermarkArgs = {
   input: StartWatermarkInput;
+};
+
+
+/** Write operations. */
+export type MutationEnrollEndpointArgs = {
+  input: EnrollEndpointInput;
 };
 
 
@@ -1426,6 +1616,11 @@ export type ResolversTypes = {
   ApiKeyFilter: ApiKeyFilter;
   Viewer: ResolverTypeWrapper<ViewerParent>;
   EndpointProtocol: EndpointProtocol;
+  InputEncoding: InputEncoding;
+  InputDomain: ResolverTypeWrapper<InputDomain>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  InputDomainInput: InputDomainInput;
+  ServingProfile: ServingProfile;
   ModelVersionStatus: ModelVersionStatus;
   Model: ResolverTypeWrapper<ModelModel>;
   ModelAlias: ResolverTypeWrapper<ModelAliasModel>;
@@ -1439,7 +1634,6 @@ export type ResolversTypes = {
   JobKind: JobKind;
   JobStatus: JobStatus;
   Job: ResolverTypeWrapper<JobModel>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   JobEdge: ResolverTypeWrapper<Omit<JobEdge, 'node'> & { node: ResolversTypes['Job'] }>;
   JobConnection: ResolverTypeWrapper<Omit<JobConnection, 'edges'> & { edges: Array<ResolversTypes['JobEdge']> }>;
   JobFilter: JobFilter;
@@ -1454,6 +1648,13 @@ export type ResolversTypes = {
   Attestation: ResolverTypeWrapper<AttestationModel>;
   AttestationStatus: ResolverTypeWrapper<AttestationStatus>;
   Verification: ResolverTypeWrapper<VerificationModel>;
+  EnrollmentStatus: EnrollmentStatus;
+  ObservedMargins: ResolverTypeWrapper<ObservedMargins>;
+  EndpointEnrollment: ResolverTypeWrapper<EndpointEnrollmentModel>;
+  EndpointEnrollmentEdge: ResolverTypeWrapper<Omit<EndpointEnrollmentEdge, 'node'> & { node: ResolversTypes['EndpointEnrollment'] }>;
+  EndpointEnrollmentConnection: ResolverTypeWrapper<Omit<EndpointEnrollmentConnection, 'edges'> & { edges: Array<ResolversTypes['EndpointEnrollmentEdge']> }>;
+  EnrollEndpointInput: EnrollEndpointInput;
+  EnrollEndpointPayload: ResolverTypeWrapper<Omit<EnrollEndpointPayload, 'enrollment' | 'job' | 'userErrors'> & { enrollment?: Maybe<ResolversTypes['EndpointEnrollment']>, job?: Maybe<ResolversTypes['Job']>, userErrors: Array<ResolversTypes['UserError']> }>;
   VerificationEdge: ResolverTypeWrapper<Omit<VerificationEdge, 'node'> & { node: ResolversTypes['Verification'] }>;
   VerificationConnection: ResolverTypeWrapper<Omit<VerificationConnection, 'edges'> & { edges: Array<ResolversTypes['VerificationEdge']> }>;
   VerificationFilter: VerificationFilter;
@@ -1521,6 +1722,9 @@ export type ResolversParentTypes = {
   ApiKeyConnection: Omit<ApiKeyConnection, 'edges'> & { edges: Array<ResolversParentTypes['ApiKeyEdge']> };
   ApiKeyFilter: ApiKeyFilter;
   Viewer: ViewerParent;
+  InputDomain: InputDomain;
+  Float: Scalars['Float']['output'];
+  InputDomainInput: InputDomainInput;
   Model: ModelModel;
   ModelAlias: ModelAliasModel;
   Endpoint: Endpoint;
@@ -1531,7 +1735,6 @@ export type ResolversParentTypes = {
   ModelVersionConnection: Omit<ModelVersionConnection, 'edges'> & { edges: Array<ResolversParentTypes['ModelVersionEdge']> };
   ModelFilter: ModelFilter;
   Job: JobModel;
-  Float: Scalars['Float']['output'];
   JobEdge: Omit<JobEdge, 'node'> & { node: ResolversParentTypes['Job'] };
   JobConnection: Omit<JobConnection, 'edges'> & { edges: Array<ResolversParentTypes['JobEdge']> };
   JobFilter: JobFilter;
@@ -1543,6 +1746,12 @@ export type ResolversParentTypes = {
   Attestation: AttestationModel;
   AttestationStatus: AttestationStatus;
   Verification: VerificationModel;
+  ObservedMargins: ObservedMargins;
+  EndpointEnrollment: EndpointEnrollmentModel;
+  EndpointEnrollmentEdge: Omit<EndpointEnrollmentEdge, 'node'> & { node: ResolversParentTypes['EndpointEnrollment'] };
+  EndpointEnrollmentConnection: Omit<EndpointEnrollmentConnection, 'edges'> & { edges: Array<ResolversParentTypes['EndpointEnrollmentEdge']> };
+  EnrollEndpointInput: EnrollEndpointInput;
+  EnrollEndpointPayload: Omit<EnrollEndpointPayload, 'enrollment' | 'job' | 'userErrors'> & { enrollment?: Maybe<ResolversParentTypes['EndpointEnrollment']>, job?: Maybe<ResolversParentTypes['Job']>, userErrors: Array<ResolversParentTypes['UserError']> };
   VerificationEdge: Omit<VerificationEdge, 'node'> & { node: ResolversParentTypes['Verification'] };
   VerificationConnection: Omit<VerificationConnection, 'edges'> & { edges: Array<ResolversParentTypes['VerificationEdge']> };
   VerificationFilter: VerificationFilter;
@@ -1684,6 +1893,12 @@ export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends Res
   tenant?: Resolver<Maybe<ResolversTypes['Tenant']>, ParentType, ContextType>;
 };
 
+export type InputDomainResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['InputDomain'] = ResolversParentTypes['InputDomain']> = {
+  min?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  encoding?: Resolver<ResolversTypes['InputEncoding'], ParentType, ContextType>;
+};
+
 export type ModelResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1707,6 +1922,7 @@ export type EndpointResolvers<ContextType = GraphQLContext, ParentType extends R
   protocol?: Resolver<ResolversTypes['EndpointProtocol'], ParentType, ContextType>;
   modelName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   hasCredential?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  inputFormat?: Resolver<ResolversTypes['InputEncoding'], ParentType, ContextType>;
 };
 
 export type ModelVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion']> = {
@@ -1722,10 +1938,12 @@ export type ModelVersionResolvers<ContextType = GraphQLContext, ParentType exten
   uploadedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   uploadPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   endpoint?: Resolver<Maybe<ResolversTypes['Endpoint']>, ParentType, ContextType>;
+  inputDomain?: Resolver<ResolversTypes['InputDomain'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   watermarks?: Resolver<ResolversTypes['WatermarkConnection'], ParentType, ContextType, Partial<ModelVersionWatermarksArgs>>;
+  enrollments?: Resolver<ResolversTypes['EndpointEnrollmentConnection'], ParentType, ContextType, Partial<ModelVersionEnrollmentsArgs>>;
   latestVerification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType>;
   verificationCounts?: Resolver<ResolversTypes['VerdictCounts'], ParentType, ContextType>;
 };
@@ -1765,6 +1983,7 @@ export type JobResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   watermark?: Resolver<Maybe<ResolversTypes['Watermark']>, ParentType, ContextType>;
   verification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType>;
+  enrollment?: Resolver<Maybe<ResolversTypes['EndpointEnrollment']>, ParentType, ContextType>;
 };
 
 export type JobEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['JobEdge'] = ResolversParentTypes['JobEdge']> = {
@@ -1789,6 +2008,7 @@ export type WatermarkSelfCheckResolvers<ContextType = GraphQLContext, ParentType
   flipFractionUnderNoise?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   noiseStd?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   medianMargin?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  shareAtLimits?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type WatermarkResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Watermark'] = ResolversParentTypes['Watermark']> = {
@@ -1799,6 +2019,8 @@ export type WatermarkResolvers<ContextType = GraphQLContext, ParentType extends 
   triggerCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   parameters?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   policy?: Resolver<ResolversTypes['VerdictPolicy'], ParentType, ContextType>;
+  profile?: Resolver<ResolversTypes['ServingProfile'], ParentType, ContextType>;
+  inputDomain?: Resolver<ResolversTypes['InputDomain'], ParentType, ContextType>;
   commitment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   backend?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   generationSteps?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -1851,6 +2073,49 @@ export type VerificationResolvers<ContextType = GraphQLContext, ParentType exten
   watermark?: Resolver<ResolversTypes['Watermark'], ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
   attestation?: Resolver<Maybe<ResolversTypes['Attestation']>, ParentType, ContextType>;
+  enrollment?: Resolver<Maybe<ResolversTypes['EndpointEnrollment']>, ParentType, ContextType>;
+  triggersExcluded?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type ObservedMarginsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ObservedMargins'] = ResolversParentTypes['ObservedMargins']> = {
+  min?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  median?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type EndpointEnrollmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EndpointEnrollment'] = ResolversParentTypes['EndpointEnrollment']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['EnrollmentStatus'], ParentType, ContextType>;
+  endpoint?: Resolver<ResolversTypes['Endpoint'], ParentType, ContextType>;
+  rounds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  batchSizes?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  maxUnstableShare?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  stableCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  unstableCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  mismatchedCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  observedMargins?: Resolver<Maybe<ResolversTypes['ObservedMargins']>, ParentType, ContextType>;
+  errorReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  watermark?: Resolver<ResolversTypes['Watermark'], ParentType, ContextType>;
+  modelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
+  job?: Resolver<ResolversTypes['Job'], ParentType, ContextType>;
+};
+
+export type EndpointEnrollmentEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EndpointEnrollmentEdge'] = ResolversParentTypes['EndpointEnrollmentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['EndpointEnrollment'], ParentType, ContextType>;
+};
+
+export type EndpointEnrollmentConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EndpointEnrollmentConnection'] = ResolversParentTypes['EndpointEnrollmentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['EndpointEnrollmentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EnrollEndpointPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EnrollEndpointPayload'] = ResolversParentTypes['EnrollEndpointPayload']> = {
+  enrollment?: Resolver<Maybe<ResolversTypes['EndpointEnrollment']>, ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type VerificationEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VerificationEdge'] = ResolversParentTypes['VerificationEdge']> = {
@@ -1892,6 +2157,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'id'>>;
   modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType, RequireFields<QueryModelVersionArgs, 'id'>>;
   watermark?: Resolver<Maybe<ResolversTypes['Watermark']>, ParentType, ContextType, RequireFields<QueryWatermarkArgs, 'id'>>;
+  endpointEnrollment?: Resolver<Maybe<ResolversTypes['EndpointEnrollment']>, ParentType, ContextType, RequireFields<QueryEndpointEnrollmentArgs, 'id'>>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueryJobArgs, 'id'>>;
   jobs?: Resolver<ResolversTypes['JobConnection'], ParentType, ContextType, Partial<QueryJobsArgs>>;
   verification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType, RequireFields<QueryVerificationArgs, 'id'>>;
@@ -2008,6 +2274,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createModelVersion?: Resolver<ResolversTypes['CreateModelVersionPayload'], ParentType, ContextType, RequireFields<MutationCreateModelVersionArgs, 'input'>>;
   setModelAlias?: Resolver<ResolversTypes['SetModelAliasPayload'], ParentType, ContextType, RequireFields<MutationSetModelAliasArgs, 'input'>>;
   startWatermark?: Resolver<ResolversTypes['StartWatermarkPayload'], ParentType, ContextType, RequireFields<MutationStartWatermarkArgs, 'input'>>;
+  enrollEndpoint?: Resolver<ResolversTypes['EnrollEndpointPayload'], ParentType, ContextType, RequireFields<MutationEnrollEndpointArgs, 'input'>>;
   cancelJob?: Resolver<ResolversTypes['CancelJobPayload'], ParentType, ContextType, RequireFields<MutationCancelJobArgs, 'input'>>;
   verifyModel?: Resolver<ResolversTypes['VerifyModelPayload'], ParentType, ContextType, RequireFields<MutationVerifyModelArgs, 'input'>>;
   createChallenge?: Resolver<ResolversTypes['CreateChallengePayload'], ParentType, ContextType, RequireFields<MutationCreateChallengeArgs, 'input'>>;
@@ -2031,6 +2298,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ApiKeyEdge?: ApiKeyEdgeResolvers<ContextType>;
   ApiKeyConnection?: ApiKeyConnectionResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
+  InputDomain?: InputDomainResolvers<ContextType>;
   Model?: ModelResolvers<ContextType>;
   ModelAlias?: ModelAliasResolvers<ContextType>;
   Endpoint?: EndpointResolvers<ContextType>;
@@ -2050,6 +2318,11 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Attestation?: AttestationResolvers<ContextType>;
   AttestationStatus?: AttestationStatusResolvers<ContextType>;
   Verification?: VerificationResolvers<ContextType>;
+  ObservedMargins?: ObservedMarginsResolvers<ContextType>;
+  EndpointEnrollment?: EndpointEnrollmentResolvers<ContextType>;
+  EndpointEnrollmentEdge?: EndpointEnrollmentEdgeResolvers<ContextType>;
+  EndpointEnrollmentConnection?: EndpointEnrollmentConnectionResolvers<ContextType>;
+  EnrollEndpointPayload?: EnrollEndpointPayloadResolvers<ContextType>;
   VerificationEdge?: VerificationEdgeResolvers<ContextType>;
   VerificationConnection?: VerificationConnectionResolvers<ContextType>;
   VerdictCounts?: VerdictCountsResolvers<ContextType>;

@@ -7,8 +7,9 @@ import { vaultResolvers } from './vault.ts';
 import { registryResolvers } from './registry.ts';
 import { watermarkResolvers } from './watermarks.ts';
 import { verificationResolvers } from './verifications.ts';
+import { enrollmentResolvers } from './enrollments.ts';
 
-const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers];
+const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers, enrollmentResolvers];
 
 /** All resolvers, merged per type. One file per domain, each small. */
 export const resolvers: Resolvers = {

@@ -1,6 +1,8 @@
 import type { Resolvers } from '../generated/graphql.ts';
 import { mutationPayload, queryResult } from '../errors/error-mapping.ts';
 import { toConnection } from './connection.ts';
+import { domainToJson } from '../../engine/index.ts';
+import { versionInputDomain } from '../../registry/input-domain.ts';
 
 export const registryResolvers: Resolvers = {
   Query: {
@@ -26,8 +28,15 @@ export const registryResolvers: Resolvers = {
     uploadPath: (version) => `/v1/model-versions/${version.id}/artifact`,
     endpoint: (version) =>
       version.endpointUrl && version.endpointProtocol
-        ? { url: version.endpointUrl, protocol: version.endpointProtocol, modelName: version.endpointModelName ?? '', hasCredential: version.hasEndpointCredential }
+        ? {
+            url: version.endpointUrl,
+            protocol: version.endpointProtocol,
+            modelName: version.endpointModelName ?? '',
+            hasCredential: version.hasEndpointCredential,
+            inputFormat: version.endpointInputFormat ?? 'FLOAT32',
+          }
         : null,
+    inputDomain: (version) => domainToJson(versionInputDomain(version)),
     model: async (version, _args, { services }) => (await services.models.get(version.modelId))!,
     aliases: (version, _args, { services }) => queryResult(() => services.models.aliasesOfVersion(version.id)),
     watermarks: (version, { first, after }, { services }) =>

@@ -1,6 +1,7 @@
 import type { Resolvers } from '../generated/graphql.ts';
 import { mutationPayload, queryResult } from '../errors/error-mapping.ts';
 import { toConnection } from './connection.ts';
+import { domainFromJson, domainToJson } from '../../engine/index.ts';
 
 export const watermarkResolvers: Resolvers = {
   Query: {
@@ -20,6 +21,7 @@ export const watermarkResolvers: Resolvers = {
     parameters: (watermark) => JSON.stringify(watermark.parameters),
     policy: (watermark) => watermark.policy as { kind: string; maxMismatchFraction?: number },
     selfCheck: (watermark) => watermark.selfCheck as never,
+    inputDomain: (watermark) => domainToJson(domainFromJson(watermark.inputDomain)),
     modelVersion: async (watermark, _args, { services }) => (await services.models.getVersion(watermark.modelVersionId))!,
     job: async (watermark, _args, { services }) => (await services.jobs.get(watermark.jobId))!,
     verifications: (watermark, { first, after }, { services }) =>

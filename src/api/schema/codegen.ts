@@ -35,6 +35,7 @@ export async function generateGraphQLTypes(): Promise<string> {
         Verification: '../../db/generated/client.ts#Verification as VerificationModel',
         Attestation: '../../db/generated/client.ts#Attestation as AttestationModel',
         Challenge: '../../db/generated/client.ts#Challenge as ChallengeModel',
+        EndpointEnrollment: '../../db/generated/client.ts#EndpointEnrollment as EndpointEnrollmentModel',
       },
       resolversNonOptionalTypename: { interfaceImplementingType: true, unionMember: true },
     },

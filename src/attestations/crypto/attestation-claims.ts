@@ -12,7 +12,11 @@ export type Verdict = 'intact' | 'tampered';
 export interface AttestationClaims {
   tenant: string;
   model: { id: string; name: string; version: string; digest: string };
-  watermark: { id: string; scheme: string; commitment: string };
+  /**
+   * `profile` (serving profile the triggers survive) and `inputDomain` (values they lie in; null
+   * bounds: unbounded) are absent from tokens issued before they existed.
+   */
+  watermark: { id: string; scheme: string; commitment: string; profile?: ServingProfile; inputDomain?: InputDomainClaim };
   verification: {
     id: string;
     mode: VerificationMode;
@@ -21,10 +25,21 @@ export interface AttestationClaims {
     accTri: number;
     policy: VerdictPolicy;
     verdict: Verdict;
+    /** ENDPOINT checks of an enrolled endpoint: which enrollment, and how many triggers it left out. */
+    enrollment?: { id: string; triggersExcluded: number };
   };
 }
 
+export type ServingProfile = 'FP32_EXACT' | 'TF32' | 'FP16' | 'BF16';
+export interface InputDomainClaim {
+  min: number | null;
+  max: number | null;
+  encoding: 'FLOAT32' | 'UINT8';
+}
+
 const MODES: readonly string[] = ['ARTIFACT', 'ENDPOINT', 'CHALLENGE'];
+const PROFILES: readonly string[] = ['FP32_EXACT', 'TF32', 'FP16', 'BF16'];
+const ENCODINGS: readonly string[] = ['FLOAT32', 'UINT8'];
 const VERDICTS: readonly string[] = ['intact', 'tampered'];
 const MAX_STRING = 1024;
 
@@ -62,6 +77,22 @@ function oneOf<T extends string>(value: unknown, allowed: readonly string[], pat
   return value as T;
 }
 
+function bound(value: unknown, path: string): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail(path, 'must be a finite number or null');
+  return value;
+}
+
+function inputDomainOf(value: unknown, path: string): InputDomainClaim {
+  const d = obj(value, path);
+  return { min: bound(d.min, `${path}.min`), max: bound(d.max, `${path}.max`), encoding: oneOf<'FLOAT32' | 'UINT8'>(d.encoding, ENCODINGS, `${path}.encoding`) };
+}
+
+function enrollmentOf(value: unknown, path: string): { id: string; triggersExcluded: number } {
+  const e = obj(value, path);
+  return { id: str(e.id, `${path}.id`), triggersExcluded: count(e.triggersExcluded, `${path}.triggersExcluded`) };
+}
+
 function policyOf(value: unknown, path: string): VerdictPolicy {
   const p = obj(value, path);
   if (p.kind === 'strict') return { kind: 'strict' };
@@ -94,6 +125,8 @@ function canonical(value: unknown): AttestationClaims {
       id: str(watermark.id, 'fragmark.watermark.id'),
       scheme: str(watermark.scheme, 'fragmark.watermark.scheme'),
       commitment: str(watermark.commitment, 'fragmark.watermark.commitment'),
+      ...(watermark.profile !== undefined ? { profile: oneOf<ServingProfile>(watermark.profile, PROFILES, 'fragmark.watermark.profile') } : {}),
+      ...(watermark.inputDomain !== undefined ? { inputDomain: inputDomainOf(watermark.inputDomain, 'fragmark.watermark.inputDomain') } : {}),
     },
     verification: {
       id: str(v.id, 'fragmark.verification.id'),
@@ -103,6 +136,7 @@ function canonical(value: unknown): AttestationClaims {
       accTri: fraction(v.accTri, 'fragmark.verification.accTri'),
       policy: policyOf(v.policy, 'fragmark.verification.policy'),
       verdict: oneOf<Verdict>(v.verdict, VERDICTS, 'fragmark.verification.verdict'),
+      ...(v.enrollment !== undefined ? { enrollment: enrollmentOf(v.enrollment, 'fragmark.verification.enrollment') } : {}),
     },
   };
 }

@@ -133,9 +133,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   const domain = validateInputDomain(options.inputDomain ?? UNBOUNDED_DOMAIN);
   const profile = options.servingProfile ?? 'FP32_EXACT';
   if (!isServingProfile(profile)) throw new EngineError('INVALID_ARGUMENT', `unknown serving profile ${String(profile)}`);
-  if (loss.kind === 'SENSITIVE' && isBounded(domain)) {
-    throw new EngineError('INVALID_ARGUMENT', 'SENSITIVE triggers support only the unbounded input domain; use JUNCTION (the default) for a bounded one');
-  }
+  checkObjectiveFits(loss.kind, domain, profile);
   if (!Number.isInteger(maxSteps) || maxSteps < 0) throw new EngineError('INVALID_ARGUMENT', 'maxSteps must be an integer >= 0');
   const n = key.labels.length;
   const modelDigest = computeWeightsDigest(classifier.model);
@@ -247,6 +245,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
       }
       const r = await refineSensitive(classifier, accepted.data, Int32Array.from(key.labels), sims, loss.marginTarget, loss.flipWeight, {
         ...sens,
+        ...(isBounded(domain) ? { bounds: { min: domain.min, max: domain.max } } : {}),
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
       });
       accepted = { ...accepted, data: r.data, margins: r.margins };
@@ -340,6 +339,20 @@ export async function generateTriggers(classifier: Classifier, options: Generati
     inputDomain: domain,
     shareAtLimits: shareAtLimits(domain, stored),
   };
+}
+
+/**
+ * Objectives whose margins are fixed (MARGIN, SENSITIVE: 1e-3 by default) cannot follow a
+ * profile's numerics, and SENSITIVE's continuous refinement has no 8-bit grid search: refused
+ * up front rather than failing after generation.
+ */
+export function checkObjectiveFits(kind: LossKind, domain: InputDomain, profile: ServingProfile): void {
+  if ((kind === 'MARGIN' || kind === 'SENSITIVE') && profile !== 'FP32_EXACT') {
+    throw new EngineError('INVALID_ARGUMENT', `${kind} triggers keep a fixed margin and support only the FP32_EXACT profile; JUNCTION (the default) follows the ${profile} profile's numerics`);
+  }
+  if ((kind === 'SENSITIVE' || kind === 'MARGIN') && domain.encoding === 'UINT8') {
+    throw new EngineError('INVALID_ARGUMENT', `${kind} triggers cannot be placed on an 8-bit input grid; use JUNCTION (the default)`);
+  }
 }
 
 /**

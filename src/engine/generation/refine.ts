@@ -95,7 +95,7 @@ export async function refineSensitive(
   simulated: readonly tf.LayersModel[],
   marginTarget: number,
   flipWeight: number,
-  options: SensitivityOptions & { signal?: AbortSignal; onStep?: (step: number, loss: number) => void } = {},
+  options: SensitivityOptions & { signal?: AbortSignal; onStep?: (step: number, loss: number) => void; bounds?: { min: number; max: number } } = {},
 ): Promise<RefineResult> {
   const t = marginTarget;
   const n = labels.length;
@@ -147,6 +147,7 @@ export async function refineSensitive(
         done = step;
         if (inBand && (sims.length === 0 || frac >= targetFlip)) break;
         optimizer.applyGradients(grads as unknown as Record<string, tf.Variable>);
+        if (options.bounds !== undefined) clipInto(x, options.bounds);
       } finally {
         value.dispose();
         tf.dispose(grads);
@@ -170,6 +171,7 @@ export async function refineSensitive(
         const stepv = tf.mul(flat, tf.reshape(coef, [n, 1]));
         x.assign(tf.sub(x, tf.reshape(stepv, shape)) as tf.Tensor);
       });
+      if (options.bounds !== undefined) clipInto(x, options.bounds);
     }
     const data = Float32Array.from(x.dataSync() as Float32Array);
     const margins = Float32Array.from(readAndDispose(tf.tidy(() => marginsOf(classifier, x, oneHot))));
@@ -180,4 +182,9 @@ export async function refineSensitive(
     optimizer.dispose();
     oneHot.dispose();
   }
+}
+
+/** Keeps the triggers inside a bounded input domain (projected gradient steps). */
+function clipInto(x: tf.Variable, bounds: { min: number; max: number }): void {
+  tf.tidy(() => x.assign(tf.clipByValue(x, bounds.min, bounds.max)));
 }

@@ -72,10 +72,13 @@ test('the serving check fails triggers that a tolerated numerics flips, and lega
   assert.ok(check.failing.length > 0, 'FP32_EXACT triggers do not pass the BF16 check');
   const strict = await checkServing(classifier, legacy.triggerSet.data, legacy.triggerSet.labels, 'FP32_EXACT');
   assert.deepEqual(strict.failing, []);
-  await assert.rejects(
-    generateTriggers(classifier, { ...fast, loss: { kind: 'SENSITIVE' }, inputDomain: { min: 0, max: 1, encoding: 'FLOAT32' } }),
-    (e) => isEngineError(e, 'INVALID_ARGUMENT'),
-  );
+  for (const refused of [
+    { loss: { kind: 'SENSITIVE' }, servingProfile: 'FP16' },
+    { loss: { kind: 'MARGIN' }, servingProfile: 'TF32' },
+    { loss: { kind: 'SENSITIVE' }, inputDomain: { min: 0, max: 1, encoding: 'UINT8' } },
+  ] as const) {
+    await assert.rejects(generateTriggers(classifier, { ...fast, ...refused }), (e) => isEngineError(e, 'INVALID_ARGUMENT'), JSON.stringify(refused));
+  }
   await assert.rejects(generateTriggers(classifier, { ...fast, servingProfile: 'INT8' as never }), (e) => isEngineError(e, 'INVALID_ARGUMENT'));
   model.dispose();
 });

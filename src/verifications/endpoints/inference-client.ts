@@ -13,6 +13,9 @@
  *   answered by `{"outputs":[{"name":...,"shape":[batch, numClasses],"datatype":"FP32"|"FP64","data":[flat]}]}`
  *   (nested `data` matching `shape` is accepted too).
  *
+ * Inputs given as a Uint8Array are 8-bit levels (UINT8 input domains, src/engine/serving/input-domain.ts)
+ * and go out as JSON integers: TF Serving integer instances, KServe v2 `"datatype":"UINT8"`.
+ *
  * Inputs go out in a random order (CSPRNG shuffle) so that an endpoint cannot tell which position
  * of a trigger set it is answering; the labels come back in the caller's order.
  *
@@ -66,6 +69,8 @@ export interface QueryOptions {
 export interface EndpointQueryResult {
   /** Argmax label per input, in the caller's order. */
   labels: Int32Array;
+  /** Top-1 minus top-2 score per input, in the endpoint's own units (probabilities or logits). */
+  margins: Float64Array;
   /** HTTP requests sent, retries included. */
   requests: number;
   elapsedMs: number;
@@ -100,7 +105,7 @@ interface Endpoint {
   /** URL without query string, for messages. */
   readonly display: string;
   readonly headers: Record<string, string>;
-  readonly encode: (data: Float32Array, rows: readonly number[], rowSize: number) => string;
+  readonly encode: (data: Float32Array | Uint8Array, rows: readonly number[], rowSize: number) => string;
   readonly decode: (json: unknown, batch: number) => Float64Array;
 }
 
@@ -174,7 +179,12 @@ export function float32Json(v: number): string {
   return String(v);
 }
 
-function encodeTfServing(data: Float32Array, rows: readonly number[], rowSize: number, shape: readonly number[]): string {
+/** JSON text of one input value: integers for 8-bit levels, exact decimals for float32. */
+function valueJson(data: Float32Array | Uint8Array, i: number): string {
+  return data instanceof Uint8Array ? String(data[i]!) : float32Json(data[i]!);
+}
+
+function encodeTfServing(data: Float32Array | Uint8Array, rows: readonly number[], rowSize: number, shape: readonly number[]): string {
   const out: string[] = ['{"instances":['];
   rows.forEach((row, r) => {
     if (r > 0) out.push(',');
@@ -185,7 +195,7 @@ function encodeTfServing(data: Float32Array, rows: readonly number[], rowSize: n
       const leaf = d === shape.length - 1;
       for (let i = 0; i < len; i++) {
         if (i > 0) out.push(',');
-        if (leaf) out.push(float32Json(data[pos++]!));
+        if (leaf) out.push(valueJson(data, pos++));
         else rec(d + 1);
       }
       out.push(']');
@@ -196,9 +206,10 @@ function encodeTfServing(data: Float32Array, rows: readonly number[], rowSize: n
   return out.join('');
 }
 
-function encodeKserve(data: Float32Array, rows: readonly number[], rowSize: number, shape: readonly number[], inputName: string): string {
+function encodeKserve(data: Float32Array | Uint8Array, rows: readonly number[], rowSize: number, shape: readonly number[], inputName: string): string {
+  const datatype = data instanceof Uint8Array ? 'UINT8' : 'FP32';
   const out: string[] = [
-    `{"inputs":[{"name":${JSON.stringify(inputName)},"shape":${JSON.stringify([rows.length, ...shape])},"datatype":"FP32","data":[`,
+    `{"inputs":[{"name":${JSON.stringify(inputName)},"shape":${JSON.stringify([rows.length, ...shape])},"datatype":"${datatype}","data":[`,
   ];
   let first = true;
   for (const row of rows) {
@@ -206,7 +217,7 @@ function encodeKserve(data: Float32Array, rows: readonly number[], rowSize: numb
     for (let i = 0; i < rowSize; i++) {
       if (!first) out.push(',');
       first = false;
-      out.push(float32Json(data[start + i]!));
+      out.push(valueJson(data, start + i));
     }
   }
   out.push(']}]}');
@@ -279,6 +290,20 @@ function decodeKserve(json: unknown, batch: number, numClasses: number): Float64
 }
 
 /** Index of the largest score in each row; ties go to the lowest index. */
+/** Top-1 minus top-2 of row `r`. */
+function topMargin(scores: ArrayLike<number>, r: number, cols: number): number {
+  let first = Number.NEGATIVE_INFINITY;
+  let second = Number.NEGATIVE_INFINITY;
+  for (let c = 0; c < cols; c++) {
+    const v = scores[r * cols + c]!;
+    if (v > first) {
+      second = first;
+      first = v;
+    } else if (v > second) second = v;
+  }
+  return first - second;
+}
+
 export function argmaxRows(scores: ArrayLike<number>, rows: number, cols: number): Int32Array {
   const labels = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {
@@ -469,14 +494,14 @@ function positiveInt(value: number | undefined, fallback: number, name: string, 
  */
 export async function queryEndpointLabels(
   target: EndpointTarget,
-  inputs: Float32Array,
+  inputs: Float32Array | Uint8Array,
   inputShape: number[],
   numClasses: number,
   options: QueryOptions = {},
 ): Promise<EndpointQueryResult> {
   const started = performance.now();
   checkTarget(target);
-  if (!(inputs instanceof Float32Array)) throw invalidRequest('inputs must be a Float32Array');
+  if (!(inputs instanceof Float32Array) && !(inputs instanceof Uint8Array)) throw invalidRequest('inputs must be a Float32Array or (8-bit levels) a Uint8Array');
   if (!Array.isArray(inputShape) || inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d <= 0)) {
     throw invalidRequest(`input shape must be a non-empty list of positive integers (got ${JSON.stringify(inputShape)})`);
   }
@@ -498,6 +523,7 @@ export async function queryEndpointLabels(
   const n = inputs.length / rowSize;
   const order = securePermutation(n);
   const labels = new Int32Array(n);
+  const margins = new Float64Array(n);
   let requests = 0;
   const cancelled = () => fail('ENDPOINT_CANCELLED', `query cancelled after ${requests} requests`, { requests });
 
@@ -538,7 +564,8 @@ export async function queryEndpointLabels(
     const batchLabels = argmaxRows(scores, rows.length, numClasses);
     rows.forEach((row, j) => {
       labels[row] = batchLabels[j]!;
+      margins[row] = topMargin(scores, j, numClasses);
     });
   }
-  return { labels, requests, elapsedMs: performance.now() - started };
+  return { labels, margins, requests, elapsedMs: performance.now() - started };
 }

@@ -12,13 +12,19 @@
  * - `slow`: answers correctly after `slowMs` (default 2000 ms).
  * - `flaky`: the first request carrying a given batch (same body bytes) answers 503, a repeat succeeds.
  *
+ * Serving stacks, for enrollment and false-alarm tests (issue 15): `numerics` runs the model the
+ * way a GPU would in TF32, FP16 or BF16 (the engine's emulation, src/engine/serving); `inputRange`
+ * clips every input value into [min, max] as image endpoints do; `inputEncoding: 'UINT8'` takes
+ * 8-bit levels (KServe v2 `UINT8` tensors, TF Serving integer instances) and scales them to the
+ * range in float32, as a server computing `x.float() / 255` does.
+ *
  * Not for production: no TLS, no concurrency limits beyond Node's defaults.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as tf from '@tensorflow/tfjs';
-import type { Classifier } from '../../engine/index.ts';
+import { emulateNumerics, type Classifier, type Numerics } from '../../engine/index.ts';
 import { float32Json, type EndpointProtocol } from './inference-client.ts';
 
 export type InferenceServerBehaviour = 'normal' | 'http-500' | 'garbage' | 'wrong-shape' | 'slow' | 'flaky';
@@ -37,6 +43,12 @@ export interface InferenceServerOptions {
   maxBodyBytes?: number;
   /** Most instances per request, default 1024. */
   maxBatch?: number;
+  /** Numerics the model runs in (default FP32: TF.js float32). */
+  numerics?: Numerics;
+  /** Clip every input value into this range before inference. */
+  inputRange?: { min: number; max: number };
+  /** UINT8: inputs are 8-bit levels of `inputRange` (default [0, 1]); FLOAT32 (default): float values. */
+  inputEncoding?: 'FLOAT32' | 'UINT8';
 }
 
 export interface RunningInferenceServer {
@@ -78,18 +90,30 @@ function badRequest(message: string): HttpProblem {
   return new HttpProblem(400, message);
 }
 
-/** Writes the finite numbers of a nested array of exactly `shape` into `out` from `pos`; returns the new position. */
-function readNested(value: unknown, shape: readonly number[], d: number, out: Float32Array, pos: number, where: string): number {
+/** How one JSON input value becomes a float32 (throws 400 for values the encoding does not allow). */
+type ValueReader = (v: unknown, where: string) => number;
+
+const readFloat: ValueReader = (v, where) => {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw badRequest(`${where} is not a finite number`);
+  return v;
+};
+
+/** 8-bit levels scaled to [min, max] in float32 (q / 255 first, as `x.float() / 255` does). */
+function levelReader(range: { min: number; max: number }): ValueReader {
+  return (v, where) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) throw badRequest(`${where} is not an integer in [0, 255]`);
+    return Math.fround(range.min + Math.fround(range.max - range.min) * Math.fround(v / 255));
+  };
+}
+
+/** Writes the values of a nested array of exactly `shape` into `out` from `pos`; returns the new position. */
+function readNested(value: unknown, shape: readonly number[], d: number, out: Float32Array, pos: number, where: string, read: ValueReader): number {
   if (!Array.isArray(value) || value.length !== shape[d]) throw badRequest(`${where} must be an array of length ${shape[d]}`);
   if (d === shape.length - 1) {
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw badRequest(`${where}[${i}] is not a finite number`);
-      out[pos++] = v;
-    }
+    for (let i = 0; i < value.length; i++) out[pos++] = read(value[i], `${where}[${i}]`);
     return pos;
   }
-  for (let i = 0; i < value.length; i++) pos = readNested(value[i], shape, d + 1, out, pos, `${where}[${i}]`);
+  for (let i = 0; i < value.length; i++) pos = readNested(value[i], shape, d + 1, out, pos, `${where}[${i}]`, read);
   return pos;
 }
 
@@ -99,25 +123,25 @@ interface ParsedRequest {
   readonly id?: string;
 }
 
-function parseTfServing(body: unknown, shape: readonly number[], maxBatch: number): ParsedRequest {
+function parseTfServing(body: unknown, shape: readonly number[], maxBatch: number, read: ValueReader): ParsedRequest {
   if (!isObject(body)) throw badRequest('body must be a JSON object');
   const instances = body.instances;
   if (!Array.isArray(instances) || instances.length === 0) throw badRequest('body needs a non-empty "instances" array');
   if (instances.length > maxBatch) throw badRequest(`at most ${maxBatch} instances per request`);
   const rowSize = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(instances.length * rowSize);
-  instances.forEach((inst: unknown, i) => readNested(inst, shape, 0, data, i * rowSize, `instances[${i}]`));
+  instances.forEach((inst: unknown, i) => readNested(inst, shape, 0, data, i * rowSize, `instances[${i}]`, read));
   return { batch: instances.length, data };
 }
 
-function parseKserve(body: unknown, shape: readonly number[], maxBatch: number): ParsedRequest {
+function parseKserve(body: unknown, shape: readonly number[], maxBatch: number, read: ValueReader, datatype: 'FP32' | 'UINT8'): ParsedRequest {
   if (!isObject(body)) throw badRequest('body must be a JSON object');
   const inputs = body.inputs;
   if (!Array.isArray(inputs) || inputs.length !== 1) throw badRequest('body needs an "inputs" array with exactly one tensor');
   const input: unknown = inputs[0];
   if (!isObject(input)) throw badRequest('inputs[0] must be an object');
   if (typeof input.name !== 'string' || input.name === '') throw badRequest('inputs[0].name must be a non-empty string');
-  if (input.datatype !== 'FP32') throw badRequest('inputs[0].datatype must be FP32');
+  if (input.datatype !== datatype) throw badRequest(`inputs[0].datatype must be ${datatype}`);
   const s = input.shape;
   if (!Array.isArray(s) || s.length !== shape.length + 1 || !s.every((d) => Number.isInteger(d))) {
     throw badRequest(`inputs[0].shape must be [batch, ${shape.join(', ')}]`);
@@ -130,14 +154,10 @@ function parseKserve(body: unknown, shape: readonly number[], maxBatch: number):
   const rowSize = shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(batch * rowSize);
   if (raw.length > 0 && Array.isArray(raw[0])) {
-    readNested(raw, [batch, ...shape], 0, data, 0, 'inputs[0].data');
+    readNested(raw, [batch, ...shape], 0, data, 0, 'inputs[0].data', read);
   } else {
     if (raw.length !== data.length) throw badRequest(`inputs[0].data must hold ${data.length} values (got ${raw.length})`);
-    for (let i = 0; i < raw.length; i++) {
-      const v: unknown = raw[i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw badRequest(`inputs[0].data[${i}] is not a finite number`);
-      data[i] = v;
-    }
+    for (let i = 0; i < raw.length; i++) data[i] = read(raw[i], `inputs[0].data[${i}]`);
   }
   const id = typeof body.id === 'string' ? body.id : undefined;
   return id === undefined ? { batch, data } : { batch, data, id };
@@ -158,7 +178,13 @@ function credentialMatches(header: string | undefined, credential: string): bool
 }
 
 export async function startInferenceServer(options: InferenceServerOptions): Promise<RunningInferenceServer> {
-  const { protocol, modelName, classifier } = options;
+  const { protocol, modelName } = options;
+  const numerics = options.numerics ?? 'FP32';
+  // The emulated copy is the server's own; the caller's classifier is never changed.
+  const classifier = numerics === 'FP32' ? options.classifier : await emulateNumerics(options.classifier, numerics);
+  const uint8 = options.inputEncoding === 'UINT8';
+  const read = uint8 ? levelReader(options.inputRange ?? { min: 0, max: 1 }) : readFloat;
+  const clip = options.inputRange;
   const behaviour = options.behaviour ?? 'normal';
   const slowMs = options.slowMs ?? DEFAULT_SLOW_MS;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -312,8 +338,9 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
     } catch {
       throw badRequest('body is not valid JSON');
     }
-    const parsed = protocol === 'TF_SERVING_REST' ? parseTfServing(json, shape, maxBatch) : parseKserve(json, shape, maxBatch);
+    const parsed = protocol === 'TF_SERVING_REST' ? parseTfServing(json, shape, maxBatch, read) : parseKserve(json, shape, maxBatch, read, uint8 ? 'UINT8' : 'FP32');
     record(parsed);
+    if (clip !== undefined) for (let i = 0; i < parsed.data.length; i++) parsed.data[i] = Math.min(clip.max, Math.max(clip.min, parsed.data[i]!));
     const scores = infer(parsed);
     if (behaviour === 'slow') {
       await delay(slowMs);
@@ -360,6 +387,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
         }
         closed = true;
         for (const done of [...pendingDelays]) done();
+        if (classifier !== options.classifier) classifier.model.dispose();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -1,0 +1,109 @@
+/**
+ * The enrollment job, run by a worker: query the endpoint `rounds` times with every trigger
+ * (shuffled by the inference client, batch sizes alternating), and record which triggers it
+ * answers stably with their key label. Refused (FAILED) when more than `maxUnstableShare` of them
+ * are not: either the endpoint computes further from float32 than the watermark's profile
+ * tolerates, or it does not serve the watermarked model.
+ */
+import type { Database } from '../../db/client.ts';
+import type { Logger } from '../../logging/logger.ts';
+import type { Vault } from '../../vault/vault.ts';
+import { decodeTriggerSet, isEngineError, PROFILES, type ServingProfile } from '../../engine/index.ts';
+import { DomainError } from '../../errors/domain-error.ts';
+import { JobRecords } from '../../jobs/job-records.ts';
+import type { QueuedJob } from '../../watermarks/watermark-job.ts';
+import { queryEndpointLabels } from '../endpoints/inference-client.ts';
+import { endpointInputs } from '../endpoints/trigger-inputs.ts';
+import { assessStability, marginSummary } from './stability.ts';
+
+export interface EnrollmentJobDeps {
+  db: Database;
+  vault: Vault;
+  logger: Logger;
+  workerId: string;
+}
+
+export async function runEnrollmentJob(deps: EnrollmentJobDeps, queued: QueuedJob): Promise<void> {
+  const { db, vault, logger } = deps;
+  const records = new JobRecords(db, queued.id);
+  const enrollment = await db.endpointEnrollment.findUnique({ where: { jobId: queued.id }, include: { watermark: true, modelVersion: true, job: true } });
+  if (!enrollment) {
+    logger.warn('enrollment job without its records; dropping it', { jobId: queued.id });
+    return;
+  }
+  if (enrollment.status !== 'PENDING' || enrollment.job.status === 'CANCELLED') return;
+  const { watermark, modelVersion: version } = enrollment;
+  const log = logger.child({ jobId: queued.id, enrollmentId: enrollment.id });
+  await records.started(deps.workerId, queued.retryCount + 1);
+
+  const finish = async (data: Parameters<typeof db.endpointEnrollment.update>[0]['data'], job: { ok: boolean; message: string }) => {
+    await db.$transaction(async (tx) => {
+      await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { ...data, completedAt: new Date() } });
+      if (job.ok) await JobRecords.succeed(tx, queued.id, job.message);
+      else await tx.job.update({ where: { id: queued.id }, data: { status: 'FAILED', error: job.message, message: 'Enrollment refused.', finishedAt: new Date() } });
+    });
+  };
+
+  const sealed = await vault.unseal({ tenantId: enrollment.tenantId, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: null });
+  try {
+    const set = decodeTriggerSet(sealed);
+    const credentialRecord = enrollment.hasEndpointCredential ? enrollment.id : version.hasEndpointCredential && enrollment.endpointUrl === version.endpointUrl ? version.id : null;
+    const credential = credentialRecord
+      ? new TextDecoder().decode(await vault.unseal({ tenantId: enrollment.tenantId, purpose: 'endpoint-credential', recordId: credentialRecord }, { apiKeyId: null }))
+      : null;
+    const inputs = endpointInputs(set, enrollment.endpointInputFormat);
+    const target = { url: enrollment.endpointUrl, protocol: enrollment.endpointProtocol, modelName: enrollment.endpointModelName, credential };
+    const rounds: Int32Array[] = [];
+    const margins: Float64Array[] = [];
+    for (let r = 0; r < enrollment.rounds; r++) {
+      const batchSize = enrollment.batchSizes[r % enrollment.batchSizes.length]!;
+      await records.progress(r / enrollment.rounds, `Round ${r + 1} of ${enrollment.rounds}: ${set.labels.length} triggers in batches of ${batchSize}…`, true);
+      const answer = await queryEndpointLabels(target, inputs, [...set.shape], set.numClasses, { batchSize, signal: queued.signal });
+      rounds.push(answer.labels);
+      margins.push(answer.margins);
+    }
+    const { stable, unstable, mismatched } = assessStability(rounds, set.labels);
+    const n = set.labels.length;
+    const excluded = unstable + mismatched;
+    const observed = marginSummary(stable.flatMap((i) => margins.map((m) => m[i]!)));
+    const counts = { unstableCount: unstable, mismatchedCount: mismatched, observedMargins: observed ?? undefined };
+    if (excluded > Math.floor(enrollment.maxUnstableShare * n + 1e-9)) {
+      const profile = watermark.profile as ServingProfile;
+      const stronger = PROFILES[profile].stronger;
+      const reason =
+        `${excluded} of ${n} triggers (${Math.round((excluded / n) * 100)}%) were not answered stably with their key label ` +
+        `(${unstable} changed between rounds, ${mismatched} always wrong); at most ${Math.round(enrollment.maxUnstableShare * 100)}% may be. ` +
+        `Either this endpoint computes further from float32 than the watermark's ${profile} profile tolerates` +
+        (stronger ? ` (watermark the version again with profile ${stronger}, the next stronger one)` : '') +
+        ', or it does not serve the watermarked model.';
+      await finish({ status: 'FAILED', errorReason: reason, ...counts }, { ok: false, message: reason });
+      log.warn('enrollment refused', { excluded, n });
+      return;
+    }
+    await finish(
+      { status: 'ENROLLED', stableIndices: stable, ...counts },
+      { ok: true, message: `Enrolled: ${stable.length} of ${n} triggers stable at this endpoint (${unstable} unstable, ${mismatched} always wrong).` },
+    );
+    log.info('endpoint enrolled', { stable: stable.length, unstable, mismatched });
+  } catch (error) {
+    if (error instanceof DomainError || isEngineError(error)) {
+      const cancelled = queued.signal.aborted;
+      const reason = cancelled ? 'The enrollment was cancelled.' : error.message;
+      await db.$transaction(async (tx) => {
+        await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { status: cancelled ? 'CANCELLED' : 'FAILED', errorReason: reason, completedAt: new Date() } });
+        if (cancelled) await JobRecords.cancel(tx, queued.id);
+        else await tx.job.update({ where: { id: queued.id }, data: { status: 'FAILED', error: reason, message: 'Enrollment could not be completed.', finishedAt: new Date() } });
+      });
+      log.warn('enrollment ended without a result', { reason });
+      return;
+    }
+    // Not retried: an enrollment is cheap to request again, and a half-finished one proves nothing.
+    log.error('enrollment job failed', { error: error as Error });
+    await db.$transaction(async (tx) => {
+      await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { status: 'FAILED', errorReason: 'Internal error.', completedAt: new Date() } });
+      await JobRecords.fail(tx, queued.id, 'Internal error.', true);
+    });
+  } finally {
+    sealed.fill(0);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Endpoint enrollment: requesting the check of a deployment's serving stack (the work runs in a
+ * worker, enrollment-job.ts) and reading enrollments back. README.md says why it exists.
+ */
+import { uuid7, isUuid } from '../../common/ids.ts';
+import type { Database } from '../../db/client.ts';
+import type { EndpointEnrollment, Job } from '../../db/generated/client.ts';
+import { scopeToTenant, type TenantDatabase } from '../../db/tenant-scope.ts';
+import type { Actor } from '../../auth/actor.ts';
+import { requireTenantRole } from '../../auth/require-role.ts';
+import { paginate, type Page, type PageRequest } from '../../common/pagination.ts';
+import { QUEUES, type JobQueue } from '../../jobs/job-queue.ts';
+import { RegistryError } from '../../registry/registry.errors.ts';
+import { validateEndpoint, type EndpointInput } from '../../registry/models.service.ts';
+import { versionInputDomain } from '../../registry/input-domain.ts';
+import type { Vault } from '../../vault/vault.ts';
+import { findReadyWatermark } from '../ready-watermark.ts';
+import { VerificationsError } from '../verifications.errors.ts';
+
+export const DEFAULT_ENROLLMENT_ROUNDS = 3;
+export const MAX_ENROLLMENT_ROUNDS = 10;
+/** Largest share of triggers an enrollment may exclude before it is refused. */
+export const DEFAULT_MAX_UNSTABLE_SHARE = 0.1;
+/** Rounds alternate between these batch sizes (single requests are how most traffic arrives). */
+export const ENROLLMENT_BATCH_SIZES = [16, 1] as const;
+
+export interface EnrollEndpointInput {
+  modelVersionId: string;
+  watermarkId?: string | null;
+  /** Default: the version's registered endpoint. */
+  endpoint?: EndpointInput | null;
+  rounds?: number | null;
+  maxUnstableShare?: number | null;
+}
+
+export class EnrollmentsService {
+  private readonly scoped: TenantDatabase | null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly vault: Vault,
+    private readonly queue: JobQueue,
+    private readonly actor: Actor | null,
+  ) {
+    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
+  }
+
+  async enroll(input: EnrollEndpointInput): Promise<{ enrollment: EndpointEnrollment; job: Job }> {
+    const actor = this.requireRole('OPERATOR');
+    const version = isUuid(input.modelVersionId) ? await this.scoped!.modelVersion.findUnique({ where: { id: input.modelVersionId }, include: { model: true } }) : null;
+    if (!version) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.', ['input', 'modelVersionId']);
+    const watermark = await findReadyWatermark(this.scoped!, version.id, input.watermarkId);
+    const rounds = input.rounds ?? DEFAULT_ENROLLMENT_ROUNDS;
+    if (!Number.isInteger(rounds) || rounds < 2 || rounds > MAX_ENROLLMENT_ROUNDS) {
+      throw new VerificationsError('INVALID_VERIFICATION_INPUT', `rounds must be between 2 and ${MAX_ENROLLMENT_ROUNDS}.`, ['input', 'rounds']);
+    }
+    const maxUnstableShare = input.maxUnstableShare ?? DEFAULT_MAX_UNSTABLE_SHARE;
+    if (!(maxUnstableShare >= 0 && maxUnstableShare <= 0.5)) {
+      throw new VerificationsError('INVALID_VERIFICATION_INPUT', 'maxUnstableShare must be between 0 and 0.5.', ['input', 'maxUnstableShare']);
+    }
+    const adHoc = input.endpoint ? validateEndpoint(input.endpoint, versionInputDomain(version)) : null;
+    const url = adHoc?.url ?? version.endpointUrl;
+    const protocol = adHoc?.protocol ?? version.endpointProtocol;
+    if (!url || !protocol) {
+      throw new VerificationsError('NO_ENDPOINT', 'This version has no inference endpoint: pass one, or register it with createModelVersion.', ['input', 'endpoint']);
+    }
+    const jobId = uuid7();
+    const created = await this.db.$transaction(async (tx) => {
+      const job = await tx.job.create({ data: { id: jobId, tenantId: actor.tenantId!, kind: 'ENROLL', message: 'Waiting for a worker.' } });
+      const enrollment = await tx.endpointEnrollment.create({
+        data: {
+          tenantId: actor.tenantId!,
+          modelVersionId: version.id,
+          watermarkId: watermark.id,
+          jobId,
+          endpointUrl: url,
+          endpointProtocol: protocol,
+          endpointModelName: adHoc ? adHoc.modelName?.trim() || version.model.name : (version.endpointModelName ?? version.model.name),
+          endpointInputFormat: adHoc ? (adHoc.inputFormat ?? 'FLOAT32') : (version.endpointInputFormat ?? 'FLOAT32'),
+          hasEndpointCredential: Boolean(adHoc?.credential),
+          rounds,
+          batchSizes: [...ENROLLMENT_BATCH_SIZES],
+          maxUnstableShare,
+        },
+      });
+      if (adHoc?.credential) {
+        await this.vault.seal(
+          { tenantId: actor.tenantId!, purpose: 'endpoint-credential', recordId: enrollment.id },
+          new TextEncoder().encode(adHoc.credential),
+          { apiKeyId: actor.apiKeyId },
+          tx,
+        );
+      }
+      return { enrollment, job };
+    });
+    try {
+      await this.queue.send(QUEUES.ENROLL, jobId);
+    } catch (error) {
+      await this.scoped!.job.update({ where: { id: jobId }, data: { status: 'FAILED', error: 'The job could not be queued.', finishedAt: new Date() } });
+      await this.scoped!.endpointEnrollment.update({ where: { id: created.enrollment.id }, data: { status: 'FAILED', errorReason: 'The job could not be queued.' } });
+      throw error;
+    }
+    return created;
+  }
+
+  async get(id: string): Promise<EndpointEnrollment | null> {
+    this.requireRole('VIEWER');
+    return isUuid(id) ? this.scoped!.endpointEnrollment.findUnique({ where: { id } }) : null;
+  }
+
+  async forJob(jobId: string): Promise<EndpointEnrollment | null> {
+    this.requireRole('VIEWER');
+    return this.scoped!.endpointEnrollment.findUnique({ where: { jobId } });
+  }
+
+  async forVersion(modelVersionId: string, page: PageRequest): Promise<Page<EndpointEnrollment>> {
+    this.requireRole('VIEWER');
+    return paginate(
+      page,
+      ({ take, cursorWhere, orderBy }) => this.scoped!.endpointEnrollment.findMany({ where: { modelVersionId, ...cursorWhere }, take, orderBy }),
+      () => this.scoped!.endpointEnrollment.count({ where: { modelVersionId } }),
+    );
+  }
+
+  private requireRole(role: 'VIEWER' | 'OPERATOR'): Actor {
+    return requireTenantRole(this.actor, role, 'Enrollments');
+  }
+}
+
+/**
+ * The newest ENROLLED enrollment of this watermark at exactly this endpoint (URL, protocol, model
+ * name and input format), whose stable triggers an ENDPOINT verification queries; null if none.
+ */
+export function findEnrollment(
+  db: TenantDatabase | Database,
+  where: { watermarkId: string; endpointUrl: string; endpointProtocol: EndpointEnrollment['endpointProtocol']; endpointModelName: string; endpointInputFormat: EndpointEnrollment['endpointInputFormat'] },
+): Promise<EndpointEnrollment | null> {
+  return db.endpointEnrollment.findFirst({ where: { ...where, status: 'ENROLLED' }, orderBy: { id: 'desc' } });
+}

@@ -47,14 +47,21 @@ export const MODEL = `query Model($id: ID!) {
 export const VERSION = `query Version($id: ID!) {
   modelVersion(id: $id) {
     id label status createdAt uploadedAt weightsDigest inputShape numClasses aliases
-    endpoint { url protocol modelName }
+    endpoint { url protocol modelName inputFormat }
+    inputDomain { min max encoding }
     model { id name }
     latestVerification { verdict }
     verificationCounts { intact tampered error pending }
     watermarks(first: 50) { totalCount edges { node {
       id status scheme method triggerCount createdAt readyAt commitment
       policy { kind maxMismatchFraction }
-      selfCheck { accTri digestUnchanged flipFractionUnderNoise noiseStd medianMargin }
+      profile
+      selfCheck { accTri digestUnchanged flipFractionUnderNoise noiseStd medianMargin shareAtLimits }
+    } } }
+    enrollments(first: 20) { totalCount edges { node {
+      id status stableCount unstableCount mismatchedCount errorReason createdAt completedAt
+      endpoint { url protocol inputFormat }
+      watermark { id profile }
     } } }
   }
 }`;

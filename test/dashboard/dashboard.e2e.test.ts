@@ -172,9 +172,12 @@ describe('web dashboard (headless Chromium)', { timeout: 120_000, skip: existsSy
     const watermark = page.locator('tr[data-watermark]');
     assert.equal(await watermark.count(), 1);
     const text = (await watermark.textContent()) ?? '';
-    for (const expected of ['SENSITIVE', '100', 'strict', 'AccTri on clean model 100%', 'weights unchanged', '62% flip under noise']) {
+    for (const expected of ['SENSITIVE', '100', 'strict', 'FP32_EXACT', 'AccTri on clean model 100%', 'weights unchanged', '62% flip under noise']) {
       assert.ok(text.includes(expected), `watermark row lacks ${expected}: ${text}`);
     }
+    // Seeded without a domain: a version registered before input domains says so.
+    await page.getByText('unbounded float32 (registered before input domains)').waitFor();
+    await page.getByText('No endpoint enrolled').waitFor();
 
     const chart = page.locator('figure.chart svg[role="img"]');
     await chart.waitFor();

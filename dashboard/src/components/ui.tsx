@@ -21,8 +21,9 @@ export function VerdictBadge({ verdict }: { verdict: Verdict | null | undefined 
   );
 }
 
-const STATUS_CLASS: Record<JobStatus | 'READY' | 'PENDING', string> = {
+const STATUS_CLASS: Record<JobStatus | 'READY' | 'PENDING' | 'ENROLLED', string> = {
   READY: 'intact',
+  ENROLLED: 'intact',
   PENDING: 'pending',
   QUEUED: 'pending',
   RUNNING: 'running',

@@ -19,7 +19,27 @@ interface Watermark {
   readyAt: string | null;
   commitment: string | null;
   policy: { kind: string; maxMismatchFraction: number | null };
-  selfCheck: { accTri: number; digestUnchanged: boolean; flipFractionUnderNoise: number; noiseStd: number; medianMargin: number } | null;
+  profile: string;
+  selfCheck: { accTri: number; digestUnchanged: boolean; flipFractionUnderNoise: number; noiseStd: number; medianMargin: number; shareAtLimits: number | null } | null;
+}
+
+interface Enrollment {
+  id: string;
+  status: string;
+  stableCount: number | null;
+  unstableCount: number | null;
+  mismatchedCount: number | null;
+  errorReason: string | null;
+  createdAt: string;
+  completedAt: string | null;
+  endpoint: { url: string; protocol: string; inputFormat: string };
+  watermark: { id: string; profile: string };
+}
+
+/** "[0, 1] as 8-bit levels", or "unbounded" for versions registered before input domains. */
+function describeDomain(d: { min: number | null; max: number | null; encoding: string }): string {
+  if (d.min === null || d.max === null) return 'unbounded float32 (registered before input domains)';
+  return `[${d.min}, ${d.max}] ${d.encoding === 'UINT8' ? 'as 8-bit levels' : 'float32'}`;
 }
 
 interface VersionData {
@@ -33,11 +53,13 @@ interface VersionData {
     inputShape: number[];
     numClasses: number | null;
     aliases: string[];
-    endpoint: { url: string; protocol: string; modelName: string } | null;
+    endpoint: { url: string; protocol: string; modelName: string; inputFormat: string } | null;
+    inputDomain: { min: number | null; max: number | null; encoding: string };
     model: { id: string; name: string };
     latestVerification: { verdict: Verdict } | null;
     verificationCounts: { intact: number; tampered: number; error: number; pending: number };
     watermarks: { totalCount: number; edges: Array<{ node: Watermark }> };
+    enrollments: { totalCount: number; edges: Array<{ node: Enrollment }> };
   } | null;
 }
 
@@ -95,6 +117,10 @@ export function VersionPage({ id }: { id: string }) {
           </dd>
         </div>
         <div>
+          <dt>Input domain</dt>
+          <dd>{describeDomain(v.inputDomain)}</dd>
+        </div>
+        <div>
           <dt>Endpoint</dt>
           <dd>{v.endpoint ? <span className="break">{v.endpoint.url} ({v.endpoint.protocol.replace(/_/g, ' ').toLowerCase()})</span> : '—'}</dd>
         </div>
@@ -119,6 +145,7 @@ export function VersionPage({ id }: { id: string }) {
                   <th scope="col">Method</th>
                   <th scope="col">Triggers</th>
                   <th scope="col">Policy</th>
+                  <th scope="col">Profile</th>
                   <th scope="col">Created</th>
                   <th scope="col">Self-check</th>
                 </tr>
@@ -140,6 +167,7 @@ export function VersionPage({ id }: { id: string }) {
                     <td data-label="Policy">
                       {w.policy.kind === 'tolerance' ? `tolerance ≤ ${formatPercent(w.policy.maxMismatchFraction)} mismatched` : 'strict'}
                     </td>
+                    <td data-label="Profile">{w.profile}</td>
                     <td data-label="Created">
                       <Time iso={w.createdAt} />
                     </td>
@@ -157,10 +185,56 @@ export function VersionPage({ id }: { id: string }) {
                           <li>
                             {formatPercent(w.selfCheck.flipFractionUnderNoise)} flip under noise σ={w.selfCheck.noiseStd}
                           </li>
+                          {w.selfCheck.shareAtLimits != null && <li>{formatPercent(w.selfCheck.shareAtLimits)} of values at the range limits</li>}
                         </ul>
                       ) : (
                         <span className="muted">—</span>
                       )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Section>
+
+      <Section title={`Endpoint enrollments (${v.enrollments.totalCount})`} id="enrollments">
+        {v.enrollments.edges.length === 0 ? (
+          <p className="muted">No endpoint enrolled: fragmark endpoints enroll learns which triggers a deployment answers stably.</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Endpoint</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Watermark</th>
+                  <th scope="col">Stable · unstable · wrong</th>
+                  <th scope="col">Enrolled</th>
+                </tr>
+              </thead>
+              <tbody>
+                {v.enrollments.edges.map(({ node: e }) => (
+                  <tr key={e.id} data-enrollment={e.id}>
+                    <td data-label="Endpoint">
+                      <span className="break">{e.endpoint.url}</span>
+                      <div className="small muted">
+                        {e.endpoint.protocol.replace(/_/g, ' ').toLowerCase()} · {e.endpoint.inputFormat === 'UINT8' ? '8-bit inputs' : 'float32 inputs'}
+                      </div>
+                    </td>
+                    <td data-label="Status">
+                      <StatusBadge status={e.status} />
+                      {e.errorReason && <div className="small muted">{e.errorReason}</div>}
+                    </td>
+                    <td data-label="Watermark">
+                      <Mono title={e.watermark.id}>{shortId(e.watermark.id, 13)}</Mono> <span className="small muted">{e.watermark.profile}</span>
+                    </td>
+                    <td data-label="Stable · unstable · wrong" className="num">
+                      {e.stableCount ?? '—'} · {e.unstableCount ?? '—'} · {e.mismatchedCount ?? '—'}
+                    </td>
+                    <td data-label="Enrolled">
+                      <Time iso={e.completedAt ?? e.createdAt} />
                     </td>
                   </tr>
                 ))}

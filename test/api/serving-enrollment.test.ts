@@ -169,5 +169,9 @@ describe('serving profiles, input domains and endpoint enrollment', () => {
     const other = await createTenant(api, 'Other');
     const foreign = (await api.gql(ENROLL, { input: { modelVersionId: versionId } }, other.adminKey)).data.enrollEndpoint;
     assert.equal(foreign.userErrors[0].code, 'MODEL_VERSION_NOT_FOUND');
+    const mine = (await api.gql(`query($v: ID!) { modelVersion(id: $v) { enrollments(first: 1) { edges { node { id } } } } }`, { v: versionId }, key)).data;
+    const enrollmentId = mine.modelVersion.enrollments.edges[0].node.id;
+    const peek = await api.gql(`query($id: ID!) { endpointEnrollment(id: $id) { id } }`, { id: enrollmentId }, other.adminKey);
+    assert.equal(peek.data.endpointEnrollment, null, "another tenant's enrollment is not found");
   });
 });

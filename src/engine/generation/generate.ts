@@ -84,6 +84,12 @@ export interface GenerationOptions {
   readonly servingProfile?: ServingProfile;
   /** Run the serving check on the other TF.js backend too (default true). */
   readonly checkOtherBackend?: boolean;
+  /**
+   * JUNCTION only: owner-supplied sample inputs (float32 [R, ...inputShape], inside the domain).
+   * Each trigger then starts from one of them instead of the generator's output, so the junction
+   * projection's minimum-norm steps keep it close to a real input (stealth; PSNR reported).
+   */
+  readonly referenceInputs?: Float32Array;
 }
 
 export interface GenerationResult {
@@ -104,6 +110,8 @@ export interface GenerationResult {
   readonly inputDomain: InputDomain;
   /** Share of trigger values at the domain's limits (0 for unbounded domains): a stealth figure. */
   readonly shareAtLimits: number;
+  /** With reference inputs: median PSNR (dB) of each trigger to its nearest reference. */
+  readonly medianPsnr?: number;
 }
 
 function cancelled(step: number): EngineError {
@@ -134,11 +142,16 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   const profile = options.servingProfile ?? 'FP32_EXACT';
   if (!isServingProfile(profile)) throw new EngineError('INVALID_ARGUMENT', `unknown serving profile ${String(profile)}`);
   checkObjectiveFits(loss.kind, domain, profile);
+  const references = options.referenceInputs;
+  if (references !== undefined) checkReferences(references, classifier.inputShape, domain, loss.kind);
   if (!Number.isInteger(maxSteps) || maxSteps < 0) throw new EngineError('INVALID_ARGUMENT', 'maxSteps must be an integer >= 0');
   const n = key.labels.length;
   const modelDigest = computeWeightsDigest(classifier.model);
   if (options.signal?.aborted) throw cancelled(0);
 
+  if (references !== undefined) {
+    return generateFromReferences(classifier, references, key, loss as Extract<LossSpec, { kind: 'JUNCTION' }>, domain, profile, modelDigest, backend.choice, started, options);
+  }
   const generator = new ConvGenerator(classifier.inputShape, gen, key.latentSeed);
   const generatorParameters = generator.parameterCount;
   const upsamplings = generator.config.upsamplings;
@@ -373,5 +386,125 @@ function servingSummary(check: ServingCheck, targets?: Float64Array): Record<str
     ...(sorted !== undefined
       ? { marginTargets: { min: sorted[0], median: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1] } }
       : {}),
+  };
+}
+
+function checkReferences(references: Float32Array, inputShape: readonly number[], domain: InputDomain, kind: LossKind): void {
+  const per = inputShape.reduce((a, b) => a * b, 1);
+  if (kind !== 'JUNCTION') throw new EngineError('INVALID_ARGUMENT', 'reference inputs are supported with the JUNCTION objective only');
+  if (!(references instanceof Float32Array) || references.length === 0 || references.length % per !== 0) {
+    throw new EngineError('INVALID_ARGUMENT', `reference inputs must be a non-empty float32 array of whole inputs of shape [${inputShape.join(', ')}]`);
+  }
+  for (const v of references) if (!Number.isFinite(v) || v < domain.min || v > domain.max) throw new EngineError('INVALID_ARGUMENT', 'reference inputs must be finite and inside the input domain');
+}
+
+/** PSNR (dB) of each trigger to its nearest reference, over the domain's range (or the references' own). */
+export function psnrToNearest(triggers: Float32Array, references: Float32Array, per: number, range: number): Float64Array {
+  const n = triggers.length / per;
+  const r = references.length / per;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < r; j++) {
+      let mse = 0;
+      for (let d = 0; d < per; d++) mse += (triggers[i * per + d]! - references[j * per + d]!) ** 2;
+      best = Math.min(best, mse / per);
+    }
+    out[i] = best === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((range * range) / best);
+  }
+  return out;
+}
+
+/** JUNCTION from owner-supplied inputs: trigger i starts from a seeded choice of reference, no generator. */
+async function generateFromReferences(
+  classifier: Classifier,
+  references: Float32Array,
+  key: SecretKey,
+  loss: Extract<LossSpec, { kind: 'JUNCTION' }>,
+  domain: InputDomain,
+  profile: ServingProfile,
+  modelDigest: string,
+  backend: string,
+  started: number,
+  options: GenerationOptions,
+): Promise<GenerationResult> {
+  const per = classifier.inputShape.reduce((a, b) => a * b, 1);
+  const n = key.labels.length;
+  const r = references.length / per;
+  const labels = Int32Array.from(key.labels);
+  // Start from a reference the model does not already give the key label, when there is one.
+  const refs = tf.tensor(references, [r, ...classifier.inputShape]);
+  let predicted: Int32Array;
+  try {
+    predicted = predictLabels(classifier, refs);
+  } finally {
+    refs.dispose();
+  }
+  const start = new Float32Array(n * per);
+  const order = latentsFromSeed(`${key.latentSeed}/references`, 1, n).map((z) => Math.abs(z));
+  for (let i = 0; i < n; i++) {
+    let pick = Math.floor((order[i]! * 9973) % r);
+    for (let tries = 0; tries < r && predicted[pick] === labels[i]; tries++) pick = (pick + 1) % r;
+    start.set(references.subarray(pick * per, (pick + 1) * per), i * per);
+  }
+  const placed = await placeForServing(classifier, start, labels, {
+    marginTarget: loss.marginTarget,
+    competitors: loss.competitors,
+    domain,
+    profile,
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.checkOtherBackend === false ? { otherBackend: false } : {}),
+  });
+  const stored = Float32Array.from(placed.data);
+  const xs = tf.tensor(stored, [n, ...classifier.inputShape]);
+  let matched = 0;
+  try {
+    const got = predictLabels(classifier, xs);
+    for (let i = 0; i < n; i++) if (got[i] === labels[i]) matched++;
+  } finally {
+    xs.dispose();
+  }
+  if (matched !== n || firstOutsideDomain(domain, stored) >= 0 || computeWeightsDigest(classifier.model) !== modelDigest) {
+    throw new EngineError('GENERATION_FAILED', `triggers from reference inputs failed the re-check (AccTri ${((matched / n) * 100).toFixed(1)}%)`);
+  }
+  const range = isBounded(domain) ? domain.max - domain.min : Math.max(...references) - Math.min(...references);
+  const psnr = Array.from(psnrToNearest(stored, references, per, range)).sort((a, b) => a - b);
+  const medianPsnr = psnr[Math.floor(psnr.length / 2)]!;
+  const triggerSet: TriggerSet = {
+    shape: [...classifier.inputShape],
+    numClasses: classifier.numClasses,
+    labels,
+    data: stored,
+    metadata: {
+      method: TRIGGER_METHOD,
+      loss,
+      parameters: {
+        latentSeed: key.latentSeed,
+        latentDim: key.latentDim,
+        start: { kind: 'references', count: r, medianPsnr },
+        refinement: { kind: 'junction', competitors: Math.min(loss.competitors, classifier.numClasses - 1), iterations: placed.iterations, servingRounds: placed.rounds },
+        serving: servingSummary(placed.check, placed.targets),
+      },
+      backend,
+      modelDigest,
+      createdAt: (options.now?.() ?? new Date()).toISOString(),
+      inputDomain: domainToJson(domain),
+      servingProfile: profile,
+    },
+  };
+  return {
+    triggerSet,
+    steps: 0,
+    accTri: 1,
+    finalLoss: Number.NaN,
+    margins: placed.margins,
+    elapsedMs: Date.now() - started,
+    backend,
+    modelDigest,
+    generatorParameters: 0,
+    servingProfile: profile,
+    inputDomain: domain,
+    shareAtLimits: shareAtLimits(domain, stored),
+    medianPsnr,
   };
 }

@@ -82,3 +82,21 @@ test('the serving check fails triggers that a tolerated numerics flips, and lega
   await assert.rejects(generateTriggers(classifier, { ...fast, servingProfile: 'INT8' as never }), (e) => isEngineError(e, 'INVALID_ARGUMENT'));
   model.dispose();
 });
+
+test('reference inputs: triggers start from owner samples, stay in the domain, and report their PSNR to the nearest one', async () => {
+  const model = buildTinyClassifier({ seed: 'serving-4', numClasses: 3 });
+  const classifier = classifierFromModel(model);
+  const domain = { min: 0, max: 1, encoding: 'FLOAT32' } as const;
+  const references = Float32Array.from({ length: 20 * 64 }, (_, i) => (Math.sin(i * 0.37) + 1) / 2);
+  const sut = await generateTriggers(classifier, { ...fast, inputDomain: domain, servingProfile: 'TF32', referenceInputs: references });
+  assert.equal(firstOutsideDomain(domain, sut.triggerSet.data), -1);
+  assert.equal(verifyClassifier(classifier, sut.triggerSet).accTri, 1);
+  assert.ok(Number.isFinite(sut.medianPsnr) && sut.medianPsnr! > 0, `median PSNR ${sut.medianPsnr}`);
+  assert.equal((sut.triggerSet.metadata.parameters as { start: { kind: string } }).start.kind, 'references');
+  await assert.rejects(
+    generateTriggers(classifier, { ...fast, inputDomain: domain, referenceInputs: Float32Array.from([2, ...references.subarray(1, 64)]) }),
+    (e) => isEngineError(e, 'INVALID_ARGUMENT'),
+    'a reference outside the domain',
+  );
+  model.dispose();
+});

@@ -6,6 +6,21 @@ import type { Database, Transaction } from '../db/client.ts';
 
 const PROGRESS_INTERVAL_MS = 500;
 
+/**
+ * Thrown inside a job's final transaction when a newer attempt owns the job: pg-boss handed it to
+ * another worker (a missed heartbeat) while this one still ran it. The transaction rolls back, so
+ * a superseded attempt writes nothing: no trigger set is replaced, no verdict overwritten.
+ */
+export class SupersededAttempt extends Error {
+  override readonly name = 'SupersededAttempt';
+  constructor(
+    readonly jobId: string,
+    readonly attempt: number,
+  ) {
+    super(`attempt ${attempt} of job ${jobId} was superseded by a newer one`);
+  }
+}
+
 export class JobRecords {
   private lastWrite = 0;
 
@@ -13,6 +28,16 @@ export class JobRecords {
     private readonly db: Database,
     private readonly jobId: string,
   ) {}
+
+  /**
+   * Locks the job row for the rest of `tx` and checks that `attempt` still owns it (the newest
+   * attempt, still RUNNING). Every write of a job's results goes through this first.
+   */
+  static async fence(tx: Transaction, jobId: string, attempt: number): Promise<void> {
+    const rows = await tx.$queryRaw<Array<{ attempts: number; status: string }>>`SELECT attempts, status::text AS status FROM "Job" WHERE id = ${jobId}::uuid FOR UPDATE`;
+    const row = rows[0];
+    if (!row || row.attempts !== attempt || row.status !== 'RUNNING') throw new SupersededAttempt(jobId, attempt);
+  }
 
   async started(workerId: string, attempt: number): Promise<void> {
     const now = new Date();

@@ -24,7 +24,7 @@ import {
   verifyClassifier,
   type LossKind,
 } from '../engine/index.ts';
-import { JobRecords } from '../jobs/job-records.ts';
+import { JobRecords, SupersededAttempt } from '../jobs/job-records.ts';
 
 /** Weight noise used by the generation-time self-check (data-free stand-in for a small fine-tune). */
 export const SELF_CHECK_NOISE_STD = 1e-3;
@@ -56,7 +56,8 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: QueuedJob)
   const watermark = job.watermark;
   const version = watermark.modelVersion;
   const log = logger.child({ jobId: job.id, watermarkId: watermark.id });
-  await records.started(deps.workerId, queued.retryCount + 1);
+  const attempt = queued.retryCount + 1;
+  await records.started(deps.workerId, attempt);
 
   try {
     const files = await store.readArtifact(version.artifact as unknown as ArtifactManifest);
@@ -101,9 +102,10 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: QueuedJob)
         serving: (result.triggerSet.metadata.parameters as { serving?: unknown }).serving ?? null,
       };
       await db.$transaction(async (tx) => {
-        await vault.seal({ tenantId: job.tenantId, purpose: 'trigger-set', recordId: watermark.id }, sealed, { apiKeyId: null }, tx);
-        await tx.watermark.update({
-          where: { id: watermark.id },
+        // Only the attempt that owns the job may seal, and only a PENDING watermark becomes READY.
+        await JobRecords.fence(tx, job.id, attempt);
+        const { count } = await tx.watermark.updateMany({
+          where: { id: watermark.id, status: 'PENDING' },
           data: {
             status: 'READY',
             commitment: triggerSetCommitment(sealed),
@@ -113,6 +115,8 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: QueuedJob)
             readyAt: new Date(),
           },
         });
+        if (count !== 1) throw new SupersededAttempt(job.id, attempt);
+        await vault.seal({ tenantId: job.tenantId, purpose: 'trigger-set', recordId: watermark.id }, sealed, { apiKeyId: null }, tx);
         await JobRecords.succeed(tx, job.id, `Watermark ready: ${watermark.triggerCount} triggers, AccTri 100%.`);
       });
       sealed.fill(0);
@@ -121,9 +125,26 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: QueuedJob)
       classifier.model.dispose();
     }
   } catch (error) {
+    if (error instanceof SupersededAttempt) {
+      log.warn('a newer attempt owns this job; this attempt wrote nothing', { attempt });
+      return;
+    }
+    try {
+      await settleFailure(error);
+    } catch (settling) {
+      if (settling instanceof SupersededAttempt) {
+        log.warn('a newer attempt owns this job; this attempt wrote nothing', { attempt });
+        return;
+      }
+      throw settling;
+    }
+  }
+
+  async function settleFailure(error: unknown): Promise<void> {
     if (queued.signal.aborted || (isEngineError(error) && error.code === 'CANCELLED')) {
       // One transaction: a reader who sees the job CANCELLED must see the watermark CANCELLED.
       await db.$transaction(async (tx) => {
+        await JobRecords.fence(tx, queued.id, attempt);
         await JobRecords.cancel(tx, queued.id);
         await tx.watermark.update({ where: { id: watermark.id }, data: { status: 'CANCELLED' } });
       });
@@ -134,6 +155,7 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: QueuedJob)
     const final = queued.retryCount >= deps.retryLimit;
     log.error('watermark job failed', { error: error as Error, attempt: queued.retryCount + 1, final });
     await db.$transaction(async (tx) => {
+      await JobRecords.fence(tx, queued.id, attempt);
       await JobRecords.fail(tx, queued.id, message, final);
       if (final) await tx.watermark.update({ where: { id: watermark.id }, data: { status: 'FAILED' } });
     });

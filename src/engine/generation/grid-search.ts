@@ -118,7 +118,7 @@ export async function searchJunctionOnGrid(classifier: Classifier, x0: Float32Ar
       undo[i] = q.slice(i * D, (i + 1) * D);
       greedyMoves(q, x, levels, i, D, grads, residuals[i]!, targets[i]!, budget[i]!);
     }
-    if (iteration % 4 === 3) await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const margins = new Float32Array(n);
   const logp = logpOf();

@@ -200,7 +200,8 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
         })
         .map(readAndDispose);
       for (const i of active) gaussNewtonStep(x, i, D, count[i]!, grads, acceptedResidual.subarray(i * slots, i * slots + count[i]!), mu[i]!, bounds);
-      if (iteration % 5 === 4) await new Promise<void>((resolve) => setImmediate(resolve));
+      // Every iteration: a worker's heartbeats must not stall behind long runs (issue 20).
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const margins = readAndDispose(
       tf.tidy(() => {

@@ -124,3 +124,35 @@ test('close() ends pending slow requests and is idempotent', async () => {
   await pending;
   assert.ok(Date.now() - t0 < 2000);
 });
+
+test('serving stacks: clipping to the input range, 8-bit inputs scaled by 1/255, and emulated reduced precision', async () => {
+  const clipped = await sut({ protocol: 'TF_SERVING_REST', modelName: 'tiny', classifier, inputRange: { min: 0, max: 1 } });
+  const pixels = await sut({ protocol: 'KSERVE_V2', modelName: 'tiny', classifier, inputEncoding: 'UINT8' });
+  const bf16 = await sut({ protocol: 'TF_SERVING_REST', modelName: 'tiny', classifier, numerics: 'BF16' });
+  try {
+    const scores = async (url: string, body: unknown) => {
+      const r = await post(url, body);
+      assert.equal(r.status, 200, r.text);
+      return JSON.parse(r.text) as { predictions?: number[][]; outputs?: Array<{ data: number[] }> };
+    };
+    const at = (v: number) => tf.tidy(() => Array.from((classifier.model.predict(tf.fill([1, 8, 8, 1], v)) as tf.Tensor).dataSync()));
+    // 5 is clipped to 1 before inference.
+    assert.deepEqual((await scores(`${clipped.url}/v1/models/tiny:predict`, { instances: [instance(5)] })).predictions![0], at(1));
+    // Level 51 is 51 / 255 = 0.2 in float32; floats and FP32 tensors are refused by an 8-bit endpoint.
+    const levels = { inputs: [{ name: 'x', shape: [1, 8, 8, 1], datatype: 'UINT8', data: Array.from({ length: 64 }, () => 51) }] };
+    assert.deepEqual((await scores(`${pixels.url}/v2/models/tiny/infer`, levels)).outputs![0]!.data, at(Math.fround(51 / 255)));
+    const floats = { inputs: [{ name: 'x', shape: [1, 8, 8, 1], datatype: 'FP32', data: zeros(64) }] };
+    assert.equal((await post(`${pixels.url}/v2/models/tiny/infer`, floats)).status, 400);
+    const outOfRange = { inputs: [{ name: 'x', shape: [1, 8, 8, 1], datatype: 'UINT8', data: Array.from({ length: 64 }, () => 256) }] };
+    assert.equal((await post(`${pixels.url}/v2/models/tiny/infer`, outOfRange)).status, 400);
+    // BF16 keeps 8 significant bits: its scores differ from float32 and are themselves bfloat16 values.
+    const reduced = (await scores(`${bf16.url}/v1/models/tiny:predict`, { instances: [instance(0.3)] })).predictions![0]!;
+    assert.notDeepEqual(reduced, at(0.3));
+    const bits = new Uint32Array(Float32Array.from(reduced).buffer);
+    for (const b of bits) assert.equal(b & 0xffff, 0, 'a bfloat16 value');
+  } finally {
+    await clipped.close();
+    await pixels.close();
+    await bf16.close();
+  }
+});

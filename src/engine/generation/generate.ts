@@ -448,6 +448,9 @@ async function generateFromReferences(
     start.set(references.subarray(pick * per, (pick + 1) * per), i * per);
   }
   const placed = await placeForServing(classifier, start, labels, {
+    // A real input sits deep inside its own class: the way to the junction is longer than from
+    // the generator's warm start.
+    maxIterations: 400,
     marginTarget: loss.marginTarget,
     competitors: loss.competitors,
     domain,

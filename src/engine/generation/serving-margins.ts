@@ -4,8 +4,8 @@
  *
  * Rounds: place every trigger on its junction with its current target t_i (junction.ts, with the
  * domain's box; then grid-search.ts on an 8-bit grid), run the serving check (serving/
- * serving-check.ts), and raise t_i for the triggers that fail it to a safety factor times the
- * change the emulated numerics made to them (at least doubling). Triggers that pass keep their
+ * serving-check.ts), and raise t_i for the triggers that fail it to a little above a safety factor
+ * times the change the emulated numerics made to them (at least by half). Triggers that pass keep their
  * smaller margins: the smaller the margin, the smaller the change that flips the trigger.
  */
 import { EngineError } from '../errors.ts';
@@ -17,7 +17,7 @@ import { searchJunctionOnGrid } from './grid-search.ts';
 import { projectToJunction } from './junction.ts';
 
 /** Rounds of raising targets before giving up. */
-export const MAX_SERVING_ROUNDS = 6;
+export const MAX_SERVING_ROUNDS = 10;
 /** No trigger's target goes above this: beyond it the trigger detects almost nothing. */
 export const MAX_MARGIN_TARGET = 1;
 
@@ -29,6 +29,8 @@ export interface ServingJunctionOptions {
   readonly signal?: AbortSignal;
   /** Passed to the serving check (tests switch the other-backend run off). */
   readonly otherBackend?: boolean;
+  /** Junction iterations per round (default junction.ts's). */
+  readonly maxIterations?: number;
 }
 
 export interface ServingJunctionResult {
@@ -49,7 +51,13 @@ export async function placeForServing(classifier: Classifier, start: Float32Arra
   let data = start;
   let iterations = 0;
   for (let round = 1; ; round++) {
-    const continuous = await projectToJunction(classifier, data, labels, { marginTarget: targets, competitors: options.competitors, ...(bounds ? { bounds } : {}), ...signal });
+    const continuous = await projectToJunction(classifier, data, labels, {
+      marginTarget: targets,
+      competitors: options.competitors,
+      ...(bounds ? { bounds } : {}),
+      ...(options.maxIterations !== undefined ? { maxIterations: options.maxIterations } : {}),
+      ...signal,
+    });
     data = continuous.data;
     let margins = continuous.margins;
     iterations += continuous.iterations;
@@ -62,7 +70,7 @@ export async function placeForServing(classifier: Classifier, start: Float32Arra
     const check = await checkServing(classifier, data, labels, options.profile, options.otherBackend === false ? { otherBackend: false } : {});
     if (check.failing.length === 0) return { data, margins, targets, rounds: round, iterations, check };
     if (round >= MAX_SERVING_ROUNDS) {
-      const stronger = spec.stronger === null ? '' : ` The next stronger profile is ${spec.stronger}, or use a smaller input domain change.`;
+      const stronger = spec.stronger === null ? '' : ` The next stronger profile is ${spec.stronger}.`;
       throw new EngineError(
         'GENERATION_FAILED',
         `${check.failing.length} of ${n} triggers could not be made robust to the ${options.profile} profile's numerics within ${MAX_SERVING_ROUNDS} rounds.${stronger}`,
@@ -70,8 +78,10 @@ export async function placeForServing(classifier: Classifier, start: Float32Arra
       );
     }
     for (const i of check.failing) {
-      const needed = Number.isFinite(check.deviations[i]!) ? 1.5 * check.safetyFactor * check.deviations[i]! : 4 * targets[i]!;
-      targets[i] = Math.max(2 * targets[i]!, needed);
+      // Just above what is needed (the junction lands within a few percent of its target), so
+      // that the trigger keeps as small a margin, and as much sensitivity, as the numerics allow.
+      const needed = Number.isFinite(check.deviations[i]!) ? 1.2 * check.safetyFactor * check.deviations[i]! : 4 * targets[i]!;
+      targets[i] = Math.max(1.5 * targets[i]!, needed);
       if (targets[i]! > MAX_MARGIN_TARGET) {
         throw new EngineError('GENERATION_FAILED', `a trigger would need a margin above ${MAX_MARGIN_TARGET} to survive the ${options.profile} profile's numerics; this model is too sensitive to them`, {
           profile: options.profile,

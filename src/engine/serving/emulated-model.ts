@@ -15,25 +15,25 @@
 import * as tf from '@tensorflow/tfjs';
 import { cloneModel } from '../attacks/clone.ts';
 import { classifierFromModel, type Classifier } from '../model/classifier.ts';
-import { roundArrayTo, type Numerics } from './number-formats.ts';
+import { roundArrayTo, type Numerics, type Rounding } from './number-formats.ts';
 
 /** Layers whose core is a product of an input and a kernel: their operands are rounded. */
 const PRODUCT_LAYERS = new Set(['Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense']);
 
-function roundTensor(format: Numerics, t: tf.Tensor): tf.Tensor {
+function roundTensor(format: Numerics, t: tf.Tensor, rounding: Rounding = 'nearest'): tf.Tensor {
   if (t.dtype !== 'float32') return t;
-  return tf.tensor(roundArrayTo(format, Float32Array.from(t.dataSync() as Float32Array)), t.shape, 'float32');
+  return tf.tensor(roundArrayTo(format, Float32Array.from(t.dataSync() as Float32Array), rounding), t.shape, 'float32');
 }
 
-function roundAll(format: Numerics, value: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
-  return Array.isArray(value) ? value.map((t) => roundTensor(format, t)) : roundTensor(format, value);
+function roundAll(format: Numerics, value: tf.Tensor | tf.Tensor[], rounding: Rounding): tf.Tensor | tf.Tensor[] {
+  return Array.isArray(value) ? value.map((t) => roundTensor(format, t, rounding)) : roundTensor(format, value, rounding);
 }
 
 /**
  * A new classifier computing `classifier` under `numerics` (dispose its model when done). FP32
- * gives a plain copy.
+ * gives a plain copy. `rounding: 'truncate'` converts TF32/BF16 operands toward zero.
  */
-export async function emulateNumerics(classifier: Classifier, numerics: Numerics): Promise<Classifier> {
+export async function emulateNumerics(classifier: Classifier, numerics: Numerics, rounding: Rounding = 'nearest'): Promise<Classifier> {
   const copy = await cloneModel(classifier.model);
   if (numerics === 'FP32') return { ...classifierFromModel(copy), outputKind: classifier.outputKind };
   const storesActivations = numerics === 'FP16' || numerics === 'BF16';
@@ -43,7 +43,7 @@ export async function emulateNumerics(classifier: Classifier, numerics: Numerics
     const weights = layer.getWeights();
     if (weights.length > 0) {
       const rounded = weights.map((w) =>
-        w.dtype === 'float32' && (storesActivations || w.rank >= 2) ? roundTensor(numerics, w) : tf.clone(w),
+        w.dtype === 'float32' && (storesActivations || w.rank >= 2) ? roundTensor(numerics, w, rounding) : tf.clone(w),
       );
       layer.setWeights(rounded);
       tf.dispose(rounded);
@@ -51,8 +51,8 @@ export async function emulateNumerics(classifier: Classifier, numerics: Numerics
     const call = layer.call.bind(layer);
     layer.call = (inputs, kwargs) =>
       tf.tidy(() => {
-        const out = call(roundAll(numerics, inputs), kwargs);
-        return storesActivations ? roundAll(numerics, out) : out;
+        const out = call(roundAll(numerics, inputs, rounding), kwargs);
+        return storesActivations ? roundAll(numerics, out, rounding) : out;
       });
   }
   return { ...classifierFromModel(copy), outputKind: classifier.outputKind };

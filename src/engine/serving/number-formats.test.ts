@@ -58,3 +58,10 @@ test('rounding arrays agrees with rounding values, and keeps exactly the format\
     });
   }
 });
+
+test('truncation (toward zero) for TF32 and BF16 drops the low mantissa bits, whatever they are', () => {
+  const values = Float32Array.from([1 + 2 ** -11 + 2 ** -20, -(1 + 3 * 2 ** -11), 1 + 2 ** -8 + 2 ** -12, Infinity]);
+  assert.deepEqual(Array.from(roundArrayTo('TF32', Float32Array.from(values), 'truncate')), [1, -(1 + 2 ** -10), 1 + 2 ** -8, Infinity]);
+  assert.deepEqual(Array.from(roundArrayTo('BF16', Float32Array.from(values), 'truncate')), [1, -1, 1, Infinity]);
+  assert.throws(() => roundArrayTo('FP16', Float32Array.from(values), 'truncate'));
+});

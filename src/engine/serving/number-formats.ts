@@ -9,8 +9,13 @@
  *
  * All round to nearest, ties to even (IEEE 754 roundTiesToEven, what `torch.Tensor.half()` and
  * `.bfloat16()` do). Infinities and NaN pass through; a TF32/BF16 rounding that carries past the
- * largest float32 gives infinity, as the hardware does.
+ * largest float32 gives infinity, as the hardware does. TF32 and BF16 can also be truncated
+ * (rounded toward zero): some tensor-core paths convert float32 operands that way, so the
+ * serving check tries both.
  */
+
+/** How a reduced format is reached from float32. */
+export type Rounding = 'nearest' | 'truncate';
 
 /** How a deployment computes: float32 exactly, or one of the reduced formats above. */
 export type Numerics = 'FP32' | 'TF32' | 'FP16' | 'BF16';
@@ -85,8 +90,15 @@ export function roundTo(format: Numerics, value: number): number {
 }
 
 /** Rounds every value of `values` to `format`, in place, and returns it. */
-export function roundArrayTo(format: Numerics, values: Float32Array): Float32Array {
+export function roundArrayTo(format: Numerics, values: Float32Array, rounding: Rounding = 'nearest'): Float32Array {
   if (format === 'FP32') return values;
+  if (rounding === 'truncate') {
+    if (format === 'FP16') throw new Error('FP16 is emulated with round to nearest only');
+    const mask = format === 'TF32' ? ~0x1fff : ~0xffff;
+    const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+    for (let i = 0; i < bits.length; i++) if ((bits[i]! & 0x7f800000) !== 0x7f800000) bits[i] = (bits[i]! & mask) >>> 0;
+    return values;
+  }
   if (format === 'FP16') {
     for (let i = 0; i < values.length; i++) values[i] = roundToHalf(values[i]!);
     return values;

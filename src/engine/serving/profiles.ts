@@ -7,9 +7,11 @@
  * every trigger a margin larger than those numerics move it (measured by emulating them, with a
  * safety factor), and no larger, since every extra unit of margin is a change that goes unseen.
  *
- * Each profile tolerates its own numerics and every more precise one. The initial margin targets
- * are starting points; generation raises a trigger's target until it passes the check
- * (generation/serving-margins.ts). Measurements behind them: docs/method.md, "Serving profiles".
+ * Each profile tolerates its own numerics and every more precise one. Every trigger starts from
+ * the FP32 target (1e-3); generation raises each trigger's own target to a safety factor times
+ * the change the tolerated numerics make to it, until it passes the check
+ * (generation/serving-margins.ts), so triggers those numerics barely move keep small margins and
+ * stay sensitive. Measurements behind it: docs/method.md, "Serving profiles".
  */
 import type { Numerics } from './number-formats.ts';
 
@@ -27,9 +29,9 @@ export interface ProfileSpec {
 
 export const PROFILES: Readonly<Record<ServingProfile, ProfileSpec>> = {
   FP32_EXACT: { tolerates: ['FP32'], initialMarginTarget: 1e-3, stronger: 'TF32' },
-  TF32: { tolerates: ['FP32', 'TF32'], initialMarginTarget: 4e-3, stronger: 'FP16' },
-  FP16: { tolerates: ['FP32', 'TF32', 'FP16'], initialMarginTarget: 4e-3, stronger: 'BF16' },
-  BF16: { tolerates: ['FP32', 'TF32', 'FP16', 'BF16'], initialMarginTarget: 3e-2, stronger: null },
+  TF32: { tolerates: ['FP32', 'TF32'], initialMarginTarget: 1e-3, stronger: 'FP16' },
+  FP16: { tolerates: ['FP32', 'TF32', 'FP16'], initialMarginTarget: 1e-3, stronger: 'BF16' },
+  BF16: { tolerates: ['FP32', 'TF32', 'FP16', 'BF16'], initialMarginTarget: 1e-3, stronger: null },
 };
 
 /** The profile new watermarks get when none is asked for (docs/method.md says why). */

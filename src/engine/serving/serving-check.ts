@@ -3,7 +3,8 @@
  * way a benign deployment of the profile may compute it?
  *
  * Variants compared with the reference (float32, the whole set in one batch, this backend):
- * each tolerated numerics emulated (emulated-model.ts), batch sizes 1 and 16 (kernels pick other
+ * each tolerated numerics emulated (emulated-model.ts; TF32 both rounded to nearest and truncated,
+ * since tensor-core paths differ in how they convert float32 operands), batch sizes 1 and 16 (kernels pick other
  * code paths and summation orders by batch size), and the other TF.js backend (cpu for wasm,
  * wasm for cpu) when asked. A trigger passes when it keeps its label under every variant and its
  * reference margin is at least `safetyFactor` times the largest change a variant made to it.
@@ -96,11 +97,13 @@ export async function checkServing(
   for (const size of options.batchSizes ?? [1, 16]) if (size < n) record(`batch ${size}`, keyMargins(classifier, data, labels, size));
   for (const numerics of PROFILES[profile].tolerates) {
     if (numerics === 'FP32') continue;
-    const emulated = await emulateNumerics(classifier, numerics);
-    try {
-      record(numerics, keyMargins(emulated, data, labels));
-    } finally {
-      emulated.model.dispose();
+    for (const rounding of numerics === 'TF32' ? (['nearest', 'truncate'] as const) : (['nearest'] as const)) {
+      const emulated = await emulateNumerics(classifier, numerics, rounding);
+      try {
+        record(rounding === 'nearest' ? numerics : `${numerics} truncated`, keyMargins(emulated, data, labels));
+      } finally {
+        emulated.model.dispose();
+      }
     }
   }
   if (options.otherBackend !== false) {

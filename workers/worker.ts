@@ -19,6 +19,7 @@ import { runVerificationJob } from '../src/verifications/verification-job.ts';
 import { runRewrapJob } from '../src/vault/rewrap-job.ts';
 import { runEnrollmentJob } from '../src/verifications/enrollment/enrollment-job.ts';
 import { AttestationIssuer } from '../src/attestations/attestation-issuer.ts';
+import { egressPolicyFrom } from '../src/verifications/endpoints/egress-policy.ts';
 
 export interface RunningWorker {
   workerId: string;
@@ -37,7 +38,9 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     const queue = await JobQueue.start(database.url, settings, log);
     const store = new ArtifactStore(config.artifacts.dir);
     const issuer = new AttestationIssuer(database.db, vault, config.attestations);
-    const deps = { db: database.db, vault, store, issuer, logger: log, workerId, retryLimit: settings.retryLimit };
+    // Endpoint queries may reach only the addresses the egress policy allows (FRAGMARK_EGRESS_ALLOW).
+    const egress = egressPolicyFrom(config);
+    const deps = { db: database.db, vault, store, issuer, logger: log, workerId, retryLimit: settings.retryLimit, egress };
     await queue.work(QUEUES.WATERMARK, config.jobs.workerConcurrency, (job) =>
       runWatermarkJob(deps, { id: job.id, retryCount: job.retryCount, signal: job.signal }),
     );

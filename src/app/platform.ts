@@ -15,6 +15,7 @@ import { queueSettingsFrom } from '../jobs/queue-settings.ts';
 import { ArtifactStore } from '../registry/artifacts/artifact-store.ts';
 import { startWorkerProcesses } from './worker-processes.ts';
 import { AttestationIssuer } from '../attestations/attestation-issuer.ts';
+import { egressPolicyFrom } from '../verifications/endpoints/egress-policy.ts';
 
 const SHRED_SWEEP_MS = 60_000;
 const STAGING_MAX_AGE_MS = 3_600_000;
@@ -44,7 +45,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
     const issuer = new AttestationIssuer(database.db, vault, config.attestations);
     await issuer.ensureSigningKey();
     const initialAdminKey = await bootstrapPlatformAdmin(database.db);
-    const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges };
+    const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges, egress: egressPolicyFrom(config) };
     const api = await createApiServer({ config, platform, logger });
     const url = await api.listen();
     cleanups.push(() => api.close());

@@ -18,6 +18,7 @@ import { VerificationsService, type ChallengeSettings } from '../verifications/v
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { VerificationHistory } from '../verifications/verification-history.ts';
 import { EnrollmentsService } from '../verifications/enrollment/enrollments.service.ts';
+import type { EgressPolicy } from '../verifications/endpoints/egress-policy.ts';
 
 /** What every request's services share: built once at start-up. */
 export interface Platform {
@@ -27,6 +28,8 @@ export interface Platform {
   store: ArtifactStore;
   issuer: AttestationIssuer;
   challenges: ChallengeSettings;
+  /** Which endpoint addresses may be named (egressPolicyFrom(config): FRAGMARK_EGRESS_ALLOW). */
+  egress: EgressPolicy;
   /** Defaults to DEFAULT_REWRAP_SETTINGS. */
   rewrap?: RewrapSettings;
 }
@@ -44,17 +47,17 @@ export interface Services {
   history: VerificationHistory;
 }
 
-export function createServices({ db, vault, queue, issuer, challenges, rewrap }: Platform, actor: Actor | null): Services {
+export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap }: Platform, actor: Actor | null): Services {
   return {
     apiKeys: new ApiKeysService(db, actor),
-    tenants: new TenantsService(db, vault, actor),
+    tenants: new TenantsService(db, vault, queue, actor),
     keys: new KeyManagementService(db, vault, queue, actor, rewrap),
     audit: new AuditService(db, actor),
-    models: new ModelsService(db, vault, actor),
+    models: new ModelsService(db, vault, actor, egress),
     jobs: new JobsService(db, queue, actor),
     watermarks: new WatermarksService(db, queue, actor),
-    verifications: new VerificationsService(db, vault, queue, issuer, challenges, actor),
-    enrollments: new EnrollmentsService(db, vault, queue, actor),
+    verifications: new VerificationsService(db, vault, queue, issuer, challenges, actor, egress),
+    enrollments: new EnrollmentsService(db, vault, queue, actor, egress),
     history: new VerificationHistory(db, actor?.tenantId ?? null),
   };
 }

@@ -12,6 +12,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Vault } from '../vault/vault.ts';
 import { buildJwks, generateSigningKey, parsePrivateKey, serialisePrivateKey, type SigningKeyMaterial } from './crypto/signing-keys.ts';
 import { signAttestation, type AttestationClaims } from './crypto/attestation-token.ts';
+import { assertTenantActive } from '../tenants/tenant-guard.ts';
 
 const KEY_CACHE_MS = 5 * 60_000;
 
@@ -62,8 +63,13 @@ export class AttestationIssuer {
     return { kid: key.kid };
   }
 
-  /** Signs and records the attestation of a completed verification (inside the caller's transaction). */
+  /**
+   * Signs and records the attestation of a completed verification (inside the caller's
+   * transaction). Nothing is signed for a deleted tenant (TenantDeletedError); callers lock the
+   * tenant's row first thing in their transaction, this re-check holds it until the commit.
+   */
   async issue(tx: Transaction, request: IssueRequest, now: Date = new Date()): Promise<Attestation> {
+    await assertTenantActive(tx, request.tenantId);
     const key = await this.activeKey();
     const signed = await signAttestation(key, request.claims, {
       issuer: this.settings.issuer,

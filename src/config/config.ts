@@ -6,6 +6,7 @@
  * The README's configuration table is checked against CONFIG_VARIABLES by a test.
  */
 import path from 'node:path';
+import { parseAllowList } from '../verifications/endpoints/egress-policy.ts';
 
 export type AppEnvironment = 'development' | 'production' | 'test';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -61,6 +62,13 @@ export interface Config {
     maxSize: number;
     maxTtlSeconds: number;
   };
+  egress: {
+    /**
+     * Networks (canonical CIDRs) endpoint queries may reach although the egress policy refuses
+     * them by default (loopback, private, link-local, ...). Empty: none.
+     */
+    allow: readonly string[];
+  };
   engine: {
     /** Forced TF.js backend; undefined = best available (node-gpu, node, wasm, cpu). */
     backend: 'node-gpu' | 'node' | 'wasm' | 'cpu' | undefined;
@@ -113,6 +121,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_MAX_ALIASES', default: '30', description: 'Most aliases accepted in one GraphQL document.' },
   { name: 'FRAGMARK_MAX_QUERY_TOKENS', default: '5000', description: 'Most lexical tokens (names, punctuation, values) in one GraphQL document; longer documents are refused before parsing finishes.' },
   { name: 'FRAGMARK_INTROSPECTION', default: undefined, description: 'true or false: allow GraphQL introspection. Defaults to true except in production.' },
+  { name: 'FRAGMARK_EGRESS_ALLOW', default: undefined, description: 'Comma-separated CIDRs (or single addresses) that workers may send inference-endpoint queries to although the egress policy refuses them by default (loopback, private, link-local, CGNAT, multicast, reserved), e.g. "10.20.0.0/16,fd00:1234::/32". Set it on the API and every worker. Default: none.' },
   { name: 'FRAGMARK_MASTER_KEY', default: undefined, description: 'Vault master keyring: base64 of 32 random bytes, or versioned entries "2:<base64>,1:<base64>" during rotation. Takes precedence over the key file.' },
   { name: 'FRAGMARK_MASTER_KEY_FILE', default: undefined, description: 'File holding the master keyring (same format). Default: master.key in FRAGMARK_DATA_DIR, generated on a fresh installation with owner-only permissions.' },
   { name: 'FRAGMARK_ARTIFACT_DIR', default: undefined, description: 'Content-addressed store of uploaded model artifacts. Default: artifacts in FRAGMARK_DATA_DIR.' },
@@ -198,6 +207,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxSize: integer(withDefault('FRAGMARK_CHALLENGE_MAX_SIZE'), 'FRAGMARK_CHALLENGE_MAX_SIZE', 1, 1000),
       maxTtlSeconds: 7 * 86_400,
     },
+    egress: {
+      allow: egressAllowList(read('FRAGMARK_EGRESS_ALLOW'), 'FRAGMARK_EGRESS_ALLOW'),
+    },
     engine: {
       backend: read('FRAGMARK_TF_BACKEND') === undefined ? undefined : oneOf(read('FRAGMARK_TF_BACKEND')!, ['node-gpu', 'node', 'wasm', 'cpu'] as const, 'FRAGMARK_TF_BACKEND'),
       wasmThreads: read('FRAGMARK_WASM_THREADS') === undefined ? undefined : integer(read('FRAGMARK_WASM_THREADS')!, 'FRAGMARK_WASM_THREADS', 1, 8),
@@ -223,6 +235,15 @@ function fraction(value: string, name: string): number {
   const parsed = Number(value);
   if (!/^\d*\.?\d+$/.test(value) || !(parsed > 0 && parsed <= 1)) throw new ConfigError(name, `must be a number above 0 and at most 1, got "${value}"`);
   return parsed;
+}
+
+function egressAllowList(value: string | undefined, name: string): string[] {
+  if (value === undefined) return [];
+  try {
+    return parseAllowList(value).map((c) => c.text);
+  } catch (error) {
+    throw new ConfigError(name, (error as Error).message);
+  }
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {

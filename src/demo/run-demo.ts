@@ -38,6 +38,9 @@ export interface DemoOptions {
   key?: string | undefined;
 }
 
+/** Where the demo's inference endpoints listen (startInferenceServer). */
+const LOOPBACK = '127.0.0.1/32';
+
 const say = (line: string) => process.stdout.write(line + '\n');
 
 export async function runDemo(options: DemoOptions): Promise<boolean> {
@@ -232,6 +235,8 @@ async function startThrowAwayPlatform(cleanups: Array<() => Promise<unknown>>): 
     FRAGMARK_EMBEDDED_PG_PORT: String(await findFreePort()),
     FRAGMARK_WORKERS: '1',
     FRAGMARK_LOG_LEVEL: process.env.FRAGMARK_LOG_LEVEL ?? 'warn',
+    // The demo's inference endpoints listen on 127.0.0.1, which the egress policy refuses unless allowed.
+    FRAGMARK_EGRESS_ALLOW: [process.env.FRAGMARK_EGRESS_ALLOW, LOOPBACK].filter(Boolean).join(','),
   });
   delete process.env.DATABASE_URL;
   const { loadConfig } = await import('../config/config.ts');

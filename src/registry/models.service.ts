@@ -16,6 +16,9 @@ import DataLoader from 'dataloader';
 import type { Vault } from '../vault/vault.ts';
 import type { ValidatedArtifact } from './artifacts/tfjs-upload.ts';
 import { RegistryError } from './registry.errors.ts';
+import { EndpointError } from '../verifications/endpoints/endpoint.errors.ts';
+import type { EgressPolicy } from '../verifications/endpoints/egress-policy.ts';
+import { credentialInQuery, modelNameProblem } from '../verifications/endpoints/endpoint-url.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$/;
 const TAG = /^[a-z0-9][a-z0-9._-]{0,39}$/;
@@ -84,6 +87,7 @@ export class ModelsService {
     private readonly db: Database,
     private readonly vault: Vault,
     private readonly actor: Actor | null,
+    private readonly egress: EgressPolicy,
   ) {
     this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
   }
@@ -117,7 +121,7 @@ export class ModelsService {
       throw new RegistryError('INVALID_MODEL_INPUT', 'label must be 1 to 64 letters, digits, dots, underscores, plus signs or hyphens.', ['input', 'label']);
     }
     const domain = parseInputDomain(input.inputDomain);
-    const endpoint = input.endpoint ? validateEndpoint(input.endpoint, domain) : null;
+    const endpoint = input.endpoint ? validateEndpoint(input.endpoint, domain, this.egress) : null;
     try {
       return await this.db.$transaction(async (tx) => {
         const version = await tx.modelVersion.create({
@@ -249,7 +253,14 @@ export class ModelsService {
   }
 }
 
-export function validateEndpoint(endpoint: EndpointInput, domain: InputDomain): EndpointInput {
+/**
+ * Checks an endpoint an OPERATOR names (createModelVersion, verifyModel, enrollEndpoint) before
+ * anything is stored or queued: an http(s) URL without user info, credentials in its query string
+ * or a host the egress policy refuses as an IP literal (loopback, private, ... in any spelling the
+ * URL parser normalises: 2130706433, 0x7f.1, 127.1, [::ffff:127.0.0.1]); a model name that is one
+ * path segment. Host names are checked when a worker connects (egress-policy.ts).
+ */
+export function validateEndpoint(endpoint: EndpointInput, domain: InputDomain, egress: EgressPolicy): EndpointInput {
   let url: URL;
   try {
     url = new URL(endpoint.url);
@@ -261,6 +272,27 @@ export function validateEndpoint(endpoint: EndpointInput, domain: InputDomain): 
   }
   if (url.username || url.password) {
     throw new RegistryError('INVALID_MODEL_INPUT', 'Put credentials in endpoint.credential, not in the URL.', ['input', 'endpoint', 'url']);
+  }
+  if (url.hash) throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.url must not contain a fragment.', ['input', 'endpoint', 'url']);
+  const param = credentialInQuery(url, endpoint.credential);
+  if (param !== null) {
+    throw new RegistryError(
+      'INVALID_MODEL_INPUT',
+      `endpoint.url must not carry a credential in its query string (parameter "${param.slice(0, 64)}"): put it in endpoint.credential, which is sealed and sent as a Bearer header.`,
+      ['input', 'endpoint', 'url'],
+    );
+  }
+  const refused = egress.checkHost(url.hostname);
+  if (refused !== undefined && refused !== null) {
+    throw new EndpointError(
+      'ENDPOINT_FORBIDDEN',
+      `endpoint.url points at ${url.hostname} (${refused} address): Fragmark does not query such addresses unless an administrator allows them with FRAGMARK_EGRESS_ALLOW.`,
+      { field: ['input', 'endpoint', 'url'] },
+    );
+  }
+  if (endpoint.modelName !== undefined && endpoint.modelName !== null && endpoint.modelName.trim() !== '') {
+    const problem = modelNameProblem(endpoint.modelName.trim());
+    if (problem) throw new RegistryError('INVALID_MODEL_INPUT', `endpoint.modelName ${problem}.`, ['input', 'endpoint', 'modelName']);
   }
   if (endpoint.credential !== undefined && endpoint.credential !== null && (endpoint.credential.length === 0 || endpoint.credential.length > 4096)) {
     throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.credential must be 1 to 4096 characters.', ['input', 'endpoint', 'credential']);

@@ -12,6 +12,8 @@ import { TenantsError } from './tenants.errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Vault } from '../vault/vault.ts';
 import { isUuid } from '../common/ids.ts';
+import { QUEUE_OF_KIND, type JobQueue } from '../jobs/job-queue.ts';
+import { endRecordsOfJobs, TENANT_DELETED_REASON } from './tenant-guard.ts';
 
 const MAX_GRACE_PERIOD_DAYS = 30;
 
@@ -32,12 +34,15 @@ export interface DeletedTenant {
   tenant: Tenant;
   /** When the tenant's keys are (or were) destroyed. */
   shredAfter: Date;
+  /** Queued and running jobs the deletion cancelled. */
+  cancelledJobs: number;
 }
 
 export class TenantsService {
   constructor(
     private readonly db: Database,
     private readonly vault: Vault,
+    private readonly queue: JobQueue,
     private readonly actor: Actor | null,
   ) {}
 
@@ -92,6 +97,14 @@ export class TenantsService {
    * period (0 to 30 days, like cloud KMS deletion windows) its keyring is destroyed, after which
    * none of its secrets can be opened by anyone. Rows and the audit trail stay as metadata.
    * Tenant admins delete their own tenant; platform admins any tenant.
+   *
+   * Its work stops with it: in the deletion transaction every QUEUED or RUNNING job of the tenant
+   * is marked CANCELLED and its record ended (watermark CANCELLED, verification ERROR, enrollment
+   * CANCELLED); after the commit the jobs are cancelled in pg-boss too, which aborts running
+   * handlers through their signal. Workers re-check the tenant before unsealing and inside their
+   * final transaction (tenant-guard.ts), so a job that slipped past this (queued concurrently)
+   * unseals, seals and signs nothing. Attestations already issued report revoked
+   * (attestationStatus, reason "The tenant was deleted.").
    */
   async delete(id: string, gracePeriodDays: number, now: Date = new Date()): Promise<DeletedTenant> {
     const actor = requireActor(this.actor);
@@ -103,14 +116,27 @@ export class TenantsService {
     const existing = isUuid(id) ? await this.db.tenant.findFirst({ where: { id, deletedAt: null } }) : null;
     if (!existing) throw new TenantsError('TENANT_NOT_FOUND', 'No such tenant.', ['input', 'id']);
     const shredAfter = new Date(now.getTime() + gracePeriodDays * 86_400_000);
-    const tenant = await this.db.$transaction(async (tx) => {
+    const { tenant, jobs } = await this.db.$transaction(async (tx) => {
+      // The tenant row first: workers lock it (FOR SHARE) before their job rows too (tenant-guard.ts).
       const deleted = await tx.tenant.update({ where: { id }, data: { deletedAt: now } });
+      const active = await tx.job.findMany({ where: { tenantId: id, status: { in: ['QUEUED', 'RUNNING'] } }, select: { id: true, kind: true } });
+      const ids = active.map((j) => j.id);
+      if (ids.length > 0) {
+        await tx.job.updateMany({
+          where: { id: { in: ids }, status: { in: ['QUEUED', 'RUNNING'] } },
+          data: { status: 'CANCELLED', cancelRequested: true, finishedAt: now, message: `Cancelled: ${TENANT_DELETED_REASON.toLowerCase()}` },
+        });
+        await endRecordsOfJobs(tx, ids, now);
+      }
       await this.vault.scheduleShred(id, shredAfter, { apiKeyId: actor.apiKeyId }, tx);
-      await recordAudit(tx, { tenantId: id, actorApiKeyId: actor.apiKeyId, action: 'tenant.delete_requested', details: { gracePeriodDays } });
-      return deleted;
+      await recordAudit(tx, { tenantId: id, actorApiKeyId: actor.apiKeyId, action: 'tenant.delete_requested', details: { gracePeriodDays, cancelledJobs: ids.length } });
+      return { tenant: deleted, jobs: active };
     });
+    // Outside the transaction (pg-boss has its own connections). A cancel that fails changes
+    // nothing that matters: the workers find the job CANCELLED, or the tenant deleted.
+    await Promise.allSettled(jobs.map((j) => this.queue.cancel(QUEUE_OF_KIND[j.kind], j.id)));
     if (gracePeriodDays === 0) await this.vault.shredDue(now);
-    return { tenant, shredAfter };
+    return { tenant, shredAfter, cancelledJobs: jobs.length };
   }
 }
 

@@ -1,19 +1,28 @@
 /**
  * The REWRAP job, run by a worker: moves a tenant's remaining secrets onto the keyring's current
  * version in short batches (Vault.rewrap), reporting progress, until none is left. Resumable by
- * construction: each batch commits on its own and the rows say what is left.
+ * construction: each batch commits on its own and the rows say what is left. A deleted tenant's
+ * job stops before its next batch (the tenant is checked before each one; src/tenants/tenant-guard.ts).
  */
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import { JobRecords } from '../jobs/job-records.ts';
 import type { QueuedJob } from '../watermarks/watermark-job.ts';
 import type { Vault } from './vault.ts';
+import { endJobOfDeletedTenant, isTenantDeleted } from '../tenants/tenant-guard.ts';
 
 const BATCH_SIZE = 500;
 
 export async function runRewrapJob(deps: { db: Database; vault: Vault; logger: Logger; workerId: string }, queued: QueuedJob): Promise<void> {
   const job = await deps.db.job.findUnique({ where: { id: queued.id } });
   if (!job || job.status === 'SUCCEEDED' || job.status === 'CANCELLED') return;
+  const stopIfTenantDeleted = async (): Promise<boolean> => {
+    if (!(await isTenantDeleted(deps.db, job.tenantId))) return false;
+    await endJobOfDeletedTenant(deps.db, queued.id);
+    deps.logger.info('rewrap job of a deleted tenant ended', { jobId: queued.id });
+    return true;
+  };
+  if (await stopIfTenantDeleted()) return;
   const records = new JobRecords(deps.db, queued.id);
   await records.started(deps.workerId, queued.retryCount + 1);
   let done = 0;
@@ -22,7 +31,16 @@ export async function runRewrapJob(deps: { db: Database; vault: Vault; logger: L
       await records.cancelled();
       return;
     }
-    const { rewrapped, remaining } = await deps.vault.rewrap(job.tenantId, { apiKeyId: null }, BATCH_SIZE);
+    if (await stopIfTenantDeleted()) return;
+    let batch: { rewrapped: number; remaining: number };
+    try {
+      batch = await deps.vault.rewrap(job.tenantId, { apiKeyId: null }, BATCH_SIZE);
+    } catch (error) {
+      // Deleted between the check and the batch: the vault refuses a keyring scheduled for shredding.
+      if (await stopIfTenantDeleted()) return;
+      throw error;
+    }
+    const { rewrapped, remaining } = batch;
     done += rewrapped;
     await records.progress(done / Math.max(1, done + remaining), `${done} secrets rewrapped, ${remaining} left.`, true);
     if (remaining === 0 || rewrapped === 0) break;

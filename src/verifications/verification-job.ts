@@ -4,6 +4,12 @@
  * endpoint), compare with the key labels under the watermark's policy, and record the verdict
  * with a signed attestation. A model that cannot be checked (endpoint down, answers garbage,
  * artifact unloadable) gets verdict ERROR with the reason, never INTACT or TAMPERED.
+ *
+ * A job of a deleted tenant unseals, signs and records nothing: the tenant is checked before each
+ * unseal and, with its row locked, first thing in the final transaction (src/tenants/tenant-guard.ts);
+ * the job then ends CANCELLED with the verification ERROR "The tenant was deleted.".
+ * Endpoint queries go through the process's egress policy (FRAGMARK_EGRESS_ALLOW); the reason
+ * stored for an endpoint failure never holds the endpoint's answer or the credential.
  */
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -19,6 +25,12 @@ import { claimsFor } from './attestation-claims.ts';
 import { ClassifierCache } from './classifier-cache.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
 import type { QueuedJob } from '../watermarks/watermark-job.ts';
+import type { EgressPolicy } from './endpoints/egress-policy.ts';
+import { redactAndTruncate } from './endpoints/endpoint-url.ts';
+import { assertTenantActive, endJobOfDeletedTenant, isTenantDeleted, TenantDeletedError } from '../tenants/tenant-guard.ts';
+
+/** Longest reason stored on a verification or job (after redacting the credential). */
+const MAX_REASON_CHARS = 1000;
 
 /** Models stay loaded between this worker's artifact verifications (bench: 130/s cached vs 61/s loading). */
 const classifiers = new ClassifierCache(4);
@@ -31,9 +43,21 @@ export interface VerificationJobDeps {
   logger: Logger;
   workerId: string;
   retryLimit: number;
+  /** Which endpoint addresses may be queried (egressPolicyFrom(config)). */
+  egress: EgressPolicy;
 }
 
 export async function runVerificationJob(deps: VerificationJobDeps, queued: QueuedJob): Promise<void> {
+  try {
+    await verify(deps, queued);
+  } catch (error) {
+    if (!(error instanceof TenantDeletedError)) throw error;
+    await endJobOfDeletedTenant(deps.db, queued.id);
+    deps.logger.info('verification job of a deleted tenant ended; nothing was signed', { jobId: queued.id });
+  }
+}
+
+async function verify(deps: VerificationJobDeps, queued: QueuedJob): Promise<void> {
   const { db, vault, logger } = deps;
   const records = new JobRecords(db, queued.id);
   const verification = await db.verification.findUnique({
@@ -45,6 +69,8 @@ export async function runVerificationJob(deps: VerificationJobDeps, queued: Queu
     return;
   }
   if (verification.verdict !== 'PENDING' || verification.job.status === 'CANCELLED') return;
+  const tenantId = verification.tenantId;
+  await assertTenantActive(db, tenantId);
   const { watermark, modelVersion: version } = verification;
   const log = logger.child({ jobId: queued.id, verificationId: verification.id });
   await records.started(deps.workerId, queued.retryCount + 1);
@@ -53,7 +79,13 @@ export async function runVerificationJob(deps: VerificationJobDeps, queued: Queu
   let result: VerificationResult;
   let backend: string | null = null;
   let checkedDigest: string | null = null;
-  const sealed = await vault.unseal({ tenantId: verification.tenantId, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: null });
+  let credential: string | null = null;
+  // Re-checked right before every unseal: a tenant deleted meanwhile gets nothing opened.
+  const unseal = async (purpose: 'trigger-set' | 'endpoint-credential', recordId: string): Promise<Uint8Array> => {
+    await assertTenantActive(db, tenantId);
+    return vault.unseal({ tenantId, purpose, recordId }, { apiKeyId: null });
+  };
+  const sealed = await unseal('trigger-set', watermark.id);
   try {
     const set = decodeTriggerSet(sealed);
     if (verification.mode === 'ENDPOINT') {
@@ -62,9 +94,7 @@ export async function runVerificationJob(deps: VerificationJobDeps, queued: Queu
       await records.progress(0.1, `Querying ${indices?.length ?? set.labels.length} triggers at the endpoint…`, true);
       // An ad-hoc endpoint (verifyModel input) carries its own credential; otherwise the version's.
       const credentialRecord = verification.hasEndpointCredential ? verification.id : version.hasEndpointCredential && verification.endpointUrl === version.endpointUrl ? version.id : null;
-      const credential = credentialRecord
-        ? new TextDecoder().decode(await vault.unseal({ tenantId: verification.tenantId, purpose: 'endpoint-credential', recordId: credentialRecord }, { apiKeyId: null }))
-        : null;
+      credential = credentialRecord ? new TextDecoder().decode(await unseal('endpoint-credential', credentialRecord)) : null;
       const answer = await queryEndpointLabels(
         {
           url: verification.endpointUrl!,
@@ -75,7 +105,7 @@ export async function runVerificationJob(deps: VerificationJobDeps, queued: Queu
         endpointInputs(set, verification.endpointInputFormat ?? 'FLOAT32', indices),
         [...set.shape],
         set.numClasses,
-        { signal: queued.signal },
+        { signal: queued.signal, egress: deps.egress },
       );
       result = verifyLabels(set, answer.labels, { policy, ...(indices ? { indices } : {}) });
     } else {
@@ -93,10 +123,14 @@ export async function runVerificationJob(deps: VerificationJobDeps, queued: Queu
       backend = result.backend ?? null;
     }
   } catch (error) {
+    if (error instanceof TenantDeletedError) throw error;
+    // Deleted meanwhile (its cancellation may be what aborted the query): end as the deletion says.
+    if (await isTenantDeleted(db, tenantId)) throw new TenantDeletedError(tenantId);
     if (error instanceof DomainError || isEngineError(error)) {
       // The model could not be checked: that is a verdict (ERROR), not a job to retry.
       const cancelled = queued.signal.aborted;
-      const reason = cancelled ? 'The verification was cancelled.' : error.message;
+      // Redacted before truncation, so that no part of the credential survives a cut.
+      const reason = cancelled ? 'The verification was cancelled.' : redactAndTruncate(error.message, [credential], MAX_REASON_CHARS);
       await db.$transaction(async (tx) => {
         await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: reason, completedAt: new Date() } });
         if (cancelled) await JobRecords.cancel(tx, queued.id);
@@ -119,6 +153,8 @@ export async function runVerificationJob(deps: VerificationJobDeps, queued: Queu
 
   const verdict = result.verdict;
   await db.$transaction(async (tx) => {
+    // First, before any other row: the tenant's row locked (FOR SHARE) until the attestation is committed.
+    await assertTenantActive(tx, tenantId);
     await tx.verification.update({
       where: { id: verification.id },
       data: {

@@ -21,6 +21,8 @@ import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { decodeTriggerSet, verifyLabels } from '../engine/index.ts';
 import { RegistryError } from '../registry/registry.errors.ts';
 import { validateEndpoint, type EndpointInput } from '../registry/models.service.ts';
+import type { EgressPolicy } from './endpoints/egress-policy.ts';
+import { assertTenantActive } from '../tenants/tenant-guard.ts';
 import type { ValidatedArtifact } from '../registry/artifacts/tfjs-upload.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
 import { claimsFor } from './attestation-claims.ts';
@@ -74,6 +76,7 @@ export class VerificationsService {
     private readonly issuer: AttestationIssuer,
     private readonly challenges: ChallengeSettings,
     private readonly actor: Actor | null,
+    private readonly egress: EgressPolicy,
   ) {
     this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
   }
@@ -85,7 +88,7 @@ export class VerificationsService {
     const watermark = await this.readyWatermark(version.id, input.watermarkId);
     validateText(input.audience, 'audience');
     validateText(input.nonce, 'nonce');
-    const endpoint = input.mode === 'ENDPOINT' && input.endpoint ? validateEndpoint(input.endpoint, versionInputDomain(version)) : null;
+    const endpoint = input.mode === 'ENDPOINT' && input.endpoint ? validateEndpoint(input.endpoint, versionInputDomain(version), this.egress) : null;
     if (input.mode === 'ENDPOINT' && !endpoint && !version.endpointUrl) {
       throw new VerificationsError('NO_ENDPOINT', 'This version has no inference endpoint: register one with createModelVersion, or verify by ARTIFACT.', ['input', 'mode']);
     }
@@ -259,6 +262,8 @@ export class VerificationsService {
       sealed.fill(0);
     }
     return this.db.$transaction(async (tx) => {
+      // The tenant's row first (tenant-guard.ts): nothing is signed for a tenant deleted meanwhile.
+      await assertTenantActive(tx, watermark.tenantId);
       const claimed = await tx.challenge.updateMany({ where: { id: challenge.id, answeredAt: null }, data: { answeredAt: new Date() } });
       if (claimed.count === 0) throw new VerificationsError('CHALLENGE_ANSWERED', 'This challenge was already answered; create a new one.', ['input', 'challengeId']);
       const verification = await tx.verification.create({

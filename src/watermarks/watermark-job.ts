@@ -25,6 +25,7 @@ import {
   type LossKind,
 } from '../engine/index.ts';
 import { JobRecords, SupersededAttempt } from '../jobs/job-records.ts';
+import { assertTenantActive, endJobOfDeletedTenant, isTenantDeleted } from '../tenants/tenant-guard.ts';
 
 /** Weight noise used by the generation-time self-check (data-free stand-in for a small fine-tune). */
 export const SELF_CHECK_NOISE_STD = 1e-3;
@@ -53,6 +54,8 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: QueuedJob)
     return;
   }
   if (job.status === 'CANCELLED' || job.status === 'SUCCEEDED') return;
+  // A deleted tenant's job ends before anything is generated or sealed (src/tenants/tenant-guard.ts).
+  if (await isTenantDeleted(db, job.tenantId)) return endJobOfDeletedTenant(db, job.id);
   const watermark = job.watermark;
   const version = watermark.modelVersion;
   const log = logger.child({ jobId: job.id, watermarkId: watermark.id });
@@ -102,6 +105,8 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: QueuedJob)
         serving: (result.triggerSet.metadata.parameters as { serving?: unknown }).serving ?? null,
       };
       await db.$transaction(async (tx) => {
+        // The tenant's row first, locked until the commit: nothing is sealed for a deleted tenant.
+        await assertTenantActive(tx, job.tenantId);
         // Only the attempt that owns the job may seal, and only a PENDING watermark becomes READY.
         await JobRecords.fence(tx, job.id, attempt);
         const { count } = await tx.watermark.updateMany({

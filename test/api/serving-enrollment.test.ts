@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JWK } from 'jose';
-import { createKey, createTenant, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
+import { createKey, createTenant, LOCAL_ENDPOINTS, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { classifierFromModel, decodeTriggerSet, firstOutsideDomain, gaussianNoise, initBackend, saveModelToFiles, type Classifier } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
@@ -61,7 +61,7 @@ describe('serving profiles, input domains and endpoint enrollment', () => {
   };
 
   before(async () => {
-    api = await startTestApi({}, { superviseIntervalSeconds: 1 });
+    api = await startTestApi({ ...LOCAL_ENDPOINTS }, { superviseIntervalSeconds: 1 });
     tenant = await createTenant(api, 'Serving');
     key = (await createKey(api, tenant.adminKey, 'OPERATOR')).secret;
     await initBackend({ log: () => {} });
@@ -90,7 +90,7 @@ describe('serving profiles, input domains and endpoint enrollment', () => {
     assert.equal(created.modelVersion.endpoint.inputFormat, 'UINT8');
     versionId = created.modelVersion.id;
     await uploadFiles(api, key, created.modelVersion.uploadPath, await saveModelToFiles(model));
-    worker = await startTestWorker(api);
+    worker = await startTestWorker(api, { ...LOCAL_ENDPOINTS });
     watermarkId = await watermark({ profile: 'FP16' });
   });
   after(async () => {

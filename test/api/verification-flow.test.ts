@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { JWK } from 'jose';
-import { createKey, createTenant, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
+import { createKey, createTenant, LOCAL_ENDPOINTS, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { classifierFromModel, gaussianNoise, initBackend, predictLabels, saveModelToFiles, type Classifier } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
@@ -57,7 +57,7 @@ describe('verification and attestations', () => {
   const jwks = async () => (await (await fetch(`${api.url}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
 
   before(async () => {
-    api = await startTestApi({}, { superviseIntervalSeconds: 1 });
+    api = await startTestApi({ ...LOCAL_ENDPOINTS }, { superviseIntervalSeconds: 1 });
     tenant = await createTenant(api, 'Verifier');
     key = (await createKey(api, tenant.adminKey, 'OPERATOR')).secret;
     await initBackend({ log: () => {} });
@@ -76,7 +76,7 @@ describe('verification and attestations', () => {
     const version = created.data.createModelVersion.modelVersion;
     versionId = version.id;
     await uploadFiles(api, key, version.uploadPath, await saveModelToFiles(model));
-    worker = await startTestWorker(api);
+    worker = await startTestWorker(api, { ...LOCAL_ENDPOINTS });
     const started = await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 30 }) { watermark { id } job { id } } }`, { v: versionId }, key);
     watermarkId = started.data.startWatermark.watermark.id;
     for (;;) {

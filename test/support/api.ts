@@ -14,9 +14,17 @@ import { DEFAULT_QUEUE_SETTINGS, JobQueue, type QueueSettings } from '../../src/
 import { ArtifactStore } from '../../src/registry/artifacts/artifact-store.ts';
 import { AttestationIssuer } from '../../src/attestations/attestation-issuer.ts';
 import type { RewrapSettings } from '../../src/vault/key-management.service.ts';
+import { egressPolicyFrom } from '../../src/verifications/endpoints/egress-policy.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+/**
+ * Configuration for tests whose inference endpoints run on this machine (startInferenceServer
+ * listens on 127.0.0.1, which the egress policy refuses by default): pass it to startTestApi and
+ * startTestWorker, as production passes FRAGMARK_EGRESS_ALLOW to the API and every worker.
+ */
+export const LOCAL_ENDPOINTS: Readonly<Record<string, string>> = { FRAGMARK_EGRESS_ALLOW: '127.0.0.1/32' };
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -63,7 +71,7 @@ export async function startTestApi(
   const store = new ArtifactStore(artifactDir);
   const issuer = new AttestationIssuer(database.db, vault, config.attestations);
   await issuer.ensureSigningKey();
-  const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges, ...overrides };
+  const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges, egress: egressPolicyFrom(config), ...overrides };
   const server = await createApiServer({ config, platform, logger });
   const url = await server.listen();
   return {

@@ -81,6 +81,8 @@ const PRESENTATION: Record<DomainErrorCode, Presentation> = {
   ENDPOINT_HTTP_ERROR: 'user',
   ENDPOINT_BAD_RESPONSE: 'user',
   ENDPOINT_CANCELLED: 'user',
+  // The egress policy refuses the endpoint's address (refused at request time for IP literals).
+  ENDPOINT_FORBIDDEN: 'user',
 };
 
 export interface UserErrorShape {

@@ -676,8 +676,10 @@ export type AttestationStatus = {
   jti: Scalars['ID']['output'];
   /** Whether this server issued a token with this id. */
   known: Scalars['Boolean']['output'];
-  /** Whether it was revoked. */
+  /** Whether it was revoked: by its tenant (revokeAttestation), or because its tenant was deleted. */
   revoked: Scalars['Boolean']['output'];
+  /** Why it was revoked: the reason given to revokeAttestation ("Revoked by its tenant." when none was given), or "The tenant was deleted."; null when not revoked. */
+  reason?: Maybe<Scalars['String']['output']>;
   /** When it expires; null when unknown. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -1144,6 +1146,8 @@ export type DeleteTenantPayload = {
   tenant?: Maybe<Tenant>;
   /** When its keys are (or were) destroyed, after which none of its secrets can be opened. */
   shredAfter?: Maybe<Scalars['DateTime']['output']>;
+  /** Queued and running jobs of the tenant that the deletion cancelled (their watermarks, verifications and enrollments ended with them). */
+  cancelledJobs?: Maybe<Scalars['Int']['output']>;
   /** Why the tenant was not deleted; empty on success. */
   userErrors: Array<UserError>;
 };
@@ -2055,6 +2059,7 @@ export type AttestationStatusResolvers<ContextType = GraphQLContext, ParentType 
   jti?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   known?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   revoked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
@@ -2206,6 +2211,7 @@ export type RetireTenantKeyVersionsPayloadResolvers<ContextType = GraphQLContext
 export type DeleteTenantPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteTenantPayload'] = ResolversParentTypes['DeleteTenantPayload']> = {
   tenant?: Resolver<Maybe<ResolversTypes['Tenant']>, ParentType, ContextType>;
   shredAfter?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  cancelledJobs?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 

@@ -4,6 +4,7 @@ import { toConnection } from './connection.ts';
 import { AuthError, requireActor } from '../../auth/auth.errors.ts';
 import { isUuid } from '../../common/ids.ts';
 import { VerificationsError } from '../../verifications/verifications.errors.ts';
+import { TENANT_DELETED_REASON } from '../../tenants/tenant-guard.ts';
 
 export const verificationResolvers: Resolvers = {
   Query: {
@@ -21,7 +22,15 @@ export const verificationResolvers: Resolvers = {
       }),
     attestationStatus: async (_parent, { jti }, { platform }) => {
       const attestation = isUuid(jti) ? await platform.db.attestation.findUnique({ where: { jti } }) : null;
-      return { jti, known: attestation !== null, revoked: Boolean(attestation?.revokedAt), expiresAt: attestation?.expiresAt ?? null };
+      if (!attestation) return { jti, known: false, revoked: false, reason: null, expiresAt: null };
+      // A deleted tenant's tokens are all revoked: its models are no longer vouched for by anyone.
+      const tenant = await platform.db.tenant.findUnique({ where: { id: attestation.tenantId }, select: { deletedAt: true } });
+      const reason = attestation.revokedAt
+        ? (attestation.revokedReason ?? 'Revoked by its tenant.')
+        : !tenant || tenant.deletedAt
+          ? TENANT_DELETED_REASON
+          : null;
+      return { jti, known: true, revoked: reason !== null, reason, expiresAt: attestation.expiresAt };
     },
   },
   Mutation: {

@@ -11,8 +11,12 @@ import { DomainError } from '../../errors/domain-error.ts';
  * - ENDPOINT_BAD_RESPONSE: a 2xx answer that is not JSON, has the wrong shape, size or datatype,
  *   or holds non-finite scores.
  * - ENDPOINT_CANCELLED: the caller's AbortSignal fired.
+ * - ENDPOINT_FORBIDDEN: the egress policy (egress-policy.ts) refuses the endpoint's address:
+ *   loopback, private, link-local and other non-public networks unless FRAGMARK_EGRESS_ALLOW
+ *   lists them. Not retried; nothing was sent.
  *
- * Messages never contain the credential (or the URL's query string).
+ * Messages never contain the credential, the URL's query string or anything the endpoint sent
+ * back (status codes, protocol error classes and sizes only).
  */
 export type EndpointErrorCode =
   | 'ENDPOINT_INVALID_REQUEST'
@@ -20,7 +24,8 @@ export type EndpointErrorCode =
   | 'ENDPOINT_TIMEOUT'
   | 'ENDPOINT_HTTP_ERROR'
   | 'ENDPOINT_BAD_RESPONSE'
-  | 'ENDPOINT_CANCELLED';
+  | 'ENDPOINT_CANCELLED'
+  | 'ENDPOINT_FORBIDDEN';
 
 export interface EndpointErrorDetails {
   /** HTTP status of the last answer, when there was one. */
@@ -28,6 +33,8 @@ export interface EndpointErrorDetails {
   /** HTTP requests sent for this query so far (retries included). */
   readonly requests?: number;
   readonly cause?: unknown;
+  /** The offending input field, when the error is reported to an API caller. */
+  readonly field?: string[];
 }
 
 export class EndpointError extends DomainError<EndpointErrorCode> {
@@ -35,7 +42,7 @@ export class EndpointError extends DomainError<EndpointErrorCode> {
   readonly requests: number | undefined;
 
   constructor(code: EndpointErrorCode, message: string, details: EndpointErrorDetails = {}) {
-    super(code, message);
+    super(code, message, details.field);
     this.name = 'EndpointError';
     this.status = details.status;
     this.requests = details.requests;

@@ -6,8 +6,15 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, classifierFromModel, predictLabels, type Classifier } from '../../engine/index.ts';
 import { buildTinyClassifier } from '../../engine/model/tiny.ts';
 import { isEndpointError, type EndpointErrorCode } from './endpoint.errors.ts';
-import { argmaxRows, float32Json, queryEndpointLabels as sut, type EndpointProtocol, type EndpointTarget } from './inference-client.ts';
+import { argmaxRows, float32Json, queryEndpointLabels, type EndpointProtocol, type EndpointTarget, type QueryOptions } from './inference-client.ts';
 import { inputDigest, startInferenceServer, type InferenceServerOptions, type RunningInferenceServer } from './test-inference-server.ts';
+import { EgressPolicy, egressPolicyFrom } from './egress-policy.ts';
+import { loadConfig } from '../../config/config.ts';
+
+// The test servers listen on 127.0.0.1, which the egress policy refuses unless a deployment allows
+// it: these tests allow it through the configuration, as production does.
+const LOCAL = egressPolicyFrom(loadConfig({ FRAGMARK_EGRESS_ALLOW: '127.0.0.1/32' }));
+const sut: typeof queryEndpointLabels = (t, x, s, n, o: QueryOptions = {}) => queryEndpointLabels(t, x, s, n, { egress: LOCAL, ...o });
 
 const PROTOCOLS: EndpointProtocol[] = ['TF_SERVING_REST', 'KSERVE_V2'];
 let classifier: Classifier;
@@ -239,10 +246,10 @@ describe('wire format', () => {
   test('TF Serving: URL with prefix and encoded model name, Bearer header, nested instances, exact float32 text', async () => {
     const values = new Float32Array([-0, 1e-45, Math.fround(0.1), -3.4028234663852886e38, 2, 0.5]);
     const { fetch, calls } = scriptedFetch((b) => json({ predictions: (b.instances as unknown[]).map(() => [0.1, 0.7, 0.2]) }));
-    const r = await sut({ url: base, protocol: 'TF_SERVING_REST', modelName: 'my model/v1', credential: 'tok' }, values, [1, 3], 3, { fetch, batchSize: 2 });
+    const r = await sut({ url: base, protocol: 'TF_SERVING_REST', modelName: 'my model@v1', credential: 'tok' }, values, [1, 3], 3, { fetch, batchSize: 2 });
     assert.deepEqual(Array.from(r.labels), [1, 1]);
     assert.equal(calls.length, 1);
-    assert.equal(calls[0]!.url, 'http://127.0.0.1:9/serving/prefix/v1/models/my%20model%2Fv1:predict');
+    assert.equal(calls[0]!.url, 'http://127.0.0.1:9/serving/prefix/v1/models/my%20model%40v1:predict');
     const headers = calls[0]!.init.headers as Record<string, string>;
     assert.equal(headers.authorization, 'Bearer tok');
     assert.equal(calls[0]!.init.redirect, 'manual');
@@ -309,7 +316,7 @@ describe('wire format', () => {
     });
   }
 
-  test('3xx is not followed; 429 is retried; credential echoed by the server is redacted', async () => {
+  test('3xx is not followed; 429 is retried; what the server answers is never in the error', async () => {
     const { fetch: redirect } = scriptedFetch(() => new Response(null, { status: 307, headers: { location: 'http://127.0.0.2/' } }));
     const e1 = await rejectsWith(sut({ url: 'http://127.0.0.1:9', protocol: 'KSERVE_V2', modelName: 'm' }, new Float32Array(2), [2], 2, { fetch: redirect }), 'ENDPOINT_HTTP_ERROR');
     assert.equal(e1.status, 307);
@@ -320,7 +327,8 @@ describe('wire format', () => {
     const { fetch: echo } = scriptedFetch(() => json({ error: 'bad token s3cret' }, 403));
     const e2 = await rejectsWith(sut({ url: 'http://127.0.0.1:9', protocol: 'TF_SERVING_REST', modelName: 'm', credential: 's3cret' }, new Float32Array(2), [2], 2, { fetch: echo }), 'ENDPOINT_HTTP_ERROR');
     assert.ok(!e2.message.includes('s3cret'));
-    assert.match(e2.message, /HTTP 403.*\[redacted\]/);
+    assert.ok(!e2.message.includes('bad token'), 'the body is not repeated');
+    assert.match(e2.message, /HTTP 403 .*; 28-byte body, not recorded\)/);
   });
 
   test('invalid arguments -> INVALID_REQUEST before any request', async () => {
@@ -346,4 +354,139 @@ test('argmax: ties go to the lowest index; float32Json round-trips', () => {
   assert.deepEqual(Array.from(argmaxRows([1, 3, 3, 0, 0, 0, -1, -2, -1], 3, 3)), [1, 0, 0]);
   const f = new Float32Array([Math.fround(Math.PI), 1e-45, -0, 16777217, 3.4028234663852886e38]);
   for (const v of f) assert.ok(Object.is(Math.fround(Number.parseFloat(float32Json(v))), v));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Egress policy and what errors keep (issue 16): an OPERATOR names the URL, a worker POSTs to it,
+// and the error lands where every VIEWER reads it.
+
+describe('egress policy', () => {
+  test('by default no loopback address is queried, in any spelling; nothing is sent, nothing retried', async () => {
+    const server = await serve({ protocol: 'KSERVE_V2' });
+    const port = new URL(server.url).port;
+    const spellings = [
+      server.url,
+      `http://2130706433:${port}`,
+      `http://0x7f.1:${port}/`,
+      `http://127.1:${port}/`,
+      `http://0177.0.0.1:${port}/`,
+      `http://[::ffff:127.0.0.1]:${port}/`,
+      `http://[::1]:${port}/`,
+      `http://localhost:${port}/`,
+      `http://0:${port}/`,
+    ];
+    for (const url of spellings) {
+      // No `egress` option: the default policy, which production uses without FRAGMARK_EGRESS_ALLOW.
+      const e = await rejectsWith(queryEndpointLabels({ url, protocol: 'KSERVE_V2', modelName: 'tiny' }, randomInputs(2, 1), shape, classifier.numClasses), 'ENDPOINT_FORBIDDEN');
+      assert.equal(e.requests ?? 0, 0, url);
+      assert.match(e.message, /egress policy/);
+    }
+    assert.equal(server.requests, 0, 'the server never saw a request');
+  });
+
+  test('a host name is checked when connecting, on the one resolution the connection uses', async () => {
+    const server = await serve({ protocol: 'TF_SERVING_REST' });
+    const port = new URL(server.url).port;
+    const lookups: string[] = [];
+    // models.example resolves to loopback: refused at connect time, before any byte is sent.
+    const toLoopback = new EgressPolicy({
+      resolve: async (host) => {
+        lookups.push(host);
+        return [{ address: '127.0.0.1', family: 4 }];
+      },
+    });
+    const t = { url: `http://models.example:${port}`, protocol: 'TF_SERVING_REST' as const, modelName: 'tiny' };
+    const e = await rejectsWith(queryEndpointLabels(t, randomInputs(2, 1), shape, classifier.numClasses, { egress: toLoopback }), 'ENDPOINT_FORBIDDEN');
+    assert.equal(e.requests, 1, 'not retried');
+    assert.equal(server.requests, 0);
+    assert.deepEqual(lookups, ['models.example']);
+    assert.ok(!e.message.includes('127.0.0.1'), 'the resolved address is not disclosed');
+
+    // A name resolving to a refused and an allowed address: only the allowed one is connected to
+    // (10.255.255.1 would hang), and the check is the resolution the connection uses: one lookup.
+    lookups.length = 0;
+    const mixed = new EgressPolicy({
+      allow: loadConfig({ FRAGMARK_EGRESS_ALLOW: '127.0.0.1/32' }).egress.allow,
+      resolve: async (host) => {
+        lookups.push(host);
+        return [
+          { address: '10.255.255.1', family: 4 },
+          { address: '127.0.0.1', family: 4 },
+        ];
+      },
+    });
+    const x = randomInputs(3, 2);
+    const r = await queryEndpointLabels(t, x, shape, classifier.numClasses, { egress: mixed, timeoutMs: 3000, retries: 0 });
+    assert.deepEqual(Array.from(r.labels), Array.from(localLabels(x)));
+    assert.deepEqual(lookups, ['models.example'], 'resolved once, by the connection itself');
+  });
+
+  test('the allow-list opens exactly what it lists', async () => {
+    const server = await serve({ protocol: 'KSERVE_V2' });
+    const port = new URL(server.url).port;
+    const x = randomInputs(2, 3);
+    const other = egressPolicyFrom(loadConfig({ FRAGMARK_EGRESS_ALLOW: '10.0.0.0/8,127.0.0.2/32' }));
+    await rejectsWith(queryEndpointLabels({ url: server.url, protocol: 'KSERVE_V2', modelName: 'tiny' }, x, shape, classifier.numClasses, { egress: other }), 'ENDPOINT_FORBIDDEN');
+    const r = await queryEndpointLabels({ url: `http://2130706433:${port}`, protocol: 'KSERVE_V2', modelName: 'tiny' }, x, shape, classifier.numClasses, { egress: LOCAL });
+    assert.deepEqual(Array.from(r.labels), Array.from(localLabels(x)));
+  });
+});
+
+describe('what an endpoint error keeps', () => {
+  const t = { url: 'http://127.0.0.1:9', protocol: 'KSERVE_V2' as const, modelName: 'm' };
+
+  test('status code and body size only: the body of an error answer is neither stored nor shown', async () => {
+    const leaked = 'root:x:0:0:root:/root:/bin/bash AKIAIOSFODNN7EXAMPLE';
+    const { fetch } = scriptedFetch(() => new Response(leaked, { status: 404 }));
+    const e = await rejectsWith(sut(t, new Float32Array(2), [2], 2, { fetch }), 'ENDPOINT_HTTP_ERROR');
+    assert.equal(e.status, 404);
+    assert.ok(!e.message.includes('root:x') && !e.message.includes('AKIA'), e.message);
+    assert.match(e.message, new RegExp(`HTTP 404 \\(POST http://127.0.0.1:9/v2/models/m/infer; ${leaked.length}-byte body, not recorded\\)`));
+    const { fetch: huge } = scriptedFetch(() => new Response('x'.repeat(200_000), { status: 500 }));
+    const e2 = await rejectsWith(sut(t, new Float32Array(2), [2], 2, { fetch: huge, retries: 0 }), 'ENDPOINT_HTTP_ERROR');
+    assert.match(e2.message, /body over 65536 bytes, not recorded/);
+  });
+
+  test('a bad 2xx answer is described by its class, never echoed', async () => {
+    const secret = 'internal-admin-password-hunter2';
+    const answers = [
+      json({ outputs: [{ name: 'o', shape: [1, 2], datatype: secret, data: [0, 1] }] }),
+      json({ outputs: [{ name: 'o', shape: [secret], datatype: 'FP32', data: [0, 1] }] }),
+      json({ outputs: [{ name: 'o', shape: { a: secret }, datatype: 'FP32', data: [0, 1] }] }),
+      json({ error: secret }),
+      json(secret),
+    ];
+    for (const answer of answers) {
+      const { fetch } = scriptedFetch(() => answer.clone());
+      const e = await rejectsWith(sut(t, new Float32Array(2), [2], 2, { fetch }), 'ENDPOINT_BAD_RESPONSE');
+      assert.ok(!e.message.includes('hunter2'), e.message);
+    }
+    const { fetch } = scriptedFetch(() => json({ outputs: [{ name: 'o', shape: [1, 2], datatype: 'INT64', data: [0, 1] }] }));
+    const known = await rejectsWith(sut(t, new Float32Array(2), [2], 2, { fetch }), 'ENDPOINT_BAD_RESPONSE');
+    assert.match(known.message, /got INT64/, 'a known datatype name is still reported');
+  });
+
+  test('the credential is redacted from every message, wherever it appears', async () => {
+    const { fetch } = scriptedFetch(() => new Response('nope', { status: 404 }));
+    const credential = 'tok-3f9a7c1e';
+    const e = await rejectsWith(sut({ ...t, url: `http://127.0.0.1:9/${credential}/`, credential }, new Float32Array(2), [2], 2, { fetch }), 'ENDPOINT_HTTP_ERROR');
+    assert.ok(!e.message.includes(credential), e.message);
+    assert.match(e.message, /\[redacted\]/);
+  });
+
+  test('model names are one path segment; credentials stay out of query strings', async () => {
+    const { fetch, calls } = scriptedFetch(() => json({ outputs: [{ name: 'o', shape: [1, 2], datatype: 'FP32', data: [0, 1] }] }));
+    for (const modelName of ['..', '.', 'a/b', '../../admin', 'a%2Fb', 'a\\b', 'm?x=1', 'm#f', 'a\nb', '']) {
+      const e = await rejectsWith(sut({ ...t, modelName }, new Float32Array(2), [2], 2, { fetch }), 'ENDPOINT_INVALID_REQUEST');
+      assert.match(e.message, /model name/);
+    }
+    for (const url of ['http://127.0.0.1:9/?api_key=abc', 'http://127.0.0.1:9/?token=abc', 'http://127.0.0.1:9/?X-Amz-Signature=abc', 'http://127.0.0.1:9/?sig=abc', 'http://127.0.0.1:9/?code=abc', 'http://127.0.0.1:9/?q=tok-123']) {
+      const e = await rejectsWith(sut({ ...t, url, credential: 'tok-123' }, new Float32Array(2), [2], 2, { fetch }), 'ENDPOINT_INVALID_REQUEST');
+      assert.ok(!e.message.includes('abc') && !e.message.includes('tok-123'), e.message);
+    }
+    assert.equal(calls.length, 0);
+    const r = await sut({ ...t, url: 'http://127.0.0.1:9/?version=2', modelName: 'mnist_v2.1' }, new Float32Array(2), [2], 2, { fetch });
+    assert.deepEqual(Array.from(r.labels), [1]);
+    assert.equal(calls[0]!.url, 'http://127.0.0.1:9/v2/models/mnist_v2.1/infer?version=2');
+  });
 });

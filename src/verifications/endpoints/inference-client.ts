@@ -26,18 +26,32 @@
  * model run in another precision may answer differently. NaN and infinities are refused (JSON
  * cannot carry them).
  *
+ * Egress: the URL's host must be an address the egress policy allows (`options.egress`, default
+ * DEFAULT_EGRESS_POLICY: no loopback, private, link-local, ... address; see egress-policy.ts). IP
+ * literals are refused before anything is sent; host names are resolved once by the policy's
+ * own lookup and the connection goes to a checked address (no DNS rebinding). The model name
+ * must be one path segment and the query string must not carry credentials (endpoint-url.ts).
+ *
  * Failure policy: any problem (network, timeout, HTTP status, malformed or mis-shaped answer,
- * non-finite score, cancellation) throws an `EndpointError`; partial labels are never returned,
+ * non-finite score, cancellation, egress refusal) throws an `EndpointError`; partial labels are never returned,
  * so a verification ends ERROR rather than INTACT/TAMPERED when the endpoint misbehaves.
  * Network errors, timeouts, 5xx and 429 are retried a bounded number of times with exponential
  * backoff (200 ms, 400 ms, ...; a `Retry-After` of up to 10 s is honoured). Other 4xx and bad
  * answers are not retried. Redirects are not followed (a 3xx is an HTTP error), so the credential
  * never travels to another host. The credential is sent as `Authorization: Bearer <credential>`
  * and never appears in errors.
+ *
+ * Error messages never carry what the endpoint sent back: a non-2xx answer is reported by its
+ * status code and body size, a bad 2xx answer by what is wrong with it (class of the problem,
+ * counts), never by echoing its text. They are stored as a verification's `errorReason` and a
+ * job's `error`, which every VIEWER of the tenant reads: the endpoint must not be able to use them
+ * as a channel (an internal service's answer read back through Fragmark).
  */
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { EndpointError, type EndpointErrorCode } from './endpoint.errors.ts';
+import { DEFAULT_EGRESS_POLICY, isEgressRefused, type EgressPolicy, type Transport } from './egress-policy.ts';
+import { credentialInQuery, modelNameProblem, redact } from './endpoint-url.ts';
 
 export type EndpointProtocol = 'TF_SERVING_REST' | 'KSERVE_V2';
 
@@ -62,7 +76,12 @@ export interface QueryOptions {
   /** Retries on network errors, timeouts, 5xx and 429; default 2 (so at most 3 attempts per batch). */
   retries?: number;
   signal?: AbortSignal;
-  /** For tests only; default the global fetch. */
+  /** Which addresses may be queried; default DEFAULT_EGRESS_POLICY (no allow-list). */
+  egress?: EgressPolicy;
+  /**
+   * For tests only; default the egress policy's transport. IP literals are still checked against
+   * the policy; host names are not resolved (the injected function gets the URL as is).
+   */
   fetch?: typeof fetch;
 }
 
@@ -86,9 +105,10 @@ const MAX_RETRY_AFTER_MS = 10_000;
 /** Answer size cap: generous room per score plus a fixed allowance for envelope fields. */
 const RESPONSE_BYTES_PER_SCORE = 64;
 const RESPONSE_BYTES_BASE = 1 << 20;
-const ERROR_SNIPPET_BYTES = 2048;
+/** A non-2xx answer's body is read (to measure it, never to keep it) up to this many bytes. */
+const ERROR_BODY_BYTES = 64 * 1024;
 
-function fail(code: EndpointErrorCode, message: string, details: { status?: number; requests?: number; cause?: unknown } = {}): EndpointError {
+function fail(code: EndpointErrorCode, message: string, details: { status?: number; requests?: number; cause?: unknown; field?: string[] } = {}): EndpointError {
   return new EndpointError(code, message, details);
 }
 
@@ -114,9 +134,9 @@ function checkTarget(target: EndpointTarget): void {
   if (!(ENDPOINT_PROTOCOLS as readonly string[]).includes(target.protocol)) {
     throw invalidRequest(`unknown endpoint protocol "${String(target.protocol)}" (expected ${ENDPOINT_PROTOCOLS.join(' or ')})`);
   }
-  if (typeof target.modelName !== 'string' || target.modelName.length === 0 || target.modelName.length > 256) {
-    throw invalidRequest('endpoint model name must be a non-empty string of at most 256 characters');
-  }
+  if (typeof target.modelName !== 'string') throw invalidRequest('endpoint model name must be a string');
+  const nameProblem = modelNameProblem(target.modelName);
+  if (nameProblem) throw invalidRequest(`endpoint model name ${nameProblem}`);
   const cred = target.credential;
   if (cred !== undefined && cred !== null && (typeof cred !== 'string' || !/^[\x21-\x7e]*$/.test(cred))) {
     // Never echo the value.
@@ -128,7 +148,7 @@ function checkTarget(target: EndpointTarget): void {
   }
 }
 
-function baseUrl(raw: string): URL {
+function baseUrl(raw: string, credential: string | null | undefined, egress: EgressPolicy): URL {
   let u: URL;
   try {
     u = new URL(raw);
@@ -138,11 +158,18 @@ function baseUrl(raw: string): URL {
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw invalidRequest(`endpoint URL must be http or https (got ${u.protocol})`);
   if (u.username !== '' || u.password !== '') throw invalidRequest('endpoint URL must not contain user info; use the credential');
   if (u.hash !== '') throw invalidRequest('endpoint URL must not contain a fragment');
+  const param = credentialInQuery(u, credential);
+  if (param !== null) throw invalidRequest(`endpoint URL must not carry a credential in its query string (parameter "${param.slice(0, 64)}"); use the credential`);
+  // The WHATWG parser has already normalised 2130706433, 0x7f.1, 127.1 and [::ffff:127.0.0.1].
+  const refused = egress.checkHost(u.hostname);
+  if (refused !== undefined && refused !== null) {
+    throw fail('ENDPOINT_FORBIDDEN', `endpoint ${u.hostname} (${refused} address) is refused by the egress policy (an administrator can allow it with FRAGMARK_EGRESS_ALLOW)`);
+  }
   return u;
 }
 
-function buildEndpoint(target: EndpointTarget, inputShape: readonly number[], numClasses: number): Endpoint {
-  const base = baseUrl(target.url);
+function buildEndpoint(target: EndpointTarget, inputShape: readonly number[], numClasses: number, egress: EgressPolicy): Endpoint {
+  const base = baseUrl(target.url, target.credential, egress);
   const prefix = base.pathname.replace(/\/+$/, '');
   const model = encodeURIComponent(target.modelName);
   const path = target.protocol === 'TF_SERVING_REST' ? `${prefix}/v1/models/${model}:predict` : `${prefix}/v2/models/${model}/infer`;
@@ -264,9 +291,9 @@ function decodeKserve(json: unknown, batch: number, numClasses: number): Float64
   const out: unknown = outputs[0];
   if (!isObject(out)) throw bad('KServe v2 output is not an object');
   const { shape, datatype, data } = out;
-  if (datatype !== 'FP32' && datatype !== 'FP64') throw bad(`KServe v2 output datatype must be FP32 or FP64 (got ${JSON.stringify(datatype) ?? 'none'})`);
+  if (datatype !== 'FP32' && datatype !== 'FP64') throw bad(`KServe v2 output datatype must be FP32 or FP64 (got ${describeDatatype(datatype)})`);
   if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== batch || shape[1] !== numClasses) {
-    throw bad(`KServe v2 output shape must be [${batch},${numClasses}] (got ${JSON.stringify(shape) ?? 'none'})`.slice(0, 200));
+    throw bad(`KServe v2 output shape must be [${batch},${numClasses}] (got ${describeShape(shape)})`);
   }
   if (!Array.isArray(data)) throw bad('KServe v2 output has no "data" array');
   const fp32 = datatype === 'FP32';
@@ -289,7 +316,21 @@ function decodeKserve(json: unknown, batch: number, numClasses: number): Float64
   return scores;
 }
 
-/** Index of the largest score in each row; ties go to the lowest index. */
+/** The KServe v2 datatypes, the only answer text an error message may repeat. */
+const KSERVE_DATATYPES = new Set(['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BF16', 'BYTES']);
+
+function describeDatatype(v: unknown): string {
+  if (typeof v === 'string' && KSERVE_DATATYPES.has(v)) return v;
+  if (v === undefined) return 'none';
+  return typeof v === 'string' ? `an unknown datatype of ${v.length} characters` : `a ${v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v}`;
+}
+
+function describeShape(v: unknown): string {
+  if (v === undefined) return 'none';
+  if (Array.isArray(v) && v.length <= 8 && v.every((d) => Number.isSafeInteger(d))) return `[${v.join(',')}]`;
+  return Array.isArray(v) ? `a list of ${v.length} values that is not a shape` : `a ${v === null ? 'null' : typeof v}`;
+}
+
 /** Top-1 minus top-2 of row `r`. */
 function topMargin(scores: ArrayLike<number>, r: number, cols: number): number {
   let first = Number.NEGATIVE_INFINITY;
@@ -304,6 +345,7 @@ function topMargin(scores: ArrayLike<number>, r: number, cols: number): number {
   return first - second;
 }
 
+/** Index of the largest score in each row; ties go to the lowest index. */
 export function argmaxRows(scores: ArrayLike<number>, rows: number, cols: number): Int32Array {
   const labels = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {
@@ -346,6 +388,15 @@ class AttemptFailure extends Error {
   constructor(readonly attempt: Attempt) {
     super(attempt.error.message);
   }
+}
+
+function egressMessage(e: unknown): string {
+  let cur: unknown = e;
+  for (let depth = 0; depth < 5 && cur !== null && typeof cur === 'object'; depth++) {
+    if ((cur as { code?: unknown }).code === 'EGRESS_REFUSED') return (cur as Error).message;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return 'address refused';
 }
 
 function networkCode(e: unknown): string | undefined {
@@ -391,20 +442,17 @@ function parseRetryAfter(value: string | null): number | undefined {
   return undefined;
 }
 
-function snippet(bytes: Uint8Array | null, credential: string | undefined): string {
-  if (bytes === null || bytes.byteLength === 0) return '';
-  let text = new TextDecoder('utf-8').decode(bytes.subarray(0, 300));
-  if (credential) text = text.split(credential).join('[redacted]');
-  text = text.replace(/[\x00-\x1f\x7f]+/g, ' ').trim().slice(0, 200);
-  return text === '' ? '' : `: ${text}`;
+/** Size of a non-2xx answer's body: the only thing about it that is kept. */
+function bodySize(bytes: Uint8Array | null): string {
+  if (bytes === null) return `; body over ${ERROR_BODY_BYTES} bytes, not recorded`;
+  return bytes.byteLength === 0 ? '; empty body' : `; ${bytes.byteLength}-byte body, not recorded`;
 }
 
 interface SendContext {
   readonly endpoint: Endpoint;
-  readonly fetchFn: typeof fetch;
+  readonly fetchFn: Transport;
   readonly timeoutMs: number;
   readonly signal: AbortSignal | undefined;
-  readonly credential: string | undefined;
 }
 
 /** One HTTP exchange. Returns the parsed JSON body of a 2xx answer, or throws AttemptFailure. */
@@ -424,6 +472,10 @@ async function sendOnce(ctx: SendContext, body: string, responseLimit: number): 
     if (timedOut) {
       return new AttemptFailure({ error: fail('ENDPOINT_TIMEOUT', `no complete answer within ${ctx.timeoutMs} ms (${where})`), retryable: true });
     }
+    if (isEgressRefused(e)) {
+      // Resolved at connect time to addresses the policy refuses: nothing was sent; not retried.
+      return new AttemptFailure({ error: fail('ENDPOINT_FORBIDDEN', `endpoint refused by the egress policy: ${egressMessage(e)} (${where})`), retryable: false });
+    }
     const code = networkCode(e);
     return new AttemptFailure({
       error: fail('ENDPOINT_UNREACHABLE', `endpoint unreachable${code ? ` (${code})` : ''} (${where})`, { cause: e }),
@@ -440,13 +492,14 @@ async function sendOnce(ctx: SendContext, body: string, responseLimit: number): 
     const ok = res.status >= 200 && res.status < 300;
     let bytes: Uint8Array | null;
     try {
-      bytes = await readLimited(res, ok ? responseLimit : ERROR_SNIPPET_BYTES);
+      bytes = await readLimited(res, ok ? responseLimit : ERROR_BODY_BYTES);
     } catch (e) {
       throw transportError(e);
     }
     if (!ok) {
       const retryable = res.status >= 500 || res.status === 429;
-      const error = fail('ENDPOINT_HTTP_ERROR', `endpoint answered HTTP ${res.status} (${where})${snippet(bytes, ctx.credential)}`, { status: res.status });
+      // Status and size only: the body is never stored or shown (it could be anything the endpoint's host serves).
+      const error = fail('ENDPOINT_HTTP_ERROR', `endpoint answered HTTP ${res.status} (${where}${bodySize(bytes)})`, { status: res.status });
       throw new AttemptFailure({ error, retryable, retryAfterMs: retryable ? parseRetryAfter(res.headers.get('retry-after')) : undefined });
     }
     if (bytes === null) throw new AttemptFailure({ error: bad(`answer larger than ${responseLimit} bytes (${where})`), retryable: false });
@@ -499,6 +552,25 @@ export async function queryEndpointLabels(
   numClasses: number,
   options: QueryOptions = {},
 ): Promise<EndpointQueryResult> {
+  try {
+    return await query(target, inputs, inputShape, numClasses, options);
+  } catch (e) {
+    // Last line of defence: no message leaves with the credential in it (redacted before any truncation).
+    const credential = typeof target?.credential === 'string' ? target.credential : null;
+    if (e instanceof EndpointError && credential && e.message.includes(credential)) {
+      throw new EndpointError(e.code, redact(e.message, [credential]), { status: e.status, requests: e.requests });
+    }
+    throw e;
+  }
+}
+
+async function query(
+  target: EndpointTarget,
+  inputs: Float32Array | Uint8Array,
+  inputShape: number[],
+  numClasses: number,
+  options: QueryOptions,
+): Promise<EndpointQueryResult> {
   const started = performance.now();
   checkTarget(target);
   if (!(inputs instanceof Float32Array) && !(inputs instanceof Uint8Array)) throw invalidRequest('inputs must be a Float32Array or (8-bit levels) a Uint8Array');
@@ -516,9 +588,9 @@ export async function queryEndpointLabels(
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw invalidRequest(`timeoutMs must be a positive number (got ${String(options.timeoutMs)})`);
   const signal = options.signal;
-  const endpoint = buildEndpoint(target, inputShape, numClasses);
-  const credential = typeof target.credential === 'string' && target.credential !== '' ? target.credential : undefined;
-  const ctx: SendContext = { endpoint, fetchFn: options.fetch ?? globalThis.fetch, timeoutMs, signal, credential };
+  const egress = options.egress ?? DEFAULT_EGRESS_POLICY;
+  const endpoint = buildEndpoint(target, inputShape, numClasses, egress);
+  const ctx: SendContext = { endpoint, fetchFn: options.fetch ?? egress.transport, timeoutMs, signal };
 
   const n = inputs.length / rowSize;
   const order = securePermutation(n);

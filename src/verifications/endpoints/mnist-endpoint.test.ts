@@ -6,6 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, loadClassifierFromDir, predictLabels, type Classifier } from '../../engine/index.ts';
 import { queryEndpointLabels as sut, type EndpointProtocol } from './inference-client.ts';
 import { startInferenceServer } from './test-inference-server.ts';
+import { egressPolicyFrom } from './egress-policy.ts';
+import { loadConfig } from '../../config/config.ts';
+
+// The server listens on 127.0.0.1: allowed as a deployment would allow it, through its configuration.
+const egress = egressPolicyFrom(loadConfig({ FRAGMARK_EGRESS_ALLOW: '127.0.0.1/32' }));
 
 const fixtureDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'mnist-cnn');
 let classifier: Classifier;
@@ -30,7 +35,7 @@ for (const protocol of ['TF_SERVING_REST', 'KSERVE_V2'] as EndpointProtocol[]) {
     try {
       const tensors = tf.memory().numTensors;
       for (const batchSize of [16, 13]) {
-        const r = await sut({ url: `${server.url}/`, protocol, modelName: 'mnist-cnn', credential: 'mnist-token' }, inputs, shape, 10, { batchSize });
+        const r = await sut({ url: `${server.url}/`, protocol, modelName: 'mnist-cnn', credential: 'mnist-token' }, inputs, shape, 10, { batchSize, egress });
         assert.deepEqual(Array.from(r.labels), Array.from(expected), `batch size ${batchSize}`);
         assert.equal(r.requests, Math.ceil(n / batchSize));
       }

@@ -5,6 +5,11 @@ import { initBackend, classifierFromModel, type Classifier } from '../../engine/
 import { buildTinyClassifier } from '../../engine/model/tiny.ts';
 import { startInferenceServer as sut, type RunningInferenceServer } from './test-inference-server.ts';
 import { queryEndpointLabels } from './inference-client.ts';
+import { egressPolicyFrom } from './egress-policy.ts';
+import { loadConfig } from '../../config/config.ts';
+
+// The server listens on 127.0.0.1: allowed as a deployment would allow it, through its configuration.
+const egress = egressPolicyFrom(loadConfig({ FRAGMARK_EGRESS_ALLOW: '127.0.0.1/32' }));
 
 let classifier: Classifier;
 let tfServer: RunningInferenceServer;
@@ -100,9 +105,9 @@ test('refuses bodies over the size limit with 413', async () => {
 test('no tensor leaks across requests', async () => {
   const x = Float32Array.from({ length: 20 * 64 }, (_, i) => Math.sin(i));
   const t = { url: kserve.url, protocol: 'KSERVE_V2' as const, modelName: 'tiny' };
-  await queryEndpointLabels(t, x, [8, 8, 1], 3, { batchSize: 6 }); // warm-up
+  await queryEndpointLabels(t, x, [8, 8, 1], 3, { batchSize: 6, egress }); // warm-up
   const tensorsBefore = tf.memory().numTensors;
-  for (let i = 0; i < 3; i++) await queryEndpointLabels(t, x, [8, 8, 1], 3, { batchSize: 6 });
+  for (let i = 0; i < 3; i++) await queryEndpointLabels(t, x, [8, 8, 1], 3, { batchSize: 6, egress });
   await post(`${kserve.url}/v2/models/tiny/infer`, { inputs: [] });
   assert.equal(tf.memory().numTensors, tensorsBefore);
 });

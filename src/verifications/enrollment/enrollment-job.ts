@@ -4,6 +4,11 @@
  * answers stably with their key label. Refused (FAILED) when more than `maxUnstableShare` of them
  * are not: either the endpoint computes further from float32 than the watermark's profile
  * tolerates, or it does not serve the watermarked model.
+ *
+ * A deleted tenant's enrollment unseals and records nothing: the tenant is checked before each
+ * unseal and first thing in the final transaction (src/tenants/tenant-guard.ts); the job then
+ * ends CANCELLED. Queries go through the process's egress policy; stored reasons never hold the
+ * endpoint's answer or the credential.
  */
 import type { Database } from '../../db/client.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -15,15 +20,32 @@ import type { QueuedJob } from '../../watermarks/watermark-job.ts';
 import { queryEndpointLabels } from '../endpoints/inference-client.ts';
 import { endpointInputs } from '../endpoints/trigger-inputs.ts';
 import { assessStability, marginSummary } from './stability.ts';
+import type { EgressPolicy } from '../endpoints/egress-policy.ts';
+import { redactAndTruncate } from '../endpoints/endpoint-url.ts';
+import { assertTenantActive, endJobOfDeletedTenant, isTenantDeleted, TenantDeletedError } from '../../tenants/tenant-guard.ts';
+
+const MAX_REASON_CHARS = 1000;
 
 export interface EnrollmentJobDeps {
   db: Database;
   vault: Vault;
   logger: Logger;
   workerId: string;
+  /** Which endpoint addresses may be queried (egressPolicyFrom(config)). */
+  egress: EgressPolicy;
 }
 
 export async function runEnrollmentJob(deps: EnrollmentJobDeps, queued: QueuedJob): Promise<void> {
+  try {
+    await enroll(deps, queued);
+  } catch (error) {
+    if (!(error instanceof TenantDeletedError)) throw error;
+    await endJobOfDeletedTenant(deps.db, queued.id);
+    deps.logger.info('enrollment job of a deleted tenant ended; nothing was recorded', { jobId: queued.id });
+  }
+}
+
+async function enroll(deps: EnrollmentJobDeps, queued: QueuedJob): Promise<void> {
   const { db, vault, logger } = deps;
   const records = new JobRecords(db, queued.id);
   const enrollment = await db.endpointEnrollment.findUnique({ where: { jobId: queued.id }, include: { watermark: true, modelVersion: true, job: true } });
@@ -32,25 +54,33 @@ export async function runEnrollmentJob(deps: EnrollmentJobDeps, queued: QueuedJo
     return;
   }
   if (enrollment.status !== 'PENDING' || enrollment.job.status === 'CANCELLED') return;
+  const tenantId = enrollment.tenantId;
+  await assertTenantActive(db, tenantId);
   const { watermark, modelVersion: version } = enrollment;
   const log = logger.child({ jobId: queued.id, enrollmentId: enrollment.id });
   await records.started(deps.workerId, queued.retryCount + 1);
 
   const finish = async (data: Parameters<typeof db.endpointEnrollment.update>[0]['data'], job: { ok: boolean; message: string }) => {
     await db.$transaction(async (tx) => {
+      // First, before any other row (tenant-guard.ts): nothing is recorded for a deleted tenant.
+      await assertTenantActive(tx, tenantId);
       await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { ...data, completedAt: new Date() } });
       if (job.ok) await JobRecords.succeed(tx, queued.id, job.message);
       else await tx.job.update({ where: { id: queued.id }, data: { status: 'FAILED', error: job.message, message: 'Enrollment refused.', finishedAt: new Date() } });
     });
   };
 
-  const sealed = await vault.unseal({ tenantId: enrollment.tenantId, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: null });
+  let credential: string | null = null;
+  // Re-checked right before every unseal: a tenant deleted meanwhile gets nothing opened.
+  const unseal = async (purpose: 'trigger-set' | 'endpoint-credential', recordId: string): Promise<Uint8Array> => {
+    await assertTenantActive(db, tenantId);
+    return vault.unseal({ tenantId, purpose, recordId }, { apiKeyId: null });
+  };
+  const sealed = await unseal('trigger-set', watermark.id);
   try {
     const set = decodeTriggerSet(sealed);
     const credentialRecord = enrollment.hasEndpointCredential ? enrollment.id : version.hasEndpointCredential && enrollment.endpointUrl === version.endpointUrl ? version.id : null;
-    const credential = credentialRecord
-      ? new TextDecoder().decode(await vault.unseal({ tenantId: enrollment.tenantId, purpose: 'endpoint-credential', recordId: credentialRecord }, { apiKeyId: null }))
-      : null;
+    credential = credentialRecord ? new TextDecoder().decode(await unseal('endpoint-credential', credentialRecord)) : null;
     const inputs = endpointInputs(set, enrollment.endpointInputFormat);
     const target = { url: enrollment.endpointUrl, protocol: enrollment.endpointProtocol, modelName: enrollment.endpointModelName, credential };
     const rounds: Int32Array[] = [];
@@ -58,7 +88,7 @@ export async function runEnrollmentJob(deps: EnrollmentJobDeps, queued: QueuedJo
     for (let r = 0; r < enrollment.rounds; r++) {
       const batchSize = enrollment.batchSizes[r % enrollment.batchSizes.length]!;
       await records.progress(r / enrollment.rounds, `Round ${r + 1} of ${enrollment.rounds}: ${set.labels.length} triggers in batches of ${batchSize}…`, true);
-      const answer = await queryEndpointLabels(target, inputs, [...set.shape], set.numClasses, { batchSize, signal: queued.signal });
+      const answer = await queryEndpointLabels(target, inputs, [...set.shape], set.numClasses, { batchSize, signal: queued.signal, egress: deps.egress });
       rounds.push(answer.labels);
       margins.push(answer.margins);
     }
@@ -86,9 +116,13 @@ export async function runEnrollmentJob(deps: EnrollmentJobDeps, queued: QueuedJo
     );
     log.info('endpoint enrolled', { stable: stable.length, unstable, mismatched });
   } catch (error) {
+    if (error instanceof TenantDeletedError) throw error;
+    // Deleted meanwhile (its cancellation may be what aborted the query): end as the deletion says.
+    if (await isTenantDeleted(db, tenantId)) throw new TenantDeletedError(tenantId);
     if (error instanceof DomainError || isEngineError(error)) {
       const cancelled = queued.signal.aborted;
-      const reason = cancelled ? 'The enrollment was cancelled.' : error.message;
+      // Redacted before truncation, so that no part of the credential survives a cut.
+      const reason = cancelled ? 'The enrollment was cancelled.' : redactAndTruncate(error.message, [credential], MAX_REASON_CHARS);
       await db.$transaction(async (tx) => {
         await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { status: cancelled ? 'CANCELLED' : 'FAILED', errorReason: reason, completedAt: new Date() } });
         if (cancelled) await JobRecords.cancel(tx, queued.id);

@@ -12,6 +12,7 @@ import { paginate, type Page, type PageRequest } from '../../common/pagination.t
 import { QUEUES, type JobQueue } from '../../jobs/job-queue.ts';
 import { RegistryError } from '../../registry/registry.errors.ts';
 import { validateEndpoint, type EndpointInput } from '../../registry/models.service.ts';
+import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { versionInputDomain } from '../../registry/input-domain.ts';
 import type { Vault } from '../../vault/vault.ts';
 import { findReadyWatermark } from '../ready-watermark.ts';
@@ -41,6 +42,7 @@ export class EnrollmentsService {
     private readonly vault: Vault,
     private readonly queue: JobQueue,
     private readonly actor: Actor | null,
+    private readonly egress: EgressPolicy,
   ) {
     this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
   }
@@ -58,7 +60,7 @@ export class EnrollmentsService {
     if (!(maxUnstableShare >= 0 && maxUnstableShare <= 0.5)) {
       throw new VerificationsError('INVALID_VERIFICATION_INPUT', 'maxUnstableShare must be between 0 and 0.5.', ['input', 'maxUnstableShare']);
     }
-    const adHoc = input.endpoint ? validateEndpoint(input.endpoint, versionInputDomain(version)) : null;
+    const adHoc = input.endpoint ? validateEndpoint(input.endpoint, versionInputDomain(version), this.egress) : null;
     const url = adHoc?.url ?? version.endpointUrl;
     const protocol = adHoc?.protocol ?? version.endpointProtocol;
     if (!url || !protocol) {

@@ -1,0 +1,402 @@
+/**
+ * The egress policy: which network addresses Fragmark's workers may send endpoint queries to.
+ * An OPERATOR names the URL of an inference endpoint, and a worker then POSTs to it; without a
+ * policy that is a server-side request forgery primitive (the worker's loopback, the cloud
+ * metadata service at 169.254.169.254, the database, anything on the private network).
+ *
+ * By default every address that is not globally routable is refused:
+ *
+ * - IPv4: 0.0.0.0/8 (unspecified, "this network"), 10/8, 172.16/12, 192.168/16 (RFC 1918),
+ *   100.64/10 (CGNAT), 127/8 (loopback), 169.254/16 (link-local, cloud metadata), 192.0.0/24
+ *   (IETF protocol assignments), 198.18/15 (benchmarking), 224/4 (multicast), 240/4 (reserved),
+ *   255.255.255.255 (broadcast).
+ * - IPv6: :: (unspecified), ::1 (loopback), fe80::/10 (link-local), fec0::/10 (site-local),
+ *   fc00::/7 (unique local), ff00::/8 (multicast), 100::/64 (discard), the rest of ::/8
+ *   (IPv4-compatible and reserved), 64:ff9b:1::/48 (local NAT64); and the IPv6 forms that carry an
+ *   IPv4 address are judged by that address: IPv4-mapped ::ffff:0:0/96, IPv4-translated
+ *   ::ffff:0:0:0/96, NAT64 64:ff9b::/96 and 6to4 2002::/16.
+ *
+ * An allow-list (`FRAGMARK_EGRESS_ALLOW`, CIDRs or single addresses) lifts the refusal for the
+ * networks a private deployment serves its models from (and for tests and the demo, which serve
+ * on 127.0.0.1). An address in the allow-list is allowed whatever its class.
+ *
+ * Where the check happens:
+ *
+ * - Request time (API): an endpoint URL whose host is an IP literal (in any form the WHATWG URL
+ *   parser accepts: `2130706433`, `0x7f.1`, `127.1`, `[::ffff:127.0.0.1]` all become a canonical
+ *   address) or `localhost` is refused at once (`checkHost`).
+ * - Connect time (worker): other host names are resolved once, by the policy's own `lookup`, which
+ *   the HTTP agent uses to open the connection: the addresses the policy refuses are dropped, and
+ *   the connection goes to an address that was checked. There is no second resolution a DNS
+ *   rebinding attack could answer differently. A name that resolves to no allowed address fails
+ *   with `EgressRefusedError` (the inference client reports ENDPOINT_FORBIDDEN, not retried).
+ *
+ * `transport` is the fetch-shaped HTTP client (node:http / node:https, no redirects, no proxy) that
+ * the inference client uses by default.
+ */
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { isIPv4, isIPv6, type LookupFunction } from 'node:net';
+import { Readable } from 'node:stream';
+
+export type IpFamily = 4 | 6;
+
+export interface IpAddress {
+  readonly family: IpFamily;
+  /** 4 or 16 bytes, network order. */
+  readonly bytes: Uint8Array;
+}
+
+export interface Cidr extends IpAddress {
+  readonly prefix: number;
+  /** Canonical text, e.g. "10.0.0.0/8". */
+  readonly text: string;
+}
+
+/** Refused by the policy: the connection was never opened. */
+export class EgressRefusedError extends Error {
+  readonly code = 'EGRESS_REFUSED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'EgressRefusedError';
+  }
+}
+
+export function isEgressRefused(e: unknown): e is EgressRefusedError {
+  let cur: unknown = e;
+  for (let depth = 0; depth < 5 && cur !== null && typeof cur === 'object'; depth++) {
+    if (cur instanceof EgressRefusedError || (cur as { code?: unknown }).code === 'EGRESS_REFUSED') return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Addresses
+
+function parseIPv4(text: string): Uint8Array | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  const bytes = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i]!;
+    // Canonical decimal only: URL hosts arrive normalised, resolver answers are canonical.
+    if (!/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) return null;
+    bytes[i] = Number(p);
+  }
+  return bytes;
+}
+
+function parseIPv6(text: string): Uint8Array | null {
+  let s = text;
+  const zone = s.indexOf('%');
+  if (zone >= 0) s = s.slice(0, zone);
+  if (!isIPv6(s)) return null;
+  const lastColon = s.lastIndexOf(':');
+  const tail = s.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    const v4 = parseIPv4(tail);
+    if (!v4) return null;
+    s = `${s.slice(0, lastColon + 1)}${((v4[0]! << 8) | v4[1]!).toString(16)}:${((v4[2]! << 8) | v4[3]!).toString(16)}`;
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const head = halves[0] ? halves[0].split(':') : [];
+  const rest = halves.length === 2 ? (halves[1] ? halves[1].split(':') : []) : null;
+  const groups = rest === null ? head : [...head, ...new Array<string>(8 - head.length - rest.length).fill('0'), ...rest];
+  if (groups.length !== 8) return null;
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    const g = groups[i]!;
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+    const v = Number.parseInt(g, 16);
+    bytes[2 * i] = v >> 8;
+    bytes[2 * i + 1] = v & 0xff;
+  }
+  return bytes;
+}
+
+/** An IPv4 or IPv6 address in canonical text (an IPv6 zone is ignored), or null. */
+export function parseIp(text: string): IpAddress | null {
+  const v4 = isIPv4(text) ? parseIPv4(text) : null;
+  if (v4) return { family: 4, bytes: v4 };
+  const v6 = parseIPv6(text);
+  return v6 ? { family: 6, bytes: v6 } : null;
+}
+
+function formatIp(ip: IpAddress): string {
+  if (ip.family === 4) return Array.from(ip.bytes).join('.');
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((ip.bytes[i]! << 8) | ip.bytes[i + 1]!).toString(16));
+  // Longest run of zero groups (length >= 2) becomes "::".
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (best < 0) return groups.join(':');
+  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+}
+
+/** "10.0.0.0/8", "fd00::/8", or a single address (a /32 or /128). Host bits must be zero. */
+export function parseCidr(text: string): Cidr | null {
+  const t = text.trim();
+  const slash = t.indexOf('/');
+  const ip = parseIp(slash < 0 ? t : t.slice(0, slash));
+  if (!ip || (slash < 0 ? false : !/^\d{1,3}$/.test(t.slice(slash + 1)))) return null;
+  const max = ip.family === 4 ? 32 : 128;
+  const prefix = slash < 0 ? max : Number(t.slice(slash + 1));
+  if (prefix > max) return null;
+  for (let bit = prefix; bit < max; bit++) {
+    if (ip.bytes[bit >> 3]! & (0x80 >> (bit & 7))) return null;
+  }
+  return { ...ip, prefix, text: `${formatIp(ip)}/${prefix}` };
+}
+
+/**
+ * A comma-separated allow-list. Throws an Error naming the first entry that is not a CIDR (with
+ * zero host bits) or an address.
+ */
+export function parseAllowList(value: string): Cidr[] {
+  const out: Cidr[] = [];
+  for (const entry of value.split(',')) {
+    if (entry.trim() === '') continue;
+    const cidr = parseCidr(entry);
+    if (!cidr) throw new Error(`"${entry.trim()}" is not an IPv4 or IPv6 CIDR (such as 10.0.0.0/8 or fd00::/8) with zero host bits, nor an address`);
+    out.push(cidr);
+  }
+  return out;
+}
+
+function inCidr(ip: IpAddress, cidr: Cidr): boolean {
+  if (ip.family !== cidr.family) return false;
+  const full = cidr.prefix >> 3;
+  for (let i = 0; i < full; i++) if (ip.bytes[i] !== cidr.bytes[i]) return false;
+  const rest = cidr.prefix & 7;
+  if (rest === 0) return true;
+  const mask = (0xff << (8 - rest)) & 0xff;
+  return (ip.bytes[full]! & mask) === (cidr.bytes[full]! & mask);
+}
+
+function cidr(text: string): Cidr {
+  return parseCidr(text)!;
+}
+
+const V4_REFUSED: ReadonlyArray<[Cidr, string]> = [
+  [cidr('255.255.255.255/32'), 'broadcast'],
+  [cidr('0.0.0.0/8'), 'unspecified'],
+  [cidr('10.0.0.0/8'), 'private'],
+  [cidr('100.64.0.0/10'), 'shared (CGNAT)'],
+  [cidr('127.0.0.0/8'), 'loopback'],
+  [cidr('169.254.0.0/16'), 'link-local'],
+  [cidr('172.16.0.0/12'), 'private'],
+  [cidr('192.0.0.0/24'), 'reserved'],
+  [cidr('192.168.0.0/16'), 'private'],
+  [cidr('198.18.0.0/15'), 'reserved'],
+  [cidr('224.0.0.0/4'), 'multicast'],
+  [cidr('240.0.0.0/4'), 'reserved'],
+];
+
+const V6_REFUSED: ReadonlyArray<[Cidr, string]> = [
+  [cidr('::/128'), 'unspecified'],
+  [cidr('::1/128'), 'loopback'],
+  [cidr('64:ff9b:1::/48'), 'private'],
+  [cidr('::/8'), 'reserved'],
+  [cidr('100::/64'), 'reserved'],
+  [cidr('fc00::/7'), 'private (unique local)'],
+  [cidr('fe80::/10'), 'link-local'],
+  [cidr('fec0::/10'), 'private (site-local)'],
+  [cidr('ff00::/8'), 'multicast'],
+];
+
+/** IPv6 forms that carry an IPv4 address: [prefix, offset of the IPv4 bytes]. */
+const V6_EMBEDDING: ReadonlyArray<[Cidr, number]> = [
+  [cidr('::ffff:0:0/96'), 12],
+  [cidr('::ffff:0:0:0/96'), 12],
+  [cidr('64:ff9b::/96'), 12],
+  [cidr('2002::/16'), 2],
+];
+
+/** The IPv4 address an IPv6 address stands for (mapped, translated, NAT64, 6to4), if any. */
+export function embeddedIPv4(ip: IpAddress): IpAddress | null {
+  if (ip.family !== 6) return null;
+  for (const [prefix, offset] of V6_EMBEDDING) {
+    if (inCidr(ip, prefix)) return { family: 4, bytes: ip.bytes.slice(offset, offset + 4) };
+  }
+  return null;
+}
+
+/** Why the default policy refuses this address ("loopback", "private", ...), or null (globally routable). */
+export function refusedClass(ip: IpAddress): string | null {
+  const v4 = ip.family === 4 ? ip : embeddedIPv4(ip);
+  if (v4) {
+    for (const [range, name] of V4_REFUSED) if (inCidr(v4, range)) return name;
+    return null;
+  }
+  for (const [range, name] of V6_REFUSED) if (inCidr(ip, range)) return name;
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The policy
+
+export type Resolver = (hostname: string, family: number) => Promise<LookupAddress[]>;
+
+export interface EgressPolicyOptions {
+  /** CIDRs (or addresses) allowed although their class is refused. */
+  allow?: readonly string[];
+  /** For tests: name resolution (default: the system resolver, dns.lookup, all addresses). */
+  resolve?: Resolver;
+}
+
+/** Result of checking one address: null when allowed, else the reason it is refused. */
+export type AddressVerdict = string | null;
+
+const systemResolve: Resolver = (hostname, family) =>
+  new Promise((resolve, reject) => {
+    dnsLookup(hostname, { all: true, family, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses)));
+  });
+
+export type Transport = (url: string, init: RequestInit) => Promise<Response>;
+
+export class EgressPolicy {
+  readonly allow: readonly Cidr[];
+  private readonly resolve: Resolver;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+
+  constructor(options: EgressPolicyOptions = {}) {
+    this.allow = (options.allow ?? []).map((entry) => {
+      const parsed = parseCidr(entry);
+      if (!parsed) throw new Error(`egress allow-list entry "${entry}" is not a CIDR`);
+      return parsed;
+    });
+    this.resolve = options.resolve ?? systemResolve;
+    // Keep-alive pools: every pooled socket was opened through `lookup`, to a checked address.
+    this.httpAgent = new http.Agent({ keepAlive: true, lookup: this.lookup });
+    this.httpsAgent = new https.Agent({ keepAlive: true, lookup: this.lookup });
+  }
+
+  /** Null when the policy allows connecting to `address` (text), else why not. */
+  checkAddress(address: string): AddressVerdict {
+    const ip = parseIp(address);
+    if (!ip) return 'not an IP address';
+    const v4 = embeddedIPv4(ip);
+    if (this.allow.some((c) => inCidr(ip, c) || (v4 !== null && inCidr(v4, c)))) return null;
+    return refusedClass(ip);
+  }
+
+  /**
+   * A URL host (`URL.hostname`: IPv6 in brackets): the verdict for an IP literal or a `localhost`
+   * name, or undefined for a name that is only checked once resolved, at connect time.
+   */
+  checkHost(hostname: string): AddressVerdict | undefined {
+    const host = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+    if (parseIp(host)) return this.checkAddress(host);
+    const name = host.toLowerCase().replace(/\.$/, '');
+    if (name === 'localhost' || name.endsWith('.localhost')) {
+      // RFC 6761: always the loopback interface.
+      const v4 = this.checkAddress('127.0.0.1');
+      return v4 === null ? null : this.checkAddress('::1');
+    }
+    return undefined;
+  }
+
+  /** A `net` lookup: resolves once, keeps the addresses the policy allows, refuses when none is left. */
+  readonly lookup: LookupFunction = (hostname: string, options: LookupOptions, callback) => {
+    const family = typeof options === 'number' ? options : typeof options?.family === 'number' ? options.family : 0;
+    const all = typeof options === 'object' && options?.all === true;
+    this.resolve(hostname, family).then(
+      (addresses) => {
+        const allowed = addresses.filter((a) => this.checkAddress(a.address) === null);
+        if (allowed.length === 0) {
+          const error = new EgressRefusedError(
+            addresses.length === 0 ? `${hostname} resolves to no address` : `${hostname} resolves to no address the egress policy allows (FRAGMARK_EGRESS_ALLOW)`,
+          );
+          callback(error as NodeJS.ErrnoException, all ? [] : '', all ? undefined : 0);
+          return;
+        }
+        if (all) callback(null, allowed);
+        else callback(null, allowed[0]!.address, allowed[0]!.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, all ? [] : '', all ? undefined : 0),
+    );
+  };
+
+  /**
+   * The HTTP client of endpoint queries: fetch-shaped, over node:http(s) with the checking
+   * `lookup`. IP literals are checked here (net skips the lookup for them). Redirects are never
+   * followed and no proxy is used.
+   */
+  readonly transport: Transport = (url, init) => {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    const literal = this.checkHost(u.hostname);
+    if (literal !== undefined && literal !== null) {
+      return Promise.reject(new EgressRefusedError(`${u.hostname} (${literal} address) is refused by the egress policy (FRAGMARK_EGRESS_ALLOW)`));
+    }
+    const secure = u.protocol === 'https:';
+    if (!secure && u.protocol !== 'http:') return Promise.reject(new Error(`unsupported protocol ${u.protocol}`));
+    const host = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+    const body = typeof init.body === 'string' ? init.body : '';
+    const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined), 'content-length': String(Buffer.byteLength(body)) };
+    const method = init.method ?? 'GET';
+    return new Promise<Response>((resolve, reject) => {
+      const options: https.RequestOptions = {
+        host,
+        port: u.port === '' ? (secure ? 443 : 80) : Number(u.port),
+        path: `${u.pathname}${u.search}`,
+        method,
+        headers,
+        agent: secure ? this.httpsAgent : this.httpAgent,
+        lookup: this.lookup,
+        ...(init.signal ? { signal: init.signal } : {}),
+        ...(secure && parseIp(host) === null ? { servername: host } : {}),
+      };
+      const req = (secure ? https : http).request(options);
+      req.on('error', reject);
+      req.once('response', (res) => {
+        res.on('error', () => {});
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status > 599) {
+          res.destroy();
+          reject(new Error(`invalid HTTP status ${status}`));
+          return;
+        }
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
+          else if (value !== undefined) responseHeaders.set(name, value);
+        }
+        const nullBody = status === 204 || status === 205 || status === 304 || method === 'HEAD';
+        if (nullBody) res.resume();
+        const stream = nullBody ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>);
+        resolve(new Response(stream, { status, headers: responseHeaders }));
+      });
+      req.end(body);
+    });
+  };
+}
+
+/** The policy with no allow-list: what every caller gets unless configured otherwise. */
+export const DEFAULT_EGRESS_POLICY = new EgressPolicy();
+
+/** The policy of a process, from its configuration (`FRAGMARK_EGRESS_ALLOW`). */
+export function egressPolicyFrom(config: { egress: { allow: readonly string[] } }): EgressPolicy {
+  return config.egress.allow.length === 0 ? DEFAULT_EGRESS_POLICY : new EgressPolicy({ allow: config.egress.allow });
+}

@@ -23,6 +23,8 @@ export class SupersededAttempt extends Error {
 
 export class JobRecords {
   private lastWrite = 0;
+  /** The attempt this process runs, once started() took the job: progress is written only for it. */
+  private attempt: number | undefined;
 
   constructor(
     private readonly db: Database,
@@ -39,13 +41,20 @@ export class JobRecords {
     if (!row || row.attempts !== attempt || row.status !== 'RUNNING') throw new SupersededAttempt(jobId, attempt);
   }
 
-  async started(workerId: string, attempt: number): Promise<void> {
+  /**
+   * Takes the job for `attempt`. Returns false, changing nothing, when an attempt as new or newer
+   * already took it (a stale delivery of an older attempt): the caller then does nothing at all.
+   */
+  async started(workerId: string, attempt: number): Promise<boolean> {
     const now = new Date();
-    await this.db.job.update({
-      where: { id: this.jobId },
+    const { count } = await this.db.job.updateMany({
+      where: { id: this.jobId, attempts: { lt: attempt }, status: { in: ['QUEUED', 'RUNNING'] } },
       data: { status: 'RUNNING', attempts: attempt, workerId, error: null, message: 'Loading the model…' },
     });
+    if (count === 0) return false;
+    this.attempt = attempt;
     await this.db.job.updateMany({ where: { id: this.jobId, startedAt: null }, data: { startedAt: now } });
+    return true;
   }
 
   /** At most one write per interval unless `force`; progress never goes backwards within an attempt. */
@@ -54,7 +63,10 @@ export class JobRecords {
     if (!force && now - this.lastWrite < PROGRESS_INTERVAL_MS) return;
     this.lastWrite = now;
     await this.db.job
-      .updateMany({ where: { id: this.jobId, status: 'RUNNING' }, data: { progress: Math.max(0, Math.min(1, fraction)), message } })
+      .updateMany({
+        where: { id: this.jobId, status: 'RUNNING', ...(this.attempt !== undefined ? { attempts: this.attempt } : {}) },
+        data: { progress: Math.max(0, Math.min(1, fraction)), message },
+      })
       .catch(() => undefined);
   }
 

@@ -24,7 +24,8 @@ export async function runRewrapJob(deps: { db: Database; vault: Vault; logger: L
   };
   if (await stopIfTenantDeleted()) return;
   const records = new JobRecords(deps.db, queued.id);
-  await records.started(deps.workerId, queued.retryCount + 1);
+  const attempt = queued.retryCount + 1;
+  if (!(await records.started(deps.workerId, attempt))) return; // a newer attempt owns the job
   let done = 0;
   for (;;) {
     if (queued.signal.aborted) {

@@ -18,7 +18,7 @@ import type { ArtifactStore, ArtifactManifest } from '../registry/artifacts/arti
 import { decodeTriggerSet, isEngineError, loadClassifierFromFiles, verifyClassifier, verifyLabels, type VerificationResult } from '../engine/index.ts';
 import { endpointInputs } from './endpoints/trigger-inputs.ts';
 import { DomainError } from '../errors/domain-error.ts';
-import { JobRecords } from '../jobs/job-records.ts';
+import { JobRecords, SupersededAttempt } from '../jobs/job-records.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { queryEndpointLabels } from './endpoints/inference-client.ts';
 import { claimsFor } from './attestation-claims.ts';
@@ -49,6 +49,16 @@ export interface VerificationJobDeps {
 
 export async function runVerificationJob(deps: VerificationJobDeps, queued: QueuedJob): Promise<void> {
   try {
+    await runAttempt(deps, queued);
+  } catch (error) {
+    // A newer attempt owns the job (this one's heartbeats stalled): it wrote nothing, and says so.
+    if (!(error instanceof SupersededAttempt)) throw error;
+    deps.logger.warn('a newer attempt owns this verification job; this attempt wrote nothing', { jobId: queued.id, attempt: error.attempt });
+  }
+}
+
+async function runAttempt(deps: VerificationJobDeps, queued: QueuedJob): Promise<void> {
+  try {
     await verify(deps, queued);
   } catch (error) {
     if (!(error instanceof TenantDeletedError)) throw error;
@@ -73,7 +83,8 @@ async function verify(deps: VerificationJobDeps, queued: QueuedJob): Promise<voi
   await assertTenantActive(db, tenantId);
   const { watermark, modelVersion: version } = verification;
   const log = logger.child({ jobId: queued.id, verificationId: verification.id });
-  await records.started(deps.workerId, queued.retryCount + 1);
+  const attempt = queued.retryCount + 1;
+  if (!(await records.started(deps.workerId, attempt))) return; // a newer attempt owns the job
   const policy = watermark.policy as VerdictPolicy;
 
   let result: VerificationResult;
@@ -123,7 +134,7 @@ async function verify(deps: VerificationJobDeps, queued: QueuedJob): Promise<voi
       backend = result.backend ?? null;
     }
   } catch (error) {
-    if (error instanceof TenantDeletedError) throw error;
+    if (error instanceof TenantDeletedError || error instanceof SupersededAttempt) throw error;
     // Deleted meanwhile (its cancellation may be what aborted the query): end as the deletion says.
     if (await isTenantDeleted(db, tenantId)) throw new TenantDeletedError(tenantId);
     if (error instanceof DomainError || isEngineError(error)) {
@@ -132,6 +143,7 @@ async function verify(deps: VerificationJobDeps, queued: QueuedJob): Promise<voi
       // Redacted before truncation, so that no part of the credential survives a cut.
       const reason = cancelled ? 'The verification was cancelled.' : redactAndTruncate(error.message, [credential], MAX_REASON_CHARS);
       await db.$transaction(async (tx) => {
+        await JobRecords.fence(tx, queued.id, attempt);
         await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: reason, completedAt: new Date() } });
         if (cancelled) await JobRecords.cancel(tx, queued.id);
         else await tx.job.update({ where: { id: queued.id }, data: { status: 'FAILED', error: reason, message: 'Verification could not be completed.', finishedAt: new Date() } });
@@ -143,6 +155,7 @@ async function verify(deps: VerificationJobDeps, queued: QueuedJob): Promise<voi
     log.error('verification job failed', { error: error as Error, final });
     // One transaction, as in the watermark job: no reader sees the job FAILED with the verdict PENDING.
     await db.$transaction(async (tx) => {
+      await JobRecords.fence(tx, queued.id, attempt);
       await JobRecords.fail(tx, queued.id, (error as Error).message ?? 'Internal error', final);
       if (final) await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: 'Internal error.', completedAt: new Date() } });
     });
@@ -155,8 +168,10 @@ async function verify(deps: VerificationJobDeps, queued: QueuedJob): Promise<voi
   await db.$transaction(async (tx) => {
     // First, before any other row: the tenant's row locked (FOR SHARE) until the attestation is committed.
     await assertTenantActive(tx, tenantId);
-    await tx.verification.update({
-      where: { id: verification.id },
+    // Only the attempt that owns the job records a verdict, and never over another one.
+    await JobRecords.fence(tx, queued.id, attempt);
+    const { count } = await tx.verification.updateMany({
+      where: { id: verification.id, verdict: 'PENDING' },
       data: {
         verdict: verdict === 'intact' ? 'INTACT' : 'TAMPERED',
         triggersQueried: result.queried,
@@ -167,6 +182,7 @@ async function verify(deps: VerificationJobDeps, queued: QueuedJob): Promise<voi
         completedAt: new Date(),
       },
     });
+    if (count !== 1) throw new SupersededAttempt(queued.id, attempt);
     await deps.issuer.issue(tx, {
       tenantId: verification.tenantId,
       verificationId: verification.id,

@@ -60,7 +60,7 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: QueuedJob)
   const version = watermark.modelVersion;
   const log = logger.child({ jobId: job.id, watermarkId: watermark.id });
   const attempt = queued.retryCount + 1;
-  await records.started(deps.workerId, attempt);
+  if (!(await records.started(deps.workerId, attempt))) return; // a newer attempt owns the job
 
   try {
     const files = await store.readArtifact(version.artifact as unknown as ArtifactManifest);

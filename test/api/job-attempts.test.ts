@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKey, createTenant, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
-import { classifierFromModel, decodeTriggerSet, initBackend, saveModelToFiles } from '../../src/engine/index.ts';
+import { decodeTriggerSet, encodeTriggerSet, initBackend, saveModelToFiles, triggerSetCommitment } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { runWatermarkJob } from '../../src/watermarks/watermark-job.ts';
@@ -24,7 +24,6 @@ describe('job attempts', () => {
     key = (await createKey(api, tenant.adminKey, 'OPERATOR')).secret;
     await initBackend({ log: () => {} });
     const model = buildTinyClassifier({ seed: 'attempts' });
-    classifierFromModel(model);
     const modelId = (await api.gql(`mutation { registerModel(input: { name: "twice" }) { model { id } } }`, {}, key)).data.registerModel.model.id;
     const created = (await api.gql(`mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) { modelVersion { id uploadPath } } }`, { input: { modelId, label: '1' } }, key)).data
       .createModelVersion.modelVersion;
@@ -36,34 +35,59 @@ describe('job attempts', () => {
     await api.close();
   });
 
-  test('two attempts of one watermark job at once: only the newer one seals, the READY trigger set is never replaced', async () => {
-    // No worker runs: the job stays queued, and this test plays both workers.
-    const started = (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 12, profile: TF32 }) { watermark { id } job { id } } }`, { v: versionId }, key)).data
-      .startWatermark;
-    const deps = { db: api.database.db, vault: api.vault, store: api.store, logger: createLogger('error', {}, () => {}), retryLimit: 2 };
-    const signal = new AbortController().signal;
-    // Attempt 1 starts first; attempt 2 takes the job over while attempt 1 is still generating.
-    const first = runWatermarkJob({ ...deps, workerId: 'worker-a' }, { id: started.job.id, retryCount: 0, signal });
-    await new Promise((r) => setTimeout(r, 50));
-    const second = runWatermarkJob({ ...deps, workerId: 'worker-b' }, { id: started.job.id, retryCount: 1, signal });
-    await Promise.all([first, second]);
+  const deps = () => ({ db: api.database.db, vault: api.vault, store: api.store, logger: createLogger('error', {}, () => {}), retryLimit: 2 });
+  const signal = new AbortController().signal;
+  const startWatermark = async () =>
+    (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 12, profile: TF32 }) { watermark { id } job { id } } }`, { v: versionId }, key)).data
+      .startWatermark as { watermark: { id: string }; job: { id: string } };
+  const seals = (recordId: string) => api.database.db.auditEvent.count({ where: { recordId, action: 'vault.seal' } });
 
+  test('a stale attempt writes nothing: not when a newer one has taken the job, not after it finished', async () => {
+    // No worker runs: the job stays queued, and this test plays the workers.
+    const started = await startWatermark();
     const db = api.database.db;
-    const job = await db.job.findUniqueOrThrow({ where: { id: started.job.id } });
-    assert.equal(job.status, 'SUCCEEDED');
-    assert.equal(job.attempts, 2);
-    assert.equal(job.workerId, 'worker-b');
+    // Attempt 2 took the job over (attempt 1's heartbeats had stalled)...
+    await db.job.update({ where: { id: started.job.id }, data: { status: 'RUNNING', attempts: 2, workerId: 'worker-b' } });
+    // ...then attempt 1 is delivered late: it must neither take the job back nor seal.
+    await runWatermarkJob({ ...deps(), workerId: 'worker-a' }, { id: started.job.id, retryCount: 0, signal });
+    let job = await db.job.findUniqueOrThrow({ where: { id: started.job.id } });
+    assert.deepEqual([job.status, job.attempts, job.workerId], ['RUNNING', 2, 'worker-b']);
+    assert.equal((await db.watermark.findUniqueOrThrow({ where: { id: started.watermark.id } })).status, 'PENDING');
+    assert.equal(await seals(started.watermark.id), 0);
+
+    // A later attempt (a retry of the stalled one) finishes it, once.
+    await runWatermarkJob({ ...deps(), workerId: 'worker-c' }, { id: started.job.id, retryCount: 2, signal });
+    job = await db.job.findUniqueOrThrow({ where: { id: started.job.id } });
+    assert.deepEqual([job.status, job.attempts, job.workerId], ['SUCCEEDED', 3, 'worker-c']);
     const watermark = await db.watermark.findUniqueOrThrow({ where: { id: started.watermark.id } });
     assert.equal(watermark.status, 'READY');
-    assert.equal(await db.auditEvent.count({ where: { recordId: watermark.id, action: 'vault.seal' } }), 1, 'sealed once, by the owning attempt');
+    assert.equal(await seals(watermark.id), 1);
     const set = decodeTriggerSet(await api.vault.unseal({ tenantId: tenant.id, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: null }));
-    const { triggerSetCommitment, encodeTriggerSet } = await import('../../src/engine/index.ts');
     assert.equal(triggerSetCommitment(encodeTriggerSet(set)), watermark.commitment, 'the sealed set is the one the watermark commits to');
 
-    // A late, stale attempt of the finished job writes nothing either.
-    await runWatermarkJob({ ...deps, workerId: 'worker-c' }, { id: started.job.id, retryCount: 0, signal });
-    const again = await db.watermark.findUniqueOrThrow({ where: { id: watermark.id } });
-    assert.equal(again.commitment, watermark.commitment);
-    assert.equal(await db.auditEvent.count({ where: { recordId: watermark.id, action: 'vault.seal' } }), 1);
+    // Stale attempts of the finished job change nothing.
+    await runWatermarkJob({ ...deps(), workerId: 'worker-d' }, { id: started.job.id, retryCount: 1, signal });
+    assert.equal((await db.watermark.findUniqueOrThrow({ where: { id: watermark.id } })).commitment, watermark.commitment);
+    assert.equal(await seals(watermark.id), 1);
+  });
+
+  test('two attempts running at once: exactly one result, consistent with its commitment', async () => {
+    const started = await startWatermark();
+    const db = api.database.db;
+    const first = runWatermarkJob({ ...deps(), workerId: 'worker-a' }, { id: started.job.id, retryCount: 0, signal });
+    // The second starts as soon as the first has taken the job, while it generates.
+    for (let i = 0; i < 200; i++) {
+      if ((await db.job.findUniqueOrThrow({ where: { id: started.job.id } })).attempts === 1) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const second = runWatermarkJob({ ...deps(), workerId: 'worker-b' }, { id: started.job.id, retryCount: 1, signal });
+    await Promise.all([first, second]);
+    const job = await db.job.findUniqueOrThrow({ where: { id: started.job.id } });
+    assert.equal(job.status, 'SUCCEEDED');
+    const watermark = await db.watermark.findUniqueOrThrow({ where: { id: started.watermark.id } });
+    assert.equal(watermark.status, 'READY');
+    assert.equal(await seals(watermark.id), 1, 'sealed once');
+    const set = decodeTriggerSet(await api.vault.unseal({ tenantId: tenant.id, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: null }));
+    assert.equal(triggerSetCommitment(encodeTriggerSet(set)), watermark.commitment);
   });
 });

@@ -15,7 +15,7 @@ import type { Logger } from '../../logging/logger.ts';
 import type { Vault } from '../../vault/vault.ts';
 import { decodeTriggerSet, isEngineError, PROFILES, type ServingProfile } from '../../engine/index.ts';
 import { DomainError } from '../../errors/domain-error.ts';
-import { JobRecords } from '../../jobs/job-records.ts';
+import { JobRecords, SupersededAttempt } from '../../jobs/job-records.ts';
 import type { QueuedJob } from '../../watermarks/watermark-job.ts';
 import { queryEndpointLabels } from '../endpoints/inference-client.ts';
 import { endpointInputs } from '../endpoints/trigger-inputs.ts';
@@ -39,6 +39,11 @@ export async function runEnrollmentJob(deps: EnrollmentJobDeps, queued: QueuedJo
   try {
     await enroll(deps, queued);
   } catch (error) {
+    if (error instanceof SupersededAttempt) {
+      // A newer attempt owns the job (this one's heartbeats stalled): this one wrote nothing.
+      deps.logger.warn('a newer attempt owns this enrollment job; this attempt wrote nothing', { jobId: queued.id, attempt: error.attempt });
+      return;
+    }
     if (!(error instanceof TenantDeletedError)) throw error;
     await endJobOfDeletedTenant(deps.db, queued.id);
     deps.logger.info('enrollment job of a deleted tenant ended; nothing was recorded', { jobId: queued.id });
@@ -58,12 +63,14 @@ async function enroll(deps: EnrollmentJobDeps, queued: QueuedJob): Promise<void>
   await assertTenantActive(db, tenantId);
   const { watermark, modelVersion: version } = enrollment;
   const log = logger.child({ jobId: queued.id, enrollmentId: enrollment.id });
-  await records.started(deps.workerId, queued.retryCount + 1);
+  const attempt = queued.retryCount + 1;
+  if (!(await records.started(deps.workerId, attempt))) return; // a newer attempt owns the job
 
   const finish = async (data: Parameters<typeof db.endpointEnrollment.update>[0]['data'], job: { ok: boolean; message: string }) => {
     await db.$transaction(async (tx) => {
       // First, before any other row (tenant-guard.ts): nothing is recorded for a deleted tenant.
       await assertTenantActive(tx, tenantId);
+      await JobRecords.fence(tx, queued.id, attempt);
       await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { ...data, completedAt: new Date() } });
       if (job.ok) await JobRecords.succeed(tx, queued.id, job.message);
       else await tx.job.update({ where: { id: queued.id }, data: { status: 'FAILED', error: job.message, message: 'Enrollment refused.', finishedAt: new Date() } });
@@ -116,7 +123,7 @@ async function enroll(deps: EnrollmentJobDeps, queued: QueuedJob): Promise<void>
     );
     log.info('endpoint enrolled', { stable: stable.length, unstable, mismatched });
   } catch (error) {
-    if (error instanceof TenantDeletedError) throw error;
+    if (error instanceof TenantDeletedError || error instanceof SupersededAttempt) throw error;
     // Deleted meanwhile (its cancellation may be what aborted the query): end as the deletion says.
     if (await isTenantDeleted(db, tenantId)) throw new TenantDeletedError(tenantId);
     if (error instanceof DomainError || isEngineError(error)) {
@@ -124,6 +131,7 @@ async function enroll(deps: EnrollmentJobDeps, queued: QueuedJob): Promise<void>
       // Redacted before truncation, so that no part of the credential survives a cut.
       const reason = cancelled ? 'The enrollment was cancelled.' : redactAndTruncate(error.message, [credential], MAX_REASON_CHARS);
       await db.$transaction(async (tx) => {
+        await JobRecords.fence(tx, queued.id, attempt);
         await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { status: cancelled ? 'CANCELLED' : 'FAILED', errorReason: reason, completedAt: new Date() } });
         if (cancelled) await JobRecords.cancel(tx, queued.id);
         else await tx.job.update({ where: { id: queued.id }, data: { status: 'FAILED', error: reason, message: 'Enrollment could not be completed.', finishedAt: new Date() } });
@@ -134,6 +142,7 @@ async function enroll(deps: EnrollmentJobDeps, queued: QueuedJob): Promise<void>
     // Not retried: an enrollment is cheap to request again, and a half-finished one proves nothing.
     log.error('enrollment job failed', { error: error as Error });
     await db.$transaction(async (tx) => {
+      await JobRecords.fence(tx, queued.id, attempt);
       await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { status: 'FAILED', errorReason: 'Internal error.', completedAt: new Date() } });
       await JobRecords.fail(tx, queued.id, 'Internal error.', true);
     });

@@ -29,9 +29,9 @@ export interface ProfileSpec {
 
 export const PROFILES: Readonly<Record<ServingProfile, ProfileSpec>> = {
   FP32_EXACT: { tolerates: ['FP32'], initialMarginTarget: 1e-3, stronger: 'TF32' },
-  TF32: { tolerates: ['FP32', 'TF32'], initialMarginTarget: 1e-3, stronger: 'FP16' },
-  FP16: { tolerates: ['FP32', 'TF32', 'FP16'], initialMarginTarget: 1e-3, stronger: 'BF16' },
-  BF16: { tolerates: ['FP32', 'TF32', 'FP16', 'BF16'], initialMarginTarget: 1e-3, stronger: null },
+  TF32: { tolerates: ['FP32', 'TF32'], initialMarginTarget: 3e-3, stronger: 'FP16' },
+  FP16: { tolerates: ['FP32', 'TF32', 'FP16'], initialMarginTarget: 3e-3, stronger: 'BF16' },
+  BF16: { tolerates: ['FP32', 'TF32', 'FP16', 'BF16'], initialMarginTarget: 2e-2, stronger: null },
 };
 
 /** The profile new watermarks get when none is asked for (docs/method.md says why). */

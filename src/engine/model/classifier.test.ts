@@ -101,3 +101,21 @@ test('logits models are detected as such', async () => {
   assert.equal(sut.outputKind, 'logits');
   model.dispose();
 });
+
+test('refuses NaN or infinite weights before building, and more classes than key labels can name', async () => {
+  const model = buildTinyClassifier({ seed: 'finite' });
+  const files = await saveModelToFiles(model);
+  model.dispose();
+  const manifest = JSON.parse(new TextDecoder().decode(files.get('model.json')!)) as { weightsManifest: Array<{ paths: string[] }> };
+  const shard = manifest.weightsManifest[0]!.paths[0]!;
+  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+    const weights = new Uint8Array(files.get(shard)!);
+    new DataView(weights.buffer).setFloat32(8, bad, true);
+    const tensorsBefore = tf.memory().numTensors;
+    await assert.rejects(loadClassifierFromFiles(new Map([...files, [shard, weights]])), (e) => invalidModel(e) && /NaN or infinite/.test((e as Error).message));
+    assert.equal(tf.memory().numTensors, tensorsBefore, 'nothing was built');
+  }
+  const wide = tf.sequential({ layers: [tf.layers.dense({ inputShape: [1], units: 65536 })] });
+  assert.throws(() => classifierFromModel(wide), (e) => invalidModel(e) && /65536 classes/.test((e as Error).message));
+  wide.dispose();
+});

@@ -109,8 +109,30 @@ export function artifactsFromFiles(files: ArtifactFiles): tf.io.ModelArtifacts {
     weightData.set(c, off);
     off += c.byteLength;
   }
+  checkFiniteWeights(weightSpecs, weightData);
   return { modelTopology: json.modelTopology as object, weightSpecs, weightData: weightData.buffer, format: 'layers-model' };
 }
+
+/**
+ * Refuses NaN or infinite float32 weights before anything is built: such a model answers NaN,
+ * argmax picks class 0 for everything, and a watermark of it would prove nothing.
+ */
+function checkFiniteWeights(specs: readonly tf.io.WeightsManifestEntry[], data: Uint8Array): void {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let off = 0;
+  for (const spec of specs) {
+    const bytes = specByteLength(spec);
+    if (spec.quantization === undefined && spec.dtype === 'float32') {
+      for (let i = off; i < off + bytes; i += 4) {
+        if (!Number.isFinite(view.getFloat32(i, true))) throw invalid(`weight ${spec.name} holds a NaN or infinite value`, { weight: spec.name });
+      }
+    }
+    off += bytes;
+  }
+}
+
+/** Most classes a classifier may have: key labels are stored as u16 (triggers/format.ts). */
+export const MAX_CLASSES = 65535;
 
 function validate(model: tf.LayersModel): Classifier {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
@@ -121,6 +143,7 @@ function validate(model: tf.LayersModel): Classifier {
   if (outShape.length !== 2) throw invalid(`classifier output must be rank 2 [batch, classes] (got [${outShape.join(',')}])`);
   const numClasses = outShape[1];
   if (typeof numClasses !== 'number' || numClasses < 2) throw invalid(`classifier needs at least 2 classes (got ${String(numClasses)})`);
+  if (numClasses > MAX_CLASSES) throw invalid(`classifier has ${numClasses} classes; at most ${MAX_CLASSES} are supported`);
   const dims = inShape.slice(1);
   if (dims.length === 0 || dims.some((d) => typeof d !== 'number' || d <= 0)) {
     throw invalid(`classifier input shape must be fully defined (got [${inShape.join(',')}])`);

@@ -48,3 +48,18 @@ test('TF32 rounds both product operands, FP16 and BF16 also the bias and the sto
   assert.notEqual(e0, roundTo('BF16', e0));
   model.dispose();
 });
+
+test('FP16: a layer\'s softmax runs on logits already stored in half precision, as .half() does (ties stay ties)', async () => {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ inputShape: [1], units: 3, activation: 'softmax', useBias: false }));
+  // -4.795 and -4.798 both round to -4.796875 in float16.
+  m.layers[0]!.setWeights([tf.tensor2d([[-4.795, -4.798, -6]])]);
+  const sut = await emulateNumerics(classifierFromModel(m), 'FP16');
+  const out = sut.model.predict(tf.tensor2d([[1]])) as tf.Tensor;
+  const p = Array.from(out.dataSync());
+  out.dispose();
+  assert.equal(p[0], p[1], 'the two classes tie, as in PyTorch');
+  p.forEach((v) => assert.equal(roundTo('FP16', v), v));
+  sut.model.dispose();
+  m.dispose();
+});

@@ -7,7 +7,9 @@
  *   cuBLAS do with `allow_tf32`.
  * - FP16 / BF16: a model cast with `.half()` / `.bfloat16()`: every weight, the input, and every
  *   layer's output are stored in the format; products still accumulate in float32, as tensor
- *   cores do.
+ *   cores do. A product layer's built-in activation runs on its output *after* that output is
+ *   stored in the format (PyTorch rounds the logits, then applies softmax): rounding only the
+ *   probabilities missed ties between logits that PyTorch's bf16 resolved to the other class.
  * It does not reproduce a GPU's summation order or its kernels' internal tiling: those add noise
  * of the order of float32 rounding, far below the formats' own rounding. The profiles' safety
  * factor (profiles.ts) covers the difference.
@@ -48,12 +50,31 @@ export async function emulateNumerics(classifier: Classifier, numerics: Numerics
       layer.setWeights(rounded);
       tf.dispose(rounded);
     }
+    // The layer's own activation, applied below after the product is rounded (see above).
+    const ownActivation = storesActivations && isProduct ? takeActivation(layer) : undefined;
     const call = layer.call.bind(layer);
     layer.call = (inputs, kwargs) =>
       tf.tidy(() => {
         const out = call(roundAll(numerics, inputs, rounding), kwargs);
-        return storesActivations ? roundAll(numerics, out, rounding) : out;
+        if (!storesActivations) return out;
+        const stored = roundAll(numerics, out, rounding);
+        if (ownActivation === undefined || Array.isArray(stored)) return stored;
+        return roundTensor(numerics, ownActivation.apply(stored), rounding);
       });
   }
   return { ...classifierFromModel(copy), outputKind: classifier.outputKind };
+}
+
+interface ActivationFn {
+  getClassName(): string;
+  apply(x: tf.Tensor): tf.Tensor;
+}
+
+/** Replaces a layer's built-in activation by the identity and returns it (undefined if linear). */
+function takeActivation(layer: tf.layers.Layer): ActivationFn | undefined {
+  const holder = layer as unknown as { activation?: ActivationFn | null };
+  const own = holder.activation;
+  if (own === null || own === undefined || own.getClassName() === 'linear') return undefined;
+  holder.activation = { getClassName: () => 'linear', apply: (x) => x };
+  return own;
 }

@@ -51,11 +51,12 @@ test('TF32 rounds both product operands, FP16 and BF16 also the bias and the sto
 
 test('FP16: a layer\'s softmax runs on logits already stored in half precision, as .half() does (ties stay ties)', async () => {
   const m = tf.sequential();
-  m.add(tf.layers.dense({ inputShape: [1], units: 3, activation: 'softmax', useBias: false }));
-  // -4.795 and -4.798 both round to -4.796875 in float16.
-  m.layers[0]!.setWeights([tf.tensor2d([[-4.795, -4.798, -6]])]);
+  m.add(tf.layers.dense({ inputShape: [2], units: 3, activation: 'softmax', useBias: false }));
+  // Half-precision operands whose float32 sums, -4.7949... and -4.7978..., differ but both round
+  // to -4.796875 in float16.
+  m.layers[0]!.setWeights([tf.tensor2d([[-4.5, -4.5, -6], [-0.295, -0.298, 0]])]);
   const sut = await emulateNumerics(classifierFromModel(m), 'FP16');
-  const out = sut.model.predict(tf.tensor2d([[1]])) as tf.Tensor;
+  const out = sut.model.predict(tf.tensor2d([[1, 1]])) as tf.Tensor;
   const p = Array.from(out.dataSync());
   out.dispose();
   assert.equal(p[0], p[1], 'the two classes tie, as in PyTorch');

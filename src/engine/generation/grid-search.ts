@@ -24,12 +24,20 @@ export interface GridSearchOptions {
   readonly competitors: number;
   readonly maxIterations?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Return the triggers still outside their band after maxIterations (in `unconverged`) instead
+   * of failing: the caller may raise their targets (a band wider than one pixel step is easier to
+   * hit on the grid) and search again.
+   */
+  readonly keepUnconverged?: boolean;
 }
 
 export interface GridSearchResult {
   readonly data: Float32Array;
   readonly margins: Float32Array;
   readonly iterations: number;
+  /** With keepUnconverged: the triggers not in their band (empty when all are). */
+  readonly unconverged: readonly number[];
 }
 
 /** Predicted residuals within this fraction of t end a trigger's greedy pass. */
@@ -59,6 +67,7 @@ export async function searchJunctionOnGrid(classifier: Classifier, x0: Float32Ar
   const undo: (Uint8Array | undefined)[] = new Array(n);
 
   let iteration = 0;
+  let unconverged: number[] = [];
   for (; ; iteration++) {
     if (options.signal?.aborted) throw new EngineError('CANCELLED', `trigger generation cancelled in grid iteration ${iteration}`, { iteration });
     const logp = logpOf();
@@ -95,6 +104,10 @@ export async function searchJunctionOnGrid(classifier: Classifier, x0: Float32Ar
       active.push(i);
     }
     if (active.length === 0) break;
+    if (iteration >= maxIterations && options.keepUnconverged === true) {
+      unconverged = active.map((i) => (i >= 0 ? i : -1 - i)).sort((a, b) => a - b);
+      break;
+    }
     if (iteration >= maxIterations) {
       throw new EngineError('GENERATION_FAILED', `${active.length} of ${n} triggers did not reach the class junction on the 8-bit input grid within ${maxIterations} iterations`, {
         unconverged: active.length,
@@ -127,7 +140,7 @@ export async function searchJunctionOnGrid(classifier: Classifier, x0: Float32Ar
     for (let c = 0; c < K; c++) if (c !== labels[i] && logp[i * K + c]! > best) best = logp[i * K + c]!;
     margins[i] = logp[i * K + labels[i]!]! - best;
   }
-  return { data: x, margins, iterations: iteration };
+  return { data: x, margins, iterations: iteration, unconverged };
 }
 
 /**

@@ -62,10 +62,27 @@ export async function placeForServing(classifier: Classifier, start: Float32Arra
     let margins = continuous.margins;
     iterations += continuous.iterations;
     if (options.domain.encoding === 'UINT8') {
-      const grid = await searchJunctionOnGrid(classifier, data, labels, { domain: options.domain, marginTargets: targets, competitors: options.competitors, ...signal });
+      const grid = await searchJunctionOnGrid(classifier, data, labels, {
+        domain: options.domain,
+        marginTargets: targets,
+        competitors: options.competitors,
+        keepUnconverged: round < MAX_SERVING_ROUNDS,
+        ...signal,
+      });
       data = grid.data;
       margins = grid.margins;
       iterations += grid.iterations;
+      if (grid.unconverged.length > 0) {
+        // One pixel level moves these triggers' gaps by more than their band is wide (steep
+        // models): a larger target widens the band. Searched again next round.
+        for (const i of grid.unconverged) targets[i] = 2 * targets[i]!;
+        if (grid.unconverged.some((i) => targets[i]! > MAX_MARGIN_TARGET)) {
+          throw new EngineError('GENERATION_FAILED', `${grid.unconverged.length} of ${n} triggers could not be placed on the 8-bit input grid with a margin below ${MAX_MARGIN_TARGET}`, {
+            unconverged: grid.unconverged.length,
+          });
+        }
+        continue;
+      }
     }
     // Rounds check the emulated numerics only (they decide the margins; batch sizes and the other
     // backend move margins by ~1e-6); the full check runs once those pass, and decides.

@@ -96,6 +96,7 @@ export {
   verifyClassifier,
   verifyLabels,
   verdictFor,
+  gatherTriggers,
   STRICT_POLICY,
   type VerdictPolicy,
   type Verdict,

@@ -18,7 +18,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
-import { decodeTriggerSet, verifyLabels } from '../engine/index.ts';
+import { decodeTriggerSet, gatherTriggers, verifyLabels } from '../engine/index.ts';
 import { RegistryError } from '../registry/registry.errors.ts';
 import { validateEndpoint, type EndpointInput } from '../registry/models.service.ts';
 import type { EgressPolicy } from './endpoints/egress-policy.ts';
@@ -217,9 +217,7 @@ export class VerificationsService {
       const sealed = await this.vault.unseal({ tenantId: watermark.tenantId, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: actor.apiKeyId });
       try {
         const set = decodeTriggerSet(sealed);
-        const per = set.shape.reduce((a, b) => a * b, 1);
-        const data = new Float32Array(indices.length * per);
-        indices.forEach((index, j) => data.set(set.data.subarray(index * per, (index + 1) * per), j * per));
+        const data = gatherTriggers(set, indices);
         await tx.watermark.update({ where: { id: watermark.id }, data: { revealedIndices: [...revealed, ...indices] } });
         const challenge = await tx.challenge.create({
           data: {

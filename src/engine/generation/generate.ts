@@ -279,13 +279,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   }
   // Independent re-check: fresh inference-mode forward pass from the float32 values as stored.
   const stored = Float32Array.from(accepted.data);
-  const xs = tf.tensor(stored, [n, ...classifier.inputShape]);
-  let predicted: Int32Array;
-  try {
-    predicted = predictLabels(classifier, xs);
-  } finally {
-    xs.dispose();
-  }
+  const predicted = labelsOf(classifier, stored);
   let matched = 0;
   for (let i = 0; i < n; i++) if (predicted[i] === key.labels[i]) matched++;
   if (matched !== n) {
@@ -389,6 +383,17 @@ function servingSummary(check: ServingCheck, targets?: Float64Array): Record<str
   };
 }
 
+/** Argmax labels of float32 inputs [count, ...inputShape], from a fresh inference-mode pass. */
+function labelsOf(classifier: Classifier, data: Float32Array): Int32Array {
+  const per = classifier.inputShape.reduce((a, b) => a * b, 1);
+  const xs = tf.tensor(data, [data.length / per, ...classifier.inputShape]);
+  try {
+    return predictLabels(classifier, xs);
+  } finally {
+    xs.dispose();
+  }
+}
+
 function checkReferences(references: Float32Array, inputShape: readonly number[], domain: InputDomain, kind: LossKind): void {
   const per = inputShape.reduce((a, b) => a * b, 1);
   if (kind !== 'JUNCTION') throw new EngineError('INVALID_ARGUMENT', 'reference inputs are supported with the JUNCTION objective only');
@@ -433,13 +438,7 @@ async function generateFromReferences(
   const r = references.length / per;
   const labels = Int32Array.from(key.labels);
   // Start from a reference the model does not already give the key label, when there is one.
-  const refs = tf.tensor(references, [r, ...classifier.inputShape]);
-  let predicted: Int32Array;
-  try {
-    predicted = predictLabels(classifier, refs);
-  } finally {
-    refs.dispose();
-  }
+  const predicted = labelsOf(classifier, references);
   const start = new Float32Array(n * per);
   const order = latentsFromSeed(`${key.latentSeed}/references`, 1, n).map((z) => Math.abs(z));
   for (let i = 0; i < n; i++) {
@@ -459,14 +458,9 @@ async function generateFromReferences(
     ...(options.checkOtherBackend === false ? { otherBackend: false } : {}),
   });
   const stored = Float32Array.from(placed.data);
-  const xs = tf.tensor(stored, [n, ...classifier.inputShape]);
+  const got = labelsOf(classifier, stored);
   let matched = 0;
-  try {
-    const got = predictLabels(classifier, xs);
-    for (let i = 0; i < n; i++) if (got[i] === labels[i]) matched++;
-  } finally {
-    xs.dispose();
-  }
+  for (let i = 0; i < n; i++) if (got[i] === labels[i]) matched++;
   if (matched !== n || firstOutsideDomain(domain, stored) >= 0 || computeWeightsDigest(classifier.model) !== modelDigest) {
     throw new EngineError('GENERATION_FAILED', `triggers from reference inputs failed the re-check (AccTri ${((matched / n) * 100).toFixed(1)}%)`);
   }

@@ -81,13 +81,19 @@ export function verifyLabels(set: TriggerSet, predicted: ArrayLike<number>, opti
   return { queried, matched, accTri: matched / queried, verdict: verdictFor(policy, queried, matched), policy, mismatchedIndices };
 }
 
-/** Gathers the queried triggers as a tensor [q, ...shape] (caller disposes). */
-export function triggersTensor(set: TriggerSet, indices?: readonly number[]): tf.Tensor {
+/** The float32 values of the triggers at `indices` (checked), in that order, row-major. */
+export function gatherTriggers(set: TriggerSet, indices: readonly number[]): Float32Array {
   const idx = resolveIndices(set, indices);
   const per = set.shape.reduce((a, b) => a * b, 1);
   const buf = new Float32Array(idx.length * per);
   idx.forEach((i, j) => buf.set(set.data.subarray(i * per, (i + 1) * per), j * per));
-  return tf.tensor(buf, [idx.length, ...set.shape], 'float32');
+  return buf;
+}
+
+/** Gathers the queried triggers as a tensor [q, ...shape] (caller disposes). */
+export function triggersTensor(set: TriggerSet, indices?: readonly number[]): tf.Tensor {
+  const idx = resolveIndices(set, indices);
+  return tf.tensor(gatherTriggers(set, idx), [idx.length, ...set.shape], 'float32');
 }
 
 /** Verifies an in-process classifier: batched inference-mode predict, argmax, compare. */

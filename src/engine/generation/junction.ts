@@ -44,6 +44,11 @@ export interface JunctionOptions {
   /** Gauss-Newton iterations before giving up (default 100). */
   readonly maxIterations?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Return the triggers still outside their band after maxIterations (in `unconverged`, at their
+   * best point) instead of failing: the caller may give them another target and try again.
+   */
+  readonly keepUnconverged?: boolean;
   /** Called after each iteration with the largest |gap - t| over the unconverged triggers' accepted points. */
   readonly onIteration?: (iteration: number, worstResidual: number) => void;
 }
@@ -54,6 +59,8 @@ export interface JunctionResult {
   readonly margins: Float32Array;
   readonly iterations: number;
   readonly competitors: number;
+  /** With keepUnconverged: triggers left outside their band (their best point so far is kept). */
+  readonly unconverged: readonly number[];
 }
 
 /** Solves A a = b for a small dense system (partial pivoting); A is k x k row-major, modified. */
@@ -138,6 +145,7 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
   const acceptedNorm = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   const mu = new Float64Array(n);
   try {
+    let unconverged: number[] = [];
     let iteration = 0;
     for (; ; iteration++) {
       if (options.signal?.aborted) throw new EngineError('CANCELLED', `trigger generation cancelled in junction iteration ${iteration}`, { iteration });
@@ -185,6 +193,11 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
       }
       options.onIteration?.(iteration, worst);
       if (active.length === 0) break;
+      if (iteration >= maxIterations && options.keepUnconverged === true) {
+        unconverged = [...active];
+        for (const i of active) x.set(accepted.subarray(i * D, (i + 1) * D), i * D);
+        break;
+      }
       if (iteration >= maxIterations) {
         throw new EngineError('GENERATION_FAILED', `${active.length} of ${n} triggers did not reach the class junction within ${maxIterations} iterations`, {
           unconverged: active.length,
@@ -209,7 +222,7 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
         return labelMargins(logProbabilities(classifier, tf.tensor(x, shape)), oneHot);
       }),
     );
-    return { data: x, margins, iterations: iteration, competitors: k };
+    return { data: x, margins, iterations: iteration, competitors: k, unconverged };
   } finally {
     tf.dispose(selectors);
   }

@@ -56,11 +56,18 @@ export async function placeForServing(classifier: Classifier, start: Float32Arra
       competitors: options.competitors,
       ...(bounds ? { bounds } : {}),
       ...(options.maxIterations !== undefined ? { maxIterations: options.maxIterations } : {}),
+      keepUnconverged: round < MAX_SERVING_ROUNDS,
       ...signal,
     });
     data = continuous.data;
     let margins = continuous.margins;
     iterations += continuous.iterations;
+    if (continuous.unconverged.length > 0) {
+      // A few triggers did not settle on their junction (the Levenberg-Marquardt ridge stalled in a
+      // bend of the model): another target gives them another system to solve, next round.
+      raiseTargets(targets, continuous.unconverged, 'could not be placed on their class junction');
+      continue;
+    }
     if (options.domain.encoding === 'UINT8') {
       const grid = await searchJunctionOnGrid(classifier, data, labels, {
         domain: options.domain,
@@ -75,12 +82,7 @@ export async function placeForServing(classifier: Classifier, start: Float32Arra
       if (grid.unconverged.length > 0) {
         // One pixel level moves these triggers' gaps by more than their band is wide (steep
         // models): a larger target widens the band. Searched again next round.
-        for (const i of grid.unconverged) targets[i] = 2 * targets[i]!;
-        if (grid.unconverged.some((i) => targets[i]! > MAX_MARGIN_TARGET)) {
-          throw new EngineError('GENERATION_FAILED', `${grid.unconverged.length} of ${n} triggers could not be placed on the 8-bit input grid with a margin below ${MAX_MARGIN_TARGET}`, {
-            unconverged: grid.unconverged.length,
-          });
-        }
+        raiseTargets(targets, grid.unconverged, 'could not be placed on the 8-bit input grid');
         continue;
       }
     }
@@ -110,5 +112,15 @@ export async function placeForServing(classifier: Classifier, start: Float32Arra
         });
       }
     }
+  }
+}
+
+/** Doubles the targets of triggers that could not be placed; fails once one would pass MAX_MARGIN_TARGET. */
+function raiseTargets(targets: Float64Array, unplaced: readonly number[], what: string): void {
+  for (const i of unplaced) targets[i] = 2 * targets[i]!;
+  if (unplaced.some((i) => targets[i]! > MAX_MARGIN_TARGET)) {
+    throw new EngineError('GENERATION_FAILED', `${unplaced.length} of ${targets.length} triggers ${what} with a margin below ${MAX_MARGIN_TARGET}`, {
+      unconverged: unplaced.length,
+    });
   }
 }

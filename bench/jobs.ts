@@ -1,9 +1,16 @@
 /**
  * Job dispatch: startWatermark mutations per second (through HTTP and GraphQL, into PostgreSQL
- * and pg-boss), and the delay from startWatermark to a worker process starting the job
- * (Job.startedAt - Job.createdAt), with one real worker process idle and waiting.
+ * and pg-boss), the delay from startWatermark to a worker process starting the job
+ * (Job.startedAt - Job.createdAt), with one real worker process idle and waiting, and
+ * verification throughput: `--burst` verifyModel calls sent together to one worker
+ * (jobs/s from the first request to the last verdict, and the mutation's own latency).
  *
- *   npx tsx bench/jobs.ts [--dispatch 200] [--latency 20]
+ * Last, heartbeat silence during a long generation (`--heartbeat N` triggers on a 28x28 model, 0
+ * to skip): the longest time pg-boss saw no heartbeat from the worker running it (heartbeat_on
+ * sampled every 100 ms). Over FRAGMARK_JOB_HEARTBEAT_SECONDS (10) the job would be handed to a
+ * second worker while the first still runs it.
+ *
+ *   npx tsx bench/jobs.ts [--dispatch 200] [--latency 20] [--burst 50] [--heartbeat 300]
  */
 import { createKey, createTenant, startTestApi, uploadFiles } from '../test/support/api.ts';
 import { startTestWorker, stopTestWorker } from '../test/support/worker.ts';
@@ -17,6 +24,8 @@ const arg = (name: string, fallback: number) => {
 };
 const dispatchCount = arg('dispatch', 200);
 const latencyCount = arg('latency', 20);
+const burstCount = arg('burst', 50);
+const heartbeatTriggers = arg('heartbeat', 300);
 
 const server = await startThrowAwayDatabase();
 process.env.FRAGMARK_TEST_DATABASE_URL = server.adminUrl;
@@ -58,11 +67,61 @@ try {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  await stopTestWorker(worker);
   delays.sort((a, b) => a - b);
-  const pct = (p: number) => delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))]!;
-  console.log(`pickup: startWatermark -> worker starts, n=${delays.length}: p50 ${pct(50)} ms, p90 ${pct(90)} ms, max ${delays.at(-1)} ms (worker polls every 0.5 s)`);
+  console.log(`pickup: startWatermark -> worker starts, n=${delays.length}: p50 ${percentile(delays, 50)} ms, p90 ${percentile(delays, 90)} ms, max ${delays.at(-1)} ms`);
+
+  // 3. Verification throughput: a burst of MODEL-mode verifications against one worker.
+  const VERIFY = `mutation($v: ID!) { verifyModel(input: { modelVersionId: $v, mode: ARTIFACT }) { verification { id } userErrors { code } } }`;
+  const mutationMs: number[] = [];
+  const b0 = performance.now();
+  const ids = await Promise.all(Array.from({ length: burstCount }, async () => {
+    const m0 = performance.now();
+    const answer = await api.gql(VERIFY, { v: version.id }, key);
+    if (!answer.data?.verifyModel?.verification) throw new Error(`verifyModel failed: ${JSON.stringify(answer)}`);
+    mutationMs.push(performance.now() - m0);
+    return answer.data.verifyModel.verification.id as string;
+  }));
+  for (;;) {
+    const pending = await api.database.db.verification.count({ where: { id: { in: ids }, verdict: 'PENDING' } });
+    if (pending === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const burstSeconds = (performance.now() - b0) / 1000;
+  const runs = await api.database.db.job.findMany({ where: { verification: { id: { in: ids } } } });
+  const runMs = runs.map((j) => j.finishedAt!.getTime() - j.startedAt!.getTime()).sort((a, b) => a - b);
+  mutationMs.sort((a, b) => a - b);
+  console.log(`verify burst: ${burstCount} verifyModel at once -> ${(burstCount / burstSeconds).toFixed(1)} jobs/s (${burstSeconds.toFixed(2)} s); verifyModel p50 ${percentile(mutationMs, 50).toFixed(0)} ms; each job runs p50 ${percentile(runMs, 50)} ms`);
+
+  // 4. Heartbeat silence while the worker generates a large trigger set.
+  if (heartbeatTriggers > 0) {
+    const big = buildTinyClassifier({ inputShape: [28, 28, 1] });
+    const bigFiles = await saveModelToFiles(big);
+    big.dispose();
+    const bigVersion = (await api.gql(`mutation($m: ID!) { createModelVersion(input: { modelId: $m, label: "28" }) { modelVersion { id uploadPath } } }`, { m: modelId }, key)).data.createModelVersion.modelVersion;
+    await uploadFiles(api, key, bigVersion.uploadPath, bigFiles);
+    const started = (await api.gql(`mutation($v: ID!, $n: Int!) { startWatermark(input: { modelVersionId: $v, triggerCount: $n }) { job { id } } }`, { v: bigVersion.id, n: heartbeatTriggers }, key)).data.startWatermark.job.id as string;
+    let longest = 0;
+    const h0 = performance.now();
+    for (;;) {
+      const job = await api.database.db.job.findUniqueOrThrow({ where: { id: started } });
+      if (job.status !== 'QUEUED' && job.status !== 'RUNNING') {
+        console.log(`heartbeat: ${heartbeatTriggers}-trigger generation on 28x28 ${job.status} in ${((performance.now() - h0) / 1000).toFixed(1)} s; longest heartbeat silence ${(longest / 1000).toFixed(1)} s (attempts ${job.attempts})`);
+        break;
+      }
+      const rows = await api.database.db.$queryRawUnsafe<Array<{ silence: number | null }>>(
+        `SELECT EXTRACT(EPOCH FROM (now() - heartbeat_on)) * 1000 AS silence FROM pgboss.job WHERE id = $1::uuid AND state = 'active'`,
+        started,
+      );
+      if (rows[0]?.silence != null) longest = Math.max(longest, Number(rows[0].silence));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await stopTestWorker(worker);
 } finally {
   await api.close();
   await server.stop();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }

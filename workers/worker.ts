@@ -11,6 +11,7 @@ import type { Logger } from '../src/logging/logger.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { openVault } from '../src/vault/open-vault.ts';
 import { JobQueue, QUEUES } from '../src/jobs/job-queue.ts';
+import { JobRuntime } from '../src/jobs/job-runtime.ts';
 import { queueSettingsFrom } from '../src/jobs/queue-settings.ts';
 import { ArtifactStore } from '../src/registry/artifacts/artifact-store.ts';
 import { runWatermarkJob } from '../src/watermarks/watermark-job.ts';
@@ -40,18 +41,14 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     const issuer = new AttestationIssuer(database.db, vault, config.attestations);
     // Endpoint queries may reach only the addresses the egress policy allows (FRAGMARK_EGRESS_ALLOW).
     const egress = egressPolicyFrom(config);
-    const deps = { db: database.db, vault, store, issuer, logger: log, workerId, retryLimit: settings.retryLimit, egress };
-    await queue.work(QUEUES.WATERMARK, config.jobs.workerConcurrency, (job) =>
-      runWatermarkJob(deps, { id: job.id, retryCount: job.retryCount, signal: job.signal }),
-    );
-    await queue.work(QUEUES.VERIFY, config.jobs.workerConcurrency, (job) =>
-      runVerificationJob(deps, { id: job.id, retryCount: job.retryCount, signal: job.signal }),
-    );
-    await queue.work(QUEUES.ENROLL, config.jobs.workerConcurrency, (job) =>
-      runEnrollmentJob(deps, { id: job.id, retryCount: job.retryCount, signal: job.signal }),
-    );
-    await queue.work(QUEUES.REWRAP, 1, (job) => runRewrapJob(deps, { id: job.id, retryCount: job.retryCount, signal: job.signal }));
-    log.info('worker ready', { backend: backend.choice, concurrency: config.jobs.workerConcurrency });
+    const deps = { db: database.db, vault, store, issuer, logger: log, workerId, egress, engine: config.engine };
+    const runtime = new JobRuntime(queue, database.db, log, { retryLimit: settings.retryLimit });
+    // CPU work (generation) and I/O work (endpoint queries) have their own slots.
+    await runtime.work(QUEUES.WATERMARK, config.jobs.workerConcurrency, (job) => runWatermarkJob(deps, job));
+    await runtime.work(QUEUES.REWRAP, 1, (job) => runRewrapJob(deps, job));
+    await runtime.work(QUEUES.VERIFY, config.jobs.ioConcurrency, (job) => runVerificationJob(deps, job));
+    await runtime.work(QUEUES.ENROLL, config.jobs.ioConcurrency, (job) => runEnrollmentJob(deps, job));
+    log.info('worker ready', { backend: backend.choice, concurrency: config.jobs.workerConcurrency, ioConcurrency: config.jobs.ioConcurrency });
     let stopping: Promise<void> | undefined;
     return {
       workerId,
@@ -59,7 +56,8 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
       stop: () =>
         (stopping ??= (async () => {
           log.info('worker stopping');
-          await queue.stop(config.http.shutdownTimeoutMs);
+          // Running jobs get half the timeout to finish; the rest are handed back to the queue.
+          await runtime.stop(config.http.shutdownTimeoutMs / 2, config.http.shutdownTimeoutMs);
           await database.close();
         })()),
     };

@@ -37,7 +37,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
   };
   try {
     const vault = await openVault(database.db, config, logger);
-    const queue = await JobQueue.start(database.url, queueSettingsFrom(config), logger);
+    const queue = await JobQueue.start(database.url, queueSettingsFrom(config), logger, { listen: false });
     cleanups.push(() => queue.stop(config.http.shutdownTimeoutMs));
     const store = new ArtifactStore(config.artifacts.dir);
     // Staging folders of uploads interrupted by a crash.
@@ -48,7 +48,9 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
     const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges, egress: egressPolicyFrom(config) };
     const api = await createApiServer({ config, platform, logger });
     const url = await api.listen();
-    cleanups.push(() => api.close());
+    let apiClosed: Promise<void> | undefined;
+    const closeApi = () => (apiClosed ??= api.close());
+    cleanups.push(closeApi);
     // Deleted tenants whose grace period ends while we run.
     const shredTimer = setInterval(() => {
       vault.shredDue().then(
@@ -59,7 +61,8 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
     shredTimer.unref();
     cleanups.push(async () => clearInterval(shredTimer));
     const workers = startWorkerProcesses(config.jobs.embeddedWorkers, logger);
-    cleanups.push(() => workers.stop());
+    // The API drains (answering 503) while the workers hand their jobs back, not after.
+    cleanups.push(() => Promise.all([workers.stop(), closeApi()]).then(() => undefined));
     logger.info('API listening', { url, database: database.embedded ? 'embedded' : 'external', workers: config.jobs.embeddedWorkers });
     let stopping: Promise<void> | undefined;
     return {

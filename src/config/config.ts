@@ -46,8 +46,12 @@ export interface Config {
   jobs: {
     /** Worker processes `serve` starts beside the API (production runs them separately). */
     embeddedWorkers: number;
-    /** Jobs one worker process runs at a time. */
+    /** CPU jobs (trigger generation) one worker process runs at a time. */
     workerConcurrency: number;
+    /** I/O jobs (verifications, endpoint enrollments) one worker process runs at a time. */
+    ioConcurrency: number;
+    /** Most jobs of one tenant running at once per queue, across all workers. */
+    tenantConcurrency: number;
     heartbeatSeconds: number;
     retryLimit: number;
     superviseIntervalSeconds: number;
@@ -127,7 +131,9 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_ARTIFACT_DIR', default: undefined, description: 'Content-addressed store of uploaded model artifacts. Default: artifacts in FRAGMARK_DATA_DIR.' },
   { name: 'FRAGMARK_MAX_ARTIFACT_BYTES', default: '268435456', description: 'Largest accepted model upload (all files together), in bytes.' },
   { name: 'FRAGMARK_WORKERS', default: undefined, description: 'Worker processes `fragmark serve` starts beside the API. Default: 1 on the embedded database, 0 with DATABASE_URL (run `fragmark worker` instead).' },
-  { name: 'FRAGMARK_WORKER_CONCURRENCY', default: '1', description: 'Jobs one worker process runs at a time.' },
+  { name: 'FRAGMARK_WORKER_CONCURRENCY', default: '1', description: 'CPU jobs (trigger generation) one worker process runs at a time.' },
+  { name: 'FRAGMARK_WORKER_IO_CONCURRENCY', default: '8', description: 'I/O jobs (verifications, endpoint enrollments) one worker process runs at a time, beside its CPU jobs.' },
+  { name: 'FRAGMARK_TENANT_JOB_CONCURRENCY', default: '2', description: 'Most jobs of one tenant running at once in each queue, across all workers, so one tenant cannot hold every slot.' },
   { name: 'FRAGMARK_JOB_HEARTBEAT_SECONDS', default: '10', description: 'A running job whose worker sends no heartbeat for this long (at least 10) is retried by another worker.' },
   { name: 'FRAGMARK_JOB_RETRY_LIMIT', default: '2', description: 'Retries of a failed job (with exponential backoff) before it is moved to the dead-letter queue.' },
   { name: 'FRAGMARK_JOB_SUPERVISE_SECONDS', default: '5', description: 'How often the queue looks for jobs whose worker stopped sending heartbeats.' },
@@ -136,7 +142,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_ATTESTATION_TTL_SECONDS', default: '2592000', description: 'Lifetime of attestation tokens (exp - iat); 30 days by default.' },
   { name: 'FRAGMARK_CHALLENGE_MAX_REVEALED_SHARE', default: '0.5', description: 'Largest share of a watermark\'s triggers that challenges may reveal in total; further challenges are refused.' },
   { name: 'FRAGMARK_CHALLENGE_MAX_SIZE', default: '50', description: 'Most triggers one challenge may reveal.' },
-  { name: 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long a graceful shutdown waits for in-flight requests.' },
+  { name: 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long a graceful shutdown may take: the API answers 503 while in-flight requests finish; a worker lets running jobs finish for half of it, then hands the rest back to the queue.' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -194,6 +200,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     jobs: {
       embeddedWorkers: integer(read('FRAGMARK_WORKERS') ?? (databaseUrl === undefined ? '1' : '0'), 'FRAGMARK_WORKERS', 0, 64),
       workerConcurrency: integer(withDefault('FRAGMARK_WORKER_CONCURRENCY'), 'FRAGMARK_WORKER_CONCURRENCY', 1, 64),
+      ioConcurrency: integer(withDefault('FRAGMARK_WORKER_IO_CONCURRENCY'), 'FRAGMARK_WORKER_IO_CONCURRENCY', 1, 256),
+      tenantConcurrency: integer(withDefault('FRAGMARK_TENANT_JOB_CONCURRENCY'), 'FRAGMARK_TENANT_JOB_CONCURRENCY', 1, 256),
       heartbeatSeconds: integer(withDefault('FRAGMARK_JOB_HEARTBEAT_SECONDS'), 'FRAGMARK_JOB_HEARTBEAT_SECONDS', 10, 3600),
       retryLimit: integer(withDefault('FRAGMARK_JOB_RETRY_LIMIT'), 'FRAGMARK_JOB_RETRY_LIMIT', 0, 20),
       superviseIntervalSeconds: integer(withDefault('FRAGMARK_JOB_SUPERVISE_SECONDS'), 'FRAGMARK_JOB_SUPERVISE_SECONDS', 1, 600),

@@ -4,14 +4,30 @@
  * job is retried elsewhere) and cancellation that reaches the running handler through
  * `job.signal`. It cannot store progress of an active job: that lives in our Job table
  * (job-records.ts). Payloads carry ids only, never secrets.
+ *
+ * Queues are grouped by the resource their jobs hold (QUEUE_RESOURCE): trigger generation keeps
+ * a CPU busy, endpoint verifications and enrollments mostly wait on the network. Each worker
+ * runs CPU and I/O jobs with separate concurrencies, and every job carries its tenant as its
+ * pg-boss group, so no tenant runs more than `tenantConcurrency` jobs of a queue at once across
+ * all workers (pg-boss `groupConcurrency`, tracked in the database): one tenant's slow endpoint
+ * cannot take every slot. New jobs wake idle workers through LISTEN/NOTIFY (polling stays as the
+ * backstop), so pickup does not wait for a polling interval.
  */
 import { PgBoss, type Job as BossJob } from 'pg-boss';
 import type { Logger } from '../logging/logger.ts';
+import type { Transaction } from '../db/client.ts';
+
+/** What send() needs of a transaction: any Prisma interactive transaction, tenant-scoped or not. */
+export type QueueTransaction = Pick<Transaction, '$queryRawUnsafe'>;
 
 export const QUEUES = { WATERMARK: 'watermark', VERIFY: 'verify', REWRAP: 'rewrap', ENROLL: 'enroll' } as const;
 
 export const QUEUE_OF_KIND = { WATERMARK: QUEUES.WATERMARK, VERIFY: QUEUES.VERIFY, REWRAP: QUEUES.REWRAP, ENROLL: QUEUES.ENROLL } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** What a queue's jobs hold while they run: a CPU (generation) or mostly the network. */
+export type QueueResource = 'CPU' | 'IO';
+export const QUEUE_RESOURCE: Record<QueueName, QueueResource> = { watermark: 'CPU', rewrap: 'CPU', verify: 'IO', enroll: 'IO' };
 
 export interface JobPayload {
   /** Id of our Job row (also the pg-boss job id). */
@@ -28,6 +44,8 @@ export interface QueueSettings {
   expireInSeconds: number;
   /** How often pg-boss looks for jobs whose heartbeat stopped. */
   superviseIntervalSeconds: number;
+  /** Most jobs of one tenant running at once per queue, across all workers. */
+  tenantConcurrency: number;
 }
 
 export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
@@ -36,7 +54,18 @@ export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
   retryDelaySeconds: 2,
   expireInSeconds: 3600,
   superviseIntervalSeconds: 5,
+  tenantConcurrency: 2,
 };
+
+/**
+ * Retries pg-boss allows beyond the configured limit, for attempts handed back at worker shutdown
+ * (JobRuntime): those are not failures, and the runtime counts failures alone.
+ */
+export const HANDOVER_ALLOWANCE = 10;
+
+/** Polling is only the backstop when LISTEN/NOTIFY works; without it, this is the pickup delay. */
+const POLLING_INTERVAL_SECONDS = 0.5;
+const NOTIFY_POLLING_INTERVAL_SECONDS = 5;
 
 export class JobQueue {
   private constructor(
@@ -45,13 +74,16 @@ export class JobQueue {
   ) {}
 
   /** Connects, installs or upgrades pg-boss's schema, and creates our queues (idempotent). */
-  static async start(databaseUrl: string, settings: QueueSettings, logger: Logger, options: { supervise?: boolean } = {}): Promise<JobQueue> {
+  /** `listen: false` for processes that only send jobs (the API): no LISTEN connection. */
+  static async start(databaseUrl: string, settings: QueueSettings, logger: Logger, options: { supervise?: boolean; listen?: boolean } = {}): Promise<JobQueue> {
     const boss = new PgBoss({
       connectionString: databaseUrl,
       schema: 'pgboss',
       supervise: options.supervise ?? true,
       superviseIntervalSeconds: settings.superviseIntervalSeconds,
       max: 4,
+      // One more connection, held for LISTEN: workers wake when a job is sent (see `notify` below).
+      useListenNotify: options.listen ?? true,
     });
     boss.on('error', (error: Error) => logger.error('job queue error', { error }));
     await boss.start();
@@ -59,12 +91,13 @@ export class JobQueue {
       const deadLetter = `${name}-dead-letter`;
       if (!(await boss.getQueue(deadLetter))) await boss.createQueue(deadLetter);
       const options = {
-        retryLimit: settings.retryLimit,
+        retryLimit: settings.retryLimit + HANDOVER_ALLOWANCE,
         retryDelay: settings.retryDelaySeconds,
         retryBackoff: true,
         heartbeatSeconds: settings.heartbeatSeconds,
         expireInSeconds: settings.expireInSeconds,
         deadLetter,
+        notify: true,
       };
       if (await boss.getQueue(name)) await boss.updateQueue(name, options);
       else await boss.createQueue(name, options);
@@ -72,9 +105,19 @@ export class JobQueue {
     return new JobQueue(boss, settings);
   }
 
-  async send(queue: QueueName, jobId: string): Promise<void> {
+  /**
+   * Queues job `jobId`. With `tx` the queue entry is written in the caller's transaction, so the
+   * domain row, the Job row and the queue entry commit (or roll back) together: no compensation
+   * is needed when queueing fails, and no worker sees a job whose rows are not committed yet.
+   * `tenantId` becomes the job's group: the unit of per-tenant concurrency.
+   */
+  async send(queue: QueueName, jobId: string, tenantId: string | null, tx?: QueueTransaction): Promise<void> {
     const payload: JobPayload = { jobId };
-    await this.boss.send(queue, payload, { id: jobId });
+    await this.boss.send(queue, payload, {
+      id: jobId,
+      ...(tenantId ? { group: { id: tenantId } } : {}),
+      ...(tx ? { db: inTransaction(tx) } : {}),
+    });
   }
 
   async cancel(queue: QueueName, jobId: string): Promise<void> {
@@ -90,8 +133,10 @@ export class JobQueue {
       queue,
       {
         localConcurrency: concurrency,
+        groupConcurrency: this.settings.tenantConcurrency,
         batchSize: 1,
-        pollingIntervalSeconds: 0.5,
+        pollingIntervalSeconds: POLLING_INTERVAL_SECONDS,
+        notifyPollingIntervalSeconds: NOTIFY_POLLING_INTERVAL_SECONDS,
         heartbeatRefreshSeconds: Math.max(1, Math.floor(this.settings.heartbeatSeconds / 3)),
       },
       async ([job]) => {
@@ -105,8 +150,23 @@ export class JobQueue {
     return info?.queuedCount ?? 0;
   }
 
-  /** Stops taking jobs; waits up to `timeoutMs` for running handlers, then lets heartbeats hand their jobs to others. */
+  /** Stops fetching jobs of `queue`; handlers already running go on. */
+  async stopFetching(queue: QueueName): Promise<void> {
+    await this.boss.offWork(queue, { wait: false });
+  }
+
+  /**
+   * Closes the queue. Handlers still running after `timeoutMs` have their jobs failed (retried
+   * elsewhere) and their signals aborted by pg-boss; JobRuntime.stop hands them back before that.
+   */
   async stop(timeoutMs = 10_000): Promise<void> {
     await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });
   }
+}
+
+/** pg-boss's database interface over a Prisma interactive transaction. */
+function inTransaction(tx: QueueTransaction) {
+  return {
+    executeSql: async (text: string, values: unknown[] = []) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }),
+  };
 }

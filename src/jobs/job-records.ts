@@ -21,6 +21,20 @@ export class SupersededAttempt extends Error {
   }
 }
 
+/**
+ * Thrown by a handler (through RunningJob.wasCancelled) when its worker is shutting down: the
+ * attempt writes nothing more, and the runtime hands the job back to the queue.
+ */
+export class HandedBack extends Error {
+  override readonly name = 'HandedBack';
+  constructor(
+    readonly jobId: string,
+    readonly attempt: number,
+  ) {
+    super(`attempt ${attempt} of job ${jobId} was handed back to the queue: its worker is shutting down`);
+  }
+}
+
 export class JobRecords {
   private lastWrite = 0;
   /** The attempt this process runs, once started() took the job: progress is written only for it. */
@@ -68,6 +82,14 @@ export class JobRecords {
         data: { progress: Math.max(0, Math.min(1, fraction)), message },
       })
       .catch(() => undefined);
+  }
+
+  /** Attempt `attempt` stopped because its worker shut down: the job waits for another worker. */
+  static async handBack(db: Database, jobId: string, attempt: number): Promise<void> {
+    await db.job.updateMany({
+      where: { id: jobId, attempts: attempt, status: 'RUNNING' },
+      data: { status: 'QUEUED', handovers: { increment: 1 }, message: 'Handed back to the queue when its worker stopped; another worker resumes it.' },
+    });
   }
 
   static async succeed(tx: Transaction, jobId: string, message: string): Promise<void> {

@@ -51,14 +51,16 @@ export class JobsService {
     const job = await this.get(id);
     if (!job) throw new JobsError('JOB_NOT_FOUND', 'No such job.', ['input', 'id']);
     if (FINISHED.includes(job.status)) throw new JobsError('JOB_FINISHED', `The job already ended (${job.status}).`, ['input', 'id']);
-    await this.queue.cancel(QUEUE_OF_KIND[job.kind], job.id);
     const now = new Date();
+    // Recorded before pg-boss aborts a running attempt: its worker reads cancelRequested to tell a
+    // cancellation from its own shutdown or a lost claim (JobRuntime).
     // Only a job no worker has taken yet ends here; a running one ends in its worker.
     await this.scoped!.job.updateMany({
       where: { id: job.id, status: 'QUEUED' },
       data: { status: 'CANCELLED', cancelRequested: true, finishedAt: now, message: 'Cancelled before it started.' },
     });
     await this.scoped!.job.updateMany({ where: { id: job.id, status: 'RUNNING' }, data: { cancelRequested: true, message: 'Cancelling…' } });
+    await this.queue.cancel(QUEUE_OF_KIND[job.kind], job.id);
     const after = (await this.get(job.id))!;
     if (after.status === 'CANCELLED') {
       // The job's own record ends with it (a queued verification used to stay PENDING forever).

@@ -7,5 +7,6 @@ export function queueSettingsFrom(config: Config): QueueSettings {
     heartbeatSeconds: config.jobs.heartbeatSeconds,
     retryLimit: config.jobs.retryLimit,
     superviseIntervalSeconds: config.jobs.superviseIntervalSeconds,
+    tenantConcurrency: config.jobs.tenantConcurrency,
   };
 }

@@ -64,8 +64,11 @@ export class KeyManagementService {
     let jobId: string | null = null;
     if (rewrap && remaining > 0 && target !== null) {
       jobId = uuid7();
-      await this.db.job.create({ data: { id: jobId, tenantId: target, kind: 'REWRAP', message: `${remaining} secrets to rewrap.` } });
-      await this.queue.send(QUEUES.REWRAP, jobId);
+      const id = jobId;
+      await this.db.$transaction(async (tx) => {
+        await tx.job.create({ data: { id, tenantId: target, kind: 'REWRAP', message: `${remaining} secrets to rewrap.` } });
+        await this.queue.send(QUEUES.REWRAP, id, target, tx);
+      });
     }
     return { keyring: await this.vault.status(target), rewrapped, remaining, jobId };
   }

@@ -7,13 +7,13 @@
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import { JobRecords } from '../jobs/job-records.ts';
-import type { QueuedJob } from '../watermarks/watermark-job.ts';
+import type { RunningJob } from '../jobs/job-runtime.ts';
 import type { Vault } from './vault.ts';
 import { endJobOfDeletedTenant, isTenantDeleted } from '../tenants/tenant-guard.ts';
 
 const BATCH_SIZE = 500;
 
-export async function runRewrapJob(deps: { db: Database; vault: Vault; logger: Logger; workerId: string }, queued: QueuedJob): Promise<void> {
+export async function runRewrapJob(deps: { db: Database; vault: Vault; logger: Logger; workerId: string }, queued: RunningJob): Promise<void> {
   const job = await deps.db.job.findUnique({ where: { id: queued.id } });
   if (!job || job.status === 'SUCCEEDED' || job.status === 'CANCELLED') return;
   const stopIfTenantDeleted = async (): Promise<boolean> => {
@@ -24,11 +24,11 @@ export async function runRewrapJob(deps: { db: Database; vault: Vault; logger: L
   };
   if (await stopIfTenantDeleted()) return;
   const records = new JobRecords(deps.db, queued.id);
-  const attempt = queued.retryCount + 1;
+  const attempt = queued.attempt;
   if (!(await records.started(deps.workerId, attempt))) return; // a newer attempt owns the job
   let done = 0;
   for (;;) {
-    if (queued.signal.aborted) {
+    if (await queued.wasCancelled()) {
       await records.cancelled();
       return;
     }

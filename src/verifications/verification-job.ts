@@ -24,7 +24,7 @@ import { queryEndpointLabels } from './endpoints/inference-client.ts';
 import { claimsFor } from './attestation-claims.ts';
 import { ClassifierCache } from './classifier-cache.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
-import type { QueuedJob } from '../watermarks/watermark-job.ts';
+import type { RunningJob } from '../jobs/job-runtime.ts';
 import type { EgressPolicy } from './endpoints/egress-policy.ts';
 import { redactAndTruncate } from './endpoints/endpoint-url.ts';
 import { assertTenantActive, endJobOfDeletedTenant, isTenantDeleted, TenantDeletedError } from '../tenants/tenant-guard.ts';
@@ -42,12 +42,11 @@ export interface VerificationJobDeps {
   issuer: AttestationIssuer;
   logger: Logger;
   workerId: string;
-  retryLimit: number;
   /** Which endpoint addresses may be queried (egressPolicyFrom(config)). */
   egress: EgressPolicy;
 }
 
-export async function runVerificationJob(deps: VerificationJobDeps, queued: QueuedJob): Promise<void> {
+export async function runVerificationJob(deps: VerificationJobDeps, queued: RunningJob): Promise<void> {
   try {
     await runAttempt(deps, queued);
   } catch (error) {
@@ -57,7 +56,7 @@ export async function runVerificationJob(deps: VerificationJobDeps, queued: Queu
   }
 }
 
-async function runAttempt(deps: VerificationJobDeps, queued: QueuedJob): Promise<void> {
+async function runAttempt(deps: VerificationJobDeps, queued: RunningJob): Promise<void> {
   try {
     await verify(deps, queued);
   } catch (error) {
@@ -67,7 +66,7 @@ async function runAttempt(deps: VerificationJobDeps, queued: QueuedJob): Promise
   }
 }
 
-async function verify(deps: VerificationJobDeps, queued: QueuedJob): Promise<void> {
+async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<void> {
   const { db, vault, logger } = deps;
   const records = new JobRecords(db, queued.id);
   const verification = await db.verification.findUnique({
@@ -83,7 +82,7 @@ async function verify(deps: VerificationJobDeps, queued: QueuedJob): Promise<voi
   await assertTenantActive(db, tenantId);
   const { watermark, modelVersion: version } = verification;
   const log = logger.child({ jobId: queued.id, verificationId: verification.id });
-  const attempt = queued.retryCount + 1;
+  const attempt = queued.attempt;
   if (!(await records.started(deps.workerId, attempt))) return; // a newer attempt owns the job
   const policy = watermark.policy as VerdictPolicy;
 
@@ -137,11 +136,12 @@ async function verify(deps: VerificationJobDeps, queued: QueuedJob): Promise<voi
     if (error instanceof TenantDeletedError || error instanceof SupersededAttempt) throw error;
     // Deleted meanwhile (its cancellation may be what aborted the query): end as the deletion says.
     if (await isTenantDeleted(db, tenantId)) throw new TenantDeletedError(tenantId);
-    if (error instanceof DomainError || isEngineError(error)) {
+    // Throws (writing nothing) when the worker is shutting down or a newer attempt owns the job.
+    const cancelled = await queued.wasCancelled();
+    if (cancelled || error instanceof DomainError || isEngineError(error)) {
       // The model could not be checked: that is a verdict (ERROR), not a job to retry.
-      const cancelled = queued.signal.aborted;
       // Redacted before truncation, so that no part of the credential survives a cut.
-      const reason = cancelled ? 'The verification was cancelled.' : redactAndTruncate(error.message, [credential], MAX_REASON_CHARS);
+      const reason = cancelled ? 'The verification was cancelled.' : redactAndTruncate((error as Error).message, [credential], MAX_REASON_CHARS);
       await db.$transaction(async (tx) => {
         await JobRecords.fence(tx, queued.id, attempt);
         await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: reason, completedAt: new Date() } });
@@ -151,7 +151,7 @@ async function verify(deps: VerificationJobDeps, queued: QueuedJob): Promise<voi
       log.warn('verification ended in ERROR', { reason });
       return;
     }
-    const final = queued.retryCount >= deps.retryLimit;
+    const final = queued.finalAttempt;
     log.error('verification job failed', { error: error as Error, final });
     // One transaction, as in the watermark job: no reader sees the job FAILED with the verdict PENDING.
     await db.$transaction(async (tx) => {

@@ -149,15 +149,10 @@ export class VerificationsService {
           tx,
         );
       }
+      // Queued in the same transaction: rows and queue entry commit together, or not at all.
+      await this.queue.send(QUEUES.VERIFY, jobId, actor.tenantId!, tx);
       return created;
     });
-    try {
-      await this.queue.send(QUEUES.VERIFY, jobId);
-    } catch (error) {
-      await this.scoped!.job.update({ where: { id: jobId }, data: { status: 'FAILED', error: 'The job could not be queued.', finishedAt: new Date() } });
-      await this.scoped!.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: 'The job could not be queued.' } });
-      throw error;
-    }
     return { verification, jobId };
   }
 

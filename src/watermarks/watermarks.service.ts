@@ -65,16 +65,10 @@ export class WatermarksService {
           inputDomain: domainToJson(domain),
         },
       });
+      // Queued in the same transaction: rows and queue entry commit together, or not at all.
+      await this.queue.send(QUEUES.WATERMARK, jobId, actor.tenantId!, tx);
       return { watermark, job };
     });
-    try {
-      await this.queue.send(QUEUES.WATERMARK, jobId);
-    } catch (error) {
-      const failed = { status: 'FAILED' as const, error: 'The job could not be queued.', finishedAt: new Date() };
-      await this.scoped!.job.update({ where: { id: jobId }, data: failed });
-      await this.scoped!.watermark.update({ where: { id: watermark.id }, data: { status: 'FAILED' } });
-      throw error;
-    }
     return { watermark, job };
   }
 

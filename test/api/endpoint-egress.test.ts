@@ -14,6 +14,7 @@ import { createKey, createTenant, LOCAL_ENDPOINTS, startTestApi, uploadFiles, ty
 import { initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { runningJob } from '../../src/jobs/job-runtime.ts';
 import { runWatermarkJob } from '../../src/watermarks/watermark-job.ts';
 import { runVerificationJob } from '../../src/verifications/verification-job.ts';
 import { runEnrollmentJob } from '../../src/verifications/enrollment/enrollment-job.ts';
@@ -43,7 +44,7 @@ describe('endpoint egress', () => {
     issuer: api.issuer,
     logger: createLogger('error', {}, () => {}),
     workerId: 'test-worker',
-    retryLimit: 2,
+    engine: { backend: 'wasm' as const, wasmThreads: 1 },
     // The worker's policy comes from the same configuration as the API's.
     egress: egressPolicyFrom(api.config),
   });
@@ -64,7 +65,7 @@ describe('endpoint egress', () => {
     const started = (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 12, profile: TF32 }) { watermark { id } job { id } } }`, { v: versionId }, operator)).data
       .startWatermark;
     watermarkId = started.watermark.id;
-    await runWatermarkJob(deps(), { id: started.job.id, retryCount: 0, signal });
+    await runWatermarkJob(deps(), runningJob(api.database.db, { id: started.job.id, retryCount: 0, retryLimit: 2, signal }));
     // An allowed host whose answers are secrets: 404 with the body above, to every request.
     leaky = createServer((req, res) => {
       req.resume();
@@ -133,10 +134,10 @@ describe('endpoint egress', () => {
   test('an error answer is recorded by status code and size only: a VIEWER cannot read what the endpoint sent', async () => {
     const v = (await api.gql(VERIFY, { input: { modelVersionId: versionId, mode: 'ENDPOINT', endpoint: { url: leakyUrl, protocol: 'TF_SERVING_REST', modelName: 'm' } } }, operator)).data.verifyModel;
     assert.deepEqual(v.userErrors, []);
-    await runVerificationJob(deps(), { id: v.job.id, retryCount: 0, signal });
+    await runVerificationJob(deps(), runningJob(api.database.db, { id: v.job.id, retryCount: 0, retryLimit: 2, signal }));
     const e = (await api.gql(ENROLL, { input: { modelVersionId: versionId, watermarkId, endpoint: { url: leakyUrl, protocol: 'KSERVE_V2', modelName: 'm' } } }, operator)).data.enrollEndpoint;
     assert.deepEqual(e.userErrors, []);
-    await runEnrollmentJob(deps(), { id: e.job.id, retryCount: 0, signal });
+    await runEnrollmentJob(deps(), runningJob(api.database.db, { id: e.job.id, retryCount: 0, retryLimit: 2, signal }));
 
     const seen = await api.gql(
       `query($v: ID!, $e: ID!, $vj: ID!, $ej: ID!) {

@@ -10,6 +10,7 @@ import { createKey, createTenant, startTestApi, uploadFiles, type TestApi } from
 import { decodeTriggerSet, encodeTriggerSet, initBackend, saveModelToFiles, triggerSetCommitment } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { runningJob } from '../../src/jobs/job-runtime.ts';
 import { runWatermarkJob } from '../../src/watermarks/watermark-job.ts';
 
 describe('job attempts', () => {
@@ -35,7 +36,7 @@ describe('job attempts', () => {
     await api.close();
   });
 
-  const deps = () => ({ db: api.database.db, vault: api.vault, store: api.store, logger: createLogger('error', {}, () => {}), retryLimit: 2 });
+  const deps = () => ({ db: api.database.db, vault: api.vault, store: api.store, logger: createLogger('error', {}, () => {}), engine: { backend: 'wasm' as const, wasmThreads: 1 } });
   const signal = new AbortController().signal;
   const startWatermark = async () =>
     (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 12, profile: TF32 }) { watermark { id } job { id } } }`, { v: versionId }, key)).data
@@ -49,14 +50,14 @@ describe('job attempts', () => {
     // Attempt 2 took the job over (attempt 1's heartbeats had stalled)...
     await db.job.update({ where: { id: started.job.id }, data: { status: 'RUNNING', attempts: 2, workerId: 'worker-b' } });
     // ...then attempt 1 is delivered late: it must neither take the job back nor seal.
-    await runWatermarkJob({ ...deps(), workerId: 'worker-a' }, { id: started.job.id, retryCount: 0, signal });
+    await runWatermarkJob({ ...deps(), workerId: 'worker-a' }, runningJob(api.database.db, { id: started.job.id, retryCount: 0, retryLimit: 2, signal }));
     let job = await db.job.findUniqueOrThrow({ where: { id: started.job.id } });
     assert.deepEqual([job.status, job.attempts, job.workerId], ['RUNNING', 2, 'worker-b']);
     assert.equal((await db.watermark.findUniqueOrThrow({ where: { id: started.watermark.id } })).status, 'PENDING');
     assert.equal(await seals(started.watermark.id), 0);
 
     // A later attempt (a retry of the stalled one) finishes it, once.
-    await runWatermarkJob({ ...deps(), workerId: 'worker-c' }, { id: started.job.id, retryCount: 2, signal });
+    await runWatermarkJob({ ...deps(), workerId: 'worker-c' }, runningJob(api.database.db, { id: started.job.id, retryCount: 2, retryLimit: 2, signal }));
     job = await db.job.findUniqueOrThrow({ where: { id: started.job.id } });
     assert.deepEqual([job.status, job.attempts, job.workerId], ['SUCCEEDED', 3, 'worker-c']);
     const watermark = await db.watermark.findUniqueOrThrow({ where: { id: started.watermark.id } });
@@ -66,7 +67,7 @@ describe('job attempts', () => {
     assert.equal(triggerSetCommitment(encodeTriggerSet(set)), watermark.commitment, 'the sealed set is the one the watermark commits to');
 
     // Stale attempts of the finished job change nothing.
-    await runWatermarkJob({ ...deps(), workerId: 'worker-d' }, { id: started.job.id, retryCount: 1, signal });
+    await runWatermarkJob({ ...deps(), workerId: 'worker-d' }, runningJob(api.database.db, { id: started.job.id, retryCount: 1, retryLimit: 2, signal }));
     assert.equal((await db.watermark.findUniqueOrThrow({ where: { id: watermark.id } })).commitment, watermark.commitment);
     assert.equal(await seals(watermark.id), 1);
   });
@@ -74,13 +75,13 @@ describe('job attempts', () => {
   test('two attempts running at once: exactly one result, consistent with its commitment', async () => {
     const started = await startWatermark();
     const db = api.database.db;
-    const first = runWatermarkJob({ ...deps(), workerId: 'worker-a' }, { id: started.job.id, retryCount: 0, signal });
+    const first = runWatermarkJob({ ...deps(), workerId: 'worker-a' }, runningJob(api.database.db, { id: started.job.id, retryCount: 0, retryLimit: 2, signal }));
     // The second starts as soon as the first has taken the job, while it generates.
     for (let i = 0; i < 200; i++) {
       if ((await db.job.findUniqueOrThrow({ where: { id: started.job.id } })).attempts === 1) break;
       await new Promise((r) => setTimeout(r, 5));
     }
-    const second = runWatermarkJob({ ...deps(), workerId: 'worker-b' }, { id: started.job.id, retryCount: 1, signal });
+    const second = runWatermarkJob({ ...deps(), workerId: 'worker-b' }, runningJob(api.database.db, { id: started.job.id, retryCount: 1, retryLimit: 2, signal }));
     await Promise.all([first, second]);
     const job = await db.job.findUniqueOrThrow({ where: { id: started.job.id } });
     assert.equal(job.status, 'SUCCEEDED');

@@ -10,6 +10,7 @@ import { createKey, createTenant, LOCAL_ENDPOINTS, startTestApi, uploadFiles, ty
 import { initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { runningJob } from '../../src/jobs/job-runtime.ts';
 import { runWatermarkJob } from '../../src/watermarks/watermark-job.ts';
 import { runVerificationJob } from '../../src/verifications/verification-job.ts';
 import { runEnrollmentJob } from '../../src/verifications/enrollment/enrollment-job.ts';
@@ -37,7 +38,7 @@ describe('deleting a tenant stops its work', () => {
     issuer: api.issuer,
     logger: createLogger('error', {}, () => {}),
     workerId: 'test-worker',
-    retryLimit: 2,
+    engine: { backend: 'wasm' as const, wasmThreads: 1 },
     egress: egressPolicyFrom(api.config),
   });
   const unsealsSince = (since: Date) => api.database.db.auditEvent.count({ where: { tenantId: tenant.id, action: 'vault.unseal', createdAt: { gte: since } } });
@@ -58,9 +59,9 @@ describe('deleting a tenant stops its work', () => {
     const started = (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 12, profile: TF32 }) { watermark { id } job { id } } }`, { v: versionId }, key)).data
       .startWatermark;
     watermarkId = started.watermark.id;
-    await runWatermarkJob(deps(), { id: started.job.id, retryCount: 0, signal });
+    await runWatermarkJob(deps(), runningJob(api.database.db, { id: started.job.id, retryCount: 0, retryLimit: 2, signal }));
     const verified = (await api.gql(VERIFY, { input: { modelVersionId: versionId, mode: 'ARTIFACT' } }, key)).data.verifyModel;
-    await runVerificationJob(deps(), { id: verified.job.id, retryCount: 0, signal });
+    await runVerificationJob(deps(), runningJob(api.database.db, { id: verified.job.id, retryCount: 0, retryLimit: 2, signal }));
     const attestation = await api.database.db.attestation.findUniqueOrThrow({ where: { verificationId: verified.verification.id } });
     intactJti = attestation.jti;
     assert.deepEqual((await api.gql(STATUS, { jti: intactJti }, null)).data.attestationStatus, { known: true, revoked: false, reason: null });
@@ -116,9 +117,9 @@ describe('deleting a tenant stops its work', () => {
     );
 
     // A worker that takes them anyway (as one that fetched them just before the cancellation would).
-    await runVerificationJob(deps(), { id: queued.verification.jobId, retryCount: 0, signal });
-    await runWatermarkJob(deps(), { id: queued.watermark.jobId, retryCount: 0, signal });
-    await runEnrollmentJob(deps(), { id: queued.enrollment.jobId, retryCount: 0, signal });
+    await runVerificationJob(deps(), runningJob(api.database.db, { id: queued.verification.jobId, retryCount: 0, retryLimit: 2, signal }));
+    await runWatermarkJob(deps(), runningJob(api.database.db, { id: queued.watermark.jobId, retryCount: 0, retryLimit: 2, signal }));
+    await runEnrollmentJob(deps(), runningJob(api.database.db, { id: queued.enrollment.jobId, retryCount: 0, retryLimit: 2, signal }));
     assert.equal(await db.attestation.count({ where: { verificationId: queued.verification.id } }), 0, 'no attestation signed after the deletion');
     assert.equal((await db.verification.findUniqueOrThrow({ where: { id: queued.verification.id } })).verdict, 'ERROR');
     assert.equal(await unsealsSince(deletedAt), 0, 'nothing of the deleted tenant was unsealed');
@@ -137,8 +138,8 @@ describe('deleting a tenant stops its work', () => {
     await db.endpointEnrollment.update({ where: { id: queued.enrollment.id }, data: { status: 'PENDING', errorReason: null, completedAt: null } });
     const since = new Date();
 
-    await runVerificationJob(deps(), { id: queued.verification.jobId, retryCount: 0, signal });
-    await runEnrollmentJob(deps(), { id: queued.enrollment.jobId, retryCount: 0, signal });
+    await runVerificationJob(deps(), runningJob(api.database.db, { id: queued.verification.jobId, retryCount: 0, retryLimit: 2, signal }));
+    await runEnrollmentJob(deps(), runningJob(api.database.db, { id: queued.enrollment.jobId, retryCount: 0, retryLimit: 2, signal }));
 
     const verification = await db.verification.findUniqueOrThrow({ where: { id: queued.verification.id }, include: { job: true } });
     assert.equal(verification.verdict, 'ERROR');

@@ -66,7 +66,7 @@ export async function startTestApi(
   await sodiumReady();
   const masterKey = randomKey();
   const vault = new Vault(database.db, { currentVersion: 1, keys: new Map([[1, masterKey]]), source: 'test' });
-  const queue = await JobQueue.start(database.url, { ...DEFAULT_QUEUE_SETTINGS, ...queueSettings }, logger);
+  const queue = await JobQueue.start(database.url, { ...DEFAULT_QUEUE_SETTINGS, ...queueSettings }, logger, { listen: false });
   const artifactDir = await mkdtemp(path.join(tmpdir(), 'fragmark-artifacts-'));
   const store = new ArtifactStore(artifactDir);
   const issuer = new AttestationIssuer(database.db, vault, config.attestations);

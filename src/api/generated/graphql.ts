@@ -487,6 +487,8 @@ export type Job = {
   error?: Maybe<Scalars['String']['output']>;
   /** Attempts started so far. */
   attempts: Scalars['Int']['output'];
+  /** Attempts handed back to the queue because their worker shut down (not failures). */
+  handovers: Scalars['Int']['output'];
   /** When the job was created. */
   createdAt: Scalars['DateTime']['output'];
   /** When a worker first started it. */
@@ -1982,6 +1984,7 @@ export type JobResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  handovers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;

@@ -20,6 +20,9 @@ import { ARTIFACT_ROUTE, CANDIDATE_ROUTE, handleArtifactUpload, handleCandidateU
 import { isDashboardRequest, serveDashboard } from './dashboard-route.ts';
 import { AuthFailureLimiter } from './auth-failure-limiter.ts';
 
+
+/** How long a closing server keeps answering 503 after its last in-flight request. */
+const DRAIN_LINGER_MS = 500;
 export interface ApiServer {
   /** Starts listening; resolves to the base URL actually bound (port 0 picks one). */
   listen(): Promise<string>;
@@ -48,6 +51,7 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
   await apollo.start();
   const authenticator = new ApiKeyAuthenticator(db);
   const authFailures = new AuthFailureLimiter(config.http.authFailures);
+  /** Set by close(): new requests get 503 while in-flight ones finish. */
   let shuttingDown = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -167,6 +171,7 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
     const log = logger.child({ requestId });
     if (shuttingDown) {
       res.setHeader('connection', 'close');
+      res.setHeader('retry-after', '1');
       return json(res, 503, { error: 'The server is shutting down.' });
     }
     inFlight += 1;
@@ -223,15 +228,20 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
         });
       }),
     close: async () => {
+      // Draining: the listener stays open and every new request is answered 503 with
+      // Connection: close (never a reset socket), until in-flight requests finish and a short
+      // linger has passed, within the shutdown timeout; then the listener and sockets close.
       shuttingDown = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      const deadline = Date.now() + config.http.shutdownTimeoutMs;
       if (inFlight > 0) {
         await Promise.race([
           new Promise<void>((resolve) => (drained = resolve)),
           new Promise<void>((resolve) => setTimeout(resolve, config.http.shutdownTimeoutMs).unref()),
         ]);
       }
+      const linger = Math.min(DRAIN_LINGER_MS, Math.max(0, deadline - Date.now()));
+      if (linger > 0) await new Promise<void>((resolve) => setTimeout(resolve, linger).unref());
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
       await apollo.stop();

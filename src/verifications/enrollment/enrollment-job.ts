@@ -16,7 +16,7 @@ import type { Vault } from '../../vault/vault.ts';
 import { decodeTriggerSet, isEngineError, PROFILES, type ServingProfile } from '../../engine/index.ts';
 import { DomainError } from '../../errors/domain-error.ts';
 import { JobRecords, SupersededAttempt } from '../../jobs/job-records.ts';
-import type { QueuedJob } from '../../watermarks/watermark-job.ts';
+import type { RunningJob } from '../../jobs/job-runtime.ts';
 import { queryEndpointLabels } from '../endpoints/inference-client.ts';
 import { endpointInputs } from '../endpoints/trigger-inputs.ts';
 import { assessStability, marginSummary } from './stability.ts';
@@ -35,7 +35,7 @@ export interface EnrollmentJobDeps {
   egress: EgressPolicy;
 }
 
-export async function runEnrollmentJob(deps: EnrollmentJobDeps, queued: QueuedJob): Promise<void> {
+export async function runEnrollmentJob(deps: EnrollmentJobDeps, queued: RunningJob): Promise<void> {
   try {
     await enroll(deps, queued);
   } catch (error) {
@@ -50,7 +50,7 @@ export async function runEnrollmentJob(deps: EnrollmentJobDeps, queued: QueuedJo
   }
 }
 
-async function enroll(deps: EnrollmentJobDeps, queued: QueuedJob): Promise<void> {
+async function enroll(deps: EnrollmentJobDeps, queued: RunningJob): Promise<void> {
   const { db, vault, logger } = deps;
   const records = new JobRecords(db, queued.id);
   const enrollment = await db.endpointEnrollment.findUnique({ where: { jobId: queued.id }, include: { watermark: true, modelVersion: true, job: true } });
@@ -63,7 +63,7 @@ async function enroll(deps: EnrollmentJobDeps, queued: QueuedJob): Promise<void>
   await assertTenantActive(db, tenantId);
   const { watermark, modelVersion: version } = enrollment;
   const log = logger.child({ jobId: queued.id, enrollmentId: enrollment.id });
-  const attempt = queued.retryCount + 1;
+  const attempt = queued.attempt;
   if (!(await records.started(deps.workerId, attempt))) return; // a newer attempt owns the job
 
   const finish = async (data: Parameters<typeof db.endpointEnrollment.update>[0]['data'], job: { ok: boolean; message: string }) => {
@@ -126,10 +126,11 @@ async function enroll(deps: EnrollmentJobDeps, queued: QueuedJob): Promise<void>
     if (error instanceof TenantDeletedError || error instanceof SupersededAttempt) throw error;
     // Deleted meanwhile (its cancellation may be what aborted the query): end as the deletion says.
     if (await isTenantDeleted(db, tenantId)) throw new TenantDeletedError(tenantId);
-    if (error instanceof DomainError || isEngineError(error)) {
-      const cancelled = queued.signal.aborted;
+    // Throws (writing nothing) when the worker is shutting down or a newer attempt owns the job.
+    const cancelled = await queued.wasCancelled();
+    if (cancelled || error instanceof DomainError || isEngineError(error)) {
       // Redacted before truncation, so that no part of the credential survives a cut.
-      const reason = cancelled ? 'The enrollment was cancelled.' : redactAndTruncate(error.message, [credential], MAX_REASON_CHARS);
+      const reason = cancelled ? 'The enrollment was cancelled.' : redactAndTruncate((error as Error).message, [credential], MAX_REASON_CHARS);
       await db.$transaction(async (tx) => {
         await JobRecords.fence(tx, queued.id, attempt);
         await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { status: cancelled ? 'CANCELLED' : 'FAILED', errorReason: reason, completedAt: new Date() } });

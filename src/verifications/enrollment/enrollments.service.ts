@@ -93,15 +93,10 @@ export class EnrollmentsService {
           tx,
         );
       }
+      // Queued in the same transaction: rows and queue entry commit together, or not at all.
+      await this.queue.send(QUEUES.ENROLL, jobId, actor.tenantId!, tx);
       return { enrollment, job };
     });
-    try {
-      await this.queue.send(QUEUES.ENROLL, jobId);
-    } catch (error) {
-      await this.scoped!.job.update({ where: { id: jobId }, data: { status: 'FAILED', error: 'The job could not be queued.', finishedAt: new Date() } });
-      await this.scoped!.endpointEnrollment.update({ where: { id: created.enrollment.id }, data: { status: 'FAILED', errorReason: 'The job could not be queued.' } });
-      throw error;
-    }
     return created;
   }
 

@@ -1,0 +1,161 @@
+/**
+ * The worker's job runtime: runs handlers for pg-boss queues and owns what happens when a running
+ * job is interrupted, so that every job kind reads an interruption the same way:
+ *
+ * - a user cancelled it (`Job.cancelRequested`): the handler ends it CANCELLED;
+ * - its worker is shutting down: it is handed back to the queue (Job QUEUED again, one more
+ *   `handover`, never CANCELLED) and another worker resumes it. Handovers do not count against
+ *   the retry limit;
+ * - its claim was lost (a missed heartbeat gave it to another worker, or it expired): this attempt
+ *   writes nothing, because a newer one owns the job (JobRecords.fence).
+ *
+ * Shutdown (stop): stop fetching, give running jobs `graceMs` to finish, then interrupt the rest,
+ * which hand themselves back, and close the queue within the timeout.
+ */
+import type { Job as BossJob } from 'pg-boss';
+import type { Database } from '../db/client.ts';
+import type { Logger } from '../logging/logger.ts';
+import { HandedBack, JobRecords, SupersededAttempt } from './job-records.ts';
+import type { JobPayload, JobQueue, QueueName } from './job-queue.ts';
+
+/** What a handler gets for one attempt of one job. */
+export interface RunningJob {
+  id: string;
+  /** 1 for the first attempt; a newer attempt of the same job always has a larger number. */
+  attempt: number;
+  /** No retry follows if this attempt fails (handovers are not failures). */
+  finalAttempt: boolean;
+  /** Aborted when the job is cancelled, loses its claim, or the worker shuts down. */
+  signal: AbortSignal;
+  /**
+   * After `signal` aborted: true when a user cancelled the job. Throws HandedBack when the worker
+   * is shutting down and SupersededAttempt when the claim was lost: either way this attempt must
+   * write nothing more, and the runtime settles it. False while nothing interrupted the job.
+   */
+  wasCancelled(): Promise<boolean>;
+}
+
+export type JobHandler = (job: RunningJob) => Promise<void>;
+
+export interface JobRuntimeOptions {
+  /** Failed attempts before a job fails for good (pg-boss also allows for handovers). */
+  retryLimit: number;
+}
+
+export class JobRuntime {
+  private readonly shutdown = new AbortController();
+  private readonly running = new Set<Promise<void>>();
+  private readonly queues = new Set<QueueName>();
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly db: Database,
+    private readonly logger: Logger,
+    private readonly options: JobRuntimeOptions,
+  ) {}
+
+  /** Runs `handler` for jobs of `queue`, `concurrency` at a time in this process. */
+  async work(queue: QueueName, concurrency: number, handler: JobHandler): Promise<void> {
+    this.queues.add(queue);
+    await this.queue.work(queue, concurrency, (job) => this.track(this.run(queue, job, handler)));
+  }
+
+  /** Jobs running in this process now. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /**
+   * Stops taking jobs, waits up to `graceMs` for running ones, hands the rest back to the queue,
+   * and closes the queue; all within `timeoutMs`.
+   */
+  stop(graceMs: number, timeoutMs: number): Promise<void> {
+    return (this.stopping ??= (async () => {
+      const deadline = Date.now() + timeoutMs;
+      await Promise.all([...this.queues].map((queue) => this.queue.stopFetching(queue)));
+      await this.settled(Math.min(graceMs, timeoutMs));
+      if (this.running.size > 0) {
+        this.logger.info('handing running jobs back to the queue', { jobs: this.running.size });
+        this.shutdown.abort(new Error('The worker is shutting down.'));
+        await this.settled(Math.max(0, deadline - Date.now()));
+      }
+      await this.queue.stop(Math.max(1000, deadline - Date.now()));
+    })());
+  }
+
+  private async run(queue: QueueName, job: BossJob<JobPayload>, handler: JobHandler): Promise<void> {
+    const row = await this.db.job.findUnique({ where: { id: job.id }, select: { handovers: true } });
+    const running = runningJob(this.db, {
+      id: job.id,
+      retryCount: job.retryCount,
+      handovers: row?.handovers ?? 0,
+      retryLimit: this.options.retryLimit,
+      signal: job.signal,
+      shutdown: this.shutdown.signal,
+    });
+    const { id: jobId, attempt } = running;
+    try {
+      await handler(running);
+    } catch (error) {
+      if (error instanceof SupersededAttempt) {
+        this.logger.warn('a newer attempt owns this job; this attempt wrote nothing', { queue, jobId, attempt });
+        return;
+      }
+      if (error instanceof HandedBack) {
+        // Back to the queue: pg-boss retries a failed attempt, and the Job row says why.
+        await JobRecords.handBack(this.db, jobId, attempt);
+        this.logger.info('job handed back to the queue', { queue, jobId, attempt });
+      }
+      throw error;
+    }
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.running.add(work);
+    const untrack = () => this.running.delete(work);
+    work.then(untrack, untrack);
+    return work;
+  }
+
+  /** Resolves when no job runs here, or after `ms`. */
+  private async settled(ms: number): Promise<void> {
+    const end = Date.now() + ms;
+    while (this.running.size > 0 && Date.now() < end) {
+      await Promise.race([Promise.allSettled([...this.running]), new Promise((resolve) => setTimeout(resolve, Math.min(50, end - Date.now())))]);
+    }
+  }
+}
+
+export interface AttemptFields {
+  id: string;
+  /** pg-boss's count of earlier attempts, failed or handed back. */
+  retryCount: number;
+  /** Earlier attempts handed back at a worker's shutdown (Job.handovers). */
+  handovers?: number;
+  retryLimit: number;
+  /** pg-boss's signal: aborted on cancellation or a lost claim. */
+  signal: AbortSignal;
+  /** Aborted when this worker shuts down. */
+  shutdown?: AbortSignal;
+}
+
+/** One attempt of a job as handlers see it (the runtime's, and tests' that play a worker). */
+export function runningJob(db: Database, fields: AttemptFields): RunningJob {
+  const { id, retryCount, handovers = 0, retryLimit, shutdown = new AbortController().signal } = fields;
+  const attempt = retryCount + 1;
+  const signal = AbortSignal.any([fields.signal, shutdown]);
+  return {
+    id,
+    attempt,
+    finalAttempt: retryCount - handovers >= retryLimit,
+    signal,
+    wasCancelled: async () => {
+      if (!signal.aborted) return false;
+      const current = await db.job.findUnique({ where: { id }, select: { cancelRequested: true } });
+      if (current?.cancelRequested) return true;
+      if (shutdown.aborted) throw new HandedBack(id, attempt);
+      throw new SupersededAttempt(id, attempt);
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The CPU part of the watermark job, with no database or vault: load the version's model, check
+ * it is the registered one, generate the fragile trigger set with the engine, and self-check it
+ * (the stored bytes score 100% on the clean model, the model did not change, and how many
+ * triggers a small weight perturbation flips). It runs in a worker thread (generation-thread.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  classifierFromModel,
+  computeWeightsDigest,
+  decodeTriggerSet,
+  domainFromJson,
+  encodeTriggerSet,
+  flipFraction,
+  gaussianNoise,
+  generateTriggers,
+  loadClassifierFromFiles,
+  triggerSetCommitment,
+  verifyClassifier,
+  type LossKind,
+  type ServingProfile,
+} from '../../engine/index.ts';
+
+/** Weight noise used by the generation-time self-check (data-free stand-in for a small fine-tune). */
+export const SELF_CHECK_NOISE_STD = 1e-3;
+
+export interface GenerationRequest {
+  files: Map<string, Uint8Array>;
+  /** The version's registered weights digest: generation refuses any other model. */
+  weightsDigest: string;
+  method: LossKind;
+  lambda: number;
+  maxSteps: number;
+  triggerCount: number;
+  profile: ServingProfile;
+  /** The version's input domain, as stored (domainToJson). */
+  inputDomain: unknown;
+}
+
+export interface GenerationProgress {
+  step: number;
+  accTri: number;
+}
+
+export interface GeneratedWatermark {
+  /** The encoded trigger set: triggers and key labels, to be sealed. */
+  sealed: Uint8Array;
+  commitment: string;
+  backend: string;
+  steps: number;
+  elapsedMs: number;
+  selfCheck: Record<string, unknown>;
+}
+
+export async function generateWatermark(
+  request: GenerationRequest,
+  options: { signal?: AbortSignal; onProgress?: (progress: GenerationProgress) => void } = {},
+): Promise<GeneratedWatermark> {
+  const classifier = await loadClassifierFromFiles(request.files);
+  try {
+    const digestBefore = computeWeightsDigest(classifier.model);
+    if (digestBefore !== request.weightsDigest) throw new Error("The stored artifact does not match the version's weights digest.");
+    const result = await generateTriggers(classifier, {
+      loss: request.method === 'CE_VARIANCE' ? { kind: request.method, lambda: request.lambda } : { kind: request.method },
+      count: request.triggerCount,
+      maxSteps: request.maxSteps,
+      servingProfile: request.profile,
+      inputDomain: domainFromJson(request.inputDomain),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (p) => options.onProgress?.({ step: p.step, accTri: p.accTri }),
+    });
+    const sealed = encodeTriggerSet(result.triggerSet);
+    const check = verifyClassifier(classifier, decodeTriggerSet(sealed));
+    if (check.accTri !== 1) throw new Error(`Self-check failed: the stored triggers score ${check.accTri} on the clean model.`);
+    if (computeWeightsDigest(classifier.model) !== digestBefore) throw new Error('Self-check failed: the model changed during generation.');
+    const noisy = await gaussianNoise(classifier.model, { std: SELF_CHECK_NOISE_STD, seed: randomBytes(8).toString('hex') });
+    let flipped: number;
+    try {
+      flipped = flipFraction(classifierFromModel(noisy), result.triggerSet);
+    } finally {
+      noisy.dispose();
+    }
+    return {
+      sealed,
+      commitment: triggerSetCommitment(sealed),
+      backend: result.backend,
+      steps: result.steps,
+      elapsedMs: result.elapsedMs,
+      selfCheck: {
+        accTri: check.accTri,
+        digestUnchanged: true,
+        flipFractionUnderNoise: flipped,
+        noiseStd: SELF_CHECK_NOISE_STD,
+        simulatedFlipFraction: result.simulatedFlipFraction ?? null,
+        medianMargin: median(result.margins),
+        shareAtLimits: result.shareAtLimits,
+        serving: (result.triggerSet.metadata.parameters as { serving?: unknown }).serving ?? null,
+      },
+    };
+  } finally {
+    classifier.model.dispose();
+  }
+}
+
+function median(values: Float32Array): number {
+  const sorted = Array.from(values).sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
+}

@@ -1,0 +1,194 @@
+/**
+ * The job runtime under faults, with real worker processes: a stopped worker (SIGTERM) hands
+ * its running jobs back and another finishes them; a frozen worker (SIGSTOP: its event loop and
+ * heartbeats stop, as a blocked event loop would) loses its job to another and writes nothing
+ * when it wakes; a killed one (SIGKILL) is replaced. Every job finishes exactly once, and its
+ * first result is never replaced. Also: per-tenant concurrency, and a closing API answering 503.
+ */
+import { after, afterEach, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createKey, createTenant, LOCAL_ENDPOINTS, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
+import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
+import { classifierFromModel, initBackend, saveModelToFiles } from '../../src/engine/index.ts';
+import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
+import { startInferenceServer, type RunningInferenceServer } from '../../src/verifications/endpoints/test-inference-server.ts';
+
+const START = `mutation($input: StartWatermarkInput!) { startWatermark(input: $input) { watermark { id } job { id } userErrors { code message } } }`;
+const VERIFY = `mutation($input: VerifyModelInput!) { verifyModel(input: $input) { verification { id } job { id } userErrors { code message } } }`;
+/** A generation that runs for several seconds on the tiny model (300 triggers: about 20 s). */
+const LONG_GENERATION = { method: 'SENSITIVE', profile: 'FP32_EXACT' };
+
+describe('job runtime: handover, fencing and fairness under faults', () => {
+  let api: TestApi;
+  let tenant: { id: string; adminKey: string };
+  let operator: string;
+  let versionId: string;
+  const workers: TestWorker[] = [];
+  const servers: RunningInferenceServer[] = [];
+  const db = () => api.database.db;
+
+  const worker = async (env: Record<string, string> = {}) => {
+    const started = await startTestWorker(api, { ...LOCAL_ENDPOINTS, FRAGMARK_SHUTDOWN_TIMEOUT_MS: '2000', ...env });
+    workers.push(started);
+    return started;
+  };
+  const waitFor = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 120_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await read();
+      if (done(value)) return value;
+      if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(value)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const job = (id: string) => db().job.findUniqueOrThrow({ where: { id } });
+  const startLongWatermark = async (triggerCount: number) => {
+    const started = (await api.gql(START, { input: { modelVersionId: versionId, triggerCount, ...LONG_GENERATION } }, operator)).data.startWatermark;
+    assert.deepEqual(started.userErrors, []);
+    return started as { watermark: { id: string }; job: { id: string } };
+  };
+  const seals = (recordId: string) => db().auditEvent.count({ where: { recordId, action: 'vault.seal' } });
+
+  before(async () => {
+    api = await startTestApi({ ...LOCAL_ENDPOINTS }, { superviseIntervalSeconds: 1, retryDelaySeconds: 1 });
+    tenant = await createTenant(api, 'Fleet');
+    operator = (await createKey(api, tenant.adminKey, 'OPERATOR')).secret;
+    await initBackend({ log: () => {} });
+    const model = buildTinyClassifier({ inputShape: [8, 8, 1] });
+    const files = await saveModelToFiles(model);
+    const classifier = classifierFromModel(model);
+    const modelId = (await api.gql(`mutation { registerModel(input: { name: "digits" }) { model { id } } }`, {}, operator)).data.registerModel.model.id;
+    const version = (await api.gql(`mutation($m: ID!) { createModelVersion(input: { modelId: $m, label: "1" }) { modelVersion { id uploadPath } } }`, { m: modelId }, operator)).data.createModelVersion
+      .modelVersion;
+    versionId = version.id;
+    assert.equal((await uploadFiles(api, operator, version.uploadPath, files)).status, 200);
+    // A slow but honest endpoint serving the same model: 300 ms per request, a few requests per verification.
+    servers.push(await startInferenceServer({ protocol: 'KSERVE_V2', modelName: 'digits', classifier, behaviour: 'slow', slowMs: 300 }));
+  });
+  // A test that failed midway leaves no worker behind to take the next test's jobs.
+  afterEach(async () => {
+    for (const w of workers.splice(0)) await stopTestWorker(w, 'SIGKILL');
+  });
+  after(async () => {
+    for (const s of servers) await s.close();
+    await api.close();
+  });
+
+  test('SIGTERM during generation hands the job back; another worker finishes it, never CANCELLED', async () => {
+    const first = await worker();
+    // Long enough to outlast the worker's grace period (1 s).
+    const started = await startLongWatermark(300);
+    await waitFor(() => job(started.job.id), (j) => j.status === 'RUNNING' && j.progress > 0);
+    await stopTestWorker(first, 'SIGTERM');
+    const handed = await job(started.job.id);
+    assert.deepEqual([handed.status, handed.handovers, handed.cancelRequested], ['QUEUED', 1, false], JSON.stringify(handed));
+    assert.equal((await db().watermark.findUniqueOrThrow({ where: { id: started.watermark.id } })).status, 'PENDING');
+
+    const second = await worker();
+    const done = await waitFor(() => job(started.job.id), (j) => !['QUEUED', 'RUNNING'].includes(j.status), 180_000);
+    assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
+    assert.equal(done.attempts, 2);
+    assert.equal((await db().watermark.findUniqueOrThrow({ where: { id: started.watermark.id } })).status, 'READY');
+    assert.equal(await seals(started.watermark.id), 1);
+    await stopTestWorker(second, 'SIGTERM');
+  });
+
+  test('a frozen worker (no heartbeats) loses its job to another and writes nothing when it wakes', async () => {
+    const frozen = await worker();
+    const started = await startLongWatermark(100);
+    await waitFor(() => job(started.job.id), (j) => j.status === 'RUNNING');
+    frozen.child.kill('SIGSTOP');
+    const rescuer = await worker();
+    // Heartbeats stop for 10 s; pg-boss then gives the job to the other worker.
+    await waitFor(() => job(started.job.id), (j) => j.attempts === 2, 60_000);
+    frozen.child.kill('SIGCONT');
+    const done = await waitFor(() => job(started.job.id), (j) => !['QUEUED', 'RUNNING'].includes(j.status), 180_000);
+    assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
+    const ready = await db().watermark.findUniqueOrThrow({ where: { id: started.watermark.id } });
+    assert.equal(ready.status, 'READY');
+    // The woken attempt has had time to finish or stop: the first result stands, sealed once.
+    await waitFor(async () => frozen.output(), (out) => out.includes('a newer attempt owns this job'), 60_000);
+    const after = await db().watermark.findUniqueOrThrow({ where: { id: started.watermark.id } });
+    assert.deepEqual([after.commitment, after.readyAt], [ready.commitment, ready.readyAt]);
+    assert.equal(await seals(started.watermark.id), 1);
+    assert.equal((await job(started.job.id)).status, 'SUCCEEDED');
+    await stopTestWorker(frozen, 'SIGTERM');
+    await stopTestWorker(rescuer, 'SIGTERM');
+  });
+
+  test('SIGKILL during generation: the job is retried elsewhere and completes exactly once', async () => {
+    const killed = await worker();
+    const started = await startLongWatermark(100);
+    await waitFor(() => job(started.job.id), (j) => j.status === 'RUNNING');
+    await stopTestWorker(killed, 'SIGKILL');
+    const replacement = await worker();
+    const done = await waitFor(() => job(started.job.id), (j) => !['QUEUED', 'RUNNING'].includes(j.status), 180_000);
+    assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
+    assert.equal(done.attempts, 2, 'the second worker took the job over');
+    assert.equal(await seals(started.watermark.id), 1);
+    assert.equal(await db().watermark.count({ where: { jobId: started.job.id } }), 1);
+    await stopTestWorker(replacement, 'SIGTERM');
+  });
+
+  test('SIGTERM during an endpoint verification hands it back; its verdict comes from the next worker', async () => {
+    const first = await worker();
+    const endpoint = { url: servers[0]!.url, protocol: 'KSERVE_V2', modelName: 'digits' };
+    // A READY watermark to verify (the one from the first test).
+    const verify = (await api.gql(VERIFY, { input: { modelVersionId: versionId, mode: 'ENDPOINT', endpoint } }, operator)).data.verifyModel;
+    assert.deepEqual(verify.userErrors, []);
+    await waitFor(() => job(verify.job.id), (j) => j.status === 'RUNNING');
+    await stopTestWorker(first, 'SIGTERM');
+    assert.equal((await job(verify.job.id)).status, 'QUEUED');
+    const second = await worker();
+    const done = await waitFor(() => db().verification.findUniqueOrThrow({ where: { id: verify.verification.id } }), (v) => v.verdict !== 'PENDING', 120_000);
+    assert.equal(done.verdict, 'INTACT', done.errorReason ?? '');
+    assert.equal(await db().attestation.count({ where: { verificationId: verify.verification.id } }), 1);
+    await stopTestWorker(second, 'SIGTERM');
+  });
+
+  test("one tenant's slow verifications cannot hold every slot: per-tenant concurrency", async () => {
+    const other = await createTenant(api, 'Other');
+    const otherOperator = (await createKey(api, other.adminKey, 'OPERATOR')).secret;
+    const small = buildTinyClassifier({ inputShape: [8, 8, 1] });
+    const modelId = (await api.gql(`mutation { registerModel(input: { name: "quick" }) { model { id } } }`, {}, otherOperator)).data.registerModel.model.id;
+    const version = (await api.gql(`mutation($m: ID!) { createModelVersion(input: { modelId: $m, label: "1" }) { modelVersion { id uploadPath } } }`, { m: modelId }, otherOperator)).data
+      .createModelVersion.modelVersion;
+    await uploadFiles(api, otherOperator, version.uploadPath, await saveModelToFiles(small));
+    small.dispose();
+    const fair = await worker({ FRAGMARK_TENANT_JOB_CONCURRENCY: '1', FRAGMARK_WORKER_IO_CONCURRENCY: '4' });
+    const quickWatermark = (await api.gql(START, { input: { modelVersionId: version.id, triggerCount: 10, method: 'CE_ONLY', maxSteps: 50 } }, otherOperator)).data.startWatermark;
+    await waitFor(() => job(quickWatermark.job.id), (j) => j.status === 'SUCCEEDED');
+
+    // Tenant A: three verifications of a slow endpoint (300 ms per request). Tenant B: one quick one.
+    const endpoint = { url: servers[0]!.url, protocol: 'KSERVE_V2', modelName: 'digits' };
+    const slow = await Promise.all(
+      [0, 1, 2].map(async () => (await api.gql(VERIFY, { input: { modelVersionId: versionId, mode: 'ENDPOINT', endpoint } }, operator)).data.verifyModel.job.id as string),
+    );
+    await waitFor(() => job(slow[0]!), (j) => j.status === 'RUNNING');
+    const quick = (await api.gql(VERIFY, { input: { modelVersionId: version.id, mode: 'ARTIFACT' } }, otherOperator)).data.verifyModel;
+    const quickDone = await waitFor(() => job(quick.job.id), (j) => j.status === 'SUCCEEDED', 30_000);
+    const slowDone = await waitFor(() => Promise.all(slow.map(job)), (jobs) => jobs.every((j) => j.status === 'SUCCEEDED'), 60_000);
+    // Tenant A's jobs ran one at a time, and tenant B did not wait for them.
+    const runs = slowDone.map((j) => [j.startedAt!.getTime(), j.finishedAt!.getTime()] as const).sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < runs.length; i++) assert.ok(runs[i]![0] >= runs[i - 1]![1] - 50, `tenant A ran two jobs at once: ${JSON.stringify(runs)}`);
+    assert.ok(quickDone.finishedAt!.getTime() < runs.at(-1)![0], 'tenant B finished before tenant A’s last job started');
+    await stopTestWorker(fair, 'SIGTERM');
+  });
+
+  test('a closing API answers 503 with Retry-After, never a reset connection', async () => {
+    const closing = await startTestApi();
+    const closed = closing.close();
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        try {
+          const response = await fetch(`${closing.url}/healthz`);
+          return `${response.status} ${response.headers.get('retry-after')}`;
+        } catch (error) {
+          return `error: ${(error as Error).message}`;
+        }
+      }),
+    );
+    await closed;
+    assert.deepEqual(answers, Array(4).fill('503 1'));
+  });
+});

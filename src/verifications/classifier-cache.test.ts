@@ -31,5 +31,10 @@ test('loads each artifact once, evicts the least recently used idle entry, never
   const failing = sut.use('broken', async () => Promise.reject(new Error('bad artifact')), () => undefined);
   await assert.rejects(failing, /bad artifact/);
   await sut.use('broken', load('broken'), () => undefined);
-  assert.ok(tf.memory().numTensors > before);
+  // Exactly the two cached models' weights are left: every evicted model was disposed.
+  const probe = buildTinyClassifier();
+  const perModel = probe.weights.length;
+  probe.dispose();
+  assert.equal(sut.size, 2);
+  assert.equal(tf.memory().numTensors, before + 2 * perModel);
 });

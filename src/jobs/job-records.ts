@@ -1,8 +1,17 @@
 /**
- * Worker-side updates of our Job rows: status, attempts, throttled progress, outcome.
- * (pg-boss cannot store progress of an active job.)
+ * Every write of our Job rows: creation (with its queue entry, in the caller's transaction),
+ * status, attempts, throttled progress, outcome, cancellation. No other module writes the Job
+ * table (pg-boss cannot store progress of an active job, so this table is the jobs' history).
  */
 import type { Database, Transaction } from '../db/client.ts';
+import type { Job, JobKind, Prisma } from '../db/generated/client.ts';
+import { uuid7 } from '../common/ids.ts';
+import { QUEUE_OF_KIND, type JobQueue, type QueueTransaction } from './job-queue.ts';
+
+/** What enqueue() needs of a transaction: any Prisma interactive transaction, tenant-scoped or not. */
+export type JobTransaction = QueueTransaction & {
+  job: { create(args: { data: { id: string; tenantId: string; kind: JobKind; message: string } }): PromiseLike<Job> };
+};
 
 const PROGRESS_INTERVAL_MS = 500;
 
@@ -36,6 +45,16 @@ export class HandedBack extends Error {
 }
 
 export class JobRecords {
+  /**
+   * Creates job `kind` for `tenantId` and queues it, both in `tx`: the domain rows the caller
+   * writes in the same transaction, the Job row and the queue entry commit together or not at all.
+   */
+  static async enqueue(queue: JobQueue, tx: JobTransaction, kind: JobKind, tenantId: string, message = 'Waiting for a worker.'): Promise<Job> {
+    const job = await tx.job.create({ data: { id: uuid7(), tenantId, kind, message } });
+    await queue.send(QUEUE_OF_KIND[kind], job.id, tenantId, tx);
+    return job;
+  }
+
   private lastWrite = 0;
   /** The attempt this process runs, once started() took the job: progress is written only for it. */
   private attempt: number | undefined;
@@ -109,12 +128,34 @@ export class JobRecords {
    * `final`: no retries left. Otherwise the job goes back to the queue for another attempt.
    * Callers pass a transaction that also updates the job's own record (watermark, verification).
    */
-  static async fail(tx: Transaction | Database, jobId: string, error: string, final: boolean): Promise<void> {
+  static async fail(tx: Transaction | Database, jobId: string, error: string, final: boolean, message = 'Failed.'): Promise<void> {
     await tx.job.update({
       where: { id: jobId },
       data: final
-        ? { status: 'FAILED', error, message: 'Failed.', finishedAt: new Date() }
+        ? { status: 'FAILED', error, message, finishedAt: new Date() }
         : { status: 'QUEUED', error, message: 'Failed; will be retried.' },
+    });
+  }
+
+  /**
+   * A user asks to cancel: a queued job ends CANCELLED at once (returns true); a running one is
+   * marked, and its worker ends it. Recorded before pg-boss aborts the running attempt, so the
+   * worker can tell a cancellation from its own shutdown or a lost claim (JobRuntime).
+   */
+  static async requestCancel(db: { job: { updateMany(args: Prisma.JobUpdateManyArgs): PromiseLike<unknown> } }, jobId: string, now: Date): Promise<void> {
+    await db.job.updateMany({
+      where: { id: jobId, status: 'QUEUED' },
+      data: { status: 'CANCELLED', cancelRequested: true, finishedAt: now, message: 'Cancelled before it started.' },
+    });
+    await db.job.updateMany({ where: { id: jobId, status: 'RUNNING' }, data: { cancelRequested: true, message: 'Cancelling…' } });
+  }
+
+  /** Jobs that have not ended yet end CANCELLED with `reason` (a deleted tenant's). */
+  static async cancelUnfinished(tx: Transaction, jobIds: string[], reason: string, now: Date): Promise<void> {
+    if (jobIds.length === 0) return;
+    await tx.job.updateMany({
+      where: { id: { in: jobIds }, status: { in: ['QUEUED', 'RUNNING'] } },
+      data: { status: 'CANCELLED', cancelRequested: true, finishedAt: now, message: `Cancelled: ${reason}` },
     });
   }
 }

@@ -8,6 +8,7 @@ import { isUuid } from '../common/ids.ts';
 import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
 import { QUEUE_OF_KIND, type JobQueue } from './job-queue.ts';
 import { JobsError } from './jobs.errors.ts';
+import { JobRecords } from './job-records.ts';
 
 export interface JobFilter {
   status?: JobStatus | null;
@@ -52,14 +53,9 @@ export class JobsService {
     if (!job) throw new JobsError('JOB_NOT_FOUND', 'No such job.', ['input', 'id']);
     if (FINISHED.includes(job.status)) throw new JobsError('JOB_FINISHED', `The job already ended (${job.status}).`, ['input', 'id']);
     const now = new Date();
-    // Recorded before pg-boss aborts a running attempt: its worker reads cancelRequested to tell a
-    // cancellation from its own shutdown or a lost claim (JobRuntime).
-    // Only a job no worker has taken yet ends here; a running one ends in its worker.
-    await this.scoped!.job.updateMany({
-      where: { id: job.id, status: 'QUEUED' },
-      data: { status: 'CANCELLED', cancelRequested: true, finishedAt: now, message: 'Cancelled before it started.' },
-    });
-    await this.scoped!.job.updateMany({ where: { id: job.id, status: 'RUNNING' }, data: { cancelRequested: true, message: 'Cancelling…' } });
+    // Only a job no worker has taken yet ends here; a running one ends in its worker. Recorded
+    // before pg-boss aborts the running attempt (JobRuntime tells cancellation from shutdown by it).
+    await JobRecords.requestCancel(this.scoped!, job.id, now);
     await this.queue.cancel(QUEUE_OF_KIND[job.kind], job.id);
     const after = (await this.get(job.id))!;
     if (after.status === 'CANCELLED') {

@@ -11,6 +11,7 @@
  * revoked through attestationStatus).
  */
 import type { Database, Transaction } from '../db/client.ts';
+import { JobRecords } from '../jobs/job-records.ts';
 
 export const TENANT_DELETED_REASON = 'The tenant was deleted.';
 
@@ -46,10 +47,7 @@ export async function isTenantDeleted(db: Database | Transaction, tenantId: stri
 export async function endJobOfDeletedTenant(db: Database, jobId: string): Promise<void> {
   const now = new Date();
   await db.$transaction(async (tx) => {
-    await tx.job.updateMany({
-      where: { id: jobId, status: { in: ['QUEUED', 'RUNNING'] } },
-      data: { status: 'CANCELLED', cancelRequested: true, finishedAt: now, message: `Cancelled: ${TENANT_DELETED_REASON.toLowerCase()}` },
-    });
+    await JobRecords.cancelUnfinished(tx, [jobId], TENANT_DELETED_REASON.toLowerCase(), now);
     await endRecordsOfJobs(tx, [jobId], now);
   });
 }

@@ -13,6 +13,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Vault } from '../vault/vault.ts';
 import { isUuid } from '../common/ids.ts';
 import { QUEUE_OF_KIND, type JobQueue } from '../jobs/job-queue.ts';
+import { JobRecords } from '../jobs/job-records.ts';
 import { endRecordsOfJobs, TENANT_DELETED_REASON } from './tenant-guard.ts';
 
 const MAX_GRACE_PERIOD_DAYS = 30;
@@ -122,10 +123,7 @@ export class TenantsService {
       const active = await tx.job.findMany({ where: { tenantId: id, status: { in: ['QUEUED', 'RUNNING'] } }, select: { id: true, kind: true } });
       const ids = active.map((j) => j.id);
       if (ids.length > 0) {
-        await tx.job.updateMany({
-          where: { id: { in: ids }, status: { in: ['QUEUED', 'RUNNING'] } },
-          data: { status: 'CANCELLED', cancelRequested: true, finishedAt: now, message: `Cancelled: ${TENANT_DELETED_REASON.toLowerCase()}` },
-        });
+        await JobRecords.cancelUnfinished(tx, ids, TENANT_DELETED_REASON.toLowerCase(), now);
         await endRecordsOfJobs(tx, ids, now);
       }
       await this.vault.scheduleShred(id, shredAfter, { apiKeyId: actor.apiKeyId }, tx);

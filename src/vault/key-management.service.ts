@@ -11,7 +11,8 @@ import { isUuid } from '../common/ids.ts';
 import type { KeyringStatus, Vault } from './vault.ts';
 import { VaultError } from './vault.errors.ts';
 import { uuid7 } from '../common/ids.ts';
-import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { JobRecords } from '../jobs/job-records.ts';
 
 const MAX_BATCH_SIZE = 5000;
 
@@ -63,12 +64,8 @@ export class KeyManagementService {
     }
     let jobId: string | null = null;
     if (rewrap && remaining > 0 && target !== null) {
-      jobId = uuid7();
-      const id = jobId;
-      await this.db.$transaction(async (tx) => {
-        await tx.job.create({ data: { id, tenantId: target, kind: 'REWRAP', message: `${remaining} secrets to rewrap.` } });
-        await this.queue.send(QUEUES.REWRAP, id, target, tx);
-      });
+      const job = await this.db.$transaction((tx) => JobRecords.enqueue(this.queue, tx, 'REWRAP', target, `${remaining} secrets to rewrap.`));
+      jobId = job.id;
     }
     return { keyring: await this.vault.status(target), rewrapped, remaining, jobId };
   }

@@ -146,7 +146,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
         await JobRecords.fence(tx, queued.id, attempt);
         await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: reason, completedAt: new Date() } });
         if (cancelled) await JobRecords.cancel(tx, queued.id);
-        else await tx.job.update({ where: { id: queued.id }, data: { status: 'FAILED', error: reason, message: 'Verification could not be completed.', finishedAt: new Date() } });
+        else await JobRecords.fail(tx, queued.id, reason, true, 'Verification could not be completed.');
       });
       log.warn('verification ended in ERROR', { reason });
       return;

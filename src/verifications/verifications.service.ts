@@ -15,7 +15,8 @@ import { requireTenantRole } from '../auth/require-role.ts';
 import { isUuid } from '../common/ids.ts';
 import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { JobRecords } from '../jobs/job-records.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { decodeTriggerSet, gatherTriggers, verifyLabels } from '../engine/index.ts';
@@ -118,9 +119,9 @@ export class VerificationsService {
             endpointModelName: endpointFields.endpointModelName ?? version.endpointModelName ?? (await this.scoped!.model.findUnique({ where: { id: version.modelId } }))!.name,
             endpointInputFormat: endpointFields.endpointInputFormat,
           });
-    const jobId = uuid7();
     const verification = await this.db.$transaction(async (tx) => {
-      await tx.job.create({ data: { id: jobId, tenantId: actor.tenantId!, kind: 'VERIFY', message: 'Waiting for a worker.' } });
+      // Job row and queue entry commit with the verification, or not at all.
+      const { id: jobId } = await JobRecords.enqueue(this.queue, tx, 'VERIFY', actor.tenantId!);
       const created = await tx.verification.create({
         data: {
           tenantId: actor.tenantId!,
@@ -149,11 +150,9 @@ export class VerificationsService {
           tx,
         );
       }
-      // Queued in the same transaction: rows and queue entry commit together, or not at all.
-      await this.queue.send(QUEUES.VERIFY, jobId, actor.tenantId!, tx);
       return created;
     });
-    return { verification, jobId };
+    return { verification, jobId: verification.jobId! };
   }
 
   /** Records a model copy uploaded only to be checked (PUT /v1/verification-artifacts). */

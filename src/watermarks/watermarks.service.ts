@@ -10,7 +10,8 @@ import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
 import { isUuid } from '../common/ids.ts';
 import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
-import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { JobRecords } from '../jobs/job-records.ts';
 import { RegistryError } from '../registry/registry.errors.ts';
 import { checkObjectiveFits, domainToJson, isEngineError } from '../engine/index.ts';
 import { WatermarksError } from './watermarks.errors.ts';
@@ -48,14 +49,14 @@ export class WatermarksService {
       if (isEngineError(error, 'INVALID_ARGUMENT')) throw new WatermarksError('INVALID_WATERMARK_INPUT', `${error.message}.`, ['input', 'method']);
       throw error;
     }
-    const jobId = uuid7();
     const { watermark, job } = await this.scoped!.$transaction(async (tx) => {
-      const job = await tx.job.create({ data: { id: jobId, tenantId: actor.tenantId!, kind: 'WATERMARK', message: 'Waiting for a worker.' } });
+      // Job row and queue entry commit with the watermark, or not at all.
+      const job = await JobRecords.enqueue(this.queue, tx, 'WATERMARK', actor.tenantId!);
       const watermark = await tx.watermark.create({
         data: {
           tenantId: actor.tenantId!,
           modelVersionId: version.id,
-          jobId,
+          jobId: job.id,
           scheme: WATERMARK_SCHEME,
           method: settings.method,
           triggerCount: settings.triggerCount,
@@ -65,8 +66,6 @@ export class WatermarksService {
           inputDomain: domainToJson(domain),
         },
       });
-      // Queued in the same transaction: rows and queue entry commit together, or not at all.
-      await this.queue.send(QUEUES.WATERMARK, jobId, actor.tenantId!, tx);
       return { watermark, job };
     });
     return { watermark, job };

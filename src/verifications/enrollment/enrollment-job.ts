@@ -73,7 +73,7 @@ async function enroll(deps: EnrollmentJobDeps, queued: RunningJob): Promise<void
       await JobRecords.fence(tx, queued.id, attempt);
       await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { ...data, completedAt: new Date() } });
       if (job.ok) await JobRecords.succeed(tx, queued.id, job.message);
-      else await tx.job.update({ where: { id: queued.id }, data: { status: 'FAILED', error: job.message, message: 'Enrollment refused.', finishedAt: new Date() } });
+      else await JobRecords.fail(tx, queued.id, job.message, true, 'Enrollment refused.');
     });
   };
 
@@ -135,7 +135,7 @@ async function enroll(deps: EnrollmentJobDeps, queued: RunningJob): Promise<void
         await JobRecords.fence(tx, queued.id, attempt);
         await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { status: cancelled ? 'CANCELLED' : 'FAILED', errorReason: reason, completedAt: new Date() } });
         if (cancelled) await JobRecords.cancel(tx, queued.id);
-        else await tx.job.update({ where: { id: queued.id }, data: { status: 'FAILED', error: reason, message: 'Enrollment could not be completed.', finishedAt: new Date() } });
+        else await JobRecords.fail(tx, queued.id, reason, true, 'Enrollment could not be completed.');
       });
       log.warn('enrollment ended without a result', { reason });
       return;

@@ -9,7 +9,8 @@ import { scopeToTenant, type TenantDatabase } from '../../db/tenant-scope.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { requireTenantRole } from '../../auth/require-role.ts';
 import { paginate, type Page, type PageRequest } from '../../common/pagination.ts';
-import { QUEUES, type JobQueue } from '../../jobs/job-queue.ts';
+import type { JobQueue } from '../../jobs/job-queue.ts';
+import { JobRecords } from '../../jobs/job-records.ts';
 import { RegistryError } from '../../registry/registry.errors.ts';
 import { validateEndpoint, type EndpointInput } from '../../registry/models.service.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
@@ -66,15 +67,15 @@ export class EnrollmentsService {
     if (!url || !protocol) {
       throw new VerificationsError('NO_ENDPOINT', 'This version has no inference endpoint: pass one, or register it with createModelVersion.', ['input', 'endpoint']);
     }
-    const jobId = uuid7();
     const created = await this.db.$transaction(async (tx) => {
-      const job = await tx.job.create({ data: { id: jobId, tenantId: actor.tenantId!, kind: 'ENROLL', message: 'Waiting for a worker.' } });
+      // Job row and queue entry commit with the enrollment, or not at all.
+      const job = await JobRecords.enqueue(this.queue, tx, 'ENROLL', actor.tenantId!);
       const enrollment = await tx.endpointEnrollment.create({
         data: {
           tenantId: actor.tenantId!,
           modelVersionId: version.id,
           watermarkId: watermark.id,
-          jobId,
+          jobId: job.id,
           endpointUrl: url,
           endpointProtocol: protocol,
           endpointModelName: adHoc ? adHoc.modelName?.trim() || version.model.name : (version.endpointModelName ?? version.model.name),
@@ -93,8 +94,6 @@ export class EnrollmentsService {
           tx,
         );
       }
-      // Queued in the same transaction: rows and queue entry commit together, or not at all.
-      await this.queue.send(QUEUES.ENROLL, jobId, actor.tenantId!, tx);
       return { enrollment, job };
     });
     return created;

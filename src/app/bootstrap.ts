@@ -13,7 +13,7 @@ import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from '../db/client.ts';
 import type { ApiKey } from '../db/generated/client.ts';
-import { generateApiKeySecret } from '../auth/api-key-secret.ts';
+import { generateApiKeySecret } from '../api-keys/api-key-secret.ts';
 
 const BOOTSTRAP_LOCK_ID = 0x66726167; // "frag"
 

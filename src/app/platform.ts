@@ -1,83 +1,66 @@
 /**
- * Composition root of the API process: configuration in, a running platform out.
- * Start: database (embedded or external) with migrations, vault, job queue, first-start admin
- * key, HTTP server, then the embedded worker processes (FRAGMARK_WORKERS). Stop: workers, HTTP
- * (drains requests), queue, database.
+ * The one composition root: configuration in, the platform's shared parts out (database with
+ * migrations, vault, job queue, artifact store, attestation issuer, egress policy). The API
+ * process (src/api/api-process.ts), the worker (worker.ts) and the tests build it the same way;
+ * each adds only what its role needs on top (an HTTP server, job handlers).
  */
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../logging/logger.ts';
-import { openDatabase } from '../db/database.ts';
-import { createApiServer } from '../api/http/http-server.ts';
-import { bootstrapPlatformAdmin, type MintedKey } from './bootstrap.ts';
+import { openDatabase, type OpenDatabase } from '../db/database.ts';
 import { openVault } from '../vault/open-vault.ts';
-import { JobQueue } from '../jobs/job-queue.ts';
+import { JobQueue, type QueueSettings } from '../jobs/job-queue.ts';
 import { queueSettingsFrom } from '../jobs/queue-settings.ts';
 import { ArtifactStore } from '../registry/artifacts/artifact-store.ts';
-import { startWorkerProcesses } from './worker-processes.ts';
 import { AttestationIssuer } from '../attestations/attestation-issuer.ts';
-import { egressPolicyFrom } from '../verifications/endpoints/egress-policy.ts';
+import { egressPolicyFrom } from '../endpoints/egress-policy.ts';
+import type { RewrapSettings } from '../keys/key-management.service.ts';
+import type { Platform } from './services.ts';
 
-const SHRED_SWEEP_MS = 60_000;
-const STAGING_MAX_AGE_MS = 3_600_000;
-
-export interface RunningPlatform {
-  /** Base URL the server listens on. */
-  url: string;
-  graphqlUrl: string;
-  /** Set on the very first start only. */
-  initialAdminKey: MintedKey | null;
-  stop(): Promise<void>;
+export interface BuildPlatformOptions {
+  /** A database already open (tests pass theirs); otherwise opened from the configuration. */
+  database?: OpenDatabase;
+  /** Hold a LISTEN connection for prompt job pickup: workers only. */
+  listen?: boolean;
+  /** Queue settings beyond the configuration's (tests shorten retry delays). */
+  queueSettings?: Partial<QueueSettings>;
+  rewrap?: RewrapSettings;
 }
 
-export async function startPlatform(config: Config, logger: Logger): Promise<RunningPlatform> {
-  const database = await openDatabase(config, logger);
-  const cleanups: Array<() => Promise<void>> = [() => database.close()];
-  const cleanUp = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  };
+export interface BuiltPlatform {
+  platform: Platform;
+  database: OpenDatabase;
+  /** Closes the queue, then the database when this build opened it. */
+  close(): Promise<void>;
+}
+
+export async function buildPlatform(config: Config, logger: Logger, options: BuildPlatformOptions = {}): Promise<BuiltPlatform> {
+  const database = options.database ?? (await openDatabase(config, logger));
+  const closeDatabase = options.database ? async () => {} : () => database.close();
   try {
     const vault = await openVault(database.db, config, logger);
-    const queue = await JobQueue.start(database.url, queueSettingsFrom(config), logger, { listen: false });
-    cleanups.push(() => queue.stop(config.http.shutdownTimeoutMs));
-    const store = new ArtifactStore(config.artifacts.dir);
-    // Staging folders of uploads interrupted by a crash.
-    await store.sweepStaging(STAGING_MAX_AGE_MS);
-    const issuer = new AttestationIssuer(database.db, vault, config.attestations);
-    await issuer.ensureSigningKey();
-    const initialAdminKey = await bootstrapPlatformAdmin(database.db);
-    const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges, egress: egressPolicyFrom(config) };
-    const api = await createApiServer({ config, platform, logger });
-    const url = await api.listen();
-    let apiClosed: Promise<void> | undefined;
-    const closeApi = () => (apiClosed ??= api.close());
-    cleanups.push(closeApi);
-    // Deleted tenants whose grace period ends while we run.
-    const shredTimer = setInterval(() => {
-      vault.shredDue().then(
-        (ids) => ids.length > 0 && logger.info('crypto-shredded deleted tenants', { keyrings: ids.length }),
-        (error: Error) => logger.error('scheduled crypto-shredding failed', { error }),
-      );
-    }, SHRED_SWEEP_MS);
-    shredTimer.unref();
-    cleanups.push(async () => clearInterval(shredTimer));
-    const workers = startWorkerProcesses(config.jobs.embeddedWorkers, logger);
-    // The API drains (answering 503) while the workers hand their jobs back, not after.
-    cleanups.push(() => Promise.all([workers.stop(), closeApi()]).then(() => undefined));
-    logger.info('API listening', { url, database: database.embedded ? 'embedded' : 'external', workers: config.jobs.embeddedWorkers });
-    let stopping: Promise<void> | undefined;
+    const queueSettings = { ...queueSettingsFrom(config), ...options.queueSettings };
+    const queue = await JobQueue.start(database.url, queueSettings, logger, { listen: options.listen ?? false });
+    const platform: Platform = {
+      db: database.db,
+      vault,
+      queue,
+      store: new ArtifactStore(config.artifacts.dir),
+      issuer: new AttestationIssuer(database.db, vault, config.attestations),
+      challenges: config.challenges,
+      // Endpoint addresses may be named and queried only as the egress policy allows (FRAGMARK_EGRESS_ALLOW).
+      egress: egressPolicyFrom(config),
+      ...(options.rewrap ? { rewrap: options.rewrap } : {}),
+    };
     return {
-      url,
-      graphqlUrl: `${url}/graphql`,
-      initialAdminKey,
-      stop: () =>
-        (stopping ??= (async () => {
-          logger.info('shutting down');
-          await cleanUp();
-          logger.info('stopped');
-        })()),
+      platform,
+      database,
+      close: async () => {
+        await queue.stop(config.http.shutdownTimeoutMs);
+        await closeDatabase();
+      },
     };
   } catch (error) {
-    await cleanUp();
+    await closeDatabase();
     throw error;
   }
 }

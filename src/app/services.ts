@@ -3,11 +3,11 @@
  * the actor; tenant scoping happens inside them through src/db/tenant-scope.ts.
  */
 import type { Actor } from '../auth/actor.ts';
-import { ApiKeysService } from '../auth/api-keys.service.ts';
+import { ApiKeysService } from '../api-keys/api-keys.service.ts';
 import type { Database } from '../db/client.ts';
 import { TenantsService } from '../tenants/tenants.service.ts';
 import { AuditService } from '../audit/audit.service.ts';
-import { KeyManagementService, type RewrapSettings } from '../vault/key-management.service.ts';
+import { KeyManagementService, type RewrapSettings } from '../keys/key-management.service.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
@@ -16,9 +16,10 @@ import type { ArtifactStore } from '../registry/artifacts/artifact-store.ts';
 import { WatermarksService } from '../watermarks/watermarks.service.ts';
 import { VerificationsService, type ChallengeSettings } from '../verifications/verifications.service.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
+import { AttestationsService } from '../attestations/attestations.service.ts';
 import { VerificationHistory } from '../verifications/verification-history.ts';
 import { EnrollmentsService } from '../verifications/enrollment/enrollments.service.ts';
-import type { EgressPolicy } from '../verifications/endpoints/egress-policy.ts';
+import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 
 /** What every request's services share: built once at start-up. */
 export interface Platform {
@@ -45,6 +46,7 @@ export interface Services {
   verifications: VerificationsService;
   enrollments: EnrollmentsService;
   history: VerificationHistory;
+  attestations: AttestationsService;
 }
 
 export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap }: Platform, actor: Actor | null): Services {
@@ -59,5 +61,6 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     verifications: new VerificationsService(db, vault, queue, issuer, challenges, actor, egress),
     enrollments: new EnrollmentsService(db, vault, queue, actor, egress),
     history: new VerificationHistory(db, actor?.tenantId ?? null),
+    attestations: new AttestationsService(db, issuer, actor),
   };
 }

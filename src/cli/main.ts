@@ -11,14 +11,14 @@
  */
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
-import { startPlatform } from '../app/platform.ts';
+import { startApiProcess } from '../api/api-process.ts';
 import { openDatabase } from '../db/database.ts';
 import { announceInitialAdminKey, mintPlatformAdminKey } from '../app/bootstrap.ts';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { formatMasterKeyring, parseMasterKeyring } from '../vault/master-key.ts';
 import { openVault } from '../vault/open-vault.ts';
 import { randomKey, sodiumReady } from '../vault/aead.ts';
-import { startWorker } from '../../workers/worker.ts';
+import { startWorker } from '../app/worker.ts';
 import { CliError } from './api-client.ts';
 import { endpointsEnroll, jobs, modelsPush, verify, watermark } from './client-commands.ts';
 import { verifyToken } from './verify-token.ts';
@@ -227,7 +227,7 @@ async function serve(config: Config, logger: ReturnType<typeof createLogger>, ou
   // Listen for signals before anything else: one that arrives while starting (or right after the
   // ready line, which a supervisor may answer at once) must lead to a clean stop, not a kill.
   const signalled = untilSignal(logger);
-  const platform = await startPlatform(config, logger);
+  const platform = await startApiProcess(config, logger);
   const lines = [`\nFragmark is running.\n  Dashboard:   ${platform.url}/\n  GraphQL API: ${platform.graphqlUrl}\n  Health:      ${platform.url}/healthz`];
   let initialKey: { secret: string } | { file: string } | undefined;
   if (platform.initialAdminKey) {

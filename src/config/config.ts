@@ -6,7 +6,7 @@
  * The README's configuration table is checked against CONFIG_VARIABLES by a test.
  */
 import path from 'node:path';
-import { parseAllowList } from '../verifications/endpoints/egress-policy.ts';
+import { parseAllowList } from '../common/ip-addresses.ts';
 
 export type AppEnvironment = 'development' | 'production' | 'test';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';

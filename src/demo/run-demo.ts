@@ -25,7 +25,7 @@ import {
 } from '../engine/index.ts';
 import { buildTinyClassifier } from '../engine/model/tiny.ts';
 import { ApiClient } from '../cli/api-client.ts';
-import { startInferenceServer, type RunningInferenceServer } from '../verifications/endpoints/test-inference-server.ts';
+import { startInferenceServer, type RunningInferenceServer } from '../endpoints/test-inference-server.ts';
 import { renderReport, type DemoRow } from './report.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -241,9 +241,9 @@ async function startThrowAwayPlatform(cleanups: Array<() => Promise<unknown>>): 
   delete process.env.DATABASE_URL;
   const { loadConfig } = await import('../config/config.ts');
   const { createLogger } = await import('../logging/logger.ts');
-  const { startPlatform } = await import('../app/platform.ts');
+  const { startApiProcess } = await import('../api/api-process.ts');
   const config = loadConfig();
-  const running = await startPlatform(config, createLogger(config.logLevel, { service: 'fragmark-demo' }, (l) => process.stderr.write(l + '\n')));
+  const running = await startApiProcess(config, createLogger(config.logLevel, { service: 'fragmark-demo' }, (l) => process.stderr.write(l + '\n')));
   cleanups.push(() => running.stop());
   say(`   platform started at ${running.url} (throw-away embedded PostgreSQL, one worker process)`);
   return { url: running.url, adminKey: running.initialAdminKey!.secret };

@@ -16,9 +16,9 @@ import DataLoader from 'dataloader';
 import type { Vault } from '../vault/vault.ts';
 import type { ValidatedArtifact } from './artifacts/tfjs-upload.ts';
 import { RegistryError } from './registry.errors.ts';
-import { EndpointError } from '../verifications/endpoints/endpoint.errors.ts';
-import type { EgressPolicy } from '../verifications/endpoints/egress-policy.ts';
-import { credentialInQuery, modelNameProblem } from '../verifications/endpoints/endpoint-url.ts';
+import { EndpointError } from '../endpoints/endpoint.errors.ts';
+import type { EgressPolicy } from '../endpoints/egress-policy.ts';
+import { credentialInQuery, modelNameProblem } from '../endpoints/endpoint-url.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$/;
 const TAG = /^[a-z0-9][a-z0-9._-]{0,39}$/;

@@ -6,7 +6,7 @@ import type { Database } from '../db/client.ts';
 import type { ApiKey, Tenant } from '../db/generated/client.ts';
 import { scopeToTenant } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
-import { generateApiKeySecret } from '../auth/api-key-secret.ts';
+import { generateApiKeySecret } from '../api-keys/api-key-secret.ts';
 import { AuthError, requireActor } from '../auth/auth.errors.ts';
 import { TenantsError } from './tenants.errors.ts';
 import { recordAudit } from '../audit/audit.ts';

@@ -16,17 +16,17 @@ import type { Logger } from '../logging/logger.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { ArtifactStore, ArtifactManifest } from '../registry/artifacts/artifact-store.ts';
 import { decodeTriggerSet, isEngineError, loadClassifierFromFiles, verifyClassifier, verifyLabels, type VerificationResult } from '../engine/index.ts';
-import { endpointInputs } from './endpoints/trigger-inputs.ts';
+import { endpointInputs } from '../endpoints/trigger-inputs.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { JobRecords, SupersededAttempt } from '../jobs/job-records.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
-import { queryEndpointLabels } from './endpoints/inference-client.ts';
+import { queryEndpointLabels } from '../endpoints/inference-client.ts';
 import { claimsFor } from './attestation-claims.ts';
 import { ClassifierCache } from './classifier-cache.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
 import type { RunningJob } from '../jobs/job-runtime.ts';
-import type { EgressPolicy } from './endpoints/egress-policy.ts';
-import { redactAndTruncate } from './endpoints/endpoint-url.ts';
+import type { EgressPolicy } from '../endpoints/egress-policy.ts';
+import { redactAndTruncate } from '../endpoints/endpoint-url.ts';
 import { assertTenantActive, endJobOfDeletedTenant, isTenantDeleted, TenantDeletedError } from '../tenants/tenant-guard.ts';
 
 /** Longest reason stored on a verification or job (after redacting the credential). */

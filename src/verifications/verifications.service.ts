@@ -22,7 +22,7 @@ import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { decodeTriggerSet, gatherTriggers, verifyLabels } from '../engine/index.ts';
 import { RegistryError } from '../registry/registry.errors.ts';
 import { validateEndpoint, type EndpointInput } from '../registry/models.service.ts';
-import type { EgressPolicy } from './endpoints/egress-policy.ts';
+import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { assertTenantActive } from '../tenants/tenant-guard.ts';
 import type { ValidatedArtifact } from '../registry/artifacts/tfjs-upload.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';

@@ -18,7 +18,7 @@ import { runningJob } from '../../src/jobs/job-runtime.ts';
 import { runWatermarkJob } from '../../src/watermarks/watermark-job.ts';
 import { runVerificationJob } from '../../src/verifications/verification-job.ts';
 import { runEnrollmentJob } from '../../src/verifications/enrollment/enrollment-job.ts';
-import { egressPolicyFrom } from '../../src/verifications/endpoints/egress-policy.ts';
+import { egressPolicyFrom } from '../../src/endpoints/egress-policy.ts';
 
 const VERIFY = `mutation($input: VerifyModelInput!) { verifyModel(input: $input) { verification { id } job { id } userErrors { code message field } } }`;
 const ENROLL = `mutation($input: EnrollEndpointInput!) { enrollEndpoint(input: $input) { enrollment { id } job { id } userErrors { code message field } } }`;

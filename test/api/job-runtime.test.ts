@@ -11,7 +11,7 @@ import { createKey, createTenant, LOCAL_ENDPOINTS, startTestApi, uploadFiles, ty
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { classifierFromModel, initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
-import { startInferenceServer, type RunningInferenceServer } from '../../src/verifications/endpoints/test-inference-server.ts';
+import { startInferenceServer, type RunningInferenceServer } from '../../src/endpoints/test-inference-server.ts';
 
 const START = `mutation($input: StartWatermarkInput!) { startWatermark(input: $input) { watermark { id } job { id } userErrors { code message } } }`;
 const VERIFY = `mutation($input: VerifyModelInput!) { verifyModel(input: $input) { verification { id } job { id } userErrors { code message } } }`;

@@ -11,7 +11,7 @@ import { createKey, createTenant, LOCAL_ENDPOINTS, startTestApi, uploadFiles, ty
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { classifierFromModel, decodeTriggerSet, firstOutsideDomain, gaussianNoise, initBackend, saveModelToFiles, type Classifier } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
-import { startInferenceServer, type RunningInferenceServer } from '../../src/verifications/endpoints/test-inference-server.ts';
+import { startInferenceServer, type RunningInferenceServer } from '../../src/endpoints/test-inference-server.ts';
 import { verifyAttestation } from '../../src/attestations/crypto/attestation-token.ts';
 
 const CREATE_VERSION = `mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) { modelVersion { id uploadPath inputDomain { min max encoding } endpoint { inputFormat } } userErrors { code message field } } }`;

@@ -14,7 +14,7 @@ import { runningJob } from '../../src/jobs/job-runtime.ts';
 import { runWatermarkJob } from '../../src/watermarks/watermark-job.ts';
 import { runVerificationJob } from '../../src/verifications/verification-job.ts';
 import { runEnrollmentJob } from '../../src/verifications/enrollment/enrollment-job.ts';
-import { egressPolicyFrom } from '../../src/verifications/endpoints/egress-policy.ts';
+import { egressPolicyFrom } from '../../src/endpoints/egress-policy.ts';
 import { TenantDeletedError } from '../../src/tenants/tenant-guard.ts';
 
 const STATUS = `query($jti: ID!) { attestationStatus(jti: $jti) { known revoked reason } }`;

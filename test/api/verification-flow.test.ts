@@ -12,7 +12,7 @@ import { createKey, createTenant, LOCAL_ENDPOINTS, startTestApi, uploadFiles, ty
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { classifierFromModel, gaussianNoise, initBackend, predictLabels, saveModelToFiles, type Classifier } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
-import { startInferenceServer, type RunningInferenceServer } from '../../src/verifications/endpoints/test-inference-server.ts';
+import { startInferenceServer, type RunningInferenceServer } from '../../src/endpoints/test-inference-server.ts';
 import { verifyAttestation } from '../../src/attestations/crypto/attestation-token.ts';
 import * as tf from '@tensorflow/tfjs';
 

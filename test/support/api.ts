@@ -5,16 +5,16 @@
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createApiServer } from '../../src/api/http/http-server.ts';
 import { bootstrapPlatformAdmin } from '../../src/app/bootstrap.ts';
+import { buildPlatform } from '../../src/app/platform.ts';
 import { createLogger, type Logger } from '../../src/logging/logger.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { findFreePort } from './ports.ts';
-import { Vault } from '../../src/vault/vault.ts';
+import type { Vault } from '../../src/vault/vault.ts';
 import { randomKey, sodiumReady } from '../../src/vault/aead.ts';
-import { DEFAULT_QUEUE_SETTINGS, JobQueue, type QueueSettings } from '../../src/jobs/job-queue.ts';
-import { ArtifactStore } from '../../src/registry/artifacts/artifact-store.ts';
-import { AttestationIssuer } from '../../src/attestations/attestation-issuer.ts';
-import type { RewrapSettings } from '../../src/vault/key-management.service.ts';
-import { egressPolicyFrom } from '../../src/verifications/endpoints/egress-policy.ts';
+import type { JobQueue, QueueSettings } from '../../src/jobs/job-queue.ts';
+import type { ArtifactStore } from '../../src/registry/artifacts/artifact-store.ts';
+import type { AttestationIssuer } from '../../src/attestations/attestation-issuer.ts';
+import type { RewrapSettings } from '../../src/keys/key-management.service.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,21 +57,31 @@ export async function startTestApi(
   overrides: { rewrap?: RewrapSettings } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase();
+  await sodiumReady();
+  const masterKey = Buffer.from(randomKey()).toString('base64');
+  const artifactDir = await mkdtemp(path.join(tmpdir(), 'fragmark-artifacts-'));
   // A known port, so that the public URL (the attestation issuer) is the real address.
-  const config = loadConfig({ FRAGMARK_PORT: String(await findFreePort()), FRAGMARK_ENV: 'production', DATABASE_URL: database.url, ...env });
+  const config = loadConfig({
+    FRAGMARK_PORT: String(await findFreePort()),
+    FRAGMARK_ENV: 'production',
+    DATABASE_URL: database.url,
+    FRAGMARK_MASTER_KEY: masterKey,
+    FRAGMARK_ARTIFACT_DIR: artifactDir,
+    ...env,
+  });
   const logs: string[] = [];
   const logger: Logger = createLogger('debug', {}, (line) => logs.push(line));
   const minted = await bootstrapPlatformAdmin(database.db);
   if (!minted) throw new Error('expected a fresh database');
-  await sodiumReady();
-  const masterKey = randomKey();
-  const vault = new Vault(database.db, { currentVersion: 1, keys: new Map([[1, masterKey]]), source: 'test' });
-  const queue = await JobQueue.start(database.url, { ...DEFAULT_QUEUE_SETTINGS, ...queueSettings }, logger, { listen: false });
-  const artifactDir = await mkdtemp(path.join(tmpdir(), 'fragmark-artifacts-'));
-  const store = new ArtifactStore(artifactDir);
-  const issuer = new AttestationIssuer(database.db, vault, config.attestations);
+  // Built as the server builds it, on this test's own (query-recording) database client.
+  const built = await buildPlatform(config, logger, {
+    database: { db: database.db, url: database.url, embedded: false, close: async () => {} },
+    queueSettings,
+    ...(overrides.rewrap ? { rewrap: overrides.rewrap } : {}),
+  });
+  const { platform } = built;
+  const { vault, queue, store, issuer } = platform;
   await issuer.ensureSigningKey();
-  const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges, egress: egressPolicyFrom(config), ...overrides };
   const server = await createApiServer({ config, platform, logger });
   const url = await server.listen();
   return {
@@ -83,7 +93,7 @@ export async function startTestApi(
     store,
     issuer,
     artifactDir,
-    masterKey: Buffer.from(masterKey).toString('base64'),
+    masterKey,
     adminKey: minted.secret,
     logs,
     gql: async (query, variables, key) => {
@@ -98,7 +108,7 @@ export async function startTestApi(
     },
     close: async () => {
       await server.close();
-      await queue.stop(1000);
+      await built.close();
       await database.drop();
       await rm(artifactDir, { recursive: true, force: true });
     },

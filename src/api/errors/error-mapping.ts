@@ -16,7 +16,7 @@ import type { ArtifactErrorCode } from '../../registry/artifacts/artifact.errors
 import type { JobsErrorCode } from '../../jobs/jobs.errors.ts';
 import type { WatermarksErrorCode } from '../../watermarks/watermarks.errors.ts';
 import type { VerificationsErrorCode } from '../../verifications/verifications.errors.ts';
-import type { EndpointErrorCode } from '../../verifications/endpoints/endpoint.errors.ts';
+import type { EndpointErrorCode } from '../../endpoints/endpoint.errors.ts';
 
 export type DomainErrorCode =
   | AuthErrorCode

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Config } from '../../config/config.ts';
 import type { Logger } from '../../logging/logger.ts';
-import { ApiKeyAuthenticator } from '../../auth/api-keys.service.ts';
+import { ApiKeyAuthenticator } from '../../api-keys/api-keys.service.ts';
 import { DomainError } from '../../errors/domain-error.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { createServices, type Platform } from '../../app/services.ts';

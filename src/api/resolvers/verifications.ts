@@ -1,10 +1,9 @@
 import type { Resolvers } from '../generated/graphql.ts';
 import { mutationPayload, queryResult } from '../errors/error-mapping.ts';
 import { toConnection } from './connection.ts';
-import { AuthError, requireActor } from '../../auth/auth.errors.ts';
+import { AuthError } from '../../auth/auth.errors.ts';
 import { isUuid } from '../../common/ids.ts';
 import { VerificationsError } from '../../verifications/verifications.errors.ts';
-import { TENANT_DELETED_REASON } from '../../tenants/tenant-guard.ts';
 
 export const verificationResolvers: Resolvers = {
   Query: {
@@ -20,18 +19,7 @@ export const verificationResolvers: Resolvers = {
         }
         return toConnection(await services.verifications.list({ first, after }, filter ?? {}));
       }),
-    attestationStatus: async (_parent, { jti }, { platform }) => {
-      const attestation = isUuid(jti) ? await platform.db.attestation.findUnique({ where: { jti } }) : null;
-      if (!attestation) return { jti, known: false, revoked: false, reason: null, expiresAt: null };
-      // A deleted tenant's tokens are all revoked: its models are no longer vouched for by anyone.
-      const tenant = await platform.db.tenant.findUnique({ where: { id: attestation.tenantId }, select: { deletedAt: true } });
-      const reason = attestation.revokedAt
-        ? (attestation.revokedReason ?? 'Revoked by its tenant.')
-        : !tenant || tenant.deletedAt
-          ? TENANT_DELETED_REASON
-          : null;
-      return { jti, known: true, revoked: reason !== null, reason, expiresAt: attestation.expiresAt };
-    },
+    attestationStatus: (_parent, { jti }, { services }) => services.attestations.status(jti),
   },
   Mutation: {
     verifyModel: (_parent, { input }, { services }) =>
@@ -42,11 +30,7 @@ export const verificationResolvers: Resolvers = {
     createChallenge: (_parent, { input }, { services }) => mutationPayload(() => services.verifications.createChallenge(input)),
     answerChallenge: (_parent, { input }, { services }) =>
       mutationPayload(async () => ({ verification: await services.verifications.answerChallenge(input.challengeId, input.labels) })),
-    rotateSigningKey: (_parent, _args, { actor, platform }) =>
-      mutationPayload(async () => {
-        if (requireActor(actor).role !== 'PLATFORM_ADMIN') throw new AuthError('FORBIDDEN', 'Only platform admins rotate the signing key.');
-        return platform.issuer.rotate(actor!.apiKeyId);
-      }),
+    rotateSigningKey: (_parent, _args, { services }) => mutationPayload(() => services.attestations.rotateSigningKey()),
     revokeAttestation: (_parent, { input }, { services }) =>
       mutationPayload(async () => ({ attestation: await services.verifications.revokeAttestation(input.jti, input.reason ?? null) })),
   },
@@ -55,7 +39,7 @@ export const verificationResolvers: Resolvers = {
     modelVersion: async (v, _args, { services }) => (await services.models.getVersion(v.modelVersionId))!,
     watermark: async (v, _args, { services }) => (await services.watermarks.get(v.watermarkId))!,
     job: (v, _args, { services }) => (v.jobId ? services.jobs.get(v.jobId) : null),
-    attestation: (v, _args, { platform }) => platform.db.attestation.findUnique({ where: { verificationId: v.id } }),
+    attestation: (v, _args, { services }) => services.attestations.forVerification(v.id),
   },
   Attestation: {
     revoked: (a) => a.revokedAt !== null,

@@ -17,11 +17,11 @@ import { decodeTriggerSet, isEngineError, PROFILES, type ServingProfile } from '
 import { DomainError } from '../../errors/domain-error.ts';
 import { JobRecords, SupersededAttempt } from '../../jobs/job-records.ts';
 import type { RunningJob } from '../../jobs/job-runtime.ts';
-import { queryEndpointLabels } from '../endpoints/inference-client.ts';
-import { endpointInputs } from '../endpoints/trigger-inputs.ts';
+import { queryEndpointLabels } from '../../endpoints/inference-client.ts';
+import { endpointInputs } from '../../endpoints/trigger-inputs.ts';
 import { assessStability, marginSummary } from './stability.ts';
-import type { EgressPolicy } from '../endpoints/egress-policy.ts';
-import { redactAndTruncate } from '../endpoints/endpoint-url.ts';
+import type { EgressPolicy } from '../../endpoints/egress-policy.ts';
+import { redactAndTruncate } from '../../endpoints/endpoint-url.ts';
 import { assertTenantActive, endJobOfDeletedTenant, isTenantDeleted, TenantDeletedError } from '../../tenants/tenant-guard.ts';
 
 const MAX_REASON_CHARS = 1000;

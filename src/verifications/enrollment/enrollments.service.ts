@@ -13,7 +13,7 @@ import type { JobQueue } from '../../jobs/job-queue.ts';
 import { JobRecords } from '../../jobs/job-records.ts';
 import { RegistryError } from '../../registry/registry.errors.ts';
 import { validateEndpoint, type EndpointInput } from '../../registry/models.service.ts';
-import type { EgressPolicy } from '../endpoints/egress-policy.ts';
+import type { EgressPolicy } from '../../endpoints/egress-policy.ts';
 import { versionInputDomain } from '../../registry/input-domain.ts';
 import type { Vault } from '../../vault/vault.ts';
 import { findReadyWatermark } from '../ready-watermark.ts';

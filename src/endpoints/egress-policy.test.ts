@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../config/config.ts';
-import { EgressPolicy, egressPolicyFrom, parseAllowList, parseCidr, parseIp, refusedClass, DEFAULT_EGRESS_POLICY } from './egress-policy.ts';
+import { ConfigError, loadConfig } from '../config/config.ts';
+import { EgressPolicy, egressPolicyFrom, refusedClass, DEFAULT_EGRESS_POLICY } from './egress-policy.ts';
+import { parseAllowList, parseCidr, parseIp } from '../common/ip-addresses.ts';
 
 const refused = (address: string) => DEFAULT_EGRESS_POLICY.checkAddress(address);
 

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, loadClassifierFromDir, predictLabels, type Classifier } from '../../engine/index.ts';
+import { initBackend, loadClassifierFromDir, predictLabels, type Classifier } from '../engine/index.ts';
 import { queryEndpointLabels as sut, type EndpointProtocol } from './inference-client.ts';
 import { startInferenceServer } from './test-inference-server.ts';
 import { egressPolicyFrom } from './egress-policy.ts';
-import { loadConfig } from '../../config/config.ts';
+import { loadConfig } from '../config/config.ts';
 
 // The server listens on 127.0.0.1: allowed as a deployment would allow it, through its configuration.
 const egress = egressPolicyFrom(loadConfig({ FRAGMARK_EGRESS_ALLOW: '127.0.0.1/32' }));

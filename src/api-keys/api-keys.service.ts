@@ -6,10 +6,10 @@ import type { Database } from '../db/client.ts';
 import type { ApiKey } from '../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
-import type { Actor } from './actor.ts';
+import type { Actor } from '../auth/actor.ts';
 import { generateApiKeySecret, hashApiKeySecret, isWellFormedApiKey } from './api-key-secret.ts';
-import { AuthError, requireActor } from './auth.errors.ts';
-import { isAtLeast, ROLES, type Role } from './roles.ts';
+import { AuthError, requireActor } from '../auth/auth.errors.ts';
+import { isAtLeast, ROLES, type Role } from '../auth/roles.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { isUuid } from '../common/ids.ts';
 

@@ -8,7 +8,7 @@ import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import { JobRecords } from '../jobs/job-records.ts';
 import type { RunningJob } from '../jobs/job-runtime.ts';
-import type { Vault } from './vault.ts';
+import type { Vault } from '../vault/vault.ts';
 import { endJobOfDeletedTenant, isTenantDeleted } from '../tenants/tenant-guard.ts';
 
 const BATCH_SIZE = 500;

@@ -1,4 +1,4 @@
-import { DomainError } from '../../errors/domain-error.ts';
+import { DomainError } from '../errors/domain-error.ts';
 
 /**
  * Failures while querying a deployed model's inference endpoint. Every one of them must end a

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, classifierFromModel, predictLabels, type Classifier } from '../../engine/index.ts';
-import { buildTinyClassifier } from '../../engine/model/tiny.ts';
+import { initBackend, classifierFromModel, predictLabels, type Classifier } from '../engine/index.ts';
+import { buildTinyClassifier } from '../engine/model/tiny.ts';
 import { isEndpointError, type EndpointErrorCode } from './endpoint.errors.ts';
 import { argmaxRows, float32Json, queryEndpointLabels, type EndpointProtocol, type EndpointTarget, type QueryOptions } from './inference-client.ts';
 import { inputDigest, startInferenceServer, type InferenceServerOptions, type RunningInferenceServer } from './test-inference-server.ts';
 import { EgressPolicy, egressPolicyFrom } from './egress-policy.ts';
-import { loadConfig } from '../../config/config.ts';
+import { loadConfig } from '../config/config.ts';
 
 // The test servers listen on 127.0.0.1, which the egress policy refuses unless a deployment allows
 // it: these tests allow it through the configuration, as production does.

@@ -1,12 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, classifierFromModel, type Classifier } from '../../engine/index.ts';
-import { buildTinyClassifier } from '../../engine/model/tiny.ts';
+import { initBackend, classifierFromModel, type Classifier } from '../engine/index.ts';
+import { buildTinyClassifier } from '../engine/model/tiny.ts';
 import { startInferenceServer as sut, type RunningInferenceServer } from './test-inference-server.ts';
 import { queryEndpointLabels } from './inference-client.ts';
 import { egressPolicyFrom } from './egress-policy.ts';
-import { loadConfig } from '../../config/config.ts';
+import { loadConfig } from '../config/config.ts';
 
 // The server listens on 127.0.0.1: allowed as a deployment would allow it, through its configuration.
 const egress = egressPolicyFrom(loadConfig({ FRAGMARK_EGRESS_ALLOW: '127.0.0.1/32' }));

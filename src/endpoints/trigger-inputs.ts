@@ -1,5 +1,5 @@
 /** What an endpoint is sent for a trigger set: float32 values or 8-bit levels, optionally a subset. */
-import { domainFromJson, EngineError, gatherTriggers, toLevels, type TriggerSet } from '../../engine/index.ts';
+import { domainFromJson, EngineError, gatherTriggers, toLevels, type TriggerSet } from '../engine/index.ts';
 
 /**
  * What the endpoint is sent: the stored float32 values, or for a UINT8 endpoint their 8-bit levels

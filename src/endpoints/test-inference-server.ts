@@ -24,7 +24,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as tf from '@tensorflow/tfjs';
-import { emulateNumerics, type Classifier, type Numerics } from '../../engine/index.ts';
+import { emulateNumerics, type Classifier, type Numerics } from '../engine/index.ts';
 import { float32Json, type EndpointProtocol } from './inference-client.ts';
 
 export type InferenceServerBehaviour = 'normal' | 'http-500' | 'garbage' | 'wrong-shape' | 'slow' | 'flaky';

@@ -1,0 +1,58 @@
+/**
+ * A worker process (`fragmark worker`, `npm run worker`): takes watermark, verification, enrollment and rewrap jobs and
+ * runs them with the engine on the best TF.js backend here (GPU when tfjs-node-gpu is installed).
+ * Workers share nothing with the API but PostgreSQL (and the artifact store), so any number of
+ * them can run on any hosts. SIGTERM: stop taking jobs, let running ones finish for half the
+ * shutdown timeout, then hand the rest back to the queue (src/jobs/job-runtime.ts).
+ */
+import { hostname } from 'node:os';
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../logging/logger.ts';
+import { QUEUES } from '../jobs/job-queue.ts';
+import { JobRuntime } from '../jobs/job-runtime.ts';
+import { initBackend } from '../engine/index.ts';
+import { runWatermarkJob } from '../watermarks/watermark-job.ts';
+import { runVerificationJob } from '../verifications/verification-job.ts';
+import { runEnrollmentJob } from '../verifications/enrollment/enrollment-job.ts';
+import { runRewrapJob } from '../keys/rewrap-job.ts';
+import { buildPlatform } from './platform.ts';
+
+export interface RunningWorker {
+  workerId: string;
+  backend: string;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(config: Config, logger: Logger): Promise<RunningWorker> {
+  const workerId = `${hostname()}:${process.pid}`;
+  const log = logger.child({ component: 'worker', workerId });
+  const built = await buildPlatform(config, log, { listen: true });
+  const { platform } = built;
+  try {
+    const backend = await initBackend({ backend: config.engine.backend, wasmThreads: config.engine.wasmThreads, log: (message) => log.info(message) });
+    const { db, vault, store, issuer, egress, queue } = platform;
+    const deps = { db, vault, store, issuer, logger: log, workerId, egress, engine: config.engine };
+    const runtime = new JobRuntime(queue, db, log, { retryLimit: queue.settings.retryLimit });
+    // CPU work (generation) and I/O work (endpoint queries) have their own slots.
+    await runtime.work(QUEUES.WATERMARK, config.jobs.workerConcurrency, (job) => runWatermarkJob(deps, job));
+    await runtime.work(QUEUES.REWRAP, 1, (job) => runRewrapJob(deps, job));
+    await runtime.work(QUEUES.VERIFY, config.jobs.ioConcurrency, (job) => runVerificationJob(deps, job));
+    await runtime.work(QUEUES.ENROLL, config.jobs.ioConcurrency, (job) => runEnrollmentJob(deps, job));
+    log.info('worker ready', { backend: backend.choice, concurrency: config.jobs.workerConcurrency, ioConcurrency: config.jobs.ioConcurrency });
+    let stopping: Promise<void> | undefined;
+    return {
+      workerId,
+      backend: backend.choice,
+      stop: () =>
+        (stopping ??= (async () => {
+          log.info('worker stopping');
+          // Running jobs get half the timeout to finish; the rest are handed back to the queue.
+          await runtime.stop(config.http.shutdownTimeoutMs / 2, config.http.shutdownTimeoutMs);
+          await built.close();
+        })()),
+    };
+  } catch (error) {
+    await built.close();
+    throw error;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Attestations as API callers see them: the public revocation status of a token, the attestation
+ * of a verification, and signing-key rotation (platform admins).
+ */
+import type { Attestation } from '../db/generated/client.ts';
+import type { Database } from '../db/client.ts';
+import type { Actor } from '../auth/actor.ts';
+import { AuthError, requireActor } from '../auth/auth.errors.ts';
+import { isUuid } from '../common/ids.ts';
+import { TENANT_DELETED_REASON } from '../tenants/tenant-guard.ts';
+import type { AttestationIssuer } from './attestation-issuer.ts';
+
+export interface AttestationStatus {
+  jti: string;
+  known: boolean;
+  revoked: boolean;
+  /** Why it is revoked: its tenant's reason, or the tenant's deletion. */
+  reason: string | null;
+  expiresAt: Date | null;
+}
+
+export class AttestationsService {
+  constructor(
+    private readonly db: Database,
+    private readonly issuer: AttestationIssuer,
+    private readonly actor: Actor | null,
+  ) {}
+
+  /** Public: anyone holding a token may ask whether it still stands. */
+  async status(jti: string): Promise<AttestationStatus> {
+    const attestation = isUuid(jti) ? await this.db.attestation.findUnique({ where: { jti } }) : null;
+    if (!attestation) return { jti, known: false, revoked: false, reason: null, expiresAt: null };
+    // A deleted tenant's tokens are all revoked: its models are no longer vouched for by anyone.
+    const tenant = await this.db.tenant.findUnique({ where: { id: attestation.tenantId }, select: { deletedAt: true } });
+    const reason = attestation.revokedAt ? (attestation.revokedReason ?? 'Revoked by its tenant.') : !tenant || tenant.deletedAt ? TENANT_DELETED_REASON : null;
+    return { jti, known: true, revoked: reason !== null, reason, expiresAt: attestation.expiresAt };
+  }
+
+  /** The attestation of a verification the caller was already allowed to read. */
+  async forVerification(verificationId: string): Promise<Attestation | null> {
+    return this.db.attestation.findUnique({ where: { verificationId } });
+  }
+
+  async rotateSigningKey(): Promise<{ kid: string }> {
+    const actor = requireActor(this.actor);
+    if (actor.role !== 'PLATFORM_ADMIN') throw new AuthError('FORBIDDEN', 'Only platform admins rotate the signing key.');
+    return this.issuer.rotate(actor.apiKeyId);
+  }
+}

@@ -12,7 +12,7 @@ import { loadConfig } from '../config/config.ts';
 // The server listens on 127.0.0.1: allowed as a deployment would allow it, through its configuration.
 const egress = egressPolicyFrom(loadConfig({ FRAGMARK_EGRESS_ALLOW: '127.0.0.1/32' }));
 
-const fixtureDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'mnist-cnn');
+const fixtureDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'mnist-cnn');
 let classifier: Classifier;
 
 before(async () => {

@@ -35,6 +35,10 @@ export interface Config {
     /** External PostgreSQL; when absent the embedded server is used. */
     url: string | undefined;
     embeddedPort: number;
+    /** Connections this process keeps to PostgreSQL (the API and each worker process alike). */
+    poolSize: number;
+    /** How long a query or transaction waits for a free connection before SERVICE_UNAVAILABLE. */
+    poolTimeoutMs: number;
   };
   /** Project-local folder for the embedded database and other local state. */
   dataDir: string;
@@ -137,6 +141,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_CHALLENGE_MAX_REVEALED_SHARE', default: '0.5', description: 'Largest share of a watermark\'s triggers that challenges may reveal in total; further challenges are refused.' },
   { name: 'FRAGMARK_CHALLENGE_MAX_SIZE', default: '50', description: 'Most triggers one challenge may reveal.' },
   { name: 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long a graceful shutdown waits for in-flight requests.' },
+  { name: 'FRAGMARK_DB_POOL_SIZE', default: '10', description: 'PostgreSQL connections each process (API, every worker) keeps in its pool. A request holds at most one at a time.' },
+  { name: 'FRAGMARK_DB_POOL_TIMEOUT_MS', default: '5000', description: 'How long a request waits for a free pooled connection; past it the API answers SERVICE_UNAVAILABLE (GraphQL) or 503, with Retry-After.' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -185,6 +191,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     database: {
       url: databaseUrl,
       embeddedPort: integer(withDefault('FRAGMARK_EMBEDDED_PG_PORT'), 'FRAGMARK_EMBEDDED_PG_PORT', 1, 65535),
+      poolSize: integer(withDefault('FRAGMARK_DB_POOL_SIZE'), 'FRAGMARK_DB_POOL_SIZE', 1, 1000),
+      poolTimeoutMs: integer(withDefault('FRAGMARK_DB_POOL_TIMEOUT_MS'), 'FRAGMARK_DB_POOL_TIMEOUT_MS', 100, 600_000),
     },
     dataDir,
     artifacts: {

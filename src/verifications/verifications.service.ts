@@ -214,7 +214,9 @@ export class VerificationsService {
         [fresh[i], fresh[j]] = [fresh[j]!, fresh[i]!];
       }
       const indices = fresh.slice(0, input.size);
-      const sealed = await this.vault.unseal({ tenantId: watermark.tenantId, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: actor.apiKeyId });
+      // On this transaction's connection: a second one from the pool while holding this one
+      // deadlocks the pool under a burst of challenges (src/db/client.ts).
+      const sealed = await this.vault.unseal({ tenantId: watermark.tenantId, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: actor.apiKeyId }, tx);
       try {
         const set = decodeTriggerSet(sealed);
         const data = gatherTriggers(set, indices);

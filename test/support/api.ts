@@ -56,7 +56,9 @@ export async function startTestApi(
   queueSettings: Partial<QueueSettings> = {},
   overrides: { rewrap?: RewrapSettings } = {},
 ): Promise<TestApi> {
-  const database = await createTestDatabase();
+  // The pool settings of the configuration, when a test sets them.
+  const pool = (name: string) => (env[name] === undefined ? undefined : Number(env[name]));
+  const database = await createTestDatabase({ poolSize: pool('FRAGMARK_DB_POOL_SIZE'), acquireTimeoutMs: pool('FRAGMARK_DB_POOL_TIMEOUT_MS') });
   // A known port, so that the public URL (the attestation issuer) is the real address.
   const config = loadConfig({ FRAGMARK_PORT: String(await findFreePort()), FRAGMARK_ENV: 'production', DATABASE_URL: database.url, ...env });
   const logs: string[] = [];

@@ -20,6 +20,7 @@ import { runRewrapJob } from '../src/vault/rewrap-job.ts';
 import { runEnrollmentJob } from '../src/verifications/enrollment/enrollment-job.ts';
 import { AttestationIssuer } from '../src/attestations/attestation-issuer.ts';
 import { egressPolicyFrom } from '../src/verifications/endpoints/egress-policy.ts';
+import { startCandidateCollector } from '../src/registry/artifacts/candidate-expiry.ts';
 
 export interface RunningWorker {
   workerId: string;
@@ -52,6 +53,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     );
     await queue.work(QUEUES.REWRAP, 1, (job) => runRewrapJob(deps, { id: job.id, retryCount: job.retryCount, signal: job.signal }));
     log.info('worker ready', { backend: backend.choice, concurrency: config.jobs.workerConcurrency });
+    const candidates = startCandidateCollector({ db: database.db, store, logger: log, maxAgeMs: config.artifacts.candidateTtlHours * 3_600_000 });
     let stopping: Promise<void> | undefined;
     return {
       workerId,
@@ -59,6 +61,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
       stop: () =>
         (stopping ??= (async () => {
           log.info('worker stopping');
+          await candidates.stop();
           await queue.stop(config.http.shutdownTimeoutMs);
           await database.close();
         })()),

@@ -45,7 +45,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
     const issuer = new AttestationIssuer(database.db, vault, config.attestations);
     await issuer.ensureSigningKey();
     const initialAdminKey = await bootstrapPlatformAdmin(database.db);
-    const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges, egress: egressPolicyFrom(config) };
+    const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges, egress: egressPolicyFrom(config), candidateTtlMs: config.artifacts.candidateTtlHours * 3_600_000 };
     const api = await createApiServer({ config, platform, logger });
     const url = await api.listen();
     cleanups.push(() => api.close());

@@ -32,6 +32,8 @@ export interface Platform {
   egress: EgressPolicy;
   /** Defaults to DEFAULT_REWRAP_SETTINGS. */
   rewrap?: RewrapSettings;
+  /** How long uploaded candidate artifacts stay usable (FRAGMARK_CANDIDATE_TTL_HOURS); defaults to 7 days. */
+  candidateTtlMs?: number;
 }
 
 export interface Services {
@@ -47,7 +49,7 @@ export interface Services {
   history: VerificationHistory;
 }
 
-export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap }: Platform, actor: Actor | null): Services {
+export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap, candidateTtlMs }: Platform, actor: Actor | null): Services {
   return {
     apiKeys: new ApiKeysService(db, actor),
     tenants: new TenantsService(db, vault, queue, actor),
@@ -56,7 +58,7 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     models: new ModelsService(db, vault, actor, egress),
     jobs: new JobsService(db, queue, actor),
     watermarks: new WatermarksService(db, queue, actor),
-    verifications: new VerificationsService(db, vault, queue, issuer, challenges, actor, egress),
+    verifications: new VerificationsService(db, vault, queue, issuer, challenges, actor, egress, candidateTtlMs),
     enrollments: new EnrollmentsService(db, vault, queue, actor, egress),
     history: new VerificationHistory(db, actor?.tenantId ?? null),
   };

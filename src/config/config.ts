@@ -46,6 +46,8 @@ export interface Config {
     /** Content-addressed store of uploaded model artifacts. */
     dir: string;
     maxUploadBytes: number;
+    /** Uploaded candidate copies (verifyModel candidateArtifactId) expire this long after upload. */
+    candidateTtlHours: number;
   };
   jobs: {
     /** Worker processes `serve` starts beside the API (production runs them separately). */
@@ -143,6 +145,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long a graceful shutdown waits for in-flight requests.' },
   { name: 'FRAGMARK_DB_POOL_SIZE', default: '10', description: 'PostgreSQL connections each process (API, every worker) keeps in its pool. A request holds at most one at a time.' },
   { name: 'FRAGMARK_DB_POOL_TIMEOUT_MS', default: '5000', description: 'How long a request waits for a free pooled connection; past it the API answers SERVICE_UNAVAILABLE (GraphQL) or 503, with Retry-After.' },
+  { name: 'FRAGMARK_CANDIDATE_TTL_HOURS', default: '168', description: 'Hours an uploaded candidate artifact (PUT /v1/verification-artifacts) stays usable; workers then delete it and its unshared blobs. Finished verifications keep its digest.' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -198,6 +201,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     artifacts: {
       dir: path.resolve(cwd, read('FRAGMARK_ARTIFACT_DIR') ?? path.join(dataDir, 'artifacts')),
       maxUploadBytes: integer(withDefault('FRAGMARK_MAX_ARTIFACT_BYTES'), 'FRAGMARK_MAX_ARTIFACT_BYTES', 1024, 8 * 1024 * 1024 * 1024),
+      candidateTtlHours: integer(withDefault('FRAGMARK_CANDIDATE_TTL_HOURS'), 'FRAGMARK_CANDIDATE_TTL_HOURS', 1, 24 * 366),
     },
     jobs: {
       embeddedWorkers: integer(read('FRAGMARK_WORKERS') ?? (databaseUrl === undefined ? '1' : '0'), 'FRAGMARK_WORKERS', 0, 64),

@@ -27,6 +27,10 @@ import type { ValidatedArtifact } from '../registry/artifacts/tfjs-upload.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
 import { claimsFor } from './attestation-claims.ts';
 import { VerificationsError } from './verifications.errors.ts';
+import { candidateCutoff } from '../registry/artifacts/candidate-collector.ts';
+
+/** FRAGMARK_CANDIDATE_TTL_HOURS's default: 7 days. */
+export const DEFAULT_CANDIDATE_TTL_MS = 168 * 3_600_000;
 
 export interface ChallengeSettings {
   /** Largest share of a watermark's triggers that challenges may ever reveal. */
@@ -77,6 +81,7 @@ export class VerificationsService {
     private readonly challenges: ChallengeSettings,
     private readonly actor: Actor | null,
     private readonly egress: EgressPolicy,
+    private readonly candidateTtlMs: number = DEFAULT_CANDIDATE_TTL_MS,
   ) {
     this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
   }
@@ -94,7 +99,8 @@ export class VerificationsService {
     }
     if (input.mode === 'ARTIFACT' && input.candidateArtifactId) {
       const candidate = isUuid(input.candidateArtifactId) ? await this.scoped!.candidateArtifact.findUnique({ where: { id: input.candidateArtifactId } }) : null;
-      if (!candidate) throw new VerificationsError('CANDIDATE_NOT_FOUND', 'No such uploaded artifact.', ['input', 'candidateArtifactId']);
+      if (!candidate) throw new VerificationsError('CANDIDATE_NOT_FOUND', `No such uploaded artifact (uploads expire after ${this.candidateTtlHours()} hours).`, ['input', 'candidateArtifactId']);
+      if (candidate.createdAt < candidateCutoff(new Date(), this.candidateTtlMs)) throw this.candidateExpired();
     } else if (input.mode === 'ARTIFACT' && version.status !== 'READY') {
       throw new RegistryError('VERSION_NOT_READY', 'The version has no artifact to check.', ['input', 'modelVersionId']);
     }
@@ -120,6 +126,12 @@ export class VerificationsService {
           });
     const jobId = uuid7();
     const verification = await this.db.$transaction(async (tx) => {
+      // Locked until the commit: the collector (candidate-collector.ts) cannot delete the candidate
+      // between the check above and this verification, which keeps it while PENDING.
+      if (input.mode === 'ARTIFACT' && input.candidateArtifactId) {
+        const [kept] = await tx.$queryRaw<unknown[]>`SELECT id FROM "CandidateArtifact" WHERE id = ${input.candidateArtifactId}::uuid FOR SHARE`;
+        if (!kept) throw this.candidateExpired();
+      }
       await tx.job.create({ data: { id: jobId, tenantId: actor.tenantId!, kind: 'VERIFY', message: 'Waiting for a worker.' } });
       const created = await tx.verification.create({
         data: {
@@ -332,6 +344,18 @@ export class VerificationsService {
 
   private readyWatermark(versionId: string, watermarkId: string | null | undefined): Promise<Watermark> {
     return findReadyWatermark(this.scoped!, versionId, watermarkId);
+  }
+
+  private candidateTtlHours(): number {
+    return Math.round(this.candidateTtlMs / 3_600_000);
+  }
+
+  private candidateExpired(): VerificationsError {
+    return new VerificationsError(
+      'CANDIDATE_EXPIRED',
+      `This uploaded artifact has expired (uploads are kept ${this.candidateTtlHours()} hours): upload the copy again and verify the new upload.`,
+      ['input', 'candidateArtifactId'],
+    );
   }
 
   private requireRole(role: 'VIEWER' | 'OPERATOR'): Actor {

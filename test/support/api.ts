@@ -73,7 +73,7 @@ export async function startTestApi(
   const store = new ArtifactStore(artifactDir);
   const issuer = new AttestationIssuer(database.db, vault, config.attestations);
   await issuer.ensureSigningKey();
-  const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges, egress: egressPolicyFrom(config), ...overrides };
+  const platform = { db: database.db, vault, queue, store, issuer, challenges: config.challenges, egress: egressPolicyFrom(config), candidateTtlMs: config.artifacts.candidateTtlHours * 3_600_000, ...overrides };
   const server = await createApiServer({ config, platform, logger });
   const url = await server.listen();
   return {

@@ -7,35 +7,19 @@ import assert from 'node:assert/strict';
 import { createDatabaseClient, type Database } from './client.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { isDatabaseOverloaded as sut } from './overload.ts';
+import { holdConnections } from '../../test/support/pool.ts';
 
 let testDb: TestDatabase;
 let db: Database;
 
 before(async () => {
   testDb = await createTestDatabase();
-  db = createDatabaseClient(testDb.url, { poolSize: 1, acquireTimeoutMs: 200 });
+  db = createDatabaseClient(testDb.url, { poolSize: 1, acquireTimeoutMs: 1000 });
 });
 after(async () => {
   await db.$disconnect();
   await testDb.drop();
 });
-
-/** A transaction that keeps the pool's only connection until released. */
-function holdTheOnlyConnection(): { started: Promise<void>; release(): Promise<void> } {
-  let started!: () => void;
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  const startedPromise = new Promise<void>((resolve) => (started = resolve));
-  const done = db.$transaction(
-    async (tx) => {
-      await tx.$queryRaw`SELECT 1`;
-      started();
-      await released;
-    },
-    { maxWait: 10_000, timeout: 10_000 },
-  );
-  return { started: startedPromise, release: () => (release(), done) };
-}
 
 async function caught(run: () => Promise<unknown>): Promise<unknown> {
   try {
@@ -47,8 +31,7 @@ async function caught(run: () => Promise<unknown>): Promise<unknown> {
 }
 
 test('a query and a transaction that wait too long for the only connection are overload', async () => {
-  const hold = holdTheOnlyConnection();
-  await hold.started;
+  const hold = await holdConnections(db, 1);
   const plain = await caught(() => db.$queryRaw`SELECT 1`);
   const transaction = await caught(() => db.$transaction((tx) => tx.$queryRaw`SELECT 1`));
   await hold.release();

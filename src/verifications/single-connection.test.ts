@@ -23,7 +23,7 @@ let tenantId: string;
 
 before(async () => {
   testDb = await createTestDatabase();
-  db = createDatabaseClient(testDb.url, { poolSize: 1, acquireTimeoutMs: 1000 });
+  db = createDatabaseClient(testDb.url, { poolSize: 1, acquireTimeoutMs: 3000 });
   await sodiumReady();
   vault = new Vault(db, { currentVersion: 1, keys: new Map([[1, randomKey()]]), source: 'test' });
   tenantId = (await db.tenant.create({ data: { name: 'One connection', slug: 'one-connection' } })).id;

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKey, createTenant, startTestApi, type TestApi } from '../support/api.ts';
 import { seedReadyWatermark } from '../support/watermark.ts';
+import { holdConnections } from '../support/pool.ts';
 import { randomUUID } from 'node:crypto';
 
 const CHALLENGE = `mutation($w: ID!) { createChallenge(input: { watermarkId: $w, size: 1 }) { challenge { id } userErrors { code message } } }`;
@@ -71,7 +72,7 @@ describe('a burst of challenges on a small pool', () => {
 describe('an exhausted pool', () => {
   let api: TestApi;
   before(async () => {
-    api = await startTestApi({ FRAGMARK_DB_POOL_SIZE: '2', FRAGMARK_DB_POOL_TIMEOUT_MS: '300' });
+    api = await startTestApi({ FRAGMARK_DB_POOL_SIZE: '2', FRAGMARK_DB_POOL_TIMEOUT_MS: '1000' });
   });
   after(() => api.close());
 
@@ -85,20 +86,7 @@ describe('an exhausted pool', () => {
 
   test('answers SERVICE_UNAVAILABLE / 503 with Retry-After on GraphQL and REST, then serves again', async () => {
     // Both pooled connections held until the checks are done: no request can get one in time.
-    let started = 0;
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const hold = () =>
-      api.database.db.$transaction(
-        async (tx) => {
-          await tx.$queryRaw`SELECT 1`;
-          started += 1;
-          await released;
-        },
-        { maxWait: 10_000, timeout: 10_000 },
-      );
-    const holds = Promise.all([hold(), hold()]);
-    while (started < 2) await new Promise((r) => setTimeout(r, 10));
+    const held = await holdConnections(api.database.db, 2);
     const STATUS = `query($j: ID!) { attestationStatus(jti: $j) { known } }`;
 
     // In a resolver (attestationStatus needs no key).
@@ -113,8 +101,7 @@ describe('an exhausted pool', () => {
     assertRetryable(jwks, ((await jwks.json()) as { error?: Record<string, unknown> }).error);
     assert.equal(api.logs.filter((l) => l.includes('"level":"error"')).length, 0, 'overload is not logged as an error');
 
-    release();
-    await holds;
+    await held.release();
     const served = await api.gql(STATUS, { j: randomUUID() }, null);
     assert.equal(served.status, 200);
     assert.equal(served.data.attestationStatus.known, false);

@@ -13,6 +13,8 @@ import { queryLimitRules } from './limits/query-limits.ts';
 import { inputStringsPlugin } from './input-strings.ts';
 import { resolvers } from './resolvers/index.ts';
 import { readSchemaSdl } from './schema/schema.ts';
+import { isDatabaseOverloaded } from '../db/overload.ts';
+import { formatOverload, overloadStatusPlugin } from './errors/overload.ts';
 
 export function buildSchema() {
   return makeExecutableSchema<GraphQLContext>({ typeDefs: readSchemaSdl(), resolvers: resolvers as never });
@@ -28,7 +30,9 @@ const correlation: ApolloServerPlugin<GraphQLContext> = {
     return {
       async didEncounterErrors({ contextValue, errors }) {
         for (const error of errors) {
-          if (!isDeliberate(error)) {
+          if (isDatabaseOverloaded(unwrapResolverError(error))) {
+            contextValue.logger.warn('database overloaded: answered SERVICE_UNAVAILABLE', { error: unwrapResolverError(error) as Error, path: error.path });
+          } else if (!isDeliberate(error)) {
             contextValue.logger.error('unexpected error while executing a GraphQL operation', {
               error: unwrapResolverError(error) as Error,
               path: error.path,
@@ -65,12 +69,13 @@ export function createGraphQLServer(config: Config): ApolloServer<GraphQLContext
     parseOptions: { maxLexicalTokens: config.graphql.maxTokens },
     allowBatchedHttpRequests: false,
     stopOnTerminationSignals: false,
-    plugins: [correlation, inputStringsPlugin],
+    plugins: [correlation, inputStringsPlugin, overloadStatusPlugin],
     formatError(formatted, error) {
       if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT.test(formatted.message)) {
         // graphql-js's own message ("Document contains more than N tokens"), tagged like the other limits.
         return { ...formatted, extensions: { ...formatted.extensions, reason: 'TOKEN_LIMIT' } };
       }
+      if (isDatabaseOverloaded(unwrapResolverError(error))) return formatOverload(formatted);
       if (isDeliberate(error) || development) return formatted;
       return {
         message: 'Internal server error',

@@ -33,6 +33,8 @@ export interface Platform {
   egress: EgressPolicy;
   /** Defaults to DEFAULT_REWRAP_SETTINGS. */
   rewrap?: RewrapSettings;
+  /** How long uploaded candidate artifacts stay usable (FRAGMARK_CANDIDATE_TTL_HOURS); defaults to 7 days. */
+  candidateTtlMs?: number;
 }
 
 export interface Services {
@@ -49,7 +51,7 @@ export interface Services {
   attestations: AttestationsService;
 }
 
-export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap }: Platform, actor: Actor | null): Services {
+export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap, candidateTtlMs }: Platform, actor: Actor | null): Services {
   return {
     apiKeys: new ApiKeysService(db, actor),
     tenants: new TenantsService(db, vault, queue, actor),
@@ -58,7 +60,7 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     models: new ModelsService(db, vault, actor, egress),
     jobs: new JobsService(db, queue, actor),
     watermarks: new WatermarksService(db, queue, actor),
-    verifications: new VerificationsService(db, vault, queue, issuer, challenges, actor, egress),
+    verifications: new VerificationsService(db, vault, queue, issuer, challenges, actor, egress, candidateTtlMs),
     enrollments: new EnrollmentsService(db, vault, queue, actor, egress),
     history: new VerificationHistory(db, actor?.tenantId ?? null),
     attestations: new AttestationsService(db, issuer, actor),

@@ -16,6 +16,7 @@ import { runVerificationJob } from '../verifications/verification-job.ts';
 import { runEnrollmentJob } from '../verifications/enrollment/enrollment-job.ts';
 import { runRewrapJob } from '../keys/rewrap-job.ts';
 import { buildPlatform } from './platform.ts';
+import { startCandidateCollector } from '../registry/artifacts/candidate-expiry.ts';
 
 export interface RunningWorker {
   workerId: string;
@@ -39,6 +40,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     await runtime.work(QUEUES.VERIFY, config.jobs.ioConcurrency, (job) => runVerificationJob(deps, job));
     await runtime.work(QUEUES.ENROLL, config.jobs.ioConcurrency, (job) => runEnrollmentJob(deps, job));
     log.info('worker ready', { backend: backend.choice, concurrency: config.jobs.workerConcurrency, ioConcurrency: config.jobs.ioConcurrency });
+    const candidates = startCandidateCollector({ db, store, logger: log, maxAgeMs: config.artifacts.candidateTtlHours * 3_600_000 });
     let stopping: Promise<void> | undefined;
     return {
       workerId,
@@ -46,6 +48,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
       stop: () =>
         (stopping ??= (async () => {
           log.info('worker stopping');
+          await candidates.stop();
           // Running jobs get half the timeout to finish; the rest are handed back to the queue.
           await runtime.stop(config.http.shutdownTimeoutMs / 2, config.http.shutdownTimeoutMs);
           await built.close();

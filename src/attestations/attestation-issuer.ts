@@ -45,17 +45,21 @@ export class AttestationIssuer {
     if ((await this.db.signingKey.count({ where: { retiredAt: null } })) === 0) await this.rotate(null);
   }
 
-  /** New active key; the previous ones are retired (still published until their tokens expire). */
-  async rotate(actorApiKeyId: string | null): Promise<{ kid: string }> {
+  /**
+   * New active key; the previous ones are retired (still published until their tokens expire).
+   * Pass `tx` to rotate inside the caller's transaction (on its connection).
+   */
+  async rotate(actorApiKeyId: string | null, tx?: Transaction): Promise<{ kid: string }> {
     const key = await generateSigningKey();
     const secret = serialisePrivateKey(key);
+    const run = async (t: Transaction) => {
+      await t.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('fragmark-signing-keys'))`;
+      await t.signingKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: new Date() } });
+      await t.signingKey.create({ data: { kid: key.kid, publicJwk: key.publicJwk as object } });
+      await this.vault.seal({ tenantId: null, purpose: 'signing-key', recordId: key.kid }, secret, { apiKeyId: actorApiKeyId }, t);
+    };
     try {
-      await this.db.$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('fragmark-signing-keys'))`;
-        await tx.signingKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: new Date() } });
-        await tx.signingKey.create({ data: { kid: key.kid, publicJwk: key.publicJwk as object } });
-        await this.vault.seal({ tenantId: null, purpose: 'signing-key', recordId: key.kid }, secret, { apiKeyId: actorApiKeyId }, tx);
-      });
+      await (tx ? run(tx) : this.db.$transaction(run));
     } finally {
       secret.fill(0);
     }
@@ -70,7 +74,7 @@ export class AttestationIssuer {
    */
   async issue(tx: Transaction, request: IssueRequest, now: Date = new Date()): Promise<Attestation> {
     await assertTenantActive(tx, request.tenantId);
-    const key = await this.activeKey();
+    const key = await this.activeKey(tx);
     const signed = await signAttestation(key, request.claims, {
       issuer: this.settings.issuer,
       modelVersionId: request.modelVersionId,
@@ -122,15 +126,17 @@ export class AttestationIssuer {
   /**
    * The active key. Which key is active is read every time (one indexed query), so a rotation
    * made by any process takes effect everywhere at once; the unsealed material is cached.
+   * Everything runs on the caller's transaction: `issue` is called inside one, and a query on the
+   * root client there would hold one pooled connection while waiting for another.
    */
-  private async activeKey(): Promise<SigningKeyMaterial> {
-    const active = await this.db.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' }, select: { kid: true } });
+  private async activeKey(tx: Transaction): Promise<SigningKeyMaterial> {
+    const active = await tx.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' }, select: { kid: true } });
     if (!active) {
-      await this.ensureSigningKey();
-      return this.activeKey();
+      await this.rotate(null, tx);
+      return this.activeKey(tx);
     }
     if (this.cached && this.cached.key.kid === active.kid && this.cached.until > Date.now()) return this.cached.key;
-    const bytes = await this.vault.unseal({ tenantId: null, purpose: 'signing-key', recordId: active.kid }, { apiKeyId: null });
+    const bytes = await this.vault.unseal({ tenantId: null, purpose: 'signing-key', recordId: active.kid }, { apiKeyId: null }, tx);
     try {
       this.cached = { key: parsePrivateKey(bytes), until: Date.now() + KEY_CACHE_MS };
     } finally {

@@ -14,6 +14,8 @@ test('defaults give a usable configuration', () => {
   assert.ok(Object.isFrozen(config.http));
   assert.deepEqual(config.http.authFailures, { limit: 10, windowSeconds: 60 });
   assert.equal(config.graphql.maxTokens, 5000);
+  assert.deepEqual([config.database.poolSize, config.database.poolTimeoutMs], [10, 5000]);
+  assert.equal(config.artifacts.candidateTtlHours, 168);
 });
 
 test('values from the environment are parsed', () => {
@@ -42,6 +44,9 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ FRAGMARK_AUTH_FAILURE_LIMIT: '-1' }, 'FRAGMARK_AUTH_FAILURE_LIMIT'],
   [{ FRAGMARK_AUTH_FAILURE_WINDOW_SECONDS: '0' }, 'FRAGMARK_AUTH_FAILURE_WINDOW_SECONDS'],
   [{ FRAGMARK_MAX_QUERY_TOKENS: '10' }, 'FRAGMARK_MAX_QUERY_TOKENS'],
+  [{ FRAGMARK_DB_POOL_SIZE: '0' }, 'FRAGMARK_DB_POOL_SIZE'],
+  [{ FRAGMARK_DB_POOL_TIMEOUT_MS: 'soon' }, 'FRAGMARK_DB_POOL_TIMEOUT_MS'],
+  [{ FRAGMARK_CANDIDATE_TTL_HOURS: '0' }, 'FRAGMARK_CANDIDATE_TTL_HOURS'],
 ];
 for (const [env, variable] of bad) {
   test(`a bad ${variable} stops start-up with a message naming it`, () => {

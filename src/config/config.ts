@@ -35,6 +35,10 @@ export interface Config {
     /** External PostgreSQL; when absent the embedded server is used. */
     url: string | undefined;
     embeddedPort: number;
+    /** Connections this process keeps to PostgreSQL (the API and each worker process alike). */
+    poolSize: number;
+    /** How long a query or transaction waits for a free connection before SERVICE_UNAVAILABLE. */
+    poolTimeoutMs: number;
   };
   /** Project-local folder for the embedded database and other local state. */
   dataDir: string;
@@ -42,6 +46,8 @@ export interface Config {
     /** Content-addressed store of uploaded model artifacts. */
     dir: string;
     maxUploadBytes: number;
+    /** Uploaded candidate copies (verifyModel candidateArtifactId) expire this long after upload. */
+    candidateTtlHours: number;
   };
   jobs: {
     /** Worker processes `serve` starts beside the API (production runs them separately). */
@@ -143,6 +149,9 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_CHALLENGE_MAX_REVEALED_SHARE', default: '0.5', description: 'Largest share of a watermark\'s triggers that challenges may reveal in total; further challenges are refused.' },
   { name: 'FRAGMARK_CHALLENGE_MAX_SIZE', default: '50', description: 'Most triggers one challenge may reveal.' },
   { name: 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long a graceful shutdown may take: the API answers 503 while in-flight requests finish; a worker lets running jobs finish for half of it, then hands the rest back to the queue.' },
+  { name: 'FRAGMARK_DB_POOL_SIZE', default: '10', description: 'PostgreSQL connections each process (API, every worker) keeps in its pool. A request holds at most one at a time.' },
+  { name: 'FRAGMARK_DB_POOL_TIMEOUT_MS', default: '5000', description: 'How long a request waits for a free pooled connection; past it the API answers SERVICE_UNAVAILABLE (GraphQL) or 503, with Retry-After.' },
+  { name: 'FRAGMARK_CANDIDATE_TTL_HOURS', default: '168', description: 'Hours an uploaded candidate artifact (PUT /v1/verification-artifacts) stays usable; workers then delete it and its unshared blobs. Finished verifications keep its digest.' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -191,11 +200,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     database: {
       url: databaseUrl,
       embeddedPort: integer(withDefault('FRAGMARK_EMBEDDED_PG_PORT'), 'FRAGMARK_EMBEDDED_PG_PORT', 1, 65535),
+      poolSize: integer(withDefault('FRAGMARK_DB_POOL_SIZE'), 'FRAGMARK_DB_POOL_SIZE', 1, 1000),
+      poolTimeoutMs: integer(withDefault('FRAGMARK_DB_POOL_TIMEOUT_MS'), 'FRAGMARK_DB_POOL_TIMEOUT_MS', 100, 600_000),
     },
     dataDir,
     artifacts: {
       dir: path.resolve(cwd, read('FRAGMARK_ARTIFACT_DIR') ?? path.join(dataDir, 'artifacts')),
       maxUploadBytes: integer(withDefault('FRAGMARK_MAX_ARTIFACT_BYTES'), 'FRAGMARK_MAX_ARTIFACT_BYTES', 1024, 8 * 1024 * 1024 * 1024),
+      candidateTtlHours: integer(withDefault('FRAGMARK_CANDIDATE_TTL_HOURS'), 'FRAGMARK_CANDIDATE_TTL_HOURS', 1, 24 * 366),
     },
     jobs: {
       embeddedWorkers: integer(read('FRAGMARK_WORKERS') ?? (databaseUrl === undefined ? '1' : '0'), 'FRAGMARK_WORKERS', 0, 64),

@@ -39,7 +39,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
     await stopEmbedded?.();
     throw error;
   }
-  const db = createDatabaseClient(url);
+  const db = createDatabaseClient(url, { poolSize: config.database.poolSize, acquireTimeoutMs: config.database.poolTimeoutMs });
   return {
     db,
     url,

@@ -96,11 +96,15 @@ export class Vault {
     return tx ? run(tx) : this.db.$transaction(run);
   }
 
-  /** Opens a sealed secret. The caller must wipe the returned bytes when done with them. */
-  async unseal(address: SecretAddress, actor: Actor): Promise<Uint8Array> {
+  /**
+   * Opens a sealed secret. The caller must wipe the returned bytes when done with them. Pass `tx`
+   * when calling from inside a transaction: the unseal (and its audit event) then runs on that
+   * transaction's connection instead of waiting for a second one from the pool.
+   */
+  async unseal(address: SecretAddress, actor: Actor, tx?: Transaction): Promise<Uint8Array> {
     validateAddress(address);
     const keyringId = keyringIdOf(address.tenantId);
-    return this.db.$transaction(async (t) => {
+    const run = async (t: Transaction) => {
       const keyring = await t.vaultKeyring.findUnique({ where: { id: keyringId } });
       const secret = await t.vaultSecret.findUnique({
         where: { keyringId_purpose_recordId: { keyringId, purpose: address.purpose, recordId: address.recordId } },
@@ -130,7 +134,8 @@ export class Vault {
       } finally {
         wipe(kek, dek);
       }
-    });
+    };
+    return tx ? run(tx) : this.db.$transaction(run);
   }
 
   /** A new keyring version; new seals use it at once. Existing secrets keep opening until retired. */

@@ -17,6 +17,7 @@ import type { Vault } from '../vault/vault.ts';
 import type { ArtifactStore, ArtifactManifest } from '../registry/artifacts/artifact-store.ts';
 import { decodeTriggerSet, isEngineError, loadClassifierFromFiles, verifyClassifier, verifyLabels, type VerificationResult } from '../engine/index.ts';
 import { endpointInputs } from '../endpoints/trigger-inputs.ts';
+import { VerificationsError } from './verifications.errors.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { JobRecords, SupersededAttempt } from '../jobs/job-records.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
@@ -123,6 +124,11 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       const candidate = verification.candidateArtifactId
         ? await db.candidateArtifact.findUnique({ where: { id: verification.candidateArtifactId } })
         : null;
+      // Collected (candidate-collector.ts keeps it while this is PENDING, so only by an operator's
+      // hand): an ERROR verdict, never a check of the registered artifact instead.
+      if (verification.candidateArtifactId && !candidate) {
+        throw new VerificationsError('CANDIDATE_EXPIRED', 'The uploaded artifact to check no longer exists (expired); upload it again and verify the new upload.');
+      }
       const manifest = (candidate?.artifact ?? version.artifact) as unknown as ArtifactManifest;
       checkedDigest = candidate?.weightsDigest ?? version.weightsDigest;
       result = await classifiers.use(

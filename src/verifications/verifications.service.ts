@@ -28,6 +28,10 @@ import type { ValidatedArtifact } from '../registry/artifacts/tfjs-upload.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
 import { claimsFor } from './attestation-claims.ts';
 import { VerificationsError } from './verifications.errors.ts';
+import { candidateCutoff } from '../registry/artifacts/candidate-collector.ts';
+
+/** FRAGMARK_CANDIDATE_TTL_HOURS's default: 7 days. */
+export const DEFAULT_CANDIDATE_TTL_MS = 168 * 3_600_000;
 
 export interface ChallengeSettings {
   /** Largest share of a watermark's triggers that challenges may ever reveal. */
@@ -78,6 +82,7 @@ export class VerificationsService {
     private readonly challenges: ChallengeSettings,
     private readonly actor: Actor | null,
     private readonly egress: EgressPolicy,
+    private readonly candidateTtlMs: number = DEFAULT_CANDIDATE_TTL_MS,
   ) {
     this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
   }
@@ -95,7 +100,8 @@ export class VerificationsService {
     }
     if (input.mode === 'ARTIFACT' && input.candidateArtifactId) {
       const candidate = isUuid(input.candidateArtifactId) ? await this.scoped!.candidateArtifact.findUnique({ where: { id: input.candidateArtifactId } }) : null;
-      if (!candidate) throw new VerificationsError('CANDIDATE_NOT_FOUND', 'No such uploaded artifact.', ['input', 'candidateArtifactId']);
+      if (!candidate) throw new VerificationsError('CANDIDATE_NOT_FOUND', `No such uploaded artifact (uploads expire after ${this.candidateTtlHours()} hours).`, ['input', 'candidateArtifactId']);
+      if (candidate.createdAt < candidateCutoff(new Date(), this.candidateTtlMs)) throw this.candidateExpired();
     } else if (input.mode === 'ARTIFACT' && version.status !== 'READY') {
       throw new RegistryError('VERSION_NOT_READY', 'The version has no artifact to check.', ['input', 'modelVersionId']);
     }
@@ -120,6 +126,12 @@ export class VerificationsService {
             endpointInputFormat: endpointFields.endpointInputFormat,
           });
     const verification = await this.db.$transaction(async (tx) => {
+      // Locked until the commit: the collector (candidate-collector.ts) cannot delete the candidate
+      // between the check above and this verification, which keeps it while PENDING.
+      if (input.mode === 'ARTIFACT' && input.candidateArtifactId) {
+        const [kept] = await tx.$queryRaw<unknown[]>`SELECT id FROM "CandidateArtifact" WHERE id = ${input.candidateArtifactId}::uuid FOR SHARE`;
+        if (!kept) throw this.candidateExpired();
+      }
       // Job row and queue entry commit with the verification, or not at all.
       const { id: jobId } = await JobRecords.enqueue(this.queue, tx, 'VERIFY', actor.tenantId!);
       const created = await tx.verification.create({
@@ -208,7 +220,9 @@ export class VerificationsService {
         [fresh[i], fresh[j]] = [fresh[j]!, fresh[i]!];
       }
       const indices = fresh.slice(0, input.size);
-      const sealed = await this.vault.unseal({ tenantId: watermark.tenantId, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: actor.apiKeyId });
+      // On this transaction's connection: a second one from the pool while holding this one
+      // deadlocks the pool under a burst of challenges (src/db/client.ts).
+      const sealed = await this.vault.unseal({ tenantId: watermark.tenantId, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: actor.apiKeyId }, tx);
       try {
         const set = decodeTriggerSet(sealed);
         const data = gatherTriggers(set, indices);
@@ -324,6 +338,18 @@ export class VerificationsService {
 
   private readyWatermark(versionId: string, watermarkId: string | null | undefined): Promise<Watermark> {
     return findReadyWatermark(this.scoped!, versionId, watermarkId);
+  }
+
+  private candidateTtlHours(): number {
+    return Math.round(this.candidateTtlMs / 3_600_000);
+  }
+
+  private candidateExpired(): VerificationsError {
+    return new VerificationsError(
+      'CANDIDATE_EXPIRED',
+      `This uploaded artifact has expired (uploads are kept ${this.candidateTtlHours()} hours): upload the copy again and verify the new upload.`,
+      ['input', 'candidateArtifactId'],
+    );
   }
 
   private requireRole(role: 'VIEWER' | 'OPERATOR'): Actor {

@@ -56,7 +56,9 @@ export async function startTestApi(
   queueSettings: Partial<QueueSettings> = {},
   overrides: { rewrap?: RewrapSettings } = {},
 ): Promise<TestApi> {
-  const database = await createTestDatabase();
+  // The pool settings of the configuration, when a test sets them.
+  const pool = (name: string) => (env[name] === undefined ? undefined : Number(env[name]));
+  const database = await createTestDatabase({ poolSize: pool('FRAGMARK_DB_POOL_SIZE'), acquireTimeoutMs: pool('FRAGMARK_DB_POOL_TIMEOUT_MS') });
   await sodiumReady();
   const masterKey = Buffer.from(randomKey()).toString('base64');
   const artifactDir = await mkdtemp(path.join(tmpdir(), 'fragmark-artifacts-'));

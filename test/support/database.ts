@@ -23,6 +23,10 @@ export interface TestDatabase {
 export interface TestDatabaseOptions {
   /** Apply prisma/migrations (default true). */
   migrate?: boolean;
+  /** Connections in `db`'s pool (default 4). */
+  poolSize?: number;
+  /** How long `db` waits for a pooled connection (default: the client's). */
+  acquireTimeoutMs?: number;
 }
 
 export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
@@ -38,7 +42,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   const url = withDatabase(serverUrl, name);
   if (options.migrate !== false) await applyMigrations(url);
   const queries: string[] = [];
-  const db = createDatabaseClient(url, { poolSize: 4, onQuery: (sql) => queries.push(sql) });
+  const db = createDatabaseClient(url, { poolSize: options.poolSize ?? 4, acquireTimeoutMs: options.acquireTimeoutMs, onQuery: (sql) => queries.push(sql) });
   return {
     url,
     serverUrl,

@@ -67,6 +67,7 @@ const PRESENTATION: Record<DomainErrorCode, Presentation> = {
   WATERMARK_NOT_READY: 'user',
   NO_ENDPOINT: 'user',
   CANDIDATE_NOT_FOUND: 'user',
+  CANDIDATE_EXPIRED: 'user',
   CHALLENGE_NOT_FOUND: 'user',
   CHALLENGE_EXPIRED: 'user',
   CHALLENGE_ANSWERED: 'user',

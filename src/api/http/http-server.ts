@@ -19,6 +19,8 @@ import { readBody, BodyTooLarge } from './read-body.ts';
 import { ARTIFACT_ROUTE, CANDIDATE_ROUTE, handleArtifactUpload, handleCandidateUpload } from './artifact-upload-route.ts';
 import { isDashboardRequest, serveDashboard } from './dashboard-route.ts';
 import { AuthFailureLimiter } from './auth-failure-limiter.ts';
+import { isDatabaseOverloaded, OVERLOAD_MESSAGE } from '../../db/overload.ts';
+import { overloadExtensions, overloadHeaders } from '../errors/overload.ts';
 
 
 /** How long a closing server keeps answering 503 after its last in-flight request. */
@@ -205,6 +207,16 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
       else if (isDashboardRequest(req, url.pathname)) await serveDashboard(req, res, url.pathname);
       else json(res, 404, { error: `No route for ${req.method} ${url.pathname}` });
     } catch (error) {
+      if (isDatabaseOverloaded(error) && !res.headersSent) {
+        // Outside GraphQL execution (authentication, uploads): 503, retryable, in the route's own shape.
+        log.warn('database overloaded: answered 503', { error: error as Error });
+        req.resume();
+        const graphql = req.url?.split('?')[0] === '/graphql';
+        const body = graphql
+          ? { errors: [{ message: OVERLOAD_MESSAGE, extensions: { ...overloadExtensions(), requestId } }] }
+          : { error: { ...overloadExtensions(), message: OVERLOAD_MESSAGE }, requestId };
+        return json(res, 503, body, { ...overloadHeaders(), ...(graphql ? {} : { connection: 'close' }) });
+      }
       log.error('unexpected error while handling a request', { error: error as Error });
       if (!res.headersSent) graphqlError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error', requestId);
       else res.destroy();

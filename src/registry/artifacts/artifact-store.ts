@@ -8,8 +8,9 @@
  *
  * A model version's files are described by an {@link ArtifactManifest} (file name in the model
  * folder -> blob digest and size), which the registry stores in its database. Identical files are
- * stored once, whatever their names and whichever tenant sent them. Blobs are never deleted here
- * (garbage collection of blobs that no manifest references is the registry's job).
+ * stored once, whatever their names and whichever tenant sent them. Blobs are deleted only through
+ * {@link ArtifactStore.removeBlob}, by the registry once no manifest references them
+ * (candidate-collector.ts).
  *
  * Uploads go to staging first: {@link StagingArea.writeFile} streams and hashes each file there,
  * then {@link StagingArea.commit} renames every staged file onto its blob path (atomic per blob on
@@ -17,7 +18,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { ArtifactError } from './artifact.errors.ts';
 
@@ -373,6 +374,24 @@ export class ArtifactStore {
     return removed;
   }
 
+  /**
+   * Deletes a blob that no manifest references any more (the caller checked), unless it was
+   * written or adopted by an upload within `graceMs`: such an upload may be about to record a
+   * manifest that shares it. Returns whether it was deleted; a missing blob counts as not deleted.
+   */
+  async removeBlob(sha256: string, graceMs: number, now: Date = new Date()): Promise<boolean> {
+    if (!HEX64.test(sha256)) return false;
+    const target = this.blobPath(sha256);
+    try {
+      if ((await stat(target)).mtimeMs > now.getTime() - graceMs) return false;
+      await unlink(target);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
   private blobPath(sha256: string): string {
     return path.join(this.blobRoot, sha256.slice(0, 2), sha256);
   }
@@ -394,6 +413,9 @@ export class ArtifactStore {
       const existing = await stat(target);
       if (existing.isFile() && existing.size === size && (await sha256OfFile(target)) === sha256) {
         await unlink(tmpPath);
+        // Marks the blob as just adopted: removeBlob leaves it alone until the new manifest is recorded.
+        const now = new Date();
+        await utimes(target, now, now);
         return;
       }
     } catch (error) {

@@ -1,0 +1,33 @@
+/**
+ * Whether a database failure means "too busy right now, try again" rather than a bug: the pool had
+ * no free connection in time, or PostgreSQL refused or dropped connections. The API answers these
+ * as SERVICE_UNAVAILABLE / HTTP 503 with Retry-After instead of an internal error.
+ *
+ * What Prisma 7 with @prisma/adapter-pg actually throws (reproduced with a pool of 1 and one
+ * transaction holding it):
+ * - a plain query, or a transaction's start, whose wait exceeds the pool's connectionTimeoutMillis:
+ *   node-postgres's own `Error('timeout exceeded when trying to connect')`, unwrapped, no code;
+ * - a transaction whose start exceeds Prisma's maxWait: P2028 "Unable to start a transaction in the
+ *   given time.";
+ * - a transaction that outlived its timeout (waiting on locks under load): P2028 with
+ *   meta.timeout / meta.timeTaken;
+ * - connection-level failures mapped by the adapter: P1001 (not reachable), P1008 (socket
+ *   timeout), P1017 (connection closed), P2037 (too many connections, SQLSTATE 53300), and P2024
+ *   (the pool timeout code of Prisma's older engines).
+ */
+const RETRYABLE_CODES = new Set(['P1001', 'P1008', 'P1017', 'P2024', 'P2037']);
+const POOL_TIMEOUT_MESSAGES = new Set(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
+
+export function isDatabaseOverloaded(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (POOL_TIMEOUT_MESSAGES.has(error.message)) return true;
+  const { code, meta } = error as { code?: unknown; meta?: { timeout?: unknown } };
+  if (typeof code !== 'string') return false;
+  if (RETRYABLE_CODES.has(code)) return true;
+  return code === 'P2028' && (error.message.includes('Unable to start a transaction in the given time') || typeof meta?.timeout === 'number');
+}
+
+/** Seconds a client should wait before retrying an overloaded request (the Retry-After header). */
+export const OVERLOAD_RETRY_AFTER_SECONDS = 2;
+
+export const OVERLOAD_MESSAGE = 'The service is busy; retry the request shortly.';

@@ -1,0 +1,46 @@
+/**
+ * A READY watermark written straight into a database, with a small synthetic trigger
+ * set sealed in its vault: enough for challenges without training a model in a worker.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../../src/db/client.ts';
+import type { Vault } from '../../src/vault/vault.ts';
+import { encodeTriggerSet, triggerSetCommitment } from '../../src/engine/index.ts';
+import { WATERMARK_SCHEME } from '../../src/watermarks/watermark-settings.ts';
+import type { Watermark } from '../../src/db/generated/client.ts';
+
+const SHAPE = [2, 2, 1];
+const CLASSES = 4;
+
+/** `deps`: a test API's database and vault, or any pair of them (unit tests). */
+export async function seedReadyWatermark({ db, vault }: { db: Database; vault: Vault }, tenantId: string, options: { triggerCount: number }): Promise<Watermark> {
+  const n = options.triggerCount;
+  const set = {
+    shape: SHAPE,
+    numClasses: CLASSES,
+    labels: Int32Array.from({ length: n }, (_, i) => i % CLASSES),
+    data: Float32Array.from({ length: n * 4 }, (_, i) => (i % 7) / 7),
+    metadata: { method: 'seeded', loss: { kind: 'CE_VARIANCE' as const, lambda: 1 }, parameters: {}, backend: 'none', modelDigest: '0'.repeat(64), createdAt: new Date().toISOString() },
+  };
+  const encoded = encodeTriggerSet(set);
+  const model = await db.model.create({ data: { tenantId, name: `seeded-${randomUUID().slice(0, 8)}` } });
+  const version = await db.modelVersion.create({ data: { tenantId, modelId: model.id, label: '1', status: 'READY', inputShape: SHAPE, numClasses: CLASSES, weightsDigest: 'ab'.repeat(32) } });
+  const job = await db.job.create({ data: { id: randomUUID(), tenantId, kind: 'WATERMARK', status: 'SUCCEEDED', progress: 1 } });
+  const watermark = await db.watermark.create({
+    data: {
+      tenantId,
+      modelVersionId: version.id,
+      jobId: job.id,
+      status: 'READY',
+      scheme: WATERMARK_SCHEME,
+      method: 'SENSITIVE',
+      triggerCount: n,
+      parameters: {},
+      policy: { kind: 'strict' },
+      commitment: triggerSetCommitment(encoded),
+      readyAt: new Date(),
+    },
+  });
+  await vault.seal({ tenantId, purpose: 'trigger-set', recordId: watermark.id }, encoded, { apiKeyId: null });
+  return watermark;
+}

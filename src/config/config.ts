@@ -72,6 +72,15 @@ export interface Config {
     maxSize: number;
     maxTtlSeconds: number;
   };
+  /** Limits on uploaded models beyond the upload's size (issue 16). */
+  uploads: {
+    /** Largest accepted model.json; refused while streaming, before it is parsed. */
+    maxModelJsonBytes: number;
+    /** Most parameters an uploaded model may declare (what building it allocates, 4 bytes each). */
+    maxModelParameters: number;
+    /** Artifact bytes one tenant may keep (versions and candidates together); 0: no quota. */
+    tenantQuotaBytes: number;
+  };
   egress: {
     /**
      * Networks (canonical CIDRs) endpoint queries may reach although the egress policy refuses
@@ -136,6 +145,9 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_MASTER_KEY_FILE', default: undefined, description: 'File holding the master keyring (same format). Default: master.key in FRAGMARK_DATA_DIR, generated on a fresh installation with owner-only permissions.' },
   { name: 'FRAGMARK_ARTIFACT_DIR', default: undefined, description: 'Content-addressed store of uploaded model artifacts. Default: artifacts in FRAGMARK_DATA_DIR.' },
   { name: 'FRAGMARK_MAX_ARTIFACT_BYTES', default: '268435456', description: 'Largest accepted model upload (all files together), in bytes.' },
+  { name: 'FRAGMARK_MAX_MODEL_JSON_BYTES', default: '4194304', description: 'Largest accepted model.json of an upload, in bytes; refused (413) while streaming, before it is parsed.' },
+  { name: 'FRAGMARK_MAX_MODEL_PARAMETERS', default: '100000000', description: 'Most parameters (weight elements) an uploaded model may declare; refused (422) before anything is built.' },
+  { name: 'FRAGMARK_TENANT_STORAGE_QUOTA_BYTES', default: '1073741824', description: 'Artifact bytes one tenant may keep (model versions and candidate artifacts together); an upload that would pass it is refused (413 QUOTA_EXCEEDED) before it is stored. 0 turns the quota off.' },
   { name: 'FRAGMARK_WORKERS', default: undefined, description: 'Worker processes `fragmark serve` starts beside the API. Default: 1 on the embedded database, 0 with DATABASE_URL (run `fragmark worker` instead).' },
   { name: 'FRAGMARK_WORKER_CONCURRENCY', default: '1', description: 'CPU jobs (trigger generation) one worker process runs at a time.' },
   { name: 'FRAGMARK_WORKER_IO_CONCURRENCY', default: '8', description: 'I/O jobs (verifications, endpoint enrollments) one worker process runs at a time, beside its CPU jobs.' },
@@ -226,6 +238,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxRevealedShare: fraction(withDefault('FRAGMARK_CHALLENGE_MAX_REVEALED_SHARE'), 'FRAGMARK_CHALLENGE_MAX_REVEALED_SHARE'),
       maxSize: integer(withDefault('FRAGMARK_CHALLENGE_MAX_SIZE'), 'FRAGMARK_CHALLENGE_MAX_SIZE', 1, 1000),
       maxTtlSeconds: 7 * 86_400,
+    },
+    uploads: {
+      maxModelJsonBytes: integer(withDefault('FRAGMARK_MAX_MODEL_JSON_BYTES'), 'FRAGMARK_MAX_MODEL_JSON_BYTES', 1024, 512 * 1024 * 1024),
+      maxModelParameters: integer(withDefault('FRAGMARK_MAX_MODEL_PARAMETERS'), 'FRAGMARK_MAX_MODEL_PARAMETERS', 1, 500_000_000),
+      tenantQuotaBytes: integer(withDefault('FRAGMARK_TENANT_STORAGE_QUOTA_BYTES'), 'FRAGMARK_TENANT_STORAGE_QUOTA_BYTES', 0, 2 ** 50),
     },
     egress: {
       allow: egressAllowList(read('FRAGMARK_EGRESS_ALLOW'), 'FRAGMARK_EGRESS_ALLOW'),

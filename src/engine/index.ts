@@ -31,6 +31,7 @@ export {
   type Classifier,
   type OutputKind,
 } from './model/classifier.ts';
+export { parameterCount, type DeclaredWeightLimits } from './model/declared-weights.ts';
 export { loadMnist, loadMnistArrays, type MnistSplit } from './data/mnist.ts';
 export {
   generateKey,

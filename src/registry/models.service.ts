@@ -3,7 +3,7 @@
  * versions (artifact, digest, optional inference endpoint whose credential is sealed in the
  * vault) and movable aliases such as "production".
  */
-import type { Database } from '../db/client.ts';
+import type { Database, Transaction } from '../db/client.ts';
 import type { Model, ModelAlias, ModelVersion, EndpointProtocol, InputEncoding } from '../db/generated/client.ts';
 import type { InputDomain } from '../engine/index.ts';
 import { domainColumns, parseInputDomain, type InputDomainInput } from './input-domain.ts';
@@ -16,6 +16,7 @@ import DataLoader from 'dataloader';
 import type { Vault } from '../vault/vault.ts';
 import type { ValidatedArtifact } from './artifacts/tfjs-upload.ts';
 import { RegistryError } from './registry.errors.ts';
+import { storedArtifactBytes } from './storage-quota.ts';
 import { EndpointError } from '../endpoints/endpoint.errors.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { credentialInQuery, modelNameProblem } from '../endpoints/endpoint-url.ts';
@@ -24,6 +25,8 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$/;
 const TAG = /^[a-z0-9][a-z0-9._-]{0,39}$/;
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 const ALIAS = /^[a-z][a-z0-9_-]{0,39}$/;
+/** Recording an upload moves its files into the store inside the transaction (a rehash of each blob already stored). */
+export const RECORDING_TIMEOUT_MS = 60_000;
 
 export interface RegisterModelInput {
   name: string;
@@ -155,27 +158,43 @@ export class ModelsService {
     }
   }
 
-  /** Records a validated artifact on a version awaiting it; versions are immutable afterwards. */
-  async attachArtifact(versionId: string, artifact: ValidatedArtifact): Promise<ModelVersion> {
+  /**
+   * Records a validated artifact on a version awaiting it; versions are immutable afterwards.
+   * `beforeCommit` runs last inside the recording transaction (the upload route checks the
+   * storage quota and moves the files into the store there): when it throws, nothing is recorded.
+   */
+  async attachArtifact(versionId: string, artifact: ValidatedArtifact, beforeCommit: (tx: Transaction) => Promise<void> = async () => {}): Promise<ModelVersion> {
     this.requireRole('OPERATOR');
     const version = await this.getVersion(versionId);
     if (!version) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.');
-    const updated = await this.scoped!.modelVersion.updateMany({
-      where: { id: version.id, status: 'AWAITING_UPLOAD' },
-      data: {
-        status: 'READY',
-        format: artifact.format,
-        inputShape: artifact.inputShape,
-        numClasses: artifact.numClasses,
-        weightsDigest: artifact.weightsDigest,
-        artifact: artifact.manifest as object,
-        artifactDigest: artifact.manifest.digest,
-        artifactBytes: artifact.manifest.totalBytes,
-        uploadedAt: new Date(),
+    await this.scoped!.$transaction(
+      async (tx) => {
+        const updated = await tx.modelVersion.updateMany({
+          where: { id: version.id, status: 'AWAITING_UPLOAD' },
+          data: {
+            status: 'READY',
+            format: artifact.format,
+            inputShape: artifact.inputShape,
+            numClasses: artifact.numClasses,
+            weightsDigest: artifact.weightsDigest,
+            artifact: artifact.manifest as object,
+            artifactDigest: artifact.manifest.digest,
+            artifactBytes: artifact.manifest.totalBytes,
+            uploadedAt: new Date(),
+          },
+        });
+        if (updated.count === 0) throw new RegistryError('VERSION_IMMUTABLE', 'This version already has its artifact; versions are immutable: create a new version.');
+        await beforeCommit(tx as Transaction);
       },
-    });
-    if (updated.count === 0) throw new RegistryError('VERSION_IMMUTABLE', 'This version already has its artifact; versions are immutable: create a new version.');
+      { timeout: RECORDING_TIMEOUT_MS },
+    );
     return (await this.getVersion(version.id))!;
+  }
+
+  /** Artifact bytes the caller's tenant keeps (versions and candidates), as the storage quota counts them. */
+  async storedArtifactBytes(): Promise<number> {
+    const actor = this.requireRole('VIEWER');
+    return storedArtifactBytes(this.db, actor.tenantId!);
   }
 
   /** Points `alias` (e.g. "production") at a version of the same model, moving it if it exists. */

@@ -7,7 +7,7 @@ import { findReadyWatermark } from './ready-watermark.ts';
 import { findEnrollment } from './enrollment/enrollments.service.ts';
 import { randomInt } from 'node:crypto';
 import { uuid7 } from '../common/ids.ts';
-import type { Database } from '../db/client.ts';
+import type { Database, Transaction } from '../db/client.ts';
 import type { Attestation, Challenge, Verification, VerificationMode, Verdict, Watermark } from '../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -21,7 +21,7 @@ import type { Vault } from '../vault/vault.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { decodeTriggerSet, gatherTriggers, verifyLabels } from '../engine/index.ts';
 import { RegistryError } from '../registry/registry.errors.ts';
-import { validateEndpoint, type EndpointInput } from '../registry/models.service.ts';
+import { RECORDING_TIMEOUT_MS, validateEndpoint, type EndpointInput } from '../registry/models.service.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { assertTenantActive } from '../tenants/tenant-guard.ts';
 import type { ValidatedArtifact } from '../registry/artifacts/tfjs-upload.ts';
@@ -167,18 +167,29 @@ export class VerificationsService {
     return { verification, jobId: verification.jobId! };
   }
 
-  /** Records a model copy uploaded only to be checked (PUT /v1/verification-artifacts). */
-  async registerCandidate(artifact: ValidatedArtifact) {
+  /**
+   * Records a model copy uploaded only to be checked (PUT /v1/verification-artifacts).
+   * `beforeCommit` runs last inside the recording transaction (the upload route checks the
+   * storage quota and moves the files into the store there): when it throws, nothing is recorded.
+   */
+  async registerCandidate(artifact: ValidatedArtifact, beforeCommit: (tx: Transaction) => Promise<void> = async () => {}) {
     const actor = this.requireRole('OPERATOR');
-    return this.scoped!.candidateArtifact.create({
-      data: {
-        tenantId: actor.tenantId!,
-        artifact: artifact.manifest as object,
-        weightsDigest: artifact.weightsDigest,
-        inputShape: artifact.inputShape,
-        numClasses: artifact.numClasses,
+    return this.scoped!.$transaction(
+      async (tx) => {
+        const candidate = await tx.candidateArtifact.create({
+          data: {
+            tenantId: actor.tenantId!,
+            artifact: artifact.manifest as object,
+            weightsDigest: artifact.weightsDigest,
+            inputShape: artifact.inputShape,
+            numClasses: artifact.numClasses,
+          },
+        });
+        await beforeCommit(tx as Transaction);
+        return candidate;
       },
-    });
+      { timeout: RECORDING_TIMEOUT_MS },
+    );
   }
 
   /**

@@ -57,6 +57,7 @@ const PRESENTATION: Record<DomainErrorCode, Presentation> = {
   VERSION_IMMUTABLE: 'user',
   INVALID_MODEL_INPUT: 'user',
   UPLOAD_TOO_LARGE: 'user',
+  QUOTA_EXCEEDED: 'user',
   INVALID_UPLOAD: 'user',
   INVALID_MODEL: 'user',
   ARTIFACT_CORRUPT: 'internal',

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EngineError } from '../errors.ts';
+import { checkDeclaredWeights, type DeclaredWeightLimits } from './declared-weights.ts';
 
 /** filename (as referenced by model.json's weightsManifest paths) -> bytes. */
 export type ArtifactFiles = ReadonlyMap<string, Uint8Array>;
@@ -158,9 +159,15 @@ function validate(model: tf.LayersModel): Classifier {
   };
 }
 
-/** Loads and validates a classifier from in-memory Layers artifacts. */
-export async function loadClassifierFromFiles(files: ArtifactFiles): Promise<Classifier> {
+/**
+ * Loads and validates a classifier from in-memory Layers artifacts. Before anything is built, the
+ * weights the topology declares must match the manifest's (and stay within `limits`): building
+ * then allocates no more than the weight data holds, and TF.js's weight loading, which would leak
+ * the built model if it threw, has already been run against the topology without allocating.
+ */
+export async function loadClassifierFromFiles(files: ArtifactFiles, limits: DeclaredWeightLimits = {}): Promise<Classifier> {
   const artifacts = artifactsFromFiles(files);
+  await checkDeclaredWeights(artifacts.modelTopology as object, artifacts.weightSpecs ?? [], limits);
   let model: tf.LayersModel;
   try {
     model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));

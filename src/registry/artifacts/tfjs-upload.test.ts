@@ -60,11 +60,22 @@ describe('receiveTfjsLayersUpload over real HTTP', () => {
       };
       if (req.method === 'GET' && url.pathname === '/ping') return reply(200, { ok: true });
       try {
+        const quota = url.searchParams.get('quotaBytesLeft');
         const limits = {
           maxTotalBytes: Number(url.searchParams.get('maxTotalBytes') ?? 10_000_000),
           maxFiles: Number(url.searchParams.get('maxFiles') ?? 8),
+          maxModelJsonBytes: Number(url.searchParams.get('maxModelJsonBytes') ?? 1_000_000),
+          maxModelParameters: Number(url.searchParams.get('maxModelParameters') ?? 1_000_000),
+          quotaBytesLeft: quota === null ? undefined : Number(quota),
         };
-        reply(201, await sut(req, store, limits));
+        const received = await sut(req, store, limits);
+        try {
+          await received.store();
+        } finally {
+          await received.discard();
+        }
+        const { store: _store, discard: _discard, ...validated } = received;
+        reply(201, validated);
       } catch (error) {
         if (error instanceof ArtifactError) reply(ARTIFACT_ERROR_HTTP_STATUS[error.code], { code: error.code, message: error.message });
         else reply(500, { code: 'INTERNAL', message: String(error) });
@@ -194,9 +205,9 @@ describe('receiveTfjsLayersUpload over real HTTP', () => {
     twoHeads.dispose();
 
     const before = tf.memory().numTensors;
-    const ok = await validateTfjsLayersFiles(new Map(mnist()));
+    const ok = await validateTfjsLayersFiles(new Map(mnist()), {});
     assert.equal(ok.weightsDigest, MNIST_DIGEST);
-    await assert.rejects(validateTfjsLayersFiles(twoHeadFiles), (e: unknown) => e instanceof ArtifactError && e.code === 'INVALID_MODEL');
+    await assert.rejects(validateTfjsLayersFiles(twoHeadFiles, {}), (e: unknown) => e instanceof ArtifactError && e.code === 'INVALID_MODEL');
     assert.equal(tf.memory().numTensors, before);
   });
 

@@ -1,0 +1,180 @@
+/**
+ * Validation of a TF.js Layers model folder held in memory: the file set against model.json's
+ * weightsManifest (no TF.js, cheap enough for the API process), then loading with the engine
+ * (in a worker thread for uploads: validation/validate-in-worker.ts).
+ */
+import { computeWeightsDigest, initBackend, isEngineError, loadClassifierFromFiles, parameterCount, type DeclaredWeightLimits } from '../../engine/index.ts';
+import { ArtifactError } from './artifact.errors.ts';
+import { quoteName, unsafeNameReason, type ArtifactManifest } from './artifact-store.ts';
+import { MODEL_JSON } from './upload-budget.ts';
+
+export interface ValidatedArtifact {
+  manifest: ArtifactManifest;
+  /** Without the batch dimension, e.g. [28, 28, 1]. */
+  inputShape: number[];
+  numClasses: number;
+  /** The engine's computeWeightsDigest: the model version's identity. */
+  weightsDigest: string;
+  format: 'TFJS_LAYERS';
+}
+
+/** Input dimensions are stored in int4 columns (ModelVersion and CandidateArtifact inputShape). */
+const MAX_RECORDED_DIMENSION = 2 ** 31 - 1;
+
+function invalidUpload(message: string): ArtifactError {
+  return new ArtifactError('INVALID_UPLOAD', message);
+}
+function invalidModel(message: string): ArtifactError {
+  return new ArtifactError('INVALID_MODEL', message);
+}
+
+interface WeightSpecJson {
+  name?: unknown;
+  shape?: unknown;
+  dtype?: unknown;
+  quantization?: { dtype?: unknown };
+}
+
+const DTYPE_BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, uint8: 1 };
+const QUANTIZED_BYTES: Readonly<Record<string, number>> = { uint8: 1, uint16: 2, float16: 2 };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function weightByteLength(spec: unknown, where: string): number {
+  if (!isRecord(spec)) throw invalidModel(`model.json: ${where} is not an object with name, shape and dtype.`);
+  const { name, shape, dtype, quantization } = spec as WeightSpecJson;
+  if (typeof name !== 'string' || name === '') throw invalidModel(`model.json: ${where} has no name.`);
+  const label = `weight ${quoteName(name)}`;
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || (d as number) < 0)) {
+    throw invalidModel(`model.json: ${label} has no valid shape (an array of non-negative integers).`);
+  }
+  if (typeof dtype !== 'string') throw invalidModel(`model.json: ${label} has no dtype.`);
+  let per: number | undefined;
+  if (quantization !== undefined) {
+    per = isRecord(quantization) && typeof quantization.dtype === 'string' ? QUANTIZED_BYTES[quantization.dtype] : undefined;
+    if (per === undefined) throw invalidModel(`model.json: ${label} has an unsupported quantization (uint8, uint16 or float16 are supported).`);
+  } else {
+    per = DTYPE_BYTES[dtype];
+    if (per === undefined) throw invalidModel(`model.json: ${label} has the unsupported dtype ${quoteName(dtype)} (float32, int32, bool or uint8 are supported).`);
+  }
+  const count = (shape as number[]).reduce((a, b) => a * b, 1);
+  const bytes = count * per;
+  if (!Number.isSafeInteger(bytes)) throw invalidModel(`model.json: ${label} has an impossibly large shape.`);
+  return bytes;
+}
+
+/**
+ * Checks the file set against model.json before TF.js sees it (no TF.js involved: cheap enough
+ * for the API process), the manifest's parameters against `maxParameters` included. Returns
+ * nothing; throws ArtifactError INVALID_MODEL (or INVALID_UPLOAD for an unsafe file name) with a
+ * specific message.
+ */
+export function checkLayersFiles(files: ReadonlyMap<string, Uint8Array>, maxParameters: number): void {
+  for (const name of files.keys()) {
+    const reason = unsafeNameReason(name);
+    if (reason !== undefined) throw invalidUpload(`Refused file name ${quoteName(name)}: ${reason}.`);
+  }
+  const jsonBytes = files.get(MODEL_JSON);
+  if (jsonBytes === undefined) {
+    throw invalidModel(`The upload has no ${MODEL_JSON}: a TF.js Layers model folder holds model.json (at its top) and the weight files it lists.`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(jsonBytes));
+  } catch {
+    throw invalidModel(`${MODEL_JSON} is not valid UTF-8 JSON.`);
+  }
+  if (!isRecord(json)) throw invalidModel(`${MODEL_JSON} is not a JSON object.`);
+  if (!('modelTopology' in json) || !isRecord(json.modelTopology)) throw invalidModel(`${MODEL_JSON} has no modelTopology object.`);
+  if (!('weightsManifest' in json) || !Array.isArray(json.weightsManifest)) throw invalidModel(`${MODEL_JSON} has no weightsManifest array.`);
+
+  const topology = json.modelTopology;
+  const modelConfig = isRecord(topology.model_config) ? topology.model_config : undefined;
+  const className = typeof topology.class_name === 'string' ? topology.class_name : typeof modelConfig?.class_name === 'string' ? modelConfig.class_name : undefined;
+  if (json.format !== undefined && json.format !== 'layers-model') {
+    throw invalidModel(`${MODEL_JSON} is not a TF.js Layers model (format ${quoteName(String(json.format))}; only "layers-model" is supported, not graph models).`);
+  }
+  if (className === undefined) {
+    throw invalidModel(`${MODEL_JSON} is not a TF.js Layers model: its modelTopology has no class_name or model_config (graph models are not supported).`);
+  }
+
+  const referenced = new Set<string>();
+  let parameters = 0;
+  json.weightsManifest.forEach((group: unknown, g) => {
+    const where = `weightsManifest group ${g + 1}`;
+    if (!isRecord(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
+      throw invalidModel(`${MODEL_JSON}: ${where} must have "paths" and "weights" arrays.`);
+    }
+    if (group.paths.length === 0 && group.weights.length > 0) throw invalidModel(`${MODEL_JSON}: ${where} lists weights but no files.`);
+    let actual = 0;
+    for (const p of group.paths) {
+      if (typeof p !== 'string' || unsafeNameReason(p) !== undefined) {
+        throw invalidModel(`${MODEL_JSON}: ${where} has the path ${quoteName(String(p))}, which is not a plain relative file name.`);
+      }
+      if (p === MODEL_JSON || referenced.has(p)) throw invalidModel(`${MODEL_JSON}: the weight file ${quoteName(p)} is listed twice.`);
+      referenced.add(p);
+      const bytes = files.get(p);
+      if (bytes === undefined) throw invalidModel(`The weight file ${quoteName(p)} listed in ${MODEL_JSON} was not uploaded.`);
+      actual += bytes.byteLength;
+    }
+    let expected = 0;
+    group.weights.forEach((spec: unknown, i) => {
+      expected += weightByteLength(spec, `${where}, weight ${i + 1}`);
+      parameters += parameterCount((spec as { shape: number[] }).shape);
+    });
+    if (actual !== expected) {
+      const what = actual < expected ? 'truncated' : 'padded';
+      throw invalidModel(
+        `The weight files of ${where} (${group.paths.map((p) => quoteName(String(p))).join(', ')}) hold ${actual} bytes but its weights need ${expected}: a file is ${what}.`,
+      );
+    }
+  });
+  if (parameters > maxParameters) {
+    throw invalidModel(`${MODEL_JSON}'s weightsManifest lists ${parameters.toLocaleString('en-US')} parameters; at most ${maxParameters.toLocaleString('en-US')} are accepted.`);
+  }
+  for (const name of files.keys()) {
+    if (name !== MODEL_JSON && !referenced.has(name)) {
+      throw invalidModel(`The file ${quoteName(name)} is not listed in ${MODEL_JSON}'s weightsManifest: upload only model.json and its weight files.`);
+    }
+  }
+}
+
+/**
+ * Validates a TF.js Layers model folder held in memory (file name -> bytes) and loads it with the
+ * engine: structure, byte counts and the manifest's parameters first (so truncated or padded
+ * shards are caught before TF.js), then `loadClassifierFromFiles` (which checks the topology's
+ * declared weights against the manifest and `limits.maxParameters` before building; a
+ * single-input, single-output classifier) and `computeWeightsDigest`. The model is disposed
+ * before returning. Uploads run this in a worker thread (validate-in-worker.ts). Throws
+ * ArtifactError INVALID_MODEL (INVALID_UPLOAD for an unsafe file name); other engine errors
+ * (e.g. BACKEND_UNAVAILABLE) pass through unchanged.
+ */
+export async function validateTfjsLayersFiles(files: ReadonlyMap<string, Uint8Array>, limits: DeclaredWeightLimits): Promise<Omit<ValidatedArtifact, 'manifest'>> {
+  const maxParameters = limits.maxParameters ?? Infinity;
+  checkLayersFiles(files, maxParameters);
+  // Loading and digesting need no XNNPACK threads: they would only cost the threaded build's 8
+  // workers (~145 MB). A process (or thread) that already chose keeps its choice.
+  await initBackend({ wasmThreads: 1 });
+  const engineError = (error: unknown): unknown =>
+    isEngineError(error, 'INVALID_MODEL') ? invalidModel(`The model could not be loaded: ${error.message.replace(/\.$/, '')}.`) : error;
+  let classifier;
+  try {
+    classifier = await loadClassifierFromFiles(files, { maxParameters });
+  } catch (error) {
+    throw engineError(error);
+  }
+  try {
+    if (classifier.inputShape.some((d) => d > MAX_RECORDED_DIMENSION)) {
+      // The registry records input shapes as 32-bit integers; the database would refuse it later.
+      throw invalidModel(`The model's input shape [${classifier.inputShape.join(', ')}] has a dimension over ${MAX_RECORDED_DIMENSION}.`);
+    }
+    const weightsDigest = computeWeightsDigest(classifier.model);
+    return { inputShape: [...classifier.inputShape], numClasses: classifier.numClasses, weightsDigest, format: 'TFJS_LAYERS' };
+  } catch (error) {
+    throw engineError(error);
+  } finally {
+    classifier.model.dispose();
+  }
+}

@@ -11,6 +11,8 @@ const BOOTSTRAP = new URL('./thread-bootstrap.mjs', import.meta.url);
 export function startThread(entry: URL, data: unknown, options: { resourceLimits?: ResourceLimits } = {}): Worker {
   return new Worker(BOOTSTRAP, {
     workerData: { entry: entry.href, data },
+    // Not the parent's flags: `--test`, `--import tsx` and the like would half-apply in a thread.
+    execArgv: [],
     ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     // The thread's output goes to the process's own streams (logs stay one stream).
     stdout: false,

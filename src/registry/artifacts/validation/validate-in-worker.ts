@@ -14,12 +14,13 @@
  * upload takes it, and the next spare starts once that validation is over (not during it, on a
  * small machine it would slow the validation down). The spare costs some 50 MB while it waits.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../../../common/worker-thread.ts';
 import { ArtifactError } from '../artifact.errors.ts';
 import type { ValidatedArtifact } from '../tfjs-validation.ts';
 import type { ValidationReply, ValidationRequest } from './validation-messages.ts';
 
-const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+const ENTRY = new URL(`./worker-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /** JS heap of one validation thread; the model's weights live in wasm memory and ArrayBuffers, outside it. */
 const HEAP_LIMIT_MB = 512;
@@ -55,7 +56,7 @@ export async function validateInWorker(files: Map<string, Uint8Array>, limits: W
 }
 
 function startWorker(): Worker {
-  const worker = new Worker(ENTRY, { execArgv: [], resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB } });
+  const worker = startThread(ENTRY, null, { resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB } });
   worker.unref();
   // A spare that fails while it waits is dropped; the next upload starts another.
   const drop = () => {

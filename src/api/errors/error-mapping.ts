@@ -4,6 +4,7 @@
  * - `user`: an input problem the caller can fix; returned in the payload's `userErrors`.
  * - `UNAUTHENTICATED` / `FORBIDDEN`: a top-level GraphQL error with that extensions.code.
  * - `internal`: a server-side fault; masked as INTERNAL_SERVER_ERROR and logged.
+ * Each code also has its HTTP status, for the REST routes (uploads) and GraphQL's top-level errors.
  */
 import { GraphQLError } from 'graphql';
 import type { AuthErrorCode } from '../../auth/auth.errors.ts';
@@ -12,11 +13,12 @@ import { DomainError } from '../../errors/domain-error.ts';
 import type { TenantsErrorCode } from '../../tenants/tenants.errors.ts';
 import type { VaultErrorCode } from '../../vault/vault.errors.ts';
 import type { RegistryErrorCode } from '../../registry/registry.errors.ts';
-import type { ArtifactErrorCode } from '../../registry/artifacts/artifact.errors.ts';
+import { ARTIFACT_ERROR_HTTP_STATUS, type ArtifactErrorCode } from '../../registry/artifacts/artifact.errors.ts';
 import type { JobsErrorCode } from '../../jobs/jobs.errors.ts';
 import type { WatermarksErrorCode } from '../../watermarks/watermarks.errors.ts';
 import type { VerificationsErrorCode } from '../../verifications/verifications.errors.ts';
 import type { EndpointErrorCode } from '../../endpoints/endpoint.errors.ts';
+import type { AttestationErrorCode } from '../../attestations/crypto/attestation.errors.ts';
 
 export type DomainErrorCode =
   | AuthErrorCode
@@ -28,63 +30,78 @@ export type DomainErrorCode =
   | JobsErrorCode
   | WatermarksErrorCode
   | VerificationsErrorCode
-  | EndpointErrorCode;
+  | EndpointErrorCode
+  | AttestationErrorCode;
 
 type Presentation = 'user' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'internal';
 
-const PRESENTATION: Record<DomainErrorCode, Presentation> = {
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  ROLE_ESCALATION: 'user',
-  API_KEY_NOT_FOUND: 'user',
-  TENANT_NOT_FOUND: 'user',
-  INVALID_INPUT: 'user',
-  SLUG_TAKEN: 'user',
+/** [how GraphQL presents it, HTTP status]: one row per code of every domain (compiler-checked). */
+const PRESENTATION: Record<DomainErrorCode, readonly [Presentation, number]> = {
+  UNAUTHENTICATED: ['UNAUTHENTICATED', 401],
+  FORBIDDEN: ['FORBIDDEN', 403],
+  ROLE_ESCALATION: ['user', 422],
+  API_KEY_NOT_FOUND: ['user', 404],
+  TENANT_NOT_FOUND: ['user', 404],
+  INVALID_INPUT: ['user', 422],
+  SLUG_TAKEN: ['user', 409],
   // Pagination arguments sit on queries, which have no userErrors.
-  INVALID_PAGE_SIZE: 'BAD_USER_INPUT',
-  INVALID_CURSOR: 'BAD_USER_INPUT',
-  SECRET_NOT_FOUND: 'user',
-  KEY_VERSION_RETIRED: 'user',
-  KEYRING_SHREDDED: 'user',
-  DECRYPTION_FAILED: 'user',
-  REWRAP_PENDING: 'user',
-  INVALID_VAULT_INPUT: 'user',
-  MODEL_NOT_FOUND: 'user',
-  MODEL_NAME_TAKEN: 'user',
-  MODEL_VERSION_NOT_FOUND: 'user',
-  VERSION_LABEL_TAKEN: 'user',
-  VERSION_NOT_READY: 'user',
-  VERSION_IMMUTABLE: 'user',
-  INVALID_MODEL_INPUT: 'user',
-  UPLOAD_TOO_LARGE: 'user',
-  QUOTA_EXCEEDED: 'user',
-  INVALID_UPLOAD: 'user',
-  INVALID_MODEL: 'user',
-  ARTIFACT_CORRUPT: 'internal',
-  JOB_NOT_FOUND: 'user',
-  JOB_FINISHED: 'user',
-  INVALID_WATERMARK_INPUT: 'user',
-  WATERMARK_NOT_FOUND: 'user',
-  WATERMARK_NOT_READY: 'user',
-  NO_ENDPOINT: 'user',
-  CANDIDATE_NOT_FOUND: 'user',
-  CANDIDATE_EXPIRED: 'user',
-  CHALLENGE_NOT_FOUND: 'user',
-  CHALLENGE_EXPIRED: 'user',
-  CHALLENGE_ANSWERED: 'user',
-  CHALLENGE_BUDGET_EXHAUSTED: 'user',
-  INVALID_VERIFICATION_INPUT: 'user',
-  ATTESTATION_NOT_FOUND: 'user',
-  ENROLLMENT_NOT_FOUND: 'user',
+  INVALID_PAGE_SIZE: ['BAD_USER_INPUT', 400],
+  INVALID_CURSOR: ['BAD_USER_INPUT', 400],
+  SECRET_NOT_FOUND: ['user', 404],
+  KEY_VERSION_RETIRED: ['user', 422],
+  KEYRING_SHREDDED: ['user', 410],
+  DECRYPTION_FAILED: ['user', 422],
+  REWRAP_PENDING: ['user', 409],
+  INVALID_VAULT_INPUT: ['user', 422],
+  MODEL_NOT_FOUND: ['user', 404],
+  MODEL_NAME_TAKEN: ['user', 409],
+  MODEL_VERSION_NOT_FOUND: ['user', 404],
+  VERSION_LABEL_TAKEN: ['user', 409],
+  VERSION_NOT_READY: ['user', 409],
+  VERSION_IMMUTABLE: ['user', 409],
+  INVALID_MODEL_INPUT: ['user', 422],
+  UPLOAD_TOO_LARGE: ['user', ARTIFACT_ERROR_HTTP_STATUS.UPLOAD_TOO_LARGE],
+  QUOTA_EXCEEDED: ['user', ARTIFACT_ERROR_HTTP_STATUS.QUOTA_EXCEEDED],
+  INVALID_UPLOAD: ['user', ARTIFACT_ERROR_HTTP_STATUS.INVALID_UPLOAD],
+  INVALID_MODEL: ['user', ARTIFACT_ERROR_HTTP_STATUS.INVALID_MODEL],
+  ARTIFACT_CORRUPT: ['internal', ARTIFACT_ERROR_HTTP_STATUS.ARTIFACT_CORRUPT],
+  JOB_NOT_FOUND: ['user', 404],
+  JOB_FINISHED: ['user', 409],
+  INVALID_WATERMARK_INPUT: ['user', 422],
+  WATERMARK_NOT_FOUND: ['user', 404],
+  WATERMARK_NOT_READY: ['user', 409],
+  NO_ENDPOINT: ['user', 422],
+  CANDIDATE_NOT_FOUND: ['user', 404],
+  CANDIDATE_EXPIRED: ['user', 410],
+  CHALLENGE_NOT_FOUND: ['user', 404],
+  CHALLENGE_EXPIRED: ['user', 410],
+  CHALLENGE_ANSWERED: ['user', 409],
+  CHALLENGE_BUDGET_EXHAUSTED: ['user', 422],
+  INVALID_VERIFICATION_INPUT: ['user', 422],
+  ATTESTATION_NOT_FOUND: ['user', 404],
+  ENROLLMENT_NOT_FOUND: ['user', 404],
   // Endpoint failures become verdicts (ERROR) in the worker; mapped here for completeness.
-  ENDPOINT_INVALID_REQUEST: 'user',
-  ENDPOINT_UNREACHABLE: 'user',
-  ENDPOINT_TIMEOUT: 'user',
-  ENDPOINT_HTTP_ERROR: 'user',
-  ENDPOINT_BAD_RESPONSE: 'user',
-  ENDPOINT_CANCELLED: 'user',
+  ENDPOINT_INVALID_REQUEST: ['user', 422],
+  ENDPOINT_UNREACHABLE: ['user', 422],
+  ENDPOINT_TIMEOUT: ['user', 422],
+  ENDPOINT_HTTP_ERROR: ['user', 422],
+  ENDPOINT_BAD_RESPONSE: ['user', 422],
+  ENDPOINT_CANCELLED: ['user', 422],
   // The egress policy refuses the endpoint's address (refused at request time for IP literals).
-  ENDPOINT_FORBIDDEN: 'user',
+  ENDPOINT_FORBIDDEN: ['user', 422],
+  // Attestation tokens are checked offline (fragmark verify-token); the server only signs them.
+  TOKEN_MALFORMED: ['user', 422],
+  TOKEN_SIGNATURE_INVALID: ['user', 422],
+  TOKEN_ALGORITHM_REFUSED: ['user', 422],
+  TOKEN_TYPE_INVALID: ['user', 422],
+  TOKEN_ISSUER_INVALID: ['user', 422],
+  TOKEN_AUDIENCE_INVALID: ['user', 422],
+  TOKEN_EXPIRED: ['user', 422],
+  TOKEN_NOT_YET_VALID: ['user', 422],
+  TOKEN_CLAIMS_INVALID: ['user', 422],
+  TOKEN_KEY_UNKNOWN: ['user', 422],
+  JWKS_UNAVAILABLE: ['internal', 502],
+  SIGNING_KEY_INVALID: ['internal', 500],
 };
 
 export interface UserErrorShape {
@@ -94,10 +111,24 @@ export interface UserErrorShape {
   field: string[] | null;
 }
 
+function rowOf(error: DomainError): readonly [Presentation, number] {
+  const row = PRESENTATION[error.code as DomainErrorCode];
+  if (!row) throw new Error(`Unmapped domain error code ${error.code}`);
+  return row;
+}
+
 function presentationOf(error: DomainError): Presentation {
-  const presentation = PRESENTATION[error.code as DomainErrorCode];
-  if (!presentation) throw new Error(`Unmapped domain error code ${error.code}`);
-  return presentation;
+  return rowOf(error)[0];
+}
+
+/** The HTTP status of a domain error on the REST routes; server faults are 5xx. */
+export function httpStatusOf(error: DomainError): number {
+  return rowOf(error)[1];
+}
+
+/** A server fault: its message is not shown to clients (logged instead). */
+export function isInternal(error: DomainError): boolean {
+  return presentationOf(error) === 'internal';
 }
 
 /** For queries and fields: every domain error becomes a top-level GraphQL error. */

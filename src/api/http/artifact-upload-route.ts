@@ -17,7 +17,7 @@ import type http from 'node:http';
 import type { Config } from '../../config/config.ts';
 import type { Services } from '../../app/services.ts';
 import type { ArtifactStore } from '../../registry/artifacts/artifact-store.ts';
-import { ARTIFACT_ERROR_HTTP_STATUS, type ArtifactErrorCode } from '../../registry/artifacts/artifact.errors.ts';
+import { httpStatusOf, isInternal } from '../errors/error-mapping.ts';
 import { receiveTfjsLayersUpload, type ReceivedArtifact } from '../../registry/artifacts/tfjs-upload.ts';
 import { enforceStorageQuota } from '../../registry/storage-quota.ts';
 import type { Transaction } from '../../db/client.ts';
@@ -32,14 +32,6 @@ const MAX_ARTIFACT_FILES = 64;
 const MAX_RECORDED_BYTES = 2 ** 31 - 1;
 
 export const ARTIFACT_ROUTE = /^\/v1\/model-versions\/([^/]+)\/artifact$/;
-
-const STATUS_BY_CODE: Record<string, number> = {
-  ...ARTIFACT_ERROR_HTTP_STATUS,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  MODEL_VERSION_NOT_FOUND: 404,
-  VERSION_IMMUTABLE: 409,
-};
 
 export interface UploadContext {
   config: Config;
@@ -95,7 +87,9 @@ async function uploadRoute(
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     req.resume();
-    return { status: STATUS_BY_CODE[error.code as ArtifactErrorCode] ?? 400, body: { error: { code: error.code, message: error.message } } };
+    // A server fault keeps its message to the logs (the route's caller logs what it rethrows).
+    if (isInternal(error)) throw error;
+    return { status: httpStatusOf(error), body: { error: { code: error.code, message: error.message } } };
   } finally {
     // Nothing is left staged, stored or not (a folder that cannot be removed now is left to sweepStaging()).
     await received?.discard().catch(() => undefined);

@@ -3,13 +3,15 @@
  * (src/engine/README.md explains the objectives and their measured fragility).
  */
 import { DEFAULT_LOSS, DEFAULT_SERVING_PROFILE, DEFAULT_TRIGGER_COUNT, isServingProfile, PAPER_LAMBDA, SERVING_PROFILES, type LossKind, type ServingProfile } from '../engine/index.ts';
+import type { VerdictPolicy } from '../engine/index.ts';
 import { WatermarksError } from './watermarks.errors.ts';
 
 export const WATERMARK_SCHEME = 'fragmark-fragile-trigger/1';
 export const TRIGGER_METHODS = ['CE_ONLY', 'CE_VARIANCE', 'MARGIN', 'SENSITIVE', 'JUNCTION'] as const satisfies readonly LossKind[];
 export type TriggerMethod = (typeof TRIGGER_METHODS)[number];
 
-export type VerdictPolicy = { kind: 'strict' } | { kind: 'tolerance'; maxMismatchFraction: number };
+/** The engine's verdict policy; a watermark request may tolerate less than the engine can (below 0.5). */
+export type { VerdictPolicy };
 
 export interface WatermarkSettings {
   triggerCount: number;

@@ -4,9 +4,11 @@
  * can ever be signed into a token) and after verifying (so that a consumer gets well-typed claims).
  */
 import { AttestationError } from './attestation.errors.ts';
+import type { VerdictPolicy } from '../../engine/index.ts';
 
 export type VerificationMode = 'ARTIFACT' | 'ENDPOINT' | 'CHALLENGE';
-export type VerdictPolicy = { kind: 'strict' } | { kind: 'tolerance'; maxMismatchFraction: number };
+/** The engine's verdict policy, as the token records it (type only: verifying a token loads no TF.js). */
+export type { VerdictPolicy };
 export type Verdict = 'intact' | 'tampered';
 
 export interface AttestationClaims {

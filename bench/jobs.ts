@@ -5,18 +5,20 @@
  * verification throughput: `--burst` verifyModel calls sent together to one worker
  * (jobs/s from the first request to the last verdict, and the mutation's own latency).
  *
- * Last, heartbeat silence during a long generation (`--heartbeat N` triggers on a 28x28 model, 0
- * to skip): the longest time pg-boss saw no heartbeat from the worker running it (heartbeat_on
+ * Last, heartbeat silence during a long generation (`--heartbeat N` triggers, 0 to skip, on the
+ * model folder `--heartbeat-model DIR`, default the MNIST CNN in fixtures/mnist-cnn): the longest time pg-boss saw no heartbeat from the worker running it (heartbeat_on
  * sampled every 100 ms). Over FRAGMARK_JOB_HEARTBEAT_SECONDS (10) the job would be handed to a
  * second worker while the first still runs it.
  *
- *   npx tsx bench/jobs.ts [--dispatch 200] [--latency 20] [--burst 50] [--heartbeat 300]
+ *   npx tsx bench/jobs.ts [--dispatch 200] [--latency 20] [--burst 50] [--heartbeat 500] [--heartbeat-model fixtures/mnist-cnn]
  */
 import { createKey, createTenant, startTestApi, uploadFiles } from '../test/support/api.ts';
 import { startTestWorker, stopTestWorker } from '../test/support/worker.ts';
 import { initBackend, saveModelToFiles } from '../src/engine/index.ts';
 import { buildTinyClassifier } from '../src/engine/model/tiny.ts';
 import { startThrowAwayDatabase } from '../src/db/embedded.ts';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,7 +27,9 @@ const arg = (name: string, fallback: number) => {
 const dispatchCount = arg('dispatch', 200);
 const latencyCount = arg('latency', 20);
 const burstCount = arg('burst', 50);
-const heartbeatTriggers = arg('heartbeat', 300);
+const heartbeatTriggers = arg('heartbeat', 500);
+const heartbeatModelAt = process.argv.indexOf('--heartbeat-model');
+const heartbeatModel = heartbeatModelAt >= 0 ? process.argv[heartbeatModelAt + 1]! : 'fixtures/mnist-cnn';
 
 const server = await startThrowAwayDatabase();
 process.env.FRAGMARK_TEST_DATABASE_URL = server.adminUrl;
@@ -94,10 +98,9 @@ try {
 
   // 4. Heartbeat silence while the worker generates a large trigger set.
   if (heartbeatTriggers > 0) {
-    const big = buildTinyClassifier({ inputShape: [28, 28, 1] });
-    const bigFiles = await saveModelToFiles(big);
-    big.dispose();
-    const bigVersion = (await api.gql(`mutation($m: ID!) { createModelVersion(input: { modelId: $m, label: "28" }) { modelVersion { id uploadPath } } }`, { m: modelId }, key)).data.createModelVersion.modelVersion;
+    const bigFiles = new Map<string, Uint8Array>();
+    for (const name of (await readdir(heartbeatModel)).filter((n) => n === "model.json" || n.endsWith(".bin"))) bigFiles.set(name, new Uint8Array(await readFile(path.join(heartbeatModel, name))));
+    const bigVersion = (await api.gql(`mutation($m: ID!) { createModelVersion(input: { modelId: $m, label: "big" }) { modelVersion { id uploadPath } } }`, { m: modelId }, key)).data.createModelVersion.modelVersion;
     await uploadFiles(api, key, bigVersion.uploadPath, bigFiles);
     const started = (await api.gql(`mutation($v: ID!, $n: Int!) { startWatermark(input: { modelVersionId: $v, triggerCount: $n }) { job { id } } }`, { v: bigVersion.id, n: heartbeatTriggers }, key)).data.startWatermark.job.id as string;
     let longest = 0;
@@ -105,7 +108,7 @@ try {
     for (;;) {
       const job = await api.database.db.job.findUniqueOrThrow({ where: { id: started } });
       if (job.status !== 'QUEUED' && job.status !== 'RUNNING') {
-        console.log(`heartbeat: ${heartbeatTriggers}-trigger generation on 28x28 ${job.status} in ${((performance.now() - h0) / 1000).toFixed(1)} s; longest heartbeat silence ${(longest / 1000).toFixed(1)} s (attempts ${job.attempts})`);
+        console.log(`heartbeat: ${heartbeatTriggers}-trigger generation on ${heartbeatModel} ${job.status} in ${((performance.now() - h0) / 1000).toFixed(1)} s; longest heartbeat silence ${(longest / 1000).toFixed(1)} s (attempts ${job.attempts})`);
         break;
       }
       const rows = await api.database.db.$queryRawUnsafe<Array<{ silence: number | null }>>(

@@ -81,6 +81,9 @@ export class JobQueue {
       schema: 'pgboss',
       supervise: options.supervise ?? true,
       superviseIntervalSeconds: settings.superviseIntervalSeconds,
+      // pg-boss fails jobs whose heartbeat stopped in its monitor pass, which runs only every
+      // monitorIntervalSeconds (default 60): without this a dead worker's job waited about a minute.
+      monitorIntervalSeconds: settings.superviseIntervalSeconds,
       max: 4,
       // One more connection, held for LISTEN: workers wake when a job is sent (see `notify` below).
       useListenNotify: options.listen ?? true,

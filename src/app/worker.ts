@@ -16,6 +16,7 @@ import { runVerificationJob } from '../verifications/verification-job.ts';
 import { runEnrollmentJob } from '../verifications/enrollment/enrollment-job.ts';
 import { runRewrapJob } from '../keys/rewrap-job.ts';
 import { buildPlatform } from './platform.ts';
+import { giveUpJob } from './give-up-job.ts';
 import { startCandidateCollector } from '../registry/artifacts/candidate-expiry.ts';
 
 export interface RunningWorker {
@@ -33,7 +34,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     const backend = await initBackend({ backend: config.engine.backend, wasmThreads: config.engine.wasmThreads, log: (message) => log.info(message) });
     const { db, vault, store, issuer, egress, queue } = platform;
     const deps = { db, vault, store, issuer, logger: log, workerId, egress, engine: config.engine };
-    const runtime = new JobRuntime(queue, db, log, { retryLimit: queue.settings.retryLimit });
+    const runtime = new JobRuntime(queue, db, log, { retryLimit: queue.settings.retryLimit, giveUp: giveUpJob(db) });
     // CPU work (generation) and I/O work (endpoint queries) have their own slots.
     await runtime.work(QUEUES.WATERMARK, config.jobs.workerConcurrency, (job) => runWatermarkJob(deps, job));
     await runtime.work(QUEUES.REWRAP, 1, (job) => runRewrapJob(deps, job));

@@ -153,7 +153,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_WORKER_IO_CONCURRENCY', default: '8', description: 'I/O jobs (verifications, endpoint enrollments) one worker process runs at a time, beside its CPU jobs.' },
   { name: 'FRAGMARK_TENANT_JOB_CONCURRENCY', default: '2', description: 'Most jobs of one tenant running at once in each queue, across all workers, so one tenant cannot hold every slot.' },
   { name: 'FRAGMARK_JOB_HEARTBEAT_SECONDS', default: '10', description: 'A running job whose worker sends no heartbeat for this long (at least 10) is retried by another worker.' },
-  { name: 'FRAGMARK_JOB_RETRY_LIMIT', default: '2', description: 'Retries of a failed job (with exponential backoff) before it is moved to the dead-letter queue.' },
+  { name: 'FRAGMARK_JOB_RETRY_LIMIT', default: '2', description: 'Retries of a failed job (with exponential backoff, at most 60 s apart) before it ends FAILED. Attempts handed back by a stopping worker are not failures.' },
   { name: 'FRAGMARK_JOB_SUPERVISE_SECONDS', default: '5', description: 'How often the queue looks for jobs whose worker stopped sending heartbeats.' },
   { name: 'FRAGMARK_TF_BACKEND', default: undefined, description: 'Force a TF.js backend: node-gpu, node, wasm or cpu. Default: the best one installed.' },
   { name: 'FRAGMARK_WASM_THREADS', default: undefined, description: 'Threads of the wasm backend, 1 to 8 (1 is the stock single-threaded build). Default: one per CPU, at most 8.' },

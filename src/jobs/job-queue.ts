@@ -63,11 +63,17 @@ export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
  */
 export const HANDOVER_ALLOWANCE = 10;
 
+/** Longest wait before a retry or a handed-back job is taken again. */
+const MAX_RETRY_DELAY_SECONDS = 60;
+
 /** Polling is only the backstop when LISTEN/NOTIFY works; without it, this is the pickup delay. */
 const POLLING_INTERVAL_SECONDS = 0.5;
 const NOTIFY_POLLING_INTERVAL_SECONDS = 5;
 
 export class JobQueue {
+  /** pg-boss worker ids of this process, per queue (to wake them, see work()). */
+  private readonly workerIds = new Map<QueueName, string[]>();
+
   private constructor(
     private readonly boss: PgBoss,
     readonly settings: QueueSettings,
@@ -97,6 +103,8 @@ export class JobQueue {
         retryLimit: settings.retryLimit + HANDOVER_ALLOWANCE,
         retryDelay: settings.retryDelaySeconds,
         retryBackoff: true,
+        // Handovers count as pg-boss retries too: the backoff must not grow without bound.
+        retryDelayMax: MAX_RETRY_DELAY_SECONDS,
         heartbeatSeconds: settings.heartbeatSeconds,
         expireInSeconds: settings.expireInSeconds,
         deadLetter,
@@ -130,22 +138,43 @@ export class JobQueue {
   /**
    * Runs `handler` for each job of `queue`, `concurrency` at a time. A handler that throws makes
    * pg-boss retry (then dead-letter) the job; one that returns completes it.
+   *
+   * One pg-boss worker per slot, so that each can be woken: when a job ends, this process's idle
+   * workers of the queue look for the next one at once. (A NOTIFY wakes them only when a job is
+   * sent; without this, a backlog limited by per-tenant concurrency drained one poll at a time.)
    */
   async work(queue: QueueName, concurrency: number, handler: (job: BossJob<JobPayload>) => Promise<void>): Promise<void> {
-    await this.boss.work<JobPayload>(
-      queue,
-      {
-        localConcurrency: concurrency,
-        groupConcurrency: this.settings.tenantConcurrency,
-        batchSize: 1,
-        pollingIntervalSeconds: POLLING_INTERVAL_SECONDS,
-        notifyPollingIntervalSeconds: NOTIFY_POLLING_INTERVAL_SECONDS,
-        heartbeatRefreshSeconds: Math.max(1, Math.floor(this.settings.heartbeatSeconds / 3)),
-      },
-      async ([job]) => {
-        if (job) await handler(job);
-      },
-    );
+    const ids = this.workerIds.get(queue) ?? [];
+    this.workerIds.set(queue, ids);
+    for (let slot = 0; slot < concurrency; slot++) {
+      const id = await this.boss.work<JobPayload>(
+        queue,
+        {
+          localConcurrency: 1,
+          groupConcurrency: this.settings.tenantConcurrency,
+          batchSize: 1,
+          pollingIntervalSeconds: POLLING_INTERVAL_SECONDS,
+          notifyPollingIntervalSeconds: NOTIFY_POLLING_INTERVAL_SECONDS,
+          heartbeatRefreshSeconds: Math.max(1, Math.floor(this.settings.heartbeatSeconds / 3)),
+        },
+        async ([job]) => {
+          if (!job) return;
+          try {
+            await handler(job);
+          } finally {
+            // This worker fetches again as soon as pg-boss has settled the job (a notified worker
+            // skips its poll delay), and the idle ones fetch now.
+            this.wake(queue);
+          }
+        },
+      );
+      ids.push(id);
+    }
+  }
+
+  /** Wakes this process's workers of `queue`: busy ones ignore it, idle ones fetch now. */
+  private wake(queue: QueueName): void {
+    for (const id of this.workerIds.get(queue) ?? []) this.boss.notifyWorker(id);
   }
 
   async queuedCount(queue: QueueName): Promise<number> {

@@ -115,10 +115,6 @@ export class JobRecords {
     await tx.job.update({ where: { id: jobId }, data: { status: 'SUCCEEDED', progress: 1, message, finishedAt: new Date() } });
   }
 
-  async cancelled(): Promise<void> {
-    await JobRecords.cancel(this.db, this.jobId);
-  }
-
   /** In a transaction when the job's own record (a watermark) must change with it. */
   static async cancel(tx: Transaction | Database, jobId: string): Promise<void> {
     await tx.job.update({ where: { id: jobId }, data: { status: 'CANCELLED', message: 'Cancelled.', finishedAt: new Date() } });
@@ -148,6 +144,14 @@ export class JobRecords {
       data: { status: 'CANCELLED', cancelRequested: true, finishedAt: now, message: 'Cancelled before it started.' },
     });
     await db.job.updateMany({ where: { id: jobId, status: 'RUNNING' }, data: { cancelRequested: true, message: 'Cancelling…' } });
+  }
+
+  /** A job that has not ended yet ends FAILED with `reason` (JobRuntime gave it up). */
+  static async failUnfinished(tx: Transaction, jobId: string, reason: string, now: Date): Promise<void> {
+    await tx.job.updateMany({
+      where: { id: jobId, status: { in: ['QUEUED', 'RUNNING'] } },
+      data: { status: 'FAILED', error: reason, message: 'Failed.', finishedAt: now },
+    });
   }
 
   /** Jobs that have not ended yet end CANCELLED with `reason` (a deleted tenant's). */

@@ -16,7 +16,7 @@ import type { Job as BossJob } from 'pg-boss';
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import { HandedBack, JobRecords, SupersededAttempt } from './job-records.ts';
-import type { JobPayload, JobQueue, QueueName } from './job-queue.ts';
+import { HANDOVER_ALLOWANCE, type JobPayload, type JobQueue, type QueueName } from './job-queue.ts';
 
 /** What a handler gets for one attempt of one job. */
 export interface RunningJob {
@@ -28,9 +28,11 @@ export interface RunningJob {
   /** Aborted when the job is cancelled, loses its claim, or the worker shuts down. */
   signal: AbortSignal;
   /**
-   * After `signal` aborted: true when a user cancelled the job. Throws HandedBack when the worker
-   * is shutting down and SupersededAttempt when the claim was lost: either way this attempt must
-   * write nothing more, and the runtime settles it. False while nothing interrupted the job.
+   * True when a user cancelled the job (asked on every failure path: a failure in the moment
+   * between a cancellation and the abort reaching this worker is a cancellation too). Throws
+   * HandedBack when the worker is shutting down and SupersededAttempt when the claim was lost:
+   * either way this attempt must write nothing more, and the runtime settles it. False while
+   * nothing interrupted the job.
    */
   wasCancelled(): Promise<boolean>;
 }
@@ -40,7 +42,16 @@ export type JobHandler = (job: RunningJob) => Promise<void>;
 export interface JobRuntimeOptions {
   /** Failed attempts before a job fails for good (pg-boss also allows for handovers). */
   retryLimit: number;
+  /**
+   * Ends a job that will get no further attempt although no attempt recorded its end: its final
+   * attempt died (a crash, an out-of-memory kill) or it was handed back more often than the queue
+   * retries. The job and its record (watermark, verification, ...) end FAILED with `reason`.
+   */
+  giveUp(jobId: string, reason: string): Promise<void>;
 }
+
+const GAVE_UP_AFTER_CRASHES = 'The job stopped without a result on every attempt (its worker died or lost it).';
+const GAVE_UP_AFTER_HANDOVERS = 'The job was handed back by stopping workers more often than the queue retries it.';
 
 export class JobRuntime {
   private readonly shutdown = new AbortController();
@@ -95,6 +106,12 @@ export class JobRuntime {
       shutdown: this.shutdown.signal,
     });
     const { id: jobId, attempt } = running;
+    // Its last allowed attempt ended without recording anything (only a dead worker does that).
+    if (job.retryCount - (row?.handovers ?? 0) > this.options.retryLimit) {
+      await this.options.giveUp(jobId, GAVE_UP_AFTER_CRASHES);
+      this.logger.warn('job given up: no attempt recorded its end', { queue, jobId, attempt });
+      return;
+    }
     try {
       await handler(running);
     } catch (error) {
@@ -103,6 +120,11 @@ export class JobRuntime {
         return;
       }
       if (error instanceof HandedBack) {
+        if (job.retryCount >= this.options.retryLimit + HANDOVER_ALLOWANCE) {
+          // pg-boss would dead-letter it: end it here, or its row would wait in QUEUED forever.
+          await this.options.giveUp(jobId, GAVE_UP_AFTER_HANDOVERS);
+          return;
+        }
         // Back to the queue: pg-boss retries a failed attempt, and the Job row says why.
         await JobRecords.handBack(this.db, jobId, attempt);
         this.logger.info('job handed back to the queue', { queue, jobId, attempt });
@@ -151,9 +173,9 @@ export function runningJob(db: Database, fields: AttemptFields): RunningJob {
     finalAttempt: retryCount - handovers >= retryLimit,
     signal,
     wasCancelled: async () => {
-      if (!signal.aborted) return false;
       const current = await db.job.findUnique({ where: { id }, select: { cancelRequested: true } });
       if (current?.cancelRequested) return true;
+      if (!signal.aborted) return false;
       if (shutdown.aborted) throw new HandedBack(id, attempt);
       throw new SupersededAttempt(id, attempt);
     },

@@ -57,6 +57,8 @@ export class JobsService {
     // before pg-boss aborts the running attempt (JobRuntime tells cancellation from shutdown by it).
     await JobRecords.requestCancel(this.scoped!, job.id, now);
     await this.queue.cancel(QUEUE_OF_KIND[job.kind], job.id);
+    // Again: an attempt handed back to the queue meanwhile is QUEUED now, and pg-boss will not run it.
+    await JobRecords.requestCancel(this.scoped!, job.id, now);
     const after = (await this.get(job.id))!;
     if (after.status === 'CANCELLED') {
       // The job's own record ends with it (a queued verification used to stay PENDING forever).

@@ -29,7 +29,11 @@ export async function runRewrapJob(deps: { db: Database; vault: Vault; logger: L
   let done = 0;
   for (;;) {
     if (await queued.wasCancelled()) {
-      await records.cancelled();
+      // Fenced like every final write: a superseded attempt ends nothing.
+      await deps.db.$transaction(async (tx) => {
+        await JobRecords.fence(tx, queued.id, attempt);
+        await JobRecords.cancel(tx, queued.id);
+      });
       return;
     }
     if (await stopIfTenantDeleted()) return;
@@ -39,6 +43,14 @@ export async function runRewrapJob(deps: { db: Database; vault: Vault; logger: L
     } catch (error) {
       // Deleted between the check and the batch: the vault refuses a keyring scheduled for shredding.
       if (await stopIfTenantDeleted()) return;
+      // Throws (writing nothing) when the worker is shutting down or a newer attempt owns the job.
+      if (await queued.wasCancelled()) continue;
+      // Progress lives in the rows: a retry resumes where this attempt stopped.
+      await deps.db.$transaction(async (tx) => {
+        await JobRecords.fence(tx, queued.id, attempt);
+        await JobRecords.fail(tx, queued.id, error instanceof Error ? error.message : 'Internal error', queued.finalAttempt);
+      });
+      if (queued.finalAttempt) return;
       throw error;
     }
     const { rewrapped, remaining } = batch;
@@ -46,6 +58,9 @@ export async function runRewrapJob(deps: { db: Database; vault: Vault; logger: L
     await records.progress(done / Math.max(1, done + remaining), `${done} secrets rewrapped, ${remaining} left.`, true);
     if (remaining === 0 || rewrapped === 0) break;
   }
-  await deps.db.$transaction((tx) => JobRecords.succeed(tx, queued.id, `${done} secrets rewrapped onto the current key version.`));
+  await deps.db.$transaction(async (tx) => {
+    await JobRecords.fence(tx, queued.id, attempt);
+    await JobRecords.succeed(tx, queued.id, `${done} secrets rewrapped onto the current key version.`);
+  });
   deps.logger.info('rewrap job done', { jobId: queued.id, rewrapped: done });
 }

@@ -165,7 +165,9 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       await JobRecords.fail(tx, queued.id, (error as Error).message ?? 'Internal error', final);
       if (final) await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: 'Internal error.', completedAt: new Date() } });
     });
-    throw error;
+    // Retried by pg-boss unless this was the last attempt (then it ended ERROR above).
+    if (!final) throw error;
+    return;
   } finally {
     sealed.fill(0);
   }

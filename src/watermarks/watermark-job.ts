@@ -127,7 +127,8 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
       await JobRecords.fail(tx, queued.id, message, final);
       if (final) await tx.watermark.update({ where: { id: watermark.id }, data: { status: 'FAILED' } });
     });
-    throw error;
+    // Retried by pg-boss unless this was the last attempt (then it ended FAILED above).
+    if (!final) throw error;
   }
 }
 

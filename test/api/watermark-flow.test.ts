@@ -120,8 +120,9 @@ describe('registry, watermark jobs and workers', () => {
     assert.equal(finished.data.cancelJob.userErrors[0].code, 'JOB_FINISHED');
 
     worker = await startTestWorker(api);
-    const running = (await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 300, method: 'SENSITIVE', profile: 'FP32_EXACT' } }, operator.secret)).data.startWatermark;
-    await waitForJob(api, operator.secret, running.job.id, (j) => j.status === 'RUNNING' && j.progress > 0);
+    // The largest set: long enough (some 15 s here) for the cancellation to reach its worker mid-run.
+    const running = (await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 1000, method: 'SENSITIVE', profile: 'FP32_EXACT' } }, operator.secret)).data.startWatermark;
+    await waitForJob(api, operator.secret, running.job.id, (j) => j.status === 'RUNNING');
     await api.gql(CANCEL, { id: running.job.id }, operator.secret);
     const stopped = await waitForJob(api, operator.secret, running.job.id, (j) => !['QUEUED', 'RUNNING'].includes(j.status), 60_000);
     assert.equal(stopped.status, 'CANCELLED');

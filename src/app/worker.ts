@@ -8,13 +8,10 @@
 import { hostname } from 'node:os';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../logging/logger.ts';
-import { QUEUES } from '../jobs/job-queue.ts';
+import { QUEUE_OF_KIND, QUEUE_RESOURCE } from '../jobs/job-queue.ts';
+import { JOB_DEFINITIONS } from './job-definitions.ts';
 import { JobRuntime } from '../jobs/job-runtime.ts';
 import { initBackend } from '../engine/index.ts';
-import { runWatermarkJob } from '../watermarks/watermark-job.ts';
-import { runVerificationJob } from '../verifications/verification-job.ts';
-import { runEnrollmentJob } from '../verifications/enrollment/enrollment-job.ts';
-import { runRewrapJob } from '../keys/rewrap-job.ts';
 import { buildPlatform } from './platform.ts';
 import { giveUpJob } from './give-up-job.ts';
 import { startCandidateCollector } from '../registry/artifacts/candidate-expiry.ts';
@@ -36,10 +33,12 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     const deps = { db, vault, store, issuer, logger: log, workerId, egress, engine: config.engine };
     const runtime = new JobRuntime(queue, db, log, { retryLimit: queue.settings.retryLimit, giveUp: giveUpJob(db) });
     // CPU work (generation) and I/O work (endpoint queries) have their own slots.
-    await runtime.work(QUEUES.WATERMARK, config.jobs.workerConcurrency, (job) => runWatermarkJob(deps, job));
-    await runtime.work(QUEUES.REWRAP, 1, (job) => runRewrapJob(deps, job));
-    await runtime.work(QUEUES.VERIFY, config.jobs.ioConcurrency, (job) => runVerificationJob(deps, job));
-    await runtime.work(QUEUES.ENROLL, config.jobs.ioConcurrency, (job) => runEnrollmentJob(deps, job));
+    const slots = { CPU: config.jobs.workerConcurrency, IO: config.jobs.ioConcurrency };
+    for (const definition of JOB_DEFINITIONS) {
+      const queue = QUEUE_OF_KIND[definition.kind];
+      const concurrency = Math.min(slots[QUEUE_RESOURCE[queue]], definition.maxConcurrency ?? Infinity);
+      await runtime.work(queue, concurrency, (job) => definition.run(deps, job));
+    }
     log.info('worker ready', { backend: backend.choice, concurrency: config.jobs.workerConcurrency, ioConcurrency: config.jobs.ioConcurrency });
     const candidates = startCandidateCollector({ db, store, logger: log, maxAgeMs: config.artifacts.candidateTtlHours * 3_600_000 });
     let stopping: Promise<void> | undefined;

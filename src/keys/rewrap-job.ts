@@ -8,12 +8,23 @@ import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import { JobRecords } from '../jobs/job-records.ts';
 import type { RunningJob } from '../jobs/job-runtime.ts';
+import { defineJob } from '../jobs/job-definition.ts';
 import type { Vault } from '../vault/vault.ts';
 import { endJobOfDeletedTenant, isTenantDeleted } from '../tenants/tenant-guard.ts';
 
 const BATCH_SIZE = 500;
 
-export async function runRewrapJob(deps: { db: Database; vault: Vault; logger: Logger; workerId: string }, queued: RunningJob): Promise<void> {
+interface RewrapJobDeps {
+  db: Database;
+  vault: Vault;
+  logger: Logger;
+  workerId: string;
+}
+
+/** One rewrap at a time per worker: batches are short transactions on one tenant's keyring. */
+export const rewrapJob = defineJob<RewrapJobDeps>({ kind: 'REWRAP', maxConcurrency: 1, run: (deps, job) => runRewrapJob(deps, job) });
+
+export async function runRewrapJob(deps: RewrapJobDeps, queued: RunningJob): Promise<void> {
   const job = await deps.db.job.findUnique({ where: { id: queued.id } });
   if (!job || job.status === 'SUCCEEDED' || job.status === 'CANCELLED') return;
   const stopIfTenantDeleted = async (): Promise<boolean> => {

@@ -26,6 +26,7 @@ import { claimsFor } from './attestation-claims.ts';
 import { ClassifierCache } from './classifier-cache.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
 import type { RunningJob } from '../jobs/job-runtime.ts';
+import { defineJob } from '../jobs/job-definition.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { redactAndTruncate } from '../endpoints/endpoint-url.ts';
 import { assertTenantActive, endJobOfDeletedTenant, isTenantDeleted, TenantDeletedError } from '../tenants/tenant-guard.ts';
@@ -46,6 +47,8 @@ export interface VerificationJobDeps {
   /** Which endpoint addresses may be queried (egressPolicyFrom(config)). */
   egress: EgressPolicy;
 }
+
+export const verificationJob = defineJob<VerificationJobDeps>({ kind: 'VERIFY', run: (deps, job) => runVerificationJob(deps, job) });
 
 export async function runVerificationJob(deps: VerificationJobDeps, queued: RunningJob): Promise<void> {
   try {

@@ -12,6 +12,7 @@ import type { Config } from '../config/config.ts';
 import type { LossKind } from '../engine/index.ts';
 import { JobRecords, SupersededAttempt } from '../jobs/job-records.ts';
 import type { RunningJob } from '../jobs/job-runtime.ts';
+import { defineJob } from '../jobs/job-definition.ts';
 import { assertTenantActive, endJobOfDeletedTenant, isTenantDeleted } from '../tenants/tenant-guard.ts';
 import { generateInThread } from './generation/generate-in-thread.ts';
 
@@ -26,6 +27,8 @@ export interface WatermarkJobDeps {
   /** The TF.js backend the generation thread uses. */
   engine: Config['engine'];
 }
+
+export const watermarkJob = defineJob<WatermarkJobDeps>({ kind: 'WATERMARK', run: (deps, job) => runWatermarkJob(deps, job) });
 
 export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob): Promise<void> {
   const { db, vault, store, logger } = deps;

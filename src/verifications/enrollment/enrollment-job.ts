@@ -17,6 +17,7 @@ import { decodeTriggerSet, isEngineError, PROFILES, type ServingProfile } from '
 import { DomainError } from '../../errors/domain-error.ts';
 import { JobRecords, SupersededAttempt } from '../../jobs/job-records.ts';
 import type { RunningJob } from '../../jobs/job-runtime.ts';
+import { defineJob } from '../../jobs/job-definition.ts';
 import { queryEndpointLabels } from '../../endpoints/inference-client.ts';
 import { endpointInputs } from '../../endpoints/trigger-inputs.ts';
 import { assessStability, marginSummary } from './stability.ts';
@@ -34,6 +35,8 @@ export interface EnrollmentJobDeps {
   /** Which endpoint addresses may be queried (egressPolicyFrom(config)). */
   egress: EgressPolicy;
 }
+
+export const enrollmentJob = defineJob<EnrollmentJobDeps>({ kind: 'ENROLL', run: (deps, job) => runEnrollmentJob(deps, job) });
 
 export async function runEnrollmentJob(deps: EnrollmentJobDeps, queued: RunningJob): Promise<void> {
   try {

@@ -21,6 +21,17 @@ export function modelNameProblem(name: string): string | null {
   return null;
 }
 
+/**
+ * A credential is sent as `Authorization: Bearer <credential>`, so it must be a valid header
+ * value token: printable ASCII without spaces, at most 4096 characters.
+ */
+const CREDENTIAL = /^[\x21-\x7e]{1,4096}$/;
+
+/** Null when `credential` can be sent, else what is wrong with it (never echoing it). */
+export function credentialProblem(credential: string): string | null {
+  return CREDENTIAL.test(credential) ? null : 'must be 1 to 4096 printable ASCII characters without spaces';
+}
+
 /** Query parameter names that carry credentials (compared lowercased, without `-`, `_` and `.`). */
 const CREDENTIAL_WORDS = ['key', 'token', 'secret', 'passw', 'pwd', 'auth', 'credential', 'signature', 'session', 'jwt', 'bearer', 'cookie'];
 const CREDENTIAL_NAMES = new Set(['sig', 'sas', 'code', 'pass', 'xamzcredential']);

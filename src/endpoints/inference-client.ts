@@ -51,7 +51,7 @@ import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { EndpointError, type EndpointErrorCode } from './endpoint.errors.ts';
 import { DEFAULT_EGRESS_POLICY, isEgressRefused, type EgressPolicy, type Transport } from './egress-policy.ts';
-import { credentialInQuery, modelNameProblem, redact } from './endpoint-url.ts';
+import { credentialInQuery, credentialProblem, modelNameProblem, redact } from './endpoint-url.ts';
 
 export type EndpointProtocol = 'TF_SERVING_REST' | 'KSERVE_V2';
 
@@ -138,9 +138,9 @@ function checkTarget(target: EndpointTarget): void {
   const nameProblem = modelNameProblem(target.modelName);
   if (nameProblem) throw invalidRequest(`endpoint model name ${nameProblem}`);
   const cred = target.credential;
-  if (cred !== undefined && cred !== null && (typeof cred !== 'string' || !/^[\x21-\x7e]*$/.test(cred))) {
+  if (cred !== undefined && cred !== null && (typeof cred !== 'string' || credentialProblem(cred) !== null)) {
     // Never echo the value.
-    throw invalidRequest('endpoint credential must be printable ASCII without spaces');
+    throw invalidRequest(`endpoint credential ${credentialProblem(String(cred))}`);
   }
   const name = target.inputName;
   if (name !== undefined && name !== null && (typeof name !== 'string' || name.length === 0 || name.length > 256)) {

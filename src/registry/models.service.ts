@@ -19,7 +19,7 @@ import { RegistryError } from './registry.errors.ts';
 import { storedArtifactBytes } from './storage-quota.ts';
 import { EndpointError } from '../endpoints/endpoint.errors.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
-import { credentialInQuery, modelNameProblem } from '../endpoints/endpoint-url.ts';
+import { credentialInQuery, credentialProblem, modelNameProblem } from '../endpoints/endpoint-url.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$/;
 const TAG = /^[a-z0-9][a-z0-9._-]{0,39}$/;
@@ -313,9 +313,9 @@ export function validateEndpoint(endpoint: EndpointInput, domain: InputDomain, e
     const problem = modelNameProblem(endpoint.modelName.trim());
     if (problem) throw new RegistryError('INVALID_MODEL_INPUT', `endpoint.modelName ${problem}.`, ['input', 'endpoint', 'modelName']);
   }
-  if (endpoint.credential !== undefined && endpoint.credential !== null && (endpoint.credential.length === 0 || endpoint.credential.length > 4096)) {
-    throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.credential must be 1 to 4096 characters.', ['input', 'endpoint', 'credential']);
-  }
+  const credential = endpoint.credential;
+  const credentialIssue = credential === undefined || credential === null ? null : credentialProblem(credential);
+  if (credentialIssue) throw new RegistryError('INVALID_MODEL_INPUT', `endpoint.credential ${credentialIssue}.`, ['input', 'endpoint', 'credential']);
   const inputFormat = endpoint.inputFormat ?? 'FLOAT32';
   if (inputFormat !== 'FLOAT32' && inputFormat !== 'UINT8') {
     throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.inputFormat must be FLOAT32 or UINT8.', ['input', 'endpoint', 'inputFormat']);

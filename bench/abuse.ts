@@ -59,6 +59,7 @@ import { startInferenceServer, type RunningInferenceServer } from '../src/endpoi
 import { fetchJwks, jwksUrlForIssuer, verifyAttestation } from '../src/attestations/crypto/attestation-token.ts';
 import { AttestationError } from '../src/attestations/crypto/attestation.errors.ts';
 import { listFiles } from '../test/support/files.ts';
+import { denseOnOneWeight, layersModelJson } from '../test/support/hostile-models.ts';
 
 const BIN = fileURLToPath(new URL('../bin/fragmark.js', import.meta.url));
 const MB = 1024 * 1024;
@@ -247,25 +248,6 @@ function doublingFragments(levels: number, f0: string): string {
   return lines.join('\n');
 }
 
-/** model.json of a Sequential model with `layers`, its manifest listing `weights`. */
-function modelJson(layers: object[], weights: Array<{ name: string; shape: number[] }>): Uint8Array {
-  return new TextEncoder().encode(
-    JSON.stringify({
-      format: 'layers-model',
-      modelTopology: { class_name: 'Sequential', config: { name: 'hostile', layers } },
-      weightsManifest: [{ paths: ['weights.bin'], weights: weights.map((w) => ({ ...w, dtype: 'float32' })) }],
-    }),
-  );
-}
-
-/** Dense(width) on a width-wide input, the manifest listing one 4-byte weight. */
-function denseOn(width: number): Map<string, Uint8Array> {
-  return new Map([
-    ['model.json', modelJson([{ class_name: 'Dense', config: { name: 'big', units: width, activation: 'softmax', batch_input_shape: [null, width] } }], [{ name: 'big/kernel', shape: [1] }])],
-    ['weights.bin', new Uint8Array(4)],
-  ]);
-}
-
 async function tinyFiles(seed: string): Promise<Map<string, Uint8Array>> {
   const model = buildTinyClassifier({ seed });
   const files = await saveModelToFiles(model);
@@ -449,7 +431,7 @@ async function uploadMemory(prod: Proc, db: Database, t: TenantFixture): Promise
   const began = performance.now();
   for (let i = 0; i < 10; i++) {
     const width = i % 2 === 0 ? 16000 : 8000;
-    const reply = await upload(prod, t.operator, CANDIDATES, denseOn(width));
+    const reply = await upload(prod, t.operator, CANDIDATES, denseOnOneWeight(width));
     last = await rssMb(pid);
     const growth = baseline === null || last === null ? 0 : last - baseline;
     if (i < 2) tally.note(`Dense(${width}): ${reply.status} ${reply.body?.error?.code}: ${String(reply.body?.error?.message).slice(0, 160)}`);
@@ -840,14 +822,14 @@ async function lesser(prod: Proc, platformKey: string, b: TenantFixture, token: 
   absurd.push([
     '300,000,000 classes',
     new Map([
-      ['model.json', modelJson([{ class_name: 'Dense', config: { name: 'wide', units: 300_000_000, activation: 'softmax', batch_input_shape: [null, 1] } }], [{ name: 'wide/kernel', shape: [1, 300_000_000] }, { name: 'wide/bias', shape: [300_000_000] }])],
+      ['model.json', layersModelJson([{ class_name: 'Dense', config: { name: 'wide', units: 300_000_000, activation: 'softmax', batch_input_shape: [null, 1] } }], [{ name: 'wide/kernel', shape: [1, 300_000_000] }, { name: 'wide/bias', shape: [300_000_000] }])],
       ['weights.bin', new Uint8Array(8)],
     ]),
   ]);
   absurd.push([
     '70,000 classes (honest manifest)',
     new Map([
-      ['model.json', modelJson([{ class_name: 'Dense', config: { name: 'wide', units: 70_000, activation: 'softmax', batch_input_shape: [null, 1] } }], [{ name: 'wide/kernel', shape: [1, 70_000] }, { name: 'wide/bias', shape: [70_000] }])],
+      ['model.json', layersModelJson([{ class_name: 'Dense', config: { name: 'wide', units: 70_000, activation: 'softmax', batch_input_shape: [null, 1] } }], [{ name: 'wide/kernel', shape: [1, 70_000] }, { name: 'wide/bias', shape: [70_000] }])],
       ['weights.bin', new Uint8Array(8 * 70_000)],
     ]),
   ]);

@@ -8,23 +8,11 @@
  */
 import { checkLayersFiles } from '../src/registry/artifacts/tfjs-validation.ts';
 import { validateInWorker } from '../src/registry/artifacts/validation/validate-in-worker.ts';
+import { denseOnOneWeight } from '../test/support/hostile-models.ts';
 
 const MAX_PARAMETERS = 100_000_000;
 const flag = process.argv.indexOf('--count');
 const count = flag === -1 ? 20 : Number(process.argv[flag + 1]);
-
-function denseOn(width: number): Map<string, Uint8Array> {
-  const layer = { class_name: 'Dense', config: { name: 'big', units: width, activation: 'softmax', batch_input_shape: [null, width] } };
-  const json = {
-    format: 'layers-model',
-    modelTopology: { class_name: 'Sequential', config: { name: 'hostile', layers: [layer] } },
-    weightsManifest: [{ paths: ['weights.bin'], weights: [{ name: 'big/kernel', shape: [1], dtype: 'float32' }] }],
-  };
-  return new Map([
-    ['model.json', new TextEncoder().encode(JSON.stringify(json))],
-    ['weights.bin', new Uint8Array(4)],
-  ]);
-}
 
 const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 const start = rssMb();
@@ -32,7 +20,7 @@ let peak = start;
 let accepted = 0;
 const began = Date.now();
 for (let i = 0; i < count; i++) {
-  const files = denseOn(i % 2 === 0 ? 16000 : 8000);
+  const files = denseOnOneWeight(i % 2 === 0 ? 16000 : 8000);
   try {
     checkLayersFiles(files, MAX_PARAMETERS);
     await validateInWorker(files, { maxParameters: MAX_PARAMETERS });

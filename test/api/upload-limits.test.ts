@@ -13,20 +13,11 @@ import { createKey, createTenant, startTestApi, uploadFiles, type TestApi } from
 import { listFiles } from '../support/files.ts';
 import { initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
+import { denseOnOneWeight, layersModelJson } from '../support/hostile-models.ts';
 
 const CANDIDATES = '/v1/verification-artifacts';
 const MB = 1024 * 1024;
 
-/** model.json of a one-layer classifier whose weightsManifest lists what the caller says. */
-function modelJson(layers: object[], weights: Array<{ name: string; shape: number[] }>): Uint8Array {
-  return new TextEncoder().encode(
-    JSON.stringify({
-      format: 'layers-model',
-      modelTopology: { class_name: 'Sequential', config: { name: 'hostile', layers } },
-      weightsManifest: [{ paths: ['weights.bin'], weights: weights.map((w) => ({ ...w, dtype: 'float32' })) }],
-    }),
-  );
-}
 
 const rssMb = () => Math.round(process.memoryUsage().rss / MB);
 
@@ -82,15 +73,10 @@ describe('model uploads under hostile input', () => {
   });
 
   test('Dense(16000) on a 16000-wide input with a one-weight manifest: 422 before building, the API keeps its tensors and memory', async () => {
-    const denseOn = (width: number) =>
-      new Map([
-        ['model.json', modelJson([{ class_name: 'Dense', config: { name: 'big', units: width, activation: 'softmax', batch_input_shape: [null, width] } }], [{ name: 'big/kernel', shape: [1] }])],
-        ['weights.bin', new Uint8Array(4)],
-      ]);
     // Over the parameter cap, and (8000 wide, 64M parameters) under it but not what the manifest lists.
     const hostile = [
-      { files: denseOn(16000), message: /declares 256,016,000 parameters, the largest layer "big" kernel \[16000, 16000\] \(256,000,000\); at most 100,000,000 are accepted/ },
-      { files: denseOn(8000), message: /declares 64,008,000 parameters in 2 weights, the largest layer "big" kernel \[8000, 8000\].*but the weightsManifest lists 1 in 1/ },
+      { files: denseOnOneWeight(16000), message: /declares 256,016,000 parameters, the largest layer "big" kernel \[16000, 16000\] \(256,000,000\); at most 100,000,000 are accepted/ },
+      { files: denseOnOneWeight(8000), message: /declares 64,008,000 parameters in 2 weights, the largest layer "big" kernel \[8000, 8000\].*but the weightsManifest lists 1 in 1/ },
     ];
     // One good upload first, so the baseline includes what a validation leaves behind at best.
     assert.equal((await uploadFiles(api, key, CANDIDATES, await tiny('baseline'))).status, 201);
@@ -138,7 +124,7 @@ describe('model uploads under hostile input', () => {
       { class_name: 'Dense', config: { name: 'out', units: 2, activation: 'softmax' } },
     ];
     const files = new Map([
-      ['model.json', modelJson(layers, [{ name: 'out/kernel', shape: [2, 2] }, { name: 'out/bias', shape: [2] }])],
+      ['model.json', layersModelJson(layers, [{ name: 'out/kernel', shape: [2, 2] }, { name: 'out/bias', shape: [2] }])],
       ['weights.bin', new Uint8Array(24)],
     ]);
     const reply = await uploadFiles(api, key, CANDIDATES, files);

@@ -8,22 +8,15 @@ import { isEngineError } from '../errors.ts';
 import { loadClassifierFromFiles, saveModelToFiles } from './classifier.ts';
 import { checkDeclaredWeights as sut } from './declared-weights.ts';
 import { buildTinyClassifier } from './tiny.ts';
+import { denseLayer, layersModelJson } from '../../../test/support/hostile-models.ts';
 
 const FIXTURES = path.join(import.meta.dirname, '..', '..', '..', 'fixtures');
 
 /** A Dense(`units`) classifier on a `width`-wide input, with a weightsManifest of our choosing. */
 function denseModel(width: number, units: number, weights: Array<{ name: string; shape: number[] }>): Map<string, Uint8Array> {
-  const json = {
-    format: 'layers-model',
-    modelTopology: {
-      class_name: 'Sequential',
-      config: { name: 'hostile', layers: [{ class_name: 'Dense', config: { name: 'big', units, activation: 'softmax', batch_input_shape: [null, width] } }] },
-    },
-    weightsManifest: [{ paths: ['weights.bin'], weights: weights.map((w) => ({ ...w, dtype: 'float32' })) }],
-  };
   const bytes = 4 * weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
   return new Map([
-    ['model.json', new TextEncoder().encode(JSON.stringify(json))],
+    ['model.json', layersModelJson([denseLayer(width, units)], weights)],
     ['weights.bin', new Uint8Array(bytes)],
   ]);
 }

@@ -48,14 +48,18 @@ export async function endJobOfDeletedTenant(db: Database, jobId: string): Promis
   const now = new Date();
   await db.$transaction(async (tx) => {
     await JobRecords.cancelUnfinished(tx, [jobId], TENANT_DELETED_REASON.toLowerCase(), now);
-    await endRecordsOfJobs(tx, [jobId], now);
+    await endRecordsOfJobs(tx, [jobId], now, { outcome: 'CANCELLED', reason: TENANT_DELETED_REASON });
   });
 }
 
-/** The records of cancelled jobs end with them (shared by deleteTenant and the workers). */
-export async function endRecordsOfJobs(tx: Transaction, jobIds: string[], now: Date): Promise<void> {
+/**
+ * The records of ended jobs that are still pending end with them: the watermark and enrollment
+ * take `outcome`, the verification becomes ERROR; `reason` is recorded where a record keeps one.
+ * Shared by deleteTenant and the workers (CANCELLED) and by the runtime's give-up (FAILED).
+ */
+export async function endRecordsOfJobs(tx: Transaction, jobIds: string[], now: Date, end: { outcome: 'CANCELLED' | 'FAILED'; reason: string }): Promise<void> {
   if (jobIds.length === 0) return;
-  await tx.watermark.updateMany({ where: { jobId: { in: jobIds }, status: 'PENDING' }, data: { status: 'CANCELLED' } });
-  await tx.verification.updateMany({ where: { jobId: { in: jobIds }, verdict: 'PENDING' }, data: { verdict: 'ERROR', errorReason: TENANT_DELETED_REASON, completedAt: now } });
-  await tx.endpointEnrollment.updateMany({ where: { jobId: { in: jobIds }, status: 'PENDING' }, data: { status: 'CANCELLED', errorReason: TENANT_DELETED_REASON, completedAt: now } });
+  await tx.watermark.updateMany({ where: { jobId: { in: jobIds }, status: 'PENDING' }, data: { status: end.outcome } });
+  await tx.verification.updateMany({ where: { jobId: { in: jobIds }, verdict: 'PENDING' }, data: { verdict: 'ERROR', errorReason: end.reason, completedAt: now } });
+  await tx.endpointEnrollment.updateMany({ where: { jobId: { in: jobIds }, status: 'PENDING' }, data: { status: end.outcome, errorReason: end.reason, completedAt: now } });
 }

@@ -124,7 +124,7 @@ export class TenantsService {
       const ids = active.map((j) => j.id);
       if (ids.length > 0) {
         await JobRecords.cancelUnfinished(tx, ids, TENANT_DELETED_REASON.toLowerCase(), now);
-        await endRecordsOfJobs(tx, ids, now);
+        await endRecordsOfJobs(tx, ids, now, { outcome: 'CANCELLED', reason: TENANT_DELETED_REASON });
       }
       await this.vault.scheduleShred(id, shredAfter, { apiKeyId: actor.apiKeyId }, tx);
       await recordAudit(tx, { tenantId: id, actorApiKeyId: actor.apiKeyId, action: 'tenant.delete_requested', details: { gracePeriodDays, cancelledJobs: ids.length } });

@@ -72,11 +72,6 @@ export class JobRuntime {
     await this.queue.work(queue, concurrency, (job) => this.track(this.run(queue, job, handler)));
   }
 
-  /** Jobs running in this process now. */
-  get runningCount(): number {
-    return this.running.size;
-  }
-
   /**
    * Stops taking jobs, waits up to `graceMs` for running ones, hands the rest back to the queue,
    * and closes the queue; all within `timeoutMs`.

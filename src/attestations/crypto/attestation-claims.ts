@@ -13,12 +13,17 @@ export type Verdict = 'intact' | 'tampered';
 
 export interface AttestationClaims {
   tenant: string;
-  model: { id: string; name: string; version: string; digest: string };
+  /**
+   * `digest`: the registered canonical-weights digest. `artifactDigest` (the registered artifact
+   * files) and `signature` (an OpenSSF model signature verified at registration) are absent from
+   * older tokens; `signature` is absent whenever the version has no verified signature.
+   */
+  model: { id: string; name: string; version: string; digest: string; artifactDigest?: string; signature?: ModelSignatureClaim };
   /**
    * `profile` (serving profile the triggers survive) and `inputDomain` (values they lie in; null
-   * bounds: unbounded) are absent from tokens issued before they existed.
+   * bounds: unbounded) are absent from tokens issued before they existed; so is `strength`.
    */
-  watermark: { id: string; scheme: string; commitment: string; profile?: ServingProfile; inputDomain?: InputDomainClaim };
+  watermark: { id: string; scheme: string; commitment: string; profile?: ServingProfile; inputDomain?: InputDomainClaim; strength?: StrengthClaim };
   verification: {
     id: string;
     mode: VerificationMode;
@@ -27,10 +32,74 @@ export interface AttestationClaims {
     accTri: number;
     policy: VerdictPolicy;
     verdict: Verdict;
-    /** ENDPOINT checks of an enrolled endpoint: which enrollment, and how many triggers it left out. */
-    enrollment?: { id: string; triggersExcluded: number };
+    /**
+     * ENDPOINT checks of an enrolled endpoint: which enrollment, how many triggers it left out and
+     * (newer tokens) how many it kept.
+     */
+    enrollment?: { id: string; triggersExcluded: number; triggersEnrolled?: number };
+    /** ENDPOINT checks (newer tokens): which deployment answered. */
+    endpoint?: EndpointClaim;
+    /** ARTIFACT checks (newer tokens): which files were checked, against which registered ones. */
+    artifact?: ArtifactClaim;
   };
 }
+
+/** The deployment an ENDPOINT verification queried. */
+export interface EndpointClaim {
+  /** Registered by a tenant admin (audited); false for an ad-hoc URL an operator supplied. */
+  registered: boolean;
+  /** The registered endpoint's id; null when not registered. */
+  id: string | null;
+  /** Without userinfo, query or fragment. */
+  url: string;
+  protocol: EndpointProtocol;
+  modelName: string;
+  inputFormat: 'FLOAT32' | 'UINT8';
+  /** SHA-256 (hex) of the DER of the TLS certificate the server presented; null over http. */
+  tlsCertificateSha256: string | null;
+}
+
+/** The files an ARTIFACT verification loaded, and the registered ones they were compared with. */
+export interface ArtifactClaim {
+  /** An uploaded copy (candidate) rather than the registry's own artifact. */
+  candidate: boolean;
+  checkedWeightsDigest: string;
+  checkedArtifactDigest: string;
+  registeredWeightsDigest: string;
+  registeredArtifactDigest: string;
+  /** checkedWeightsDigest equals registeredWeightsDigest. */
+  weightsMatchRegistered: boolean;
+}
+
+/** How much a verdict from this watermark can be trusted (measured when it was generated). */
+export interface StrengthClaim {
+  /** "weak": fewer than 32 triggers or no measured sensitivity; made only with allowWeak. */
+  level: 'standard' | 'weak';
+  triggers: number;
+  /** Trigger objective (engine loss kind, e.g. JUNCTION). */
+  method: string;
+  /** Fraction of triggers flipped by the self-check's Gaussian weight noise; null if not measured. */
+  flipFractionUnderNoise: number | null;
+  /** Standard deviation of that noise; null if not measured. */
+  noiseStd: number | null;
+  /** Fewest mismatched triggers (of all the watermark's) that make the verdict "tampered". */
+  detectionFloor: number;
+}
+
+/** An OpenSSF model signature (OMS v1.0) checked offline when the artifact was registered. */
+export interface ModelSignatureClaim {
+  format: 'oms-v1.0';
+  /** Id of the tenant's registered public key that verified it. */
+  keyId: string;
+  /** SHA-256 (hex) of that public key's SubjectPublicKeyInfo DER. */
+  publicKeySha256: string;
+  /** Every subject digest of the signature matched the uploaded files. */
+  digestsMatch: true;
+  /** ISO 8601 time it was verified. */
+  verifiedAt: string;
+}
+
+export type EndpointProtocol = 'TF_SERVING_REST' | 'KSERVE_V2';
 
 export type ServingProfile = 'FP32_EXACT' | 'TF32' | 'FP16' | 'BF16';
 export interface InputDomainClaim {
@@ -43,6 +112,9 @@ const MODES: readonly string[] = ['ARTIFACT', 'ENDPOINT', 'CHALLENGE'];
 const PROFILES: readonly string[] = ['FP32_EXACT', 'TF32', 'FP16', 'BF16'];
 const ENCODINGS: readonly string[] = ['FLOAT32', 'UINT8'];
 const VERDICTS: readonly string[] = ['intact', 'tampered'];
+const PROTOCOLS: readonly string[] = ['TF_SERVING_REST', 'KSERVE_V2'];
+const STRENGTHS: readonly string[] = ['standard', 'weak'];
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 const MAX_STRING = 1024;
 
 type Obj = Record<string, unknown>;
@@ -90,9 +162,94 @@ function inputDomainOf(value: unknown, path: string): InputDomainClaim {
   return { min: bound(d.min, `${path}.min`), max: bound(d.max, `${path}.max`), encoding: oneOf<'FLOAT32' | 'UINT8'>(d.encoding, ENCODINGS, `${path}.encoding`) };
 }
 
-function enrollmentOf(value: unknown, path: string): { id: string; triggersExcluded: number } {
+function bool(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') fail(path, 'must be true or false');
+  return value;
+}
+
+function nullableStr(value: unknown, path: string): string | null {
+  return value === null ? null : str(value, path);
+}
+
+function nullableFraction(value: unknown, path: string): number | null {
+  return value === null ? null : fraction(value, path);
+}
+
+function sha256Hex(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !SHA256_HEX.test(value)) fail(path, 'must be a SHA-256 digest in lower-case hex');
+  return value;
+}
+
+function enrollmentOf(value: unknown, path: string): { id: string; triggersExcluded: number; triggersEnrolled?: number } {
   const e = obj(value, path);
-  return { id: str(e.id, `${path}.id`), triggersExcluded: count(e.triggersExcluded, `${path}.triggersExcluded`) };
+  return {
+    id: str(e.id, `${path}.id`),
+    triggersExcluded: count(e.triggersExcluded, `${path}.triggersExcluded`),
+    ...(e.triggersEnrolled !== undefined ? { triggersEnrolled: count(e.triggersEnrolled, `${path}.triggersEnrolled`) } : {}),
+  };
+}
+
+function endpointOf(value: unknown, path: string): EndpointClaim {
+  const e = obj(value, path);
+  const registered = bool(e.registered, `${path}.registered`);
+  const id = nullableStr(e.id, `${path}.id`);
+  if (registered !== (id !== null)) fail(`${path}.id`, 'must be set exactly when the endpoint is registered');
+  return {
+    registered,
+    id,
+    url: str(e.url, `${path}.url`),
+    protocol: oneOf<EndpointProtocol>(e.protocol, PROTOCOLS, `${path}.protocol`),
+    modelName: str(e.modelName, `${path}.modelName`),
+    inputFormat: oneOf<'FLOAT32' | 'UINT8'>(e.inputFormat, ENCODINGS, `${path}.inputFormat`),
+    tlsCertificateSha256: e.tlsCertificateSha256 === null ? null : sha256Hex(e.tlsCertificateSha256, `${path}.tlsCertificateSha256`),
+  };
+}
+
+function artifactOf(value: unknown, path: string): ArtifactClaim {
+  const a = obj(value, path);
+  const checkedWeightsDigest = str(a.checkedWeightsDigest, `${path}.checkedWeightsDigest`);
+  const registeredWeightsDigest = str(a.registeredWeightsDigest, `${path}.registeredWeightsDigest`);
+  const weightsMatchRegistered = bool(a.weightsMatchRegistered, `${path}.weightsMatchRegistered`);
+  if (weightsMatchRegistered !== (checkedWeightsDigest === registeredWeightsDigest)) {
+    fail(`${path}.weightsMatchRegistered`, 'must say whether checkedWeightsDigest equals registeredWeightsDigest');
+  }
+  return {
+    candidate: bool(a.candidate, `${path}.candidate`),
+    checkedWeightsDigest,
+    checkedArtifactDigest: str(a.checkedArtifactDigest, `${path}.checkedArtifactDigest`),
+    registeredWeightsDigest,
+    registeredArtifactDigest: str(a.registeredArtifactDigest, `${path}.registeredArtifactDigest`),
+    weightsMatchRegistered,
+  };
+}
+
+function strengthOf(value: unknown, path: string): StrengthClaim {
+  const s = obj(value, path);
+  const triggers = count(s.triggers, `${path}.triggers`);
+  const detectionFloor = count(s.detectionFloor, `${path}.detectionFloor`);
+  if (detectionFloor < 1 || detectionFloor > triggers) fail(`${path}.detectionFloor`, 'must be between 1 and triggers');
+  return {
+    level: oneOf<'standard' | 'weak'>(s.level, STRENGTHS, `${path}.level`),
+    triggers,
+    method: str(s.method, `${path}.method`),
+    flipFractionUnderNoise: nullableFraction(s.flipFractionUnderNoise, `${path}.flipFractionUnderNoise`),
+    noiseStd: s.noiseStd === null ? null : positive(s.noiseStd, `${path}.noiseStd`),
+    detectionFloor,
+  };
+}
+
+function positive(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) fail(path, 'must be a positive number');
+  return value;
+}
+
+function signatureOf(value: unknown, path: string): ModelSignatureClaim {
+  const s = obj(value, path);
+  if (s.format !== 'oms-v1.0') fail(`${path}.format`, 'must be "oms-v1.0"');
+  if (s.digestsMatch !== true) fail(`${path}.digestsMatch`, 'must be true (a signature whose digests do not match is never accepted)');
+  const verifiedAt = str(s.verifiedAt, `${path}.verifiedAt`);
+  if (!Number.isFinite(Date.parse(verifiedAt))) fail(`${path}.verifiedAt`, 'must be an ISO 8601 time');
+  return { format: 'oms-v1.0', keyId: str(s.keyId, `${path}.keyId`), publicKeySha256: sha256Hex(s.publicKeySha256, `${path}.publicKeySha256`), digestsMatch: true, verifiedAt };
 }
 
 function policyOf(value: unknown, path: string): VerdictPolicy {
@@ -122,6 +279,8 @@ function canonical(value: unknown): AttestationClaims {
       name: str(model.name, 'fragmark.model.name'),
       version: str(model.version, 'fragmark.model.version'),
       digest: str(model.digest, 'fragmark.model.digest'),
+      ...(model.artifactDigest !== undefined ? { artifactDigest: str(model.artifactDigest, 'fragmark.model.artifactDigest') } : {}),
+      ...(model.signature !== undefined ? { signature: signatureOf(model.signature, 'fragmark.model.signature') } : {}),
     },
     watermark: {
       id: str(watermark.id, 'fragmark.watermark.id'),
@@ -129,6 +288,7 @@ function canonical(value: unknown): AttestationClaims {
       commitment: str(watermark.commitment, 'fragmark.watermark.commitment'),
       ...(watermark.profile !== undefined ? { profile: oneOf<ServingProfile>(watermark.profile, PROFILES, 'fragmark.watermark.profile') } : {}),
       ...(watermark.inputDomain !== undefined ? { inputDomain: inputDomainOf(watermark.inputDomain, 'fragmark.watermark.inputDomain') } : {}),
+      ...(watermark.strength !== undefined ? { strength: strengthOf(watermark.strength, 'fragmark.watermark.strength') } : {}),
     },
     verification: {
       id: str(v.id, 'fragmark.verification.id'),
@@ -139,6 +299,8 @@ function canonical(value: unknown): AttestationClaims {
       policy: policyOf(v.policy, 'fragmark.verification.policy'),
       verdict: oneOf<Verdict>(v.verdict, VERDICTS, 'fragmark.verification.verdict'),
       ...(v.enrollment !== undefined ? { enrollment: enrollmentOf(v.enrollment, 'fragmark.verification.enrollment') } : {}),
+      ...(v.endpoint !== undefined ? { endpoint: endpointOf(v.endpoint, 'fragmark.verification.endpoint') } : {}),
+      ...(v.artifact !== undefined ? { artifact: artifactOf(v.artifact, 'fragmark.verification.artifact') } : {}),
     },
   };
 }

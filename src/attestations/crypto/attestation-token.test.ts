@@ -132,6 +132,38 @@ test('only contract members are signed; inconsistent verdicts and bad options ar
   await refused(sign({}, { ...keyA, kid: keyB.kid }), 'SIGNING_KEY_INVALID');
 });
 
+test('binding claims (endpoint, checked artifact, strength, model signature) round-trip and refuse contradictions', async () => {
+  const hex = (c: string) => c.repeat(64);
+  const bound: sut.AttestationClaims = structuredClone(claims);
+  bound.model.artifactDigest = hex('1');
+  bound.model.signature = { format: 'oms-v1.0', keyId: 'k-1', publicKeySha256: hex('2'), digestsMatch: true, verifiedAt: '2026-03-01T11:00:00.000Z' };
+  bound.watermark.strength = { level: 'weak', triggers: 10, method: 'CE_ONLY', flipFractionUnderNoise: 0, noiseStd: 0.01, detectionFloor: 1 };
+  bound.verification.mode = 'ENDPOINT';
+  bound.verification.enrollment = { id: 'e-1', triggersExcluded: 2, triggersEnrolled: 98 };
+  bound.verification.endpoint = { registered: false, id: null, url: 'https://serving.example/v2/models/m/infer', protocol: 'KSERVE_V2', modelName: 'm', inputFormat: 'UINT8', tlsCertificateSha256: hex('3') };
+  const verified = await verify((await sign({}, keyA, bound)).token);
+  assert.deepEqual(verified.payload.fragmark, bound);
+
+  const artifact = structuredClone(claims);
+  artifact.verification.artifact = {
+    candidate: true, checkedWeightsDigest: 'sha-a', checkedArtifactDigest: hex('4'), registeredWeightsDigest: 'sha-b', registeredArtifactDigest: hex('5'), weightsMatchRegistered: false,
+  };
+  assert.deepEqual((await verify((await sign({}, keyA, artifact)).token)).payload.fragmark, artifact);
+
+  const contradictions: Array<(c: sut.AttestationClaims) => void> = [
+    (c) => { c.verification.artifact = { ...artifact.verification.artifact!, weightsMatchRegistered: true }; },
+    (c) => { c.verification.endpoint = { ...bound.verification.endpoint!, registered: true }; },
+    (c) => { c.verification.endpoint = { ...bound.verification.endpoint!, tlsCertificateSha256: 'not-a-digest' }; },
+    (c) => { c.watermark.strength = { ...bound.watermark.strength!, detectionFloor: 11 }; },
+    (c) => { c.model.signature = { ...bound.model.signature!, digestsMatch: false as true }; },
+  ];
+  for (const contradict of contradictions) {
+    const bad = structuredClone(claims);
+    contradict(bad);
+    await refused(sign({}, keyA, bad), 'TOKEN_CLAIMS_INVALID');
+  }
+});
+
 function flipByte(token: string, part: number, index: number): string {
   const parts = token.split('.');
   const bytes = Buffer.from(parts[part]!, 'base64url');

@@ -5,6 +5,7 @@
 import { DEFAULT_LOSS, DEFAULT_SERVING_PROFILE, DEFAULT_TRIGGER_COUNT, isServingProfile, PAPER_LAMBDA, SERVING_PROFILES, type LossKind, type ServingProfile } from '../engine/index.ts';
 import type { VerdictPolicy } from '../engine/index.ts';
 import { WatermarksError } from './watermarks.errors.ts';
+import { MIN_STANDARD_TRIGGERS } from './watermark-strength.ts';
 
 export const WATERMARK_SCHEME = 'fragmark-fragile-trigger/1';
 export const TRIGGER_METHODS = ['CE_ONLY', 'CE_VARIANCE', 'MARGIN', 'SENSITIVE', 'JUNCTION'] as const satisfies readonly LossKind[];
@@ -21,6 +22,8 @@ export interface WatermarkSettings {
   policy: VerdictPolicy;
   /** Numerics the triggers must survive (docs/method.md, "Serving profiles"). */
   profile: ServingProfile;
+  /** A weak watermark is accepted (watermark-strength.ts): fewer triggers, or no measured sensitivity. */
+  allowWeak: boolean;
 }
 
 export interface WatermarkRequest {
@@ -32,6 +35,8 @@ export interface WatermarkRequest {
   tolerance?: number | null;
   /** Serving profile; default DEFAULT_SERVING_PROFILE. */
   profile?: string | null;
+  /** Accept a weak watermark; default false. */
+  allowWeak?: boolean | null;
 }
 
 export const DEFAULT_MAX_STEPS = 300;
@@ -40,6 +45,15 @@ export function resolveWatermarkSettings(request: WatermarkRequest): WatermarkSe
   const triggerCount = request.triggerCount ?? DEFAULT_TRIGGER_COUNT;
   if (!Number.isInteger(triggerCount) || triggerCount < 10 || triggerCount > 1000) {
     throw new WatermarksError('INVALID_WATERMARK_INPUT', 'triggerCount must be between 10 and 1000.', ['input', 'triggerCount']);
+  }
+  const allowWeak = request.allowWeak ?? false;
+  if (triggerCount < MIN_STANDARD_TRIGGERS && !allowWeak) {
+    throw new WatermarksError(
+      'WATERMARK_TOO_WEAK',
+      `${triggerCount} triggers make a weak watermark: fewer than ${MIN_STANDARD_TRIGGERS} can miss a change that flips only some of them. ` +
+        `Ask for at least ${MIN_STANDARD_TRIGGERS} triggers, or pass allowWeak: true (fragmark watermark --allow-weak) to accept it with tokens marked weak.`,
+      ['input', 'triggerCount'],
+    );
   }
   const method = (request.method ?? DEFAULT_LOSS.kind) as TriggerMethod;
   if (!(TRIGGER_METHODS as readonly string[]).includes(method)) {
@@ -60,5 +74,5 @@ export function resolveWatermarkSettings(request: WatermarkRequest): WatermarkSe
   if (!isServingProfile(profile)) {
     throw new WatermarksError('INVALID_WATERMARK_INPUT', `profile must be one of ${SERVING_PROFILES.join(', ')}.`, ['input', 'profile']);
   }
-  return { triggerCount, method, lambda, maxSteps, policy, profile };
+  return { triggerCount, method, lambda, maxSteps, policy, profile, allowWeak };
 }

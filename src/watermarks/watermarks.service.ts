@@ -64,6 +64,7 @@ export class WatermarksService {
           policy: settings.policy,
           profile: settings.profile,
           inputDomain: domainToJson(domain),
+          allowWeak: settings.allowWeak,
         },
       });
       return { watermark, job };

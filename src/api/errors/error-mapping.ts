@@ -68,6 +68,7 @@ const PRESENTATION: Record<DomainErrorCode, readonly [Presentation, number]> = {
   JOB_NOT_FOUND: ['user', 404],
   JOB_FINISHED: ['user', 409],
   INVALID_WATERMARK_INPUT: ['user', 422],
+  WATERMARK_TOO_WEAK: ['user', 422],
   WATERMARK_NOT_FOUND: ['user', 404],
   WATERMARK_NOT_READY: ['user', 409],
   NO_ENDPOINT: ['user', 422],

@@ -568,6 +568,32 @@ export type WatermarkSelfCheck = {
   shareAtLimits?: Maybe<Scalars['Float']['output']>;
 };
 
+/** Whether a watermark is strong enough to be trusted without reservation (src/watermarks/watermark-strength.ts). */
+export type WatermarkStrengthLevel =
+  /** At least 32 triggers, and its self-check saw triggers flip under weight noise (or did not measure it). */
+  | 'STANDARD'
+  /** Fewer than 32 triggers, or no trigger flipped under the self-check's noise: made only with allowWeak, and its tokens say "weak". */
+  | 'WEAK';
+
+/** How much a verdict from a watermark can be trusted; the same figures as the attestation claim watermark.strength. */
+export type WatermarkStrength = {
+  __typename?: 'WatermarkStrength';
+  /** STANDARD or WEAK. */
+  level: WatermarkStrengthLevel;
+  /** Why it is WEAK: FEW_TRIGGERS (fewer than 32), NO_SENSITIVITY (its self-check flipped no trigger). Empty when STANDARD. */
+  reasons: Array<Scalars['String']['output']>;
+  /** Number of triggers. */
+  triggers: Scalars['Int']['output'];
+  /** Trigger objective. */
+  method: Scalars['String']['output'];
+  /** Fraction of triggers the generation self-check's weight noise flipped; null until measured. */
+  flipFractionUnderNoise?: Maybe<Scalars['Float']['output']>;
+  /** Standard deviation of that noise; null until measured. */
+  noiseStd?: Maybe<Scalars['Float']['output']>;
+  /** Fewest mismatched triggers (of all of them) that make a verdict TAMPERED under the watermark's policy. */
+  detectionFloor: Scalars['Int']['output'];
+};
+
 /** A fragile trigger set for a model version. The triggers and their labels are sealed in the vault and never exposed. */
 export type Watermark = {
   __typename?: 'Watermark';
@@ -597,6 +623,10 @@ export type Watermark = {
   generationSteps?: Maybe<Scalars['Int']['output']>;
   /** Generation-time checks. */
   selfCheck?: Maybe<WatermarkSelfCheck>;
+  /** How much its verdicts can be trusted (in every attestation as watermark.strength); for a PENDING watermark, from its settings only. */
+  strength: WatermarkStrength;
+  /** The request accepted a weak watermark (allowWeak: true). */
+  allowWeak: Scalars['Boolean']['output'];
   /** When it was requested. */
   createdAt: Scalars['DateTime']['output'];
   /** When it became ready. */
@@ -1231,7 +1261,7 @@ export type SetModelAliasPayload = {
 export type StartWatermarkInput = {
   /** A READY model version. */
   modelVersionId: Scalars['ID']['input'];
-  /** Number of triggers, 10 to 1000 (default 100). */
+  /** Number of triggers, 10 to 1000 (default 100); fewer than 32 needs allowWeak. */
   triggerCount?: InputMaybe<Scalars['Int']['input']>;
   /** Trigger objective: JUNCTION (default), SENSITIVE, MARGIN, CE_VARIANCE (the paper's) or CE_ONLY. */
   method?: InputMaybe<Scalars['String']['input']>;
@@ -1243,6 +1273,8 @@ export type StartWatermarkInput = {
   tolerance?: InputMaybe<Scalars['Float']['input']>;
   /** Numerics the triggers must survive; default FP16. */
   profile?: InputMaybe<ServingProfile>;
+  /** Accept a weak watermark (fewer than 32 triggers, or a self-check that flips no trigger); its tokens say strength "weak". Default false: such requests are refused, and such generations end FAILED. */
+  allowWeak?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Result of startWatermark. */
@@ -1646,6 +1678,8 @@ export type ResolversTypes = {
   WatermarkStatus: WatermarkStatus;
   VerdictPolicy: ResolverTypeWrapper<VerdictPolicy>;
   WatermarkSelfCheck: ResolverTypeWrapper<WatermarkSelfCheck>;
+  WatermarkStrengthLevel: WatermarkStrengthLevel;
+  WatermarkStrength: ResolverTypeWrapper<WatermarkStrength>;
   Watermark: ResolverTypeWrapper<WatermarkModel>;
   WatermarkEdge: ResolverTypeWrapper<Omit<WatermarkEdge, 'node'> & { node: ResolversTypes['Watermark'] }>;
   WatermarkConnection: ResolverTypeWrapper<Omit<WatermarkConnection, 'edges'> & { edges: Array<ResolversTypes['WatermarkEdge']> }>;
@@ -1746,6 +1780,7 @@ export type ResolversParentTypes = {
   JobFilter: JobFilter;
   VerdictPolicy: VerdictPolicy;
   WatermarkSelfCheck: WatermarkSelfCheck;
+  WatermarkStrength: WatermarkStrength;
   Watermark: WatermarkModel;
   WatermarkEdge: Omit<WatermarkEdge, 'node'> & { node: ResolversParentTypes['Watermark'] };
   WatermarkConnection: Omit<WatermarkConnection, 'edges'> & { edges: Array<ResolversParentTypes['WatermarkEdge']> };
@@ -2018,6 +2053,16 @@ export type WatermarkSelfCheckResolvers<ContextType = GraphQLContext, ParentType
   shareAtLimits?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
+export type WatermarkStrengthResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WatermarkStrength'] = ResolversParentTypes['WatermarkStrength']> = {
+  level?: Resolver<ResolversTypes['WatermarkStrengthLevel'], ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  triggers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  flipFractionUnderNoise?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  noiseStd?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  detectionFloor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type WatermarkResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Watermark'] = ResolversParentTypes['Watermark']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['WatermarkStatus'], ParentType, ContextType>;
@@ -2032,6 +2077,8 @@ export type WatermarkResolvers<ContextType = GraphQLContext, ParentType extends 
   backend?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   generationSteps?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   selfCheck?: Resolver<Maybe<ResolversTypes['WatermarkSelfCheck']>, ParentType, ContextType>;
+  strength?: Resolver<ResolversTypes['WatermarkStrength'], ParentType, ContextType>;
+  allowWeak?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   readyAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   modelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
@@ -2321,6 +2368,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   JobConnection?: JobConnectionResolvers<ContextType>;
   VerdictPolicy?: VerdictPolicyResolvers<ContextType>;
   WatermarkSelfCheck?: WatermarkSelfCheckResolvers<ContextType>;
+  WatermarkStrength?: WatermarkStrengthResolvers<ContextType>;
   Watermark?: WatermarkResolvers<ContextType>;
   WatermarkEdge?: WatermarkEdgeResolvers<ContextType>;
   WatermarkConnection?: WatermarkConnectionResolvers<ContextType>;

@@ -2,6 +2,7 @@ import type { Resolvers } from '../generated/graphql.ts';
 import { mutationPayload, queryResult } from '../errors/error-mapping.ts';
 import { toConnection } from './connection.ts';
 import { domainFromJson, domainToJson } from '../../engine/index.ts';
+import { watermarkStrength, weakReasons } from '../../watermarks/watermark-strength.ts';
 
 export const watermarkResolvers: Resolvers = {
   Query: {
@@ -22,6 +23,10 @@ export const watermarkResolvers: Resolvers = {
     policy: (watermark) => watermark.policy as { kind: string; maxMismatchFraction?: number },
     selfCheck: (watermark) => watermark.selfCheck as never,
     inputDomain: (watermark) => domainToJson(domainFromJson(watermark.inputDomain)),
+    strength: (watermark) => {
+      const strength = watermarkStrength(watermark);
+      return { ...strength, level: strength.level === 'weak' ? 'WEAK' : 'STANDARD', reasons: weakReasons(strength.triggers, strength.flipFractionUnderNoise) };
+    },
     modelVersion: async (watermark, _args, { services }) => (await services.models.getVersion(watermark.modelVersionId))!,
     job: async (watermark, _args, { services }) => (await services.jobs.get(watermark.jobId))!,
     verifications: (watermark, { first, after }, { services }) =>

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Watermark" ADD COLUMN     "allowWeak" BOOLEAN NOT NULL DEFAULT false;

@@ -3,6 +3,11 @@
  * set with the engine in a worker thread (generation/), seal triggers and labels in the vault,
  * and record the commitment. Its effect is idempotent: the trigger set is sealed at the
  * watermark's own vault address, and only the attempt that owns the job may seal it.
+ *
+ * A generated set whose self-check shows no sensitivity (no trigger flipped under weight noise)
+ * is weak (watermark-strength.ts): unless the request said allowWeak, the job ends FAILED with
+ * the measured figure, the watermark FAILED, and the trigger set is discarded, never sealed
+ * (sealing happens only in the transaction that makes a watermark READY).
  */
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -15,6 +20,7 @@ import type { RunningJob } from '../jobs/job-runtime.ts';
 import { defineJob } from '../jobs/job-definition.ts';
 import { assertTenantActive, endJobOfDeletedTenant, isTenantDeleted } from '../tenants/tenant-guard.ts';
 import { generateInThread } from './generation/generate-in-thread.ts';
+import { generatedWatermarkRefusal } from './watermark-strength.ts';
 
 export { SELF_CHECK_NOISE_STD } from './generation/generate-watermark.ts';
 
@@ -72,27 +78,46 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
       },
     );
     const { sealed } = generated;
-    await db.$transaction(async (tx) => {
-      // The tenant's row first, locked until the commit: nothing is sealed for a deleted tenant.
-      await assertTenantActive(tx, job.tenantId);
-      // Only the attempt that owns the job may seal, and only a PENDING watermark becomes READY.
-      await JobRecords.fence(tx, job.id, attempt);
-      const { count } = await tx.watermark.updateMany({
-        where: { id: watermark.id, status: 'PENDING' },
-        data: {
-          status: 'READY',
-          commitment: generated.commitment,
-          backend: generated.backend,
-          generationSteps: generated.steps,
-          selfCheck: generated.selfCheck as object,
-          readyAt: new Date(),
-        },
+    try {
+      const refusal = generatedWatermarkRefusal({ ...watermark, selfCheck: generated.selfCheck });
+      if (refusal) {
+        // Weak and not allowed: FAILED for good (another attempt would make the same kind of set),
+        // with what the self-check measured; the trigger set is dropped here, never sealed.
+        await db.$transaction(async (tx) => {
+          await JobRecords.fence(tx, job.id, attempt);
+          const { count } = await tx.watermark.updateMany({
+            where: { id: watermark.id, status: 'PENDING' },
+            data: { status: 'FAILED', backend: generated.backend, generationSteps: generated.steps, selfCheck: generated.selfCheck as object },
+          });
+          if (count !== 1) throw new SupersededAttempt(job.id, attempt);
+          await JobRecords.fail(tx, job.id, refusal, true, 'Refused: the generated watermark is weak.');
+        });
+        log.warn('watermark refused: weak', { flipFractionUnderNoise: generated.selfCheck.flipFractionUnderNoise, triggers: watermark.triggerCount, method: watermark.method });
+        return;
+      }
+      await db.$transaction(async (tx) => {
+        // The tenant's row first, locked until the commit: nothing is sealed for a deleted tenant.
+        await assertTenantActive(tx, job.tenantId);
+        // Only the attempt that owns the job may seal, and only a PENDING watermark becomes READY.
+        await JobRecords.fence(tx, job.id, attempt);
+        const { count } = await tx.watermark.updateMany({
+          where: { id: watermark.id, status: 'PENDING' },
+          data: {
+            status: 'READY',
+            commitment: generated.commitment,
+            backend: generated.backend,
+            generationSteps: generated.steps,
+            selfCheck: generated.selfCheck as object,
+            readyAt: new Date(),
+          },
+        });
+        if (count !== 1) throw new SupersededAttempt(job.id, attempt);
+        await vault.seal({ tenantId: job.tenantId, purpose: 'trigger-set', recordId: watermark.id }, sealed, { apiKeyId: null }, tx);
+        await JobRecords.succeed(tx, job.id, `Watermark ready: ${watermark.triggerCount} triggers, AccTri 100%.`);
       });
-      if (count !== 1) throw new SupersededAttempt(job.id, attempt);
-      await vault.seal({ tenantId: job.tenantId, purpose: 'trigger-set', recordId: watermark.id }, sealed, { apiKeyId: null }, tx);
-      await JobRecords.succeed(tx, job.id, `Watermark ready: ${watermark.triggerCount} triggers, AccTri 100%.`);
-    });
-    sealed.fill(0);
+    } finally {
+      sealed.fill(0);
+    }
     log.info('watermark ready', { steps: generated.steps, backend: generated.backend, ms: Math.round(generated.elapsedMs) });
   } catch (error) {
     if (error instanceof SupersededAttempt) {

@@ -3,6 +3,7 @@ import type { EndpointEnrollment, Model, ModelVersion, Verification, Watermark }
 import type { AttestationClaims } from '../attestations/crypto/attestation-token.ts';
 import { domainFromJson, domainToJson } from '../engine/index.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
+import { watermarkStrength } from '../watermarks/watermark-strength.ts';
 
 export function claimsFor(
   model: Model,
@@ -21,6 +22,8 @@ export function claimsFor(
       commitment: watermark.commitment ?? '',
       profile: watermark.profile,
       inputDomain: domainToJson(domainFromJson(watermark.inputDomain)),
+      // Every mode: how much this verdict can be trusted (watermark-strength.ts).
+      strength: watermarkStrength(watermark),
     },
     verification: {
       id: verification.id,

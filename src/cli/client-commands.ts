@@ -2,7 +2,7 @@
  * Client commands of `fragmark`: they talk to a running server, never to the database.
  *
  *   fragmark models push <modelId> <dir> --version <label> [--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]
- *   fragmark watermark <modelVersionId> [--triggers N] [--method M] [--profile P] [--wait]
+ *   fragmark watermark <modelVersionId> [--triggers N] [--method M] [--profile P] [--allow-weak] [--wait]
  *   fragmark jobs [--status S]
  *   fragmark verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol P] [--wait]
  *   fragmark endpoints enroll <modelVersionId> [--endpoint <url> --protocol P] [--input-format UINT8] [--rounds N] [--wait]
@@ -78,11 +78,11 @@ function inputDomainFlags(flags: Flags): { min: number; max: number; encoding?: 
   return { min: parts[0]!, max: parts[1]!, ...(encoding ? { encoding } : {}) };
 }
 
-const JOB_QUERY = `query($id: ID!) { job(id: $id) { id status progress message error attempts watermark { id status commitment } } }`;
+const JOB_QUERY = `query($id: ID!) { job(id: $id) { id status progress message error attempts watermark { id status commitment strength { level reasons triggers detectionFloor flipFractionUnderNoise } } } }`;
 
 export async function watermark(args: string[], flags: Flags, out: Out, json: boolean): Promise<number> {
   const [modelVersionId] = args;
-  if (!modelVersionId) throw new CliError('usage: fragmark watermark <modelVersionId> [--triggers N] [--method M] [--profile FP32_EXACT|TF32|FP16|BF16] [--wait]', 2);
+  if (!modelVersionId) throw new CliError('usage: fragmark watermark <modelVersionId> [--triggers N] [--method M] [--profile FP32_EXACT|TF32|FP16|BF16] [--allow-weak] [--wait]', 2);
   const profile = flag(flags, 'profile')?.toUpperCase();
   const triggers = flag(flags, 'triggers');
   if (triggers !== undefined && !/^\d+$/.test(triggers)) throw new CliError('--triggers must be a whole number.', 2);
@@ -96,6 +96,7 @@ export async function watermark(args: string[], flags: Flags, out: Out, json: bo
         ...(triggers ? { triggerCount: Number(triggers) } : {}),
         ...(flag(flags, 'method') ? { method: flag(flags, 'method') } : {}),
         ...(profile ? { profile } : {}),
+        ...(flags.has('allow-weak') ? { allowWeak: true } : {}),
       },
     },
   );
@@ -109,13 +110,23 @@ export async function watermark(args: string[], flags: Flags, out: Out, json: bo
   }
   const job = await followJob(client, started.job.id, json);
   const ok = job.status === 'SUCCEEDED';
+  const strength = job.watermark?.strength ?? null;
   out(
     ok
-      ? `Watermark ${job.watermark.id} is READY (commitment ${job.watermark.commitment}).`
+      ? `Watermark ${job.watermark.id} is READY (commitment ${job.watermark.commitment}).\n${describeStrength(strength)}`
       : `Job ${job.id} ended ${job.status}${job.error ? `: ${job.error}` : ''}.`,
-    { ok, jobId: job.id, status: job.status, watermarkId: job.watermark?.id, commitment: job.watermark?.commitment ?? null, error: job.error ?? null },
+    { ok, jobId: job.id, status: job.status, watermarkId: job.watermark?.id, commitment: job.watermark?.commitment ?? null, strength, error: job.error ?? null },
   );
   return ok ? 0 : 1;
+}
+
+/** One line on how far a watermark's verdicts can be trusted; a weak one says why, in capitals. */
+function describeStrength(s: { level: string; reasons: string[]; triggers: number; detectionFloor: number; flipFractionUnderNoise: number | null }): string {
+  const flips = s.flipFractionUnderNoise === null ? 'not measured' : `${Math.round(s.flipFractionUnderNoise * 100)}% of triggers flipped under the self-check's noise`;
+  const figures = `${s.triggers} triggers, ${flips}, TAMPERED from ${s.detectionFloor} mismatched`;
+  if (s.level === 'STANDARD') return `Strength: standard (${figures}).`;
+  const why = s.reasons.map((r) => (r === 'FEW_TRIGGERS' ? 'fewer than 32 triggers' : r === 'NO_SENSITIVITY' ? 'no trigger flipped under weight noise' : r)).join(', ');
+  return `Strength: WEAK (${why}; ${figures}): an INTACT verdict from it is weak evidence, and its tokens say so.`;
 }
 
 /** Polls a job to its end, drawing a progress bar on a terminal and plain lines otherwise. */

@@ -38,8 +38,9 @@ Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_
   models push <modelId> <dir> --version <label> [--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]
                              Upload a TF.js Layers model folder as a new version; the input domain
                              (default 0,1 FLOAT32) is what its endpoint accepts
-  watermark <modelVersionId> [--triggers N] [--method M] [--profile FP32_EXACT|TF32|FP16|BF16] [--wait]
-                             Watermark a version (default profile FP16); --wait shows progress
+  watermark <modelVersionId> [--triggers N] [--method M] [--profile FP32_EXACT|TF32|FP16|BF16] [--allow-weak] [--wait]
+                             Watermark a version (default profile FP16); --wait shows progress;
+                             --allow-weak accepts a weak one (< 32 triggers or no sensitivity)
   jobs [--status S]          Recent jobs of your tenant
   verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol kserve-v2|tf-serving] [--wait]
                              Check a model against its watermark; exit 0 INTACT, 3 TAMPERED, 1 ERROR

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { JWK } from 'jose';
 import { verifyAttestation, verifyAttestationWithIssuer } from '../attestations/crypto/attestation-token.ts';
 import { AttestationError } from '../attestations/crypto/attestation.errors.ts';
+import type { StrengthClaim } from '../attestations/crypto/attestation-claims.ts';
 import { CliError } from './api-client.ts';
 
 type Flags = Map<string, string | true>;
@@ -43,6 +44,7 @@ export async function verifyToken(args: string[], flags: Flags, out: Out): Promi
         `Valid attestation ${String(claims.jti)} issued by ${String(claims.iss)} (key ${verified.header.kid}).`,
         `  verdict:  ${f.verification.verdict.toUpperCase()} (${f.verification.triggersMatched}/${f.verification.triggersQueried} triggers, ${f.verification.mode})`,
         `  model:    ${f.model.name} ${f.model.version} (${f.model.id}), weights ${f.model.digest}`,
+        ...(f.watermark.strength ? [`  strength: ${strengthLine(f.watermark.strength)}`] : []),
         `  valid:    ${new Date(Number(claims.iat) * 1000).toISOString()} until ${new Date(Number(claims.exp) * 1000).toISOString()}`,
         `Claims:\n${JSON.stringify(claims, null, 2)}`,
       ].join('\n'),
@@ -56,6 +58,13 @@ export async function verifyToken(args: string[], flags: Flags, out: Out): Promi
     }
     throw error;
   }
+}
+
+/** The watermark's strength as a third party should read it (docs/verifying-attestations.md). */
+function strengthLine(s: StrengthClaim): string {
+  const flips = s.flipFractionUnderNoise === null ? 'sensitivity not measured' : `${Math.round(s.flipFractionUnderNoise * 100)}% flipped under weight noise`;
+  const figures = `${s.triggers} ${s.method} triggers, ${flips}, tampered from ${s.detectionFloor} mismatched`;
+  return s.level === 'weak' ? `WEAK watermark (${figures}): an intact verdict is weak evidence` : `standard (${figures})`;
 }
 
 /** The unverified `iss` of a token (used only to pick the expected issuer with a local JWKS). */

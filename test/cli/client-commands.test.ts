@@ -56,18 +56,25 @@ test('models push, then watermark --wait, then jobs, all with --json', async () 
   const pushed = JSON.parse(push.stdout);
   assert.equal(pushed.modelVersion.weightsDigest, digest);
 
-  const wm = await cli(['watermark', pushed.modelVersion.id, '--triggers', '10', '--method', 'CE_ONLY', '--wait', '--json']);
+  const wm = await cli(['watermark', pushed.modelVersion.id, '--triggers', '10', '--method', 'CE_ONLY', '--allow-weak', '--wait', '--json']);
   assert.equal(wm.code, 0, wm.stderr + wm.stdout);
   const result = JSON.parse(wm.stdout);
   assert.equal(result.status, 'SUCCEEDED');
   assert.match(result.commitment, /^[0-9a-f]{64}$/);
+  assert.equal(result.strength.level, 'WEAK', '10 triggers, accepted with --allow-weak');
+  assert.ok(result.strength.reasons.includes('FEW_TRIGGERS'));
 
   const list = await cli(['jobs', '--json']);
   assert.equal(JSON.parse(list.stdout).jobs[0].id, result.jobId);
 
-  const plain = await cli(['watermark', pushed.modelVersion.id, '--triggers', '10', '--method', 'CE_ONLY', '--wait']);
+  const plain = await cli(['watermark', pushed.modelVersion.id, '--triggers', '10', '--method', 'CE_ONLY', '--allow-weak', '--wait']);
   assert.equal(plain.code, 0);
   assert.match(plain.stderr, /SUCCEEDED\s+100%/, 'plain progress lines when not a terminal');
+  assert.match(plain.stderr, /Strength: WEAK \(fewer than 32 triggers[^)]*10 triggers[^)]*\): an INTACT verdict from it is weak evidence/);
+
+  const refused = await cli(['watermark', pushed.modelVersion.id, '--triggers', '10', '--method', 'CE_ONLY', '--json']);
+  assert.equal(refused.code, 1, 'without --allow-weak');
+  assert.match(JSON.parse(refused.stdout).error, /WATERMARK_TOO_WEAK: 10 triggers make a weak watermark.*--allow-weak/);
 });
 
 test('clear errors and exit codes', async () => {

@@ -77,7 +77,8 @@ describe('verification and attestations', () => {
     versionId = version.id;
     await uploadFiles(api, key, version.uploadPath, await saveModelToFiles(model));
     worker = await startTestWorker(api, { ...LOCAL_ENDPOINTS });
-    const started = await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 30 }) { watermark { id } job { id } } }`, { v: versionId }, key);
+    // 30 triggers, for speed: a weak watermark (allowWeak), which every token below says it is.
+    const started = await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 30, allowWeak: true }) { watermark { id } job { id } } }`, { v: versionId }, key);
     watermarkId = started.data.startWatermark.watermark.id;
     for (;;) {
       const job = (await api.gql(`query($id: ID!) { job(id: $id) { status error } }`, { id: started.data.startWatermark.job.id }, key)).data.job;
@@ -103,6 +104,8 @@ describe('verification and attestations', () => {
     assert.equal(claims.eat_nonce, 'n-123');
     assert.equal(claims.fragmark.verification.verdict, 'intact');
     assert.equal(claims.fragmark.watermark.id, watermarkId);
+    const { strength } = claims.fragmark.watermark;
+    assert.deepEqual([strength?.level, strength?.triggers, strength?.method, strength?.detectionFloor, strength?.noiseStd], ['weak', 30, 'JUNCTION', 1, 0.001]);
     assert.ok(!JSON.stringify(claims).includes('labels'), 'no trigger labels in the token');
     tokens.intact = v.attestation.token;
 
@@ -130,6 +133,7 @@ describe('verification and attestations', () => {
   test('ENDPOINT: KServe v2 serving the original is INTACT, TF Serving with a tampered copy TAMPERED, a broken one ERROR', async () => {
     const intact = await run({ mode: 'ENDPOINT' });
     assert.equal(intact.verdict, 'INTACT', JSON.stringify(intact));
+    assert.equal((await verifyAttestation(intact.attestation.token, await jwks(), { issuer: api.url })).payload.fragmark.watermark.strength?.level, 'weak');
     assert.ok(servers[0]!.requests > 0, 'the registered endpoint was queried, with its sealed credential');
 
     const tfServing = await startInferenceServer({ protocol: 'TF_SERVING_REST', modelName: 'digits', classifier: tampered });
@@ -163,7 +167,8 @@ describe('verification and attestations', () => {
     const answered = await api.gql(ANSWER, { c: challenge.id, l: labels }, key);
     assert.equal(answered.data.answerChallenge.verification.verdict, 'INTACT');
     assert.equal(answered.data.answerChallenge.verification.triggersQueried, 5);
-    await verifyAttestation(answered.data.answerChallenge.verification.attestation.token, await jwks(), { issuer: api.url });
+    const verified = await verifyAttestation(answered.data.answerChallenge.verification.attestation.token, await jwks(), { issuer: api.url });
+    assert.equal(verified.payload.fragmark.watermark.strength?.level, 'weak');
     const again = await api.gql(ANSWER, { c: challenge.id, l: labels }, key);
     assert.equal(again.data.answerChallenge.userErrors[0].code, 'CHALLENGE_ANSWERED');
 

@@ -12,8 +12,15 @@ import type { Watermark } from '../../src/db/generated/client.ts';
 const SHAPE = [2, 2, 1];
 const CLASSES = 4;
 
-/** `deps`: a test API's database and vault, or any pair of them (unit tests). */
-export async function seedReadyWatermark({ db, vault }: { db: Database; vault: Vault }, tenantId: string, options: { triggerCount: number }): Promise<Watermark> {
+/**
+ * `deps`: a test API's database and vault, or any pair of them (unit tests). `selfCheck`: what the
+ * generation self-check would have recorded (default none, as for watermarks made before it).
+ */
+export async function seedReadyWatermark(
+  { db, vault }: { db: Database; vault: Vault },
+  tenantId: string,
+  options: { triggerCount: number; selfCheck?: Record<string, number | boolean> },
+): Promise<Watermark> {
   const n = options.triggerCount;
   const set = {
     shape: SHAPE,
@@ -38,6 +45,7 @@ export async function seedReadyWatermark({ db, vault }: { db: Database; vault: V
       parameters: {},
       policy: { kind: 'strict' },
       commitment: triggerSetCommitment(encoded),
+      ...(options.selfCheck ? { selfCheck: options.selfCheck } : {}),
       readyAt: new Date(),
     },
   });

@@ -321,7 +321,7 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, t
 const terminal = (status: string) => !['QUEUED', 'RUNNING'].includes(status);
 
 async function watermark(server: Proc, db: Database, t: TenantFixture, triggerCount: number): Promise<void> {
-  const started = (await must(server, Q.startWatermark, { input: { modelVersionId: t.versionId, triggerCount, method: 'CE_ONLY', maxSteps: 50 } }, t.operator)).startWatermark;
+  const started = (await must(server, Q.startWatermark, { input: { modelVersionId: t.versionId, triggerCount, method: 'CE_ONLY', maxSteps: 50, allowWeak: true } }, t.operator)).startWatermark;
   if (started.userErrors.length) throw new Error(`startWatermark: ${short(started.userErrors)}`);
   const job = await waitFor(() => db.job.findUniqueOrThrow({ where: { id: started.job.id } }), (j) => terminal(j.status), 180_000, 'a watermark');
   if (job.status !== 'SUCCEEDED') throw new Error(`watermark job ${job.status}: ${job.error}`);
@@ -582,7 +582,7 @@ async function tenantDeletion(prod: Proc, db: Database, d: TenantFixture): Promi
     const v = (await must(prod, Q.verify, { input: { modelVersionId: d.versionId, mode: 'ARTIFACT' } }, d.operator)).verifyModel;
     queued.push(v.job.id);
   }
-  const w = (await must(prod, Q.startWatermark, { input: { modelVersionId: d.versionId, triggerCount: 12, method: 'CE_ONLY', maxSteps: 50 } }, d.operator)).startWatermark;
+  const w = (await must(prod, Q.startWatermark, { input: { modelVersionId: d.versionId, triggerCount: 12, method: 'CE_ONLY', maxSteps: 50, allowWeak: true } }, d.operator)).startWatermark;
   queued.push(w.job.id);
   const deleted = await must(prod, `mutation($id: ID!) { deleteTenant(input: { id: $id, gracePeriodDays: 7 }) { cancelledJobs userErrors { code message } } }`, { id: d.id }, d.admin);
   const deletedAnswered = new Date();

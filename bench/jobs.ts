@@ -44,7 +44,7 @@ try {
   const modelId = (await api.gql(`mutation { registerModel(input: { name: "bench" }) { model { id } } }`, {}, key)).data.registerModel.model.id;
   const version = (await api.gql(`mutation($m: ID!) { createModelVersion(input: { modelId: $m, label: "1" }) { modelVersion { id uploadPath } } }`, { m: modelId }, key)).data.createModelVersion.modelVersion;
   await uploadFiles(api, key, version.uploadPath, files);
-  const START = `mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 10, method: "CE_ONLY", maxSteps: 50 }) { job { id } userErrors { code } } }`;
+  const START = `mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 10, method: "CE_ONLY", maxSteps: 50, allowWeak: true }) { job { id } userErrors { code } } }`;
 
   // 1. Dispatch throughput, no worker running: 8 clients in parallel.
   const t0 = performance.now();
@@ -102,7 +102,7 @@ try {
     for (const name of (await readdir(heartbeatModel)).filter((n) => n === "model.json" || n.endsWith(".bin"))) bigFiles.set(name, new Uint8Array(await readFile(path.join(heartbeatModel, name))));
     const bigVersion = (await api.gql(`mutation($m: ID!) { createModelVersion(input: { modelId: $m, label: "big" }) { modelVersion { id uploadPath } } }`, { m: modelId }, key)).data.createModelVersion.modelVersion;
     await uploadFiles(api, key, bigVersion.uploadPath, bigFiles);
-    const started = (await api.gql(`mutation($v: ID!, $n: Int!) { startWatermark(input: { modelVersionId: $v, triggerCount: $n }) { job { id } } }`, { v: bigVersion.id, n: heartbeatTriggers }, key)).data.startWatermark.job.id as string;
+    const started = (await api.gql(`mutation($v: ID!, $n: Int!) { startWatermark(input: { modelVersionId: $v, triggerCount: $n, allowWeak: true }) { job { id } } }`, { v: bigVersion.id, n: heartbeatTriggers }, key)).data.startWatermark.job.id as string;
     let longest = 0;
     const h0 = performance.now();
     for (;;) {

@@ -62,7 +62,7 @@ describe('endpoint egress', () => {
     versionId = created.id;
     await uploadFiles(api, operator, created.uploadPath, await saveModelToFiles(model));
     model.dispose();
-    const started = (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 12, profile: TF32 }) { watermark { id } job { id } } }`, { v: versionId }, operator)).data
+    const started = (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 12, profile: TF32, allowWeak: true }) { watermark { id } job { id } } }`, { v: versionId }, operator)).data
       .startWatermark;
     watermarkId = started.watermark.id;
     await runWatermarkJob(deps(), runningJob(api.database.db, { id: started.job.id, retryCount: 0, retryLimit: 2, signal }));

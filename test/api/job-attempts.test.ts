@@ -39,7 +39,7 @@ describe('job attempts', () => {
   const deps = () => ({ db: api.database.db, vault: api.vault, store: api.store, logger: createLogger('error', {}, () => {}), engine: { backend: 'wasm' as const, wasmThreads: 1 } });
   const signal = new AbortController().signal;
   const startWatermark = async () =>
-    (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 12, profile: TF32 }) { watermark { id } job { id } } }`, { v: versionId }, key)).data
+    (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 12, profile: TF32, allowWeak: true }) { watermark { id } job { id } } }`, { v: versionId }, key)).data
       .startWatermark as { watermark: { id: string }; job: { id: string } };
   const seals = (recordId: string) => api.database.db.auditEvent.count({ where: { recordId, action: 'vault.seal' } });
 

@@ -43,7 +43,7 @@ describe('serving profiles, input domains and endpoint enrollment', () => {
     throw new Error(`timed out: ${query}`);
   }
   const watermark = async (input: Record<string, unknown>) => {
-    const started = (await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 30, ...input } }, key)).data.startWatermark;
+    const started = (await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 30, allowWeak: true, ...input } }, key)).data.startWatermark;
     assert.deepEqual(started.userErrors, []);
     const job = await until(`query($id: ID!) { job(id: $id) { status error } }`, started.job.id, (d) => d.job, (j) => !['QUEUED', 'RUNNING'].includes(j.status));
     assert.equal(job.status, 'SUCCEEDED', job.error);

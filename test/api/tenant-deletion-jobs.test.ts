@@ -56,7 +56,7 @@ describe('deleting a tenant stops its work', () => {
     await uploadFiles(api, key, created.uploadPath, await saveModelToFiles(model));
     model.dispose();
     // A READY watermark and an INTACT verification with its attestation, made by the job handlers.
-    const started = (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 12, profile: TF32 }) { watermark { id } job { id } } }`, { v: versionId }, key)).data
+    const started = (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 12, profile: TF32, allowWeak: true }) { watermark { id } job { id } } }`, { v: versionId }, key)).data
       .startWatermark;
     watermarkId = started.watermark.id;
     await runWatermarkJob(deps(), runningJob(api.database.db, { id: started.job.id, retryCount: 0, retryLimit: 2, signal }));
@@ -74,7 +74,7 @@ describe('deleting a tenant stops its work', () => {
     // Queued, with no worker running yet: a verification, a second watermark, an endpoint enrollment.
     const v = (await api.gql(VERIFY, { input: { modelVersionId: versionId, mode: 'ARTIFACT' } }, key)).data.verifyModel;
     queued.verification = { id: v.verification.id, jobId: v.job.id };
-    const w = (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 12, profile: TF32 }) { watermark { id } job { id } } }`, { v: versionId }, key)).data
+    const w = (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 12, profile: TF32, allowWeak: true }) { watermark { id } job { id } } }`, { v: versionId }, key)).data
       .startWatermark;
     queued.watermark = { id: w.watermark.id, jobId: w.job.id };
     const e = (

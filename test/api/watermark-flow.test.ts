@@ -82,7 +82,7 @@ describe('registry, watermark jobs and workers', () => {
 
   test('a worker generates, checks and seals the watermark; progress and lineage are visible', async () => {
     worker = await startTestWorker(api);
-    const started = await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 12, method: 'CE_ONLY', maxSteps: 100 } }, operator.secret);
+    const started = await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 12, method: 'CE_ONLY', maxSteps: 100, allowWeak: true } }, operator.secret);
     assert.deepEqual(started.data.startWatermark.userErrors, []);
     const { watermark, job } = started.data.startWatermark;
     assert.equal(watermark.status, 'PENDING');
@@ -113,7 +113,7 @@ describe('registry, watermark jobs and workers', () => {
 
   test('cancelling: a queued job at once, a running one through its worker', async () => {
     await stopTestWorker(worker!);
-    const queued = (await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 12, method: 'CE_ONLY' } }, operator.secret)).data.startWatermark;
+    const queued = (await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 12, method: 'CE_ONLY', allowWeak: true } }, operator.secret)).data.startWatermark;
     const cancelled = await api.gql(CANCEL, { id: queued.job.id }, operator.secret);
     assert.equal(cancelled.data.cancelJob.job.status, 'CANCELLED');
     const finished = await api.gql(CANCEL, { id: queued.job.id }, operator.secret);
@@ -128,7 +128,7 @@ describe('registry, watermark jobs and workers', () => {
     assert.equal(stopped.status, 'CANCELLED');
     assert.equal(stopped.watermark.status, 'CANCELLED');
     assert.equal(await api.database.db.vaultSecret.count({ where: { recordId: running.watermark.id } }), 0);
-    const worked = (await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 12, method: 'CE_ONLY' } }, operator.secret)).data.startWatermark;
+    const worked = (await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 12, method: 'CE_ONLY', allowWeak: true } }, operator.secret)).data.startWatermark;
     assert.equal((await waitForJob(api, operator.secret, worked.job.id, (j) => j.status === 'SUCCEEDED')).status, 'SUCCEEDED', 'the worker keeps working after a cancellation');
   });
 

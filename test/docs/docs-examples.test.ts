@@ -316,7 +316,7 @@ async function seedFile(file: string): Promise<FileContext> {
   const uploaded = await uploadFiles(api, key, uploadPath, modelFiles);
   assert.equal(uploaded.status, 200, JSON.stringify(uploaded.body));
   const started = await api.gql(
-    `mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 10, method: "CE_ONLY" }) { watermark { id } job { id } userErrors { message } } }`,
+    `mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 10, method: "CE_ONLY", allowWeak: true }) { watermark { id } job { id } userErrors { message } } }`,
     { v: versionId },
     key,
   );

@@ -17,7 +17,15 @@ const COLOUR: Record<string, string> = { INTACT: '#1a7f37', TAMPERED: '#cf222e',
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function renderReport(rows: DemoRow[], context: { model: string; watermark: { triggerCount: number; method: string; commitment: string } }): string {
+/** The watermark as the API shows it (Watermark.strength: level, why it is weak, the detection floor). */
+export interface DemoWatermark {
+  triggerCount: number;
+  method: string;
+  commitment: string;
+  strength: { level: 'STANDARD' | 'WEAK'; reasons: string[]; detectionFloor: number; flipFractionUnderNoise: number | null };
+}
+
+export function renderReport(rows: DemoRow[], context: { model: string; watermark: DemoWatermark }): string {
   const barHeight = 34;
   const chartWidth = 720;
   const labelWidth = 250;
@@ -61,12 +69,14 @@ export function renderReport(rows: DemoRow[], context: { model: string; watermar
   svg text { font: 13px system-ui, sans-serif; fill: #1f2328; }
   table { border-collapse: collapse; width: 100%; } td, th { border-bottom: 1px solid #d0d7de; padding: .4rem; text-align: left; font-size: 14px; }
   .badge { color: white; border-radius: 1rem; padding: .1rem .6rem; font-weight: 600; font-size: 12px; }
+  .weak { border: 1px solid #d4a72c; background: #fff8c5; padding: .5rem .8rem; border-radius: 6px; }
   code { font-size: 12px; }
 </style></head><body>
 <h1>Fragmark demo report</h1>
 <p>Model <strong>${escape(context.model)}</strong>, watermark of ${context.watermark.triggerCount} fragile triggers (${escape(context.watermark.method)}),
 commitment <code>${escape(context.watermark.commitment)}</code>. Each check asks the model for the labels of the secret triggers:
 the untouched model keeps all of them (AccTri 1.0, INTACT); a changed model loses some (TAMPERED).</p>
+${strengthParagraph(context.watermark.strength)}
 <h2>AccTri of clean and attacked models</h2>
 <svg role="img" aria-label="AccTri per check" width="${chartWidth}" height="${chartHeight}" viewBox="0 0 ${chartWidth} ${chartHeight}">
   ${axis}
@@ -85,4 +95,13 @@ ${tableRows}
 <p>Every token was verified offline with <code>fragmark verify-token --issuer …</code> against the server's published keys.</p>
 </body></html>
 `;
+}
+
+/** Strength as every token states it; a weak watermark gets a visible warning (docs/verifying-attestations.md). */
+function strengthParagraph(strength: DemoWatermark['strength']): string {
+  const flips = strength.flipFractionUnderNoise === null ? 'not measured' : `${Math.round(strength.flipFractionUnderNoise * 100)}% of triggers flipped under the self-check's weight noise`;
+  const figures = `${flips}; a verdict is TAMPERED from ${strength.detectionFloor} mismatched trigger${strength.detectionFloor === 1 ? '' : 's'}`;
+  if (strength.level === 'STANDARD') return `<p>Watermark strength: <strong>standard</strong> (${figures}).</p>`;
+  const why = strength.reasons.map((r) => (r === 'FEW_TRIGGERS' ? 'fewer than 32 triggers' : 'no trigger flipped under weight noise')).join(', ');
+  return `<p class="weak" role="note"><strong>Weak watermark</strong> (${escape(why)}; ${figures}), accepted with allowWeak for this reduced demo: its INTACT verdicts are weak evidence, and every token says so.</p>`;
 }

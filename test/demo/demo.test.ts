@@ -24,6 +24,8 @@ test('the demo runs end to end, cleans up, and writes its report', async () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     assert.equal(code, 0, `${stdout}\n${stderr}`);
     assert.match(stdout, /Every verdict as expected/);
+    // The reduced demo's 30 triggers make a weak watermark on purpose: it says so, as its tokens do.
+    assert.match(stdout, /watermark READY: 30 triggers \(JUNCTION\).*\n\s+strength: WEAK \(FEW_TRIGGERS/);
     const summary = stdout.slice(stdout.indexOf('Summary'));
     assert.match(summary, /original \(artifact\)\s+ARTIFACT\s+INTACT\s+1\.000/);
     assert.match(summary, /tampered copy \(artifact\)\s+ARTIFACT\s+TAMPERED/);
@@ -33,6 +35,7 @@ test('the demo runs end to end, cleans up, and writes its report', async () => {
     assert.equal((summary.match(/ valid$/gm) ?? []).length, 5, 'every token verified with verify-token');
     const report = await readFile(path.join(out, 'index.html'), 'utf8');
     assert.match(report, /<svg role="img" aria-label="AccTri per check"/);
+    assert.match(report, /<p class="weak" role="note"><strong>Weak watermark<\/strong> \(fewer than 32 triggers/);
     assert.ok(!/<script|https?:\/\/(?!www\.w3)/.test(report), 'the report is self-contained');
     const after = (await readdir(tmpdir())).filter((n) => n.startsWith('fragmark-demo-') && !n.startsWith('fragmark-demo-report') && !before.has(n));
     assert.deepEqual(after, [], 'the throw-away platform was removed');

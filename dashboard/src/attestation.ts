@@ -13,7 +13,13 @@ const MAX_TOKEN_LENGTH = 16 * 1024;
 export interface FragmarkClaims {
   tenant: string;
   model: { id: string; name: string; version: string; digest: string };
-  watermark: { id: string; scheme: string; commitment: string };
+  /** strength: absent from tokens issued before it existed. */
+  watermark: {
+    id: string;
+    scheme: string;
+    commitment: string;
+    strength?: { level: 'standard' | 'weak'; triggers: number; method: string; flipFractionUnderNoise: number | null; noiseStd: number | null; detectionFloor: number };
+  };
   verification: {
     id: string;
     mode: string;

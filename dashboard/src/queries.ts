@@ -57,6 +57,8 @@ export const VERSION = `query Version($id: ID!) {
       policy { kind maxMismatchFraction }
       profile
       selfCheck { accTri digestUnchanged flipFractionUnderNoise noiseStd medianMargin shareAtLimits }
+      strength { level flipFractionUnderNoise noiseStd detectionFloor }
+      job { error }
     } } }
     enrollments(first: 20) { totalCount edges { node {
       id status stableCount unstableCount mismatchedCount errorReason createdAt completedAt

@@ -172,9 +172,11 @@ describe('web dashboard (headless Chromium)', { timeout: 120_000, skip: existsSy
     const watermark = page.locator('tr[data-watermark]');
     assert.equal(await watermark.count(), 1);
     const text = (await watermark.textContent()) ?? '';
-    for (const expected of ['SENSITIVE', '100', 'strict', 'FP32_EXACT', 'AccTri on clean model 100%', 'weights unchanged', '62% flip under noise']) {
+    for (const expected of ['SENSITIVE', '100', 'strict', 'FP32_EXACT', 'AccTri on clean model 100%', 'weights unchanged', '✓ 62% flip under noise', 'Standard', 'tampered from 1 mismatched of 100']) {
       assert.ok(text.includes(expected), `watermark row lacks ${expected}: ${text}`);
     }
+    assert.equal(await watermark.locator('[data-strength]').getAttribute('data-strength'), 'STANDARD');
+    assert.equal(await page.locator('[data-weak-warning]').count(), 0, 'a standard watermark carries no weakness warning');
     // Seeded without a domain: a version registered before input domains says so.
     await page.getByText('unbounded float32 (registered before input domains)').waitFor();
     await page.getByText('No endpoint enrolled').waitFor();
@@ -243,6 +245,39 @@ describe('web dashboard (headless Chromium)', { timeout: 120_000, skip: existsSy
     await p.locator('[data-result="valid"]').getByText('not revoked').waitFor();
     assert.equal(await p.locator('.attested-verdict [data-verdict]').getAttribute('data-verdict'), 'INTACT');
     await anonymous.close();
+  });
+
+  test('a weak watermark is flagged, not green ticks alone: on its version page and in its attestations', async () => {
+    await page.goto(`${api.url}/versions/${fleet.weak.versionId}`);
+    const warning = page.locator('[data-weak-warning]');
+    await warning.waitFor();
+    assert.equal(await warning.getAttribute('role'), 'alert');
+    const said = (await warning.textContent()) ?? '';
+    for (const expected of ['is weak', 'its self-check flipped no trigger under weight noise', 'INTACT verdicts are weak evidence', 'strength “weak”', 'at least 32 triggers']) {
+      assert.ok(said.includes(expected), `the warning lacks "${expected}": ${said}`);
+    }
+    const row = page.locator(`tr[data-watermark="${fleet.weak.watermarkId}"]`);
+    assert.equal(await row.locator('[data-strength]').getAttribute('data-strength'), 'WEAK');
+    const text = (await row.textContent()) ?? '';
+    assert.ok(text.includes('⚠ Weak'), text);
+    assert.ok(text.includes('✗ 0% flip under noise'), `no trigger flipped is marked as a failure, not a tick: ${text}`);
+    await shot(page, 'version-weak-desktop');
+
+    // Its newest verification is an ERROR (no token); the one before it is an attested INTACT.
+    await page.locator('table.verification-table').getByRole('button', { name: /Check attestation/ }).first().click();
+    const result = page.locator('[data-result="valid"]');
+    await result.waitFor();
+    await result.locator('[data-weak-warning]').waitFor();
+    assert.equal(await result.locator('[data-strength]').getAttribute('data-strength'), 'WEAK');
+    assert.match((await result.textContent()) ?? '', /The watermark behind this verdict is weak/);
+    await shot(page, 'attestation-weak-desktop');
+
+    // A standard watermark's token says so, with no warning.
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Attestation token').fill(fleet.tampered.intactToken);
+    await page.getByRole('button', { name: 'Check token' }).click();
+    await page.locator('[data-result="valid"] [data-strength="STANDARD"]').waitFor();
+    assert.equal(await page.locator('[data-result] [data-weak-warning]').count(), 0);
   });
 
   test('jobs: running and recent jobs, with live progress', async () => {

@@ -1,7 +1,8 @@
 /**
  * A small fleet written straight into the database of a test API: models with versions and
- * aliases, a READY watermark with its self-check, verifications over the past days (intact, an
- * error, then tampered), signed attestations for two of them, and jobs (one running).
+ * aliases, READY watermarks with their self-checks (one weak: no trigger flipped under noise,
+ * accepted with allowWeak), verifications over the past days (intact, an error, then tampered),
+ * signed attestations for three of them, and jobs (one running).
  */
 import { randomUUID } from 'node:crypto';
 import { createKey, createTenant, type TestApi } from '../support/api.ts';
@@ -16,6 +17,8 @@ export interface SeededFleet {
   viewerKey: string;
   tenantId: string;
   tampered: { modelId: string; versionId: string; label: string; tamperedJti: string; tamperedToken: string; intactToken: string };
+  /** sentiment-bert 0.9.1: its watermark is weak (a self-check that flipped no trigger), with an attested INTACT verdict. */
+  weak: { versionId: string; watermarkId: string; intactToken: string };
   runningJobId: string;
   verificationCount: number;
 }
@@ -56,7 +59,7 @@ export async function seedFleet(api: TestApi): Promise<SeededFleet> {
         ...extra,
       },
     });
-  const watermark = async (v: ModelVersion, at: Date, policy: object = { kind: 'strict' }) => {
+  const watermark = async (v: ModelVersion, at: Date, policy: object = { kind: 'strict' }, weak = false) => {
     const j = await job('WATERMARK', 'SUCCEEDED', at, { message: 'Watermark ready: 100 triggers, AccTri 100%.' });
     return db.watermark.create({
       data: {
@@ -65,14 +68,15 @@ export async function seedFleet(api: TestApi): Promise<SeededFleet> {
         jobId: j.id,
         status: 'READY',
         scheme: WATERMARK_SCHEME,
-        method: 'SENSITIVE',
+        method: weak ? 'CE_VARIANCE' : 'SENSITIVE',
         triggerCount: 100,
         parameters: { maxSteps: 300 },
         policy,
         commitment: hex(`commit${v.id}`),
         backend: 'wasm',
         generationSteps: 180,
-        selfCheck: { accTri: 1, digestUnchanged: true, flipFractionUnderNoise: 0.62, noiseStd: 0.01, medianMargin: 0.004 },
+        selfCheck: { accTri: 1, digestUnchanged: true, flipFractionUnderNoise: weak ? 0 : 0.62, noiseStd: 0.01, medianMargin: weak ? 0.65 : 0.004 },
+        allowWeak: weak,
         createdAt: at,
         readyAt: new Date(at.getTime() + 40_000),
       },
@@ -154,8 +158,8 @@ export async function seedFleet(api: TestApi): Promise<SeededFleet> {
   // sentiment: its endpoint is down.
   const sentiment = await model('sentiment-bert', ['nlp']);
   const s1 = await version(sentiment, '0.9.1', new Date(now - 5 * DAY));
-  const ws = await watermark(s1, new Date(now - 5 * DAY));
-  await verify(sentiment, s1, ws, new Date(now - 4 * DAY), 'INTACT', 100);
+  const ws = await watermark(s1, new Date(now - 5 * DAY), { kind: 'strict' }, true);
+  const weakIntact = await verify(sentiment, s1, ws, new Date(now - 4 * DAY), 'INTACT', 100, { attest: true });
   await verify(sentiment, s1, ws, new Date(now - 6 * 3_600_000), 'ERROR', null, { mode: 'ENDPOINT' });
 
   // speech-kws: registered, being watermarked right now, never verified.
@@ -176,6 +180,7 @@ export async function seedFleet(api: TestApi): Promise<SeededFleet> {
     viewerKey,
     tenantId,
     tampered: { modelId: digits.id, versionId: d110.id, label: '1.1.0', tamperedJti: tampered.jti!, tamperedToken: tampered.token!, intactToken },
+    weak: { versionId: s1.id, watermarkId: ws.id, intactToken: weakIntact.token! },
     runningJobId: running.id,
     verificationCount: count,
   };

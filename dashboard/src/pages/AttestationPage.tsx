@@ -3,6 +3,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { gql } from '../api.ts';
 import { checkAttestation, type CheckResult } from '../attestation.ts';
 import { Mono, VerdictBadge } from '../components/ui.tsx';
+import { isWeak, StrengthBadge, StrengthFacts, WeakWatermarkWarning } from '../components/Strength.tsx';
 import { formatDateTime, formatPercent } from '../format.ts';
 import { takeHandedToken } from '../handoff.ts';
 import { ATTESTATION_STATUS } from '../queries.ts';
@@ -151,6 +152,7 @@ function Claims({ result }: { result: Extract<CheckResult, { valid: true }> }) {
       <div className="attested-verdict">
         <span>Attested verdict</span> <VerdictBadge verdict={verdict} />
       </div>
+      {f.watermark.strength && isWeak(f.watermark.strength) && <WeakWatermarkWarning strength={f.watermark.strength} subject="The watermark behind this verdict" />}
       <dl className="claims">
         <dt>Model</dt>
         <dd>
@@ -179,6 +181,16 @@ function Claims({ result }: { result: Extract<CheckResult, { valid: true }> }) {
         <dt>Commitment</dt>
         <dd>
           <Mono>{f.watermark.commitment}</Mono>
+        </dd>
+        <dt>Watermark strength</dt>
+        <dd>
+          {f.watermark.strength ? (
+            <>
+              <StrengthBadge strength={f.watermark.strength} /> <StrengthFacts strength={f.watermark.strength} />
+            </>
+          ) : (
+            <span className="muted">not stated (a token issued before strength was recorded)</span>
+          )}
         </dd>
         <dt>Issued</dt>
         <dd>{seconds(p.iat)}</dd>

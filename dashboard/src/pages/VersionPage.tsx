@@ -2,6 +2,7 @@
 import { allPages, gql, type Verdict } from '../api.ts';
 import { AccTriChart } from '../components/AccTriChart.tsx';
 import { ErrorBox, Loading, Mono, Section, StatusBadge, Time, VerdictBadge } from '../components/ui.tsx';
+import { isWeak, StrengthBadge, StrengthFacts, WeakWatermarkWarning, type StrengthFigures } from '../components/Strength.tsx';
 import { VerificationTable, type VerificationRow } from '../components/VerificationTable.tsx';
 import { formatPercent, shortId } from '../format.ts';
 import { useQuery } from '../hooks.ts';
@@ -21,6 +22,9 @@ interface Watermark {
   policy: { kind: string; maxMismatchFraction: number | null };
   profile: string;
   selfCheck: { accTri: number; digestUnchanged: boolean; flipFractionUnderNoise: number; noiseStd: number; medianMargin: number; shareAtLimits: number | null } | null;
+  /** As the API gives it; the trigger count is the watermark's own (strength.triggers is the same). */
+  strength: Omit<StrengthFigures, 'triggers'>;
+  job: { error: string | null };
 }
 
 interface Enrollment {
@@ -72,6 +76,7 @@ export function VersionPage({ id }: { id: string }) {
   const v = version.data.modelVersion;
   if (!v) return <NotFound what="model version" />;
   const watermarks = v.watermarks.edges.map((e) => e.node);
+  const strengthOf = (w: Watermark): StrengthFigures => ({ ...w.strength, triggers: w.triggerCount });
   const ready = watermarks.find((w) => w.status === 'READY');
   const threshold = ready ? (ready.policy.kind === 'tolerance' ? 1 - (ready.policy.maxMismatchFraction ?? 0) : 1) : null;
   const rows = history.data?.nodes ?? [];
@@ -133,6 +138,11 @@ export function VersionPage({ id }: { id: string }) {
       </dl>
 
       <Section title={`Watermarks (${v.watermarks.totalCount})`} id="watermarks">
+        {watermarks
+          .filter((w) => w.status === 'READY' && isWeak(strengthOf(w)))
+          .map((w) => (
+            <WeakWatermarkWarning key={w.id} strength={strengthOf(w)} subject={`Watermark ${shortId(w.id, 13)}`} advice />
+          ))}
         {watermarks.length === 0 ? (
           <p className="muted">No watermark yet: start one with startWatermark or fragmark watermark.</p>
         ) : (
@@ -142,6 +152,7 @@ export function VersionPage({ id }: { id: string }) {
                 <tr>
                   <th scope="col">Watermark</th>
                   <th scope="col">Status</th>
+                  <th scope="col">Strength</th>
                   <th scope="col">Method</th>
                   <th scope="col">Triggers</th>
                   <th scope="col">Policy</th>
@@ -159,6 +170,13 @@ export function VersionPage({ id }: { id: string }) {
                     </td>
                     <td data-label="Status">
                       <StatusBadge status={w.status} />
+                      {w.status === 'FAILED' && w.job.error && <div className="small muted">{w.job.error}</div>}
+                    </td>
+                    <td data-label="Strength">
+                      <StrengthBadge strength={strengthOf(w)} />
+                      <div>
+                        <StrengthFacts strength={strengthOf(w)} />
+                      </div>
                     </td>
                     <td data-label="Method">{w.method}</td>
                     <td data-label="Triggers" className="num">
@@ -183,6 +201,8 @@ export function VersionPage({ id }: { id: string }) {
                             {w.selfCheck.digestUnchanged ? 'unchanged' : 'changed'}
                           </li>
                           <li>
+                            {/* No flip under noise: the triggers showed no sensitivity, which is not a pass. */}
+                            <span className={w.selfCheck.flipFractionUnderNoise > 0 ? 'ok' : 'bad'}>{w.selfCheck.flipFractionUnderNoise > 0 ? '✓' : '✗'}</span>{' '}
                             {formatPercent(w.selfCheck.flipFractionUnderNoise)} flip under noise σ={w.selfCheck.noiseStd}
                           </li>
                           {w.selfCheck.shareAtLimits != null && <li>{formatPercent(w.selfCheck.shareAtLimits)} of values at the range limits</li>}

@@ -60,6 +60,10 @@ const PRESENTATION: Record<DomainErrorCode, readonly [Presentation, number]> = {
   VERSION_NOT_READY: ['user', 409],
   VERSION_IMMUTABLE: ['user', 409],
   INVALID_MODEL_INPUT: ['user', 422],
+  ENDPOINT_NOT_FOUND: ['user', 404],
+  ENDPOINT_NAME_TAKEN: ['user', 409],
+  // Several registered endpoints and none named: the caller must say which one.
+  ENDPOINT_AMBIGUOUS: ['user', 422],
   UPLOAD_TOO_LARGE: ['user', ARTIFACT_ERROR_HTTP_STATUS.UPLOAD_TOO_LARGE],
   QUOTA_EXCEEDED: ['user', ARTIFACT_ERROR_HTTP_STATUS.QUOTA_EXCEEDED],
   INVALID_UPLOAD: ['user', ARTIFACT_ERROR_HTTP_STATUS.INVALID_UPLOAD],

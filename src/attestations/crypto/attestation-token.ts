@@ -8,7 +8,7 @@ import { claimsForSigning, parseAttestationClaims, type AttestationClaims } from
 import { AttestationError, type AttestationErrorCode } from './attestation.errors.ts';
 import { ATTESTATION_ALG, parsePrivateKey, toPublicJwk, type SigningKeyMaterial } from './signing-keys.ts';
 
-export type { AttestationClaims, VerdictPolicy, Verdict, VerificationMode } from './attestation-claims.ts';
+export type { AttestationClaims, ArtifactClaim, EndpointClaim, StrengthClaim, ModelSignatureClaim, VerdictPolicy, Verdict, VerificationMode } from './attestation-claims.ts';
 
 export const ATTESTATION_TYP = 'fragmark-attestation+jwt';
 export const SUBJECT_PREFIX = 'urn:fragmark:model-version:';

@@ -21,6 +21,7 @@ import { randomKey, sodiumReady } from '../vault/aead.ts';
 import { startWorker } from '../app/worker.ts';
 import { CliError } from './api-client.ts';
 import { endpointsEnroll, jobs, modelsPush, verify, watermark } from './client-commands.ts';
+import { endpointsList, endpointsRegister } from './endpoint-commands.ts';
 import { verifyToken } from './verify-token.ts';
 
 const USAGE = `Usage: fragmark <command> [options]
@@ -41,10 +42,18 @@ Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_
   watermark <modelVersionId> [--triggers N] [--method M] [--profile FP32_EXACT|TF32|FP16|BF16] [--wait]
                              Watermark a version (default profile FP16); --wait shows progress
   jobs [--status S]          Recent jobs of your tenant
-  verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol kserve-v2|tf-serving] [--wait]
+  verify <modelVersionId> [--artifact <dir> | --endpoint-id <id> | --endpoint [<url> --protocol kserve-v2|tf-serving]] [--wait]
                              Check a model against its watermark; exit 0 INTACT, 3 TAMPERED, 1 ERROR
-                             (--input-format UINT8 sends 8-bit levels; enrolled endpoints use their stable triggers)
-  endpoints enroll <modelVersionId> [--endpoint <url> --protocol P [--input-format UINT8]] [--rounds N] [--wait]
+                             (--endpoint alone: the default registered endpoint; a URL is ad-hoc, attested
+                             as not registered; --input-format UINT8 sends 8-bit levels; enrolled endpoints
+                             use their stable triggers)
+  endpoints register <modelVersionId> --endpoint <url> --protocol P [--name N] [--model-name M]
+      [--input-format FLOAT32|UINT8] [--credential-env VAR]
+                             Register a deployment (TENANT_ADMIN key; audited); the credential is read
+                             from the environment variable VAR
+  endpoints list <modelVersionId>
+                             The version's registered endpoints
+  endpoints enroll <modelVersionId> [--endpoint-id <id> | --endpoint <url> --protocol P [--input-format UINT8]] [--rounds N] [--wait]
                              Query a deployment 3 times with every trigger; record which are stable there
 
 Third-party check (no API key):
@@ -70,14 +79,19 @@ function parseArgs(argv: string[]): Parsed {
       const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
       const next = argv[i + 1];
       if (inline !== undefined) flags.set(name, inline);
-      else if (VALUE_FLAGS.has(name) && next !== undefined) flags.set(name, argv[++i]!);
+      else if (VALUE_FLAGS.has(name) && next !== undefined && !next.startsWith('--')) flags.set(name, argv[++i]!);
       else flags.set(name, true);
     } else command.push(arg);
   }
   return { command, flags };
 }
 
-const VALUE_FLAGS = new Set(['name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'protocol', 'model-name', 'audience', 'nonce', 'issuer', 'jwks']);
+/** Flags that take a value (`--flag value` or `--flag=value`); every other flag is a switch. */
+const VALUE_FLAGS = new Set([
+  'name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'endpoint-id', 'protocol', 'model-name',
+  'audience', 'nonce', 'issuer', 'jwks', 'profile', 'watermark', 'rounds', 'max-unstable-share', 'input-format', 'input-range',
+  'input-encoding', 'credential-env',
+]);
 
 class UsageError extends Error {}
 
@@ -102,6 +116,8 @@ async function main(argv: string[]): Promise<number> {
       if (command[0] === 'jobs') return await jobs(flags, out);
       if (command[0] === 'verify') return await verify(command.slice(1), flags, out, json);
       if (command[0] === 'endpoints' && command[1] === 'enroll') return await endpointsEnroll(command.slice(2), flags, out, json);
+      if (command[0] === 'endpoints' && command[1] === 'register') return await endpointsRegister(command.slice(2), flags, out);
+      if (command[0] === 'endpoints' && command[1] === 'list') return await endpointsList(command.slice(2), flags, out);
       if (command[0] === 'verify-token') return await verifyToken(command.slice(1), flags, out);
       throw new UsageError(`Unknown command "${command.join(' ')}".`);
     } catch (error) {

@@ -82,7 +82,8 @@ describe('serving profiles, input domains and endpoint enrollment', () => {
             endpoint: { url: fp16.url, protocol: 'KSERVE_V2', modelName: 'pixels', credential: 'pixel-secret', inputFormat: 'UINT8' },
           },
         },
-        key,
+        tenant.adminKey, // registering an endpoint is a tenant admin's act
+
       )
     ).data.createModelVersion;
     assert.deepEqual(created.userErrors, []);
@@ -162,7 +163,7 @@ describe('serving profiles, input domains and endpoint enrollment', () => {
       [ENROLL, { modelVersionId: versionId, maxUnstableShare: 0.9 }, 'INVALID_VERIFICATION_INPUT'],
     ];
     for (const [query, input, code] of cases) {
-      const data = (await api.gql(query, { input }, key)).data;
+      const data = (await api.gql(query, { input }, query === CREATE_VERSION ? tenant.adminKey : key)).data;
       const payload = Object.values(data)[0] as { userErrors: Array<{ code: string; message: string }> };
       assert.equal(payload.userErrors[0]?.code, code, `${JSON.stringify(input)} -> ${JSON.stringify(payload)}`);
     }

@@ -15,6 +15,7 @@ const BIN = fileURLToPath(new URL('../../bin/fragmark.js', import.meta.url));
 let api: TestApi;
 let worker: TestWorker;
 let key: string;
+let adminKey: string;
 let modelDir: string;
 let digest: string;
 
@@ -33,6 +34,7 @@ before(async () => {
   api = await startTestApi({}, { superviseIntervalSeconds: 1 });
   const tenant = await createTenant(api, 'Cli');
   key = (await createKey(api, tenant.adminKey, 'OPERATOR')).secret;
+  adminKey = tenant.adminKey;
   await initBackend({ log: () => {} });
   const model = buildTinyClassifier({ inputShape: [8, 8, 1] });
   digest = computeWeightsDigest(model);
@@ -82,4 +84,24 @@ test('clear errors and exit codes', async () => {
   const down = await cli(['jobs'], { FRAGMARK_URL: 'http://127.0.0.1:9' });
   assert.equal(down.code, 1);
   assert.match(down.stderr, /Cannot reach/);
+});
+
+test('endpoints register (tenant admins; credential from the environment) and list', async () => {
+  const modelId = (await api.gql(`mutation { registerModel(input: { name: "cli-endpoints" }) { model { id } } }`, {}, key)).data.registerModel.model.id;
+  const versionId = (await api.gql(`mutation($m: ID!) { createModelVersion(input: { modelId: $m, label: "1" }) { modelVersion { id } } }`, { m: modelId }, key)).data.createModelVersion.modelVersion.id;
+  const args = ['endpoints', 'register', versionId, '--name', 'eu-prod', '--endpoint', 'https://serving.example/', '--protocol', 'kserve-v2', '--credential-env', 'EP_SECRET', '--json'];
+  const byOperator = await cli(args, { EP_SECRET: 's3cret' });
+  assert.equal(byOperator.code, 1);
+  assert.match(JSON.parse(byOperator.stdout).error, /TENANT_ADMIN/);
+  const unset = await cli(args, { FRAGMARK_API_KEY: adminKey, EP_SECRET: '' });
+  assert.equal(unset.code, 2);
+  assert.match(JSON.parse(unset.stdout).error, /EP_SECRET/);
+  const ok = await cli(args, { FRAGMARK_API_KEY: adminKey, EP_SECRET: 's3cret' });
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  const registered = JSON.parse(ok.stdout).endpoint;
+  assert.deepEqual([registered.name, registered.registered, registered.hasCredential, registered.protocol], ['eu-prod', true, true, 'KSERVE_V2']);
+  assert.ok(!ok.stdout.includes('s3cret'), 'the credential is never printed');
+  const list = await cli(['endpoints', 'list', versionId]);
+  assert.equal(list.code, 0);
+  assert.match(list.stderr, new RegExp(`${registered.id}\\s+eu-prod\\s+KSERVE_V2\\s+https://serving.example/\\s+\\(credential\\)`));
 });

@@ -124,8 +124,20 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
       await startInferenceServer({ protocol: 'TF_SERVING_REST', modelName: 'digits', classifier: tampered.classifier }),
     ];
     cleanups.push(() => Promise.all(servers.map((s) => s.close())));
-    await verify('original (KServe v2 endpoint)', { mode: 'ENDPOINT', endpoint: { url: servers[0]!.url, protocol: 'KSERVE_V2', modelName: 'digits' } });
-    await verify('tampered (TF Serving endpoint)', { mode: 'ENDPOINT', endpoint: { url: servers[1]!.url, protocol: 'TF_SERVING_REST', modelName: 'digits' } });
+    // The tenant admin registers both deployments (audited); the tokens then name them as registered.
+    const register = async (name: string, endpoint: Record<string, string>) =>
+      (
+        await admin.mutate(
+          'registerEndpoint',
+          `mutation($input: RegisterEndpointInput!) { registerEndpoint(input: $input) { endpoint { id } userErrors { code message } } }`,
+          { input: { modelVersionId: version.id, name, endpoint } },
+        )
+      ).endpoint.id as string;
+    const kserveId = await register('kserve', { url: servers[0]!.url, protocol: 'KSERVE_V2', modelName: 'digits' });
+    const tfServingId = await register('tf-serving', { url: servers[1]!.url, protocol: 'TF_SERVING_REST', modelName: 'digits' });
+    say('   both deployments registered by the tenant admin');
+    await verify('original (KServe v2 endpoint)', { mode: 'ENDPOINT', endpointId: kserveId });
+    await verify('tampered (TF Serving endpoint)', { mode: 'ENDPOINT', endpointId: tfServingId });
 
     say('\n6. Challenge round (the operator labels a random subset)');
     const challenge = await api.mutate(

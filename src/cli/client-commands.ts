@@ -51,11 +51,7 @@ export async function modelsPush(args: string[], flags: Flags, out: Out): Promis
   const inputDomain = inputDomainFlags(flags);
   const client = new ApiClient(clientOptions(flags));
   const files = await readModelFolder(dir);
-  const { modelVersion } = await client.mutate(
-    'createModelVersion',
-    `mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) { modelVersion { id uploadPath } userErrors { code message } } }`,
-    { input: { modelId, label, ...(inputDomain ? { inputDomain } : {}) } },
-  );
+  const modelVersion = await versionToUpload(client, modelId, label, inputDomain);
   const uploaded = await client.uploadArtifact(modelVersion.uploadPath, files);
   const version = uploaded.modelVersion;
   const domain = inputDomain ?? { min: 0, max: 1, encoding: 'FLOAT32' };
@@ -67,6 +63,44 @@ export async function modelsPush(args: string[], flags: Flags, out: Out): Promis
 }
 
 const DOMAIN_USAGE = '[--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]';
+
+/**
+ * A new version with this label, or the one a failed push left awaiting its upload (an upload the
+ * server refused stores nothing, so pushing again with the same label resumes it).
+ */
+async function versionToUpload(
+  client: ApiClient,
+  modelId: string,
+  label: string,
+  inputDomain: { min: number; max: number; encoding?: string } | undefined,
+): Promise<{ id: string; uploadPath: string }> {
+  const created = (
+    await client.graphql(
+      `mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) { modelVersion { id uploadPath } userErrors { code message } } }`,
+      { input: { modelId, label, ...(inputDomain ? { inputDomain } : {}) } },
+    )
+  ).createModelVersion;
+  if (created.userErrors.length === 0) return created.modelVersion;
+  if (created.userErrors[0].code !== 'VERSION_LABEL_TAKEN') throw new CliError(created.userErrors.map((e: any) => `${e.code}: ${e.message}`).join('\n'));
+  let after: string | null = null;
+  for (;;) {
+    const { model }: { model: any } = await client.graphql(
+      `query($id: ID!, $after: String) { model(id: $id) { versions(first: 100, after: $after) { edges { node { id label status uploadPath inputDomain { min max encoding } } } pageInfo { hasNextPage endCursor } } } }`,
+      { id: modelId, after },
+    );
+    const found = model?.versions.edges.map((e: any) => e.node).find((v: any) => v.label === label);
+    if (found) {
+      if (found.status !== 'AWAITING_UPLOAD') throw new CliError(`Version ${label} already has its artifact (versions are immutable): push under a new --version.`);
+      const wanted = { min: inputDomain?.min ?? 0, max: inputDomain?.max ?? 1, encoding: inputDomain?.encoding ?? 'FLOAT32' };
+      if (found.inputDomain.min !== wanted.min || found.inputDomain.max !== wanted.max || found.inputDomain.encoding !== wanted.encoding) {
+        throw new CliError(`Version ${label} awaits its upload with input domain ${JSON.stringify(found.inputDomain)}, not ${JSON.stringify(wanted)}: push under a new --version.`);
+      }
+      return found;
+    }
+    if (!model?.versions.pageInfo.hasNextPage) throw new CliError(created.userErrors.map((e: any) => `${e.code}: ${e.message}`).join('\n'));
+    after = model.versions.pageInfo.endCursor;
+  }
+}
 
 /** --input-range 0,1 and --input-encoding UINT8; undefined when neither is given (server default [0, 1] FLOAT32). */
 function inputDomainFlags(flags: Flags): { min: number; max: number; encoding?: string } | undefined {

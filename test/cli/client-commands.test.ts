@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,4 +104,30 @@ test('endpoints register (tenant admins; credential from the environment) and li
   const list = await cli(['endpoints', 'list', versionId]);
   assert.equal(list.code, 0);
   assert.match(list.stderr, new RegExp(`${registered.id}\\s+eu-prod\\s+KSERVE_V2\\s+https://serving.example/\\s+\\(credential\\)`));
+});
+
+test('models push resumes a version whose upload the server refused, instead of VERSION_LABEL_TAKEN', async () => {
+  const modelId = (await api.gql(`mutation { registerModel(input: { name: "cli-retry" }) { model { id } } }`, {}, key)).data.registerModel.model.id;
+  const broken = await mkdtemp(path.join(tmpdir(), 'fragmark-broken-'));
+  try {
+    // Shards complete but too short for the weights model.json declares: refused after createModelVersion.
+    const manifest = JSON.parse(await readFile(path.join(modelDir, 'model.json'), 'utf8'));
+    await writeFile(path.join(broken, 'model.json'), JSON.stringify(manifest));
+    for (const group of manifest.weightsManifest) for (const shard of group.paths) await writeFile(path.join(broken, shard), new Uint8Array(8));
+    const failed = await cli(['models', 'push', modelId, broken, '--version', '1.0.0', '--json']);
+    assert.equal(failed.code, 1, failed.stdout);
+    const retried = await cli(['models', 'push', modelId, modelDir, '--version', '1.0.0', '--json']);
+    assert.equal(retried.code, 0, retried.stdout + retried.stderr);
+    assert.equal(JSON.parse(retried.stdout).modelVersion.weightsDigest, digest);
+    const again = await cli(['models', 'push', modelId, modelDir, '--version', '1.0.0', '--json']);
+    assert.equal(again.code, 1);
+    assert.match(JSON.parse(again.stdout).error, /immutable/);
+    const otherDomain = await cli(['models', 'push', modelId, broken, '--version', '1.0.1', '--json']);
+    assert.equal(otherDomain.code, 1);
+    const mismatch = await cli(['models', 'push', modelId, modelDir, '--version', '1.0.1', '--input-range', '0,255', '--json']);
+    assert.equal(mismatch.code, 1);
+    assert.match(JSON.parse(mismatch.stdout).error, /input domain/);
+  } finally {
+    await rm(broken, { recursive: true, force: true });
+  }
 });

@@ -48,8 +48,10 @@ Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_
                              Query a deployment 3 times with every trigger; record which are stable there
 
 Third-party check (no API key):
-  verify-token <token> (--issuer <url> | --jwks <file>) [--audience <aud>]
-                             Verify an attestation offline; exit 0 valid (prints claims), 1 invalid
+  verify-token <token> (--issuer <url> | --jwks <file>) [--audience <aud>] [--offline]
+                             Verify an attestation against the issuer's keys, then ask the issuer
+                             whether it was revoked (--offline: skip that, and say so);
+                             exit 0 valid (prints claims), 1 invalid or revoked
 
 Options:
   --json                     Machine-readable output

@@ -102,6 +102,10 @@ const PRESENTATION: Record<DomainErrorCode, readonly [Presentation, number]> = {
   TOKEN_KEY_UNKNOWN: ['user', 422],
   JWKS_UNAVAILABLE: ['internal', 502],
   SIGNING_KEY_INVALID: ['internal', 500],
+  // Revocation is checked by third parties (fragmark verify-token); the server only answers attestationStatus.
+  TOKEN_REVOKED: ['user', 422],
+  TOKEN_UNKNOWN_AT_ISSUER: ['user', 422],
+  STATUS_UNAVAILABLE: ['internal', 502],
 };
 
 export interface UserErrorShape {

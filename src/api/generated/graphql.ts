@@ -682,6 +682,8 @@ export type AttestationStatus = {
   revoked: Scalars['Boolean']['output'];
   /** Why it was revoked: the reason given to revokeAttestation ("Revoked by its tenant." when none was given), or "The tenant was deleted."; null when not revoked. */
   reason?: Maybe<Scalars['String']['output']>;
+  /** When it was revoked: the time of revokeAttestation, or of the tenant's deletion; null when not revoked. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
   /** When it expires; null when unknown. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -2063,6 +2065,7 @@ export type AttestationStatusResolvers<ContextType = GraphQLContext, ParentType 
   known?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   revoked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 

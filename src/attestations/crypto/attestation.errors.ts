@@ -12,7 +12,11 @@ export type AttestationErrorCode =
   | 'TOKEN_CLAIMS_INVALID'
   | 'TOKEN_KEY_UNKNOWN'
   | 'JWKS_UNAVAILABLE'
-  | 'SIGNING_KEY_INVALID';
+  | 'SIGNING_KEY_INVALID'
+  // Revocation, as the issuer's public attestationStatus query reports it.
+  | 'TOKEN_REVOKED'
+  | 'TOKEN_UNKNOWN_AT_ISSUER'
+  | 'STATUS_UNAVAILABLE';
 
 /**
  * Failures of signing and verifying attestation tokens. `fragmark verify-token` prints the message
@@ -43,4 +47,7 @@ export const ATTESTATION_ERROR_REASONS: Readonly<Record<AttestationErrorCode, st
   TOKEN_KEY_UNKNOWN: 'The key that signed the token ("kid") is not in the issuer\'s published key set.',
   JWKS_UNAVAILABLE: 'The issuer\'s public key set (JWKS) could not be fetched or is not a valid JWK Set.',
   SIGNING_KEY_INVALID: 'The signing key is not a valid Ed25519 key.',
+  TOKEN_REVOKED: 'The issuer reports that the attestation was revoked.',
+  TOKEN_UNKNOWN_AT_ISSUER: 'The issuer reports that it never issued an attestation with this id.',
+  STATUS_UNAVAILABLE: 'The issuer could not be asked whether the attestation was revoked.',
 };

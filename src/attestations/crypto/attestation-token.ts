@@ -113,7 +113,7 @@ export async function signAttestation(
   key: SigningKeyMaterial,
   claims: AttestationClaims,
   options: SignOptions,
-): Promise<{ token: string; jti: string; issuedAt: Date; expiresAt: Date }> {
+): Promise<{ token: string; jti: string; issuedAt: Date; expiresAt: Date; claims: AttestationClaims }> {
   const issuer = textOption(options.issuer, 'issuer');
   if (typeof options.modelVersionId !== 'string' || !ID_PATTERN.test(options.modelVersionId)) {
     throw new TypeError('modelVersionId must be an identifier (letters, digits, ".", "_", "-")');
@@ -145,7 +145,8 @@ export async function signAttestation(
   const token = await new SignJWT(payload)
     .setProtectedHeader({ alg: ATTESTATION_ALG, typ: ATTESTATION_TYP, kid: key.kid })
     .sign(cryptoKey);
-  return { token, jti, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000) };
+  // `claims`: the allow-listed copy that was signed (what the token says, for the in-toto statement).
+  return { token, jti, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000), claims: fragmark };
 }
 
 // ---------------------------------------------------------------------------------------------

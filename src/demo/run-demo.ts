@@ -147,11 +147,11 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     );
     rows.push(toRow('operator answers (challenge)', (await api.graphql(RESULT, { id: answered.verification.id })).verification));
 
-    say('\n7. Every token checked offline with `fragmark verify-token`');
+    say('\n7. Every token checked with `fragmark verify-token` (signature against the published keys, claims, revocation)');
     for (const row of rows) {
       const check = await run([BIN, 'verify-token', row.token!, '--issuer', url, '--audience', 'demo-auditor', '--json']);
       row.tokenValid = check.code === 0;
-      say(`   ${row.jti}: ${row.tokenValid ? 'valid signature, claims as recorded' : `REFUSED (${check.stdout.trim()})`}`);
+      say(`   ${row.jti}: ${row.tokenValid ? 'valid signature, claims as recorded, not revoked' : `REFUSED (${check.stdout.trim()})`}`);
     }
 
     say('\n8. Evidence for every verdict (token, in-toto statement in a DSSE envelope, key set, revocation status), checked offline');

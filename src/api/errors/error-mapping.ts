@@ -106,6 +106,18 @@ const PRESENTATION: Record<DomainErrorCode, readonly [Presentation, number]> = {
   TOKEN_KEY_UNKNOWN: ['user', 422],
   JWKS_UNAVAILABLE: ['internal', 502],
   SIGNING_KEY_INVALID: ['internal', 500],
+  // Revocation checks, DSSE envelopes and evidence bundles are checked by third parties (fragmark
+  // verify-token, fragmark evidence verify); the server only issues them.
+  TOKEN_REVOKED: ['user', 422],
+  TOKEN_UNKNOWN_AT_ISSUER: ['user', 422],
+  STATUS_UNAVAILABLE: ['internal', 502],
+  ENVELOPE_MALFORMED: ['user', 422],
+  ENVELOPE_PAYLOAD_TYPE_INVALID: ['user', 422],
+  ENVELOPE_KEY_UNKNOWN: ['user', 422],
+  ENVELOPE_SIGNATURE_INVALID: ['user', 422],
+  STATEMENT_INVALID: ['user', 422],
+  EVIDENCE_MALFORMED: ['user', 422],
+  EVIDENCE_MISMATCH: ['user', 422],
 };
 
 export interface UserErrorShape {

@@ -686,6 +686,34 @@ export type Attestation = {
   expiresAt: Scalars['DateTime']['output'];
   /** Whether it was revoked. */
   revoked: Scalars['Boolean']['output'];
+  /**
+   * The same verdict as an in-toto Statement v1 (Simple Verification Result predicate v0.1) in a DSSE
+   * envelope, signed with the token's key (keyid = its kid); null for attestations issued before
+   * envelopes existed. docs/verifying-attestations.md, "The in-toto statement".
+   */
+  dsseEnvelope?: Maybe<DsseEnvelope>;
+  /** The in-toto statement the envelope signs, as JSON text (its payload, decoded); null without an envelope. */
+  statement?: Maybe<Scalars['String']['output']>;
+};
+
+/** A DSSE v1 JSON envelope (secure-systems-lab/dsse envelope.md): serialise it as JSON to get the standard file. */
+export type DsseEnvelope = {
+  __typename?: 'DsseEnvelope';
+  /** Base64 of the signed payload (the in-toto statement, UTF-8 JSON). */
+  payload: Scalars['String']['output'];
+  /** application/vnd.in-toto+json */
+  payloadType: Scalars['String']['output'];
+  /** Ed25519 signatures over the pre-authentication encoding of payloadType and payload. */
+  signatures: Array<DsseSignature>;
+};
+
+/** One signature of a DSSE envelope. */
+export type DsseSignature = {
+  __typename?: 'DsseSignature';
+  /** The signing key's kid in /.well-known/jwks.json. */
+  keyid: Scalars['String']['output'];
+  /** Base64 of the signature. */
+  sig: Scalars['String']['output'];
 };
 
 /** Public revocation status of an attestation, for third parties. */
@@ -699,6 +727,8 @@ export type AttestationStatus = {
   revoked: Scalars['Boolean']['output'];
   /** Why it was revoked: the reason given to revokeAttestation ("Revoked by its tenant." when none was given), or "The tenant was deleted."; null when not revoked. */
   reason?: Maybe<Scalars['String']['output']>;
+  /** When it was revoked: the time of revokeAttestation, or of the tenant's deletion; null when not revoked. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
   /** When it expires; null when unknown. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -1740,6 +1770,8 @@ export type ResolversTypes = {
   VerificationMode: VerificationMode;
   Verdict: Verdict;
   Attestation: ResolverTypeWrapper<AttestationModel>;
+  DsseEnvelope: ResolverTypeWrapper<DsseEnvelope>;
+  DsseSignature: ResolverTypeWrapper<DsseSignature>;
   AttestationStatus: ResolverTypeWrapper<AttestationStatus>;
   Verification: ResolverTypeWrapper<VerificationModel>;
   EnrollmentStatus: EnrollmentStatus;
@@ -1842,6 +1874,8 @@ export type ResolversParentTypes = {
   WatermarkEdge: Omit<WatermarkEdge, 'node'> & { node: ResolversParentTypes['Watermark'] };
   WatermarkConnection: Omit<WatermarkConnection, 'edges'> & { edges: Array<ResolversParentTypes['WatermarkEdge']> };
   Attestation: AttestationModel;
+  DsseEnvelope: DsseEnvelope;
+  DsseSignature: DsseSignature;
   AttestationStatus: AttestationStatus;
   Verification: VerificationModel;
   ObservedMargins: ObservedMargins;
@@ -2159,6 +2193,19 @@ export type AttestationResolvers<ContextType = GraphQLContext, ParentType extend
   issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   revoked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  dsseEnvelope?: Resolver<Maybe<ResolversTypes['DsseEnvelope']>, ParentType, ContextType>;
+  statement?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DsseEnvelopeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DsseEnvelope'] = ResolversParentTypes['DsseEnvelope']> = {
+  payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  payloadType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signatures?: Resolver<Array<ResolversTypes['DsseSignature']>, ParentType, ContextType>;
+};
+
+export type DsseSignatureResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DsseSignature'] = ResolversParentTypes['DsseSignature']> = {
+  keyid?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sig?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AttestationStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AttestationStatus'] = ResolversParentTypes['AttestationStatus']> = {
@@ -2166,6 +2213,7 @@ export type AttestationStatusResolvers<ContextType = GraphQLContext, ParentType 
   known?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   revoked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
@@ -2441,6 +2489,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   WatermarkEdge?: WatermarkEdgeResolvers<ContextType>;
   WatermarkConnection?: WatermarkConnectionResolvers<ContextType>;
   Attestation?: AttestationResolvers<ContextType>;
+  DsseEnvelope?: DsseEnvelopeResolvers<ContextType>;
+  DsseSignature?: DsseSignatureResolvers<ContextType>;
   AttestationStatus?: AttestationStatusResolvers<ContextType>;
   Verification?: VerificationResolvers<ContextType>;
   ObservedMargins?: ObservedMarginsResolvers<ContextType>;

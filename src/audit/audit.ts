@@ -19,7 +19,10 @@ export type AuditAction =
   | 'api_key.create'
   | 'api_key.revoke'
   | 'attestation.revoke'
-  | 'challenge.create';
+  | 'challenge.create'
+  | 'endpoint.register'
+  | 'endpoint.update'
+  | 'endpoint.remove';
 
 export interface AuditRecord {
   tenantId: string | null;

@@ -89,7 +89,7 @@ describe('evidence commands', () => {
     await uploadFiles(api, key, created.data.createModelVersion.modelVersion.uploadPath, await saveModelToFiles(model));
     model.dispose();
     worker = await startTestWorker(api);
-    const started = await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 10, method: "CE_ONLY" }) { watermark { id } job { id } } }`, { v: versionId }, key);
+    const started = await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 10, method: "CE_ONLY", allowWeak: true }) { watermark { id } job { id } } }`, { v: versionId }, key);
     watermarkId = started.data.startWatermark.watermark.id;
     await waitFor(async () => {
       const job = (await api.gql(`query($id: ID!) { job(id: $id) { status error } }`, { id: started.data.startWatermark.job.id }, key)).data.job;

@@ -19,7 +19,10 @@ export type AuditAction =
   | 'api_key.create'
   | 'api_key.revoke'
   | 'attestation.revoke'
-  | 'challenge.create';
+  | 'challenge.create'
+  | 'model_signing_key.register'
+  | 'model_signing_key.revoke'
+  | 'model_signature.attach';
 
 export interface AuditRecord {
   tenantId: string | null;

@@ -8,8 +8,9 @@ import { registryResolvers } from './registry.ts';
 import { watermarkResolvers } from './watermarks.ts';
 import { verificationResolvers } from './verifications.ts';
 import { enrollmentResolvers } from './enrollments.ts';
+import { modelSigningResolvers } from './model-signing.ts';
 
-const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers, enrollmentResolvers];
+const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers, enrollmentResolvers, modelSigningResolvers];
 
 /** All resolvers, merged per type. One file per domain, each small. */
 export const resolvers: Resolvers = {

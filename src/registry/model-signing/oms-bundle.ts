@@ -44,15 +44,20 @@ function quoted(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
+/** Refuses (MODEL_SIGNATURE_TOO_LARGE) a bundle over MAX_BUNDLE_BYTES of UTF-8: callers check it before anything else. */
+export function assertBundleSize(text: string): void {
+  if (text.length > MAX_BUNDLE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_BUNDLE_BYTES) {
+    throw new ModelSigningError('MODEL_SIGNATURE_TOO_LARGE', `The signature bundle is larger than ${MAX_BUNDLE_BYTES} bytes.`, FIELD);
+  }
+}
+
 /**
  * The DSSE envelope and key hint of a key-signed OMS bundle. Throws ModelSigningError:
  * MODEL_SIGNATURE_TOO_LARGE (before parsing), MODEL_SIGNATURE_MALFORMED, MODEL_SIGNATURE_KEYLESS
  * (a certificate instead of a public-key hint), MODEL_SIGNATURE_UNSUPPORTED (a message signature).
  */
 export function readOmsBundle(text: string): DsseContent {
-  if (text.length > MAX_BUNDLE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_BUNDLE_BYTES) {
-    throw new ModelSigningError('MODEL_SIGNATURE_TOO_LARGE', `The signature bundle is larger than ${MAX_BUNDLE_BYTES} bytes.`, FIELD);
-  }
+  assertBundleSize(text);
   let json: unknown;
   try {
     json = JSON.parse(text);

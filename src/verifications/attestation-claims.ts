@@ -3,6 +3,7 @@ import type { EndpointEnrollment, Model, ModelVersion, Verification, Watermark }
 import type { AttestationClaims } from '../attestations/crypto/attestation-token.ts';
 import { domainFromJson, domainToJson } from '../engine/index.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
+import { modelSignatureClaim } from './model-signature-claim.ts';
 
 export function claimsFor(
   model: Model,
@@ -14,7 +15,7 @@ export function claimsFor(
 ): AttestationClaims {
   return {
     tenant: verification.tenantId,
-    model: { id: model.id, name: model.name, version: version.label, digest: version.weightsDigest ?? '' },
+    model: { id: model.id, name: model.name, version: version.label, digest: version.weightsDigest ?? '', ...modelSignatureClaim(version) },
     watermark: {
       id: watermark.id,
       scheme: watermark.scheme,

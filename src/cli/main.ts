@@ -22,6 +22,7 @@ import { startWorker } from '../app/worker.ts';
 import { CliError } from './api-client.ts';
 import { endpointsEnroll, jobs, modelsPush, verify, watermark } from './client-commands.ts';
 import { verifyToken } from './verify-token.ts';
+import { modelsAttachSignature, signingKeysList, signingKeysRegister, signingKeysRevoke } from './signing-commands.ts';
 
 const USAGE = `Usage: fragmark <command> [options]
 
@@ -46,6 +47,13 @@ Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_
                              (--input-format UINT8 sends 8-bit levels; enrolled endpoints use their stable triggers)
   endpoints enroll <modelVersionId> [--endpoint <url> --protocol P [--input-format UINT8]] [--rounds N] [--wait]
                              Query a deployment 3 times with every trigger; record which are stable there
+  signing-keys register <name> <public-key.pem>
+                             Trust a public key that signs your models (OpenSSF model signing; TENANT_ADMIN)
+  signing-keys list [--all]  Your tenant's signing keys (--all: revoked ones too)
+  signing-keys revoke <signingKeyId>
+                             Revoke a signing key; the signatures it verified are withdrawn (TENANT_ADMIN)
+  models attach-signature <modelVersionId> <model.sig> --signing-key <signingKeyId>
+                             Check a model_signing signature against the version's files and record it
 
 Third-party check (no API key):
   verify-token <token> (--issuer <url> | --jwks <file>) [--audience <aud>]
@@ -77,7 +85,7 @@ function parseArgs(argv: string[]): Parsed {
   return { command, flags };
 }
 
-const VALUE_FLAGS = new Set(['name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'protocol', 'model-name', 'audience', 'nonce', 'issuer', 'jwks']);
+const VALUE_FLAGS = new Set(['name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'protocol', 'model-name', 'audience', 'nonce', 'issuer', 'jwks', 'signing-key']);
 
 class UsageError extends Error {}
 
@@ -94,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Client commands need a server address and key, not the server's configuration.
-  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints'].includes(command[0] ?? '');
+  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints', 'signing-keys'].includes(command[0] ?? '');
   if (clientCommand) {
     try {
       if (command[0] === 'models' && command[1] === 'push') return await modelsPush(command.slice(2), flags, out);
@@ -103,6 +111,10 @@ async function main(argv: string[]): Promise<number> {
       if (command[0] === 'verify') return await verify(command.slice(1), flags, out, json);
       if (command[0] === 'endpoints' && command[1] === 'enroll') return await endpointsEnroll(command.slice(2), flags, out, json);
       if (command[0] === 'verify-token') return await verifyToken(command.slice(1), flags, out);
+      if (command[0] === 'models' && command[1] === 'attach-signature') return await modelsAttachSignature(command.slice(2), flags, out);
+      if (command[0] === 'signing-keys' && command[1] === 'register') return await signingKeysRegister(command.slice(2), flags, out);
+      if (command[0] === 'signing-keys' && command[1] === 'list') return await signingKeysList(flags, out);
+      if (command[0] === 'signing-keys' && command[1] === 'revoke') return await signingKeysRevoke(command.slice(2), flags, out);
       throw new UsageError(`Unknown command "${command.join(' ')}".`);
     } catch (error) {
       if (!(error instanceof CliError)) throw error;

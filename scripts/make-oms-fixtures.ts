@@ -3,8 +3,8 @@
  *
  *   npx tsx scripts/make-oms-fixtures.ts [--new-key]
  *
- * Signs the committed reference models as `model_signing sign key --private_key <key>
- * --ignore-paths README.md fixtures/<model>` would (model_signing, a Python package, cannot be
+ * Signs the committed reference models as `model_signing sign key fixtures/<model> --private-key <key>
+ * --ignore-paths fixtures/<model>/README.md` would (model_signing, a Python package, cannot be
  * installed on this project's machines: test/support/oms-signer.ts follows its code and was
  * cross-checked against its v1.1.0 reference bundle). The P-384 key pair is made once (or anew
  * with --new-key) and is for tests only. The keyless fixture holds the same envelope with a

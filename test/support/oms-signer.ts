@@ -97,7 +97,7 @@ export function signOmsStatement(statement: Record<string, unknown>, privateKeyP
   return signOmsPayload(Buffer.from(JSON.stringify(statement, null, 2), 'utf8'), privateKeyPem);
 }
 
-/** `model_signing sign key --private_key <pem> [--ignore-paths ...] <dir>`: the bundle text. */
+/** `model_signing sign key <dir> --private-key <pem> [--ignore-paths ...]`: the bundle text. */
 export async function signModelFolder(dir: string, privateKeyPem: string, ignorePaths: string[] = []): Promise<string> {
   const ignored = [...ignorePaths, ...OMS_DEFAULT_IGNORED];
   const files: OmsFile[] = [];

@@ -9,6 +9,7 @@
  * (keyless) bundles before they are parsed. It checks no signature: see verify-oms-signature.ts.
  */
 import { bundleFromJSON, BUNDLE_V03_MEDIA_TYPE, ValidationError } from '@sigstore/bundle';
+import { isObject, quoted } from './json-shape.ts';
 import { ModelSigningError } from './model-signing.errors.ts';
 
 /** The only bundle media type model_signing writes (sign_sigstore_pb.py, `_BUNDLE_MEDIA_TYPE`). */
@@ -32,16 +33,6 @@ const FIELD = ['input', 'bundle'];
 
 function malformed(message: string): never {
   throw new ModelSigningError('MODEL_SIGNATURE_MALFORMED', message, FIELD);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** For messages: a value from the bundle, as JSON, shortened. */
-function quoted(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 /** Refuses (MODEL_SIGNATURE_TOO_LARGE) a bundle over MAX_BUNDLE_BYTES of UTF-8: callers check it before anything else. */

@@ -17,6 +17,7 @@
  * ignored, as v1.0 asks of verifiers.
  */
 import { createHash } from 'node:crypto';
+import { isObject, quoted } from './json-shape.ts';
 import { ModelSigningError } from './model-signing.errors.ts';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -49,15 +50,6 @@ function malformed(message: string): never {
 
 function unsupported(message: string): never {
   throw new ModelSigningError('MODEL_SIGNATURE_UNSUPPORTED', message, FIELD);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function quoted(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 function resourceOf(value: unknown, index: number): OmsResource {

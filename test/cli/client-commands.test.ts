@@ -1,33 +1,22 @@
 /** `fragmark models push`, `watermark --wait` and `jobs` against a real server and worker. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createKey, createTenant, startTestApi, type TestApi } from '../support/api.ts';
+import { runCli } from '../support/cli.ts';
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { computeWeightsDigest, initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/fragmark.js', import.meta.url));
 let api: TestApi;
 let worker: TestWorker;
 let key: string;
 let modelDir: string;
 let digest: string;
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FRAGMARK_URL: api.url, FRAGMARK_API_KEY: key, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { FRAGMARK_URL: api.url, FRAGMARK_API_KEY: key, ...env });
 
 before(async () => {
   api = await startTestApi({}, { superviseIntervalSeconds: 1 });

@@ -4,27 +4,17 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createKey, createTenant, startTestApi, type TestApi } from '../support/api.ts';
+import { runCli } from '../support/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/fragmark.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/oms/', import.meta.url));
 const MODEL = fileURLToPath(new URL('../../fixtures/mnist-cnn', import.meta.url));
 let api: TestApi;
 let admin: string;
 let operator: string;
 
-function cli(args: string[], key: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FRAGMARK_URL: api.url, FRAGMARK_API_KEY: key }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], key: string) => runCli(args, { FRAGMARK_URL: api.url, FRAGMARK_API_KEY: key });
 
 before(async () => {
   api = await startTestApi();

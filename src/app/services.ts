@@ -12,6 +12,7 @@ import type { Vault } from '../vault/vault.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
 import { ModelsService } from '../registry/models.service.ts';
+import { EndpointsService } from '../registry/endpoints.service.ts';
 import type { ArtifactStore } from '../registry/artifacts/artifact-store.ts';
 import { WatermarksService } from '../watermarks/watermarks.service.ts';
 import { VerificationsService, type ChallengeSettings } from '../verifications/verifications.service.ts';
@@ -45,6 +46,7 @@ export interface Services {
   keys: KeyManagementService;
   audit: AuditService;
   models: ModelsService;
+  endpoints: EndpointsService;
   jobs: JobsService;
   watermarks: WatermarksService;
   verifications: VerificationsService;
@@ -62,6 +64,7 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     keys: new KeyManagementService(db, vault, queue, actor, rewrap),
     audit: new AuditService(db, actor),
     models: new ModelsService(db, vault, actor, egress),
+    endpoints: new EndpointsService(db, vault, actor, egress),
     jobs: new JobsService(db, queue, actor),
     watermarks: new WatermarksService(db, queue, actor),
     verifications: new VerificationsService(db, vault, queue, issuer, challenges, actor, egress, candidateTtlMs),

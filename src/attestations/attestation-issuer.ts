@@ -11,8 +11,11 @@ import type { Attestation } from '../db/generated/client.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Vault } from '../vault/vault.ts';
 import { buildJwks, generateSigningKey, parsePrivateKey, serialisePrivateKey, type SigningKeyMaterial } from './crypto/signing-keys.ts';
-import { signAttestation, type AttestationClaims } from './crypto/attestation-token.ts';
+import { signAttestation, SUBJECT_PREFIX, type AttestationClaims } from './crypto/attestation-token.ts';
+import { buildVerificationStatement, IN_TOTO_PAYLOAD_TYPE, serializeStatement } from './crypto/in-toto-statement.ts';
+import { signDsseEnvelope } from './crypto/dsse-envelope.ts';
 import { assertTenantActive } from '../tenants/tenant-guard.ts';
+import { FRAGMARK_VERSION } from '../common/fragmark-version.ts';
 
 const KEY_CACHE_MS = 5 * 60_000;
 
@@ -69,8 +72,11 @@ export class AttestationIssuer {
 
   /**
    * Signs and records the attestation of a completed verification (inside the caller's
-   * transaction). Nothing is signed for a deleted tenant (TenantDeletedError); callers lock the
-   * tenant's row first thing in their transaction, this re-check holds it until the commit.
+   * transaction): the JWT, and beside it the same verdict as an in-toto statement in a DSSE
+   * envelope signed with the same key (crypto/in-toto-statement.ts), built from the claims the JWT
+   * signed; both are stored in one row, so there is never one without the other. Nothing is signed
+   * for a deleted tenant (TenantDeletedError); callers lock the tenant's row first thing in their
+   * transaction, this re-check holds it until the commit.
    */
   async issue(tx: Transaction, request: IssueRequest, now: Date = new Date()): Promise<Attestation> {
     await assertTenantActive(tx, request.tenantId);
@@ -83,6 +89,17 @@ export class AttestationIssuer {
       ttlSeconds: this.settings.ttlSeconds,
       now,
     });
+    const statement = buildVerificationStatement({
+      claims: signed.claims,
+      issuer: this.settings.issuer,
+      jti: signed.jti,
+      subject: `${SUBJECT_PREFIX}${request.modelVersionId}`,
+      audience: request.audience ?? null,
+      nonce: request.nonce ?? null,
+      issuedAt: signed.issuedAt,
+      verifierVersion: FRAGMARK_VERSION,
+    });
+    const envelope = signDsseEnvelope(key, IN_TOTO_PAYLOAD_TYPE, serializeStatement(statement));
     const attestation = await tx.attestation.create({
       data: {
         jti: signed.jti,
@@ -92,6 +109,7 @@ export class AttestationIssuer {
         token: signed.token,
         issuedAt: signed.issuedAt,
         expiresAt: signed.expiresAt,
+        dsseEnvelope: envelope as unknown as object,
       },
     });
     // Keep the key published until this token expires, even after rotation.

@@ -16,6 +16,8 @@ export interface AttestationStatus {
   revoked: boolean;
   /** Why it is revoked: its tenant's reason, or the tenant's deletion. */
   reason: string | null;
+  /** When: revokeAttestation's time, or the tenant's deletion time. */
+  revokedAt: Date | null;
   expiresAt: Date | null;
 }
 
@@ -29,11 +31,13 @@ export class AttestationsService {
   /** Public: anyone holding a token may ask whether it still stands. */
   async status(jti: string): Promise<AttestationStatus> {
     const attestation = isUuid(jti) ? await this.db.attestation.findUnique({ where: { jti } }) : null;
-    if (!attestation) return { jti, known: false, revoked: false, reason: null, expiresAt: null };
+    if (!attestation) return { jti, known: false, revoked: false, reason: null, revokedAt: null, expiresAt: null };
     // A deleted tenant's tokens are all revoked: its models are no longer vouched for by anyone.
     const tenant = await this.db.tenant.findUnique({ where: { id: attestation.tenantId }, select: { deletedAt: true } });
     const reason = attestation.revokedAt ? (attestation.revokedReason ?? 'Revoked by its tenant.') : !tenant || tenant.deletedAt ? TENANT_DELETED_REASON : null;
-    return { jti, known: true, revoked: reason !== null, reason, expiresAt: attestation.expiresAt };
+    // A tenant row purged outright leaves no time; the reason still says why.
+    const revokedAt = attestation.revokedAt ?? (reason !== null ? (tenant?.deletedAt ?? null) : null);
+    return { jti, known: true, revoked: reason !== null, reason, revokedAt, expiresAt: attestation.expiresAt };
   }
 
   /** The attestation of a verification the caller was already allowed to read. */

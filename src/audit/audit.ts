@@ -20,6 +20,9 @@ export type AuditAction =
   | 'api_key.revoke'
   | 'attestation.revoke'
   | 'challenge.create'
+  | 'endpoint.register'
+  | 'endpoint.update'
+  | 'endpoint.remove'
   | 'model_signing_key.register'
   | 'model_signing_key.revoke'
   | 'model_signature.attach';

@@ -35,7 +35,7 @@ export class ApiClient {
         body: JSON.stringify({ query, variables }),
       });
     } catch (error) {
-      throw new CliError(`Cannot reach ${this.options.url}: ${(error as Error).message}`);
+      throw new CliError(`Cannot reach ${this.options.url}: ${networkFailure(error)}`);
     }
     const body = (await response.json().catch(() => null)) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> } | null;
     if (!body) throw new CliError(`${this.options.url} answered HTTP ${response.status} without JSON.`);
@@ -57,9 +57,29 @@ export class ApiClient {
   async uploadArtifact(path: string, files: Map<string, Uint8Array>): Promise<any> {
     const form = new FormData();
     for (const [name, bytes] of files) form.append('file', new Blob([bytes]), name);
-    const response = await fetch(`${this.options.url}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${this.options.key}` }, body: form });
+    let response: Response;
+    try {
+      response = await fetch(`${this.options.url}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${this.options.key}` }, body: form });
+    } catch (error) {
+      throw new CliError(`Cannot reach ${this.options.url}: ${networkFailure(error)}`);
+    }
     const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
     if (!response.ok) throw new CliError(body?.error ? `${body.error.code}: ${body.error.message}` : `Upload failed with HTTP ${response.status}.`);
     return body;
   }
+}
+
+/**
+ * Why a request failed, with its cause: fetch says only "fetch failed" and keeps the reason
+ * (ECONNREFUSED, ENOTFOUND, a TLS error, ...) in `cause`.
+ */
+export function networkFailure(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    parts.push(typeof code === 'string' && !current.message.includes(code) ? `${current.message} (${code})` : current.message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.length ? parts.join(': ') : String(error);
 }

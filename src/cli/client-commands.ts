@@ -4,17 +4,18 @@
  *   fragmark models push <modelId> <dir> --version <label> [--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]
  *   fragmark watermark <modelVersionId> [--triggers N] [--method M] [--profile P] [--wait]
  *   fragmark jobs [--status S]
- *   fragmark verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol P] [--wait]
- *   fragmark endpoints enroll <modelVersionId> [--endpoint <url> --protocol P] [--input-format UINT8] [--rounds N] [--wait]
+ *   fragmark verify <modelVersionId> [--artifact <dir> | --endpoint-id <id> | --endpoint <url> --protocol P] [--wait]
+ *   fragmark endpoints enroll <modelVersionId> [--endpoint-id <id> | --endpoint <url> --protocol P] [--input-format UINT8] [--rounds N] [--wait]
+ * (endpoints register|list: endpoint-commands.ts)
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiClient, CliError, clientOptions } from './api-client.ts';
 
-type Flags = Map<string, string | true>;
-type Out = (human: string, data: object) => void;
+export type Flags = Map<string, string | true>;
+export type Out = (human: string, data: object) => void;
 
-const flag = (flags: Flags, name: string): string | undefined => (typeof flags.get(name) === 'string' ? (flags.get(name) as string) : undefined);
+export const flag = (flags: Flags, name: string): string | undefined => (typeof flags.get(name) === 'string' ? (flags.get(name) as string) : undefined);
 
 /** model.json plus the shards its weightsManifest names. */
 export async function readModelFolder(dir: string): Promise<Map<string, Uint8Array>> {
@@ -50,11 +51,7 @@ export async function modelsPush(args: string[], flags: Flags, out: Out): Promis
   const inputDomain = inputDomainFlags(flags);
   const client = new ApiClient(clientOptions(flags));
   const files = await readModelFolder(dir);
-  const { modelVersion } = await client.mutate(
-    'createModelVersion',
-    `mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) { modelVersion { id uploadPath } userErrors { code message } } }`,
-    { input: { modelId, label, ...(inputDomain ? { inputDomain } : {}) } },
-  );
+  const modelVersion = await versionToUpload(client, modelId, label, inputDomain);
   const uploaded = await client.uploadArtifact(modelVersion.uploadPath, files);
   const version = uploaded.modelVersion;
   const domain = inputDomain ?? { min: 0, max: 1, encoding: 'FLOAT32' };
@@ -66,6 +63,44 @@ export async function modelsPush(args: string[], flags: Flags, out: Out): Promis
 }
 
 const DOMAIN_USAGE = '[--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]';
+
+/**
+ * A new version with this label, or the one a failed push left awaiting its upload (an upload the
+ * server refused stores nothing, so pushing again with the same label resumes it).
+ */
+async function versionToUpload(
+  client: ApiClient,
+  modelId: string,
+  label: string,
+  inputDomain: { min: number; max: number; encoding?: string } | undefined,
+): Promise<{ id: string; uploadPath: string }> {
+  const created = (
+    await client.graphql(
+      `mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) { modelVersion { id uploadPath } userErrors { code message } } }`,
+      { input: { modelId, label, ...(inputDomain ? { inputDomain } : {}) } },
+    )
+  ).createModelVersion;
+  if (created.userErrors.length === 0) return created.modelVersion;
+  if (created.userErrors[0].code !== 'VERSION_LABEL_TAKEN') throw new CliError(created.userErrors.map((e: any) => `${e.code}: ${e.message}`).join('\n'));
+  let after: string | null = null;
+  for (;;) {
+    const { model }: { model: any } = await client.graphql(
+      `query($id: ID!, $after: String) { model(id: $id) { versions(first: 100, after: $after) { edges { node { id label status uploadPath inputDomain { min max encoding } } } pageInfo { hasNextPage endCursor } } } }`,
+      { id: modelId, after },
+    );
+    const found = model?.versions.edges.map((e: any) => e.node).find((v: any) => v.label === label);
+    if (found) {
+      if (found.status !== 'AWAITING_UPLOAD') throw new CliError(`Version ${label} already has its artifact (versions are immutable): push under a new --version.`);
+      const wanted = { min: inputDomain?.min ?? 0, max: inputDomain?.max ?? 1, encoding: inputDomain?.encoding ?? 'FLOAT32' };
+      if (found.inputDomain.min !== wanted.min || found.inputDomain.max !== wanted.max || found.inputDomain.encoding !== wanted.encoding) {
+        throw new CliError(`Version ${label} awaits its upload with input domain ${JSON.stringify(found.inputDomain)}, not ${JSON.stringify(wanted)}: push under a new --version.`);
+      }
+      return found;
+    }
+    if (!model?.versions.pageInfo.hasNextPage) throw new CliError(created.userErrors.map((e: any) => `${e.code}: ${e.message}`).join('\n'));
+    after = model.versions.pageInfo.endCursor;
+  }
+}
 
 /** --input-range 0,1 and --input-encoding UINT8; undefined when neither is given (server default [0, 1] FLOAT32). */
 function inputDomainFlags(flags: Flags): { min: number; max: number; encoding?: string } | undefined {
@@ -160,7 +195,7 @@ export async function jobs(flags: Flags, out: Out): Promise<number> {
 }
 
 /** --endpoint URL --protocol kserve-v2|tf-serving [--model-name N] [--input-format FLOAT32|UINT8] as an EndpointInput. */
-function endpointFlags(flags: Flags, url: string): Record<string, string> {
+export function endpointFlags(flags: Flags, url: string): Record<string, string> {
   const protocol = { 'kserve-v2': 'KSERVE_V2', 'tf-serving': 'TF_SERVING_REST' }[flag(flags, 'protocol') ?? ''];
   if (!protocol) throw new CliError('--endpoint needs --protocol kserve-v2 or --protocol tf-serving.', 2);
   const format = flag(flags, 'input-format')?.toUpperCase();
@@ -176,11 +211,13 @@ const ENROLLMENT_QUERY = `query($id: ID!) { endpointEnrollment(id: $id) { id sta
  */
 export async function endpointsEnroll(args: string[], flags: Flags, out: Out, json: boolean): Promise<number> {
   const [modelVersionId] = args;
-  const usage = 'usage: fragmark endpoints enroll <modelVersionId> [--endpoint <url> --protocol kserve-v2|tf-serving [--input-format UINT8]] [--watermark <id>] [--rounds N] [--max-unstable-share F] [--wait]';
+  const usage = 'usage: fragmark endpoints enroll <modelVersionId> [--endpoint-id <id> | --endpoint <url> --protocol kserve-v2|tf-serving [--input-format UINT8]] [--watermark <id>] [--rounds N] [--max-unstable-share F] [--wait]';
   if (!modelVersionId) throw new CliError(usage, 2);
   const input: Record<string, unknown> = { modelVersionId };
   const endpointUrl = flag(flags, 'endpoint');
+  if (endpointUrl && flag(flags, 'endpoint-id')) throw new CliError('Pass --endpoint-id (a registered endpoint) or --endpoint (an ad-hoc URL), not both.', 2);
   if (endpointUrl) input.endpoint = endpointFlags(flags, endpointUrl);
+  if (flag(flags, 'endpoint-id')) input.endpointId = flag(flags, 'endpoint-id');
   if (flag(flags, 'watermark')) input.watermarkId = flag(flags, 'watermark');
   for (const [name, field] of [['rounds', 'rounds'], ['max-unstable-share', 'maxUnstableShare']] as const) {
     const value = flag(flags, name);
@@ -213,20 +250,22 @@ export async function endpointsEnroll(args: string[], flags: Flags, out: Out, js
 const VERIFICATION_QUERY = `query($id: ID!) { verification(id: $id) { id mode verdict triggersQueried triggersMatched accTri errorReason attestation { jti token expiresAt } } }`;
 
 /**
- * fragmark verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol kserve-v2|tf-serving] [--wait]
+ * fragmark verify <modelVersionId> [--artifact <dir> | --endpoint-id <id> | --endpoint [<url> --protocol kserve-v2|tf-serving]] [--wait]
+ * (--endpoint alone: the version's default registered endpoint.)
  * Exit 0: INTACT (or started, without --wait); 3: TAMPERED; 1: ERROR or failure.
  */
 export async function verify(args: string[], flags: Flags, out: Out, json: boolean): Promise<number> {
   const [modelVersionId] = args;
-  if (!modelVersionId) throw new CliError('usage: fragmark verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol kserve-v2|tf-serving] [--wait]', 2);
+  if (!modelVersionId) throw new CliError('usage: fragmark verify <modelVersionId> [--artifact <dir> | --endpoint-id <id> | --endpoint [<url> --protocol kserve-v2|tf-serving]] [--wait]', 2);
   const client = new ApiClient(clientOptions(flags));
   const artifactDir = flag(flags, 'artifact');
   const endpointUrl = flag(flags, 'endpoint');
-  if (artifactDir && endpointUrl) throw new CliError('Pass --artifact or --endpoint, not both.', 2);
-  const input: Record<string, unknown> = { modelVersionId, mode: endpointUrl || flags.has('endpoint') ? 'ENDPOINT' : 'ARTIFACT' };
-  if (endpointUrl) {
-    input.endpoint = endpointFlags(flags, endpointUrl);
-  }
+  const endpointId = flag(flags, 'endpoint-id');
+  if ([artifactDir, endpointUrl, endpointId].filter(Boolean).length > 1) throw new CliError('Pass one of --artifact, --endpoint-id or --endpoint.', 2);
+  const endpointMode = Boolean(endpointUrl || endpointId) || flags.has('endpoint');
+  const input: Record<string, unknown> = { modelVersionId, mode: endpointMode ? 'ENDPOINT' : 'ARTIFACT' };
+  if (endpointUrl) input.endpoint = endpointFlags(flags, endpointUrl);
+  if (endpointId) input.endpointId = endpointId;
   if (artifactDir) {
     const uploaded = await client.uploadArtifact('/v1/verification-artifacts', await readModelFolder(artifactDir));
     input.candidateArtifactId = uploaded.candidateArtifact.id;

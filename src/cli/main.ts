@@ -21,7 +21,9 @@ import { randomKey, sodiumReady } from '../vault/aead.ts';
 import { startWorker } from '../app/worker.ts';
 import { CliError } from './api-client.ts';
 import { endpointsEnroll, jobs, modelsPush, verify, watermark } from './client-commands.ts';
+import { endpointsList, endpointsRegister } from './endpoint-commands.ts';
 import { verifyToken } from './verify-token.ts';
+import { evidenceExport, evidenceShow, evidenceVerify } from './evidence-commands.ts';
 import { modelsAttachSignature, signingKeysList, signingKeysRegister, signingKeysRevoke } from './signing-commands.ts';
 
 const USAGE = `Usage: fragmark <command> [options]
@@ -42,10 +44,18 @@ Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_
   watermark <modelVersionId> [--triggers N] [--method M] [--profile FP32_EXACT|TF32|FP16|BF16] [--wait]
                              Watermark a version (default profile FP16); --wait shows progress
   jobs [--status S]          Recent jobs of your tenant
-  verify <modelVersionId> [--artifact <dir> | --endpoint <url> --protocol kserve-v2|tf-serving] [--wait]
+  verify <modelVersionId> [--artifact <dir> | --endpoint-id <id> | --endpoint [<url> --protocol kserve-v2|tf-serving]] [--wait]
                              Check a model against its watermark; exit 0 INTACT, 3 TAMPERED, 1 ERROR
-                             (--input-format UINT8 sends 8-bit levels; enrolled endpoints use their stable triggers)
-  endpoints enroll <modelVersionId> [--endpoint <url> --protocol P [--input-format UINT8]] [--rounds N] [--wait]
+                             (--endpoint alone: the default registered endpoint; a URL is ad-hoc, attested
+                             as not registered; --input-format UINT8 sends 8-bit levels; enrolled endpoints
+                             use their stable triggers)
+  endpoints register <modelVersionId> --endpoint <url> --protocol P [--name N] [--model-name M]
+      [--input-format FLOAT32|UINT8] [--credential-env VAR]
+                             Register a deployment (TENANT_ADMIN key; audited); the credential is read
+                             from the environment variable VAR
+  endpoints list <modelVersionId>
+                             The version's registered endpoints
+  endpoints enroll <modelVersionId> [--endpoint-id <id> | --endpoint <url> --protocol P [--input-format UINT8]] [--rounds N] [--wait]
                              Query a deployment 3 times with every trigger; record which are stable there
   signing-keys register <name> <public-key.pem>
                              Trust a public key that signs your models (OpenSSF model signing; TENANT_ADMIN)
@@ -55,9 +65,21 @@ Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_
   models attach-signature <modelVersionId> <model.sig> --signing-key <signingKeyId>
                              Check a model_signing signature against the version's files and record it
 
-Third-party check (no API key):
-  verify-token <token> (--issuer <url> | --jwks <file>) [--audience <aud>]
-                             Verify an attestation offline; exit 0 valid (prints claims), 1 invalid
+  evidence show <verificationId>
+                             The verdict's in-toto statement and its DSSE envelope (signed like the token)
+  evidence export <verificationId> --out <file.json>
+                             Write an evidence bundle: token, DSSE envelope, the issuer's key set,
+                             the revocation status now, the model/version/watermark facts, how to check it
+
+Third-party checks (no API key):
+  verify-token <token> (--issuer <url> | --jwks <file>) [--audience <aud>] [--offline]
+                             Verify an attestation against the issuer's keys, then ask the issuer
+                             whether it was revoked (--offline: skip that, and say so);
+                             exit 0 valid (prints claims), 1 invalid or revoked
+  evidence verify <file.json> [--issuer <url>] [--jwks <file>] [--audience <aud>]
+                             Check an evidence bundle offline: token, envelope, their agreement, and
+                             the revocation status recorded at export (--jwks: a key set you trust
+                             instead of the bundle's snapshot); exit 0 valid, 1 invalid
 
 Options:
   --json                     Machine-readable output
@@ -78,14 +100,19 @@ function parseArgs(argv: string[]): Parsed {
       const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
       const next = argv[i + 1];
       if (inline !== undefined) flags.set(name, inline);
-      else if (VALUE_FLAGS.has(name) && next !== undefined) flags.set(name, argv[++i]!);
+      else if (VALUE_FLAGS.has(name) && next !== undefined && !next.startsWith('--')) flags.set(name, argv[++i]!);
       else flags.set(name, true);
     } else command.push(arg);
   }
   return { command, flags };
 }
 
-const VALUE_FLAGS = new Set(['name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'protocol', 'model-name', 'audience', 'nonce', 'issuer', 'jwks', 'signing-key']);
+/** Flags that take a value (`--flag value` or `--flag=value`); every other flag is a switch. */
+const VALUE_FLAGS = new Set([
+  'name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'endpoint-id', 'protocol', 'model-name',
+  'audience', 'nonce', 'issuer', 'jwks', 'profile', 'watermark', 'rounds', 'max-unstable-share', 'input-format', 'input-range',
+  'input-encoding', 'credential-env', 'out', 'signing-key',
+]);
 
 class UsageError extends Error {}
 
@@ -102,7 +129,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Client commands need a server address and key, not the server's configuration.
-  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints', 'signing-keys'].includes(command[0] ?? '');
+  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints', 'evidence', 'signing-keys'].includes(command[0] ?? '');
   if (clientCommand) {
     try {
       if (command[0] === 'models' && command[1] === 'push') return await modelsPush(command.slice(2), flags, out);
@@ -110,7 +137,12 @@ async function main(argv: string[]): Promise<number> {
       if (command[0] === 'jobs') return await jobs(flags, out);
       if (command[0] === 'verify') return await verify(command.slice(1), flags, out, json);
       if (command[0] === 'endpoints' && command[1] === 'enroll') return await endpointsEnroll(command.slice(2), flags, out, json);
+      if (command[0] === 'endpoints' && command[1] === 'register') return await endpointsRegister(command.slice(2), flags, out);
+      if (command[0] === 'endpoints' && command[1] === 'list') return await endpointsList(command.slice(2), flags, out);
       if (command[0] === 'verify-token') return await verifyToken(command.slice(1), flags, out);
+      if (command[0] === 'evidence' && command[1] === 'show') return await evidenceShow(command.slice(2), flags, out);
+      if (command[0] === 'evidence' && command[1] === 'export') return await evidenceExport(command.slice(2), flags, out);
+      if (command[0] === 'evidence' && command[1] === 'verify') return await evidenceVerify(command.slice(2), flags, out);
       if (command[0] === 'models' && command[1] === 'attach-signature') return await modelsAttachSignature(command.slice(2), flags, out);
       if (command[0] === 'signing-keys' && command[1] === 'register') return await signingKeysRegister(command.slice(2), flags, out);
       if (command[0] === 'signing-keys' && command[1] === 'list') return await signingKeysList(flags, out);

@@ -27,11 +27,34 @@ before(async () => {
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-async function run(tokenArg: string): Promise<{ code: number; data: any }> {
+async function run(tokenArg: string, flags: Array<[string, string | true]> = [['offline', true]]): Promise<{ code: number; data: any; human: string }> {
   let data: any;
-  const code = await sut([tokenArg], new Map([['jwks', jwksFile], ['issuer', ISSUER]]), (_human, json) => (data = json));
-  return { code, data };
+  let human = '';
+  const code = await sut([tokenArg], new Map([['jwks', jwksFile], ['issuer', ISSUER], ...flags]), (text, json) => ((human = text), (data = json)));
+  return { code, data, human };
 }
+
+test('verify-token --offline: valid, and the output says that revocation was not checked', async () => {
+  const result = await run(token);
+  assert.equal(result.code, 0);
+  assert.deepEqual(result.data.revocation, { checked: false, why: '--offline' });
+  assert.match(result.human, /revoked: +NOT CHECKED \(--offline\)/);
+});
+
+test('verify-token without --offline: an issuer that cannot be asked about revocation fails the check, naming --offline', async () => {
+  // The JWT verifies (local key set), but nothing listens at the issuer's address.
+  const key = await generateSigningKey();
+  const issuer = 'http://127.0.0.1:9';
+  const local = path.join(dir, 'local-jwks.json');
+  await writeFile(local, JSON.stringify(buildJwks([key.publicJwk])));
+  const { token: unreachable } = await signAttestation(key, claims, { issuer, modelVersionId: '0196a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', ttlSeconds: 3600 });
+  let data: any;
+  const code = await sut([unreachable], new Map([['jwks', local], ['issuer', issuer]]), (_human, json) => (data = json));
+  assert.equal(code, 1);
+  assert.equal(data.code, 'STATUS_UNAVAILABLE');
+  assert.match(data.reason, /could not be asked whether the attestation was revoked/);
+  assert.match(data.reason, /--offline/);
+});
 
 test('verify-token: a token whose signature is re-spelt in its unused bits is invalid (exit 1)', async () => {
   assert.deepEqual((await run(token)).code, 0);

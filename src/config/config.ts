@@ -6,6 +6,8 @@
  * The README's configuration table is checked against CONFIG_VARIABLES by a test.
  */
 import path from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { parseAllowList } from '../common/ip-addresses.ts';
 
 export type AppEnvironment = 'development' | 'production' | 'test';
@@ -87,6 +89,8 @@ export interface Config {
      * them by default (loopback, private, link-local, ...). Empty: none.
      */
     allow: readonly string[];
+    /** PEM certificates trusted for https endpoints besides the system roots (FRAGMARK_ENDPOINT_CA_FILE). */
+    extraCaCertificates: string | null;
   };
   engine: {
     /** Forced TF.js backend; undefined = best available (node-gpu, node, wasm, cpu). */
@@ -141,6 +145,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_MAX_QUERY_TOKENS', default: '5000', description: 'Most lexical tokens (names, punctuation, values) in one GraphQL document; longer documents are refused before parsing finishes.' },
   { name: 'FRAGMARK_INTROSPECTION', default: undefined, description: 'true or false: allow GraphQL introspection. Defaults to true except in production.' },
   { name: 'FRAGMARK_EGRESS_ALLOW', default: undefined, description: 'Comma-separated CIDRs (or single addresses) that workers may send inference-endpoint queries to although the egress policy refuses them by default (loopback, private, link-local, CGNAT, multicast, reserved), e.g. "10.20.0.0/16,fd00:1234::/32". Set it on the API and every worker. Default: none.' },
+  { name: 'FRAGMARK_ENDPOINT_CA_FILE', default: undefined, description: 'PEM file of CA certificates that https inference endpoints may chain to, in addition to the system roots (a private CA). Set it on every worker. Default: system roots only.' },
   { name: 'FRAGMARK_MASTER_KEY', default: undefined, description: 'Vault master keyring: base64 of 32 random bytes, or versioned entries "2:<base64>,1:<base64>" during rotation. Takes precedence over the key file.' },
   { name: 'FRAGMARK_MASTER_KEY_FILE', default: undefined, description: 'File holding the master keyring (same format). Default: master.key in FRAGMARK_DATA_DIR, generated on a fresh installation with owner-only permissions.' },
   { name: 'FRAGMARK_ARTIFACT_DIR', default: undefined, description: 'Content-addressed store of uploaded model artifacts. Default: artifacts in FRAGMARK_DATA_DIR.' },
@@ -246,6 +251,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     egress: {
       allow: egressAllowList(read('FRAGMARK_EGRESS_ALLOW'), 'FRAGMARK_EGRESS_ALLOW'),
+      extraCaCertificates: read('FRAGMARK_ENDPOINT_CA_FILE') === undefined ? null : caCertificates(path.resolve(cwd, read('FRAGMARK_ENDPOINT_CA_FILE')!), 'FRAGMARK_ENDPOINT_CA_FILE'),
     },
     engine: {
       backend: read('FRAGMARK_TF_BACKEND') === undefined ? undefined : oneOf(read('FRAGMARK_TF_BACKEND')!, ['node-gpu', 'node', 'wasm', 'cpu'] as const, 'FRAGMARK_TF_BACKEND'),
@@ -281,6 +287,31 @@ function egressAllowList(value: string | undefined, name: string): string[] {
   } catch (error) {
     throw new ConfigError(name, (error as Error).message);
   }
+}
+
+/** Largest CA file read at start-up: a bundle of a few hundred certificates. */
+const MAX_CA_FILE_BYTES = 1 << 20;
+
+/** A PEM bundle whose every certificate parses (a typo here would fail every https verification later). */
+function caCertificates(file: string, name: string): string {
+  let pem: string;
+  try {
+    if (statSync(file).size > MAX_CA_FILE_BYTES) throw new ConfigError(name, `${file} is larger than ${MAX_CA_FILE_BYTES} bytes`);
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(name, `cannot read ${file}: ${(error as Error).message}`);
+  }
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new ConfigError(name, `${file} holds no PEM certificate`);
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new ConfigError(name, `${file} holds a certificate that does not parse`);
+    }
+  }
+  return blocks.join('\n');
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], name: string): T {

@@ -1,9 +1,11 @@
 /**
  * The demo's report: one self-contained HTML page (no scripts, no external resources) with an
- * SVG chart of AccTri per check, coloured by verdict, and the verdict timeline.
+ * SVG chart of AccTri per check, coloured by verdict, the verdict timeline, and per verdict a
+ * link to its evidence bundle (a JSON file beside the page).
  */
 export interface DemoRow {
   label: string;
+  verificationId: string;
   mode: string;
   verdict: string;
   accTri: number | null;
@@ -11,6 +13,10 @@ export interface DemoRow {
   token: string | null;
   at: string;
   tokenValid: boolean;
+  /** The evidence bundle's path, relative to the report (evidence/<n>-<label>.json). */
+  evidence: string | null;
+  /** The bundle verified offline when it was written. */
+  evidenceValid: boolean;
 }
 
 const COLOUR: Record<string, string> = { INTACT: '#1a7f37', TAMPERED: '#cf222e', ERROR: '#9a6700', PENDING: '#57606a' };
@@ -49,7 +55,7 @@ export function renderReport(rows: DemoRow[], context: { model: string; watermar
   const tableRows = rows
     .map(
       (row, i) =>
-        `<tr><td>${i + 1}</td><td>${escape(row.label)}</td><td>${row.mode}</td><td><span class="badge" style="background:${COLOUR[row.verdict]}">${row.verdict}</span></td><td>${row.accTri === null ? '-' : row.accTri.toFixed(3)}</td><td><code>${row.jti ?? '-'}</code></td><td>${row.tokenValid ? 'valid' : 'invalid'}</td></tr>`,
+        `<tr><td>${i + 1}</td><td>${escape(row.label)}</td><td>${row.mode}</td><td><span class="badge" style="background:${COLOUR[row.verdict]}">${row.verdict}</span></td><td>${row.accTri === null ? '-' : row.accTri.toFixed(3)}</td><td><code>${row.jti ?? '-'}</code></td><td>${row.tokenValid ? 'valid' : 'invalid'}</td><td>${row.evidence ? `<a href="${escape(row.evidence)}">${escape(row.evidence.replace(/^evidence\//, ''))}</a>` : '-'}</td></tr>`,
     )
     .join('\n');
 
@@ -78,11 +84,14 @@ the untouched model keeps all of them (AccTri 1.0, INTACT); a changed model lose
   ${timeline}
 </svg>
 <h2>Checks</h2>
-<table><thead><tr><th>#</th><th>check</th><th>mode</th><th>verdict</th><th>AccTri</th><th>attestation (jti)</th><th>token</th></tr></thead>
+<table><thead><tr><th>#</th><th>check</th><th>mode</th><th>verdict</th><th>AccTri</th><th>attestation (jti)</th><th>token</th><th>evidence</th></tr></thead>
 <tbody>
 ${tableRows}
 </tbody></table>
-<p>Every token was verified offline with <code>fragmark verify-token --issuer …</code> against the server's published keys.</p>
+<p>Every token was verified with <code>fragmark verify-token --issuer …</code> against the server's published keys, and its revocation status asked.</p>
+<p>Each verdict's evidence bundle (in the <code>evidence/</code> folder next to this page) holds the token, the same verdict as an in-toto
+statement in a DSSE envelope signed by the same key, the server's key set and the revocation status at export, and says how to check it.
+<code>npx fragmark evidence verify evidence/&lt;file&gt;.json --audience demo-auditor</code> checks it offline, also after this demo's server is gone.</p>
 </body></html>
 `;
 }

@@ -3,8 +3,10 @@
  * create a tenant through the GraphQL API, register and upload the reference classifier,
  * watermark it, verify the original and a fine-tuned copy as artifacts, serve both behind local
  * inference endpoints (KServe v2 and TF Serving REST) and verify them there, run a challenge
- * round, check every attestation with `fragmark verify-token`, print a summary table and write a
- * report (HTML with charts). Everything it started is stopped and removed at the end.
+ * round, check every attestation with `fragmark verify-token`, export each verdict's evidence
+ * bundle (token, in-toto statement in its DSSE envelope, key set, revocation status) next to the
+ * report, print a summary table and write a report (HTML with charts) that links each verdict to
+ * its evidence. Everything it started is stopped and removed at the end.
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +27,7 @@ import {
 } from '../engine/index.ts';
 import { buildTinyClassifier } from '../engine/model/tiny.ts';
 import { ApiClient } from '../cli/api-client.ts';
+import { exportEvidence } from '../cli/evidence-commands.ts';
 import { startInferenceServer, type RunningInferenceServer } from '../endpoints/test-inference-server.ts';
 import { renderReport, type DemoRow } from './report.ts';
 
@@ -124,8 +127,20 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
       await startInferenceServer({ protocol: 'TF_SERVING_REST', modelName: 'digits', classifier: tampered.classifier }),
     ];
     cleanups.push(() => Promise.all(servers.map((s) => s.close())));
-    await verify('original (KServe v2 endpoint)', { mode: 'ENDPOINT', endpoint: { url: servers[0]!.url, protocol: 'KSERVE_V2', modelName: 'digits' } });
-    await verify('tampered (TF Serving endpoint)', { mode: 'ENDPOINT', endpoint: { url: servers[1]!.url, protocol: 'TF_SERVING_REST', modelName: 'digits' } });
+    // The tenant admin registers both deployments (audited); the tokens then name them as registered.
+    const register = async (name: string, endpoint: Record<string, string>) =>
+      (
+        await admin.mutate(
+          'registerEndpoint',
+          `mutation($input: RegisterEndpointInput!) { registerEndpoint(input: $input) { endpoint { id } userErrors { code message } } }`,
+          { input: { modelVersionId: version.id, name, endpoint } },
+        )
+      ).endpoint.id as string;
+    const kserveId = await register('kserve', { url: servers[0]!.url, protocol: 'KSERVE_V2', modelName: 'digits' });
+    const tfServingId = await register('tf-serving', { url: servers[1]!.url, protocol: 'TF_SERVING_REST', modelName: 'digits' });
+    say('   both deployments registered by the tenant admin');
+    await verify('original (KServe v2 endpoint)', { mode: 'ENDPOINT', endpointId: kserveId });
+    await verify('tampered (TF Serving endpoint)', { mode: 'ENDPOINT', endpointId: tfServingId });
 
     say('\n6. Challenge round (the operator labels a random subset)');
     const challenge = await api.mutate(
@@ -144,21 +159,36 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     );
     rows.push(toRow('operator answers (challenge)', (await api.graphql(RESULT, { id: answered.verification.id })).verification));
 
-    say('\n7. Every token checked offline with `fragmark verify-token`');
+    say('\n7. Every token checked with `fragmark verify-token` (signature against the published keys, claims, revocation)');
     for (const row of rows) {
       const check = await run([BIN, 'verify-token', row.token!, '--issuer', url, '--audience', 'demo-auditor', '--json']);
       row.tokenValid = check.code === 0;
-      say(`   ${row.jti}: ${row.tokenValid ? 'valid signature, claims as recorded' : `REFUSED (${check.stdout.trim()})`}`);
+      say(`   ${row.jti}: ${row.tokenValid ? 'valid signature, claims as recorded, not revoked' : `REFUSED (${check.stdout.trim()})`}`);
     }
+
+    say('\n8. Evidence for every verdict (token, in-toto statement in a DSSE envelope, key set, revocation status), checked offline');
+    await mkdir(path.join(options.outDir, 'evidence'), { recursive: true });
+    for (const [i, row] of rows.entries()) {
+      if (!row.token) continue;
+      const { bundle, checked } = await exportEvidence(api, row.verificationId);
+      row.evidence = `evidence/${i + 1}-${row.label.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.json`;
+      await writeFile(path.join(options.outDir, row.evidence), JSON.stringify(bundle, null, 2) + '\n');
+      row.evidenceValid = !checked.revocation.revoked;
+      say(`   ${row.evidence}: statement and token agree, signed by key ${checked.keyId.slice(0, 12)}…`);
+    }
+    say(`   Check one anywhere: npx fragmark evidence verify ${path.join(options.outDir, rows[0]?.evidence ?? 'evidence/…')} --issuer ${url} --audience demo-auditor`);
 
     say('\nSummary');
     say(table(rows));
-    await mkdir(options.outDir, { recursive: true });
     const reportPath = path.join(options.outDir, 'index.html');
     await writeFile(reportPath, renderReport(rows, { model: options.tiny ? 'tiny-demo' : 'mnist-cnn', watermark }));
     say(`\nReport: ${reportPath}`);
-    const expected = rows.every((r) => r.verdict === (r.label.startsWith('tampered') ? 'TAMPERED' : 'INTACT') && r.tokenValid);
-    say(expected ? 'Every verdict as expected: originals INTACT, tampered copies TAMPERED, every token valid.' : 'Some verdicts were not as expected: see above.');
+    const expected = rows.every((r) => r.verdict === (r.label.startsWith('tampered') ? 'TAMPERED' : 'INTACT') && r.tokenValid && r.evidenceValid);
+    say(
+      expected
+        ? 'Every verdict as expected: originals INTACT, tampered copies TAMPERED, every token valid, every verdict with its evidence.'
+        : 'Some verdicts were not as expected: see above.',
+    );
     return expected;
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -169,12 +199,24 @@ const RESULT = `query($id: ID!) { verification(id: $id) { id mode verdict trigge
 
 function toRow(label: string, v: any): DemoRow {
   say(`   ${label}: ${v.verdict}${v.verdict === 'ERROR' ? ` (${v.errorReason})` : ` — ${v.triggersMatched}/${v.triggersQueried} triggers kept their label`}`);
-  return { label, mode: v.mode, verdict: v.verdict, accTri: v.accTri, jti: v.attestation?.jti ?? null, token: v.attestation?.token ?? null, at: v.createdAt, tokenValid: false };
+  return {
+    label,
+    verificationId: v.id,
+    mode: v.mode,
+    verdict: v.verdict,
+    accTri: v.accTri,
+    jti: v.attestation?.jti ?? null,
+    token: v.attestation?.token ?? null,
+    at: v.createdAt,
+    tokenValid: false,
+    evidence: null,
+    evidenceValid: false,
+  };
 }
 
 function table(rows: DemoRow[]): string {
-  const head = ['check', 'mode', 'verdict', 'AccTri', 'token id', 'token'];
-  const body = rows.map((r) => [r.label, r.mode, r.verdict, r.accTri === null ? '-' : r.accTri.toFixed(3), r.jti ?? '-', r.tokenValid ? 'valid' : 'INVALID']);
+  const head = ['check', 'mode', 'verdict', 'AccTri', 'token id', 'evidence', 'token'];
+  const body = rows.map((r) => [r.label, r.mode, r.verdict, r.accTri === null ? '-' : r.accTri.toFixed(3), r.jti ?? '-', r.evidence ?? '-', r.tokenValid ? 'valid' : 'INVALID']);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');

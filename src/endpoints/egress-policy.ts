@@ -37,6 +37,8 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
+import tls, { type TLSSocket } from 'node:tls';
+import { createHash } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import { inCidr, parseCidr, parseIp, type Cidr, type IpAddress } from '../common/ip-addresses.ts';
 import { Readable } from 'node:stream';
@@ -128,6 +130,11 @@ export interface EgressPolicyOptions {
   allow?: readonly string[];
   /** For tests: name resolution (default: the system resolver, dns.lookup, all addresses). */
   resolve?: Resolver;
+  /**
+   * PEM certificates trusted for https endpoints in addition to the system's roots (a private
+   * CA: FRAGMARK_ENDPOINT_CA_FILE).
+   */
+  extraCaCertificates?: string;
 }
 
 /** Result of checking one address: null when allowed, else the reason it is refused. */
@@ -139,6 +146,14 @@ const systemResolve: Resolver = (hostname, family) =>
   });
 
 export type Transport = (url: string, init: RequestInit) => Promise<Response>;
+
+/** The server certificate (SHA-256 hex of its DER) each https answer of `transport` came with. */
+const peerCertificates = new WeakMap<Response, string>();
+
+/** SHA-256 (hex) of the DER of the certificate the server presented for this answer; null over http. */
+export function peerCertificateOf(response: Response): string | null {
+  return peerCertificates.get(response) ?? null;
+}
 
 export class EgressPolicy {
   readonly allow: readonly Cidr[];
@@ -155,7 +170,11 @@ export class EgressPolicy {
     this.resolve = options.resolve ?? systemResolve;
     // Keep-alive pools: every pooled socket was opened through `lookup`, to a checked address.
     this.httpAgent = new http.Agent({ keepAlive: true, lookup: this.lookup });
-    this.httpsAgent = new https.Agent({ keepAlive: true, lookup: this.lookup });
+    this.httpsAgent = new https.Agent({
+      keepAlive: true,
+      lookup: this.lookup,
+      ...(options.extraCaCertificates ? { ca: [...tls.rootCertificates, options.extraCaCertificates] } : {}),
+    });
   }
 
   /** Null when the policy allows connecting to `address` (text), else why not. */
@@ -253,10 +272,13 @@ export class EgressPolicy {
           if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
           else if (value !== undefined) responseHeaders.set(name, value);
         }
+        const certificate = secure ? (res.socket as TLSSocket).getPeerCertificate?.()?.raw : undefined;
         const nullBody = status === 204 || status === 205 || status === 304 || method === 'HEAD';
         if (nullBody) res.resume();
         const stream = nullBody ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>);
-        resolve(new Response(stream, { status, headers: responseHeaders }));
+        const response = new Response(stream, { status, headers: responseHeaders });
+        if (certificate) peerCertificates.set(response, createHash('sha256').update(certificate).digest('hex'));
+        resolve(response);
       });
       req.end(body);
     });
@@ -267,6 +289,7 @@ export class EgressPolicy {
 export const DEFAULT_EGRESS_POLICY = new EgressPolicy();
 
 /** The policy of a process, from its configuration (`FRAGMARK_EGRESS_ALLOW`). */
-export function egressPolicyFrom(config: { egress: { allow: readonly string[] } }): EgressPolicy {
-  return config.egress.allow.length === 0 ? DEFAULT_EGRESS_POLICY : new EgressPolicy({ allow: config.egress.allow });
+export function egressPolicyFrom(config: { egress: { allow: readonly string[]; extraCaCertificates?: string | null } }): EgressPolicy {
+  const { allow, extraCaCertificates } = config.egress;
+  return allow.length === 0 && !extraCaCertificates ? DEFAULT_EGRESS_POLICY : new EgressPolicy({ allow, ...(extraCaCertificates ? { extraCaCertificates } : {}) });
 }

@@ -50,7 +50,7 @@
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { EndpointError, type EndpointErrorCode } from './endpoint.errors.ts';
-import { DEFAULT_EGRESS_POLICY, isEgressRefused, type EgressPolicy, type Transport } from './egress-policy.ts';
+import { DEFAULT_EGRESS_POLICY, isEgressRefused, peerCertificateOf, type EgressPolicy, type Transport } from './egress-policy.ts';
 import { credentialInQuery, credentialProblem, modelNameProblem, redact } from './endpoint-url.ts';
 
 export type EndpointProtocol = 'TF_SERVING_REST' | 'KSERVE_V2';
@@ -93,6 +93,12 @@ export interface EndpointQueryResult {
   /** HTTP requests sent, retries included. */
   requests: number;
   elapsedMs: number;
+  /**
+   * https: SHA-256 (hex) of the DER of the certificate the server presented. Every answer of one
+   * query must come with the same certificate (else ENDPOINT_BAD_RESPONSE): an attestation names
+   * one server. Null over http, or with an injected `fetch`.
+   */
+  tlsCertificateSha256: string | null;
 }
 
 export const DEFAULT_BATCH_SIZE = 16;
@@ -453,6 +459,8 @@ interface SendContext {
   readonly fetchFn: Transport;
   readonly timeoutMs: number;
   readonly signal: AbortSignal | undefined;
+  /** Certificates (SHA-256 hex) that answers came with, in order of first sight. */
+  readonly certificates: Set<string>;
 }
 
 /** One HTTP exchange. Returns the parsed JSON body of a 2xx answer, or throws AttemptFailure. */
@@ -489,6 +497,8 @@ async function sendOnce(ctx: SendContext, body: string, responseLimit: number): 
     } catch (e) {
       throw transportError(e);
     }
+    const certificate = peerCertificateOf(res);
+    if (certificate !== null) ctx.certificates.add(certificate);
     const ok = res.status >= 200 && res.status < 300;
     let bytes: Uint8Array | null;
     try {
@@ -590,7 +600,7 @@ async function query(
   const signal = options.signal;
   const egress = options.egress ?? DEFAULT_EGRESS_POLICY;
   const endpoint = buildEndpoint(target, inputShape, numClasses, egress);
-  const ctx: SendContext = { endpoint, fetchFn: options.fetch ?? egress.transport, timeoutMs, signal };
+  const ctx: SendContext = { endpoint, fetchFn: options.fetch ?? egress.transport, timeoutMs, signal, certificates: new Set() };
 
   const n = inputs.length / rowSize;
   const order = securePermutation(n);
@@ -639,5 +649,9 @@ async function query(
       margins[row] = topMargin(scores, j, numClasses);
     });
   }
-  return { labels, margins, requests, elapsedMs: performance.now() - started };
+  if (ctx.certificates.size > 1) {
+    throw bad(`the endpoint presented ${ctx.certificates.size} different TLS certificates during one query, so no single server can be attested (POST ${endpoint.display})`);
+  }
+  const [tlsCertificateSha256 = null] = ctx.certificates;
+  return { labels, margins, requests, elapsedMs: performance.now() - started, tlsCertificateSha256 };
 }

@@ -22,6 +22,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as tf from '@tensorflow/tfjs';
 import { emulateNumerics, type Classifier, type Numerics } from '../engine/index.ts';
@@ -49,6 +50,8 @@ export interface InferenceServerOptions {
   inputRange?: { min: number; max: number };
   /** UINT8: inputs are 8-bit levels of `inputRange` (default [0, 1]); FLOAT32 (default): float values. */
   inputEncoding?: 'FLOAT32' | 'UINT8';
+  /** Serve https with this key and certificate (PEM) instead of http. */
+  tls?: { key: string; cert: string };
 }
 
 export interface RunningInferenceServer {
@@ -352,7 +355,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
     respond(res, parsed, scores);
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
       if (e instanceof HttpProblem) {
         const headers: Record<string, string> = e.status === 413 ? { connection: 'close' } : {};
@@ -362,7 +365,8 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
         sendError(res, 500, 'internal error');
       }
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, options.host ?? '127.0.0.1', () => {
@@ -372,7 +376,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     get requests() {
       return requests;
     },

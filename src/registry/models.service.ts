@@ -10,6 +10,9 @@ import { domainColumns, parseInputDomain, type InputDomainInput } from './input-
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
+import { isAtLeast } from '../auth/roles.ts';
+import { AuthError } from '../auth/auth.errors.ts';
+import { recordAudit } from '../audit/audit.ts';
 import { isUuid } from '../common/ids.ts';
 import { pageSize, paginate, type Page, type PageRequest } from '../common/pagination.ts';
 import DataLoader from 'dataloader';
@@ -25,6 +28,8 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$/;
 const TAG = /^[a-z0-9][a-z0-9._-]{0,39}$/;
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 const ALIAS = /^[a-z][a-z0-9_-]{0,39}$/;
+/** Name of the endpoint createModelVersion registers (endpoints.service.ts re-exports it). */
+export const DEFAULT_ENDPOINT_NAME = 'default';
 /** Recording an upload moves its files into the store inside the transaction (a rehash of each blob already stored). */
 export const RECORDING_TIMEOUT_MS = 60_000;
 
@@ -115,8 +120,15 @@ export class ModelsService {
     }
   }
 
+  /**
+   * A new version awaiting its artifact. With `endpoint`, its deployment is registered too (as the
+   * endpoint named "default"): registering endpoints is a TENANT_ADMIN's act (endpoints.service.ts).
+   */
   async createVersion(input: CreateVersionInput): Promise<ModelVersion> {
     const actor = this.requireRole('OPERATOR');
+    if (input.endpoint && !isAtLeast(actor.role, 'TENANT_ADMIN')) {
+      throw new AuthError('FORBIDDEN', 'Registering an endpoint needs a TENANT_ADMIN key: create the version without it and have a tenant admin call registerEndpoint (operators may still verify ad-hoc URLs, attested as not registered).');
+    }
     const model = await this.get(input.modelId);
     if (!model) throw new RegistryError('MODEL_NOT_FOUND', 'No such model.', ['input', 'modelId']);
     const label = input.label.trim();
@@ -127,26 +139,29 @@ export class ModelsService {
     const endpoint = input.endpoint ? validateEndpoint(input.endpoint, domain, this.egress) : null;
     try {
       return await this.db.$transaction(async (tx) => {
-        const version = await tx.modelVersion.create({
-          data: {
-            tenantId: model.tenantId,
-            modelId: model.id,
-            label,
-            endpointUrl: endpoint?.url ?? null,
-            endpointProtocol: endpoint?.protocol ?? null,
-            endpointModelName: endpoint ? (endpoint.modelName?.trim() || model.name) : null,
-            endpointInputFormat: endpoint ? (endpoint.inputFormat ?? 'FLOAT32') : null,
-            hasEndpointCredential: Boolean(endpoint?.credential),
-            ...domainColumns(domain),
-          },
-        });
-        if (endpoint?.credential) {
-          await this.vault.seal(
-            { tenantId: model.tenantId, purpose: 'endpoint-credential', recordId: version.id },
-            new TextEncoder().encode(endpoint.credential),
-            { apiKeyId: actor.apiKeyId },
-            tx,
-          );
+        const version = await tx.modelVersion.create({ data: { tenantId: model.tenantId, modelId: model.id, label, ...domainColumns(domain) } });
+        if (endpoint) {
+          const registered = await tx.registeredEndpoint.create({
+            data: {
+              tenantId: model.tenantId,
+              modelVersionId: version.id,
+              name: DEFAULT_ENDPOINT_NAME,
+              url: endpoint.url,
+              protocol: endpoint.protocol,
+              modelName: endpoint.modelName?.trim() || model.name,
+              inputFormat: endpoint.inputFormat ?? 'FLOAT32',
+            },
+          });
+          if (endpoint.credential) {
+            await this.vault.seal(
+              { tenantId: model.tenantId, purpose: 'endpoint-credential', recordId: registered.id },
+              new TextEncoder().encode(endpoint.credential),
+              { apiKeyId: actor.apiKeyId },
+              tx,
+            );
+            await tx.registeredEndpoint.update({ where: { id: registered.id }, data: { credentialRecordId: registered.id } });
+          }
+          await recordAudit(tx, { tenantId: model.tenantId, actorApiKeyId: actor.apiKeyId, action: 'endpoint.register', recordId: registered.id, details: { modelVersionId: version.id, name: DEFAULT_ENDPOINT_NAME, host: new URL(endpoint.url).host } });
         }
         return version;
       });

@@ -7,6 +7,9 @@ export type RegistryErrorCode =
   | 'VERSION_LABEL_TAKEN'
   | 'VERSION_NOT_READY'
   | 'VERSION_IMMUTABLE'
-  | 'INVALID_MODEL_INPUT';
+  | 'INVALID_MODEL_INPUT'
+  | 'ENDPOINT_NOT_FOUND'
+  | 'ENDPOINT_NAME_TAKEN'
+  | 'ENDPOINT_AMBIGUOUS';
 
 export class RegistryError extends DomainError<RegistryErrorCode> {}

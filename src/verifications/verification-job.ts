@@ -23,6 +23,7 @@ import { JobRecords, SupersededAttempt } from '../jobs/job-records.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { queryEndpointLabels } from '../endpoints/inference-client.ts';
 import { claimsFor } from './attestation-claims.ts';
+import { credentialRecordOf } from '../registry/endpoints.service.ts';
 import { ClassifierCache } from './classifier-cache.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
 import type { RunningJob } from '../jobs/job-runtime.ts';
@@ -75,7 +76,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
   const records = new JobRecords(db, queued.id);
   const verification = await db.verification.findUnique({
     where: { jobId: queued.id },
-    include: { watermark: true, modelVersion: { include: { model: true } }, job: true, enrollment: true },
+    include: { watermark: true, modelVersion: { include: { model: true } }, job: true, enrollment: true, endpoint: true },
   });
   if (!verification?.job) {
     logger.warn('verification job without its records; dropping it', { jobId: queued.id });
@@ -93,6 +94,8 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
   let result: VerificationResult;
   let backend: string | null = null;
   let checkedDigest: string | null = null;
+  let checkedArtifactDigest: string | null = null;
+  let tlsCertificateSha256: string | null = null;
   let credential: string | null = null;
   // Re-checked right before every unseal: a tenant deleted meanwhile gets nothing opened.
   const unseal = async (purpose: 'trigger-set' | 'endpoint-credential', recordId: string): Promise<Uint8Array> => {
@@ -106,14 +109,14 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       // Enrolled endpoint: only the triggers its serving stack answered stably at enrollment.
       const indices = verification.enrollment?.stableIndices;
       await records.progress(0.1, `Querying ${indices?.length ?? set.labels.length} triggers at the endpoint…`, true);
-      // An ad-hoc endpoint (verifyModel input) carries its own credential; otherwise the version's.
-      const credentialRecord = verification.hasEndpointCredential ? verification.id : version.hasEndpointCredential && verification.endpointUrl === version.endpointUrl ? version.id : null;
+      // An ad-hoc endpoint (verifyModel input) carries its own credential; otherwise the registered endpoint's.
+      const credentialRecord = credentialRecordOf(verification);
       credential = credentialRecord ? new TextDecoder().decode(await unseal('endpoint-credential', credentialRecord)) : null;
       const answer = await queryEndpointLabels(
         {
           url: verification.endpointUrl!,
           protocol: verification.endpointProtocol!,
-          modelName: verification.endpointModelName ?? version.endpointModelName ?? version.model.name,
+          modelName: verification.endpointModelName ?? version.model.name,
           credential,
         },
         endpointInputs(set, verification.endpointInputFormat ?? 'FLOAT32', indices),
@@ -121,6 +124,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
         set.numClasses,
         { signal: queued.signal, egress: deps.egress },
       );
+      tlsCertificateSha256 = answer.tlsCertificateSha256;
       result = verifyLabels(set, answer.labels, { policy, ...(indices ? { indices } : {}) });
     } else {
       await records.progress(0.1, 'Loading the model…', true);
@@ -134,6 +138,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       }
       const manifest = (candidate?.artifact ?? version.artifact) as unknown as ArtifactManifest;
       checkedDigest = candidate?.weightsDigest ?? version.weightsDigest;
+      checkedArtifactDigest = manifest.digest;
       result = await classifiers.use(
         manifest.digest,
         async () => loadClassifierFromFiles(await deps.store.readArtifact(manifest)),
@@ -190,6 +195,8 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
         accTri: result.accTri,
         backend,
         checkedDigest,
+        checkedArtifactDigest,
+        tlsCertificateSha256,
         completedAt: new Date(),
       },
     });
@@ -200,7 +207,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       modelVersionId: version.id,
       audience: verification.audience,
       nonce: verification.nonce,
-      claims: claimsFor(version.model, version, watermark, verification, result, verification.enrollment),
+      claims: claimsFor(version.model, version, watermark, { ...verification, checkedDigest, checkedArtifactDigest, tlsCertificateSha256 }, result, verification.enrollment),
     });
     await JobRecords.succeed(tx, queued.id, `Verdict ${verdict.toUpperCase()}: ${result.matched}/${result.queried} triggers matched.`);
   });

@@ -2,13 +2,12 @@
  * Verifications: checking a model against one of its watermarks, by artifact or endpoint (in a
  * worker, verification-job.ts) or by challenge (here, synchronously), and reading the history.
  */
-import { versionInputDomain } from '../registry/input-domain.ts';
 import { findReadyWatermark } from './ready-watermark.ts';
 import { findEnrollment } from './enrollment/enrollments.service.ts';
 import { randomInt } from 'node:crypto';
 import { uuid7 } from '../common/ids.ts';
 import type { Database, Transaction } from '../db/client.ts';
-import type { Attestation, Challenge, Verification, VerificationMode, Verdict, Watermark } from '../db/generated/client.ts';
+import type { Attestation, Challenge, ModelVersion, Verification, VerificationMode, Verdict, Watermark } from '../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
@@ -21,7 +20,8 @@ import type { Vault } from '../vault/vault.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { decodeTriggerSet, gatherTriggers, verifyLabels } from '../engine/index.ts';
 import { RegistryError } from '../registry/registry.errors.ts';
-import { RECORDING_TIMEOUT_MS, validateEndpoint, type EndpointInput } from '../registry/models.service.ts';
+import { RECORDING_TIMEOUT_MS, type EndpointInput } from '../registry/models.service.ts';
+import { NoRegisteredEndpoint, resolveEndpoint, type ResolvedEndpoint } from '../registry/endpoints.service.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { assertTenantActive } from '../tenants/tenant-guard.ts';
 import type { ValidatedArtifact } from '../registry/artifacts/tfjs-upload.ts';
@@ -49,7 +49,9 @@ export interface VerifyModelInput {
   candidateArtifactId?: string | null;
   audience?: string | null;
   nonce?: string | null;
-  /** ENDPOINT: query this endpoint instead of the version's registered one. */
+  /** ENDPOINT: this registered endpoint of the version (default: its only one, or the one named "default"). */
+  endpointId?: string | null;
+  /** ENDPOINT: an ad-hoc URL instead of a registered endpoint (attested as `registered: false`). */
   endpoint?: EndpointInput | null;
 }
 
@@ -94,10 +96,10 @@ export class VerificationsService {
     const watermark = await this.readyWatermark(version.id, input.watermarkId);
     validateText(input.audience, 'audience');
     validateText(input.nonce, 'nonce');
-    const endpoint = input.mode === 'ENDPOINT' && input.endpoint ? validateEndpoint(input.endpoint, versionInputDomain(version), this.egress) : null;
-    if (input.mode === 'ENDPOINT' && !endpoint && !version.endpointUrl) {
-      throw new VerificationsError('NO_ENDPOINT', 'This version has no inference endpoint: register one with createModelVersion, or verify by ARTIFACT.', ['input', 'mode']);
+    if (input.mode !== 'ENDPOINT' && (input.endpoint || input.endpointId)) {
+      throw new VerificationsError('INVALID_VERIFICATION_INPUT', 'endpoint and endpointId are for ENDPOINT verifications.', ['input', input.endpoint ? 'endpoint' : 'endpointId']);
     }
+    const endpoint = input.mode === 'ENDPOINT' ? await this.endpointToQuery(version, input) : null;
     if (input.mode === 'ARTIFACT' && input.candidateArtifactId) {
       const candidate = isUuid(input.candidateArtifactId) ? await this.scoped!.candidateArtifact.findUnique({ where: { id: input.candidateArtifactId } }) : null;
       if (!candidate) throw new VerificationsError('CANDIDATE_NOT_FOUND', `No such uploaded artifact (uploads expire after ${this.candidateTtlHours()} hours).`, ['input', 'candidateArtifactId']);
@@ -105,25 +107,16 @@ export class VerificationsService {
     } else if (input.mode === 'ARTIFACT' && version.status !== 'READY') {
       throw new RegistryError('VERSION_NOT_READY', 'The version has no artifact to check.', ['input', 'modelVersionId']);
     }
-    const endpointFields =
-      input.mode === 'ENDPOINT'
-        ? {
-            endpointUrl: endpoint?.url ?? version.endpointUrl!,
-            endpointProtocol: endpoint?.protocol ?? version.endpointProtocol!,
-            endpointModelName: endpoint ? endpoint.modelName?.trim() || null : version.endpointModelName,
-            endpointInputFormat: endpoint ? (endpoint.inputFormat ?? 'FLOAT32') : (version.endpointInputFormat ?? 'FLOAT32'),
-          }
-        : null;
     // An enrolled endpoint is checked on the triggers stable there (enrollment/README.md).
     const enrollment =
-      endpointFields === null
+      endpoint === null
         ? null
         : await findEnrollment(this.scoped!, {
             watermarkId: watermark.id,
-            endpointUrl: endpointFields.endpointUrl,
-            endpointProtocol: endpointFields.endpointProtocol,
-            endpointModelName: endpointFields.endpointModelName ?? version.endpointModelName ?? (await this.scoped!.model.findUnique({ where: { id: version.modelId } }))!.name,
-            endpointInputFormat: endpointFields.endpointInputFormat,
+            endpointUrl: endpoint.url,
+            endpointProtocol: endpoint.protocol,
+            endpointModelName: endpoint.modelName,
+            endpointInputFormat: endpoint.inputFormat,
           });
     const verification = await this.db.$transaction(async (tx) => {
       // Locked until the commit: the collector (candidate-collector.ts) cannot delete the candidate
@@ -143,21 +136,22 @@ export class VerificationsService {
           mode: input.mode,
           policy: watermark.policy as object,
           candidateArtifactId: input.mode === 'ARTIFACT' ? (input.candidateArtifactId ?? null) : null,
-          endpointUrl: endpointFields?.endpointUrl ?? null,
-          endpointProtocol: endpointFields?.endpointProtocol ?? null,
-          endpointModelName: endpointFields?.endpointModelName ?? null,
-          endpointInputFormat: endpointFields?.endpointInputFormat ?? null,
+          endpointId: endpoint?.registered?.id ?? null,
+          endpointUrl: endpoint?.url ?? null,
+          endpointProtocol: endpoint?.protocol ?? null,
+          endpointModelName: endpoint?.modelName ?? null,
+          endpointInputFormat: endpoint?.inputFormat ?? null,
           enrollmentId: enrollment?.id ?? null,
           triggersExcluded: enrollment ? watermark.triggerCount - enrollment.stableIndices.length : null,
-          hasEndpointCredential: Boolean(endpoint?.credential),
+          hasEndpointCredential: Boolean(endpoint?.adHocCredential),
           audience: input.audience ?? null,
           nonce: input.nonce ?? null,
         },
       });
-      if (endpoint?.credential) {
+      if (endpoint?.adHocCredential) {
         await this.vault.seal(
           { tenantId: actor.tenantId!, purpose: 'endpoint-credential', recordId: created.id },
-          new TextEncoder().encode(endpoint.credential),
+          new TextEncoder().encode(endpoint.adHocCredential),
           { apiKeyId: actor.apiKeyId },
           tx,
         );
@@ -345,6 +339,16 @@ export class VerificationsService {
     const revoked = isUuid(jti) ? await this.issuer.revoke(actor.tenantId!, jti, reason, actor.apiKeyId) : null;
     if (!revoked) throw new VerificationsError('ATTESTATION_NOT_FOUND', 'No such attestation.', ['input', 'jti']);
     return revoked;
+  }
+
+  private async endpointToQuery(version: ModelVersion, input: VerifyModelInput): Promise<ResolvedEndpoint> {
+    const withModel = { ...version, model: (await this.scoped!.model.findUnique({ where: { id: version.modelId } }))! };
+    try {
+      return await resolveEndpoint(this.scoped!, withModel, input, this.egress);
+    } catch (error) {
+      if (!(error instanceof NoRegisteredEndpoint)) throw error;
+      throw new VerificationsError('NO_ENDPOINT', 'This version has no registered endpoint: a tenant admin registers one with registerEndpoint, or pass an ad-hoc endpoint, or verify by ARTIFACT.', ['input', 'mode']);
+    }
   }
 
   private readyWatermark(versionId: string, watermarkId: string | null | undefined): Promise<Watermark> {

@@ -17,7 +17,7 @@ import { verifyAttestation } from '../../src/attestations/crypto/attestation-tok
 const CREATE_VERSION = `mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) { modelVersion { id uploadPath inputDomain { min max encoding } endpoint { inputFormat } } userErrors { code message field } } }`;
 const START = `mutation($input: StartWatermarkInput!) { startWatermark(input: $input) { watermark { id } job { id } userErrors { code message field } } }`;
 const ENROLL = `mutation($input: EnrollEndpointInput!) { enrollEndpoint(input: $input) { enrollment { id status } job { id } userErrors { code message field } } }`;
-const ENROLLMENT = `query($id: ID!) { endpointEnrollment(id: $id) { id status rounds batchSizes stableCount unstableCount mismatchedCount observedMargins { min median } errorReason endpoint { url inputFormat } job { status error } } }`;
+const ENROLLMENT = `query($id: ID!) { endpointEnrollment(id: $id) { id status rounds batchSizes stableCount unstableCount mismatchedCount observedMargins { min median } errorReason endpoint { id registered url inputFormat } job { status error } } }`;
 const VERIFY = `mutation($input: VerifyModelInput!) { verifyModel(input: $input) { verification { id } userErrors { code message field } } }`;
 const RESULT = `query($id: ID!) { verification(id: $id) { verdict triggersQueried triggersMatched triggersExcluded errorReason enrollment { id } attestation { token } } }`;
 
@@ -82,7 +82,8 @@ describe('serving profiles, input domains and endpoint enrollment', () => {
             endpoint: { url: fp16.url, protocol: 'KSERVE_V2', modelName: 'pixels', credential: 'pixel-secret', inputFormat: 'UINT8' },
           },
         },
-        key,
+        tenant.adminKey, // registering an endpoint is a tenant admin's act
+
       )
     ).data.createModelVersion;
     assert.deepEqual(created.userErrors, []);
@@ -128,7 +129,10 @@ describe('serving profiles, input domains and endpoint enrollment', () => {
     const claims = (await verifyAttestation(v.attestation.token, jwks, { issuer: api.url })).payload.fragmark;
     assert.equal(claims.watermark.profile, 'FP16');
     assert.deepEqual(claims.watermark.inputDomain, { min: 0, max: 1, encoding: 'UINT8' });
-    assert.deepEqual(claims.verification.enrollment, { id: e.id, triggersExcluded: 0 });
+    assert.deepEqual(claims.verification.enrollment, { id: e.id, triggersExcluded: 0, triggersEnrolled: 30 });
+    // The enrolled endpoint is the version's registered one, and the token names it with its input format.
+    assert.equal(e.endpoint.registered, true);
+    assert.deepEqual([claims.verification.endpoint?.registered, claims.verification.endpoint?.id, claims.verification.endpoint?.inputFormat], [true, e.endpoint.id, 'UINT8']);
   });
 
   test('a tampered deployment cannot enroll, and a watermark too precise for a BF16 endpoint is refused naming the next profile', async () => {
@@ -162,7 +166,7 @@ describe('serving profiles, input domains and endpoint enrollment', () => {
       [ENROLL, { modelVersionId: versionId, maxUnstableShare: 0.9 }, 'INVALID_VERIFICATION_INPUT'],
     ];
     for (const [query, input, code] of cases) {
-      const data = (await api.gql(query, { input }, key)).data;
+      const data = (await api.gql(query, { input }, query === CREATE_VERSION ? tenant.adminKey : key)).data;
       const payload = Object.values(data)[0] as { userErrors: Array<{ code: string; message: string }> };
       assert.equal(payload.userErrors[0]?.code, code, `${JSON.stringify(input)} -> ${JSON.stringify(payload)}`);
     }

@@ -124,8 +124,11 @@ describe('deleting a tenant stops its work', () => {
     assert.equal((await db.verification.findUniqueOrThrow({ where: { id: queued.verification.id } })).verdict, 'ERROR');
     assert.equal(await unsealsSince(deletedAt), 0, 'nothing of the deleted tenant was unsealed');
 
-    // Attestations issued before the deletion are revoked, with the reason.
+    // Attestations issued before the deletion are revoked, with the reason and the deletion's time.
     assert.deepEqual((await api.gql(STATUS, { jti: intactJti }, null)).data.attestationStatus, { known: true, revoked: true, reason: 'The tenant was deleted.' });
+    const { deletedAt: tenantDeletedAt } = await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
+    const revokedAt = (await api.gql(`query($jti: ID!) { attestationStatus(jti: $jti) { revokedAt } }`, { jti: intactJti }, null)).data.attestationStatus.revokedAt;
+    assert.equal(revokedAt, tenantDeletedAt!.toISOString());
     const audit = await db.auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id, action: 'tenant.delete_requested' } });
     assert.equal((audit.details as { cancelledJobs: number }).cancelledJobs, 3);
   });

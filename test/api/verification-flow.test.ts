@@ -15,10 +15,17 @@ import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 import { startInferenceServer, type RunningInferenceServer } from '../../src/endpoints/test-inference-server.ts';
 import { verifyAttestation } from '../../src/attestations/crypto/attestation-token.ts';
 import * as tf from '@tensorflow/tfjs';
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { rewriteWeights } from '../../src/engine/index.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/fragmark.js', import.meta.url));
 const VERIFY = `mutation($input: VerifyModelInput!) { verifyModel(input: $input) { verification { id verdict } job { id } userErrors { code message field } } }`;
-const RESULT = `query($id: ID!) { verification(id: $id) { id mode verdict triggersQueried triggersMatched accTri errorReason job { status error } attestation { jti token revoked } } }`;
+const RESULT = `query($id: ID!) { verification(id: $id) { id mode verdict triggersQueried triggersMatched accTri errorReason job { status error } attestation { jti token revoked }
+  endpoint { id registered name url } tlsCertificateSha256 checkedWeightsDigest checkedArtifactDigest weightsMatchRegistered } }`;
+const TLS_CERT = fileURLToPath(new URL('../fixtures/tls/endpoint.cert.pem', import.meta.url));
+const TLS_KEY = fileURLToPath(new URL('../fixtures/tls/endpoint.key.pem', import.meta.url));
+const ENDPOINT_FIELDS = 'id registered name url hasCredential';
 
 function cli(args: string[]) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -71,12 +78,12 @@ describe('verification and attestations', () => {
     const created = await api.gql(
       `mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) { modelVersion { id uploadPath } userErrors { code message } } }`,
       { input: { modelId, label: '1', endpoint: { url: kserve.url, protocol: 'KSERVE_V2', modelName: 'digits', credential: 'endpoint-secret' } } },
-      key,
+      tenant.adminKey, // registering an endpoint is a tenant admin's act
     );
     const version = created.data.createModelVersion.modelVersion;
     versionId = version.id;
     await uploadFiles(api, key, version.uploadPath, await saveModelToFiles(model));
-    worker = await startTestWorker(api, { ...LOCAL_ENDPOINTS });
+    worker = await startTestWorker(api, { ...LOCAL_ENDPOINTS, FRAGMARK_ENDPOINT_CA_FILE: TLS_CERT });
     const started = await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 30 }) { watermark { id } job { id } } }`, { v: versionId }, key);
     watermarkId = started.data.startWatermark.watermark.id;
     for (;;) {
@@ -144,6 +151,88 @@ describe('verification and attestations', () => {
     assert.ok(e.errorReason);
     assert.equal(e.attestation, null, 'no attestation without a verdict');
     assert.equal(e.job.status, 'FAILED');
+  });
+
+  test('ENDPOINT tokens name the deployment: registered (by tenant admins, audited) or ad-hoc, and the TLS certificate over https', async () => {
+    const endpointOf = async (token: string) => (await verifyAttestation(token, await jwks(), { issuer: api.url })).payload.fragmark.verification.endpoint;
+    const versionEndpoints = async () => (await api.gql(`query($id: ID!) { modelVersion(id: $id) { endpoint { ${ENDPOINT_FIELDS} } endpoints { ${ENDPOINT_FIELDS} } } }`, { id: versionId }, key)).data.modelVersion;
+    const registered = (await versionEndpoints()).endpoint;
+    assert.deepEqual([registered.registered, registered.name, registered.hasCredential], [true, 'default', true]);
+
+    const viaDefault = await run({ mode: 'ENDPOINT' });
+    assert.equal(viaDefault.verdict, 'INTACT');
+    assert.deepEqual(viaDefault.endpoint, { id: registered.id, registered: true, name: 'default', url: registered.url });
+    assert.deepEqual(await endpointOf(viaDefault.attestation.token), {
+      registered: true, id: registered.id, url: registered.url, protocol: 'KSERVE_V2', modelName: 'digits', inputFormat: 'FLOAT32', tlsCertificateSha256: null,
+    });
+
+    // The auditor's scenario: a pristine copy on a loopback URL of the operator's choosing.
+    const copy = await startInferenceServer({ protocol: 'KSERVE_V2', modelName: 'digits', classifier: original });
+    servers.push(copy);
+    const adHoc = await run({ mode: 'ENDPOINT', endpoint: { url: copy.url, protocol: 'KSERVE_V2', modelName: 'digits' } });
+    assert.equal(adHoc.verdict, 'INTACT');
+    const adHocClaim = await endpointOf(adHoc.attestation.token);
+    assert.deepEqual([adHocClaim!.registered, adHocClaim!.id, adHocClaim!.url], [false, null, `${copy.url}/`]);
+    assert.equal(adHoc.endpoint.registered, false);
+
+    // Registering needs a tenant admin; it is audited.
+    const https = await startInferenceServer({ protocol: 'KSERVE_V2', modelName: 'digits', classifier: original, tls: { key: await readFile(TLS_KEY, 'utf8'), cert: await readFile(TLS_CERT, 'utf8') } });
+    servers.push(https);
+    const REGISTER = `mutation($input: RegisterEndpointInput!) { registerEndpoint(input: $input) { endpoint { ${ENDPOINT_FIELDS} } userErrors { code message field } } }`;
+    const input = { modelVersionId: versionId, name: 'tls', endpoint: { url: https.url, protocol: 'KSERVE_V2', modelName: 'digits' } };
+    const byOperator = await api.gql(REGISTER, { input }, key);
+    assert.equal(byOperator.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    const tlsEndpoint = (await api.gql(REGISTER, { input }, tenant.adminKey)).data.registerEndpoint.endpoint;
+    assert.equal(tlsEndpoint.registered, true);
+    assert.equal((await api.gql(REGISTER, { input }, tenant.adminKey)).data.registerEndpoint.userErrors[0].code, 'ENDPOINT_NAME_TAKEN');
+    const audit = (await api.gql(`{ auditEvents(first: 50) { edges { node { action recordId } } } }`, {}, tenant.adminKey)).data.auditEvents.edges.map((e: any) => e.node);
+    assert.ok(audit.some((e: any) => e.action === 'endpoint.register' && e.recordId === tlsEndpoint.id), 'registration audited');
+
+    const overTls = await run({ mode: 'ENDPOINT', endpointId: tlsEndpoint.id });
+    assert.equal(overTls.verdict, 'INTACT', JSON.stringify(overTls));
+    const expectedCertificate = createHash('sha256').update(new X509Certificate(await readFile(TLS_CERT)).raw).digest('hex');
+    assert.equal(overTls.tlsCertificateSha256, expectedCertificate);
+    const tlsClaim = await endpointOf(overTls.attestation.token);
+    assert.deepEqual([tlsClaim!.registered, tlsClaim!.id, tlsClaim!.tlsCertificateSha256], [true, tlsEndpoint.id, expectedCertificate]);
+
+    // With several endpoints, "default" is the default; without it, the caller must choose.
+    assert.equal((await run({ mode: 'ENDPOINT' })).endpoint.id, registered.id);
+    const REMOVE = `mutation($id: ID!) { removeEndpoint(input: { id: $id }) { endpoint { id removedAt } userErrors { code } } }`;
+    assert.equal((await api.gql(REMOVE, { id: registered.id }, key)).errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    assert.ok((await api.gql(REMOVE, { id: registered.id }, tenant.adminKey)).data.removeEndpoint.endpoint.removedAt);
+    assert.deepEqual((await versionEndpoints()).endpoints.map((e: any) => e.name), ['tls']);
+    assert.equal((await run({ mode: 'ENDPOINT' })).endpoint.id, tlsEndpoint.id, 'the only active endpoint');
+    await api.gql(REGISTER, { input: { ...input, name: 'eu', endpoint: { url: copy.url, protocol: 'KSERVE_V2', modelName: 'digits' } } }, tenant.adminKey);
+    const ambiguous = await api.gql(VERIFY, { input: { modelVersionId: versionId, mode: 'ENDPOINT' } }, key);
+    assert.equal(ambiguous.data.verifyModel.userErrors[0].code, 'ENDPOINT_AMBIGUOUS');
+    const removedId = await api.gql(VERIFY, { input: { modelVersionId: versionId, mode: 'ENDPOINT', endpointId: registered.id } }, key);
+    assert.equal(removedId.data.verifyModel.userErrors[0].code, 'ENDPOINT_NOT_FOUND');
+    // The removed endpoint is still named by the verifications that used it.
+    assert.equal((await api.gql(RESULT, { id: viaDefault.id }, key)).data.verification.endpoint.id, registered.id);
+  });
+
+  test('ARTIFACT tokens state the checked digests: a copy with shifted biases (argmax unchanged) is INTACT but not the registered weights', async () => {
+    const registeredCheck = await run({ mode: 'ARTIFACT' });
+    const registeredClaim = (await verifyAttestation(registeredCheck.attestation.token, await jwks(), { issuer: api.url })).payload.fragmark;
+    assert.equal(registeredClaim.verification.artifact?.candidate, false);
+    assert.equal(registeredClaim.verification.artifact?.weightsMatchRegistered, true);
+    assert.equal(registeredClaim.verification.artifact?.checkedArtifactDigest, registeredClaim.model.artifactDigest);
+
+    const lastLayer = original.model.layers.at(-1)!.name;
+    const shifted = await rewriteWeights(original.model, (name, values, shape) => (shape.length === 1 && name.startsWith(`${lastLayer}/`) ? values.map((v) => v + 1) : values));
+    const uploaded = (await uploadFiles(api, key, '/v1/verification-artifacts', await saveModelToFiles(shifted))).body;
+    const v = await run({ mode: 'ARTIFACT', candidateArtifactId: uploaded.candidateArtifact.id });
+    assert.equal(v.verdict, 'INTACT', 'a bias shift common to all classes keeps every label');
+    assert.equal(v.weightsMatchRegistered, false);
+    const claims = (await verifyAttestation(v.attestation.token, await jwks(), { issuer: api.url })).payload.fragmark;
+    const artifact = claims.verification.artifact!;
+    assert.equal(artifact.candidate, true);
+    assert.equal(artifact.weightsMatchRegistered, false);
+    assert.equal(artifact.checkedWeightsDigest, v.checkedWeightsDigest);
+    assert.notEqual(artifact.checkedWeightsDigest, claims.model.digest);
+    assert.equal(artifact.registeredWeightsDigest, claims.model.digest);
+    assert.equal(artifact.checkedArtifactDigest, v.checkedArtifactDigest);
+    assert.notEqual(artifact.checkedArtifactDigest, artifact.registeredArtifactDigest);
   });
 
   test('CHALLENGE: a random subset answered by the operator; answers are single-use; the reveal budget is enforced', async () => {

@@ -1,27 +1,40 @@
 /** `fragmark models push`, `watermark --wait` and `jobs` against a real server and worker. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createKey, createTenant, startTestApi, type TestApi } from '../support/api.ts';
-import { runCli } from '../support/cli.ts';
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { computeWeightsDigest, initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 
+const BIN = fileURLToPath(new URL('../../bin/fragmark.js', import.meta.url));
 let api: TestApi;
 let worker: TestWorker;
 let key: string;
+let adminKey: string;
 let modelDir: string;
 let digest: string;
 
-const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { FRAGMARK_URL: api.url, FRAGMARK_API_KEY: key, ...env });
+function cli(args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FRAGMARK_URL: api.url, FRAGMARK_API_KEY: key, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 before(async () => {
   api = await startTestApi({}, { superviseIntervalSeconds: 1 });
   const tenant = await createTenant(api, 'Cli');
   key = (await createKey(api, tenant.adminKey, 'OPERATOR')).secret;
+  adminKey = tenant.adminKey;
   await initBackend({ log: () => {} });
   const model = buildTinyClassifier({ inputShape: [8, 8, 1] });
   digest = computeWeightsDigest(model);
@@ -70,5 +83,51 @@ test('clear errors and exit codes', async () => {
   assert.match(JSON.parse(bad.stdout).error, /MODEL_VERSION_NOT_FOUND/);
   const down = await cli(['jobs'], { FRAGMARK_URL: 'http://127.0.0.1:9' });
   assert.equal(down.code, 1);
-  assert.match(down.stderr, /Cannot reach/);
+  assert.match(down.stderr, /Cannot reach .*ECONNREFUSED/, 'the cause of the network error is printed');
+});
+
+test('endpoints register (tenant admins; credential from the environment) and list', async () => {
+  const modelId = (await api.gql(`mutation { registerModel(input: { name: "cli-endpoints" }) { model { id } } }`, {}, key)).data.registerModel.model.id;
+  const versionId = (await api.gql(`mutation($m: ID!) { createModelVersion(input: { modelId: $m, label: "1" }) { modelVersion { id } } }`, { m: modelId }, key)).data.createModelVersion.modelVersion.id;
+  const args = ['endpoints', 'register', versionId, '--name', 'eu-prod', '--endpoint', 'https://serving.example/', '--protocol', 'kserve-v2', '--credential-env', 'EP_SECRET', '--json'];
+  const byOperator = await cli(args, { EP_SECRET: 's3cret' });
+  assert.equal(byOperator.code, 1);
+  assert.match(JSON.parse(byOperator.stdout).error, /TENANT_ADMIN/);
+  const unset = await cli(args, { FRAGMARK_API_KEY: adminKey, EP_SECRET: '' });
+  assert.equal(unset.code, 2);
+  assert.match(JSON.parse(unset.stdout).error, /EP_SECRET/);
+  const ok = await cli(args, { FRAGMARK_API_KEY: adminKey, EP_SECRET: 's3cret' });
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  const registered = JSON.parse(ok.stdout).endpoint;
+  assert.deepEqual([registered.name, registered.registered, registered.hasCredential, registered.protocol], ['eu-prod', true, true, 'KSERVE_V2']);
+  assert.ok(!ok.stdout.includes('s3cret'), 'the credential is never printed');
+  const list = await cli(['endpoints', 'list', versionId]);
+  assert.equal(list.code, 0);
+  assert.match(list.stderr, new RegExp(`${registered.id}\\s+eu-prod\\s+KSERVE_V2\\s+https://serving.example/\\s+\\(credential\\)`));
+});
+
+test('models push resumes a version whose upload the server refused, instead of VERSION_LABEL_TAKEN', async () => {
+  const modelId = (await api.gql(`mutation { registerModel(input: { name: "cli-retry" }) { model { id } } }`, {}, key)).data.registerModel.model.id;
+  const broken = await mkdtemp(path.join(tmpdir(), 'fragmark-broken-'));
+  try {
+    // Shards complete but too short for the weights model.json declares: refused after createModelVersion.
+    const manifest = JSON.parse(await readFile(path.join(modelDir, 'model.json'), 'utf8'));
+    await writeFile(path.join(broken, 'model.json'), JSON.stringify(manifest));
+    for (const group of manifest.weightsManifest) for (const shard of group.paths) await writeFile(path.join(broken, shard), new Uint8Array(8));
+    const failed = await cli(['models', 'push', modelId, broken, '--version', '1.0.0', '--json']);
+    assert.equal(failed.code, 1, failed.stdout);
+    const retried = await cli(['models', 'push', modelId, modelDir, '--version', '1.0.0', '--json']);
+    assert.equal(retried.code, 0, retried.stdout + retried.stderr);
+    assert.equal(JSON.parse(retried.stdout).modelVersion.weightsDigest, digest);
+    const again = await cli(['models', 'push', modelId, modelDir, '--version', '1.0.0', '--json']);
+    assert.equal(again.code, 1);
+    assert.match(JSON.parse(again.stdout).error, /immutable/);
+    const otherDomain = await cli(['models', 'push', modelId, broken, '--version', '1.0.1', '--json']);
+    assert.equal(otherDomain.code, 1);
+    const mismatch = await cli(['models', 'push', modelId, modelDir, '--version', '1.0.1', '--input-range', '0,255', '--json']);
+    assert.equal(mismatch.code, 1);
+    assert.match(JSON.parse(mismatch.stdout).error, /input domain/);
+  } finally {
+    await rm(broken, { recursive: true, force: true });
+  }
 });

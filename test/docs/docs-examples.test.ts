@@ -16,8 +16,8 @@
  *   shown for people and not executed. Each command runs in bash, in a scratch folder that holds
  *   `fixtures/` (the repository's) and `jwks.json` (the server's key set), with these variables
  *   set: FRAGMARK_URL and FRAGMARK_API_KEY (client commands), ISSUER (= FRAGMARK_URL), TOKEN and
- *   JTI (an attestation made for the audience https://auditor.example), MODEL / MODEL_ID,
- *   VERSION_ID, WATERMARK_ID, and for server-side commands (db, admin, vault, serve, worker) a
+ *   JTI (an attestation made for the audience https://auditor.example), VERIFICATION_ID (the
+ *   verification it attests), MODEL / MODEL_ID, VERSION_ID, WATERMARK_ID, and for server-side commands (db, admin, vault, serve, worker) a
  *   separate scratch database (DATABASE_URL) with its master key in a key file
  *   (FRAGMARK_MASTER_KEY_FILE). Undefined variables are errors (`set -u`). The command must
  *   exit 0. `serve` and `worker` pass when they report ready, and are then stopped with SIGTERM.
@@ -340,7 +340,17 @@ async function seedFile(file: string): Promise<FileContext> {
   return {
     tenantId: tenant.id,
     keys,
-    vars: { tenantId: tenant.id, modelId, versionId, modelVersionId: versionId, watermarkId, jti: verification.attestation.jti, token: verification.attestation.token, apiKeyId: spare.id },
+    vars: {
+      tenantId: tenant.id,
+      modelId,
+      versionId,
+      modelVersionId: versionId,
+      watermarkId,
+      jti: verification.attestation.jti,
+      token: verification.attestation.token,
+      verificationId: verified.data.verifyModel.verification.id,
+      apiKeyId: spare.id,
+    },
   };
 }
 
@@ -364,6 +374,7 @@ async function runExample(example: Example, context: FileContext): Promise<void>
     FRAGMARK_API_KEY: key ?? '',
     TOKEN: context.vars.token,
     JTI: context.vars.jti,
+    VERIFICATION_ID: context.vars.verificationId,
     MODEL: context.vars.modelId,
     MODEL_ID: context.vars.modelId,
     VERSION_ID: context.vars.versionId,

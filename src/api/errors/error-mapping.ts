@@ -62,6 +62,10 @@ const PRESENTATION: Record<DomainErrorCode, readonly [Presentation, number]> = {
   VERSION_NOT_READY: ['user', 409],
   VERSION_IMMUTABLE: ['user', 409],
   INVALID_MODEL_INPUT: ['user', 422],
+  ENDPOINT_NOT_FOUND: ['user', 404],
+  ENDPOINT_NAME_TAKEN: ['user', 409],
+  // Several registered endpoints and none named: the caller must say which one.
+  ENDPOINT_AMBIGUOUS: ['user', 422],
   UPLOAD_TOO_LARGE: ['user', ARTIFACT_ERROR_HTTP_STATUS.UPLOAD_TOO_LARGE],
   QUOTA_EXCEEDED: ['user', ARTIFACT_ERROR_HTTP_STATUS.QUOTA_EXCEEDED],
   INVALID_UPLOAD: ['user', ARTIFACT_ERROR_HTTP_STATUS.INVALID_UPLOAD],
@@ -104,6 +108,18 @@ const PRESENTATION: Record<DomainErrorCode, readonly [Presentation, number]> = {
   TOKEN_KEY_UNKNOWN: ['user', 422],
   JWKS_UNAVAILABLE: ['internal', 502],
   SIGNING_KEY_INVALID: ['internal', 500],
+  // Revocation checks, DSSE envelopes and evidence bundles are checked by third parties (fragmark
+  // verify-token, fragmark evidence verify); the server only issues them.
+  TOKEN_REVOKED: ['user', 422],
+  TOKEN_UNKNOWN_AT_ISSUER: ['user', 422],
+  STATUS_UNAVAILABLE: ['internal', 502],
+  ENVELOPE_MALFORMED: ['user', 422],
+  ENVELOPE_PAYLOAD_TYPE_INVALID: ['user', 422],
+  ENVELOPE_KEY_UNKNOWN: ['user', 422],
+  ENVELOPE_SIGNATURE_INVALID: ['user', 422],
+  STATEMENT_INVALID: ['user', 422],
+  EVIDENCE_MALFORMED: ['user', 422],
+  EVIDENCE_MISMATCH: ['user', 422],
   // OpenSSF model signatures and the tenant keys that check them: every refusal is the caller's to fix.
   MODEL_SIGNING_KEY_INVALID: ['user', 422],
   MODEL_SIGNING_KEY_TAKEN: ['user', 409],

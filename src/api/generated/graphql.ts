@@ -321,9 +321,24 @@ export type ModelAlias = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
-/** Where a version is served, without its credential (sealed in the vault). */
+/**
+ * Where a version is served, without its credential (sealed in the vault): a registered endpoint
+ * (registered by a tenant admin, audited) or an ad-hoc URL an operator named for one check.
+ */
 export type Endpoint = {
   __typename?: 'Endpoint';
+  /** The registered endpoint's id; null for an ad-hoc URL. */
+  id?: Maybe<Scalars['ID']['output']>;
+  /** Registered by a tenant admin; false for an ad-hoc URL (attestations say so). */
+  registered: Scalars['Boolean']['output'];
+  /** The registered endpoint's name, unique among the version's active endpoints; null for an ad-hoc URL. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** When it was registered; null for an ad-hoc URL. */
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it was last changed; null for an ad-hoc URL. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When a tenant admin removed it (it is no longer offered); null while active. */
+  removedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Base URL of the inference server. */
   url: Scalars['String']['output'];
   /** Inference protocol. */
@@ -361,8 +376,10 @@ export type ModelVersion = {
   uploadedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Path (relative to the server) to PUT the artifact to, as multipart/form-data. */
   uploadPath: Scalars['String']['output'];
-  /** Where the version is deployed, if registered. */
+  /** The endpoint ENDPOINT verifications use by default: the only registered one, or the one named "default"; null when none or ambiguous. */
   endpoint?: Maybe<Endpoint>;
+  /** The version's active registered endpoints, oldest first. */
+  endpoints: Array<Endpoint>;
   /** Values the model accepts; every trigger of its watermarks lies inside. */
   inputDomain: InputDomain;
   /** The OpenSSF model signature verified against this version's files (attachModelSignature); null when none is. */
@@ -744,6 +761,34 @@ export type Attestation = {
   expiresAt: Scalars['DateTime']['output'];
   /** Whether it was revoked. */
   revoked: Scalars['Boolean']['output'];
+  /**
+   * The same verdict as an in-toto Statement v1 (Simple Verification Result predicate v0.1) in a DSSE
+   * envelope, signed with the token's key (keyid = its kid); null for attestations issued before
+   * envelopes existed. docs/verifying-attestations.md, "The in-toto statement".
+   */
+  dsseEnvelope?: Maybe<DsseEnvelope>;
+  /** The in-toto statement the envelope signs, as JSON text (its payload, decoded); null without an envelope. */
+  statement?: Maybe<Scalars['String']['output']>;
+};
+
+/** A DSSE v1 JSON envelope (secure-systems-lab/dsse envelope.md): serialise it as JSON to get the standard file. */
+export type DsseEnvelope = {
+  __typename?: 'DsseEnvelope';
+  /** Base64 of the signed payload (the in-toto statement, UTF-8 JSON). */
+  payload: Scalars['String']['output'];
+  /** application/vnd.in-toto+json */
+  payloadType: Scalars['String']['output'];
+  /** Ed25519 signatures over the pre-authentication encoding of payloadType and payload. */
+  signatures: Array<DsseSignature>;
+};
+
+/** One signature of a DSSE envelope. */
+export type DsseSignature = {
+  __typename?: 'DsseSignature';
+  /** The signing key's kid in /.well-known/jwks.json. */
+  keyid: Scalars['String']['output'];
+  /** Base64 of the signature. */
+  sig: Scalars['String']['output'];
 };
 
 /** Public revocation status of an attestation, for third parties. */
@@ -757,6 +802,8 @@ export type AttestationStatus = {
   revoked: Scalars['Boolean']['output'];
   /** Why it was revoked: the reason given to revokeAttestation ("Revoked by its tenant." when none was given), or "The tenant was deleted."; null when not revoked. */
   reason?: Maybe<Scalars['String']['output']>;
+  /** When it was revoked: the time of revokeAttestation, or of the tenant's deletion; null when not revoked. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
   /** When it expires; null when unknown. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -796,6 +843,16 @@ export type Verification = {
   enrollment?: Maybe<EndpointEnrollment>;
   /** ENDPOINT of an enrolled endpoint: triggers left out as unstable there. */
   triggersExcluded?: Maybe<Scalars['Int']['output']>;
+  /** ENDPOINT: the deployment queried (registered or ad-hoc). */
+  endpoint?: Maybe<Endpoint>;
+  /** ENDPOINT over https: SHA-256 (hex) of the DER of the TLS certificate the server presented. */
+  tlsCertificateSha256?: Maybe<Scalars['String']['output']>;
+  /** ARTIFACT: digest of the canonical weights actually checked. */
+  checkedWeightsDigest?: Maybe<Scalars['String']['output']>;
+  /** ARTIFACT: digest of the artifact files actually checked. */
+  checkedArtifactDigest?: Maybe<Scalars['String']['output']>;
+  /** ARTIFACT: whether the checked weights are the registered ones (false for a candidate with other weights). */
+  weightsMatchRegistered?: Maybe<Scalars['Boolean']['output']>;
 };
 
 /** Lifecycle of an endpoint enrollment. */
@@ -881,7 +938,9 @@ export type EnrollEndpointInput = {
   modelVersionId: Scalars['ID']['input'];
   /** Watermark whose triggers to send; default the version's newest READY one. */
   watermarkId?: InputMaybe<Scalars['ID']['input']>;
-  /** The deployment to enroll; default the version's registered endpoint. */
+  /** A registered endpoint of the version to enroll; default its only one, or the one named "default". */
+  endpointId?: InputMaybe<Scalars['ID']['input']>;
+  /** An ad-hoc URL to enroll instead of a registered endpoint. */
   endpoint?: InputMaybe<EndpointInput>;
   /** Rounds of queries with every trigger, 2 to 10 (default 3). */
   rounds?: InputMaybe<Scalars['Int']['input']>;
@@ -1278,7 +1337,7 @@ export type CreateModelVersionInput = {
   modelId: Scalars['ID']['input'];
   /** Label unique within the model, e.g. 1.4.0. */
   label: Scalars['String']['input'];
-  /** Where this version is deployed, if it is. */
+  /** Where this version is deployed, registered as its endpoint named "default" (needs a TENANT_ADMIN key). */
   endpoint?: InputMaybe<EndpointInput>;
   /** Values the model accepts; default [0, 1] FLOAT32. */
   inputDomain?: InputMaybe<InputDomainInput>;
@@ -1409,6 +1468,39 @@ export type CancelJobPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Input of registerEndpoint. */
+export type RegisterEndpointInput = {
+  /** The version deployed there. */
+  modelVersionId: Scalars['ID']['input'];
+  /** Unique among the version's active endpoints: 1 to 63 lowercase letters, digits, dots, underscores or hyphens (default "default"). */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Where it is and how to query it. */
+  endpoint: EndpointInput;
+};
+
+/** Result of registerEndpoint, updateEndpoint and removeEndpoint. */
+export type EndpointPayload = {
+  __typename?: 'EndpointPayload';
+  /** The registered endpoint. */
+  endpoint?: Maybe<Endpoint>;
+  /** Why it was refused; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of updateEndpoint. */
+export type UpdateEndpointInput = {
+  /** The registered endpoint. */
+  id: Scalars['ID']['input'];
+  /** The whole endpoint again; a credential left out is dropped (never carried over to a changed host). */
+  endpoint: EndpointInput;
+};
+
+/** Input of removeEndpoint. */
+export type RemoveEndpointInput = {
+  /** The registered endpoint. */
+  id: Scalars['ID']['input'];
+};
+
 /** Input of verifyModel. */
 export type VerifyModelInput = {
   /** The version to check. */
@@ -1423,7 +1515,9 @@ export type VerifyModelInput = {
   audience?: InputMaybe<Scalars['String']['input']>;
   /** Nonce to echo in the attestation (eat_nonce), for freshness. */
   nonce?: InputMaybe<Scalars['String']['input']>;
-  /** ENDPOINT: query this endpoint instead of the version's registered one. */
+  /** ENDPOINT: this registered endpoint of the version; default its only one, or the one named "default". */
+  endpointId?: InputMaybe<Scalars['ID']['input']>;
+  /** ENDPOINT: an ad-hoc URL instead of a registered endpoint; its attestation says endpoint.registered: false. */
   endpoint?: InputMaybe<EndpointInput>;
 };
 
@@ -1545,6 +1639,12 @@ export type Mutation = {
   startWatermark: StartWatermarkPayload;
   /** Query a deployment of a watermarked version several times to learn which triggers it answers stably (OPERATOR). */
   enrollEndpoint: EnrollEndpointPayload;
+  /** Register where a version is deployed (TENANT_ADMIN; audited). ENDPOINT attestations of it say endpoint.registered: true. */
+  registerEndpoint: EndpointPayload;
+  /** Point a registered endpoint elsewhere (TENANT_ADMIN; audited). Enrollments of its old address no longer apply. */
+  updateEndpoint: EndpointPayload;
+  /** Stop offering a registered endpoint (TENANT_ADMIN; audited); verifications that used it keep naming it. */
+  removeEndpoint: EndpointPayload;
   /** Cancel a queued or running job. */
   cancelJob: CancelJobPayload;
   /** Check a model version against its watermark, by artifact or endpoint, in a worker. */
@@ -1647,6 +1747,24 @@ export type MutationStartWatermarkArgs = {
 /** Write operations. */
 export type MutationEnrollEndpointArgs = {
   input: EnrollEndpointInput;
+};
+
+
+/** Write operations. */
+export type MutationRegisterEndpointArgs = {
+  input: RegisterEndpointInput;
+};
+
+
+/** Write operations. */
+export type MutationUpdateEndpointArgs = {
+  input: UpdateEndpointInput;
+};
+
+
+/** Write operations. */
+export type MutationRemoveEndpointArgs = {
+  input: RemoveEndpointInput;
 };
 
 
@@ -1820,6 +1938,8 @@ export type ResolversTypes = {
   VerificationMode: VerificationMode;
   Verdict: Verdict;
   Attestation: ResolverTypeWrapper<AttestationModel>;
+  DsseEnvelope: ResolverTypeWrapper<DsseEnvelope>;
+  DsseSignature: ResolverTypeWrapper<DsseSignature>;
   AttestationStatus: ResolverTypeWrapper<AttestationStatus>;
   Verification: ResolverTypeWrapper<VerificationModel>;
   EnrollmentStatus: EnrollmentStatus;
@@ -1867,6 +1987,10 @@ export type ResolversTypes = {
   StartWatermarkPayload: ResolverTypeWrapper<Omit<StartWatermarkPayload, 'watermark' | 'job' | 'userErrors'> & { watermark?: Maybe<ResolversTypes['Watermark']>, job?: Maybe<ResolversTypes['Job']>, userErrors: Array<ResolversTypes['UserError']> }>;
   CancelJobInput: CancelJobInput;
   CancelJobPayload: ResolverTypeWrapper<Omit<CancelJobPayload, 'job' | 'userErrors'> & { job?: Maybe<ResolversTypes['Job']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  RegisterEndpointInput: RegisterEndpointInput;
+  EndpointPayload: ResolverTypeWrapper<Omit<EndpointPayload, 'userErrors'> & { userErrors: Array<ResolversTypes['UserError']> }>;
+  UpdateEndpointInput: UpdateEndpointInput;
+  RemoveEndpointInput: RemoveEndpointInput;
   VerifyModelInput: VerifyModelInput;
   VerifyModelPayload: ResolverTypeWrapper<Omit<VerifyModelPayload, 'verification' | 'job' | 'userErrors'> & { verification?: Maybe<ResolversTypes['Verification']>, job?: Maybe<ResolversTypes['Job']>, userErrors: Array<ResolversTypes['UserError']> }>;
   CreateChallengeInput: CreateChallengeInput;
@@ -1929,6 +2053,8 @@ export type ResolversParentTypes = {
   WatermarkEdge: Omit<WatermarkEdge, 'node'> & { node: ResolversParentTypes['Watermark'] };
   WatermarkConnection: Omit<WatermarkConnection, 'edges'> & { edges: Array<ResolversParentTypes['WatermarkEdge']> };
   Attestation: AttestationModel;
+  DsseEnvelope: DsseEnvelope;
+  DsseSignature: DsseSignature;
   AttestationStatus: AttestationStatus;
   Verification: VerificationModel;
   ObservedMargins: ObservedMargins;
@@ -1975,6 +2101,10 @@ export type ResolversParentTypes = {
   StartWatermarkPayload: Omit<StartWatermarkPayload, 'watermark' | 'job' | 'userErrors'> & { watermark?: Maybe<ResolversParentTypes['Watermark']>, job?: Maybe<ResolversParentTypes['Job']>, userErrors: Array<ResolversParentTypes['UserError']> };
   CancelJobInput: CancelJobInput;
   CancelJobPayload: Omit<CancelJobPayload, 'job' | 'userErrors'> & { job?: Maybe<ResolversParentTypes['Job']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  RegisterEndpointInput: RegisterEndpointInput;
+  EndpointPayload: Omit<EndpointPayload, 'userErrors'> & { userErrors: Array<ResolversParentTypes['UserError']> };
+  UpdateEndpointInput: UpdateEndpointInput;
+  RemoveEndpointInput: RemoveEndpointInput;
   VerifyModelInput: VerifyModelInput;
   VerifyModelPayload: Omit<VerifyModelPayload, 'verification' | 'job' | 'userErrors'> & { verification?: Maybe<ResolversParentTypes['Verification']>, job?: Maybe<ResolversParentTypes['Job']>, userErrors: Array<ResolversParentTypes['UserError']> };
   CreateChallengeInput: CreateChallengeInput;
@@ -2109,6 +2239,12 @@ export type ModelAliasResolvers<ContextType = GraphQLContext, ParentType extends
 };
 
 export type EndpointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Endpoint'] = ResolversParentTypes['Endpoint']> = {
+  id?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  registered?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  removedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   protocol?: Resolver<ResolversTypes['EndpointProtocol'], ParentType, ContextType>;
   modelName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2129,6 +2265,7 @@ export type ModelVersionResolvers<ContextType = GraphQLContext, ParentType exten
   uploadedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   uploadPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   endpoint?: Resolver<Maybe<ResolversTypes['Endpoint']>, ParentType, ContextType>;
+  endpoints?: Resolver<Array<ResolversTypes['Endpoint']>, ParentType, ContextType>;
   inputDomain?: Resolver<ResolversTypes['InputDomain'], ParentType, ContextType>;
   signature?: Resolver<Maybe<ResolversTypes['ModelSignature']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2270,6 +2407,19 @@ export type AttestationResolvers<ContextType = GraphQLContext, ParentType extend
   issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   revoked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  dsseEnvelope?: Resolver<Maybe<ResolversTypes['DsseEnvelope']>, ParentType, ContextType>;
+  statement?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DsseEnvelopeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DsseEnvelope'] = ResolversParentTypes['DsseEnvelope']> = {
+  payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  payloadType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signatures?: Resolver<Array<ResolversTypes['DsseSignature']>, ParentType, ContextType>;
+};
+
+export type DsseSignatureResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DsseSignature'] = ResolversParentTypes['DsseSignature']> = {
+  keyid?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sig?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AttestationStatusResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AttestationStatus'] = ResolversParentTypes['AttestationStatus']> = {
@@ -2277,6 +2427,7 @@ export type AttestationStatusResolvers<ContextType = GraphQLContext, ParentType 
   known?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   revoked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
@@ -2297,6 +2448,11 @@ export type VerificationResolvers<ContextType = GraphQLContext, ParentType exten
   attestation?: Resolver<Maybe<ResolversTypes['Attestation']>, ParentType, ContextType>;
   enrollment?: Resolver<Maybe<ResolversTypes['EndpointEnrollment']>, ParentType, ContextType>;
   triggersExcluded?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  endpoint?: Resolver<Maybe<ResolversTypes['Endpoint']>, ParentType, ContextType>;
+  tlsCertificateSha256?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  checkedWeightsDigest?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  checkedArtifactDigest?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  weightsMatchRegistered?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
 
 export type ObservedMarginsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ObservedMargins'] = ResolversParentTypes['ObservedMargins']> = {
@@ -2475,6 +2631,11 @@ export type CancelJobPayloadResolvers<ContextType = GraphQLContext, ParentType e
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type EndpointPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EndpointPayload'] = ResolversParentTypes['EndpointPayload']> = {
+  endpoint?: Resolver<Maybe<ResolversTypes['Endpoint']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type VerifyModelPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VerifyModelPayload'] = ResolversParentTypes['VerifyModelPayload']> = {
   verification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
@@ -2518,6 +2679,9 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   attachModelSignature?: Resolver<ResolversTypes['AttachModelSignaturePayload'], ParentType, ContextType, RequireFields<MutationAttachModelSignatureArgs, 'input'>>;
   startWatermark?: Resolver<ResolversTypes['StartWatermarkPayload'], ParentType, ContextType, RequireFields<MutationStartWatermarkArgs, 'input'>>;
   enrollEndpoint?: Resolver<ResolversTypes['EnrollEndpointPayload'], ParentType, ContextType, RequireFields<MutationEnrollEndpointArgs, 'input'>>;
+  registerEndpoint?: Resolver<ResolversTypes['EndpointPayload'], ParentType, ContextType, RequireFields<MutationRegisterEndpointArgs, 'input'>>;
+  updateEndpoint?: Resolver<ResolversTypes['EndpointPayload'], ParentType, ContextType, RequireFields<MutationUpdateEndpointArgs, 'input'>>;
+  removeEndpoint?: Resolver<ResolversTypes['EndpointPayload'], ParentType, ContextType, RequireFields<MutationRemoveEndpointArgs, 'input'>>;
   cancelJob?: Resolver<ResolversTypes['CancelJobPayload'], ParentType, ContextType, RequireFields<MutationCancelJobArgs, 'input'>>;
   verifyModel?: Resolver<ResolversTypes['VerifyModelPayload'], ParentType, ContextType, RequireFields<MutationVerifyModelArgs, 'input'>>;
   createChallenge?: Resolver<ResolversTypes['CreateChallengePayload'], ParentType, ContextType, RequireFields<MutationCreateChallengeArgs, 'input'>>;
@@ -2563,6 +2727,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   WatermarkEdge?: WatermarkEdgeResolvers<ContextType>;
   WatermarkConnection?: WatermarkConnectionResolvers<ContextType>;
   Attestation?: AttestationResolvers<ContextType>;
+  DsseEnvelope?: DsseEnvelopeResolvers<ContextType>;
+  DsseSignature?: DsseSignatureResolvers<ContextType>;
   AttestationStatus?: AttestationStatusResolvers<ContextType>;
   Verification?: VerificationResolvers<ContextType>;
   ObservedMargins?: ObservedMarginsResolvers<ContextType>;
@@ -2591,6 +2757,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AttachModelSignaturePayload?: AttachModelSignaturePayloadResolvers<ContextType>;
   StartWatermarkPayload?: StartWatermarkPayloadResolvers<ContextType>;
   CancelJobPayload?: CancelJobPayloadResolvers<ContextType>;
+  EndpointPayload?: EndpointPayloadResolvers<ContextType>;
   VerifyModelPayload?: VerifyModelPayloadResolvers<ContextType>;
   CreateChallengePayload?: CreateChallengePayloadResolvers<ContextType>;
   AnswerChallengePayload?: AnswerChallengePayloadResolvers<ContextType>;

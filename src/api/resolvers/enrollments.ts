@@ -10,13 +10,6 @@ export const enrollmentResolvers: Resolvers = {
     enrollEndpoint: (_parent, { input }, { services }) => mutationPayload(() => services.enrollments.enroll(input)),
   },
   EndpointEnrollment: {
-    endpoint: (e) => ({
-      url: e.endpointUrl,
-      protocol: e.endpointProtocol,
-      modelName: e.endpointModelName,
-      hasCredential: e.hasEndpointCredential,
-      inputFormat: e.endpointInputFormat,
-    }),
     stableCount: (e) => (e.status === 'ENROLLED' ? e.stableIndices.length : null),
     observedMargins: (e) => e.observedMargins as { min: number; median: number } | null,
     watermark: async (e, _args, { services }) => (await services.watermarks.get(e.watermarkId))!,

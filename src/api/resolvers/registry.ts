@@ -26,16 +26,6 @@ export const registryResolvers: Resolvers = {
   },
   ModelVersion: {
     uploadPath: (version) => `/v1/model-versions/${version.id}/artifact`,
-    endpoint: (version) =>
-      version.endpointUrl && version.endpointProtocol
-        ? {
-            url: version.endpointUrl,
-            protocol: version.endpointProtocol,
-            modelName: version.endpointModelName ?? '',
-            hasCredential: version.hasEndpointCredential,
-            inputFormat: version.endpointInputFormat ?? 'FLOAT32',
-          }
-        : null,
     inputDomain: (version) => domainToJson(versionInputDomain(version)),
     model: async (version, _args, { services }) => (await services.models.get(version.modelId))!,
     aliases: (version, _args, { services }) => queryResult(() => services.models.aliasesOfVersion(version.id)),

@@ -4,6 +4,7 @@ import { toConnection } from './connection.ts';
 import { AuthError } from '../../auth/auth.errors.ts';
 import { isUuid } from '../../common/ids.ts';
 import { VerificationsError } from '../../verifications/verifications.errors.ts';
+import type { DsseEnvelope } from '../../attestations/crypto/dsse-envelope.ts';
 
 export const verificationResolvers: Resolvers = {
   Query: {
@@ -43,6 +44,9 @@ export const verificationResolvers: Resolvers = {
   },
   Attestation: {
     revoked: (a) => a.revokedAt !== null,
+    dsseEnvelope: (a) => (a.dsseEnvelope as DsseEnvelope | null) ?? null,
+    // The envelope is this server's own record: its payload is shown as stored, for reading.
+    statement: (a) => (a.dsseEnvelope ? Buffer.from((a.dsseEnvelope as unknown as DsseEnvelope).payload, 'base64').toString('utf8') : null),
   },
   Challenge: {
     size: (c) => c.triggerIndices.length,

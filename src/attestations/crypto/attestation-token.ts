@@ -8,7 +8,7 @@ import { claimsForSigning, parseAttestationClaims, type AttestationClaims } from
 import { AttestationError, type AttestationErrorCode } from './attestation.errors.ts';
 import { ATTESTATION_ALG, parsePrivateKey, toPublicJwk, type SigningKeyMaterial } from './signing-keys.ts';
 
-export type { AttestationClaims, VerdictPolicy, Verdict, VerificationMode } from './attestation-claims.ts';
+export type { AttestationClaims, ArtifactClaim, EndpointClaim, StrengthClaim, ModelSignatureClaim, VerdictPolicy, Verdict, VerificationMode } from './attestation-claims.ts';
 
 export const ATTESTATION_TYP = 'fragmark-attestation+jwt';
 export const SUBJECT_PREFIX = 'urn:fragmark:model-version:';
@@ -113,7 +113,7 @@ export async function signAttestation(
   key: SigningKeyMaterial,
   claims: AttestationClaims,
   options: SignOptions,
-): Promise<{ token: string; jti: string; issuedAt: Date; expiresAt: Date }> {
+): Promise<{ token: string; jti: string; issuedAt: Date; expiresAt: Date; claims: AttestationClaims }> {
   const issuer = textOption(options.issuer, 'issuer');
   if (typeof options.modelVersionId !== 'string' || !ID_PATTERN.test(options.modelVersionId)) {
     throw new TypeError('modelVersionId must be an identifier (letters, digits, ".", "_", "-")');
@@ -145,7 +145,8 @@ export async function signAttestation(
   const token = await new SignJWT(payload)
     .setProtectedHeader({ alg: ATTESTATION_ALG, typ: ATTESTATION_TYP, kid: key.kid })
     .sign(cryptoKey);
-  return { token, jti, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000) };
+  // `claims`: the allow-listed copy that was signed (what the token says, for the in-toto statement).
+  return { token, jti, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000), claims: fragmark };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,20 +345,30 @@ function isLoopback(hostname: string): boolean {
 }
 
 /**
+ * Parses an address at the issuer that a verifier fetches from (the key set, the revocation
+ * status): https only, or plain http to a loopback address (development). Anything else is refused
+ * with `code`, before any request is made.
+ */
+export function issuerAddress(url: string, what: string, code: AttestationErrorCode): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw err(code, `The ${what} address ${shown(url)} is not a URL.`, error);
+  }
+  if (!(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopback(parsed.hostname)))) {
+    throw err(code, `The ${what} address must use https (plain http only to localhost): ${shown(parsed.origin)}.`);
+  }
+  return parsed;
+}
+
+/**
  * Fetches a JWK Set. https only, except plain http to a loopback address (development): a key
  * set fetched over plain http from elsewhere could be swapped by anyone on the path, and then any
  * forged token would verify. No redirects are followed, 5 s timeout, 256 KiB limit.
  */
 export async function fetchJwks(url: string): Promise<{ keys: JWK[] }> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw err('JWKS_UNAVAILABLE', `The key set address ${shown(url)} is not a URL.`, error);
-  }
-  if (!(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopback(parsed.hostname)))) {
-    throw err('JWKS_UNAVAILABLE', `The key set address must use https (plain http only to localhost): ${shown(parsed.origin)}.`);
-  }
+  const parsed = issuerAddress(url, 'key set', 'JWKS_UNAVAILABLE');
   let body: string;
   try {
     const response = await fetch(parsed, {

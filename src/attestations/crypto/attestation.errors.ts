@@ -12,7 +12,19 @@ export type AttestationErrorCode =
   | 'TOKEN_CLAIMS_INVALID'
   | 'TOKEN_KEY_UNKNOWN'
   | 'JWKS_UNAVAILABLE'
-  | 'SIGNING_KEY_INVALID';
+  | 'SIGNING_KEY_INVALID'
+  // Revocation, as the issuer's public attestationStatus query reports it.
+  | 'TOKEN_REVOKED'
+  | 'TOKEN_UNKNOWN_AT_ISSUER'
+  | 'STATUS_UNAVAILABLE'
+  // The DSSE envelope and the in-toto statement beside the token, and evidence bundles.
+  | 'ENVELOPE_MALFORMED'
+  | 'ENVELOPE_PAYLOAD_TYPE_INVALID'
+  | 'ENVELOPE_KEY_UNKNOWN'
+  | 'ENVELOPE_SIGNATURE_INVALID'
+  | 'STATEMENT_INVALID'
+  | 'EVIDENCE_MALFORMED'
+  | 'EVIDENCE_MISMATCH';
 
 /**
  * Failures of signing and verifying attestation tokens. `fragmark verify-token` prints the message
@@ -43,4 +55,14 @@ export const ATTESTATION_ERROR_REASONS: Readonly<Record<AttestationErrorCode, st
   TOKEN_KEY_UNKNOWN: 'The key that signed the token ("kid") is not in the issuer\'s published key set.',
   JWKS_UNAVAILABLE: 'The issuer\'s public key set (JWKS) could not be fetched or is not a valid JWK Set.',
   SIGNING_KEY_INVALID: 'The signing key is not a valid Ed25519 key.',
+  TOKEN_REVOKED: 'The issuer reports that the attestation was revoked.',
+  TOKEN_UNKNOWN_AT_ISSUER: 'The issuer reports that it never issued an attestation with this id.',
+  STATUS_UNAVAILABLE: 'The issuer could not be asked whether the attestation was revoked.',
+  ENVELOPE_MALFORMED: 'The DSSE envelope is not a JSON envelope with payload, payloadType and signatures.',
+  ENVELOPE_PAYLOAD_TYPE_INVALID: 'The DSSE envelope does not hold an in-toto statement (payloadType).',
+  ENVELOPE_KEY_UNKNOWN: 'No key of the key set matches the DSSE envelope\'s signatures (keyid).',
+  ENVELOPE_SIGNATURE_INVALID: 'The DSSE envelope signature does not verify: the statement was altered or not signed by this issuer.',
+  STATEMENT_INVALID: 'The signed payload is not a Fragmark in-toto statement.',
+  EVIDENCE_MALFORMED: 'The evidence bundle is not a Fragmark evidence bundle.',
+  EVIDENCE_MISMATCH: 'The parts of the evidence bundle do not agree with each other.',
 };

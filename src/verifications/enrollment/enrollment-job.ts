@@ -10,6 +10,7 @@
  * ends CANCELLED. Queries go through the process's egress policy; stored reasons never hold the
  * endpoint's answer or the credential.
  */
+import { credentialRecordOf } from '../../registry/endpoints.service.ts';
 import type { Database } from '../../db/client.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Vault } from '../../vault/vault.ts';
@@ -56,7 +57,7 @@ export async function runEnrollmentJob(deps: EnrollmentJobDeps, queued: RunningJ
 async function enroll(deps: EnrollmentJobDeps, queued: RunningJob): Promise<void> {
   const { db, vault, logger } = deps;
   const records = new JobRecords(db, queued.id);
-  const enrollment = await db.endpointEnrollment.findUnique({ where: { jobId: queued.id }, include: { watermark: true, modelVersion: true, job: true } });
+  const enrollment = await db.endpointEnrollment.findUnique({ where: { jobId: queued.id }, include: { watermark: true, modelVersion: true, job: true, endpoint: true } });
   if (!enrollment) {
     logger.warn('enrollment job without its records; dropping it', { jobId: queued.id });
     return;
@@ -89,7 +90,7 @@ async function enroll(deps: EnrollmentJobDeps, queued: RunningJob): Promise<void
   const sealed = await unseal('trigger-set', watermark.id);
   try {
     const set = decodeTriggerSet(sealed);
-    const credentialRecord = enrollment.hasEndpointCredential ? enrollment.id : version.hasEndpointCredential && enrollment.endpointUrl === version.endpointUrl ? version.id : null;
+    const credentialRecord = credentialRecordOf(enrollment);
     credential = credentialRecord ? new TextDecoder().decode(await unseal('endpoint-credential', credentialRecord)) : null;
     const inputs = endpointInputs(set, enrollment.endpointInputFormat);
     const target = { url: enrollment.endpointUrl, protocol: enrollment.endpointProtocol, modelName: enrollment.endpointModelName, credential };

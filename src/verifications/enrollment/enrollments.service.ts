@@ -12,9 +12,9 @@ import { paginate, type Page, type PageRequest } from '../../common/pagination.t
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import { JobRecords } from '../../jobs/job-records.ts';
 import { RegistryError } from '../../registry/registry.errors.ts';
-import { validateEndpoint, type EndpointInput } from '../../registry/models.service.ts';
+import type { EndpointInput } from '../../registry/models.service.ts';
+import { NoRegisteredEndpoint, resolveEndpoint, type ResolvedEndpoint } from '../../registry/endpoints.service.ts';
 import type { EgressPolicy } from '../../endpoints/egress-policy.ts';
-import { versionInputDomain } from '../../registry/input-domain.ts';
 import type { Vault } from '../../vault/vault.ts';
 import { findReadyWatermark } from '../ready-watermark.ts';
 import { VerificationsError } from '../verifications.errors.ts';
@@ -29,7 +29,9 @@ export const ENROLLMENT_BATCH_SIZES = [16, 1] as const;
 export interface EnrollEndpointInput {
   modelVersionId: string;
   watermarkId?: string | null;
-  /** Default: the version's registered endpoint. */
+  /** A registered endpoint of the version (default: its only one, or the one named "default"). */
+  endpointId?: string | null;
+  /** An ad-hoc URL instead of a registered endpoint. */
   endpoint?: EndpointInput | null;
   rounds?: number | null;
   maxUnstableShare?: number | null;
@@ -61,11 +63,12 @@ export class EnrollmentsService {
     if (!(maxUnstableShare >= 0 && maxUnstableShare <= 0.5)) {
       throw new VerificationsError('INVALID_VERIFICATION_INPUT', 'maxUnstableShare must be between 0 and 0.5.', ['input', 'maxUnstableShare']);
     }
-    const adHoc = input.endpoint ? validateEndpoint(input.endpoint, versionInputDomain(version), this.egress) : null;
-    const url = adHoc?.url ?? version.endpointUrl;
-    const protocol = adHoc?.protocol ?? version.endpointProtocol;
-    if (!url || !protocol) {
-      throw new VerificationsError('NO_ENDPOINT', 'This version has no inference endpoint: pass one, or register it with createModelVersion.', ['input', 'endpoint']);
+    let endpoint: ResolvedEndpoint;
+    try {
+      endpoint = await resolveEndpoint(this.scoped!, version, input, this.egress);
+    } catch (error) {
+      if (!(error instanceof NoRegisteredEndpoint)) throw error;
+      throw new VerificationsError('NO_ENDPOINT', 'This version has no registered endpoint: pass an ad-hoc endpoint, or have a tenant admin register one (registerEndpoint).', ['input', 'endpoint']);
     }
     const created = await this.db.$transaction(async (tx) => {
       // Job row and queue entry commit with the enrollment, or not at all.
@@ -76,20 +79,21 @@ export class EnrollmentsService {
           modelVersionId: version.id,
           watermarkId: watermark.id,
           jobId: job.id,
-          endpointUrl: url,
-          endpointProtocol: protocol,
-          endpointModelName: adHoc ? adHoc.modelName?.trim() || version.model.name : (version.endpointModelName ?? version.model.name),
-          endpointInputFormat: adHoc ? (adHoc.inputFormat ?? 'FLOAT32') : (version.endpointInputFormat ?? 'FLOAT32'),
-          hasEndpointCredential: Boolean(adHoc?.credential),
+          endpointId: endpoint.registered?.id ?? null,
+          endpointUrl: endpoint.url,
+          endpointProtocol: endpoint.protocol,
+          endpointModelName: endpoint.modelName,
+          endpointInputFormat: endpoint.inputFormat,
+          hasEndpointCredential: Boolean(endpoint.adHocCredential),
           rounds,
           batchSizes: [...ENROLLMENT_BATCH_SIZES],
           maxUnstableShare,
         },
       });
-      if (adHoc?.credential) {
+      if (endpoint.adHocCredential) {
         await this.vault.seal(
           { tenantId: actor.tenantId!, purpose: 'endpoint-credential', recordId: enrollment.id },
-          new TextEncoder().encode(adHoc.credential),
+          new TextEncoder().encode(endpoint.adHocCredential),
           { apiKeyId: actor.apiKeyId },
           tx,
         );

@@ -1,0 +1,265 @@
+/**
+ * Registered endpoints: the deployments of a model version that a tenant admin vouches for.
+ * Registering, changing or removing one needs TENANT_ADMIN and is audited, because an attestation
+ * of an ENDPOINT verification says `endpoint.registered: true` only for these: an operator who
+ * points a verification at any other URL (a pristine copy on a laptop, say) gets a token that says
+ * `registered: false`, so an auditor can tell the two apart.
+ *
+ * `resolveEndpoint` is the one place that turns a verification's or enrollment's request
+ * (an `endpointId`, an ad-hoc `endpoint`, or neither) into the deployment to query.
+ */
+import type { Database, Transaction } from '../db/client.ts';
+import type { Model, ModelVersion, RegisteredEndpoint } from '../db/generated/client.ts';
+import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
+import type { Actor } from '../auth/actor.ts';
+import { requireTenantRole } from '../auth/require-role.ts';
+import { isUuid } from '../common/ids.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { Vault } from '../vault/vault.ts';
+import type { EgressPolicy } from '../endpoints/egress-policy.ts';
+import { versionInputDomain } from './input-domain.ts';
+import { DEFAULT_ENDPOINT_NAME, validateEndpoint, type EndpointInput } from './models.service.ts';
+
+export { DEFAULT_ENDPOINT_NAME };
+import { RegistryError } from './registry.errors.ts';
+
+const ENDPOINT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+/** A version's active endpoints are few; this bounds what one version can hold. */
+export const MAX_ENDPOINTS_PER_VERSION = 50;
+
+export interface RegisterEndpointInput {
+  modelVersionId: string;
+  /** Default "default". */
+  name?: string | null;
+  endpoint: EndpointInput;
+}
+
+/** What a verification or enrollment queries, with where its credential is sealed. */
+export interface ResolvedEndpoint {
+  /** The registered endpoint; null for an ad-hoc URL. */
+  registered: RegisteredEndpoint | null;
+  url: string;
+  protocol: RegisteredEndpoint['protocol'];
+  modelName: string;
+  inputFormat: RegisteredEndpoint['inputFormat'];
+  /** Ad-hoc only: the credential the caller passed, to seal with the verification or enrollment. */
+  adHocCredential: string | null;
+}
+
+export class EndpointsService {
+  private readonly scoped: TenantDatabase | null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly vault: Vault,
+    private readonly actor: Actor | null,
+    private readonly egress: EgressPolicy,
+  ) {
+    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
+  }
+
+  async register(input: RegisterEndpointInput): Promise<RegisteredEndpoint> {
+    const actor = requireTenantRole(this.actor, 'TENANT_ADMIN', 'Endpoints');
+    const name = endpointName(input.name);
+    const version = await this.version(input.modelVersionId);
+    const endpoint = validateEndpoint(input.endpoint, versionInputDomain(version), this.egress);
+    return this.db.$transaction(async (tx) => {
+      // Serialises registrations of one version, so the count below holds until the commit.
+      await tx.$queryRaw`SELECT id FROM "ModelVersion" WHERE id = ${version.id}::uuid FOR UPDATE`;
+      const active = await tx.registeredEndpoint.count({ where: { modelVersionId: version.id, removedAt: null } });
+      if (active >= MAX_ENDPOINTS_PER_VERSION) {
+        throw new RegistryError('INVALID_MODEL_INPUT', `A version has at most ${MAX_ENDPOINTS_PER_VERSION} registered endpoints; remove one first.`, ['input', 'modelVersionId']);
+      }
+      if (await tx.registeredEndpoint.findFirst({ where: { modelVersionId: version.id, name, removedAt: null }, select: { id: true } })) throw nameTaken(name);
+      const created = await tx.registeredEndpoint.create({
+        data: {
+          tenantId: actor.tenantId,
+          modelVersionId: version.id,
+          name,
+          url: endpoint.url,
+          protocol: endpoint.protocol,
+          modelName: endpoint.modelName?.trim() || version.model.name,
+          inputFormat: endpoint.inputFormat ?? 'FLOAT32',
+        },
+      });
+      const registered = endpoint.credential ? await this.sealCredential(tx, created, endpoint.credential) : created;
+      await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'endpoint.register', recordId: created.id, details: { modelVersionId: version.id, name, host: new URL(endpoint.url).host } });
+      return registered;
+    });
+  }
+
+  /**
+   * Replaces where an endpoint points. The whole endpoint is given again: a credential left out
+   * is dropped, never carried over to what may be a different host.
+   */
+  async update(id: string, input: EndpointInput): Promise<RegisteredEndpoint> {
+    const actor = requireTenantRole(this.actor, 'TENANT_ADMIN', 'Endpoints');
+    const current = await this.active(id);
+    const version = await this.version(current.modelVersionId);
+    const endpoint = validateEndpoint(input, versionInputDomain(version), this.egress);
+    return this.db.$transaction(async (tx) => {
+      const updated = await tx.registeredEndpoint.update({
+        where: { id: current.id },
+        data: {
+          url: endpoint.url,
+          protocol: endpoint.protocol,
+          modelName: endpoint.modelName?.trim() || version.model.name,
+          inputFormat: endpoint.inputFormat ?? 'FLOAT32',
+          credentialRecordId: null,
+        },
+      });
+      const result = endpoint.credential ? await this.sealCredential(tx, updated, endpoint.credential) : updated;
+      await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'endpoint.update', recordId: current.id, details: { host: new URL(endpoint.url).host } });
+      return result;
+    });
+  }
+
+  /** No longer offered for verification; kept (and still named) for the verifications that used it. */
+  async remove(id: string): Promise<RegisteredEndpoint> {
+    const actor = requireTenantRole(this.actor, 'TENANT_ADMIN', 'Endpoints');
+    const current = await this.active(id);
+    return this.db.$transaction(async (tx) => {
+      const removed = await tx.registeredEndpoint.update({ where: { id: current.id }, data: { removedAt: new Date() } });
+      await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'endpoint.remove', recordId: current.id });
+      return removed;
+    });
+  }
+
+  async get(id: string): Promise<RegisteredEndpoint | null> {
+    requireTenantRole(this.actor, 'VIEWER', 'Endpoints');
+    return isUuid(id) ? this.scoped!.registeredEndpoint.findUnique({ where: { id } }) : null;
+  }
+
+  /** The version's active endpoints, oldest first. */
+  async forVersion(modelVersionId: string): Promise<RegisteredEndpoint[]> {
+    requireTenantRole(this.actor, 'VIEWER', 'Endpoints');
+    return this.scoped!.registeredEndpoint.findMany({ where: { modelVersionId, removedAt: null }, orderBy: { id: 'asc' }, take: MAX_ENDPOINTS_PER_VERSION });
+  }
+
+  private async sealCredential(tx: Transaction, endpoint: RegisteredEndpoint, credential: string): Promise<RegisteredEndpoint> {
+    await this.vault.seal(
+      { tenantId: endpoint.tenantId, purpose: 'endpoint-credential', recordId: endpoint.id },
+      new TextEncoder().encode(credential),
+      { apiKeyId: this.actor!.apiKeyId },
+      tx,
+    );
+    return tx.registeredEndpoint.update({ where: { id: endpoint.id }, data: { credentialRecordId: endpoint.id } });
+  }
+
+  private async version(id: string): Promise<ModelVersion & { model: Model }> {
+    const version = isUuid(id) ? await this.scoped!.modelVersion.findUnique({ where: { id }, include: { model: true } }) : null;
+    if (!version) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.', ['input', 'modelVersionId']);
+    return version;
+  }
+
+  private async active(id: string): Promise<RegisteredEndpoint> {
+    const endpoint = isUuid(id) ? await this.scoped!.registeredEndpoint.findUnique({ where: { id } }) : null;
+    if (!endpoint || endpoint.removedAt) throw new RegistryError('ENDPOINT_NOT_FOUND', 'No such registered endpoint.', ['input', 'id']);
+    return endpoint;
+  }
+}
+
+/**
+ * The deployment a verification or enrollment of `version` queries: the registered endpoint
+ * `endpointId`; else the ad-hoc `endpoint` (an operator's URL, attested as not registered); else
+ * the version's only registered endpoint, or the one named "default" among several.
+ */
+export async function resolveEndpoint(
+  scoped: TenantDatabase,
+  version: ModelVersion & { model: Model },
+  request: { endpointId?: string | null; endpoint?: EndpointInput | null },
+  egress: EgressPolicy,
+): Promise<ResolvedEndpoint> {
+  if (request.endpointId && request.endpoint) {
+    throw new RegistryError('INVALID_MODEL_INPUT', 'Pass endpointId (a registered endpoint) or endpoint (an ad-hoc URL), not both.', ['input', 'endpoint']);
+  }
+  if (request.endpoint) {
+    const adHoc = validateEndpoint(request.endpoint, versionInputDomain(version), egress);
+    return {
+      registered: null,
+      url: adHoc.url,
+      protocol: adHoc.protocol,
+      modelName: adHoc.modelName?.trim() || version.model.name,
+      inputFormat: adHoc.inputFormat ?? 'FLOAT32',
+      adHocCredential: adHoc.credential || null,
+    };
+  }
+  let registered: RegisteredEndpoint | null;
+  if (request.endpointId) {
+    registered = isUuid(request.endpointId) ? await scoped.registeredEndpoint.findUnique({ where: { id: request.endpointId } }) : null;
+    if (!registered || registered.removedAt || registered.modelVersionId !== version.id) {
+      throw new RegistryError('ENDPOINT_NOT_FOUND', 'No such registered endpoint of this version.', ['input', 'endpointId']);
+    }
+  } else {
+    const active = await scoped.registeredEndpoint.findMany({ where: { modelVersionId: version.id, removedAt: null }, orderBy: { id: 'asc' }, take: MAX_ENDPOINTS_PER_VERSION });
+    registered = active.length === 1 ? active[0]! : (active.find((e) => e.name === DEFAULT_ENDPOINT_NAME) ?? null);
+    if (!registered && active.length > 1) {
+      throw new RegistryError(
+        'ENDPOINT_AMBIGUOUS',
+        `This version has ${active.length} registered endpoints (${active.map((e) => e.name).join(', ')}) and none is named "${DEFAULT_ENDPOINT_NAME}": pass endpointId.`,
+        ['input', 'endpointId'],
+      );
+    }
+    if (!registered) throw new NoRegisteredEndpoint();
+  }
+  return { registered, url: registered.url, protocol: registered.protocol, modelName: registered.modelName, inputFormat: registered.inputFormat, adHocCredential: null };
+}
+
+/** The version has no registered endpoint and none was given (callers word the error for their input). */
+export class NoRegisteredEndpoint extends Error {
+  constructor() {
+    super('This version has no registered endpoint.');
+    this.name = 'NoRegisteredEndpoint';
+  }
+}
+
+function endpointName(value: string | null | undefined): string {
+  const name = (value ?? DEFAULT_ENDPOINT_NAME).trim();
+  if (!ENDPOINT_NAME.test(name)) {
+    throw new RegistryError('INVALID_MODEL_INPUT', 'name must be 1 to 63 lowercase letters, digits, dots, underscores or hyphens, starting with a letter or digit.', ['input', 'name']);
+  }
+  return name;
+}
+
+function nameTaken(name: string): RegistryError {
+  return new RegistryError('ENDPOINT_NAME_TAKEN', `This version already has an endpoint named "${name}".`, ['input', 'name']);
+}
+
+/**
+ * The URL as an attestation shows it: scheme, host, port and path, without user info, query or
+ * fragment (a query may carry routing secrets; registration refuses user info and fragments anyway).
+ */
+export function attestedUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname}`;
+}
+
+/**
+ * Where the credential of a queued verification's or enrollment's endpoint is sealed: its own
+ * record for an ad-hoc credential, else its registered endpoint's. A registered endpoint changed
+ * or removed after the request was queued is refused (ENDPOINT_NOT_FOUND, an ERROR verdict):
+ * its credential may now belong to another host, and the request asked for what it was then.
+ */
+export function credentialRecordOf(request: {
+  id: string;
+  hasEndpointCredential: boolean;
+  endpointUrl: string | null;
+  endpointProtocol: RegisteredEndpoint['protocol'] | null;
+  endpointModelName: string | null;
+  endpointInputFormat: RegisteredEndpoint['inputFormat'] | null;
+  endpoint: RegisteredEndpoint | null;
+}): string | null {
+  if (request.hasEndpointCredential) return request.id;
+  const registered = request.endpoint;
+  if (!registered) return null;
+  const unchanged =
+    registered.removedAt === null &&
+    registered.url === request.endpointUrl &&
+    registered.protocol === request.endpointProtocol &&
+    registered.modelName === request.endpointModelName &&
+    registered.inputFormat === (request.endpointInputFormat ?? 'FLOAT32');
+  if (!unchanged) {
+    throw new RegistryError('ENDPOINT_NOT_FOUND', `The registered endpoint "${registered.name}" was changed or removed after this was requested; request it again.`);
+  }
+  return registered.credentialRecordId;
+}

@@ -22,6 +22,7 @@ import { startWorker } from '../app/worker.ts';
 import { CliError } from './api-client.ts';
 import { endpointsEnroll, jobs, modelsPush, verify, watermark } from './client-commands.ts';
 import { endpointsList, endpointsRegister } from './endpoint-commands.ts';
+import { COMMAND_FLAGS, commandOf, unknownFlag } from './command-flags.ts';
 import { verifyToken } from './verify-token.ts';
 import { evidenceExport, evidenceShow, evidenceVerify } from './evidence-commands.ts';
 import { modelsAttachSignature, signingKeysList, signingKeysRegister, signingKeysRevoke } from './signing-commands.ts';
@@ -116,6 +117,17 @@ const VALUE_FLAGS = new Set([
 
 class UsageError extends Error {}
 
+/** The USAGE lines of one command (its synopsis and description), with the common options. */
+function usageOf(command: string): string {
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((l) => new RegExp(`^  ${command.replace(/ /g, ' ')}(\\s|$)`).test(l));
+  if (start < 0) return USAGE;
+  let end = start + 1;
+  while (end < lines.length && /^ {4,}/.test(lines[end]!)) end++;
+  const flags = [...(COMMAND_FLAGS[command] ?? []), 'json', 'help'].map((f) => `--${f}`).join(' ');
+  return ['Usage: fragmark ' + lines[start]!.trim(), ...lines.slice(start + 1, end), '', `Options: ${flags}`].join('\n');
+}
+
 async function main(argv: string[]): Promise<number> {
   const { command, flags } = parseArgs(argv);
   const json = flags.has('json');
@@ -123,9 +135,15 @@ async function main(argv: string[]): Promise<number> {
     if (json) process.stdout.write(JSON.stringify(data) + '\n');
     else process.stderr.write(human + '\n');
   };
+  const named = commandOf(command);
   if (flags.has('help') || command.length === 0) {
-    process.stdout.write(USAGE + '\n');
+    process.stdout.write((named ? usageOf(named) : USAGE) + '\n');
     return command.length === 0 && !flags.has('help') ? 2 : 0;
+  }
+  const refused = named ? unknownFlag(named, flags.keys()) : null;
+  if (refused) {
+    out(refused, { ok: false, error: refused });
+    return 2;
   }
 
   // Client commands need a server address and key, not the server's configuration.

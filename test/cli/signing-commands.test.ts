@@ -61,6 +61,9 @@ test('usage errors exit 2 and name what is missing', async () => {
   const noKey = await cli(['models', 'attach-signature', 'v', `${FIXTURES}mnist-cnn.model.sig`], operator);
   assert.equal(noKey.code, 2);
   assert.match(noKey.stderr, /--signing-key <signingKeyId>/);
+  const typo = await cli(['models', 'attach-signature', 'v', 'model.sig', '--signing-kye', 'k'], operator);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /does not take --signing-kye; it takes .*--signing-key/);
   const missing = await cli(['signing-keys', 'register', 'x', '/nonexistent/key.pem'], admin);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /Cannot read the public key \/nonexistent\/key\.pem: ENOENT/);

@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import type { StoredFile } from '../artifacts/artifact-store.ts';
 import { artifactMismatch } from './artifact-match.ts';
-import { preAuthEncoding } from './dsse.ts';
+import { preAuthEncoding } from '../../attestations/crypto/dsse-envelope.ts';
 import { ModelSigningError } from './model-signing.errors.ts';
 import { readOmsBundle } from './oms-bundle.ts';
 import { parseOmsStatement } from './oms-statement.ts';

@@ -17,11 +17,10 @@
  * ignored, as v1.0 asks of verifiers.
  */
 import { createHash } from 'node:crypto';
+import { IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_TYPE } from '../../attestations/crypto/in-toto-statement.ts';
 import { isObject, quoted } from './json-shape.ts';
 import { ModelSigningError } from './model-signing.errors.ts';
 
-export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
-export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 export const OMS_PREDICATE_V1_0 = 'https://model_signing/signature/v1.0';
 /** model_signing before 1.0; its statements name files in `subject` and carry no serialization. */
 const OMS_PREDICATE_V0_2 = 'https://model_signing/Digests/v0.1';
@@ -75,7 +74,7 @@ export function parseOmsStatement(payloadType: string, payload: Uint8Array): Oms
     malformed('is not UTF-8 JSON.');
   }
   if (!isObject(statement)) malformed('is not a JSON object.');
-  if (statement._type !== IN_TOTO_STATEMENT_V1) malformed(`has _type ${quoted(statement._type)}, not "${IN_TOTO_STATEMENT_V1}".`);
+  if (statement._type !== IN_TOTO_STATEMENT_TYPE) malformed(`has _type ${quoted(statement._type)}, not "${IN_TOTO_STATEMENT_TYPE}".`);
   if (statement.predicateType === OMS_PREDICATE_V0_2) unsupported('The signature was made by model_signing before 1.0 (predicate "https://model_signing/Digests/v0.1"): sign the model again with model_signing 1.0 or later.');
   if (statement.predicateType !== OMS_PREDICATE_V1_0) unsupported(`The signed statement's predicateType is ${quoted(statement.predicateType)}: Fragmark checks OpenSSF model signatures, "${OMS_PREDICATE_V1_0}".`);
 

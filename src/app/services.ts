@@ -21,6 +21,8 @@ import { AttestationsService } from '../attestations/attestations.service.ts';
 import { VerificationHistory } from '../verifications/verification-history.ts';
 import { EnrollmentsService } from '../verifications/enrollment/enrollments.service.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
+import { ModelSigningKeysService } from '../registry/model-signing/model-signing-keys.service.ts';
+import { ModelSignaturesService } from '../registry/model-signing/model-signatures.service.ts';
 
 /** What every request's services share: built once at start-up. */
 export interface Platform {
@@ -51,6 +53,8 @@ export interface Services {
   enrollments: EnrollmentsService;
   history: VerificationHistory;
   attestations: AttestationsService;
+  modelSigningKeys: ModelSigningKeysService;
+  modelSignatures: ModelSignaturesService;
 }
 
 export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap, candidateTtlMs }: Platform, actor: Actor | null): Services {
@@ -67,5 +71,7 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     enrollments: new EnrollmentsService(db, vault, queue, actor, egress),
     history: new VerificationHistory(db, actor?.tenantId ?? null),
     attestations: new AttestationsService(db, issuer, actor),
+    modelSigningKeys: new ModelSigningKeysService(db, actor),
+    modelSignatures: new ModelSignaturesService(db, actor),
   };
 }

@@ -22,7 +22,10 @@ export type AuditAction =
   | 'challenge.create'
   | 'endpoint.register'
   | 'endpoint.update'
-  | 'endpoint.remove';
+  | 'endpoint.remove'
+  | 'model_signing_key.register'
+  | 'model_signing_key.revoke'
+  | 'model_signature.attach';
 
 export interface AuditRecord {
   tenantId: string | null;

@@ -24,6 +24,10 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
   'evidence show': [...CLIENT],
   'evidence export': [...CLIENT, 'out'],
   'evidence verify': ['issuer', 'jwks', 'audience'],
+  'signing-keys register': [...CLIENT],
+  'signing-keys list': [...CLIENT, 'all'],
+  'signing-keys revoke': [...CLIENT],
+  'models attach-signature': [...CLIENT, 'signing-key'],
 };
 
 /** The command named by the leading words (`endpoints enroll`, `verify`), or null if none. */

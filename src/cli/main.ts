@@ -25,6 +25,7 @@ import { endpointsList, endpointsRegister } from './endpoint-commands.ts';
 import { COMMAND_FLAGS, commandOf, unknownFlag } from './command-flags.ts';
 import { verifyToken } from './verify-token.ts';
 import { evidenceExport, evidenceShow, evidenceVerify } from './evidence-commands.ts';
+import { modelsAttachSignature, signingKeysList, signingKeysRegister, signingKeysRevoke } from './signing-commands.ts';
 
 const USAGE = `Usage: fragmark <command> [options]
 
@@ -58,6 +59,13 @@ Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_
                              The version's registered endpoints
   endpoints enroll <modelVersionId> [--endpoint-id <id> | --endpoint <url> --protocol P [--input-format UINT8]] [--rounds N] [--wait]
                              Query a deployment 3 times with every trigger; record which are stable there
+  signing-keys register <name> <public-key.pem>
+                             Trust a public key that signs your models (OpenSSF model signing; TENANT_ADMIN)
+  signing-keys list [--all]  Your tenant's signing keys (--all: revoked ones too)
+  signing-keys revoke <signingKeyId>
+                             Revoke a signing key; the signatures it verified are withdrawn (TENANT_ADMIN)
+  models attach-signature <modelVersionId> <model.sig> --signing-key <signingKeyId>
+                             Check a model_signing signature against the version's files and record it
 
   evidence show <verificationId>
                              The verdict's in-toto statement and its DSSE envelope (signed like the token)
@@ -105,7 +113,7 @@ function parseArgs(argv: string[]): Parsed {
 const VALUE_FLAGS = new Set([
   'name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'endpoint-id', 'protocol', 'model-name',
   'audience', 'nonce', 'issuer', 'jwks', 'profile', 'watermark', 'rounds', 'max-unstable-share', 'input-format', 'input-range',
-  'input-encoding', 'credential-env', 'out',
+  'input-encoding', 'credential-env', 'out', 'signing-key',
 ]);
 
 class UsageError extends Error {}
@@ -140,7 +148,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Client commands need a server address and key, not the server's configuration.
-  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints', 'evidence'].includes(command[0] ?? '');
+  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints', 'evidence', 'signing-keys'].includes(command[0] ?? '');
   if (clientCommand) {
     try {
       if (command[0] === 'models' && command[1] === 'push') return await modelsPush(command.slice(2), flags, out);
@@ -154,6 +162,10 @@ async function main(argv: string[]): Promise<number> {
       if (command[0] === 'evidence' && command[1] === 'show') return await evidenceShow(command.slice(2), flags, out);
       if (command[0] === 'evidence' && command[1] === 'export') return await evidenceExport(command.slice(2), flags, out);
       if (command[0] === 'evidence' && command[1] === 'verify') return await evidenceVerify(command.slice(2), flags, out);
+      if (command[0] === 'models' && command[1] === 'attach-signature') return await modelsAttachSignature(command.slice(2), flags, out);
+      if (command[0] === 'signing-keys' && command[1] === 'register') return await signingKeysRegister(command.slice(2), flags, out);
+      if (command[0] === 'signing-keys' && command[1] === 'list') return await signingKeysList(flags, out);
+      if (command[0] === 'signing-keys' && command[1] === 'revoke') return await signingKeysRevoke(command.slice(2), flags, out);
       throw new UsageError(`Unknown command "${command.join(' ')}".`);
     } catch (error) {
       if (!(error instanceof CliError)) throw error;

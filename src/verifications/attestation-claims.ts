@@ -10,6 +10,7 @@ import { domainFromJson, domainToJson } from '../engine/index.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
 import { attestedUrl } from '../registry/endpoints.service.ts';
 import { watermarkStrength } from '../watermarks/watermark-strength.ts';
+import { modelSignatureClaim } from './model-signature-claim.ts';
 
 type CheckedVerification = Pick<
   Verification,
@@ -45,6 +46,7 @@ export function claimsFor(
       version: version.label,
       digest: version.weightsDigest ?? '',
       ...(version.artifactDigest ? { artifactDigest: version.artifactDigest } : {}),
+      ...modelSignatureClaim(version),
     },
     watermark: {
       id: watermark.id,

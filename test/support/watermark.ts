@@ -13,13 +13,15 @@ const SHAPE = [2, 2, 1];
 const CLASSES = 4;
 
 /**
- * `deps`: a test API's database and vault, or any pair of them (unit tests). `selfCheck`: what the
- * generation self-check would have recorded (default none, as for watermarks made before it).
+ * `deps`: a test API's database and vault, or any pair of them (unit tests). The watermark is
+ * made for a new seeded version, or for `options.modelVersionId` (a version of the same tenant).
+ * `selfCheck`: what the generation self-check would have recorded (default none, as for
+ * watermarks made before it).
  */
 export async function seedReadyWatermark(
   { db, vault }: { db: Database; vault: Vault },
   tenantId: string,
-  options: { triggerCount: number; selfCheck?: Record<string, number | boolean> },
+  options: { triggerCount: number; modelVersionId?: string; selfCheck?: Record<string, number | boolean> },
 ): Promise<Watermark> {
   const n = options.triggerCount;
   const set = {
@@ -30,8 +32,7 @@ export async function seedReadyWatermark(
     metadata: { method: 'seeded', loss: { kind: 'CE_VARIANCE' as const, lambda: 1 }, parameters: {}, backend: 'none', modelDigest: '0'.repeat(64), createdAt: new Date().toISOString() },
   };
   const encoded = encodeTriggerSet(set);
-  const model = await db.model.create({ data: { tenantId, name: `seeded-${randomUUID().slice(0, 8)}` } });
-  const version = await db.modelVersion.create({ data: { tenantId, modelId: model.id, label: '1', status: 'READY', inputShape: SHAPE, numClasses: CLASSES, weightsDigest: 'ab'.repeat(32) } });
+  const version = options.modelVersionId ? { id: options.modelVersionId } : await seedReadyVersion(db, tenantId);
   const job = await db.job.create({ data: { id: randomUUID(), tenantId, kind: 'WATERMARK', status: 'SUCCEEDED', progress: 1 } });
   const watermark = await db.watermark.create({
     data: {
@@ -51,4 +52,9 @@ export async function seedReadyWatermark(
   });
   await vault.seal({ tenantId, purpose: 'trigger-set', recordId: watermark.id }, encoded, { apiKeyId: null });
   return watermark;
+}
+
+async function seedReadyVersion(db: Database, tenantId: string): Promise<{ id: string }> {
+  const model = await db.model.create({ data: { tenantId, name: `seeded-${randomUUID().slice(0, 8)}` } });
+  return db.modelVersion.create({ data: { tenantId, modelId: model.id, label: '1', status: 'READY', inputShape: SHAPE, numClasses: CLASSES, weightsDigest: 'ab'.repeat(32) } });
 }

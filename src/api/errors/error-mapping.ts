@@ -19,6 +19,7 @@ import type { WatermarksErrorCode } from '../../watermarks/watermarks.errors.ts'
 import type { VerificationsErrorCode } from '../../verifications/verifications.errors.ts';
 import type { EndpointErrorCode } from '../../endpoints/endpoint.errors.ts';
 import type { AttestationErrorCode } from '../../attestations/crypto/attestation.errors.ts';
+import type { ModelSigningErrorCode } from '../../registry/model-signing/model-signing.errors.ts';
 
 export type DomainErrorCode =
   | AuthErrorCode
@@ -31,7 +32,8 @@ export type DomainErrorCode =
   | WatermarksErrorCode
   | VerificationsErrorCode
   | EndpointErrorCode
-  | AttestationErrorCode;
+  | AttestationErrorCode
+  | ModelSigningErrorCode;
 
 type Presentation = 'user' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'internal';
 
@@ -119,6 +121,18 @@ const PRESENTATION: Record<DomainErrorCode, readonly [Presentation, number]> = {
   STATEMENT_INVALID: ['user', 422],
   EVIDENCE_MALFORMED: ['user', 422],
   EVIDENCE_MISMATCH: ['user', 422],
+  // OpenSSF model signatures and the tenant keys that check them: every refusal is the caller's to fix.
+  MODEL_SIGNING_KEY_INVALID: ['user', 422],
+  MODEL_SIGNING_KEY_TAKEN: ['user', 409],
+  MODEL_SIGNING_KEY_NOT_FOUND: ['user', 404],
+  MODEL_SIGNING_KEY_REVOKED: ['user', 422],
+  MODEL_SIGNATURE_TOO_LARGE: ['user', 413],
+  MODEL_SIGNATURE_MALFORMED: ['user', 422],
+  MODEL_SIGNATURE_KEYLESS: ['user', 422],
+  MODEL_SIGNATURE_KEY_MISMATCH: ['user', 422],
+  MODEL_SIGNATURE_INVALID: ['user', 422],
+  MODEL_SIGNATURE_UNSUPPORTED: ['user', 422],
+  MODEL_SIGNATURE_DIGEST_MISMATCH: ['user', 422],
 };
 
 export interface UserErrorShape {

@@ -1,8 +1,9 @@
 /* Generated from schema.graphql by scripts/generate-graphql-types.ts. Do not edit. */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ApiKey as ApiKeyModel, Tenant as TenantModel, AuditEvent as AuditEventModel, Model as ModelModel, ModelVersion as ModelVersionModel, ModelAlias as ModelAliasModel, Job as JobModel, Watermark as WatermarkModel, Verification as VerificationModel, Attestation as AttestationModel, Challenge as ChallengeModel, EndpointEnrollment as EndpointEnrollmentModel } from '../../db/generated/client.ts';
+import type { ApiKey as ApiKeyModel, Tenant as TenantModel, AuditEvent as AuditEventModel, Model as ModelModel, ModelVersion as ModelVersionModel, ModelAlias as ModelAliasModel, Job as JobModel, Watermark as WatermarkModel, Verification as VerificationModel, Attestation as AttestationModel, Challenge as ChallengeModel, EndpointEnrollment as EndpointEnrollmentModel, ModelSigningKey as ModelSigningKeyModel } from '../../db/generated/client.ts';
 import type { ViewerParent } from '../resolvers/viewer.ts';
 import type { KeyringStatus } from '../../vault/vault.ts';
+import type { VerifiedSignature } from '../../registry/model-signing/verified-signature.ts';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -381,6 +382,8 @@ export type ModelVersion = {
   endpoints: Array<Endpoint>;
   /** Values the model accepts; every trigger of its watermarks lies inside. */
   inputDomain: InputDomain;
+  /** The OpenSSF model signature verified against this version's files (attachModelSignature); null when none is. */
+  signature?: Maybe<ModelSignature>;
   /** When the version was created. */
   createdAt: Scalars['DateTime']['output'];
   /** The model this version belongs to. */
@@ -409,6 +412,78 @@ export type ModelVersionWatermarksArgs = {
 export type ModelVersionEnrollmentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Signature algorithm of a model signing key. */
+export type ModelSigningKeyAlgorithm =
+  /** ECDSA on NIST P-256, over SHA-256. */
+  | 'ECDSA_P256'
+  /** ECDSA on NIST P-384, over SHA-384. */
+  | 'ECDSA_P384'
+  /** ECDSA on NIST P-521, over SHA-512. */
+  | 'ECDSA_P521'
+  /** Ed25519 (RFC 8032). */
+  | 'ED25519';
+
+/**
+ * A public key the tenant trusts to sign its model artifacts with OpenSSF model signing
+ * (`model_signing sign key`). Registered and revoked by tenant admins.
+ */
+export type ModelSigningKey = {
+  __typename?: 'ModelSigningKey';
+  /** Key id; attestations name it in model.signature.keyId. */
+  id: Scalars['ID']['output'];
+  /** Name to recognise the key by. */
+  name: Scalars['String']['output'];
+  /** Signature algorithm. */
+  algorithm: ModelSigningKeyAlgorithm;
+  /** The public key as PEM (SubjectPublicKeyInfo). */
+  publicKeyPem: Scalars['String']['output'];
+  /** SHA-256 (hex) of the SubjectPublicKeyInfo DER. */
+  publicKeySha256: Scalars['String']['output'];
+  /** When it was registered. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it was revoked (signatures it verified were withdrawn then); null while trusted. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** An edge in a ModelSigningKeyConnection. */
+export type ModelSigningKeyEdge = {
+  __typename?: 'ModelSigningKeyEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The key. */
+  node: ModelSigningKey;
+};
+
+/** A page of model signing keys, newest first. */
+export type ModelSigningKeyConnection = {
+  __typename?: 'ModelSigningKeyConnection';
+  /** Keys on this page. */
+  edges: Array<ModelSigningKeyEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+  /** Number of keys matching the filter. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Filters for the modelSigningKeys connection. */
+export type ModelSigningKeyFilter = {
+  /** true: only keys not revoked; false: only revoked keys. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An OpenSSF model signature (OMS v1.0) checked offline against a version's uploaded files. */
+export type ModelSignature = {
+  __typename?: 'ModelSignature';
+  /** Signature format: oms-v1.0. */
+  format: Scalars['String']['output'];
+  /** The tenant key it verified with. */
+  signingKey: ModelSigningKey;
+  /** SHA-256 (hex) of that key's SubjectPublicKeyInfo DER. */
+  publicKeySha256: Scalars['String']['output'];
+  /** When it was verified. */
+  verifiedAt: Scalars['DateTime']['output'];
 };
 
 /** An edge in a ModelConnection. */
@@ -1000,6 +1075,8 @@ export type Query = {
   models: ModelConnection;
   /** A model by id; null when it does not exist in the caller's tenant. */
   model?: Maybe<Model>;
+  /** Public keys the tenant trusts to sign its models (OpenSSF model signing), newest first. */
+  modelSigningKeys: ModelSigningKeyConnection;
   /** A model version by id. */
   modelVersion?: Maybe<ModelVersion>;
   /** A watermark by id. */
@@ -1046,6 +1123,14 @@ export type QueryModelsArgs = {
 /** Read operations. */
 export type QueryModelArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Read operations. */
+export type QueryModelSigningKeysArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ModelSigningKeyFilter>;
 };
 
 
@@ -1316,6 +1401,59 @@ export type SetModelAliasPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Input of registerModelSigningKey. */
+export type RegisterModelSigningKeyInput = {
+  /** Name to recognise the key by, 1 to 100 characters. */
+  name: Scalars['String']['input'];
+  /** The public key as PEM (-----BEGIN PUBLIC KEY-----): ECDSA on P-256, P-384 or P-521, or Ed25519; at most 8 KiB. */
+  publicKeyPem: Scalars['String']['input'];
+};
+
+/** Result of registerModelSigningKey. */
+export type RegisterModelSigningKeyPayload = {
+  __typename?: 'RegisterModelSigningKeyPayload';
+  /** The registered key. */
+  signingKey?: Maybe<ModelSigningKey>;
+  /** Why the key was not registered; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of revokeModelSigningKey. */
+export type RevokeModelSigningKeyInput = {
+  /** Id of the key to revoke. */
+  id: Scalars['ID']['input'];
+};
+
+/** Result of revokeModelSigningKey. */
+export type RevokeModelSigningKeyPayload = {
+  __typename?: 'RevokeModelSigningKeyPayload';
+  /** The revoked key. */
+  signingKey?: Maybe<ModelSigningKey>;
+  /** Versions whose signature, verified with this key, the revocation withdrew. */
+  withdrawnSignatures?: Maybe<Scalars['Int']['output']>;
+  /** Why the key was not revoked; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of attachModelSignature. */
+export type AttachModelSignatureInput = {
+  /** A READY version: the signature is checked against its uploaded files. */
+  modelVersionId: Scalars['ID']['input'];
+  /** The registered key to check the signature with. */
+  signingKeyId: Scalars['ID']['input'];
+  /** The model.sig file written by model_signing sign key: a Sigstore bundle v0.3 as JSON text, at most 64 KiB. */
+  bundle: Scalars['String']['input'];
+};
+
+/** Result of attachModelSignature. */
+export type AttachModelSignaturePayload = {
+  __typename?: 'AttachModelSignaturePayload';
+  /** The version, with its verified signature. */
+  modelVersion?: Maybe<ModelVersion>;
+  /** Why the signature was refused (nothing was stored); empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** Input of startWatermark. Defaults are the engine's recommended settings. */
 export type StartWatermarkInput = {
   /** A READY model version. */
@@ -1523,6 +1661,12 @@ export type Mutation = {
   createModelVersion: CreateModelVersionPayload;
   /** Point an alias such as production at a version, moving it if it exists. */
   setModelAlias: SetModelAliasPayload;
+  /** Register a public key that signs the tenant's models (OpenSSF model signing; TENANT_ADMIN). */
+  registerModelSigningKey: RegisterModelSigningKeyPayload;
+  /** Revoke a model signing key: signatures verified with it are withdrawn (TENANT_ADMIN). */
+  revokeModelSigningKey: RevokeModelSigningKeyPayload;
+  /** Check an OpenSSF model signature (key-based, offline) against a READY version's files and record it (OPERATOR). */
+  attachModelSignature: AttachModelSignaturePayload;
   /** Generate a fragile watermark for a version in a worker; follow it through the returned job. */
   startWatermark: StartWatermarkPayload;
   /** Query a deployment of a watermarked version several times to learn which triggers it answers stably (OPERATOR). */
@@ -1605,6 +1749,24 @@ export type MutationCreateModelVersionArgs = {
 /** Write operations. */
 export type MutationSetModelAliasArgs = {
   input: SetModelAliasInput;
+};
+
+
+/** Write operations. */
+export type MutationRegisterModelSigningKeyArgs = {
+  input: RegisterModelSigningKeyInput;
+};
+
+
+/** Write operations. */
+export type MutationRevokeModelSigningKeyArgs = {
+  input: RevokeModelSigningKeyInput;
+};
+
+
+/** Write operations. */
+export type MutationAttachModelSignatureArgs = {
+  input: AttachModelSignatureInput;
 };
 
 
@@ -1782,6 +1944,12 @@ export type ResolversTypes = {
   ModelAlias: ResolverTypeWrapper<ModelAliasModel>;
   Endpoint: ResolverTypeWrapper<Endpoint>;
   ModelVersion: ResolverTypeWrapper<ModelVersionModel>;
+  ModelSigningKeyAlgorithm: ModelSigningKeyAlgorithm;
+  ModelSigningKey: ResolverTypeWrapper<ModelSigningKeyModel>;
+  ModelSigningKeyEdge: ResolverTypeWrapper<Omit<ModelSigningKeyEdge, 'node'> & { node: ResolversTypes['ModelSigningKey'] }>;
+  ModelSigningKeyConnection: ResolverTypeWrapper<Omit<ModelSigningKeyConnection, 'edges'> & { edges: Array<ResolversTypes['ModelSigningKeyEdge']> }>;
+  ModelSigningKeyFilter: ModelSigningKeyFilter;
+  ModelSignature: ResolverTypeWrapper<VerifiedSignature>;
   ModelEdge: ResolverTypeWrapper<Omit<ModelEdge, 'node'> & { node: ResolversTypes['Model'] }>;
   ModelConnection: ResolverTypeWrapper<Omit<ModelConnection, 'edges'> & { edges: Array<ResolversTypes['ModelEdge']> }>;
   ModelVersionEdge: ResolverTypeWrapper<Omit<ModelVersionEdge, 'node'> & { node: ResolversTypes['ModelVersion'] }>;
@@ -1843,6 +2011,12 @@ export type ResolversTypes = {
   CreateModelVersionPayload: ResolverTypeWrapper<Omit<CreateModelVersionPayload, 'modelVersion' | 'userErrors'> & { modelVersion?: Maybe<ResolversTypes['ModelVersion']>, userErrors: Array<ResolversTypes['UserError']> }>;
   SetModelAliasInput: SetModelAliasInput;
   SetModelAliasPayload: ResolverTypeWrapper<Omit<SetModelAliasPayload, 'alias' | 'userErrors'> & { alias?: Maybe<ResolversTypes['ModelAlias']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  RegisterModelSigningKeyInput: RegisterModelSigningKeyInput;
+  RegisterModelSigningKeyPayload: ResolverTypeWrapper<Omit<RegisterModelSigningKeyPayload, 'signingKey' | 'userErrors'> & { signingKey?: Maybe<ResolversTypes['ModelSigningKey']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  RevokeModelSigningKeyInput: RevokeModelSigningKeyInput;
+  RevokeModelSigningKeyPayload: ResolverTypeWrapper<Omit<RevokeModelSigningKeyPayload, 'signingKey' | 'userErrors'> & { signingKey?: Maybe<ResolversTypes['ModelSigningKey']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  AttachModelSignatureInput: AttachModelSignatureInput;
+  AttachModelSignaturePayload: ResolverTypeWrapper<Omit<AttachModelSignaturePayload, 'modelVersion' | 'userErrors'> & { modelVersion?: Maybe<ResolversTypes['ModelVersion']>, userErrors: Array<ResolversTypes['UserError']> }>;
   StartWatermarkInput: StartWatermarkInput;
   StartWatermarkPayload: ResolverTypeWrapper<Omit<StartWatermarkPayload, 'watermark' | 'job' | 'userErrors'> & { watermark?: Maybe<ResolversTypes['Watermark']>, job?: Maybe<ResolversTypes['Job']>, userErrors: Array<ResolversTypes['UserError']> }>;
   CancelJobInput: CancelJobInput;
@@ -1893,6 +2067,11 @@ export type ResolversParentTypes = {
   ModelAlias: ModelAliasModel;
   Endpoint: Endpoint;
   ModelVersion: ModelVersionModel;
+  ModelSigningKey: ModelSigningKeyModel;
+  ModelSigningKeyEdge: Omit<ModelSigningKeyEdge, 'node'> & { node: ResolversParentTypes['ModelSigningKey'] };
+  ModelSigningKeyConnection: Omit<ModelSigningKeyConnection, 'edges'> & { edges: Array<ResolversParentTypes['ModelSigningKeyEdge']> };
+  ModelSigningKeyFilter: ModelSigningKeyFilter;
+  ModelSignature: VerifiedSignature;
   ModelEdge: Omit<ModelEdge, 'node'> & { node: ResolversParentTypes['Model'] };
   ModelConnection: Omit<ModelConnection, 'edges'> & { edges: Array<ResolversParentTypes['ModelEdge']> };
   ModelVersionEdge: Omit<ModelVersionEdge, 'node'> & { node: ResolversParentTypes['ModelVersion'] };
@@ -1947,6 +2126,12 @@ export type ResolversParentTypes = {
   CreateModelVersionPayload: Omit<CreateModelVersionPayload, 'modelVersion' | 'userErrors'> & { modelVersion?: Maybe<ResolversParentTypes['ModelVersion']>, userErrors: Array<ResolversParentTypes['UserError']> };
   SetModelAliasInput: SetModelAliasInput;
   SetModelAliasPayload: Omit<SetModelAliasPayload, 'alias' | 'userErrors'> & { alias?: Maybe<ResolversParentTypes['ModelAlias']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  RegisterModelSigningKeyInput: RegisterModelSigningKeyInput;
+  RegisterModelSigningKeyPayload: Omit<RegisterModelSigningKeyPayload, 'signingKey' | 'userErrors'> & { signingKey?: Maybe<ResolversParentTypes['ModelSigningKey']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  RevokeModelSigningKeyInput: RevokeModelSigningKeyInput;
+  RevokeModelSigningKeyPayload: Omit<RevokeModelSigningKeyPayload, 'signingKey' | 'userErrors'> & { signingKey?: Maybe<ResolversParentTypes['ModelSigningKey']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  AttachModelSignatureInput: AttachModelSignatureInput;
+  AttachModelSignaturePayload: Omit<AttachModelSignaturePayload, 'modelVersion' | 'userErrors'> & { modelVersion?: Maybe<ResolversParentTypes['ModelVersion']>, userErrors: Array<ResolversParentTypes['UserError']> };
   StartWatermarkInput: StartWatermarkInput;
   StartWatermarkPayload: Omit<StartWatermarkPayload, 'watermark' | 'job' | 'userErrors'> & { watermark?: Maybe<ResolversParentTypes['Watermark']>, job?: Maybe<ResolversParentTypes['Job']>, userErrors: Array<ResolversParentTypes['UserError']> };
   CancelJobInput: CancelJobInput;
@@ -2117,6 +2302,7 @@ export type ModelVersionResolvers<ContextType = GraphQLContext, ParentType exten
   endpoint?: Resolver<Maybe<ResolversTypes['Endpoint']>, ParentType, ContextType>;
   endpoints?: Resolver<Array<ResolversTypes['Endpoint']>, ParentType, ContextType>;
   inputDomain?: Resolver<ResolversTypes['InputDomain'], ParentType, ContextType>;
+  signature?: Resolver<Maybe<ResolversTypes['ModelSignature']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   model?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2124,6 +2310,34 @@ export type ModelVersionResolvers<ContextType = GraphQLContext, ParentType exten
   enrollments?: Resolver<ResolversTypes['EndpointEnrollmentConnection'], ParentType, ContextType, Partial<ModelVersionEnrollmentsArgs>>;
   latestVerification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType>;
   verificationCounts?: Resolver<ResolversTypes['VerdictCounts'], ParentType, ContextType>;
+};
+
+export type ModelSigningKeyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelSigningKey'] = ResolversParentTypes['ModelSigningKey']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  algorithm?: Resolver<ResolversTypes['ModelSigningKeyAlgorithm'], ParentType, ContextType>;
+  publicKeyPem?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  publicKeySha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type ModelSigningKeyEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelSigningKeyEdge'] = ResolversParentTypes['ModelSigningKeyEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ModelSigningKey'], ParentType, ContextType>;
+};
+
+export type ModelSigningKeyConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelSigningKeyConnection'] = ResolversParentTypes['ModelSigningKeyConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ModelSigningKeyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ModelSignatureResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelSignature'] = ResolversParentTypes['ModelSignature']> = {
+  format?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signingKey?: Resolver<ResolversTypes['ModelSigningKey'], ParentType, ContextType>;
+  publicKeySha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  verifiedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type ModelEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelEdge'] = ResolversParentTypes['ModelEdge']> = {
@@ -2366,6 +2580,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAuditEventsArgs>>;
   models?: Resolver<ResolversTypes['ModelConnection'], ParentType, ContextType, Partial<QueryModelsArgs>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'id'>>;
+  modelSigningKeys?: Resolver<ResolversTypes['ModelSigningKeyConnection'], ParentType, ContextType, Partial<QueryModelSigningKeysArgs>>;
   modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType, RequireFields<QueryModelVersionArgs, 'id'>>;
   watermark?: Resolver<Maybe<ResolversTypes['Watermark']>, ParentType, ContextType, RequireFields<QueryWatermarkArgs, 'id'>>;
   endpointEnrollment?: Resolver<Maybe<ResolversTypes['EndpointEnrollment']>, ParentType, ContextType, RequireFields<QueryEndpointEnrollmentArgs, 'id'>>;
@@ -2436,6 +2651,22 @@ export type SetModelAliasPayloadResolvers<ContextType = GraphQLContext, ParentTy
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type RegisterModelSigningKeyPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RegisterModelSigningKeyPayload'] = ResolversParentTypes['RegisterModelSigningKeyPayload']> = {
+  signingKey?: Resolver<Maybe<ResolversTypes['ModelSigningKey']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type RevokeModelSigningKeyPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RevokeModelSigningKeyPayload'] = ResolversParentTypes['RevokeModelSigningKeyPayload']> = {
+  signingKey?: Resolver<Maybe<ResolversTypes['ModelSigningKey']>, ParentType, ContextType>;
+  withdrawnSignatures?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type AttachModelSignaturePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AttachModelSignaturePayload'] = ResolversParentTypes['AttachModelSignaturePayload']> = {
+  modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type StartWatermarkPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StartWatermarkPayload'] = ResolversParentTypes['StartWatermarkPayload']> = {
   watermark?: Resolver<Maybe<ResolversTypes['Watermark']>, ParentType, ContextType>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType>;
@@ -2490,6 +2721,9 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   registerModel?: Resolver<ResolversTypes['RegisterModelPayload'], ParentType, ContextType, RequireFields<MutationRegisterModelArgs, 'input'>>;
   createModelVersion?: Resolver<ResolversTypes['CreateModelVersionPayload'], ParentType, ContextType, RequireFields<MutationCreateModelVersionArgs, 'input'>>;
   setModelAlias?: Resolver<ResolversTypes['SetModelAliasPayload'], ParentType, ContextType, RequireFields<MutationSetModelAliasArgs, 'input'>>;
+  registerModelSigningKey?: Resolver<ResolversTypes['RegisterModelSigningKeyPayload'], ParentType, ContextType, RequireFields<MutationRegisterModelSigningKeyArgs, 'input'>>;
+  revokeModelSigningKey?: Resolver<ResolversTypes['RevokeModelSigningKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeModelSigningKeyArgs, 'input'>>;
+  attachModelSignature?: Resolver<ResolversTypes['AttachModelSignaturePayload'], ParentType, ContextType, RequireFields<MutationAttachModelSignatureArgs, 'input'>>;
   startWatermark?: Resolver<ResolversTypes['StartWatermarkPayload'], ParentType, ContextType, RequireFields<MutationStartWatermarkArgs, 'input'>>;
   enrollEndpoint?: Resolver<ResolversTypes['EnrollEndpointPayload'], ParentType, ContextType, RequireFields<MutationEnrollEndpointArgs, 'input'>>;
   registerEndpoint?: Resolver<ResolversTypes['EndpointPayload'], ParentType, ContextType, RequireFields<MutationRegisterEndpointArgs, 'input'>>;
@@ -2523,6 +2757,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ModelAlias?: ModelAliasResolvers<ContextType>;
   Endpoint?: EndpointResolvers<ContextType>;
   ModelVersion?: ModelVersionResolvers<ContextType>;
+  ModelSigningKey?: ModelSigningKeyResolvers<ContextType>;
+  ModelSigningKeyEdge?: ModelSigningKeyEdgeResolvers<ContextType>;
+  ModelSigningKeyConnection?: ModelSigningKeyConnectionResolvers<ContextType>;
+  ModelSignature?: ModelSignatureResolvers<ContextType>;
   ModelEdge?: ModelEdgeResolvers<ContextType>;
   ModelConnection?: ModelConnectionResolvers<ContextType>;
   ModelVersionEdge?: ModelVersionEdgeResolvers<ContextType>;
@@ -2562,6 +2800,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   RegisterModelPayload?: RegisterModelPayloadResolvers<ContextType>;
   CreateModelVersionPayload?: CreateModelVersionPayloadResolvers<ContextType>;
   SetModelAliasPayload?: SetModelAliasPayloadResolvers<ContextType>;
+  RegisterModelSigningKeyPayload?: RegisterModelSigningKeyPayloadResolvers<ContextType>;
+  RevokeModelSigningKeyPayload?: RevokeModelSigningKeyPayloadResolvers<ContextType>;
+  AttachModelSignaturePayload?: AttachModelSignaturePayloadResolvers<ContextType>;
   StartWatermarkPayload?: StartWatermarkPayloadResolvers<ContextType>;
   CancelJobPayload?: CancelJobPayloadResolvers<ContextType>;
   EndpointPayload?: EndpointPayloadResolvers<ContextType>;

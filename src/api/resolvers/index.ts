@@ -9,8 +9,9 @@ import { watermarkResolvers } from './watermarks.ts';
 import { verificationResolvers } from './verifications.ts';
 import { enrollmentResolvers } from './enrollments.ts';
 import { endpointResolvers } from './endpoints.ts';
+import { modelSigningResolvers } from './model-signing.ts';
 
-const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers, enrollmentResolvers, endpointResolvers];
+const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers, enrollmentResolvers, endpointResolvers, modelSigningResolvers];
 
 /** All resolvers, merged per type. One file per domain, each small. */
 export const resolvers: Resolvers = {

@@ -36,6 +36,8 @@ export async function generateGraphQLTypes(): Promise<string> {
         Attestation: '../../db/generated/client.ts#Attestation as AttestationModel',
         Challenge: '../../db/generated/client.ts#Challenge as ChallengeModel',
         EndpointEnrollment: '../../db/generated/client.ts#EndpointEnrollment as EndpointEnrollmentModel',
+        ModelSigningKey: '../../db/generated/client.ts#ModelSigningKey as ModelSigningKeyModel',
+        ModelSignature: '../../registry/model-signing/verified-signature.ts#VerifiedSignature',
       },
       resolversNonOptionalTypename: { interfaceImplementingType: true, unionMember: true },
     },

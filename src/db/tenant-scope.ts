@@ -13,7 +13,7 @@ import type { Database } from './client.ts';
 /** Models whose rows belong to one tenant (column `tenantId`). */
 export const TENANT_OWNED_MODELS = [
   'ApiKey', 'AuditEvent', 'VaultKeyring', 'VaultKey', 'VaultSecret', 'Model', 'ModelVersion', 'ModelAlias', 'Job', 'Watermark',
-  'Verification', 'CandidateArtifact', 'Attestation', 'Challenge', 'EndpointEnrollment', 'ModelSigningKey',
+  'Verification', 'CandidateArtifact', 'Attestation', 'Challenge', 'EndpointEnrollment', 'ModelSigningKey', 'RegisteredEndpoint',
 ] as const;
 
 const OWNED = new Set<string>(TENANT_OWNED_MODELS);

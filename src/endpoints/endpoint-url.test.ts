@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { credentialProblem as sut } from './endpoint-url.ts';
-import { validateEndpoint } from '../registry/models.service.ts';
+import { validateEndpoint } from '../registry/endpoint-spec.ts';
 import { DEFAULT_EGRESS_POLICY } from './egress-policy.ts';
 import { queryEndpointLabels } from './inference-client.ts';
 

@@ -9,7 +9,7 @@
  * (an `endpointId`, an ad-hoc `endpoint`, or neither) into the deployment to query.
  */
 import type { Database, Transaction } from '../db/client.ts';
-import type { Model, ModelVersion, RegisteredEndpoint } from '../db/generated/client.ts';
+import type { EndpointEnrollment, Model, ModelVersion, RegisteredEndpoint, Verification } from '../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
@@ -18,7 +18,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { versionInputDomain } from './input-domain.ts';
-import { DEFAULT_ENDPOINT_NAME, validateEndpoint, type EndpointInput } from './models.service.ts';
+import { DEFAULT_ENDPOINT_NAME, validateEndpoint, type EndpointInput } from './endpoint-spec.ts';
 
 export { DEFAULT_ENDPOINT_NAME };
 import { RegistryError } from './registry.errors.ts';
@@ -71,20 +71,7 @@ export class EndpointsService {
         throw new RegistryError('INVALID_MODEL_INPUT', `A version has at most ${MAX_ENDPOINTS_PER_VERSION} registered endpoints; remove one first.`, ['input', 'modelVersionId']);
       }
       if (await tx.registeredEndpoint.findFirst({ where: { modelVersionId: version.id, name, removedAt: null }, select: { id: true } })) throw nameTaken(name);
-      const created = await tx.registeredEndpoint.create({
-        data: {
-          tenantId: actor.tenantId,
-          modelVersionId: version.id,
-          name,
-          url: endpoint.url,
-          protocol: endpoint.protocol,
-          modelName: endpoint.modelName?.trim() || version.model.name,
-          inputFormat: endpoint.inputFormat ?? 'FLOAT32',
-        },
-      });
-      const registered = endpoint.credential ? await this.sealCredential(tx, created, endpoint.credential) : created;
-      await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'endpoint.register', recordId: created.id, details: { modelVersionId: version.id, name, host: new URL(endpoint.url).host } });
-      return registered;
+      return recordEndpoint(tx, this.vault, actor, { id: version.id, tenantId: actor.tenantId, modelName: version.model.name }, name, endpoint);
     });
   }
 
@@ -157,6 +144,38 @@ export class EndpointsService {
     if (!endpoint || endpoint.removedAt) throw new RegistryError('ENDPOINT_NOT_FOUND', 'No such registered endpoint.', ['input', 'id']);
     return endpoint;
   }
+}
+
+/**
+ * Records a registered endpoint (already validated) of a version inside the caller's transaction:
+ * the row, its credential sealed under the endpoint's id, and the audit event. createModelVersion
+ * and registerEndpoint both register through here.
+ */
+export async function recordEndpoint(
+  tx: Transaction,
+  vault: Vault,
+  actor: Actor,
+  version: { id: string; tenantId: string; modelName: string },
+  name: string,
+  endpoint: EndpointInput,
+): Promise<RegisteredEndpoint> {
+  let registered = await tx.registeredEndpoint.create({
+    data: {
+      tenantId: version.tenantId,
+      modelVersionId: version.id,
+      name,
+      url: endpoint.url,
+      protocol: endpoint.protocol,
+      modelName: endpoint.modelName?.trim() || version.modelName,
+      inputFormat: endpoint.inputFormat ?? 'FLOAT32',
+    },
+  });
+  if (endpoint.credential) {
+    await vault.seal({ tenantId: version.tenantId, purpose: 'endpoint-credential', recordId: registered.id }, new TextEncoder().encode(endpoint.credential), { apiKeyId: actor.apiKeyId }, tx);
+    registered = await tx.registeredEndpoint.update({ where: { id: registered.id }, data: { credentialRecordId: registered.id } });
+  }
+  await recordAudit(tx, { tenantId: version.tenantId, actorApiKeyId: actor.apiKeyId, action: 'endpoint.register', recordId: registered.id, details: { modelVersionId: version.id, name, host: new URL(endpoint.url).host } });
+  return registered;
 }
 
 /**
@@ -263,3 +282,60 @@ export function credentialRecordOf(request: {
   }
   return registered.credentialRecordId;
 }
+
+/** An endpoint as the API shows it: never its credential, only whether one is stored. */
+export interface EndpointView {
+  id: string | null;
+  registered: boolean;
+  name: string | null;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+  removedAt: Date | null;
+  url: string;
+  protocol: RegisteredEndpoint['protocol'];
+  modelName: string;
+  hasCredential: boolean;
+  inputFormat: RegisteredEndpoint['inputFormat'];
+}
+
+/** A registered endpoint as the API shows it (never its credential). */
+export function registeredEndpointView(e: RegisteredEndpoint): EndpointView {
+  return {
+    id: e.id,
+    registered: true,
+    name: e.name,
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    removedAt: e.removedAt,
+    url: e.url,
+    protocol: e.protocol,
+    modelName: e.modelName,
+    hasCredential: e.credentialRecordId !== null,
+    inputFormat: e.inputFormat,
+  };
+}
+
+/**
+ * What a verification or enrollment queried: the address recorded when it was requested (a
+ * registered endpoint may have changed since), named by its registered endpoint when it had one.
+ */
+export function queriedEndpointView(
+  request: Pick<Verification | EndpointEnrollment, 'endpointUrl' | 'endpointProtocol' | 'endpointModelName' | 'endpointInputFormat' | 'hasEndpointCredential'>,
+  registered: RegisteredEndpoint | null,
+): EndpointView | null {
+  if (!request.endpointUrl || !request.endpointProtocol) return null;
+  return {
+    id: registered?.id ?? null,
+    registered: registered !== null,
+    name: registered?.name ?? null,
+    createdAt: registered?.createdAt ?? null,
+    updatedAt: registered?.updatedAt ?? null,
+    removedAt: registered?.removedAt ?? null,
+    url: request.endpointUrl,
+    protocol: request.endpointProtocol,
+    modelName: request.endpointModelName ?? '',
+    hasCredential: request.hasEndpointCredential || (registered?.credentialRecordId ?? null) !== null,
+    inputFormat: request.endpointInputFormat ?? 'FLOAT32',
+  };
+}
+

@@ -12,13 +12,14 @@ import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
 import { isAtLeast } from '../auth/roles.ts';
 import { AuthError } from '../auth/auth.errors.ts';
-import { recordAudit } from '../audit/audit.ts';
 import { isUuid } from '../common/ids.ts';
 import { pageSize, paginate, type Page, type PageRequest } from '../common/pagination.ts';
 import DataLoader from 'dataloader';
 import type { Vault } from '../vault/vault.ts';
 import type { ValidatedArtifact } from './artifacts/tfjs-upload.ts';
 import { RegistryError } from './registry.errors.ts';
+import { DEFAULT_ENDPOINT_NAME, validateEndpoint, type EndpointInput } from './endpoint-spec.ts';
+import { recordEndpoint } from './endpoints.service.ts';
 import { storedArtifactBytes } from './storage-quota.ts';
 import { EndpointError } from '../endpoints/endpoint.errors.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
@@ -28,8 +29,6 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$/;
 const TAG = /^[a-z0-9][a-z0-9._-]{0,39}$/;
 const LABEL = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 const ALIAS = /^[a-z][a-z0-9_-]{0,39}$/;
-/** Name of the endpoint createModelVersion registers (endpoints.service.ts re-exports it). */
-export const DEFAULT_ENDPOINT_NAME = 'default';
 /** Recording an upload moves its files into the store inside the transaction (a rehash of each blob already stored). */
 export const RECORDING_TIMEOUT_MS = 60_000;
 
@@ -39,16 +38,6 @@ export interface RegisterModelInput {
   tags?: string[] | null;
 }
 
-export interface EndpointInput {
-  url: string;
-  protocol: EndpointProtocol;
-  /** Model name at the endpoint; defaults to the registry model's name. */
-  modelName?: string | null;
-  /** Sent as `Authorization: Bearer <credential>`; sealed in the vault, never readable through the API. */
-  credential?: string | null;
-  /** How trigger values are sent: FLOAT32 (default) or UINT8 levels (UINT8 input domains only). */
-  inputFormat?: InputEncoding | null;
-}
 
 export interface CreateVersionInput {
   modelId: string;
@@ -140,29 +129,7 @@ export class ModelsService {
     try {
       return await this.db.$transaction(async (tx) => {
         const version = await tx.modelVersion.create({ data: { tenantId: model.tenantId, modelId: model.id, label, ...domainColumns(domain) } });
-        if (endpoint) {
-          const registered = await tx.registeredEndpoint.create({
-            data: {
-              tenantId: model.tenantId,
-              modelVersionId: version.id,
-              name: DEFAULT_ENDPOINT_NAME,
-              url: endpoint.url,
-              protocol: endpoint.protocol,
-              modelName: endpoint.modelName?.trim() || model.name,
-              inputFormat: endpoint.inputFormat ?? 'FLOAT32',
-            },
-          });
-          if (endpoint.credential) {
-            await this.vault.seal(
-              { tenantId: model.tenantId, purpose: 'endpoint-credential', recordId: registered.id },
-              new TextEncoder().encode(endpoint.credential),
-              { apiKeyId: actor.apiKeyId },
-              tx,
-            );
-            await tx.registeredEndpoint.update({ where: { id: registered.id }, data: { credentialRecordId: registered.id } });
-          }
-          await recordAudit(tx, { tenantId: model.tenantId, actorApiKeyId: actor.apiKeyId, action: 'endpoint.register', recordId: registered.id, details: { modelVersionId: version.id, name: DEFAULT_ENDPOINT_NAME, host: new URL(endpoint.url).host } });
-        }
+        if (endpoint) await recordEndpoint(tx, this.vault, actor, { id: version.id, tenantId: model.tenantId, modelName: model.name }, DEFAULT_ENDPOINT_NAME, endpoint);
         return version;
       });
     } catch (error) {
@@ -287,56 +254,3 @@ export class ModelsService {
   }
 }
 
-/**
- * Checks an endpoint an OPERATOR names (createModelVersion, verifyModel, enrollEndpoint) before
- * anything is stored or queued: an http(s) URL without user info, credentials in its query string
- * or a host the egress policy refuses as an IP literal (loopback, private, ... in any spelling the
- * URL parser normalises: 2130706433, 0x7f.1, 127.1, [::ffff:127.0.0.1]); a model name that is one
- * path segment. Host names are checked when a worker connects (egress-policy.ts).
- */
-export function validateEndpoint(endpoint: EndpointInput, domain: InputDomain, egress: EgressPolicy): EndpointInput {
-  let url: URL;
-  try {
-    url = new URL(endpoint.url);
-  } catch {
-    throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.url must be an absolute http or https URL.', ['input', 'endpoint', 'url']);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.url must be an http or https URL.', ['input', 'endpoint', 'url']);
-  }
-  if (url.username || url.password) {
-    throw new RegistryError('INVALID_MODEL_INPUT', 'Put credentials in endpoint.credential, not in the URL.', ['input', 'endpoint', 'url']);
-  }
-  if (url.hash) throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.url must not contain a fragment.', ['input', 'endpoint', 'url']);
-  const param = credentialInQuery(url, endpoint.credential);
-  if (param !== null) {
-    throw new RegistryError(
-      'INVALID_MODEL_INPUT',
-      `endpoint.url must not carry a credential in its query string (parameter "${param.slice(0, 64)}"): put it in endpoint.credential, which is sealed and sent as a Bearer header.`,
-      ['input', 'endpoint', 'url'],
-    );
-  }
-  const refused = egress.checkHost(url.hostname);
-  if (refused !== undefined && refused !== null) {
-    throw new EndpointError(
-      'ENDPOINT_FORBIDDEN',
-      `endpoint.url points at ${url.hostname} (${refused} address): Fragmark does not query such addresses unless an administrator allows them with FRAGMARK_EGRESS_ALLOW.`,
-      { field: ['input', 'endpoint', 'url'] },
-    );
-  }
-  if (endpoint.modelName !== undefined && endpoint.modelName !== null && endpoint.modelName.trim() !== '') {
-    const problem = modelNameProblem(endpoint.modelName.trim());
-    if (problem) throw new RegistryError('INVALID_MODEL_INPUT', `endpoint.modelName ${problem}.`, ['input', 'endpoint', 'modelName']);
-  }
-  const credential = endpoint.credential;
-  const credentialIssue = credential === undefined || credential === null ? null : credentialProblem(credential);
-  if (credentialIssue) throw new RegistryError('INVALID_MODEL_INPUT', `endpoint.credential ${credentialIssue}.`, ['input', 'endpoint', 'credential']);
-  const inputFormat = endpoint.inputFormat ?? 'FLOAT32';
-  if (inputFormat !== 'FLOAT32' && inputFormat !== 'UINT8') {
-    throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.inputFormat must be FLOAT32 or UINT8.', ['input', 'endpoint', 'inputFormat']);
-  }
-  if (inputFormat === 'UINT8' && domain.encoding !== 'UINT8') {
-    throw new RegistryError('INVALID_MODEL_INPUT', 'endpoint.inputFormat UINT8 needs a version whose input domain is UINT8 (8-bit levels).', ['input', 'endpoint', 'inputFormat']);
-  }
-  return { ...endpoint, url: url.toString(), inputFormat };
-}

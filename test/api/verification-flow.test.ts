@@ -211,6 +211,13 @@ describe('verification and attestations', () => {
     assert.equal(ambiguous.data.verifyModel.userErrors[0].code, 'ENDPOINT_AMBIGUOUS');
     const removedId = await api.gql(VERIFY, { input: { modelVersionId: versionId, mode: 'ENDPOINT', endpointId: registered.id } }, key);
     assert.equal(removedId.data.verifyModel.userErrors[0].code, 'ENDPOINT_NOT_FOUND');
+    // Another tenant's admin can neither see, change nor remove these endpoints.
+    const other = await createTenant(api, 'Other verifier');
+    const UPDATE = `mutation($input: UpdateEndpointInput!) { updateEndpoint(input: $input) { endpoint { id } userErrors { code } } }`;
+    const foreignUpdate = await api.gql(UPDATE, { input: { id: tlsEndpoint.id, endpoint: { url: copy.url, protocol: 'KSERVE_V2' } } }, other.adminKey);
+    assert.equal(foreignUpdate.data.updateEndpoint.userErrors[0].code, 'ENDPOINT_NOT_FOUND');
+    assert.equal((await api.gql(REMOVE, { id: tlsEndpoint.id }, other.adminKey)).data.removeEndpoint.userErrors[0].code, 'ENDPOINT_NOT_FOUND');
+    assert.deepEqual((await versionEndpoints()).endpoints.map((e: any) => [e.name, e.url]), [['tls', tlsEndpoint.url], ['eu', `${copy.url}/`]]);
     // The removed endpoint is still named by the verifications that used it.
     assert.equal((await api.gql(RESULT, { id: viaDefault.id }, key)).data.verification.endpoint.id, registered.id);
   });

@@ -1,48 +1,6 @@
-import type { Endpoint, Resolvers } from '../generated/graphql.ts';
-import type { EndpointEnrollment, RegisteredEndpoint, Verification } from '../../db/generated/client.ts';
+import type { Resolvers } from '../generated/graphql.ts';
 import { mutationPayload, queryResult } from '../errors/error-mapping.ts';
-import { DEFAULT_ENDPOINT_NAME } from '../../registry/endpoints.service.ts';
-
-/** A registered endpoint as the API shows it (never its credential). */
-export function registeredEndpointView(e: RegisteredEndpoint): Endpoint {
-  return {
-    id: e.id,
-    registered: true,
-    name: e.name,
-    createdAt: e.createdAt,
-    updatedAt: e.updatedAt,
-    removedAt: e.removedAt,
-    url: e.url,
-    protocol: e.protocol,
-    modelName: e.modelName,
-    hasCredential: e.credentialRecordId !== null,
-    inputFormat: e.inputFormat,
-  };
-}
-
-/**
- * What a verification or enrollment queried: the address recorded when it was requested (a
- * registered endpoint may have changed since), named by its registered endpoint when it had one.
- */
-function queriedEndpointView(
-  request: Pick<Verification | EndpointEnrollment, 'endpointUrl' | 'endpointProtocol' | 'endpointModelName' | 'endpointInputFormat' | 'hasEndpointCredential'>,
-  registered: RegisteredEndpoint | null,
-): Endpoint | null {
-  if (!request.endpointUrl || !request.endpointProtocol) return null;
-  return {
-    id: registered?.id ?? null,
-    registered: registered !== null,
-    name: registered?.name ?? null,
-    createdAt: registered?.createdAt ?? null,
-    updatedAt: registered?.updatedAt ?? null,
-    removedAt: registered?.removedAt ?? null,
-    url: request.endpointUrl,
-    protocol: request.endpointProtocol,
-    modelName: request.endpointModelName ?? '',
-    hasCredential: request.hasEndpointCredential || (registered?.credentialRecordId ?? null) !== null,
-    inputFormat: request.endpointInputFormat ?? 'FLOAT32',
-  };
-}
+import { DEFAULT_ENDPOINT_NAME, queriedEndpointView, registeredEndpointView } from '../../registry/endpoints.service.ts';
 
 export const endpointResolvers: Resolvers = {
   Mutation: {

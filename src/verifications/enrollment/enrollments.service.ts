@@ -12,7 +12,7 @@ import { paginate, type Page, type PageRequest } from '../../common/pagination.t
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import { JobRecords } from '../../jobs/job-records.ts';
 import { RegistryError } from '../../registry/registry.errors.ts';
-import type { EndpointInput } from '../../registry/models.service.ts';
+import type { EndpointInput } from '../../registry/endpoint-spec.ts';
 import { NoRegisteredEndpoint, resolveEndpoint, type ResolvedEndpoint } from '../../registry/endpoints.service.ts';
 import type { EgressPolicy } from '../../endpoints/egress-policy.ts';
 import type { Vault } from '../../vault/vault.ts';

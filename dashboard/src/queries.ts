@@ -27,6 +27,7 @@ export const FLEET = `query Fleet($after: String) {
 }`;
 
 export const VERIFICATION_FIELDS = `id mode verdict triggersQueried triggersMatched accTri errorReason createdAt completedAt
+  endpoint { registered name url } weightsMatchRegistered
   watermark { id } attestation { jti token revoked expiresAt }`;
 
 export const MODEL = `query Model($id: ID!) {
@@ -48,6 +49,7 @@ export const VERSION = `query Version($id: ID!) {
   modelVersion(id: $id) {
     id label status createdAt uploadedAt weightsDigest inputShape numClasses aliases
     endpoint { url protocol modelName inputFormat }
+    endpoints { id name url protocol hasCredential }
     inputDomain { min max encoding }
     model { id name }
     latestVerification { verdict }

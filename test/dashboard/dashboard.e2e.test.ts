@@ -195,6 +195,10 @@ describe('web dashboard (headless Chromium)', { timeout: 120_000, skip: existsSy
     assert.match((await newest.textContent()) ?? '', /83 \/ 100/);
     assert.equal(await newest.locator('code').getAttribute('title'), fleet.tampered.tamperedJti);
     assert.match((await rows.nth(1).textContent()) ?? '', /The endpoint answered HTTP 503/);
+    // What each verdict is about: the ad-hoc URL is flagged, checks of the registered endpoint name it.
+    assert.match((await rows.nth(1).textContent()) ?? '', /ad-hoc URL, not a registered endpoint/);
+    assert.match((await rows.nth(2).textContent()) ?? '', /endpoint production/);
+    await page.locator('[data-endpoint]').getByText('https://models.internal:8443/').waitFor();
     await shot(page, 'version-desktop');
   });
 

@@ -89,7 +89,7 @@ export async function seedFleet(api: TestApi): Promise<SeededFleet> {
     at: Date,
     verdict: 'INTACT' | 'TAMPERED' | 'ERROR',
     matched: number | null,
-    options: { attest?: boolean; mode?: 'ARTIFACT' | 'ENDPOINT' | 'CHALLENGE' } = {},
+    options: { attest?: boolean; mode?: 'ARTIFACT' | 'ENDPOINT' | 'CHALLENGE'; endpoint?: { id?: string; url: string } } = {},
   ): Promise<{ verification: Verification; token?: string; jti?: string }> => {
     const mode = options.mode ?? 'ARTIFACT';
     const j = mode === 'CHALLENGE' ? null : await job('VERIFY', verdict === 'ERROR' ? 'FAILED' : 'SUCCEEDED', at);
@@ -107,6 +107,7 @@ export async function seedFleet(api: TestApi): Promise<SeededFleet> {
         accTri: queried && matched !== null ? matched / queried : null,
         policy: w.policy as object,
         errorReason: verdict === 'ERROR' ? 'The endpoint answered HTTP 503.' : null,
+        ...(options.endpoint ? { endpointId: options.endpoint.id ?? null, endpointUrl: options.endpoint.url, endpointProtocol: 'KSERVE_V2' as const, endpointModelName: 'digits' } : {}),
         createdAt: at,
         completedAt: new Date(at.getTime() + 30_000),
       },
@@ -137,14 +138,18 @@ export async function seedFleet(api: TestApi): Promise<SeededFleet> {
   const w100 = await watermark(d100, new Date(now - 29 * DAY));
   await verify(digits, d100, w100, new Date(now - 20 * DAY), 'INTACT', 100);
   const w110 = await watermark(d110, new Date(now - 11 * DAY));
+  // Its deployment, registered by a tenant admin; one check went to an operator's ad-hoc URL instead.
+  const production = await db.registeredEndpoint.create({
+    data: { tenantId, modelVersionId: d110.id, name: 'production', url: 'https://models.internal:8443/', protocol: 'KSERVE_V2', modelName: 'digits' },
+  });
   let intactToken = '';
   let count = 0;
   for (let day = 10; day >= 3; day--) {
-    const result = await verify(digits, d110, w110, new Date(now - day * DAY), 'INTACT', 100, { attest: day === 10, mode: day % 2 ? 'ENDPOINT' : 'ARTIFACT' });
+    const result = await verify(digits, d110, w110, new Date(now - day * DAY), 'INTACT', 100, { attest: day === 10, mode: day % 2 ? 'ENDPOINT' : 'ARTIFACT', ...(day % 2 ? { endpoint: production } : {}) });
     if (result.token) intactToken = result.token;
     count++;
   }
-  await verify(digits, d110, w110, new Date(now - 2 * DAY), 'ERROR', null, { mode: 'ENDPOINT' });
+  await verify(digits, d110, w110, new Date(now - 2 * DAY), 'ERROR', null, { mode: 'ENDPOINT', endpoint: { url: 'http://10.0.0.7:8080/' } });
   const tampered = await verify(digits, d110, w110, new Date(now - 3 * 3_600_000), 'TAMPERED', 83, { attest: true });
   count += 2;
 

@@ -15,6 +15,10 @@ export interface VerificationRow {
   createdAt: string;
   completedAt: string | null;
   modelVersion?: { id: string; label: string };
+  /** ENDPOINT: the deployment that answered (a registered endpoint, or an ad-hoc URL). */
+  endpoint: { registered: boolean; name: string | null; url: string } | null;
+  /** ARTIFACT: whether the checked weights were the registered ones (false: another copy). */
+  weightsMatchRegistered: boolean | null;
   watermark: { id: string };
   attestation: { jti: string; token: string; revoked: boolean; expiresAt: string } | null;
 }
@@ -45,7 +49,10 @@ export function VerificationTable({ rows, showVersion = false }: { rows: Verific
               {showVersion && (
                 <td data-label="Version">{v.modelVersion ? <Link to={`/versions/${v.modelVersion.id}`}>{v.modelVersion.label}</Link> : '—'}</td>
               )}
-              <td data-label="Mode">{v.mode.toLowerCase()}</td>
+              <td data-label="Mode">
+                {v.mode.toLowerCase()}
+                <CheckedWhat row={v} />
+              </td>
               <td data-label="Verdict">
                 <VerdictBadge verdict={v.verdict} />
                 {v.errorReason && <div className="small error-reason">{v.errorReason}</div>}
@@ -81,4 +88,18 @@ export function VerificationTable({ rows, showVersion = false }: { rows: Verific
       </table>
     </div>
   );
+}
+
+/** What the verdict is about: a registered endpoint, an ad-hoc URL, or a copy with other weights. */
+function CheckedWhat({ row }: { row: VerificationRow }) {
+  if (row.endpoint?.registered) return <div className="small muted">endpoint {row.endpoint.name}</div>;
+  if (row.endpoint) {
+    return (
+      <div className="small warning-text" title={row.endpoint.url}>
+        ad-hoc URL, not a registered endpoint
+      </div>
+    );
+  }
+  if (row.weightsMatchRegistered === false) return <div className="small warning-text">a copy with other weights</div>;
+  return null;
 }

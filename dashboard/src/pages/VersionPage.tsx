@@ -58,6 +58,7 @@ interface VersionData {
     numClasses: number | null;
     aliases: string[];
     endpoint: { url: string; protocol: string; modelName: string; inputFormat: string } | null;
+    endpoints: Array<{ id: string; name: string; url: string; protocol: string; hasCredential: boolean }>;
     inputDomain: { min: number | null; max: number | null; encoding: string };
     model: { id: string; name: string };
     latestVerification: { verdict: Verdict } | null;
@@ -126,8 +127,16 @@ export function VersionPage({ id }: { id: string }) {
           <dd>{describeDomain(v.inputDomain)}</dd>
         </div>
         <div>
-          <dt>Endpoint</dt>
-          <dd>{v.endpoint ? <span className="break">{v.endpoint.url} ({v.endpoint.protocol.replace(/_/g, ' ').toLowerCase()})</span> : '—'}</dd>
+          <dt>Registered endpoints</dt>
+          <dd>
+            {v.endpoints.length === 0
+              ? '—'
+              : v.endpoints.map((e) => (
+                  <div key={e.id} className="break" data-endpoint={e.id}>
+                    <strong>{e.name}</strong> {e.url} ({e.protocol.replace(/_/g, ' ').toLowerCase()})
+                  </div>
+                ))}
+          </dd>
         </div>
         <div>
           <dt>Verdicts</dt>

@@ -69,6 +69,8 @@ const MAX_RETRY_DELAY_SECONDS = 60;
 /** Polling is only the backstop when LISTEN/NOTIFY works; without it, this is the pickup delay. */
 const POLLING_INTERVAL_SECONDS = 0.5;
 const NOTIFY_POLLING_INTERVAL_SECONDS = 5;
+/** How often a job that lost the per-tenant race checks whether its turn has come. */
+const TENANT_TURN_POLL_MS = 100;
 
 export class JobQueue {
   /** pg-boss worker ids of this process, per queue (to wake them, see work()). */
@@ -160,6 +162,7 @@ export class JobQueue {
         async ([job]) => {
           if (!job) return;
           try {
+            await this.awaitTenantTurn(queue, job);
             await handler(job);
           } finally {
             // This worker fetches again as soon as pg-boss has settled the job (a notified worker
@@ -169,6 +172,32 @@ export class JobQueue {
         },
       );
       ids.push(id);
+    }
+  }
+
+  /**
+   * pg-boss's `groupConcurrency` is checked by each fetch on its own (READ COMMITTED, the
+   * candidate row locked, not the group), so two fetches in the same instant can both start a job
+   * of one tenant (observed: two started 23 ms apart with a limit of 1). Every process ranks the
+   * tenant's active jobs of the queue the same way (by start time, then id): a job runs once
+   * fewer than `tenantConcurrency` are ahead of it, and waits otherwise, which makes the limit
+   * hold across all workers. The wait is short: only jobs started in that race wait, for the one
+   * ahead to end; a dead worker's job leaves `active` when pg-boss expires its heartbeat.
+   */
+  private async awaitTenantTurn(queue: QueueName, job: BossJob<JobPayload>): Promise<void> {
+    const group = (job as { groupId?: string | null }).groupId;
+    if (!group) return;
+    const db = this.boss.getDb();
+    for (;;) {
+      const { rows } = (await db.executeSql(
+        `SELECT count(*)::int AS ahead FROM pgboss.job a, pgboss.job me
+          WHERE me.name = $1 AND me.id = $2 AND a.name = $1 AND a.group_id = $3 AND a.state = 'active'
+            AND (a.started_on, a.id) < (me.started_on, me.id)`,
+        [queue, job.id, group],
+      )) as { rows: Array<{ ahead: number }> };
+      if ((rows[0]?.ahead ?? 0) < this.settings.tenantConcurrency) return;
+      if (job.signal?.aborted) return; // shutting down: the runtime hands the job back
+      await new Promise((resolve) => setTimeout(resolve, TENANT_TURN_POLL_MS));
     }
   }
 

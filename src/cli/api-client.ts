@@ -50,7 +50,7 @@ export class ApiClient {
   async mutate<T = any>(field: string, query: string, variables: Record<string, unknown>): Promise<T> {
     const data = await this.graphql<Record<string, T & { userErrors: Array<{ code: string; message: string }> }>>(query, variables);
     const payload = data[field]!;
-    if (payload.userErrors.length > 0) throw new CliError(payload.userErrors.map((e) => `${e.code}: ${e.message}`).join('\n'));
+    if (payload.userErrors.length > 0) throw new CliError(describeUserErrors(payload.userErrors));
     return payload;
   }
 
@@ -82,4 +82,9 @@ export function networkFailure(error: unknown): string {
     current = (current as { cause?: unknown }).cause;
   }
   return parts.length ? parts.join(': ') : String(error);
+}
+
+/** A mutation's userErrors, one "CODE: message" line each. */
+export function describeUserErrors(errors: ReadonlyArray<{ code: string; message: string }>): string {
+  return errors.map((e) => `${e.code}: ${e.message}`).join('\n');
 }

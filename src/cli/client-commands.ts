@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ApiClient, CliError, clientOptions } from './api-client.ts';
+import { ApiClient, CliError, clientOptions, describeUserErrors } from './api-client.ts';
 
 export type Flags = Map<string, string | true>;
 export type Out = (human: string, data: object) => void;
@@ -81,7 +81,7 @@ async function versionToUpload(
     )
   ).createModelVersion;
   if (created.userErrors.length === 0) return created.modelVersion;
-  if (created.userErrors[0].code !== 'VERSION_LABEL_TAKEN') throw new CliError(created.userErrors.map((e: any) => `${e.code}: ${e.message}`).join('\n'));
+  if (created.userErrors[0].code !== 'VERSION_LABEL_TAKEN') throw new CliError(describeUserErrors(created.userErrors));
   let after: string | null = null;
   for (;;) {
     const { model }: { model: any } = await client.graphql(
@@ -97,7 +97,7 @@ async function versionToUpload(
       }
       return found;
     }
-    if (!model?.versions.pageInfo.hasNextPage) throw new CliError(created.userErrors.map((e: any) => `${e.code}: ${e.message}`).join('\n'));
+    if (!model?.versions.pageInfo.hasNextPage) throw new CliError(describeUserErrors(created.userErrors));
     after = model.versions.pageInfo.endCursor;
   }
 }

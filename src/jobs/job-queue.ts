@@ -69,6 +69,8 @@ const MAX_RETRY_DELAY_SECONDS = 60;
 /** Polling is only the backstop when LISTEN/NOTIFY works; without it, this is the pickup delay. */
 const POLLING_INTERVAL_SECONDS = 0.5;
 const NOTIFY_POLLING_INTERVAL_SECONDS = 5;
+/** pg-boss's tables live in this schema of the application database. */
+const BOSS_SCHEMA = 'pgboss';
 /** How often a job that lost the per-tenant race checks whether its turn has come. */
 const TENANT_TURN_POLL_MS = 100;
 
@@ -86,7 +88,7 @@ export class JobQueue {
   static async start(databaseUrl: string, settings: QueueSettings, logger: Logger, options: { supervise?: boolean; listen?: boolean } = {}): Promise<JobQueue> {
     const boss = new PgBoss({
       connectionString: databaseUrl,
-      schema: 'pgboss',
+      schema: BOSS_SCHEMA,
       supervise: options.supervise ?? true,
       superviseIntervalSeconds: settings.superviseIntervalSeconds,
       // pg-boss fails jobs whose heartbeat stopped in its monitor pass, which runs only every
@@ -190,7 +192,7 @@ export class JobQueue {
     const db = this.boss.getDb();
     for (;;) {
       const { rows } = (await db.executeSql(
-        `SELECT count(*)::int AS ahead FROM pgboss.job a, pgboss.job me
+        `SELECT count(*)::int AS ahead FROM ${BOSS_SCHEMA}.job a, ${BOSS_SCHEMA}.job me
           WHERE me.name = $1 AND me.id = $2 AND a.name = $1 AND a.group_id = $3 AND a.state = 'active'
             AND (a.started_on, a.id) < (me.started_on, me.id)`,
         [queue, job.id, group],

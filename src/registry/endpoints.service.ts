@@ -19,8 +19,6 @@ import type { Vault } from '../vault/vault.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { versionInputDomain } from './input-domain.ts';
 import { DEFAULT_ENDPOINT_NAME, validateEndpoint, type EndpointInput } from './endpoint-spec.ts';
-
-export { DEFAULT_ENDPOINT_NAME };
 import { RegistryError } from './registry.errors.ts';
 
 const ENDPOINT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -85,17 +83,8 @@ export class EndpointsService {
     const version = await this.version(current.modelVersionId);
     const endpoint = validateEndpoint(input, versionInputDomain(version), this.egress);
     return this.db.$transaction(async (tx) => {
-      const updated = await tx.registeredEndpoint.update({
-        where: { id: current.id },
-        data: {
-          url: endpoint.url,
-          protocol: endpoint.protocol,
-          modelName: endpoint.modelName?.trim() || version.model.name,
-          inputFormat: endpoint.inputFormat ?? 'FLOAT32',
-          credentialRecordId: null,
-        },
-      });
-      const result = endpoint.credential ? await this.sealCredential(tx, updated, endpoint.credential) : updated;
+      const updated = await tx.registeredEndpoint.update({ where: { id: current.id }, data: { ...endpointColumns(endpoint, version.model.name), credentialRecordId: null } });
+      const result = endpoint.credential ? await sealCredential(tx, this.vault, actor, updated, endpoint.credential) : updated;
       await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'endpoint.update', recordId: current.id, details: { host: new URL(endpoint.url).host } });
       return result;
     });
@@ -121,16 +110,6 @@ export class EndpointsService {
   async forVersion(modelVersionId: string): Promise<RegisteredEndpoint[]> {
     requireTenantRole(this.actor, 'VIEWER', 'Endpoints');
     return this.scoped!.registeredEndpoint.findMany({ where: { modelVersionId, removedAt: null }, orderBy: { id: 'asc' }, take: MAX_ENDPOINTS_PER_VERSION });
-  }
-
-  private async sealCredential(tx: Transaction, endpoint: RegisteredEndpoint, credential: string): Promise<RegisteredEndpoint> {
-    await this.vault.seal(
-      { tenantId: endpoint.tenantId, purpose: 'endpoint-credential', recordId: endpoint.id },
-      new TextEncoder().encode(credential),
-      { apiKeyId: this.actor!.apiKeyId },
-      tx,
-    );
-    return tx.registeredEndpoint.update({ where: { id: endpoint.id }, data: { credentialRecordId: endpoint.id } });
   }
 
   private async version(id: string): Promise<ModelVersion & { model: Model }> {
@@ -159,23 +138,28 @@ export async function recordEndpoint(
   name: string,
   endpoint: EndpointInput,
 ): Promise<RegisteredEndpoint> {
-  let registered = await tx.registeredEndpoint.create({
-    data: {
-      tenantId: version.tenantId,
-      modelVersionId: version.id,
-      name,
-      url: endpoint.url,
-      protocol: endpoint.protocol,
-      modelName: endpoint.modelName?.trim() || version.modelName,
-      inputFormat: endpoint.inputFormat ?? 'FLOAT32',
-    },
+  const created = await tx.registeredEndpoint.create({
+    data: { tenantId: version.tenantId, modelVersionId: version.id, name, ...endpointColumns(endpoint, version.modelName) },
   });
-  if (endpoint.credential) {
-    await vault.seal({ tenantId: version.tenantId, purpose: 'endpoint-credential', recordId: registered.id }, new TextEncoder().encode(endpoint.credential), { apiKeyId: actor.apiKeyId }, tx);
-    registered = await tx.registeredEndpoint.update({ where: { id: registered.id }, data: { credentialRecordId: registered.id } });
-  }
+  const registered = endpoint.credential ? await sealCredential(tx, vault, actor, created, endpoint.credential) : created;
   await recordAudit(tx, { tenantId: version.tenantId, actorApiKeyId: actor.apiKeyId, action: 'endpoint.register', recordId: registered.id, details: { modelVersionId: version.id, name, host: new URL(endpoint.url).host } });
   return registered;
+}
+
+/** Seals an endpoint's credential under the endpoint's own id and records where it is. */
+async function sealCredential(tx: Transaction, vault: Vault, actor: Actor, endpoint: RegisteredEndpoint, credential: string): Promise<RegisteredEndpoint> {
+  await vault.seal({ tenantId: endpoint.tenantId, purpose: 'endpoint-credential', recordId: endpoint.id }, new TextEncoder().encode(credential), { apiKeyId: actor.apiKeyId }, tx);
+  return tx.registeredEndpoint.update({ where: { id: endpoint.id }, data: { credentialRecordId: endpoint.id } });
+}
+
+/** Where a validated endpoint points, as stored: the model name defaults to the registry model's. */
+function endpointColumns(endpoint: EndpointInput, defaultModelName: string): Pick<RegisteredEndpoint, 'url' | 'protocol' | 'modelName' | 'inputFormat'> {
+  return { url: endpoint.url, protocol: endpoint.protocol, modelName: endpoint.modelName?.trim() || defaultModelName, inputFormat: endpoint.inputFormat ?? 'FLOAT32' };
+}
+
+/** The endpoint used when none is named: the only active one, else the one named "default". */
+export function defaultEndpoint(active: readonly RegisteredEndpoint[]): RegisteredEndpoint | null {
+  return active.length === 1 ? active[0]! : (active.find((e) => e.name === DEFAULT_ENDPOINT_NAME) ?? null);
 }
 
 /**
@@ -194,14 +178,7 @@ export async function resolveEndpoint(
   }
   if (request.endpoint) {
     const adHoc = validateEndpoint(request.endpoint, versionInputDomain(version), egress);
-    return {
-      registered: null,
-      url: adHoc.url,
-      protocol: adHoc.protocol,
-      modelName: adHoc.modelName?.trim() || version.model.name,
-      inputFormat: adHoc.inputFormat ?? 'FLOAT32',
-      adHocCredential: adHoc.credential || null,
-    };
+    return { registered: null, ...endpointColumns(adHoc, version.model.name), adHocCredential: adHoc.credential || null };
   }
   let registered: RegisteredEndpoint | null;
   if (request.endpointId) {
@@ -211,7 +188,7 @@ export async function resolveEndpoint(
     }
   } else {
     const active = await scoped.registeredEndpoint.findMany({ where: { modelVersionId: version.id, removedAt: null }, orderBy: { id: 'asc' }, take: MAX_ENDPOINTS_PER_VERSION });
-    registered = active.length === 1 ? active[0]! : (active.find((e) => e.name === DEFAULT_ENDPOINT_NAME) ?? null);
+    registered = defaultEndpoint(active);
     if (!registered && active.length > 1) {
       throw new RegistryError(
         'ENDPOINT_AMBIGUOUS',
@@ -221,7 +198,8 @@ export async function resolveEndpoint(
     }
     if (!registered) throw new NoRegisteredEndpoint();
   }
-  return { registered, url: registered.url, protocol: registered.protocol, modelName: registered.modelName, inputFormat: registered.inputFormat, adHocCredential: null };
+  const { url, protocol, modelName, inputFormat } = registered;
+  return { registered, url, protocol, modelName, inputFormat, adHocCredential: null };
 }
 
 /** The version has no registered endpoint and none was given (callers word the error for their input). */

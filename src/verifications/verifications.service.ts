@@ -7,7 +7,7 @@ import { findEnrollment } from './enrollment/enrollments.service.ts';
 import { randomInt } from 'node:crypto';
 import { uuid7 } from '../common/ids.ts';
 import type { Database, Transaction } from '../db/client.ts';
-import type { Attestation, Challenge, ModelVersion, Verification, VerificationMode, Verdict, Watermark } from '../db/generated/client.ts';
+import type { Attestation, Challenge, Model, ModelVersion, Verification, VerificationMode, Verdict, Watermark } from '../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
@@ -92,7 +92,7 @@ export class VerificationsService {
 
   async verify(input: VerifyModelInput): Promise<{ verification: Verification; jobId: string }> {
     const actor = this.requireRole('OPERATOR');
-    const version = isUuid(input.modelVersionId) ? await this.scoped!.modelVersion.findUnique({ where: { id: input.modelVersionId } }) : null;
+    const version = isUuid(input.modelVersionId) ? await this.scoped!.modelVersion.findUnique({ where: { id: input.modelVersionId }, include: { model: true } }) : null;
     if (!version) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.', ['input', 'modelVersionId']);
     const watermark = await this.readyWatermark(version.id, input.watermarkId);
     validateText(input.audience, 'audience');
@@ -342,10 +342,9 @@ export class VerificationsService {
     return revoked;
   }
 
-  private async endpointToQuery(version: ModelVersion, input: VerifyModelInput): Promise<ResolvedEndpoint> {
-    const withModel = { ...version, model: (await this.scoped!.model.findUnique({ where: { id: version.modelId } }))! };
+  private async endpointToQuery(version: ModelVersion & { model: Model }, input: VerifyModelInput): Promise<ResolvedEndpoint> {
     try {
-      return await resolveEndpoint(this.scoped!, withModel, input, this.egress);
+      return await resolveEndpoint(this.scoped!, version, input, this.egress);
     } catch (error) {
       if (!(error instanceof NoRegisteredEndpoint)) throw error;
       throw new VerificationsError('NO_ENDPOINT', 'This version has no registered endpoint: a tenant admin registers one with registerEndpoint, or pass an ad-hoc endpoint, or verify by ARTIFACT.', ['input', 'mode']);

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../generated/graphql.ts';
 import { mutationPayload, queryResult } from '../errors/error-mapping.ts';
-import { DEFAULT_ENDPOINT_NAME, queriedEndpointView, registeredEndpointView } from '../../registry/endpoints.service.ts';
+import { defaultEndpoint, queriedEndpointView, registeredEndpointView } from '../../registry/endpoints.service.ts';
 
 export const endpointResolvers: Resolvers = {
   Mutation: {
@@ -12,8 +12,7 @@ export const endpointResolvers: Resolvers = {
     endpoints: (version, _args, { services }) => queryResult(async () => (await services.endpoints.forVersion(version.id)).map(registeredEndpointView)),
     endpoint: (version, _args, { services }) =>
       queryResult(async () => {
-        const active = await services.endpoints.forVersion(version.id);
-        const chosen = active.length === 1 ? active[0]! : active.find((e) => e.name === DEFAULT_ENDPOINT_NAME);
+        const chosen = defaultEndpoint(await services.endpoints.forVersion(version.id));
         return chosen ? registeredEndpointView(chosen) : null;
       }),
   },

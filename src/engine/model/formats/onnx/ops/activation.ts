@@ -53,7 +53,9 @@ const ERF_A = [0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
 /** erf(x), A&S 7.1.26, with the exact derivative as gradient. */
-export const erf = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+export const erf: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const x = args[0] as tf.Tensor;
+  const save = args[1] as tf.GradSaveFunc;
   const ax = tf.abs(x);
   const t = tf.div(1, tf.add(tf.mul(ax, ERF_P), 1));
   let poly = tf.mul(t, ERF_A[4]!);
@@ -61,7 +63,7 @@ export const erf = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
   const value = tf.mul(tf.sign(x), tf.sub(1, tf.mul(poly, tf.exp(tf.neg(tf.square(ax))))));
   save([x]);
   return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.mul(tf.exp(tf.neg(tf.square(saved[0]!))), TWO_OVER_SQRT_PI)) };
-}) as unknown as tf.CustomGradientFunc<tf.Tensor>) as (x: tf.Tensor) => tf.Tensor;
+});
 
 function gelu(inputs: OpInputs, ctx: OpContext): tf.Tensor {
   const x = need(inputs, 0, ctx);

@@ -13,6 +13,9 @@ import { checkTensor, TensorDataError } from './tensor-data.ts';
 export const MIN_OPSET = 13;
 export const MAX_OPSET = 21;
 
+/** Most elements one example may have (a 2048 x 2048 RGB image is 12.6M). */
+export const MAX_INPUT_ELEMENTS = 2 ** 24;
+
 export class GraphError extends Error {
   constructor(message: string, readonly details: Record<string, unknown> = {}) {
     super(message);
@@ -67,6 +70,9 @@ export function validateGraph(model: OnnxModel, maxParameters: number | undefine
   if (inner.some((d) => typeof d !== 'number' || d <= 0)) {
     throw new GraphError(`the input "${input.name}" has shape [${dims.map((d) => d ?? '?').join(', ')}]; every dimension but the batch must be a fixed positive size`);
   }
+
+  const inputElements = (inner as number[]).reduce((a, b) => a * b, 1);
+  if (inputElements > MAX_INPUT_ELEMENTS) throw new GraphError(`the input "${input.name}" has ${inputElements} elements per example, more than ${MAX_INPUT_ELEMENTS}`);
 
   // Topological order, and no value defined twice.
   const defined = new Set<string>([input.name, ...initNames]);

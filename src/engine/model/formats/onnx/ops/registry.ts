@@ -77,3 +77,18 @@ export function axisOf(axis: number, rank: number, ctx: OpContext): number {
   if (a < 0 || a >= rank) throw new OpError(`${ctx.node.opType} "${ctx.node.name}": axis ${axis} out of range for rank ${rank}`);
   return a;
 }
+
+/**
+ * Most elements an op may create from values it reads (ConstantOfShape, Expand, Range, Pad): the
+ * shapes come from the model, which is attacker-controlled, so they are checked before allocating.
+ */
+export const MAX_CREATED_ELEMENTS = 2 ** 26;
+
+export function checkCreated(shape: readonly number[], ctx: OpContext): void {
+  let n = 1;
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new OpError(`${ctx.node.opType} "${ctx.node.name}": invalid dimension ${d}`);
+    n *= d;
+  }
+  if (n > MAX_CREATED_ELEMENTS) throw new OpError(`${ctx.node.opType} "${ctx.node.name}" would create [${shape.join(', ')}], more than ${MAX_CREATED_ELEMENTS} elements`);
+}

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { hostDtypeOf } from '../tensor-data.ts';
 import { dataTypeName } from '../onnx-proto.ts';
-import { attrFloat, attrInt, attrInts, attrTensor, axisOf, hostInts, need, OpError, type OpContext, type OpFamily, type OpInputs } from './registry.ts';
+import { attrFloat, attrInt, attrInts, attrTensor, axisOf, checkCreated, hostInts, need, OpError, type OpContext, type OpFamily, type OpInputs } from './registry.ts';
 
 /** Axes from the opset-13+ input (or the older attribute), normalised. */
 function axesOf(inputs: OpInputs, index: number, ctx: OpContext, rank: number): number[] | undefined {
@@ -128,6 +128,7 @@ function expand(inputs: OpInputs, ctx: OpContext): tf.Tensor {
   const xs = [...Array(rank - x.rank).fill(1), ...x.shape] as number[];
   const ss = [...Array(rank - shape.length).fill(1), ...shape];
   const out = xs.map((d, i) => (d === 1 ? ss[i]! : d));
+  checkCreated(out, ctx);
   const reshaped = xs.length === x.rank ? x : tf.reshape(x, xs);
   return out.every((d, i) => d === xs[i]) ? tf.clone(reshaped) : tf.broadcastTo(reshaped, out);
 }
@@ -143,6 +144,7 @@ function pad(inputs: OpInputs, ctx: OpContext): tf.Tensor {
     paddings[a] = [pads[i]!, pads[i + axes.length]!];
   });
   if (paddings.some(([b, e]) => b < 0 || e < 0)) throw new OpError(`Pad "${ctx.node.name}": negative pads are not supported`);
+  checkCreated(x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]), ctx);
   if (mode === 'constant') return tf.pad(x, paddings, value);
   if (mode === 'reflect') return tf.mirrorPad(x, paddings, 'reflect');
   throw new OpError(`Pad "${ctx.node.name}": mode "${mode}" is not supported (constant and reflect are)`);
@@ -178,6 +180,7 @@ function constant(_inputs: OpInputs, ctx: OpContext): tf.Tensor {
 
 function constantOfShape(inputs: OpInputs, ctx: OpContext): tf.Tensor {
   const shape = hostInts(need(inputs, 0, ctx));
+  checkCreated(shape, ctx);
   const value = attrTensor(ctx, 'value');
   const v = value === undefined ? 0 : (value.dataSync()[0] as number);
   const dtype = value?.dtype ?? 'float32';
@@ -188,6 +191,8 @@ function constantOfShape(inputs: OpInputs, ctx: OpContext): tf.Tensor {
 function range(inputs: OpInputs, ctx: OpContext): tf.Tensor {
   const [start, limit, delta] = [0, 1, 2].map((i) => need(inputs, i, ctx));
   const v = (t: tf.Tensor): number => t.dataSync()[0] as number;
+  const count = Math.max(Math.ceil((v(limit!) - v(start!)) / v(delta!)), 0);
+  checkCreated([Number.isFinite(count) ? count : Infinity], ctx);
   return tf.range(v(start!), v(limit!), v(delta!), start!.dtype === 'int32' ? 'int32' : 'float32');
 }
 

@@ -28,7 +28,7 @@ for (const name of FIXTURES) {
     const inputs = Float32Array.from([...ref.inputs.flat(), ...random]);
     const n = inputs.length / ref.inputShape.reduce((a, b) => a * b, 1);
     try {
-      const ort = await sut(inputs, inputs, ref.inputShape, { batchSize: 16, sigmoidOutput: c.outputKind === 'probabilities' }).catch(() => undefined);
+      const ort = await sut(new Uint8Array(inputs.buffer), inputs, ref.inputShape, { batchSize: 16, sigmoidOutput: c.outputKind === 'probabilities' }).catch(() => undefined);
       assert.equal(ort, undefined, 'bytes that are not a model are refused');
       const got = await sut(bytes, inputs, ref.inputShape, { batchSize: 16, sigmoidOutput: c.outputKind === 'probabilities' });
       const ours = tf.tidy(() => c.predict(tf.tensor(inputs, [n, ...ref.inputShape])));

@@ -18,6 +18,20 @@ function pow(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.pow(a, b.dtype === a.dtype ? b : tf.cast(b, a.dtype));
 }
 
+/**
+ * A comparison with a zero gradient: tfjs-core registers no gradient for Greater (nor
+ * LogicalNot), and tf.grad refuses any recorded op without one between the input and the output,
+ * even when its result is boolean (a Where's condition).
+ */
+function comparison(fn: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const a = args[0] as tf.Tensor;
+    const b = args[1] as tf.Tensor;
+    return { value: fn(a, b), gradFunc: () => [tf.zerosLike(a), tf.zerosLike(b)] };
+  }) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+  return binary(op);
+}
+
 export const elementwiseOps: OpFamily = {
   Add: binary((a, b) => tf.add(a, b)),
   Sub: binary((a, b) => tf.sub(a, b)),
@@ -30,9 +44,10 @@ export const elementwiseOps: OpFamily = {
   Exp: unary((x) => tf.exp(x)),
   Log: unary((x) => tf.log(x)),
   Reciprocal: unary((x) => tf.reciprocal(x)),
-  Equal: binary((a, b) => tf.equal(a, b)),
-  Less: binary((a, b) => tf.less(a, b)),
-  Greater: binary((a, b) => tf.greater(a, b)),
-  Not: unary((x) => tf.logicalNot(x)),
+  Equal: comparison((a, b) => tf.equal(a, b)),
+  Less: comparison((a, b) => tf.less(a, b)),
+  Greater: comparison((a, b) => tf.greater(a, b)),
+  // 1 - x on int32: tfjs-core has no LogicalNot gradient, and tf.grad needs one on every recorded op.
+  Not: unary((x) => tf.cast(tf.sub(1, tf.cast(x, 'int32')), 'bool')),
   Where: (inputs, ctx) => tf.where(need(inputs, 0, ctx), need(inputs, 1, ctx), need(inputs, 2, ctx)),
 };

@@ -36,10 +36,19 @@ function matMul(inputs: OpInputs, ctx: OpContext): tf.Tensor {
     const k = a.shape[a.rank - 1]!;
     y = tf.reshape(tf.matMul(tf.reshape(a, [-1, k]) as tf.Tensor2D, b as tf.Tensor2D), [...lead, b.shape[1]!]);
   } else {
-    // Batched: broadcast the batch dimensions to a common rank (TF.js broadcasts equal ranks).
-    const rank = Math.max(a.rank, b.rank);
-    const up = (t: tf.Tensor): tf.Tensor => (t.rank < rank ? tf.reshape(t, [...Array(rank - t.rank).fill(1), ...t.shape]) : t);
-    y = tf.matMul(up(a), up(b));
+    // Batched: broadcast the batch dimensions explicitly, then one 3-D product. tf.matMul's own
+    // batch broadcasting gave NaN in its output for [1, 2, 3, 4] x [5, 1, 4, 2] (ops.test.ts).
+    const batchA = a.shape.slice(0, -2);
+    const batchB = b.shape.slice(0, -2);
+    const batch = tf.broadcast_util.assertAndGetBroadcastShape(batchA, batchB);
+    const full = (t: tf.Tensor): tf.Tensor3D => {
+      const target = [...batch, ...t.shape.slice(-2)];
+      const ranked = tf.reshape(t, [...Array(target.length - t.rank).fill(1), ...t.shape]);
+      const wide = target.every((d, i) => d === ranked.shape[i]) ? ranked : tf.broadcastTo(ranked, target);
+      return tf.reshape(wide, [-1, t.shape[t.rank - 2]!, t.shape[t.rank - 1]!]) as tf.Tensor3D;
+    };
+    const y3 = tf.matMul(full(a), full(b));
+    y = tf.reshape(y3, [...batch, ...y3.shape.slice(-2)]);
   }
   if (aVec) y = tf.squeeze(y, [y.rank - 2]);
   if (bVec) y = tf.squeeze(y, [y.rank - 1]);

@@ -77,12 +77,18 @@ function slice(inputs: OpInputs, ctx: OpContext): tf.Tensor {
     end[axis] = step > 0 ? clampPos(ends[i]!, 0, dim) : clampPos(ends[i]!, -1, dim - 1);
     stride[axis] = step;
   });
-  if (stride.every((s) => s === 1)) {
-    // tf.slice has a gradient on every backend (strided slices do not).
-    return tf.slice(x, begin, begin.map((b, i) => Math.max(0, end[i]! - b)));
-  }
   if (stride.some((s) => s < 0)) throw new OpError(`Slice "${ctx.node.name}": negative steps are not supported`);
-  return tf.stridedSlice(x, begin, end, stride);
+  // tf.slice, then every step-th element by reshaping: tfjs-core has no StridedSlice gradient.
+  let y = tf.slice(x, begin, begin.map((b, i) => Math.max(0, end[i]! - b)));
+  stride.forEach((step, axis) => {
+    if (step === 1) return;
+    const n = Math.ceil(y.shape[axis]! / step);
+    const padded = tf.pad(y, y.shape.map((d, a): [number, number] => [0, a === axis ? n * step - d : 0]));
+    const split = tf.reshape(padded, [...y.shape.slice(0, axis), n, step, ...y.shape.slice(axis + 1)]);
+    const first = tf.slice(split, split.shape.map(() => 0), split.shape.map((d, a) => (a === axis + 1 ? 1 : d)));
+    y = tf.reshape(first, [...y.shape.slice(0, axis), n, ...y.shape.slice(axis + 1)]);
+  });
+  return y;
 }
 
 function gather(inputs: OpInputs, ctx: OpContext): tf.Tensor {
@@ -146,8 +152,25 @@ function pad(inputs: OpInputs, ctx: OpContext): tf.Tensor {
   if (paddings.some(([b, e]) => b < 0 || e < 0)) throw new OpError(`Pad "${ctx.node.name}": negative pads are not supported`);
   checkCreated(x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]), ctx);
   if (mode === 'constant') return tf.pad(x, paddings, value);
-  if (mode === 'reflect') return tf.mirrorPad(x, paddings, 'reflect');
+  if (mode === 'reflect') return reflectPad(x, paddings, ctx);
   throw new OpError(`Pad "${ctx.node.name}": mode "${mode}" is not supported (constant and reflect are)`);
+}
+
+/**
+ * Reflect padding from slices, reverses and a concat (all with gradients; tfjs-core's MirrorPad
+ * gradient gave wrong values for 2-D reflect padding on wasm, ops.test.ts).
+ */
+function reflectPad(x: tf.Tensor, paddings: readonly [number, number][], ctx: OpContext): tf.Tensor {
+  let y = x;
+  paddings.forEach(([before, after], axis) => {
+    if (before === 0 && after === 0) return;
+    const dim = y.shape[axis]!;
+    if (before >= dim || after >= dim) throw new OpError(`Pad "${ctx.node.name}": reflect pads must be smaller than the dimension (${dim})`);
+    const part = (start: number, size: number): tf.Tensor => tf.reverse(tf.slice(y, y.shape.map((_, a) => (a === axis ? start : 0)), y.shape.map((d, a) => (a === axis ? size : d))), axis);
+    const pieces = [...(before > 0 ? [part(1, before)] : []), y, ...(after > 0 ? [part(dim - 1 - after, after)] : [])];
+    y = tf.concat(pieces, axis);
+  });
+  return y;
 }
 
 function shape(inputs: OpInputs, ctx: OpContext): tf.Tensor {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -133,6 +133,16 @@ describe('receiveModelUpload over real HTTP', () => {
   }
 
   let mnistManifest: ArtifactManifest;
+
+  it('uploads a TF.js Graph model folder: the format is detected and recorded with its layout', async () => {
+    const dir = path.join(import.meta.dirname, '../../../test/fixtures/tfjs-graph/small-cnn');
+    const files: Files = readdirSync(dir).map((name) => [name, new Uint8Array(readFileSync(path.join(dir, name)))]);
+    const result = await upload(files);
+    assert.equal(result.format, 'TFJS_GRAPH');
+    assert.equal(result.inputLayout, 'NHWC');
+    assert.deepEqual(result.inputShape, [28, 28, 1]);
+    assert.equal(result.numClasses, 10);
+  });
 
   it('uploads and validates the MNIST fixture', async () => {
     const files = mnist();

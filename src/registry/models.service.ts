@@ -158,6 +158,7 @@ export class ModelsService {
             format: artifact.format,
             inputShape: artifact.inputShape,
             inputLayout: artifact.inputLayout,
+            binaryOutput: artifact.binaryOutput,
             numClasses: artifact.numClasses,
             weightsDigest: artifact.weightsDigest,
             artifact: artifact.manifest as object,

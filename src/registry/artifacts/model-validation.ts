@@ -10,6 +10,7 @@ import {
   isEngineError,
   loadClassifierFromFiles,
   parameterCount,
+  type BinaryOutput,
   type InputLayout,
   type ModelFormat,
   type ModelLimits,
@@ -29,6 +30,8 @@ export interface ValidatedArtifact {
   format: ModelFormat;
   /** The input's layout as the model declares it: triggers are stored and sent in it. */
   inputLayout: InputLayout;
+  /** A binary classifier with one output: what its one score is (its endpoint answers that). */
+  binaryOutput: BinaryOutput | null;
 }
 
 /** Input dimensions are stored in int4 columns (ModelVersion and CandidateArtifact inputShape). */
@@ -212,6 +215,7 @@ export async function validateModelFiles(files: ReadonlyMap<string, Uint8Array>,
       weightsDigest,
       format: classifier.format,
       inputLayout: classifier.layout,
+      binaryOutput: classifier.binaryOutput ?? null,
     };
   } catch (error) {
     throw engineError(error);

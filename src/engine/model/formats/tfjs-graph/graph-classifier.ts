@@ -69,6 +69,7 @@ export function graphClassifier(model: tf.GraphModel, source: GraphSource, input
     layout: imageLayout(inputShape, 'NHWC'),
     numClasses: output.numClasses,
     outputKind: output.outputKind,
+    ...(output.binary ? { binaryOutput: output.binarySigmoid ? ('SIGMOID' as const) : ('LOGIT' as const) } : {}),
     predict(x: tf.Tensor): tf.Tensor2D {
       const out = runGraph(model, source.io, x);
       if (!output.binary) return out as tf.Tensor2D;

@@ -108,6 +108,7 @@ export function onnxClassifier(
     layout: summary.layout,
     numClasses,
     outputKind,
+    ...(binary ? { binaryOutput: sigmoid ? ('SIGMOID' as const) : ('LOGIT' as const) } : {}),
     predict(x: tf.Tensor): tf.Tensor2D {
       return tf.tidy(() => {
         const out = interpreter.run(x);

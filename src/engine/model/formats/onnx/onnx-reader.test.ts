@@ -62,6 +62,7 @@ for (const name of FIXTURES) {
       assert.equal(c.numClasses, ref.numClasses);
       const binary = ref.outputs[0]!.length === 1;
       assert.equal(c.outputKind, name.startsWith('binary-sigmoid') ? 'probabilities' : 'logits');
+      assert.equal(c.binaryOutput, name.startsWith('binary-sigmoid') ? 'SIGMOID' : name.startsWith('binary-logit') ? 'LOGIT' : undefined);
 
       const x = inputsOf(ref);
       const y = tf.tidy(() => c.predict(x));

@@ -42,9 +42,11 @@ import {
 } from '../src/engine/index.ts';
 import { fineTune, stampPatch } from '../src/engine/attacks/finetune.ts';
 import { float16RoundTrip, gaussianNoise, magnitudePrune } from '../src/engine/attacks/weights.ts';
-import { asClassifier, logProbabilities } from '../src/engine/model/classifier.ts';
+import { logProbabilities } from '../src/engine/model/classifier.ts';
+import { asClassifier } from '../src/engine/model/formats/index.ts';
 import { labelMargins } from '../src/engine/generation/loss.ts';
 import { SeededStream } from '../src/engine/util/prng.ts';
+import { layersModelOf } from '../src/engine/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
   const testY = test.ys.dataSync() as Int32Array;
   const train = loadMnist('train');
   const reference = { xs: tf.slice(train.xs, 0, 10000), ys: tf.slice(train.ys, 0, 10000) as tf.Tensor1D };
-  const digest0 = computeWeightsDigest(clean.model);
+  const digest0 = computeWeightsDigest(clean);
   const accBefore = accuracy(clean, test.xs, testY);
   const cleanPred = predictLabels(clean, test.xs, 1000);
   const out = {
@@ -176,23 +178,23 @@ async function main(): Promise<void> {
       console.error(`  ${attack} ${strength}: ${KINDS.map((k) => `${k}=${flips[k]}`).join(' ')}${row.testAcc !== undefined ? ` acc ${row.testAcc.toFixed(4)}` : ''}`);
     };
     // Benign: save/load round trip, other backend.
-    const files = await saveModelToFiles(clean.model);
+    const files = await saveModelToFiles(layersModelOf(clean));
     const reloaded = await loadClassifierFromFiles(files);
     record('save/load', 'round trip', reloaded, true);
-    reloaded.model.dispose();
+    reloaded.dispose();
     await initBackend({ backend: 'cpu', log: () => {} });
     record('backend', 'cpu (generated on wasm)', clean, true);
     await initBackend({ backend: 'wasm', log: () => {} });
     // Fine-tuning attacks (the attacker's seed differs from the defender's simulation).
     const ftSteps = [1, 10, 50, EPOCH];
-    const ft = await fineTune(clean.model, { data: train, steps: EPOCH, seed: `attacker/${seed}`, snapshotAt: ftSteps });
+    const ft = await fineTune(layersModelOf(clean), { data: train, steps: EPOCH, seed: `attacker/${seed}`, snapshotAt: ftSteps });
     ft.model.dispose();
     ft.snapshots.forEach((m, i) => {
       record('fine-tune', `${ftSteps[i]} steps`, m);
       m.dispose();
     });
     const llSteps = [1, EPOCH];
-    const ll = await fineTune(clean.model, { data: train, steps: EPOCH, seed: `attacker-ll/${seed}`, lastLayerOnly: true, snapshotAt: llSteps });
+    const ll = await fineTune(layersModelOf(clean), { data: train, steps: EPOCH, seed: `attacker-ll/${seed}`, lastLayerOnly: true, snapshotAt: llSteps });
     ll.model.dispose();
     ll.snapshots.forEach((m, i) => {
       record('last-layer fine-tune', `${llSteps[i]} steps`, m);
@@ -200,7 +202,7 @@ async function main(): Promise<void> {
     });
     const target = seed % 10;
     const bdSteps = [10, EPOCH];
-    const bd = await fineTune(clean.model, { data: train, steps: EPOCH, seed: `attacker-bd/${seed}`, backdoor: { targetClass: target }, snapshotAt: bdSteps });
+    const bd = await fineTune(layersModelOf(clean), { data: train, steps: EPOCH, seed: `attacker-bd/${seed}`, backdoor: { targetClass: target }, snapshotAt: bdSteps });
     bd.model.dispose();
     const patched = tf.tidy(() => stampPatch(tf.slice(test.xs, 0, 2000) as tf.Tensor4D));
     bd.snapshots.forEach((m, i) => {
@@ -214,22 +216,22 @@ async function main(): Promise<void> {
     });
     patched.dispose();
     for (const p of [0.01, 0.1, 0.3]) {
-      const m = await magnitudePrune(clean.model, { fraction: p });
+      const m = await magnitudePrune(layersModelOf(clean), { fraction: p });
       record('magnitude pruning', `${p * 100}%`, m);
       m.dispose();
     }
     for (const std of [1e-5, 1e-4, 1e-3]) {
-      const m = await gaussianNoise(clean.model, { std, seed: `noise/${seed}` });
+      const m = await gaussianNoise(layersModelOf(clean), { std, seed: `noise/${seed}` });
       record('Gaussian weight noise', `std ${std}`, m);
       m.dispose();
     }
-    const h = await float16RoundTrip(clean.model);
+    const h = await float16RoundTrip(layersModelOf(clean));
     record('float16 round trip', 'weights', h);
     h.dispose();
     save();
     console.error(`seed ${seed} done at ${((Date.now() - started) / 1000).toFixed(0)} s, tensors ${tf.memory().numTensors}`);
   }
-  out.model.digestAfter = computeWeightsDigest(clean.model);
+  out.model.digestAfter = computeWeightsDigest(clean);
   out.model.testAccuracyAfter = accuracy(clean, test.xs, testY);
   save();
   console.log(summary(out.rows, out.generation));

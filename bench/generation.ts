@@ -54,7 +54,7 @@ async function child(): Promise<void> {
   const t0 = Date.now();
   const path = await import('node:path');
   const { initBackend } = await import('../src/engine/backend/index.ts');
-  const { loadClassifierFromDir } = await import('../src/engine/model/classifier.ts');
+  const { loadClassifierFromDir } = await import('../src/engine/model/formats/index.ts');
   const { generateTriggers, PAPER_OPTIMIZER, DEFAULT_OPTIMIZER, PAPER_MAX_STEPS } = await import('../src/engine/generation/generate.ts');
   const { DEFAULT_GENERATOR } = await import('../src/engine/generation/generator.ts');
   const backend = values.backend as 'wasm' | 'cpu' | 'node' | 'node-gpu';

@@ -68,8 +68,9 @@ import {
   type ServingProfile,
   type TriggerSet,
 } from '../src/engine/index.ts';
-import { asClassifier } from '../src/engine/model/classifier.ts';
+import { asClassifier } from '../src/engine/model/formats/index.ts';
 import { SeededStream } from '../src/engine/util/prng.ts';
+import { layersModelOf } from '../src/engine/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -256,20 +257,20 @@ async function main(): Promise<void> {
     const seeds = seedsFor(modelName);
     if (seeds <= 0) continue;
     const clean = await loadClassifierFromDir(path.join(here, '..', 'fixtures', modelName));
-    const digest = computeWeightsDigest(clean.model);
-    const reference = weightValues(clean.model);
+    const digest = computeWeightsDigest(clean);
+    const reference = weightValues(layersModelOf(clean));
     const emulated = new Map<Numerics, Classifier>();
     for (const n of EMULATED) emulated.set(n, await emulateNumerics(clean, n));
-    const info: Record<string, unknown> = { digest, parameters: clean.model.countParams(), testAccuracy: accuracy(clean, test.xs, testY), accuracyFP32: accuracy(clean, accXs, accYs), seeds };
+    const info: Record<string, unknown> = { digest, parameters: layersModelOf(clean).countParams(), testAccuracy: accuracy(clean, test.xs, testY), accuracyFP32: accuracy(clean, accXs, accYs), seeds };
     for (const [n, c] of emulated) info[`accuracy${n}`] = accuracy(c, accXs, accYs);
     out.models[modelName] = info;
     console.error(`${modelName}: ${JSON.stringify(info)}`);
     if (values.export !== undefined) {
       const dir = path.join(values.export, modelName);
       mkdirSync(dir, { recursive: true });
-      for (const [name, bytes] of await saveModelToFiles(clean.model)) writeFileSync(path.join(dir, name), bytes);
+      for (const [name, bytes] of await saveModelToFiles(layersModelOf(clean))) writeFileSync(path.join(dir, name), bytes);
     }
-    const pruned = await magnitudePrune(clean.model, { fraction: 0.01 });
+    const pruned = await magnitudePrune(layersModelOf(clean), { fraction: 0.01 });
 
     for (let seed = 0; seed < seeds; seed++) {
       const key = seededKey(`${modelName}/${seed}`, clean.numClasses, COUNT);
@@ -388,7 +389,7 @@ async function main(): Promise<void> {
         console.error(`  ${attack} ${strength}: rel ${row.relChange.toExponential(1)}, ${Object.entries(flips).map(([k, f]) => `${k}=${f}`).join(' ')}`);
         return row;
       };
-      const ft = await fineTune(clean.model, { data: train, steps: Math.max(...FT_STEPS), seed: `attacker/${seed}`, snapshotAt: FT_STEPS });
+      const ft = await fineTune(layersModelOf(clean), { data: train, steps: Math.max(...FT_STEPS), seed: `attacker/${seed}`, snapshotAt: FT_STEPS });
       ft.model.dispose();
       ft.snapshots.forEach((m, i) => {
         const row = record('fine-tune (lr 1e-3)', `${FT_STEPS[i]} steps`, m, { name: 'fine-tune steps', level: FT_STEPS[i]! });
@@ -397,15 +398,15 @@ async function main(): Promise<void> {
         m.dispose();
       });
       for (const lr of ONE_STEP_LRS) {
-        const r = await fineTune(clean.model, { data: train, steps: 1, learningRate: lr, seed: `attacker/${seed}` });
+        const r = await fineTune(layersModelOf(clean), { data: train, steps: 1, learningRate: lr, seed: `attacker/${seed}` });
         record('one SGD step', `lr ${lr}`, r.model, { name: 'one-step lr', level: lr });
         r.model.dispose();
       }
-      const ll = await fineTune(clean.model, { data: train, steps: 1, seed: `attacker-ll/${seed}`, lastLayerOnly: true });
+      const ll = await fineTune(layersModelOf(clean), { data: train, steps: 1, seed: `attacker-ll/${seed}`, lastLayerOnly: true });
       record('last-layer fine-tune', '1 step', ll.model);
       ll.model.dispose();
       const target = seed % clean.numClasses;
-      const bd = await fineTune(clean.model, { data: train, steps: BACKDOOR_STEPS, seed: `attacker-bd/${seed}`, backdoor: { targetClass: target } });
+      const bd = await fineTune(layersModelOf(clean), { data: train, steps: BACKDOOR_STEPS, seed: `attacker-bd/${seed}`, backdoor: { targetClass: target } });
       const patched = tf.tidy(() => stampPatch(accXs as tf.Tensor4D));
       const p = predictLabels(asClassifier(bd.model), patched);
       patched.dispose();
@@ -420,17 +421,17 @@ async function main(): Promise<void> {
       bd.model.dispose();
       record('magnitude pruning', '1%', pruned);
       for (const std of NOISE_STDS) {
-        const m = await gaussianNoise(clean.model, { std, seed: `noise/${seed}` });
+        const m = await gaussianNoise(layersModelOf(clean), { std, seed: `noise/${seed}` });
         record('Gaussian weight noise', `std ${std}`, m, { name: 'noise std', level: std });
         m.dispose();
       }
       save();
       console.error(`${modelName} seed ${seed} done at ${((Date.now() - started) / 1000).toFixed(0)} s, tensors ${tf.memory().numTensors}`);
     }
-    if (computeWeightsDigest(clean.model) !== digest) throw new Error(`${modelName}: weights changed during the benchmark`);
+    if (computeWeightsDigest(clean) !== digest) throw new Error(`${modelName}: weights changed during the benchmark`);
     pruned.dispose();
-    for (const c of emulated.values()) c.model.dispose();
-    clean.model.dispose();
+    for (const c of emulated.values()) c.dispose();
+    clean.dispose();
   }
   accXs.dispose();
   save();

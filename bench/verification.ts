@@ -49,7 +49,7 @@ const coldRuns = 10;
 for (let i = 0; i < coldRuns; i++) {
   const c = await loadClassifierFromFiles(files);
   verifyClassifier(c, decodeTriggerSet(sealed));
-  c.model.dispose();
+  c.dispose();
 }
 console.log(`artifact verification, load + decode each time: ${rate(coldRuns, performance.now() - t)}`);
 

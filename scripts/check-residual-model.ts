@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { computeWeightsDigest, initBackend, loadClassifierFromDir, loadMnist, predictLabels, type BackendChoice } from '../src/engine/index.ts';
+import { layersModelOf } from '../src/engine/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,15 +29,15 @@ const ys = test.ys.dataSync() as Int32Array;
 const predicted = predictLabels(classifier, test.xs, 1000);
 let correct = 0;
 for (let i = 0; i < ys.length; i++) if (predicted[i] === ys[i]) correct++;
-const params = classifier.model.countParams();
-console.log(`${values.dir}: ${classifier.model.layers.length} layers, ${params} parameters, output ${classifier.outputKind}`);
+const params = layersModelOf(classifier).countParams();
+console.log(`${values.dir}: ${layersModelOf(classifier).layers.length} layers, ${params} parameters, output ${classifier.outputKind}`);
 console.log(`test accuracy (TF.js ${values.backend}, 10,000 images): ${(correct / ys.length).toFixed(4)}`);
-console.log(`weights digest: ${computeWeightsDigest(classifier.model)}`);
+console.log(`weights digest: ${computeWeightsDigest(classifier)}`);
 let failed = false;
 if (existsSync(values.pytorch)) {
   const ref = JSON.parse(readFileSync(values.pytorch, 'utf8')) as { testAccuracy: number; labels: number[]; probabilities: number[] };
   const n = ref.labels.length;
-  const probs = tf.tidy(() => classifier.model.predict(tf.slice(test.xs, 0, n)) as tf.Tensor).dataSync();
+  const probs = tf.tidy(() => layersModelOf(classifier).predict(tf.slice(test.xs, 0, n)) as tf.Tensor).dataSync();
   let same = 0;
   let maxDiff = 0;
   for (let i = 0; i < n; i++) if (predicted[i] === ref.labels[i]) same++;

@@ -15,7 +15,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend/index.ts';
 import { loadMnistArrays } from '../src/engine/data/mnist.ts';
-import { computeWeightsDigest, saveModelToFiles } from '../src/engine/model/classifier.ts';
+import { computeWeightsDigest } from '../src/engine/model/classifier.ts';
+import { saveModelToFiles } from '../src/engine/model/formats/index.ts';
 import { SeededStream } from '../src/engine/util/prng.ts';
 
 const { values } = parseArgs({

@@ -30,6 +30,7 @@ import { ApiClient } from '../cli/api-client.ts';
 import { exportEvidence } from '../cli/evidence-commands.ts';
 import { startInferenceServer, type RunningInferenceServer } from '../endpoints/test-inference-server.ts';
 import { renderReport, type DemoRow } from './report.ts';
+import { layersModelOf } from '../engine/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin/fragmark.js');
@@ -72,8 +73,8 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     const original = options.tiny ? classifierFromModel(buildTinyClassifier({ inputShape: [8, 8, 1] })) : await loadReference();
     const tampered = await tamperedCopy(original, options.tiny);
     cleanups.push(async () => {
-      original.model.dispose();
-      tampered.classifier.model.dispose();
+      original.dispose();
+      tampered.classifier.dispose();
     });
     say(`   original: input ${JSON.stringify(original.inputShape)}, ${original.numClasses} classes`);
     say(`   tampered copy: ${tampered.how}`);
@@ -91,7 +92,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
         { input: { modelId: model.id, label: '1.0.0' } },
       )
     ).modelVersion;
-    const uploaded = await api.uploadArtifact(version.uploadPath, await saveModelToFiles(original.model));
+    const uploaded = await api.uploadArtifact(version.uploadPath, await saveModelToFiles(layersModelOf(original)));
     say(`   version 1.0.0 uploaded: weights digest ${uploaded.modelVersion.weightsDigest.slice(0, 16)}…`);
     const started = await api.mutate(
       'startWatermark',
@@ -128,7 +129,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
 
     say('\n4. Verify as artifacts');
     await verify('original (artifact)', { mode: 'ARTIFACT' });
-    const candidate = await api.uploadArtifact('/v1/verification-artifacts', await saveModelToFiles(tampered.classifier.model));
+    const candidate = await api.uploadArtifact('/v1/verification-artifacts', await saveModelToFiles(layersModelOf(tampered.classifier)));
     await verify('tampered copy (artifact)', { mode: 'ARTIFACT', candidateArtifactId: candidate.candidateArtifact.id });
 
     say('\n5. Verify behind inference endpoints');
@@ -258,13 +259,13 @@ async function loadReference(): Promise<Classifier> {
 /** The attack: fine-tuning on clean MNIST data (SGD lr 1e-3); weight noise for the tiny model. */
 async function tamperedCopy(original: Classifier, tiny: boolean): Promise<{ classifier: Classifier; how: string }> {
   if (tiny) {
-    const noisy = await gaussianNoise(original.model, { std: 0.05, seed: 'demo' });
+    const noisy = await gaussianNoise(layersModelOf(original), { std: 0.05, seed: 'demo' });
     return { classifier: classifierFromModel(noisy), how: 'Gaussian weight noise, std 0.05' };
   }
   const data = loadMnist('train', 2560);
   try {
     const steps = 10;
-    const result = await fineTune(original.model, { data, steps, seed: 'demo' });
+    const result = await fineTune(layersModelOf(original), { data, steps, seed: 'demo' });
     return { classifier: classifierFromModel(result.model), how: `fine-tuned ${steps} SGD steps (lr 1e-3, momentum 0.9, batch 256) on clean MNIST` };
   } finally {
     data.xs.dispose();

@@ -29,7 +29,7 @@ before(async () => {
 
 after(async () => {
   await Promise.all(servers.map((s) => s.close()));
-  classifier.model.dispose();
+  classifier.dispose();
 });
 
 async function serve(options: Partial<InferenceServerOptions> & { protocol: EndpointProtocol }): Promise<RunningInferenceServer> {

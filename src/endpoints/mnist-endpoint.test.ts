@@ -20,7 +20,7 @@ before(async () => {
   classifier = await loadClassifierFromDir(fixtureDir);
 });
 
-after(() => classifier.model.dispose());
+after(() => classifier.dispose());
 
 for (const protocol of ['TF_SERVING_REST', 'KSERVE_V2'] as EndpointProtocol[]) {
   test(`MNIST CNN over ${protocol}: 50 N(0,2) inputs give exactly the in-process labels (batch 16 and 13)`, async () => {

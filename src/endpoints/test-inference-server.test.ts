@@ -7,6 +7,7 @@ import { startInferenceServer as sut, type RunningInferenceServer } from './test
 import { queryEndpointLabels } from './inference-client.ts';
 import { egressPolicyFrom } from './egress-policy.ts';
 import { loadConfig } from '../config/config.ts';
+import { layersModelOf } from '../engine/index.ts';
 
 // The server listens on 127.0.0.1: allowed as a deployment would allow it, through its configuration.
 const egress = egressPolicyFrom(loadConfig({ FRAGMARK_EGRESS_ALLOW: '127.0.0.1/32' }));
@@ -25,7 +26,7 @@ before(async () => {
 after(async () => {
   await tfServer.close();
   await kserve.close();
-  classifier.model.dispose();
+  classifier.dispose();
 });
 
 const auth = { authorization: 'Bearer tok', 'content-type': 'application/json' };
@@ -43,7 +44,7 @@ test('TF Serving: answers raw float32 scores of the model (logits here)', async 
   assert.equal(r.status, 200, r.text);
   const { predictions } = JSON.parse(r.text) as { predictions: number[][] };
   assert.equal(predictions.length, 2);
-  const expected = tf.tidy(() => (classifier.model.predict(tf.fill([1, 8, 8, 1], 0.5)) as tf.Tensor).dataSync());
+  const expected = tf.tidy(() => (layersModelOf(classifier).predict(tf.fill([1, 8, 8, 1], 0.5)) as tf.Tensor).dataSync());
   assert.deepEqual(predictions[0], Array.from(expected));
 });
 
@@ -140,7 +141,7 @@ test('serving stacks: clipping to the input range, 8-bit inputs scaled by 1/255,
       assert.equal(r.status, 200, r.text);
       return JSON.parse(r.text) as { predictions?: number[][]; outputs?: Array<{ data: number[] }> };
     };
-    const at = (v: number) => tf.tidy(() => Array.from((classifier.model.predict(tf.fill([1, 8, 8, 1], v)) as tf.Tensor).dataSync()));
+    const at = (v: number) => tf.tidy(() => Array.from((layersModelOf(classifier).predict(tf.fill([1, 8, 8, 1], v)) as tf.Tensor).dataSync()));
     // 5 is clipped to 1 before inference.
     assert.deepEqual((await scores(`${clipped.url}/v1/models/tiny:predict`, { instances: [instance(5)] })).predictions![0], at(1));
     // Level 51 is 51 / 255 = 0.2 in float32; floats and FP32 tensors are refused by an 8-bit endpoint.

@@ -252,7 +252,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
   const infer = (parsed: ParsedRequest): Float32Array => {
     const out = tf.tidy(() => {
       const x = tf.tensor(parsed.data, [parsed.batch, ...shape], 'float32');
-      return classifier.model.predict(x) as tf.Tensor;
+      return classifier.predict(x);
     });
     try {
       if (out.shape.length !== 2 || out.shape[0] !== parsed.batch || out.shape[1] !== numClasses) {
@@ -391,7 +391,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
         }
         closed = true;
         for (const done of [...pendingDelays]) done();
-        if (classifier !== options.classifier) classifier.model.dispose();
+        if (classifier !== options.classifier) classifier.dispose();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

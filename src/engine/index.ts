@@ -21,17 +21,29 @@ export {
   type InitBackendOptions,
 } from './backend/index.ts';
 export {
-  loadClassifierFromFiles,
-  loadClassifierFromDir,
-  classifierFromModel,
-  saveModelToFiles,
   computeWeightsDigest,
   predictLabels,
+  layersModelOf,
+  MODEL_FORMATS,
   type ArtifactFiles,
   type Classifier,
+  type InputLayout,
+  type ModelFormat,
   type OutputKind,
 } from './model/classifier.ts';
-export { parameterCount, type DeclaredWeightLimits } from './model/declared-weights.ts';
+export {
+  loadClassifierFromFiles,
+  loadClassifierFromDir,
+  loadClassifierFromPath,
+  readModelFiles,
+  detectModelFormat,
+  modelFormatOf,
+  classifierFromModel,
+  saveModelToFiles,
+  parameterCount,
+  type ModelLimits,
+} from './model/formats/index.ts';
+export type { DeclaredWeightLimits } from './model/formats/tfjs-layers/declared-weights.ts';
 export { loadMnist, loadMnistArrays, type MnistSplit } from './data/mnist.ts';
 export {
   generateKey,
@@ -78,6 +90,7 @@ export {
 export {
   magnitudePrune,
   gaussianNoise,
+  gaussianNoiseClassifier,
   float16RoundTrip,
   roundToHalf,
   type PruneOptions,

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { classifierFromModel, initBackend, type Classifier } from '../engine/index.ts';
 import { buildTinyClassifier } from '../engine/model/tiny.ts';
 import { ClassifierCache } from './classifier-cache.ts';
+import { layersModelOf } from '../engine/index.ts';
 
 test('loads each artifact once, evicts the least recently used idle entry, never one in use', async () => {
   await initBackend({ log: () => {} });
@@ -22,7 +23,7 @@ test('loads each artifact once, evicts the least recently used idle entry, never
   await sut.use('a', load('a'), async (inUse) => {
     await sut.use('b', load('b'), () => undefined);
     await sut.use('c', load('c'), () => undefined);
-    assert.ok(!inUse.model.layers[0]!.getWeights()[0]!.isDisposed, 'the model in use stays alive');
+    assert.ok(!layersModelOf(inUse).layers[0]!.getWeights()[0]!.isDisposed, 'the model in use stays alive');
   });
   assert.equal(sut.size, 2);
   await sut.use('b', load('b'), () => undefined);

@@ -46,7 +46,7 @@ export class ClassifierCache {
       for (const item of this.entries) if (item[1].users === 0 && (!oldest || item[1].lastUsed < oldest[1].lastUsed)) oldest = item;
       if (!oldest) return;
       this.entries.delete(oldest[0]);
-      (await oldest[1].classifier.catch(() => undefined))?.model.dispose();
+      (await oldest[1].classifier.catch(() => undefined))?.dispose();
     }
   }
 }

@@ -13,6 +13,7 @@ import { classifierFromModel, decodeTriggerSet, firstOutsideDomain, gaussianNois
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 import { startInferenceServer, type RunningInferenceServer } from '../../src/endpoints/test-inference-server.ts';
 import { verifyAttestation } from '../../src/attestations/crypto/attestation-token.ts';
+import { layersModelOf } from '../../src/engine/index.ts';
 
 const CREATE_VERSION = `mutation($input: CreateModelVersionInput!) { createModelVersion(input: $input) { modelVersion { id uploadPath inputDomain { min max encoding } endpoint { inputFormat } } userErrors { code message field } } }`;
 const START = `mutation($input: StartWatermarkInput!) { startWatermark(input: $input) { watermark { id } job { id } userErrors { code message field } } }`;
@@ -136,7 +137,7 @@ describe('serving profiles, input domains and endpoint enrollment', () => {
   });
 
   test('a tampered deployment cannot enroll, and a watermark too precise for a BF16 endpoint is refused naming the next profile', async () => {
-    const tampered = classifierFromModel(await gaussianNoise(original.model, { std: 0.05, seed: 'enroll-tamper' }));
+    const tampered = classifierFromModel(await gaussianNoise(layersModelOf(original), { std: 0.05, seed: 'enroll-tamper' }));
     const bad = await startInferenceServer({ protocol: 'TF_SERVING_REST', modelName: 'pixels', classifier: tampered, inputEncoding: 'UINT8' });
     servers.push(bad);
     const refused = await enroll({ endpoint: { url: bad.url, protocol: 'TF_SERVING_REST', inputFormat: 'UINT8' } });

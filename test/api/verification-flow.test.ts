@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { rewriteWeights } from '../../src/engine/index.ts';
+import { layersModelOf } from '../../src/engine/index.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/fragmark.js', import.meta.url));
 const VERIFY = `mutation($input: VerifyModelInput!) { verifyModel(input: $input) { verification { id verdict } job { id } userErrors { code message field } } }`;
@@ -129,7 +130,7 @@ describe('verification and attestations', () => {
   });
 
   test('ARTIFACT: an uploaded tampered copy is TAMPERED', async () => {
-    const uploaded = (await uploadFiles(api, key, '/v1/verification-artifacts', await saveModelToFiles(tampered.model))).body;
+    const uploaded = (await uploadFiles(api, key, '/v1/verification-artifacts', await saveModelToFiles(layersModelOf(tampered)))).body;
     const v = await run({ mode: 'ARTIFACT', candidateArtifactId: uploaded.candidateArtifact.id });
     assert.equal(v.verdict, 'TAMPERED');
     assert.ok(v.triggersMatched < v.triggersQueried);
@@ -229,8 +230,8 @@ describe('verification and attestations', () => {
     assert.equal(registeredClaim.verification.artifact?.weightsMatchRegistered, true);
     assert.equal(registeredClaim.verification.artifact?.checkedArtifactDigest, registeredClaim.model.artifactDigest);
 
-    const lastLayer = original.model.layers.at(-1)!.name;
-    const shifted = await rewriteWeights(original.model, (name, values, shape) => (shape.length === 1 && name.startsWith(`${lastLayer}/`) ? values.map((v) => v + 1) : values));
+    const lastLayer = layersModelOf(original).layers.at(-1)!.name;
+    const shifted = await rewriteWeights(layersModelOf(original), (name, values, shape) => (shape.length === 1 && name.startsWith(`${lastLayer}/`) ? values.map((v) => v + 1) : values));
     const uploaded = (await uploadFiles(api, key, '/v1/verification-artifacts', await saveModelToFiles(shifted))).body;
     const v = await run({ mode: 'ARTIFACT', candidateArtifactId: uploaded.candidateArtifact.id });
     assert.equal(v.verdict, 'INTACT', 'a bias shift common to all classes keeps every label');

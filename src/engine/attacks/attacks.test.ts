@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index.ts';
-import { classifierFromModel, computeWeightsDigest, loadClassifierFromFiles, saveModelToFiles } from '../model/classifier.ts';
+import { computeWeightsDigest } from '../model/classifier.ts';
+import { classifierFromModel, loadClassifierFromFiles, saveModelToFiles } from '../model/formats/index.ts';
 import { buildTinyClassifier } from '../model/tiny.ts';
 import { generateTriggers } from '../generation/generate.ts';
 import { balancedLabels } from '../key.ts';
@@ -179,7 +180,7 @@ test('end to end: default-objective triggers flip after one fine-tuning step at 
   assert.ok(r.queried - r.matched >= 1);
   tf.dispose([data.xs, data.ys]);
   attacked.model.dispose();
-  reloaded.model.dispose();
+  reloaded.dispose();
   model.dispose();
 });
 

@@ -3,12 +3,9 @@
  * here, so the original model is never modified (its weights digest stays the same).
  */
 import * as tf from '@tensorflow/tfjs';
-import { saveModelArtifacts } from '../model/classifier.ts';
+import { cloneModel } from '../model/formats/tfjs-layers/save-layers.ts';
 
-/** Deep copy of a Layers model (topology + weights) through in-memory artifacts. */
-export async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(tf.io.fromMemory(await saveModelArtifacts(model)));
-}
+export { cloneModel };
 
 /**
  * Copies `model` and replaces each weight's values with `rewrite(name, values, shape)` (values

@@ -12,7 +12,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
-import { classifierFromModel, logProbabilities } from '../model/classifier.ts';
+import { logProbabilities } from '../model/classifier.ts';
+import { binaryScores } from '../model/binary.ts';
+import { classifierFromModel } from '../model/formats/index.ts';
 import { SeededStream } from '../util/prng.ts';
 import { cloneModel } from './clone.ts';
 
@@ -148,7 +150,8 @@ export async function fineTune(model: tf.LayersModel, options: FineTuneOptions):
       });
       try {
         const { value, grads } = tf.variableGrads(() => {
-          const out = classifier.model.apply(x, { training: true }) as tf.Tensor2D;
+          const raw = copy.apply(x, { training: true }) as tf.Tensor2D;
+          const out = raw.shape[1] === 1 ? binaryScores(raw, classifier.outputKind === 'probabilities') : raw;
           const logp = classifier.outputKind === 'probabilities' ? tf.log(tf.clipByValue(out, 1e-30, 1)) : tf.logSoftmax(out);
           return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logp), 1))) as tf.Scalar;
         }, vars);

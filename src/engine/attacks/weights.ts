@@ -2,7 +2,8 @@
  * Weight-space changes: magnitude pruning, Gaussian weight noise, float16 round trip. Each
  * returns a new model (the original is untouched) and is deterministic given its seed.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
+import type { Classifier } from '../model/classifier.ts';
 import { EngineError } from '../errors.ts';
 import { SeededStream } from '../util/prng.ts';
 import { rewriteWeights } from './clone.ts';
@@ -59,5 +60,21 @@ export async function float16RoundTrip(model: tf.LayersModel): Promise<tf.Layers
   return rewriteWeights(model, (_name, values) => {
     for (let i = 0; i < values.length; i++) values[i] = roundToHalf(values[i]!);
     return values;
+  });
+}
+
+/**
+ * `gaussianNoise` on a classifier of any format (through `Classifier.withWeights`): the same
+ * noise for the same seed and weight names as the Layers version.
+ */
+export function gaussianNoiseClassifier(classifier: Classifier, options: NoiseOptions): Promise<Classifier> {
+  if (!(options.std >= 0 && Number.isFinite(options.std))) throw new EngineError('INVALID_ARGUMENT', 'noise std must be >= 0');
+  return classifier.withWeights((name, weight) => {
+    const values = Float32Array.from(weight.dataSync() as Float32Array);
+    if (!(weight.shape.length < 2 && options.includeBiases === false)) {
+      const rng = new SeededStream(options.seed, `attack/noise/${name}`);
+      for (let i = 0; i < values.length; i++) values[i] = values[i]! + options.std * rng.nextNormal();
+    }
+    return tf.tensor(values, weight.shape, 'float32');
   });
 }

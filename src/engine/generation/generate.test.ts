@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index.ts';
 import { isEngineError } from '../errors.ts';
 import { generateKey } from '../key.ts';
-import { classifierFromModel, computeWeightsDigest, predictLabels } from '../model/classifier.ts';
+import { computeWeightsDigest, predictLabels } from '../model/classifier.ts';
+import { classifierFromModel } from '../model/formats/index.ts';
 import { buildTinyClassifier } from '../model/tiny.ts';
 import { decodeTriggerSet, encodeTriggerSet } from '../triggers/format.ts';
 import { verifyClassifier } from '../verification/verify.ts';
@@ -122,17 +123,17 @@ test('MARGIN drives every trigger margin to the target band (top-1 minus top-2 n
 });
 
 test('reference MNIST CNN: a small trigger set reaches 100% and the model digest is unchanged', async () => {
-  const { loadClassifierFromDir } = await import('../model/classifier.ts');
+  const { loadClassifierFromDir } = await import('../model/formats/index.ts');
   const path = await import('node:path');
   const { fileURLToPath } = await import('node:url');
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fixtures', 'mnist-cnn');
   const classifier = await loadClassifierFromDir(dir);
-  const digest = computeWeightsDigest(classifier.model);
+  const digest = computeWeightsDigest(classifier);
   const before = tf.memory().numTensors;
   const sut = await generateTriggers(classifier, { count: 20, generator: { width: 4 } });
   assert.equal(tf.memory().numTensors, before);
   assert.equal(sut.accTri, 1);
-  assert.equal(computeWeightsDigest(classifier.model), digest);
+  assert.equal(computeWeightsDigest(classifier), digest);
   assert.equal(verifyClassifier(classifier, sut.triggerSet).verdict, 'intact');
-  classifier.model.dispose();
+  classifier.dispose();
 });

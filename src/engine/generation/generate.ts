@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { currentBackend } from '../backend/index.ts';
 import { EngineError } from '../errors.ts';
 import { DEFAULT_TRIGGER_COUNT, generateKey, latentsFromSeed, type SecretKey } from '../key.ts';
-import { computeWeightsDigest, logProbabilities, predictLabels, type Classifier } from '../model/classifier.ts';
+import { computeWeightsDigest, layersModelOf, logProbabilities, predictLabels, type Classifier } from '../model/classifier.ts';
 import type { TriggerSet } from '../triggers/format.ts';
 import { ConvGenerator, DEFAULT_GENERATOR, type GeneratorConfig } from './generator.ts';
 import { fineTune } from '../attacks/finetune.ts';
@@ -146,7 +146,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   if (references !== undefined) checkReferences(references, classifier.inputShape, domain, loss.kind);
   if (!Number.isInteger(maxSteps) || maxSteps < 0) throw new EngineError('INVALID_ARGUMENT', 'maxSteps must be an integer >= 0');
   const n = key.labels.length;
-  const modelDigest = computeWeightsDigest(classifier.model);
+  const modelDigest = computeWeightsDigest(classifier);
   if (options.signal?.aborted) throw cancelled(0);
 
   if (references !== undefined) {
@@ -241,7 +241,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
     try {
       if (sens.referenceData !== undefined) {
         const checkpoints = [...(sens.checkpoints ?? DEFAULT_SENSITIVITY.checkpoints)];
-        const ft = await fineTune(classifier.model, {
+        const ft = await fineTune(layersModelOf(classifier, 'the SENSITIVE objective'), {
           ...sens.sgd,
           data: sens.referenceData,
           steps: Math.max(0, ...checkpoints),
@@ -253,7 +253,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
         simulation = { kind: 'finetune', checkpoints, sgd: sens.sgd ?? {} };
       } else {
         const stds = [...(sens.noiseStd ?? DEFAULT_SENSITIVITY.noiseStd)];
-        for (let j = 0; j < stds.length; j++) sims.push(await gaussianNoise(classifier.model, { std: stds[j]!, seed: `sensitive/${key.latentSeed}/${j}` }));
+        for (let j = 0; j < stds.length; j++) sims.push(await gaussianNoise(layersModelOf(classifier, 'the SENSITIVE objective'), { std: stds[j]!, seed: `sensitive/${key.latentSeed}/${j}` }));
         simulation = { kind: 'noise', noiseStd: stds };
       }
       const r = await refineSensitive(classifier, accepted.data, Int32Array.from(key.labels), sims, loss.marginTarget, loss.flipWeight, {
@@ -301,7 +301,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
     }
     serving = servingSummary(check);
   }
-  if (computeWeightsDigest(classifier.model) !== modelDigest) {
+  if (computeWeightsDigest(classifier) !== modelDigest) {
     // Cannot happen with an explicit varList; checked because the method's claim depends on it.
     throw new EngineError('GENERATION_FAILED', 'classifier weights changed during generation');
   }
@@ -461,7 +461,7 @@ async function generateFromReferences(
   const got = labelsOf(classifier, stored);
   let matched = 0;
   for (let i = 0; i < n; i++) if (got[i] === labels[i]) matched++;
-  if (matched !== n || firstOutsideDomain(domain, stored) >= 0 || computeWeightsDigest(classifier.model) !== modelDigest) {
+  if (matched !== n || firstOutsideDomain(domain, stored) >= 0 || computeWeightsDigest(classifier) !== modelDigest) {
     throw new EngineError('GENERATION_FAILED', `triggers from reference inputs failed the re-check (AccTri ${((matched / n) * 100).toFixed(1)}%)`);
   }
   const range = isBounded(domain) ? domain.max - domain.min : Math.max(...references) - Math.min(...references);

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { gaussianNoise } from '../attacks/weights.ts';
 import { initBackend } from '../backend/index.ts';
 import { isEngineError } from '../errors.ts';
-import { classifierFromModel, computeWeightsDigest, logProbabilities, predictLabels, type Classifier } from '../model/classifier.ts';
+import { computeWeightsDigest, logProbabilities, predictLabels, type Classifier } from '../model/classifier.ts';
+import { classifierFromModel } from '../model/formats/index.ts';
 import { buildTinyClassifier } from '../model/tiny.ts';
 import { generateTriggers } from './generate.ts';
 import { projectToJunction, solveSmall } from './junction.ts';
@@ -70,7 +71,7 @@ test('projectToJunction ties the key label with every competitor at the margin t
   const junctionFlips = flips(noisy, sut.data, labels);
   assert.ok(junctionFlips >= labels.length / 3, `junction triggers flipped ${junctionFlips} of ${labels.length}`);
   assert.ok(junctionFlips > flips(noisy, data, labels), 'more fragile than the warm start');
-  noisy.model.dispose();
+  noisy.dispose();
   model.dispose();
 });
 

@@ -27,7 +27,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
-import { classifierFromModel, logProbabilities, type Classifier } from '../model/classifier.ts';
+import { logProbabilities, type Classifier } from '../model/classifier.ts';
+import { classifierFromModel } from '../model/formats/index.ts';
 import { readAndDispose } from '../util/tensors.ts';
 import { labelMargins } from './loss.ts';
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index.ts';
 import { isEngineError } from '../errors.ts';
-import { classifierFromModel, computeWeightsDigest } from '../model/classifier.ts';
+import { computeWeightsDigest } from '../model/classifier.ts';
+import { classifierFromModel } from '../model/formats/index.ts';
 import { buildTinyClassifier } from '../model/tiny.ts';
 import { decodeTriggerSet, encodeTriggerSet } from '../triggers/format.ts';
 import { emulateNumerics } from '../serving/emulated-model.ts';
@@ -37,7 +38,7 @@ test('UINT8 domain: every trigger is a point of the 8-bit grid in range, and sur
   for (const numerics of ['TF32', 'FP16'] as const) {
     const emulated = await emulateNumerics(classifier, numerics);
     assert.equal(verifyClassifier(emulated, set).accTri, 1, numerics);
-    emulated.model.dispose();
+    emulated.dispose();
   }
   // Still on junctions: the key label leads by a small margin, not by a mile.
   const margins = keyMargins(classifier, set.data, set.labels);

@@ -2,9 +2,11 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index.ts';
-import { classifierFromModel, computeWeightsDigest } from '../model/classifier.ts';
+import { computeWeightsDigest } from '../model/classifier.ts';
+import { classifierFromModel } from '../model/formats/index.ts';
 import { emulateNumerics } from './emulated-model.ts';
 import { roundTo } from './number-formats.ts';
+import { layersModelOf } from '../model/classifier.ts';
 
 before(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
@@ -26,7 +28,7 @@ test('TF32 rounds both product operands, FP16 and BF16 also the bias and the sto
   const b = [0.1, -0.2];
   for (const format of ['TF32', 'FP16', 'BF16'] as const) {
     const sut = await emulateNumerics(classifierFromModel(model), format);
-    const out = sut.model.predict(tf.tensor2d([x])) as tf.Tensor;
+    const out = layersModelOf(sut).predict(tf.tensor2d([x])) as tf.Tensor;
     const got = Array.from(out.dataSync());
     out.dispose();
     const expected = [0, 1].map((j) => {
@@ -38,7 +40,7 @@ test('TF32 rounds both product operands, FP16 and BF16 also the bias and the sto
     });
     got.forEach((g, j) => assert.ok(Math.abs(g - expected[j]!) <= 1e-6 * Math.max(1, Math.abs(expected[j]!)), `${format}[${j}]: ${g} vs ${expected[j]}`));
     if (format !== 'TF32') got.forEach((g) => assert.equal(roundTo(format, g), g, `${format} output is stored in the format`));
-    sut.model.dispose();
+    sut.dispose();
   }
   // The original is untouched and still computes in float32.
   assert.equal(computeWeightsDigest(model), digest);
@@ -56,11 +58,11 @@ test('FP16: a layer\'s softmax runs on logits already stored in half precision, 
   // to -4.796875 in float16.
   m.layers[0]!.setWeights([tf.tensor2d([[-4.5, -4.5, -6], [-0.295, -0.298, 0]])]);
   const sut = await emulateNumerics(classifierFromModel(m), 'FP16');
-  const out = sut.model.predict(tf.tensor2d([[1, 1]])) as tf.Tensor;
+  const out = layersModelOf(sut).predict(tf.tensor2d([[1, 1]])) as tf.Tensor;
   const p = Array.from(out.dataSync());
   out.dispose();
   assert.equal(p[0], p[1], 'the two classes tie, as in PyTorch');
   p.forEach((v) => assert.equal(roundTo('FP16', v), v));
-  sut.model.dispose();
+  sut.dispose();
   m.dispose();
 });

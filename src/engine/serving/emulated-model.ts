@@ -14,67 +14,14 @@
  * of the order of float32 rounding, far below the formats' own rounding. The profiles' safety
  * factor (profiles.ts) covers the difference.
  */
-import * as tf from '@tensorflow/tfjs';
-import { cloneModel } from '../attacks/clone.ts';
-import { classifierFromModel, type Classifier } from '../model/classifier.ts';
-import { roundArrayTo, type Numerics, type Rounding } from './number-formats.ts';
-
-/** Layers whose core is a product of an input and a kernel: their operands are rounded. */
-const PRODUCT_LAYERS = new Set(['Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense']);
-
-function roundTensor(format: Numerics, t: tf.Tensor, rounding: Rounding = 'nearest'): tf.Tensor {
-  if (t.dtype !== 'float32') return t;
-  return tf.tensor(roundArrayTo(format, Float32Array.from(t.dataSync() as Float32Array), rounding), t.shape, 'float32');
-}
-
-function roundAll(format: Numerics, value: tf.Tensor | tf.Tensor[], rounding: Rounding): tf.Tensor | tf.Tensor[] {
-  return Array.isArray(value) ? value.map((t) => roundTensor(format, t, rounding)) : roundTensor(format, value, rounding);
-}
+import type { Classifier } from '../model/classifier.ts';
+import type { Numerics, Rounding } from './number-formats.ts';
 
 /**
- * A new classifier computing `classifier` under `numerics` (dispose its model when done). FP32
- * gives a plain copy. `rounding: 'truncate'` converts TF32/BF16 operands toward zero.
+ * A new classifier computing `classifier` under `numerics` (dispose it when done). FP32 gives a
+ * plain copy. `rounding: 'truncate'` converts TF32/BF16 operands toward zero. Each format
+ * implements the rules above on its own graph (`Classifier.emulate`).
  */
-export async function emulateNumerics(classifier: Classifier, numerics: Numerics, rounding: Rounding = 'nearest'): Promise<Classifier> {
-  const copy = await cloneModel(classifier.model);
-  if (numerics === 'FP32') return { ...classifierFromModel(copy), outputKind: classifier.outputKind };
-  const storesActivations = numerics === 'FP16' || numerics === 'BF16';
-  for (const layer of copy.layers) {
-    const isProduct = PRODUCT_LAYERS.has(layer.getClassName());
-    if (!isProduct && !storesActivations) continue;
-    const weights = layer.getWeights();
-    if (weights.length > 0) {
-      const rounded = weights.map((w) =>
-        w.dtype === 'float32' && (storesActivations || w.rank >= 2) ? roundTensor(numerics, w, rounding) : tf.clone(w),
-      );
-      layer.setWeights(rounded);
-      tf.dispose(rounded);
-    }
-    // The layer's own activation, applied below after the product is rounded (see above).
-    const ownActivation = storesActivations && isProduct ? takeActivation(layer) : undefined;
-    const call = layer.call.bind(layer);
-    layer.call = (inputs, kwargs) =>
-      tf.tidy(() => {
-        const out = call(roundAll(numerics, inputs, rounding), kwargs);
-        if (!storesActivations) return out;
-        const stored = roundAll(numerics, out, rounding);
-        if (ownActivation === undefined || Array.isArray(stored)) return stored;
-        return roundTensor(numerics, ownActivation.apply(stored), rounding);
-      });
-  }
-  return { ...classifierFromModel(copy), outputKind: classifier.outputKind };
-}
-
-interface ActivationFn {
-  getClassName(): string;
-  apply(x: tf.Tensor): tf.Tensor;
-}
-
-/** Replaces a layer's built-in activation by the identity and returns it (undefined if linear). */
-function takeActivation(layer: tf.layers.Layer): ActivationFn | undefined {
-  const holder = layer as unknown as { activation?: ActivationFn | null };
-  const own = holder.activation;
-  if (own === null || own === undefined || own.getClassName() === 'linear') return undefined;
-  holder.activation = { getClassName: () => 'linear', apply: (x) => x };
-  return own;
+export function emulateNumerics(classifier: Classifier, numerics: Numerics, rounding: Rounding = 'nearest'): Promise<Classifier> {
+  return classifier.emulate(numerics, rounding);
 }

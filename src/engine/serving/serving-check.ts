@@ -108,7 +108,7 @@ export async function checkServing(
       try {
         record(rounding === 'nearest' ? numerics : `${numerics} truncated`, keyMargins(emulated, data, labels));
       } finally {
-        emulated.model.dispose();
+        emulated.dispose();
       }
     }
   }

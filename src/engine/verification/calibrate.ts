@@ -11,7 +11,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
-import { asClassifier, type Classifier } from '../model/classifier.ts';
+import { type Classifier } from '../model/classifier.ts';
+import { asClassifier } from '../model/formats/index.ts';
 import type { TriggerSet } from '../triggers/format.ts';
 import { verifyClassifier, type VerdictPolicy } from './verify.ts';
 

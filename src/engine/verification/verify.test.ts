@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index.ts';
 import { isEngineError } from '../errors.ts';
-import { classifierFromModel } from '../model/classifier.ts';
+import { classifierFromModel } from '../model/formats/index.ts';
 import { buildTinyClassifier } from '../model/tiny.ts';
 import type { TriggerSet } from '../triggers/format.ts';
 import { verifyClassifier, verifyLabels } from './verify.ts';

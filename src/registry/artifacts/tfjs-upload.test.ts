@@ -142,8 +142,8 @@ describe('receiveTfjsLayersUpload over real HTTP', () => {
     assert.equal(result.format, 'TFJS_LAYERS');
     assert.equal(result.weightsDigest, MNIST_DIGEST);
     const direct = await loadClassifierFromFiles(new Map(files));
-    assert.equal(result.weightsDigest, computeWeightsDigest(direct.model));
-    direct.model.dispose();
+    assert.equal(result.weightsDigest, computeWeightsDigest(direct));
+    direct.dispose();
     assert.deepEqual(
       result.manifest.files,
       files.map(([name, bytes]) => ({ name, sha256: sha(bytes), size: bytes.byteLength })),

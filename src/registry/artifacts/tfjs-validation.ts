@@ -170,11 +170,11 @@ export async function validateTfjsLayersFiles(files: ReadonlyMap<string, Uint8Ar
       // The registry records input shapes as 32-bit integers; the database would refuse it later.
       throw invalidModel(`The model's input shape [${classifier.inputShape.join(', ')}] has a dimension over ${MAX_RECORDED_DIMENSION}.`);
     }
-    const weightsDigest = computeWeightsDigest(classifier.model);
+    const weightsDigest = computeWeightsDigest(classifier);
     return { inputShape: [...classifier.inputShape], numClasses: classifier.numClasses, weightsDigest, format: 'TFJS_LAYERS' };
   } catch (error) {
     throw engineError(error);
   } finally {
-    classifier.model.dispose();
+    classifier.dispose();
   }
 }

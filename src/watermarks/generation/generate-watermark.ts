@@ -6,13 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  classifierFromModel,
   computeWeightsDigest,
   decodeTriggerSet,
   domainFromJson,
   encodeTriggerSet,
   flipFraction,
-  gaussianNoise,
+  gaussianNoiseClassifier,
   generateTriggers,
   loadClassifierFromFiles,
   triggerSetCommitment,
@@ -58,7 +57,7 @@ export async function generateWatermark(
 ): Promise<GeneratedWatermark> {
   const classifier = await loadClassifierFromFiles(request.files);
   try {
-    const digestBefore = computeWeightsDigest(classifier.model);
+    const digestBefore = computeWeightsDigest(classifier);
     if (digestBefore !== request.weightsDigest) throw new Error("The stored artifact does not match the version's weights digest.");
     const result = await generateTriggers(classifier, {
       loss: request.method === 'CE_VARIANCE' ? { kind: request.method, lambda: request.lambda } : { kind: request.method },
@@ -72,11 +71,11 @@ export async function generateWatermark(
     const sealed = encodeTriggerSet(result.triggerSet);
     const check = verifyClassifier(classifier, decodeTriggerSet(sealed));
     if (check.accTri !== 1) throw new Error(`Self-check failed: the stored triggers score ${check.accTri} on the clean model.`);
-    if (computeWeightsDigest(classifier.model) !== digestBefore) throw new Error('Self-check failed: the model changed during generation.');
-    const noisy = await gaussianNoise(classifier.model, { std: SELF_CHECK_NOISE_STD, seed: randomBytes(8).toString('hex') });
+    if (computeWeightsDigest(classifier) !== digestBefore) throw new Error('Self-check failed: the model changed during generation.');
+    const noisy = await gaussianNoiseClassifier(classifier, { std: SELF_CHECK_NOISE_STD, seed: randomBytes(8).toString('hex') });
     let flipped: number;
     try {
-      flipped = flipFraction(classifierFromModel(noisy), result.triggerSet);
+      flipped = flipFraction(noisy, result.triggerSet);
     } finally {
       noisy.dispose();
     }
@@ -98,7 +97,7 @@ export async function generateWatermark(
       },
     };
   } finally {
-    classifier.model.dispose();
+    classifier.dispose();
   }
 }
 

@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../backend/index.ts';
-import { isEngineError } from '../errors.ts';
-import { loadClassifierFromFiles, saveModelToFiles } from './classifier.ts';
+import { initBackend } from '../../../backend/index.ts';
+import { isEngineError } from '../../../errors.ts';
+import { loadClassifierFromFiles, saveModelToFiles } from '../index.ts';
 import { checkDeclaredWeights as sut } from './declared-weights.ts';
-import { buildTinyClassifier } from './tiny.ts';
-import { denseLayer, layersModelJson } from '../../../test/support/hostile-models.ts';
+import { buildTinyClassifier } from '../../tiny.ts';
+import { denseLayer, layersModelJson } from '../../../../../test/support/hostile-models.ts';
 
-const FIXTURES = path.join(import.meta.dirname, '..', '..', '..', 'fixtures');
+const FIXTURES = path.join(import.meta.dirname, '..', '..', '..', '..', '..', 'fixtures');
 
 /** A Dense(`units`) classifier on a `width`-wide input, with a weightsManifest of our choosing. */
 function denseModel(width: number, units: number, weights: Array<{ name: string; shape: number[] }>): Map<string, Uint8Array> {

@@ -12,7 +12,8 @@
  * own `loadWeights` then rehearses the name and shape matching that would throw after the build.
  */
 import * as tf from '@tensorflow/tfjs';
-import { EngineError } from '../errors.ts';
+import { EngineError } from '../../../errors.ts';
+import { parameterCount, type ModelLimits } from '../format-reader.ts';
 
 export interface DeclaredWeight {
   /** The layer that declares it (as named in the topology). */
@@ -22,16 +23,8 @@ export interface DeclaredWeight {
   readonly shape: readonly number[];
 }
 
-export interface DeclaredWeightLimits {
-  /** Most parameters (weight elements, all weights together) the topology may declare. */
-  readonly maxParameters?: number;
-}
-
-/** Parameters (elements) of a shape; Infinity when the product passes Number's integer range. */
-export function parameterCount(shape: readonly number[]): number {
-  const count = shape.reduce((a, b) => a * b, 1);
-  return Number.isSafeInteger(count) ? count : Infinity;
-}
+/** The limits a Layers topology is checked against (the same as every format's). */
+export type DeclaredWeightLimits = ModelLimits;
 
 /**
  * Refuses (EngineError INVALID_MODEL), before anything is built, a topology that declares more

@@ -11,7 +11,7 @@
  * a dataset's dataspace (metadata only), `float32` its values.
  */
 import h5wasm, { type File as H5File, type Group } from 'h5wasm';
-import { invalidKeras } from './errors.ts';
+import { invalidModel } from '../../classifier.ts';
 
 /** "\x89HDF\r\n\x1a\n" at offset 0 (HDF5 spec, "Format Signature"; userblocks are not supported). */
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -52,7 +52,7 @@ export class Hdf5Reader {
     if (typeof value === 'string') return [value];
     if (Array.isArray(value)) return value.map((v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)));
     if (ArrayBuffer.isView(value) && (value as unknown as ArrayLike<unknown>).length === 0) return [];
-    throw invalidKeras(`HDF5 attribute ${groupPath}/@${name} is not a list of strings`);
+    throw invalidModel(`HDF5 attribute ${groupPath}/@${name} is not a list of strings`);
   }
 
   isGroup(path: string): boolean {
@@ -69,16 +69,16 @@ export class Hdf5Reader {
     const d = this.entity(path);
     if (!(d instanceof h5wasm.Dataset)) return undefined;
     const shape = d.shape;
-    if (shape === null) throw invalidKeras(`HDF5 dataset ${path} has no shape`);
+    if (shape === null) throw invalidModel(`HDF5 dataset ${path} has no shape`);
     return { path, shape: [...shape], dtype: typeof d.dtype === 'string' ? d.dtype : JSON.stringify(d.dtype) };
   }
 
   /** A float32 dataset's values (after its shape was checked with `datasetInfo`). */
   float32(path: string): Float32Array {
     const d = this.entity(path);
-    if (!(d instanceof h5wasm.Dataset)) throw invalidKeras(`HDF5 dataset ${path} is missing`);
+    if (!(d instanceof h5wasm.Dataset)) throw invalidModel(`HDF5 dataset ${path} is missing`);
     const value = d.value;
-    if (!(value instanceof Float32Array)) throw invalidKeras(`HDF5 dataset ${path} is not float32`);
+    if (!(value instanceof Float32Array)) throw invalidModel(`HDF5 dataset ${path} is not float32`);
     return value;
   }
 
@@ -103,7 +103,7 @@ let sequence = 0;
  * unlinks the file whatever happens. `what` names the file in errors (e.g. "model.weights.h5").
  */
 export async function withHdf5<T>(bytes: Uint8Array, what: string, fn: (reader: Hdf5Reader) => T): Promise<T> {
-  if (!hasHdf5Magic(bytes)) throw invalidKeras(`${what} is not an HDF5 file (no HDF5 signature)`);
+  if (!hasHdf5Magic(bytes)) throw invalidModel(`${what} is not an HDF5 file (no HDF5 signature)`);
   const module = await h5wasm.ready;
   const path = `/fragmark-keras-${process.pid}-${++sequence}.h5`;
   module.FS.writeFile(path, bytes);
@@ -112,7 +112,7 @@ export async function withHdf5<T>(bytes: Uint8Array, what: string, fn: (reader: 
     try {
       file = new h5wasm.File(path, 'r');
     } catch (e) {
-      throw invalidKeras(`${what} cannot be opened as HDF5: ${(e as Error).message}`, {}, e);
+      throw invalidModel(`${what} cannot be opened as HDF5: ${(e as Error).message}`, {}, e);
     }
     return fn(new Hdf5Reader(file));
   } finally {

@@ -15,7 +15,7 @@
  * - renamed keys (LeakyReLU `negative_slope` = `alpha`) and new keys per layer (layers/).
  * Keras 2 configs are already in this form and pass through the same per-layer checks.
  */
-import { invalidKeras } from './errors.ts';
+import { invalidModel } from '../../classifier.ts';
 import { ACTIVATIONS } from './layers/activation.ts';
 import type { LayerRule } from './layers/layer-rule.ts';
 import { LAYER_RULES } from './layers/registry.ts';
@@ -50,9 +50,9 @@ export function parseKerasConfig(text: string, what: string): JsonObject {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw invalidKeras(`${what} is not valid JSON`, {}, e);
+    throw invalidModel(`${what} is not valid JSON`, {}, e);
   }
-  if (!isObject(json)) throw invalidKeras(`${what} is not a JSON object`);
+  if (!isObject(json)) throw invalidModel(`${what} is not a JSON object`);
   return json;
 }
 
@@ -62,7 +62,7 @@ export function convertKerasConfig(config: JsonObject): ConvertedConfig {
   const inner = config['config'];
   if (className !== 'Sequential' && className !== 'Functional' && className !== 'Model') {
     const registered = typeof config['registered_name'] === 'string' ? ` (registered as "${config['registered_name']}")` : '';
-    throw invalidKeras(
+    throw invalidModel(
       `the Keras file holds a ${typeof className === 'string' ? `"${className}"` : 'model of unknown class'}${registered}, not a Sequential or functional model: subclassed models carry no layer graph; ${HOW_TO_CONVERT}`,
       { className },
     );
@@ -71,14 +71,14 @@ export function convertKerasConfig(config: JsonObject): ConvertedConfig {
   // Keras 2.2 wrote a Sequential's config as the bare list of layers.
   const modelConfig: JsonObject = Array.isArray(inner) ? { layers: inner } : isObject(inner) ? inner : {};
   const rawLayers = modelConfig['layers'];
-  if (!Array.isArray(rawLayers) || rawLayers.length === 0) throw invalidKeras('the Keras model config lists no layers');
+  if (!Array.isArray(rawLayers) || rawLayers.length === 0) throw invalidModel('the Keras model config lists no layers');
 
   const layers: KerasLayerInfo[] = [];
   const refused: string[] = [];
   const unsupported: string[] = [];
   const converted: JsonObject[] = [];
   for (const [i, raw] of rawLayers.entries()) {
-    if (!isObject(raw) || typeof raw['class_name'] !== 'string' || !isObject(raw['config'])) throw invalidKeras(`Keras layer ${i} has no class_name and config`);
+    if (!isObject(raw) || typeof raw['class_name'] !== 'string' || !isObject(raw['config'])) throw invalidModel(`Keras layer ${i} has no class_name and config`);
     const layerClass = raw['class_name'];
     const name = typeof raw['config']['name'] === 'string' ? raw['config']['name'] : typeof raw['name'] === 'string' ? raw['name'] : `#${i}`;
     layers.push({ name, className: layerClass });
@@ -109,10 +109,10 @@ export function convertKerasConfig(config: JsonObject): ConvertedConfig {
     converted.push(out);
   }
   if (unsupported.length > 0) {
-    throw invalidKeras(`the Keras model uses layers the engine cannot run: ${unsupported.join(', ')}; ${HOW_TO_CONVERT}`, { layers: unsupported });
+    throw invalidModel(`the Keras model uses layers the engine cannot run: ${unsupported.join(', ')}; ${HOW_TO_CONVERT}`, { layers: unsupported });
   }
   if (refused.length > 0) {
-    throw invalidKeras(`the Keras model uses options TF.js does not implement: ${refused.join(', ')}`, { layers: refused });
+    throw invalidModel(`the Keras model uses options TF.js does not implement: ${refused.join(', ')}`, { layers: refused });
   }
 
   const topologyConfig: JsonObject = { name: typeof modelConfig['name'] === 'string' ? modelConfig['name'] : 'model', layers: converted };
@@ -230,7 +230,7 @@ function endpoints(value: Json | undefined, what: 'input' | 'output'): Json {
   const list: Json[] = value === undefined || value === null ? [] : isTriple(value) ? [value] : Array.isArray(value) ? value.filter(isTriple) : [];
   if (list.length !== 1) {
     const names = list.map((v) => (v as Json[])[0]).join(', ');
-    throw invalidKeras(`a classifier has exactly one ${what}; the Keras model has ${list.length} ${what}s${names === '' ? '' : ` (${names})`}`, { [`${what}s`]: list.length });
+    throw invalidModel(`a classifier has exactly one ${what}; the Keras model has ${list.length} ${what}s${names === '' ? '' : ` (${names})`}`, { [`${what}s`]: list.length });
   }
   return list;
 }
@@ -241,6 +241,6 @@ function giveSequentialAnInputShape(layers: JsonObject[], buildInputShape: Json 
   if (first === undefined || first['class_name'] === 'InputLayer') return;
   const config = first['config'] as JsonObject;
   if (config['batch_input_shape'] !== undefined) return;
-  if (!Array.isArray(buildInputShape)) throw invalidKeras('the Keras Sequential model has no input shape (no InputLayer, batch_input_shape or build_input_shape): build it with keras.Input(shape=...) before saving');
+  if (!Array.isArray(buildInputShape)) throw invalidModel('the Keras Sequential model has no input shape (no InputLayer, batch_input_shape or build_input_shape): build it with keras.Input(shape=...) before saving');
   config['batch_input_shape'] = buildInputShape;
 }

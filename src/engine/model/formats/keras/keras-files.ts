@@ -3,8 +3,7 @@
  * `.keras` zip (config.json + model.weights.h5, https://keras.io/guides/serialization_and_saving/)
  * or a legacy HDF5 file (`model_config` attribute + `model_weights` group).
  */
-import type { ArtifactFiles } from '../../classifier.ts';
-import { invalidKeras } from './errors.ts';
+import { invalidModel, type ArtifactFiles } from '../../classifier.ts';
 import { hasHdf5Magic } from './hdf5.ts';
 import { hasZipMagic, ZipArchive } from './zip.ts';
 
@@ -42,7 +41,7 @@ export function detectKeras(files: ArtifactFiles): boolean {
 export function kerasFile(files: ArtifactFiles): [string, Uint8Array] {
   const found = [...files].filter(([name, bytes]) => isKerasFile(name, bytes, files.size === 1));
   if (found.length !== 1) {
-    throw invalidKeras(
+    throw invalidModel(
       found.length === 0 ? 'the upload holds no Keras model (.keras or .h5)' : `the upload holds ${found.length} Keras files (${found.map(([n]) => n).join(', ')}): upload one model`,
       { files: found.map(([n]) => n) },
     );
@@ -76,14 +75,14 @@ export function readKerasZip(name: string, bytes: Uint8Array, limits: KerasZipLi
   const config = zip.entries.get('config.json');
   if (config === undefined) {
     const listed = [...zip.entries.keys()].slice(0, 10).join(', ');
-    throw invalidKeras(`${name} is a ZIP archive without config.json (it holds ${listed || 'nothing'}): not a Keras 3 model; save the model with model.save("model.keras")`);
+    throw invalidModel(`${name} is a ZIP archive without config.json (it holds ${listed || 'nothing'}): not a Keras 3 model; save the model with model.save("model.keras")`);
   }
   if (config.uncompressedSize > limits.maxConfigBytes) {
-    throw invalidKeras(`${name}'s config.json is ${config.uncompressedSize.toLocaleString('en-US')} bytes; at most ${limits.maxConfigBytes.toLocaleString('en-US')} are accepted`);
+    throw invalidModel(`${name}'s config.json is ${config.uncompressedSize.toLocaleString('en-US')} bytes; at most ${limits.maxConfigBytes.toLocaleString('en-US')} are accepted`);
   }
   if (!zip.entries.has('model.weights.h5')) {
     const sharded = zip.entries.has('model.weights.json') ? ' (sharded weights are not supported: save without max_shard_size)' : '';
-    throw invalidKeras(`${name} has no model.weights.h5${sharded}`);
+    throw invalidModel(`${name} has no model.weights.h5${sharded}`);
   }
   const text = new TextDecoder('utf-8', { fatal: false }).decode(zip.read('config.json'));
   return { config: text, weights: zip.read('model.weights.h5') };

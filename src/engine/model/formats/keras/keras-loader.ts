@@ -5,19 +5,14 @@
  * every dataset's shape and type (HDF5 metadata) before its data is read.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ArtifactFiles } from '../../classifier.ts';
-import { checkDeclaredWeights, declaredWeights, parameterCount } from '../../declared-weights.ts';
-import { invalidKeras } from './errors.ts';
+import { invalidModel, type ArtifactFiles } from '../../classifier.ts';
+import { parameterCount, type ModelLimits } from '../format-reader.ts';
+import { checkDeclaredWeights, declaredWeights } from '../tfjs-layers/declared-weights.ts';
 import { withHdf5, hasHdf5Magic, type Hdf5Reader } from './hdf5.ts';
 import { convertKerasConfig, parseKerasConfig, type ConvertedConfig } from './keras-config.ts';
 import { describeStart, kerasFile, readKerasZip } from './keras-files.ts';
 import { locateWeights, type WeightsLayout } from './keras-weights.ts';
 import { hasZipMagic } from './zip.ts';
-
-export interface KerasLimits {
-  /** Most parameters the config may declare (all weights together). */
-  readonly maxParameters?: number;
-}
 
 /** Most entries a `.keras` archive may list (Keras writes 3, plus assets for some layers). */
 export const MAX_ZIP_ENTRIES = 64;
@@ -39,7 +34,7 @@ function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-export async function loadKerasModel(files: ArtifactFiles, limits: KerasLimits = {}): Promise<LoadedKeras> {
+export async function loadKerasModel(files: ArtifactFiles, limits: ModelLimits = {}): Promise<LoadedKeras> {
   const [name, bytes] = kerasFile(files);
   let configText: string;
   let weightsBytes: Uint8Array;
@@ -59,15 +54,15 @@ export async function loadKerasModel(files: ArtifactFiles, limits: KerasLimits =
     what = name;
     configText = await withHdf5(bytes, name, (h5) => legacyConfig(h5, name));
   } else {
-    throw invalidKeras(`${name} is neither a Keras 3 .keras archive (ZIP) nor a legacy Keras HDF5 file: ${describeStart(bytes)}`, { file: name });
+    throw invalidModel(`${name} is neither a Keras 3 .keras archive (ZIP) nor a legacy Keras HDF5 file: ${describeStart(bytes)}`, { file: name });
   }
-  if (configText.length > MAX_CONFIG_BYTES) throw invalidKeras(`${name}'s model config is ${count(configText.length)} characters; at most ${count(MAX_CONFIG_BYTES)} are accepted`);
+  if (configText.length > MAX_CONFIG_BYTES) throw invalidModel(`${name}'s model config is ${count(configText.length)} characters; at most ${count(MAX_CONFIG_BYTES)} are accepted`);
   const config = convertKerasConfig(parseKerasConfig(configText, `${name}'s model config`));
   const declared = await declaredWeights(config.topology);
   const declaredTotal = declared.reduce((sum, w) => sum + parameterCount(w.shape), 0);
   const max = limits.maxParameters ?? Infinity;
   if (declaredTotal > max) {
-    throw invalidKeras(`the Keras model declares ${Number.isFinite(declaredTotal) ? count(declaredTotal) : 'more than 2^53'} parameters; at most ${count(max)} are accepted`, { declaredTotal, max });
+    throw invalidModel(`the Keras model declares ${Number.isFinite(declaredTotal) ? count(declaredTotal) : 'more than 2^53'} parameters; at most ${count(max)} are accepted`, { declaredTotal, max });
   }
   const { specs, data } = await withHdf5(weightsBytes, what, (h5) => {
     const located = locateWeights(h5, layout, config.layers, config.kind, declared);
@@ -77,8 +72,8 @@ export async function loadKerasModel(files: ArtifactFiles, limits: KerasLimits =
     for (const w of located) {
       const v = h5.float32(w.path);
       const n = parameterCount(w.shape);
-      if (v.length !== n) throw invalidKeras(`weight ${w.name} holds ${v.length} values, not ${n}`);
-      for (let i = 0; i < n; i++) if (!Number.isFinite(v[i]!)) throw invalidKeras(`weight ${w.name} holds a NaN or infinite value`, { weight: w.name });
+      if (v.length !== n) throw invalidModel(`weight ${w.name} holds ${v.length} values, not ${n}`);
+      for (let i = 0; i < n; i++) if (!Number.isFinite(v[i]!)) throw invalidModel(`weight ${w.name} holds a NaN or infinite value`, { weight: w.name });
       values.set(v, offset);
       offset += n;
       weightSpecs.push({ name: w.name, shape: [...w.shape], dtype: 'float32' });
@@ -90,7 +85,7 @@ export async function loadKerasModel(files: ArtifactFiles, limits: KerasLimits =
   try {
     model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: config.topology, weightSpecs: specs, weightData: data.buffer, format: 'layers-model' }));
   } catch (e) {
-    throw invalidKeras(`TF.js could not load the Keras model: ${(e as Error).message}`, {}, e);
+    throw invalidModel(`TF.js could not load the Keras model: ${(e as Error).message}`, {}, e);
   }
   return { model, config, layout };
 }
@@ -99,11 +94,11 @@ export async function loadKerasModel(files: ArtifactFiles, limits: KerasLimits =
 function legacyConfig(h5: Hdf5Reader, name: string): string {
   const config = h5.stringAttribute('/', 'model_config');
   if (config !== undefined) {
-    if (!h5.isGroup('model_weights')) throw invalidKeras(`${name} has a model_config but no model_weights group`);
+    if (!h5.isGroup('model_weights')) throw invalidModel(`${name} has a model_config but no model_weights group`);
     return config;
   }
   const weightsOnly = h5.isGroup('layers') || h5.stringListAttribute('/', 'layer_names') !== undefined;
-  throw invalidKeras(
+  throw invalidModel(
     weightsOnly
       ? `${name} holds weights only (model.save_weights), no model config: save the whole model with model.save("model.keras")`
       : `${name} is an HDF5 file without a Keras model_config attribute: not a Keras model; save it with model.save("model.keras")`,

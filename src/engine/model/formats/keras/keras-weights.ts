@@ -18,8 +18,8 @@
  * "kernel" is TF.js's "depthwise_kernel"), so that the weights digest of a Keras model equals that
  * of the same model saved as TF.js Layers.
  */
-import type { DeclaredWeight } from '../../declared-weights.ts';
-import { invalidKeras } from './errors.ts';
+import type { DeclaredWeight } from '../tfjs-layers/declared-weights.ts';
+import { invalidModel } from '../../classifier.ts';
 import type { Hdf5Reader } from './hdf5.ts';
 import type { KerasLayerInfo } from './keras-config.ts';
 
@@ -80,11 +80,11 @@ export function locateWeights(
     const paths = layout === 'keras3' ? keras3Datasets(h5, layer, keys!.get(layer.name)) : legacyDatasets(h5, layer);
     const label = `${layer.className} "${layer.name}"`;
     if (paths === undefined) {
-      if (want.length > 0) throw invalidKeras(`the Keras weights file has no weights for layer ${label}, which needs ${want.length} (${want.map((w) => `${w.name} ${shapeText(w.shape)}`).join(', ')})`, { layer: layer.name });
+      if (want.length > 0) throw invalidModel(`the Keras weights file has no weights for layer ${label}, which needs ${want.length} (${want.map((w) => `${w.name} ${shapeText(w.shape)}`).join(', ')})`, { layer: layer.name });
       continue;
     }
     if (paths.length !== want.length) {
-      throw invalidKeras(`the Keras weights file holds ${paths.length} weights for layer ${label}, but the layer needs ${want.length}${want.length > 0 ? ` (${want.map((w) => w.name).join(', ')})` : ''}`, {
+      throw invalidModel(`the Keras weights file holds ${paths.length} weights for layer ${label}, but the layer needs ${want.length}${want.length > 0 ? ` (${want.map((w) => w.name).join(', ')})` : ''}`, {
         layer: layer.name,
         found: paths.length,
         expected: want.length,
@@ -92,20 +92,20 @@ export function locateWeights(
     }
     want.forEach((w, i) => {
       const info = h5.datasetInfo(paths[i]!);
-      if (info === undefined) throw invalidKeras(`the Keras weights file has no dataset ${paths[i]} for ${layer.name}/${w.name}`, { layer: layer.name });
+      if (info === undefined) throw invalidModel(`the Keras weights file has no dataset ${paths[i]} for ${layer.name}/${w.name}`, { layer: layer.name });
       if (info.shape.length !== w.shape.length || info.shape.some((d, j) => d !== w.shape[j])) {
-        throw invalidKeras(`weight ${layer.name}/${w.name} has shape ${shapeText(info.shape)} in the file (${paths[i]}) but the layer config needs ${shapeText(w.shape)}`, {
+        throw invalidModel(`weight ${layer.name}/${w.name} has shape ${shapeText(info.shape)} in the file (${paths[i]}) but the layer config needs ${shapeText(w.shape)}`, {
           weight: `${layer.name}/${w.name}`,
           found: info.shape,
           expected: w.shape,
         });
       }
-      if (info.dtype !== '<f') throw invalidKeras(`weight ${layer.name}/${w.name} is stored as ${info.dtype}, not little-endian float32 (save the model in float32)`, { weight: `${layer.name}/${w.name}` });
+      if (info.dtype !== '<f') throw invalidModel(`weight ${layer.name}/${w.name} is stored as ${info.dtype}, not little-endian float32 (save the model in float32)`, { weight: `${layer.name}/${w.name}` });
       located.push({ name: `${layer.name}/${w.name}`, shape: w.shape, path: paths[i]! });
     });
   }
   for (const layerName of byLayer.keys()) {
-    if (!layers.some((l) => l.name === layerName)) throw invalidKeras(`TF.js declares weights for a layer "${layerName}" the config does not list`);
+    if (!layers.some((l) => l.name === layerName)) throw invalidModel(`TF.js declares weights for a layer "${layerName}" the config does not list`);
   }
   return located;
 }
@@ -117,12 +117,12 @@ function keras3Datasets(h5: Hdf5Reader, layer: KerasLayerInfo, key: string | und
   if (!h5.isGroup(vars)) return undefined;
   const stored = h5.stringAttribute(vars, 'name');
   if (stored !== undefined && stored !== layer.name) {
-    throw invalidKeras(`the Keras weights file stores layer "${stored}" at ${vars}, where the config puts ${layer.className} "${layer.name}"`, { layer: layer.name, stored });
+    throw invalidModel(`the Keras weights file stores layer "${stored}" at ${vars}, where the config puts ${layer.className} "${layer.name}"`, { layer: layer.name, stored });
   }
   const names = h5.keys(vars);
   const paths: string[] = [];
   for (let i = 0; i < names.length; i++) {
-    if (!names.includes(String(i))) throw invalidKeras(`the Keras weights file's ${vars} holds ${names.join(', ')}, not 0..${names.length - 1}`);
+    if (!names.includes(String(i))) throw invalidModel(`the Keras weights file's ${vars} holds ${names.join(', ')}, not 0..${names.length - 1}`);
     paths.push(`${vars}/${i}`);
   }
   return paths;
@@ -133,6 +133,6 @@ function legacyDatasets(h5: Hdf5Reader, layer: KerasLayerInfo): string[] | undef
   const group = `model_weights/${layer.name}`;
   if (layer.name.includes('/') || !h5.isGroup(group)) return undefined;
   const names = h5.stringListAttribute(group, 'weight_names');
-  if (names === undefined) throw invalidKeras(`the legacy Keras file's ${group} has no weight_names attribute`);
+  if (names === undefined) throw invalidModel(`the legacy Keras file's ${group} has no weight_names attribute`);
   return names.map((n) => `${group}/${n}`);
 }

@@ -11,7 +11,7 @@
  * size (`maxOutputLength`), so a zip bomb that lies about its sizes is refused, not expanded.
  */
 import { crc32, inflateRawSync } from 'node:zlib';
-import { invalidKeras } from './errors.ts';
+import { invalidModel } from '../../classifier.ts';
 
 export interface ZipEntry {
   readonly name: string;
@@ -59,21 +59,21 @@ export class ZipArchive {
     const cdSize = view.getUint32(eocd + 12, true);
     const cdOffset = view.getUint32(eocd + 16, true);
     if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-      throw invalidKeras('the .keras archive is ZIP64 (over 4 GiB or 65,535 entries), which is not supported');
+      throw invalidModel('the .keras archive is ZIP64 (over 4 GiB or 65,535 entries), which is not supported');
     }
-    if (view.getUint16(eocd + 4, true) !== 0 || diskEntries !== count) throw invalidKeras('the .keras archive spans several disks');
+    if (view.getUint16(eocd + 4, true) !== 0 || diskEntries !== count) throw invalidModel('the .keras archive spans several disks');
     if (count > limits.maxEntries) {
-      throw invalidKeras(`the .keras archive lists ${count} entries; at most ${limits.maxEntries} are accepted (a Keras 3 model has config.json, metadata.json and model.weights.h5)`, { entries: count });
+      throw invalidModel(`the .keras archive lists ${count} entries; at most ${limits.maxEntries} are accepted (a Keras 3 model has config.json, metadata.json and model.weights.h5)`, { entries: count });
     }
-    if (cdOffset + cdSize > eocd) throw invalidKeras('the .keras archive central directory lies outside the file');
+    if (cdOffset + cdSize > eocd) throw invalidModel('the .keras archive central directory lies outside the file');
     const entries = new Map<string, ZipEntry>();
     let p = cdOffset;
     for (let i = 0; i < count; i++) {
-      if (p + CENTRAL_SIZE > eocd || view.getUint32(p, true) !== CENTRAL_SIGNATURE) throw invalidKeras(`the .keras archive central directory entry ${i} is malformed`);
+      if (p + CENTRAL_SIZE > eocd || view.getUint32(p, true) !== CENTRAL_SIGNATURE) throw invalidModel(`the .keras archive central directory entry ${i} is malformed`);
       const nameLength = view.getUint16(p + 28, true);
       const extraLength = view.getUint16(p + 30, true);
       const commentLength = view.getUint16(p + 32, true);
-      if (p + CENTRAL_SIZE + nameLength > eocd) throw invalidKeras(`the .keras archive central directory entry ${i} is malformed`);
+      if (p + CENTRAL_SIZE + nameLength > eocd) throw invalidModel(`the .keras archive central directory entry ${i} is malformed`);
       const name = new TextDecoder().decode(bytes.subarray(p + CENTRAL_SIZE, p + CENTRAL_SIZE + nameLength));
       const entry: ZipEntry = {
         name,
@@ -84,13 +84,13 @@ export class ZipArchive {
         uncompressedSize: view.getUint32(p + 24, true),
         localHeaderOffset: view.getUint32(p + 42, true),
       };
-      if (entries.has(name)) throw invalidKeras(`the .keras archive lists "${name}" twice`, { entry: name });
+      if (entries.has(name)) throw invalidModel(`the .keras archive lists "${name}" twice`, { entry: name });
       entries.set(name, entry);
       p += CENTRAL_SIZE + nameLength + extraLength + commentLength;
     }
     for (const entry of entries.values()) {
       if (entry.uncompressedSize > limits.maxEntryBytes) {
-        throw invalidKeras(`the .keras archive entry "${entry.name}" declares ${entry.uncompressedSize.toLocaleString('en-US')} bytes uncompressed; at most ${limits.maxEntryBytes.toLocaleString('en-US')} are accepted`, {
+        throw invalidModel(`the .keras archive entry "${entry.name}" declares ${entry.uncompressedSize.toLocaleString('en-US')} bytes uncompressed; at most ${limits.maxEntryBytes.toLocaleString('en-US')} are accepted`, {
           entry: entry.name,
           bytes: entry.uncompressedSize,
         });
@@ -102,32 +102,32 @@ export class ZipArchive {
   /** An entry's bytes, inflated to no more than its declared size and checked against its CRC-32. */
   read(name: string): Uint8Array {
     const entry = this.entries.get(name);
-    if (entry === undefined) throw invalidKeras(`the .keras archive has no ${name}`, { entry: name });
-    if ((entry.flags & 0x1) !== 0) throw invalidKeras(`the .keras archive entry "${name}" is encrypted`);
+    if (entry === undefined) throw invalidModel(`the .keras archive has no ${name}`, { entry: name });
+    if ((entry.flags & 0x1) !== 0) throw invalidModel(`the .keras archive entry "${name}" is encrypted`);
     const view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     const local = entry.localHeaderOffset;
     if (local + LOCAL_SIZE > this.bytes.length || view.getUint32(local, true) !== LOCAL_SIGNATURE) {
-      throw invalidKeras(`the .keras archive entry "${name}" has no local header at offset ${local}`);
+      throw invalidModel(`the .keras archive entry "${name}" has no local header at offset ${local}`);
     }
     const start = local + LOCAL_SIZE + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
     const end = start + entry.compressedSize;
-    if (end > this.bytes.length) throw invalidKeras(`the .keras archive entry "${name}" runs past the end of the file`);
+    if (end > this.bytes.length) throw invalidModel(`the .keras archive entry "${name}" runs past the end of the file`);
     const raw = this.bytes.subarray(start, end);
     let data: Uint8Array;
     if (entry.method === 0) {
-      if (entry.compressedSize !== entry.uncompressedSize) throw invalidKeras(`the .keras archive entry "${name}" is stored but its sizes differ`);
+      if (entry.compressedSize !== entry.uncompressedSize) throw invalidModel(`the .keras archive entry "${name}" is stored but its sizes differ`);
       data = raw;
     } else if (entry.method === 8) {
       try {
         data = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
       } catch (e) {
-        throw invalidKeras(`the .keras archive entry "${name}" does not inflate to its declared ${entry.uncompressedSize} bytes: ${(e as Error).message}`, { entry: name }, e);
+        throw invalidModel(`the .keras archive entry "${name}" does not inflate to its declared ${entry.uncompressedSize} bytes: ${(e as Error).message}`, { entry: name }, e);
       }
-      if (data.length !== entry.uncompressedSize) throw invalidKeras(`the .keras archive entry "${name}" inflates to ${data.length} bytes, not its declared ${entry.uncompressedSize}`);
+      if (data.length !== entry.uncompressedSize) throw invalidModel(`the .keras archive entry "${name}" inflates to ${data.length} bytes, not its declared ${entry.uncompressedSize}`);
     } else {
-      throw invalidKeras(`the .keras archive entry "${name}" uses compression method ${entry.method}; only stored (0) and deflate (8) are supported`);
+      throw invalidModel(`the .keras archive entry "${name}" uses compression method ${entry.method}; only stored (0) and deflate (8) are supported`);
     }
-    if (crc32(data) !== entry.crc32) throw invalidKeras(`the .keras archive entry "${name}" fails its CRC-32 check`, { entry: name });
+    if (crc32(data) !== entry.crc32) throw invalidModel(`the .keras archive entry "${name}" fails its CRC-32 check`, { entry: name });
     return data;
   }
 }
@@ -138,5 +138,5 @@ function findEndOfCentralDirectory(bytes: Uint8Array, view: DataView): number {
   for (let p = bytes.length - EOCD_SIZE; p >= lowest; p--) {
     if (view.getUint32(p, true) === EOCD_SIGNATURE && p + EOCD_SIZE + view.getUint16(p + 20, true) === bytes.length) return p;
   }
-  throw invalidKeras('the .keras file is not a complete ZIP archive (no end of central directory record)');
+  throw invalidModel('the .keras file is not a complete ZIP archive (no end of central directory record)');
 }

@@ -11,6 +11,7 @@
  * a dataset's dataspace (metadata only), `float32` its values.
  */
 import h5wasm, { type File as H5File, type Group } from 'h5wasm';
+import { isEngineError } from '../../../errors.ts';
 import { invalidModel } from '../../classifier.ts';
 
 /** "\x89HDF\r\n\x1a\n" at offset 0 (HDF5 spec, "Format Signature"; userblocks are not supported). */
@@ -114,7 +115,18 @@ export async function withHdf5<T>(bytes: Uint8Array, what: string, fn: (reader: 
     } catch (e) {
       throw invalidModel(`${what} cannot be opened as HDF5: ${(e as Error).message}`, {}, e);
     }
-    return fn(new Hdf5Reader(file));
+    // h5wasm does not throw when H5Fopen fails: the file id is negative (HDF5 H5Fopen returns H5I_INVALID_HID).
+    if ((file as unknown as { file_id: bigint }).file_id < 0n) {
+      file = undefined;
+      throw invalidModel(`${what} cannot be opened as HDF5 (HDF5 rejects its superblock)`);
+    }
+    try {
+      return fn(new Hdf5Reader(file));
+    } catch (e) {
+      // A file HDF5 opened can still fail on first access (corrupt object headers), with plain Errors.
+      if (isEngineError(e)) throw e;
+      throw invalidModel(`${what} cannot be read as HDF5: ${(e as Error).message}`, {}, e);
+    }
   } finally {
     try {
       file?.close();

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
+import h5wasm, { type File as H5File } from 'h5wasm';
 import { ZipArchive } from './zip.ts';
 
 export const FIXTURES = path.join(import.meta.dirname, '../../../../../test/fixtures/keras');
@@ -99,4 +100,32 @@ export function editedKeras(name: string, edit: (config: any) => void): Uint8Arr
     { name: 'config.json', data: new TextEncoder().encode(JSON.stringify(config)), deflate: true },
     { name: 'model.weights.h5', data: zip.read('model.weights.h5') },
   ]);
+}
+
+let edits = 0;
+
+/** HDF5 bytes changed by `edit` (h5wasm, read-write, in its in-memory file system). */
+export async function editedHdf5(bytes: Uint8Array, edit: (file: H5File) => void): Promise<Uint8Array> {
+  const module = await h5wasm.ready;
+  const path = `/keras-test-edit-${++edits}.h5`;
+  module.FS.writeFile(path, bytes);
+  const file = new h5wasm.File(path, 'a');
+  try {
+    edit(file);
+  } finally {
+    file.close();
+  }
+  const out = module.FS.readFile(path);
+  module.FS.unlink(path);
+  return out;
+}
+
+/** A legacy .h5 fixture with its model_config changed by `edit`. */
+export function editedLegacyConfig(name: string, edit: (config: any) => void): Promise<Uint8Array> {
+  return editedHdf5(fixtureBytes(`${name}.h5`), (file) => {
+    const config = JSON.parse(String(file.attrs['model_config']!.value));
+    edit(config);
+    file.delete_attribute('model_config');
+    file.create_attribute('model_config', JSON.stringify(config));
+  });
 }

@@ -12,7 +12,7 @@ import { detectModelFormat, loadClassifierFromFiles } from '../index.ts';
 import { saveModelToFiles } from '../tfjs-layers/save-layers.ts';
 import { layersReader } from '../tfjs-layers/layers-reader.ts';
 import { kerasReader as sut } from './keras-reader.ts';
-import { expected, FIXTURE_NAMES, fixtureBytes, upload } from './keras-test-files.ts';
+import { editedLegacyConfig, expected, FIXTURE_NAMES, fixtureBytes, upload } from './keras-test-files.ts';
 
 before(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
@@ -155,5 +155,39 @@ test('withWeights keeps the Keras format', async () => {
   assert.equal(changed.format, 'KERAS');
   assert.equal(computeWeightsDigest(changed), computeWeightsDigest(c));
   changed.dispose();
+  c.dispose();
+});
+
+/** A Keras 3 config in the Keras 2 form (what tf.keras 2.x wrote into .h5 model_config). */
+function asKeras2(config: any): void {
+  delete config.module;
+  delete config.registered_name;
+  delete config.build_config;
+  const triple = (h: any) => [h[0], h[1], h[2]];
+  if (!Array.isArray(config.config.input_layers[0])) config.config.input_layers = [triple(config.config.input_layers)];
+  if (!Array.isArray(config.config.output_layers[0])) config.config.output_layers = [triple(config.config.output_layers)];
+  for (const l of config.config.layers) {
+    delete l.module;
+    delete l.registered_name;
+    delete l.build_config;
+    l.config.dtype = 'float32';
+    if (l.class_name === 'InputLayer') {
+      l.config.batch_input_shape = l.config.batch_shape;
+      delete l.config.batch_shape;
+      delete l.config.optional;
+    }
+    l.inbound_nodes = l.inbound_nodes.map((node: any) =>
+      node.args.flatMap((arg: any) => (Array.isArray(arg) ? arg : [arg]).map((t: any) => [...t.config.keras_history, {}])),
+    );
+  }
+}
+
+test('a legacy .h5 with a Keras 2 config (string dtypes, batch_input_shape, list inbound_nodes) computes as Keras', async () => {
+  const bytes = await editedLegacyConfig('mobilenet', asKeras2);
+  const c = await sut.load(upload('mobilenet.h5', bytes), {});
+  const x = inputs('mobilenet');
+  const out = (c.model!.predict(x) as tf.Tensor).arraySync() as number[][];
+  assert.ok(worstRelative(out, expected('mobilenet').outputs) <= REL_TOLERANCE);
+  tf.dispose(x);
   c.dispose();
 });

@@ -6,7 +6,7 @@
  *
  *   npx tsx bench/hostile-uploads.ts [--count 20]
  */
-import { checkLayersFiles } from '../src/registry/artifacts/tfjs-validation.ts';
+import { checkUploadFiles } from '../src/registry/artifacts/model-validation.ts';
 import { validateInWorker } from '../src/registry/artifacts/validation/validate-in-worker.ts';
 import { denseOnOneWeight } from '../test/support/hostile-models.ts';
 
@@ -22,7 +22,7 @@ const began = Date.now();
 for (let i = 0; i < count; i++) {
   const files = denseOnOneWeight(i % 2 === 0 ? 16000 : 8000);
   try {
-    checkLayersFiles(files, MAX_PARAMETERS);
+    checkUploadFiles(files, MAX_PARAMETERS);
     await validateInWorker(files, { maxParameters: MAX_PARAMETERS });
     accepted += 1;
   } catch (error) {

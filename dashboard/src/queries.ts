@@ -47,7 +47,7 @@ export const MODEL = `query Model($id: ID!) {
 
 export const VERSION = `query Version($id: ID!) {
   modelVersion(id: $id) {
-    id label status createdAt uploadedAt weightsDigest inputShape numClasses aliases
+    id label status createdAt uploadedAt weightsDigest format inputShape inputLayout numClasses aliases
     endpoint { url protocol modelName inputFormat }
     endpoints { id name url protocol hasCredential }
     inputDomain { min max encoding }

@@ -1,14 +1,14 @@
 /**
  * Client commands of `fragmark`: they talk to a running server, never to the database.
  *
- *   fragmark models push <modelId> <dir> --version <label> [--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]
+ *   fragmark models push <modelId> <file|dir> --version <label> [--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]
  *   fragmark watermark <modelVersionId> [--triggers N] [--method M] [--profile P] [--allow-weak] [--wait]
  *   fragmark jobs [--status S]
  *   fragmark verify <modelVersionId> [--artifact <dir> | --endpoint-id <id> | --endpoint <url> --protocol P] [--wait]
  *   fragmark endpoints enroll <modelVersionId> [--endpoint-id <id> | --endpoint <url> --protocol P] [--input-format UINT8] [--rounds N] [--wait]
  * (endpoints register|list: endpoint-commands.ts)
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiClient, CliError, clientOptions, describeUserErrors } from './api-client.ts';
 
@@ -17,13 +17,28 @@ export type Out = (human: string, data: object) => void;
 
 export const flag = (flags: Flags, name: string): string | undefined => (typeof flags.get(name) === 'string' ? (flags.get(name) as string) : undefined);
 
+/**
+ * What to upload for a model on disk: one model file (.onnx, .keras, .h5) as it is, or a TF.js
+ * folder's model.json plus the shards its weightsManifest names. The server detects the format.
+ */
+export async function readModelUpload(modelPath: string): Promise<Map<string, Uint8Array>> {
+  let isFile: boolean;
+  try {
+    isFile = (await stat(modelPath)).isFile();
+  } catch {
+    throw new CliError(`${modelPath} does not exist: pass a model file (.onnx, .keras, .h5) or the folder of a TF.js model.`, 2);
+  }
+  if (isFile) return new Map([[path.basename(modelPath), new Uint8Array(await readFile(modelPath))]]);
+  return readModelFolder(modelPath);
+}
+
 /** model.json plus the shards its weightsManifest names. */
-export async function readModelFolder(dir: string): Promise<Map<string, Uint8Array>> {
+async function readModelFolder(dir: string): Promise<Map<string, Uint8Array>> {
   let manifestText: string;
   try {
     manifestText = await readFile(path.join(dir, 'model.json'), 'utf8');
   } catch {
-    throw new CliError(`${dir} has no model.json: pass the folder of a TF.js Layers model.`, 2);
+    throw new CliError(`${dir} has no model.json: pass a model file (.onnx, .keras, .h5) or the folder of a TF.js model (model.json and its weight files).`, 2);
   }
   const files = new Map<string, Uint8Array>([['model.json', new TextEncoder().encode(manifestText)]]);
   let manifest: { weightsManifest?: Array<{ paths?: string[] }> };
@@ -47,16 +62,16 @@ export async function readModelFolder(dir: string): Promise<Map<string, Uint8Arr
 export async function modelsPush(args: string[], flags: Flags, out: Out): Promise<number> {
   const [modelId, dir] = args;
   const label = flag(flags, 'version');
-  if (!modelId || !dir || !label) throw new CliError(`usage: fragmark models push <modelId> <dir> --version <label> ${DOMAIN_USAGE}`, 2);
+  if (!modelId || !dir || !label) throw new CliError(`usage: fragmark models push <modelId> <file|dir> --version <label> ${DOMAIN_USAGE}`, 2);
   const inputDomain = inputDomainFlags(flags);
   const client = new ApiClient(clientOptions(flags));
-  const files = await readModelFolder(dir);
+  const files = await readModelUpload(dir);
   const modelVersion = await versionToUpload(client, modelId, label, inputDomain);
   const uploaded = await client.uploadArtifact(modelVersion.uploadPath, files);
   const version = uploaded.modelVersion;
   const domain = inputDomain ?? { min: 0, max: 1, encoding: 'FLOAT32' };
   out(
-    `Pushed version ${label} (${version.id}): ${version.artifactBytes} bytes, input ${JSON.stringify(version.inputShape)} in [${domain.min}, ${domain.max}] ${domain.encoding ?? 'FLOAT32'}, ${version.numClasses} classes, weights digest ${version.weightsDigest}.`,
+    `Pushed version ${label} (${version.id}): ${version.format}, ${version.artifactBytes} bytes, input ${JSON.stringify(version.inputShape)} ${version.inputLayout} in [${domain.min}, ${domain.max}] ${domain.encoding ?? 'FLOAT32'}, ${version.numClasses} classes, weights digest ${version.weightsDigest}.`,
     { ok: true, modelVersion: version },
   );
   return 0;
@@ -278,7 +293,7 @@ export async function verify(args: string[], flags: Flags, out: Out, json: boole
   if (endpointUrl) input.endpoint = endpointFlags(flags, endpointUrl);
   if (endpointId) input.endpointId = endpointId;
   if (artifactDir) {
-    const uploaded = await client.uploadArtifact('/v1/verification-artifacts', await readModelFolder(artifactDir));
+    const uploaded = await client.uploadArtifact('/v1/verification-artifacts', await readModelUpload(artifactDir));
     input.candidateArtifactId = uploaded.candidateArtifact.id;
   }
   for (const name of ['audience', 'nonce']) if (flag(flags, name)) input[name] = flag(flags, name);

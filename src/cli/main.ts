@@ -39,14 +39,15 @@ Commands:
   vault shred-due            Destroy the keys of deleted tenants whose grace period is over
 
 Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_API_KEY):
-  models push <modelId> <dir> --version <label> [--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]
-                             Upload a TF.js Layers model folder as a new version; the input domain
+  models push <modelId> <file|dir> --version <label> [--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]
+                             Upload a model as a new version: an ONNX file (.onnx), a Keras model
+                             (.keras, .h5) or a TF.js model folder; the input domain
                              (default 0,1 FLOAT32) is what its endpoint accepts
   watermark <modelVersionId> [--triggers N] [--method M] [--profile FP32_EXACT|TF32|FP16|BF16] [--allow-weak] [--wait]
                              Watermark a version (default profile FP16); --wait shows progress;
                              --allow-weak accepts a weak one (< 32 triggers or no sensitivity)
   jobs [--status S]          Recent jobs of your tenant
-  verify <modelVersionId> [--artifact <dir> | --endpoint-id <id> | --endpoint [<url> --protocol kserve-v2|tf-serving]] [--wait]
+  verify <modelVersionId> [--artifact <file|dir> | --endpoint-id <id> | --endpoint [<url> --protocol kserve-v2|tf-serving]] [--wait]
                              Check a model against its watermark; exit 0 INTACT, 3 TAMPERED, 1 ERROR
                              (--endpoint alone: the default registered endpoint; a URL is ad-hoc, attested
                              as not registered; --input-format UINT8 sends 8-bit levels; enrolled endpoints

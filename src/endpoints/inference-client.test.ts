@@ -493,3 +493,33 @@ describe('what an endpoint error keeps', () => {
     assert.equal(calls[0]!.url, 'http://127.0.0.1:9/v2/models/mnist_v2.1/infer?version=2');
   });
 });
+
+describe('binary classifiers with one output', () => {
+  for (const [activation, binaryOutput] of [['sigmoid', 'SIGMOID'], ['linear', 'LOGIT']] as const) {
+    for (const protocol of PROTOCOLS) {
+      test(`${protocol}, ${binaryOutput}: the endpoint answers one score, labels and margins equal the engine's two classes`, async () => {
+        const model = tf.sequential();
+        model.add(tf.layers.flatten({ inputShape: shape }));
+        model.add(tf.layers.dense({ units: 1, activation, kernelInitializer: tf.initializers.glorotNormal({ seed: 5 }) }));
+        const binary = classifierFromModel(model);
+        assert.equal(binary.binaryOutput, binaryOutput);
+        const server = await serve({ protocol, classifier: binary });
+        try {
+          const x = randomInputs(40, 3);
+          const t = tf.tensor(x, [40, ...shape], 'float32');
+          const expected = predictLabels(binary, t);
+          const logp = tf.tidy(() => binary.predict(t).arraySync());
+          t.dispose();
+          assert.ok(new Set(expected).size === 2, 'inputs should reach both classes');
+          const result = await sut(target(server, protocol), x, shape, 2, { binaryOutput });
+          assert.deepEqual(Array.from(result.labels), Array.from(expected));
+          result.margins.forEach((m, i) => assert.ok(Math.abs(m - Math.abs(logp[i]![1]! - logp[i]![0]!)) < 1e-6, `margin ${i}`));
+          // Read as a two-class model, the one-score answer is refused, never argmaxed into class 0.
+          await rejectsWith(sut(target(server, protocol), x, shape, 2), 'ENDPOINT_BAD_RESPONSE');
+        } finally {
+          binary.dispose();
+        }
+      });
+    }
+  }
+});

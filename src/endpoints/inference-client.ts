@@ -83,6 +83,21 @@ export interface QueryOptions {
    * the policy; host names are not resolved (the injected function gets the URL as is).
    */
   fetch?: typeof fetch;
+  /**
+   * The model is a binary classifier with one output (numClasses 2): the endpoint answers one
+   * score per input, a sigmoid probability p or a logit z, read as the two classes' scores
+   * [1 - p, p] or [0, z] exactly as the engine reads the model (src/engine/model/binary.ts).
+   */
+  binaryOutput?: BinaryOutput | null;
+}
+
+export type BinaryOutput = 'SIGMOID' | 'LOGIT';
+
+/** A model version's recorded binaryOutput column as the query option (null: not a one-output model). */
+export function binaryOutputOf(recorded: string | null | undefined): BinaryOutput | null {
+  if (recorded === null || recorded === undefined) return null;
+  if (recorded === 'SIGMOID' || recorded === 'LOGIT') return recorded;
+  throw new Error(`unknown binaryOutput ${JSON.stringify(recorded)}`);
 }
 
 export interface EndpointQueryResult {
@@ -352,6 +367,16 @@ function topMargin(scores: ArrayLike<number>, r: number, cols: number): number {
 }
 
 /** Index of the largest score in each row; ties go to the lowest index. */
+/** One score per row (p or z) as the two classes' scores [1 - p, p] or [0, z]. */
+export function twoClassScores(single: Float64Array, binaryOutput: BinaryOutput): Float64Array {
+  const scores = new Float64Array(single.length * 2);
+  single.forEach((v, i) => {
+    scores[2 * i] = binaryOutput === 'SIGMOID' ? Math.fround(1 - v) : 0;
+    scores[2 * i + 1] = v;
+  });
+  return scores;
+}
+
 export function argmaxRows(scores: ArrayLike<number>, rows: number, cols: number): Int32Array {
   const labels = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {
@@ -588,6 +613,12 @@ async function query(
     throw invalidRequest(`input shape must be a non-empty list of positive integers (got ${JSON.stringify(inputShape)})`);
   }
   if (!Number.isInteger(numClasses) || numClasses < 2) throw invalidRequest(`numClasses must be an integer >= 2 (got ${String(numClasses)})`);
+  const binaryOutput = options.binaryOutput ?? null;
+  if (binaryOutput !== null && (numClasses !== 2 || (binaryOutput !== 'SIGMOID' && binaryOutput !== 'LOGIT'))) {
+    throw invalidRequest(`binaryOutput ${String(binaryOutput)} needs numClasses 2 and SIGMOID or LOGIT`);
+  }
+  // Scores per answer row: one for a one-output binary classifier.
+  const answerColumns = binaryOutput === null ? numClasses : 1;
   const rowSize = inputShape.reduce((a, b) => a * b, 1);
   if (inputs.length % rowSize !== 0) throw invalidRequest(`inputs hold ${inputs.length} values, not a multiple of ${rowSize} (shape [${inputShape.join(',')}])`);
   for (let i = 0; i < inputs.length; i++) {
@@ -599,7 +630,7 @@ async function query(
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw invalidRequest(`timeoutMs must be a positive number (got ${String(options.timeoutMs)})`);
   const signal = options.signal;
   const egress = options.egress ?? DEFAULT_EGRESS_POLICY;
-  const endpoint = buildEndpoint(target, inputShape, numClasses, egress);
+  const endpoint = buildEndpoint(target, inputShape, answerColumns, egress);
   const ctx: SendContext = { endpoint, fetchFn: options.fetch ?? egress.transport, timeoutMs, signal, certificates: new Set() };
 
   const n = inputs.length / rowSize;
@@ -612,7 +643,7 @@ async function query(
   for (let start = 0; start < n; start += batchSize) {
     const rows = order.slice(start, start + batchSize);
     const body = endpoint.encode(inputs, rows, rowSize);
-    const responseLimit = RESPONSE_BYTES_BASE + rows.length * numClasses * RESPONSE_BYTES_PER_SCORE;
+    const responseLimit = RESPONSE_BYTES_BASE + rows.length * answerColumns * RESPONSE_BYTES_PER_SCORE;
     let json: unknown;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw cancelled();
@@ -639,6 +670,7 @@ async function query(
     let scores: Float64Array;
     try {
       scores = endpoint.decode(json, rows.length);
+      if (binaryOutput !== null) scores = twoClassScores(scores, binaryOutput);
     } catch (e) {
       if (e instanceof EndpointError) throw new EndpointError(e.code, `${e.message} (POST ${endpoint.display})`, { requests });
       throw e;

@@ -194,6 +194,8 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   const shape = classifier.inputShape;
   const numClasses = classifier.numClasses;
+  // Scores per answer: one for a one-output binary classifier, as a real deployment of it answers.
+  const answerColumns = classifier.binaryOutput === undefined ? numClasses : 1;
   const rowSize = shape.reduce((a, b) => a * b, 1);
   const route = protocol === 'TF_SERVING_REST' ? /^\/v1\/models\/([^/]+):predict$/ : /^\/v2\/models\/([^/]+)\/infer$/;
 
@@ -252,10 +254,12 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
   const infer = (parsed: ParsedRequest): Float32Array => {
     const out = tf.tidy(() => {
       const x = tf.tensor(parsed.data, [parsed.batch, ...shape], 'float32');
-      return classifier.predict(x);
+      const scores = classifier.predict(x);
+      // A one-output binary model answers its one score (p or z: the second of [1 - p, p] / [0, z]).
+      return classifier.binaryOutput === undefined ? scores : tf.slice(scores, [0, 1], [-1, 1]);
     });
     try {
-      if (out.shape.length !== 2 || out.shape[0] !== parsed.batch || out.shape[1] !== numClasses) {
+      if (out.shape.length !== 2 || out.shape[0] !== parsed.batch || out.shape[1] !== answerColumns) {
         throw new HttpProblem(500, 'model produced an unexpected output shape');
       }
       return out.dataSync() as Float32Array;
@@ -277,16 +281,16 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
   const respond = (res: ServerResponse, parsed: ParsedRequest, scores: Float32Array) => {
     // wrong-shape: one row too many (the last row repeated).
     const rows = behaviour === 'wrong-shape' ? parsed.batch + 1 : parsed.batch;
-    const rowAt = (r: number) => Math.min(r, parsed.batch - 1) * numClasses;
+    const rowAt = (r: number) => Math.min(r, parsed.batch - 1) * answerColumns;
     if (protocol === 'TF_SERVING_REST') {
       const preds: string[] = [];
-      for (let r = 0; r < rows; r++) preds.push(`[${scoresJson(scores, rowAt(r), numClasses)}]`);
+      for (let r = 0; r < rows; r++) preds.push(`[${scoresJson(scores, rowAt(r), answerColumns)}]`);
       send(res, 200, `{"predictions":[${preds.join(',')}]}`);
     } else {
       const flat: string[] = [];
-      for (let r = 0; r < rows; r++) flat.push(scoresJson(scores, rowAt(r), numClasses));
+      for (let r = 0; r < rows; r++) flat.push(scoresJson(scores, rowAt(r), answerColumns));
       const head = `{"model_name":${JSON.stringify(modelName)},${parsed.id === undefined ? '' : `"id":${JSON.stringify(parsed.id)},`}`;
-      send(res, 200, `${head}"outputs":[{"name":"output","shape":[${rows},${numClasses}],"datatype":"FP32","data":[${flat.join(',')}]}]}`);
+      send(res, 200, `${head}"outputs":[{"name":"output","shape":[${rows},${answerColumns}],"datatype":"FP32","data":[${flat.join(',')}]}]}`);
     }
   };
 

@@ -26,6 +26,7 @@ export {
   layersModelOf,
   MODEL_FORMATS,
   type ArtifactFiles,
+  type BinaryOutput,
   type Classifier,
   type InputLayout,
   type ModelFormat,

@@ -16,7 +16,7 @@ import { isUuid } from '../common/ids.ts';
 import { pageSize, paginate, type Page, type PageRequest } from '../common/pagination.ts';
 import DataLoader from 'dataloader';
 import type { Vault } from '../vault/vault.ts';
-import type { ValidatedArtifact } from './artifacts/tfjs-upload.ts';
+import type { ValidatedArtifact } from './artifacts/model-upload.ts';
 import { RegistryError } from './registry.errors.ts';
 import { DEFAULT_ENDPOINT_NAME, validateEndpoint, type EndpointInput } from './endpoint-spec.ts';
 import { recordEndpoint } from './endpoints.service.ts';
@@ -157,6 +157,8 @@ export class ModelsService {
             status: 'READY',
             format: artifact.format,
             inputShape: artifact.inputShape,
+            inputLayout: artifact.inputLayout,
+            binaryOutput: artifact.binaryOutput,
             numClasses: artifact.numClasses,
             weightsDigest: artifact.weightsDigest,
             artifact: artifact.manifest as object,

@@ -21,7 +21,7 @@ import { VerificationsError } from './verifications.errors.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { JobRecords, SupersededAttempt } from '../jobs/job-records.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
-import { queryEndpointLabels } from '../endpoints/inference-client.ts';
+import { binaryOutputOf, queryEndpointLabels } from '../endpoints/inference-client.ts';
 import { claimsFor } from './attestation-claims.ts';
 import { credentialRecordOf } from '../registry/endpoints.service.ts';
 import { ClassifierCache } from './classifier-cache.ts';
@@ -122,7 +122,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
         endpointInputs(set, verification.endpointInputFormat ?? 'FLOAT32', indices),
         [...set.shape],
         set.numClasses,
-        { signal: queued.signal, egress: deps.egress },
+        { signal: queued.signal, egress: deps.egress, binaryOutput: binaryOutputOf(version.binaryOutput) },
       );
       tlsCertificateSha256 = answer.tlsCertificateSha256;
       result = verifyLabels(set, answer.labels, { policy, ...(indices ? { indices } : {}) });

@@ -83,7 +83,7 @@ test('models push, then watermark --wait, then jobs, all with --json', async () 
 test('clear errors and exit codes', async () => {
   const missing = await cli(['models', 'push', 'x', '/nonexistent', '--version', '1', '--json']);
   assert.equal(missing.code, 2);
-  assert.match(JSON.parse(missing.stdout).error, /no model.json/);
+  assert.match(JSON.parse(missing.stdout).error, /\/nonexistent does not exist: pass a model file \(\.onnx, \.keras, \.h5\) or the folder of a TF\.js model/);
   const noKey = await cli(['jobs'], { FRAGMARK_API_KEY: '' });
   assert.equal(noKey.code, 2);
   const bad = await cli(['watermark', '00000000-0000-7000-8000-000000000000', '--json']);

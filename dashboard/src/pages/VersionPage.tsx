@@ -56,6 +56,8 @@ interface VersionData {
     weightsDigest: string | null;
     inputShape: number[];
     numClasses: number | null;
+    format: string;
+    inputLayout: string;
     aliases: string[];
     endpoint: { url: string; protocol: string; modelName: string; inputFormat: string } | null;
     endpoints: Array<{ id: string; name: string; url: string; protocol: string; hasCredential: boolean }>;
@@ -117,9 +119,9 @@ export function VersionPage({ id }: { id: string }) {
           </dd>
         </div>
         <div>
-          <dt>Input · classes</dt>
+          <dt>Format · input · classes</dt>
           <dd>
-            {v.inputShape.length ? `[${v.inputShape.join(', ')}]` : '—'} · {v.numClasses ?? '—'}
+            {v.inputShape.length ? `${formatName(v.format)} · [${v.inputShape.join(', ')}] ${v.inputLayout}` : '—'} · {v.numClasses ?? '—'}
           </dd>
         </div>
         <div>
@@ -289,4 +291,9 @@ export function VersionPage({ id }: { id: string }) {
       </Section>
     </>
   );
+}
+
+/** How people call each model format. */
+function formatName(format: string): string {
+  return ({ TFJS_LAYERS: 'TF.js Layers', TFJS_GRAPH: 'TF.js Graph', ONNX: 'ONNX', KERAS: 'Keras' } as Record<string, string>)[format] ?? format;
 }

@@ -360,10 +360,14 @@ export type ModelVersion = {
   label: Scalars['String']['output'];
   /** Lifecycle state. */
   status: ModelVersionStatus;
-  /** Artifact format (TFJS_LAYERS). */
+  /** Artifact format the server detected at upload: TFJS_LAYERS, TFJS_GRAPH, ONNX or KERAS. */
   format: Scalars['String']['output'];
-  /** Input shape without the batch dimension; empty until uploaded. */
+  /** Input shape without the batch dimension, in the model's own layout; empty until uploaded. */
   inputShape: Array<Scalars['Int']['output']>;
+  /** Layout of the input shape, read from the model: NHWC (TensorFlow, Keras), NCHW (PyTorch via ONNX) or FLAT. Triggers are sent to endpoints in this layout. */
+  inputLayout: Scalars['String']['output'];
+  /** A binary classifier with one output: SIGMOID or LOGIT, what the one score its endpoint answers is (label 1 when p > 0.5 or z > 0); null for other models. */
+  binaryOutput?: Maybe<Scalars['String']['output']>;
   /** Number of output classes; null until uploaded. */
   numClasses?: Maybe<Scalars['Int']['output']>;
   /** SHA-256 of the canonical weights: the model's identity. */
@@ -2293,6 +2297,8 @@ export type ModelVersionResolvers<ContextType = GraphQLContext, ParentType exten
   status?: Resolver<ResolversTypes['ModelVersionStatus'], ParentType, ContextType>;
   format?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   inputShape?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  inputLayout?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  binaryOutput?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   numClasses?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   weightsDigest?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   artifactDigest?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -18,7 +18,7 @@ import type { Config } from '../../config/config.ts';
 import type { Services } from '../../app/services.ts';
 import type { ArtifactStore } from '../../registry/artifacts/artifact-store.ts';
 import { httpStatusOf, isInternal } from '../errors/error-mapping.ts';
-import { receiveTfjsLayersUpload, type ReceivedArtifact } from '../../registry/artifacts/tfjs-upload.ts';
+import { receiveModelUpload, type ReceivedArtifact } from '../../registry/artifacts/model-upload.ts';
 import { enforceStorageQuota } from '../../registry/storage-quota.ts';
 import type { Transaction } from '../../db/client.ts';
 import { DomainError } from '../../errors/domain-error.ts';
@@ -72,7 +72,7 @@ async function uploadRoute(
     await before();
     const { artifacts, uploads } = context.config;
     const quota = uploads.tenantQuotaBytes;
-    received = await receiveTfjsLayersUpload(req, context.store, {
+    received = await receiveModelUpload(req, context.store, {
       maxTotalBytes: Math.min(artifacts.maxUploadBytes, MAX_RECORDED_BYTES),
       maxFiles: MAX_ARTIFACT_FILES,
       maxModelJsonBytes: uploads.maxModelJsonBytes,
@@ -111,7 +111,7 @@ export function handleCandidateUpload(req: http.IncomingMessage, context: Upload
       const candidate = await context.services.verifications.registerCandidate(received, beforeCommit);
       return {
         status: 201,
-        body: { candidateArtifact: { id: candidate.id, weightsDigest: candidate.weightsDigest, inputShape: candidate.inputShape, numClasses: candidate.numClasses } },
+        body: { candidateArtifact: { id: candidate.id, weightsDigest: candidate.weightsDigest, format: received.format, inputShape: candidate.inputShape, numClasses: candidate.numClasses } },
       };
     },
   );
@@ -137,7 +137,9 @@ export function handleArtifactUpload(req: http.IncomingMessage, versionId: strin
           modelVersion: {
             id: updated.id,
             status: updated.status,
+            format: updated.format,
             inputShape: updated.inputShape,
+            inputLayout: updated.inputLayout,
             numClasses: updated.numClasses,
             weightsDigest: updated.weightsDigest,
             artifactDigest: updated.artifactDigest,

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EngineError } from '../errors.ts';
 import { registerBroadcastBatchNormGradient, registerComposedGradientKernels } from './kernels.ts';
+import { registerStridedSliceGradient } from './strided-slice.ts';
 import { simdKernelsFor } from './simd/index.ts';
 import { MAX_WASM_THREADS, useThreadedWasm, wasmThreadsInUse } from './wasm-threads.ts';
 
@@ -171,6 +172,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const run = async (): Promise<BackendInfo> => {
     if (!bnGradRegistered) {
       registerBroadcastBatchNormGradient();
+      registerStridedSliceGradient();
       bnGradRegistered = true;
     }
     const order = forced !== undefined ? [forced] : BACKEND_CHOICES;

@@ -32,6 +32,7 @@
  * through the tfjs-core gradient configs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { correctedWasmStridedSlice } from './strided-slice.ts';
 import { conv2dOneOutputChannelOnHeap, FILTER_GRAD_KERNEL, heapKernelConfigs, matMulOnHeap, ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, SUB_PIXEL_INTERLEAVE_KERNEL, type SubPixelInterleaveAttrs } from './heap-kernels.ts';
 
 type Pad = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -512,7 +513,8 @@ const registeredFor = new Set<string>();
 /**
  * Registers the composed gradient kernels for `backendName` (replacing stock kernels of the
  * same name, e.g. wasm's slow Conv2DBackpropInput), and on wasm the explicit-transpose BatchMatMul,
- * the single-output-channel Conv2D and the heap kernels (heap-kernels.ts).
+ * the single-output-channel Conv2D, the heap kernels (heap-kernels.ts) and the corrected
+ * StridedSlice (strided-slice.ts).
  * Idempotent.
  */
 export function registerComposedGradientKernels(backendName: string): void {
@@ -524,6 +526,8 @@ export function registerComposedGradientKernels(backendName: string): void {
     const conv = tf.getKernel(tf.Conv2D, backendName);
     if (conv !== undefined) replaceKernel(singleOutputChannelConv2D(conv));
     for (const config of [sharedIdentity, ...heapKernelConfigs()]) replaceKernel(config);
+    const stridedSlice = tf.getKernel(tf.StridedSlice, backendName);
+    if (stridedSlice !== undefined) replaceKernel(correctedWasmStridedSlice(stridedSlice));
   }
   registeredFor.add(backendName);
 }

@@ -31,6 +31,9 @@ export type InputLayout = 'NHWC' | 'NCHW' | 'FLAT';
 
 export type OutputKind = 'probabilities' | 'logits';
 
+/** What the one output of a binary classifier is. */
+export type BinaryOutput = 'SIGMOID' | 'LOGIT';
+
 export interface NamedWeight {
   readonly name: string;
   readonly tensor: tf.Tensor;
@@ -49,6 +52,11 @@ export interface Classifier {
    * margins are the same in both cases.
    */
   readonly outputKind: OutputKind;
+  /**
+   * Set for a binary classifier with one output: what that one score is (a sigmoid probability
+   * or a logit). Its endpoint answers one score per input, read the same way (binary.ts).
+   */
+  readonly binaryOutput?: BinaryOutput;
   /** The TF.js Layers model behind a Layers or Keras classifier: training-mode attacks need it. */
   readonly model?: tf.LayersModel;
   /** Inference-mode scores [batch, numClasses]; differentiable with respect to `x`. */

@@ -19,7 +19,7 @@ import { DomainError } from '../../errors/domain-error.ts';
 import { JobRecords, SupersededAttempt } from '../../jobs/job-records.ts';
 import type { RunningJob } from '../../jobs/job-runtime.ts';
 import { defineJob } from '../../jobs/job-definition.ts';
-import { queryEndpointLabels } from '../../endpoints/inference-client.ts';
+import { binaryOutputOf, queryEndpointLabels } from '../../endpoints/inference-client.ts';
 import { endpointInputs } from '../../endpoints/trigger-inputs.ts';
 import { assessStability, marginSummary } from './stability.ts';
 import type { EgressPolicy } from '../../endpoints/egress-policy.ts';
@@ -99,7 +99,12 @@ async function enroll(deps: EnrollmentJobDeps, queued: RunningJob): Promise<void
     for (let r = 0; r < enrollment.rounds; r++) {
       const batchSize = enrollment.batchSizes[r % enrollment.batchSizes.length]!;
       await records.progress(r / enrollment.rounds, `Round ${r + 1} of ${enrollment.rounds}: ${set.labels.length} triggers in batches of ${batchSize}…`, true);
-      const answer = await queryEndpointLabels(target, inputs, [...set.shape], set.numClasses, { batchSize, signal: queued.signal, egress: deps.egress });
+      const answer = await queryEndpointLabels(target, inputs, [...set.shape], set.numClasses, {
+        batchSize,
+        signal: queued.signal,
+        egress: deps.egress,
+        binaryOutput: binaryOutputOf(version.binaryOutput),
+      });
       rounds.push(answer.labels);
       margins.push(answer.margins);
     }

@@ -17,7 +17,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../../../common/worker-thread.ts';
 import { ArtifactError } from '../artifact.errors.ts';
-import type { ValidatedArtifact } from '../tfjs-validation.ts';
+import type { ValidatedArtifact } from '../model-validation.ts';
 import type { ValidationReply, ValidationRequest } from './validation-messages.ts';
 
 const ENTRY = new URL(`./worker-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -38,7 +38,7 @@ const waiting: Array<() => void> = [];
 let spare: Worker | undefined;
 
 /**
- * Runs validateTfjsLayersFiles on `files` in a worker thread of its own and ends the thread. The
+ * Runs validateModelFiles on `files` in a worker thread of its own and ends the thread. The
  * files' buffers are transferred to it (unusable here afterwards). Throws ArtifactError as the
  * validation does (INVALID_MODEL, also when the model needs more memory than the thread may use
  * or takes too long); anything else is a server fault.

@@ -1,6 +1,6 @@
 /** What the API process and a model-validation worker thread send each other. */
 import type { ArtifactErrorCode } from '../artifact.errors.ts';
-import type { ValidatedArtifact } from '../tfjs-validation.ts';
+import type { ValidatedArtifact } from '../model-validation.ts';
 
 export interface ValidationRequest {
   /** file name -> bytes; the buffers are transferred to the worker, not copied. */

@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../../../engine/index.ts';
 import { isArtifactError } from '../artifact.errors.ts';
-import { validateTfjsLayersFiles } from '../tfjs-validation.ts';
+import { validateModelFiles } from '../model-validation.ts';
 import type { ValidationReply, ValidationRequest } from './validation-messages.ts';
 
 // Loading and digesting need no XNNPACK threads; the choice is this thread's alone.
@@ -18,7 +18,7 @@ parentPort!.once('message', async (request: ValidationRequest) => {
   let reply: ValidationReply;
   try {
     await backend;
-    reply = { ok: true, result: await validateTfjsLayersFiles(request.files, { maxParameters: request.maxParameters }) };
+    reply = { ok: true, result: await validateModelFiles(request.files, { maxParameters: request.maxParameters }) };
   } catch (error) {
     reply = isArtifactError(error)
       ? { ok: false, code: error.code, message: error.message }

@@ -51,6 +51,7 @@ export function layersClassifier(model: tf.LayersModel, options: LayersClassifie
     layout: layoutOf(model, inputShape),
     numClasses,
     outputKind,
+    ...(binary ? { binaryOutput: binarySigmoid ? ('SIGMOID' as const) : ('LOGIT' as const) } : {}),
     model,
     predict(x: tf.Tensor): tf.Tensor2D {
       const out = model.apply(x, { training: false }) as tf.Tensor2D;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +13,7 @@ import { buildTinyClassifier } from '../../engine/model/tiny.ts';
 import { listFiles } from '../../../test/support/files.ts';
 import { ARTIFACT_ERROR_HTTP_STATUS, ArtifactError } from './artifact.errors.ts';
 import { ArtifactStore, type ArtifactManifest } from './artifact-store.ts';
-import { receiveTfjsLayersUpload as sut, validateTfjsLayersFiles, type ValidatedArtifact } from './tfjs-upload.ts';
+import { receiveModelUpload as sut, validateModelFiles, type ValidatedArtifact } from './model-upload.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '../../../fixtures/mnist-cnn');
 const MNIST_DIGEST = '12257307c1297f52d82e058fdb6e0ef0b64251c13a0ef4116bd28245854186b8';
@@ -41,7 +41,7 @@ interface Reply {
   body: (ValidatedArtifact & { code?: undefined }) | { code: string; message: string };
 }
 
-describe('receiveTfjsLayersUpload over real HTTP', () => {
+describe('receiveModelUpload over real HTTP', () => {
   let root: string;
   let store: ArtifactStore;
   let server: http.Server;
@@ -134,12 +134,23 @@ describe('receiveTfjsLayersUpload over real HTTP', () => {
 
   let mnistManifest: ArtifactManifest;
 
+  it('uploads a TF.js Graph model folder: the format is detected and recorded with its layout', async () => {
+    const dir = path.join(import.meta.dirname, '../../../test/fixtures/tfjs-graph/small-cnn');
+    const files: Files = readdirSync(dir).map((name) => [name, new Uint8Array(readFileSync(path.join(dir, name)))]);
+    const result = await upload(files);
+    assert.equal(result.format, 'TFJS_GRAPH');
+    assert.equal(result.inputLayout, 'NHWC');
+    assert.deepEqual(result.inputShape, [28, 28, 1]);
+    assert.equal(result.numClasses, 10);
+  });
+
   it('uploads and validates the MNIST fixture', async () => {
     const files = mnist();
     const result = await upload(files);
     assert.deepEqual(result.inputShape, [28, 28, 1]);
     assert.equal(result.numClasses, 10);
     assert.equal(result.format, 'TFJS_LAYERS');
+    assert.equal(result.inputLayout, 'NHWC');
     assert.equal(result.weightsDigest, MNIST_DIGEST);
     const direct = await loadClassifierFromFiles(new Map(files));
     assert.equal(result.weightsDigest, computeWeightsDigest(direct));
@@ -205,9 +216,9 @@ describe('receiveTfjsLayersUpload over real HTTP', () => {
     twoHeads.dispose();
 
     const before = tf.memory().numTensors;
-    const ok = await validateTfjsLayersFiles(new Map(mnist()), {});
+    const ok = await validateModelFiles(new Map(mnist()), {});
     assert.equal(ok.weightsDigest, MNIST_DIGEST);
-    await assert.rejects(validateTfjsLayersFiles(twoHeadFiles, {}), (e: unknown) => e instanceof ArtifactError && e.code === 'INVALID_MODEL');
+    await assert.rejects(validateModelFiles(twoHeadFiles, {}), (e: unknown) => e instanceof ArtifactError && e.code === 'INVALID_MODEL');
     assert.equal(tf.memory().numTensors, before);
   });
 
@@ -232,7 +243,17 @@ describe('receiveTfjsLayersUpload over real HTTP', () => {
     const [json, weights] = mnist();
     await expectRefused(form([json!]), 'INVALID_MODEL', /"weights\.bin" listed in model\.json was not uploaded/);
     await expectRefused(form([...mnist(), ['notes.txt', enc('hi')]]), 'INVALID_MODEL', /"notes\.txt" is not listed in model\.json/);
-    await expectRefused(form([weights!]), 'INVALID_MODEL', /no model\.json/);
+    await expectRefused(form([weights!]), 'INVALID_MODEL', /no model found in the upload \(weights\.bin\); supported: an ONNX file/);
+  });
+
+  it('refuses model formats the engine cannot run, naming them and how to convert, and several loose files', async () => {
+    await expectRefused(form([['resnet18.pt', new Uint8Array([0x80, 0x02, 0x8a])]]), 'INVALID_MODEL', /resnet18\.pt is a PyTorch checkpoint.*torch\.onnx\.export/);
+    await expectRefused(form([['saved_model.pb', new Uint8Array([0x08, 0x01])]]), 'INVALID_MODEL', /TensorFlow SavedModel.*tensorflowjs_converter/);
+    await expectRefused(
+      form([['a.onnx', enc('x')], ['b.onnx', enc('y')]]),
+      'INVALID_MODEL',
+      /holds 2 files \("a\.onnx", "b\.onnx"\) and no model\.json: upload a TF\.js model folder .* or exactly one model file/,
+    );
   });
 
   it('refuses bad JSON and models that are not Layers classifiers', async () => {
@@ -240,7 +261,9 @@ describe('receiveTfjsLayersUpload over real HTTP', () => {
     await expectRefused(form([['model.json', enc('{"modelTopology": ')], weights!]), 'INVALID_MODEL', /not valid UTF-8 JSON/);
     await expectRefused(form(withModelJson(mnist(), (j) => delete j.weightsManifest)), 'INVALID_MODEL', /no weightsManifest/);
     const graph = enc(JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] }));
-    await expectRefused(form([['model.json', graph]]), 'INVALID_MODEL', /not a TF\.js Layers model/);
+    await expectRefused(form([['model.json', graph]]), 'INVALID_MODEL', /could not be loaded: /);
+    const other = enc(JSON.stringify({ format: 'keras-config', modelTopology: {}, weightsManifest: [] }));
+    await expectRefused(form([['model.json', other]]), 'INVALID_MODEL', /not a TF\.js model \(format "keras-config"; "layers-model" and "graph-model" are supported\)/);
     await expectRefused(
       form(withModelJson(mnist(), (j) => ((j.weightsManifest as Array<{ weights: Array<{ dtype: string }> }>)[0]!.weights[0]!.dtype = 'string'))),
       'INVALID_MODEL',

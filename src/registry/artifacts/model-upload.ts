@@ -1,13 +1,16 @@
 /**
- * Validated streaming upload of TF.js Layers models into the {@link ArtifactStore}.
+ * Validated streaming upload of models into the {@link ArtifactStore}.
  *
  * ## Multipart contract (cited by the README)
  *
- * The request body is `multipart/form-data`. Each file of the model folder is one *file* part whose
- * `filename` is the file's path inside the model folder (`model.json`, `weights.bin`,
- * `group1-shard1of2.bin`, or `sub/x.bin` when model.json's `weightsManifest` says so); the part's
- * field name is ignored (use `file`). For example:
+ * The request body is `multipart/form-data`. A model in one file (ONNX `.onnx`, Keras `.keras` or
+ * `.h5`) is one *file* part whose `filename` is the file's name. A TF.js model folder (Layers or
+ * Graph) is one file part per file, whose `filename` is the file's path inside the folder
+ * (`model.json`, `weights.bin`, `group1-shard1of2.bin`, or `sub/x.bin` when model.json's
+ * `weightsManifest` says so). The part's field name is ignored (use `file`). For example:
  *
+ *     curl -X PUT "$URL/v1/model-versions/$ID/artifact" -H "Authorization: Bearer $KEY" \
+ *       -F "file=@resnet18.onnx;filename=resnet18.onnx"
  *     curl -X PUT "$URL/v1/model-versions/$ID/artifact" -H "Authorization: Bearer $KEY" \
  *       -F "file=@model.json;filename=model.json" -F "file=@weights.bin;filename=weights.bin"
  *
@@ -21,9 +24,10 @@
  *   UPLOAD_TOO_LARGE; more than `quotaBytesLeft`: QUOTA_EXCEEDED. Decided while streaming,
  *   without buffering or storing the rest (upload-budget.ts).
  * - A malformed or aborted body, or no files at all: INVALID_UPLOAD.
- * - The files must be exactly `model.json` plus every path its `weightsManifest` lists, and form a
- *   loadable single-input, single-output TF.js Layers classifier declaring at most
- *   `maxModelParameters` parameters: INVALID_MODEL (see {@link validateTfjsLayersFiles}).
+ * - A TF.js folder must be exactly `model.json` plus every path its `weightsManifest` lists; any
+ *   other upload exactly one model file. It must form a loadable single-input, single-output
+ *   classifier in a supported format declaring at most `maxModelParameters` parameters:
+ *   INVALID_MODEL naming what was found (see {@link validateModelFiles}).
  *
  * Files stream to a private staging folder while their SHA-256 is computed; the model is validated
  * in a worker thread, and the caller moves the files into the content-addressed store only inside
@@ -34,12 +38,12 @@ import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { ArtifactError, isArtifactError } from './artifact.errors.ts';
 import { buildManifest, quoteName, type ArtifactStore, type StagingArea } from './artifact-store.ts';
-import { checkLayersFiles, type ValidatedArtifact } from './tfjs-validation.ts';
+import { checkUploadFiles, type ValidatedArtifact } from './model-validation.ts';
 import { budgetFor, checkLimits, refusalForContentLength, type UploadLimits } from './upload-budget.ts';
 import { validateInWorker } from './validation/validate-in-worker.ts';
 
 export type { UploadLimits } from './upload-budget.ts';
-export { validateTfjsLayersFiles, type ValidatedArtifact } from './tfjs-validation.ts';
+export { validateModelFiles, type ValidatedArtifact } from './model-validation.ts';
 
 /** A validated upload still in staging: nothing of it is in the store until `store()`. */
 export interface ReceivedArtifact extends ValidatedArtifact {
@@ -53,7 +57,7 @@ export interface ReceivedArtifact extends ValidatedArtifact {
 }
 
 const HOW_TO_SEND =
-  'send each file of the model folder as a file part whose filename is its path in the folder, e.g. curl -F "file=@model.json;filename=model.json" -F "file=@weights.bin;filename=weights.bin"';
+  'send a model file as one file part (curl -F "file=@model.onnx;filename=model.onnx"), or each file of a TF.js model folder as a file part whose filename is its path in the folder (curl -F "file=@model.json;filename=model.json" -F "file=@weights.bin;filename=weights.bin")';
 
 function invalidUpload(message: string): ArtifactError {
   return new ArtifactError('INVALID_UPLOAD', message);
@@ -66,7 +70,7 @@ function drain(req: IncomingMessage): void {
 }
 
 /**
- * Receives a multipart/form-data upload of a TF.js Layers model folder from an HTTP request into
+ * Receives a multipart/form-data upload of a model (one file, or a TF.js folder) from an HTTP request into
  * staging and validates it (in a worker thread: validate-in-worker.ts); see the module comment
  * for the contract. The caller records it and calls `store()` (see {@link ReceivedArtifact}).
  * Nothing stays staged when anything fails.
@@ -76,7 +80,7 @@ function drain(req: IncomingMessage): void {
  * Throws ArtifactError (UPLOAD_TOO_LARGE, QUOTA_EXCEEDED, INVALID_UPLOAD, INVALID_MODEL); anything
  * else is a server fault (file system, validation thread).
  */
-export async function receiveTfjsLayersUpload(req: IncomingMessage, store: ArtifactStore, limits: UploadLimits): Promise<ReceivedArtifact> {
+export async function receiveModelUpload(req: IncomingMessage, store: ArtifactStore, limits: UploadLimits): Promise<ReceivedArtifact> {
   checkLimits(limits);
   const contentType = req.headers['content-type'];
   if (contentType === undefined || !/^\s*multipart\/form-data\s*(;|$)/i.test(contentType)) {
@@ -110,8 +114,8 @@ export async function receiveTfjsLayersUpload(req: IncomingMessage, store: Artif
     await parseInto(req, parser, staging, limits);
     const files = await staging.readAll();
     if (files.size === 0) throw invalidUpload(`The upload holds no files: ${HOW_TO_SEND}.`);
-    // The manifest alone (no TF.js) may already say the model is too large to build.
-    checkLayersFiles(files, limits.maxModelParameters);
+    // The file set alone (no model code) may already say the model is malformed or too large to build.
+    checkUploadFiles(files, limits.maxModelParameters);
     const validated = await validateInWorker(files, { maxParameters: limits.maxModelParameters });
     return {
       ...validated,

@@ -1,9 +1,20 @@
 /**
- * Validation of a TF.js Layers model folder held in memory: the file set against model.json's
- * weightsManifest (no TF.js, cheap enough for the API process), then loading with the engine
+ * Validation of an uploaded model held in memory. First the file set, without loading anything
+ * (cheap enough for the API process): a TF.js folder against its model.json's weightsManifest,
+ * any other format as one model file. Then loading with the engine, which detects the format
  * (in a worker thread for uploads: validation/validate-in-worker.ts).
  */
-import { computeWeightsDigest, initBackend, isEngineError, loadClassifierFromFiles, parameterCount, type DeclaredWeightLimits } from '../../engine/index.ts';
+import {
+  computeWeightsDigest,
+  initBackend,
+  isEngineError,
+  loadClassifierFromFiles,
+  parameterCount,
+  type BinaryOutput,
+  type InputLayout,
+  type ModelFormat,
+  type ModelLimits,
+} from '../../engine/index.ts';
 import { ArtifactError } from './artifact.errors.ts';
 import { quoteName, unsafeNameReason, type ArtifactManifest } from './artifact-store.ts';
 import { MODEL_JSON } from './upload-budget.ts';
@@ -15,7 +26,12 @@ export interface ValidatedArtifact {
   numClasses: number;
   /** The engine's computeWeightsDigest: the model version's identity. */
   weightsDigest: string;
-  format: 'TFJS_LAYERS';
+  /** The format the engine detected (src/engine/model/formats). */
+  format: ModelFormat;
+  /** The input's layout as the model declares it: triggers are stored and sent in it. */
+  inputLayout: InputLayout;
+  /** A binary classifier with one output: what its one score is (its endpoint answers that). */
+  binaryOutput: BinaryOutput | null;
 }
 
 /** Input dimensions are stored in int4 columns (ModelVersion and CandidateArtifact inputShape). */
@@ -65,17 +81,38 @@ function weightByteLength(spec: unknown, where: string): number {
   return bytes;
 }
 
+const SINGLE_FILE_FORMATS = 'an ONNX file (.onnx) or a Keras model (.keras, .h5)';
+
+/**
+ * Checks an upload's file set before any model code sees it: names first, then a TF.js folder
+ * (it has a model.json) against its weightsManifest, and any other upload as exactly one model
+ * file, whose format the engine then detects (and refuses with what it found). Throws
+ * ArtifactError INVALID_MODEL or INVALID_UPLOAD.
+ */
+export function checkUploadFiles(files: ReadonlyMap<string, Uint8Array>, maxParameters: number): void {
+  for (const name of files.keys()) {
+    const reason = unsafeNameReason(name);
+    if (reason !== undefined) throw invalidUpload(`Refused file name ${quoteName(name)}: ${reason}.`);
+  }
+  if (files.has(MODEL_JSON)) {
+    checkTfjsFiles(files, maxParameters);
+    return;
+  }
+  if (files.size !== 1) {
+    const names = [...files.keys()].slice(0, 5).map(quoteName).join(', ');
+    throw invalidModel(
+      `The upload holds ${files.size} files (${names}${files.size > 5 ? ', …' : ''}) and no ${MODEL_JSON}: upload a TF.js model folder (model.json and the weight files it lists) or exactly one model file, ${SINGLE_FILE_FORMATS}.`,
+    );
+  }
+}
+
 /**
  * Checks the file set against model.json before TF.js sees it (no TF.js involved: cheap enough
  * for the API process), the manifest's parameters against `maxParameters` included. Returns
  * nothing; throws ArtifactError INVALID_MODEL (or INVALID_UPLOAD for an unsafe file name) with a
  * specific message.
  */
-export function checkLayersFiles(files: ReadonlyMap<string, Uint8Array>, maxParameters: number): void {
-  for (const name of files.keys()) {
-    const reason = unsafeNameReason(name);
-    if (reason !== undefined) throw invalidUpload(`Refused file name ${quoteName(name)}: ${reason}.`);
-  }
+function checkTfjsFiles(files: ReadonlyMap<string, Uint8Array>, maxParameters: number): void {
   const jsonBytes = files.get(MODEL_JSON);
   if (jsonBytes === undefined) {
     throw invalidModel(`The upload has no ${MODEL_JSON}: a TF.js Layers model folder holds model.json (at its top) and the weight files it lists.`);
@@ -93,10 +130,10 @@ export function checkLayersFiles(files: ReadonlyMap<string, Uint8Array>, maxPara
   const topology = json.modelTopology;
   const modelConfig = isRecord(topology.model_config) ? topology.model_config : undefined;
   const className = typeof topology.class_name === 'string' ? topology.class_name : typeof modelConfig?.class_name === 'string' ? modelConfig.class_name : undefined;
-  if (json.format !== undefined && json.format !== 'layers-model') {
-    throw invalidModel(`${MODEL_JSON} is not a TF.js Layers model (format ${quoteName(String(json.format))}; only "layers-model" is supported, not graph models).`);
+  if (json.format !== undefined && json.format !== 'layers-model' && json.format !== 'graph-model') {
+    throw invalidModel(`${MODEL_JSON} is not a TF.js model (format ${quoteName(String(json.format))}; "layers-model" and "graph-model" are supported).`);
   }
-  if (className === undefined) {
+  if (json.format !== 'graph-model' && className === undefined) {
     throw invalidModel(`${MODEL_JSON} is not a TF.js Layers model: its modelTopology has no class_name or model_config (graph models are not supported).`);
   }
 
@@ -142,18 +179,19 @@ export function checkLayersFiles(files: ReadonlyMap<string, Uint8Array>, maxPara
 }
 
 /**
- * Validates a TF.js Layers model folder held in memory (file name -> bytes) and loads it with the
- * engine: structure, byte counts and the manifest's parameters first (so truncated or padded
- * shards are caught before TF.js), then `loadClassifierFromFiles` (which checks the topology's
- * declared weights against the manifest and `limits.maxParameters` before building; a
- * single-input, single-output classifier) and `computeWeightsDigest`. The model is disposed
+ * Validates an uploaded model held in memory (file name -> bytes) and loads it with the engine:
+ * the file set first (`checkUploadFiles`: for a TF.js folder, byte counts and the manifest's
+ * parameters, so truncated or padded shards are caught before TF.js), then
+ * `loadClassifierFromFiles` (which detects the format and checks the declared weights against
+ * `limits.maxParameters` before building; a single-input, single-output classifier) and
+ * `computeWeightsDigest`. The model is disposed
  * before returning. Uploads run this in a worker thread (validate-in-worker.ts). Throws
  * ArtifactError INVALID_MODEL (INVALID_UPLOAD for an unsafe file name); other engine errors
  * (e.g. BACKEND_UNAVAILABLE) pass through unchanged.
  */
-export async function validateTfjsLayersFiles(files: ReadonlyMap<string, Uint8Array>, limits: DeclaredWeightLimits): Promise<Omit<ValidatedArtifact, 'manifest'>> {
+export async function validateModelFiles(files: ReadonlyMap<string, Uint8Array>, limits: ModelLimits): Promise<Omit<ValidatedArtifact, 'manifest'>> {
   const maxParameters = limits.maxParameters ?? Infinity;
-  checkLayersFiles(files, maxParameters);
+  checkUploadFiles(files, maxParameters);
   // Loading and digesting need no XNNPACK threads: they would only cost the threaded build's 8
   // workers (~145 MB). A process (or thread) that already chose keeps its choice.
   await initBackend({ wasmThreads: 1 });
@@ -171,7 +209,14 @@ export async function validateTfjsLayersFiles(files: ReadonlyMap<string, Uint8Ar
       throw invalidModel(`The model's input shape [${classifier.inputShape.join(', ')}] has a dimension over ${MAX_RECORDED_DIMENSION}.`);
     }
     const weightsDigest = computeWeightsDigest(classifier);
-    return { inputShape: [...classifier.inputShape], numClasses: classifier.numClasses, weightsDigest, format: 'TFJS_LAYERS' };
+    return {
+      inputShape: [...classifier.inputShape],
+      numClasses: classifier.numClasses,
+      weightsDigest,
+      format: classifier.format,
+      inputLayout: classifier.layout,
+      binaryOutput: classifier.binaryOutput ?? null,
+    };
   } catch (error) {
     throw engineError(error);
   } finally {

@@ -1,0 +1,119 @@
+/**
+ * Runs a validated ONNX graph on tfjs-core ops (ONNX IR.md, "Graphs": nodes in topological
+ * order, values named once).
+ *
+ * At build time: initializers become tensors (through `mapInitializer`, which emulation and
+ * `withWeights` use), and every node whose inputs are all constants is executed once and its
+ * outputs kept (constant folding: Constant nodes, weight reshapes, the constant halves of shape
+ * subgraphs). What remains depends on the input and runs on each call, inside tf.tidy, so TF.js
+ * records it for tf.grad. Shapes are concrete at run time (TF.js is eager), so a symbolic batch
+ * dimension needs nothing special.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { OnnxGraph, OnnxNode, OnnxTensor } from './onnx-proto.ts';
+import { OPS } from './ops/index.ts';
+import { OpError, type OpContext } from './ops/registry.ts';
+import { toHost } from './tensor-data.ts';
+
+export interface InterpreterOptions {
+  /** Each initializer (by name) as a tensor; returns the tensor to use (the default keeps it). */
+  readonly mapInitializer?: (name: string, t: tf.Tensor) => tf.Tensor;
+  /** Applied to the graph input and every float node output (FP16/BF16 emulation). */
+  readonly roundValue?: (t: tf.Tensor) => tf.Tensor;
+  /** Applied to both operands of every product op (TF32 emulation). */
+  readonly roundProductOperand?: (t: tf.Tensor) => tf.Tensor;
+}
+
+const identity = (t: tf.Tensor): tf.Tensor => t;
+
+export class OnnxInterpreter {
+  private readonly constants = new Map<string, tf.Tensor>();
+  private readonly plan: OnnxNode[] = [];
+  private readonly roundValue: (t: tf.Tensor) => tf.Tensor;
+  private readonly roundProductOperand: (t: tf.Tensor) => tf.Tensor;
+
+  constructor(
+    graph: OnnxGraph,
+    private readonly opset: number,
+    private readonly inputName: string,
+    private readonly outputName: string,
+    options: InterpreterOptions = {},
+  ) {
+    this.roundValue = options.roundValue ?? identity;
+    this.roundProductOperand = options.roundProductOperand ?? identity;
+    try {
+      for (const init of graph.initializers) {
+        const t = tensorOf(init);
+        const mapped = options.mapInitializer === undefined ? t : options.mapInitializer(init.name, t);
+        if (mapped !== t) t.dispose();
+        this.constants.set(init.name, mapped);
+      }
+      for (const node of graph.nodes) {
+        const foldable = node.inputs.every((i) => i === '' || this.constants.has(i));
+        if (!foldable) {
+          this.plan.push(node);
+          continue;
+        }
+        const outs = tf.tidy(() => this.execute(node, (name) => this.constants.get(name)));
+        node.outputs.forEach((name, i) => {
+          if (name !== '' && outs[i] !== undefined) this.constants.set(name, tf.keep(outs[i]!));
+        });
+      }
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  /** Tensors of the initializers as used (after mapInitializer), by name. */
+  initializer(name: string): tf.Tensor | undefined {
+    return this.constants.get(name);
+  }
+
+  private execute(node: OnnxNode, lookup: (name: string) => tf.Tensor | undefined): tf.Tensor[] {
+    const impl = OPS.get(node.opType);
+    if (impl === undefined) throw new OpError(`unsupported op ${node.opType}`);
+    const inputs = node.inputs.map((name) => {
+      if (name === '') return undefined;
+      const v = lookup(name);
+      if (v === undefined) throw new OpError(`${node.opType} "${node.name}": input "${name}" has no value`);
+      return v;
+    });
+    const ctx: OpContext = { node, opset: this.opset, roundProductOperand: this.roundProductOperand };
+    const result = impl(inputs, ctx);
+    const outs = Array.isArray(result) ? result : [result];
+    return outs.map((t) => (t.dtype === 'float32' ? this.roundValue(t) : t));
+  }
+
+  /** The graph's output for input `x` (NCHW or flat, batch first). Run inside tf.tidy / tf.grad. */
+  run(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const values = new Map<string, tf.Tensor>();
+      values.set(this.inputName, this.roundValue(x));
+      const lookup = (name: string): tf.Tensor | undefined => values.get(name) ?? this.constants.get(name);
+      for (const node of this.plan) {
+        const outs = this.execute(node, lookup);
+        node.outputs.forEach((name, i) => {
+          if (name === '') return;
+          const t = outs[i];
+          if (t === undefined) throw new OpError(`${node.opType} "${node.name}": output ${i} ("${name}") is not supported`);
+          values.set(name, t);
+        });
+      }
+      const out = lookup(this.outputName);
+      if (out === undefined) throw new OpError(`the graph output "${this.outputName}" was not computed`);
+      // A constant output must not be disposed with the program's constants.
+      return values.has(this.outputName) ? out : tf.clone(out);
+    });
+  }
+
+  dispose(): void {
+    for (const t of this.constants.values()) t.dispose();
+    this.constants.clear();
+  }
+}
+
+function tensorOf(t: OnnxTensor): tf.Tensor {
+  const h = toHost(t);
+  return tf.tensor(h.data, [...h.shape], h.dtype);
+}

@@ -6,12 +6,13 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { invalidModel, type ArtifactFiles, type Classifier, type ModelFormat } from '../classifier.ts';
 import type { ModelFormatReader, ModelLimits } from './format-reader.ts';
+import { kerasReader } from './keras/keras-reader.ts';
 import { graphReader } from './tfjs-graph/graph-reader.ts';
 import { layersReader, modelJsonFormat } from './tfjs-layers/layers-reader.ts';
 import { onnxReader } from './onnx/onnx-reader.ts';
 import { describeUnsupported } from './unsupported-formats.ts';
 
-export const MODEL_FORMAT_READERS: readonly ModelFormatReader[] = [layersReader, graphReader, onnxReader];
+export const MODEL_FORMAT_READERS: readonly ModelFormatReader[] = [layersReader, graphReader, onnxReader, kerasReader];
 
 const SUPPORTED =
   'supported: an ONNX file (.onnx), a Keras model (.keras or .h5), or a TF.js folder (model.json with its weight shards, Layers or Graph model)';

@@ -58,6 +58,14 @@ export async function checkDeclaredWeights(topology: object, weightSpecs: readon
   }
 }
 
+/**
+ * The weights `topology` declares, in the order its layers create them, found without allocating
+ * (the dry run below). Formats that store weights by position (Keras 3 `vars/<i>`) name them from it.
+ */
+export async function declaredWeights(topology: object): Promise<DeclaredWeight[]> {
+  return (await dryRun(topology)).declared;
+}
+
 type AddWeight = (this: LayerInternals, name: string, shape: number[], dtype?: tf.DataType | null, initializer?: unknown, regularizer?: unknown, trainable?: boolean | null) => unknown;
 
 interface LayerInternals {

@@ -25,7 +25,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as tf from '@tensorflow/tfjs';
-import { emulateNumerics, type Classifier, type Numerics } from '../engine/index.ts';
+import { emulateNumerics, onnxRuntimeLabels, type Classifier, type Numerics } from '../engine/index.ts';
 import { float32Json, type EndpointProtocol } from './inference-client.ts';
 
 export type InferenceServerBehaviour = 'normal' | 'http-500' | 'garbage' | 'wrong-shape' | 'slow' | 'flaky';
@@ -52,6 +52,11 @@ export interface InferenceServerOptions {
   inputEncoding?: 'FLOAT32' | 'UINT8';
   /** Serve https with this key and certificate (PEM) instead of http. */
   tls?: { key: string; cert: string };
+  /**
+   * Answer with onnxruntime-node running these ONNX bytes (the classifier then only gives shapes):
+   * another runtime than the engine's, as an ONNX deployment (Triton, KServe) serves the model.
+   */
+  onnxRuntime?: Uint8Array;
 }
 
 export interface RunningInferenceServer {
@@ -251,7 +256,12 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
       req.on('error', reject);
     });
 
-  const infer = (parsed: ParsedRequest): Float32Array => {
+  const infer = async (parsed: ParsedRequest): Promise<Float32Array> => {
+    if (options.onnxRuntime !== undefined) {
+      const { scores, outputs } = await onnxRuntimeLabels(options.onnxRuntime, parsed.data, shape);
+      if (outputs !== answerColumns) throw new HttpProblem(500, 'model produced an unexpected output shape');
+      return scores;
+    }
     const out = tf.tidy(() => {
       const x = tf.tensor(parsed.data, [parsed.batch, ...shape], 'float32');
       const scores = classifier.predict(x);
@@ -348,7 +358,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
     const parsed = protocol === 'TF_SERVING_REST' ? parseTfServing(json, shape, maxBatch, read) : parseKserve(json, shape, maxBatch, read, uint8 ? 'UINT8' : 'FP32');
     record(parsed);
     if (clip !== undefined) for (let i = 0; i < parsed.data.length; i++) parsed.data[i] = Math.min(clip.max, Math.max(clip.min, parsed.data[i]!));
-    const scores = infer(parsed);
+    const scores = await infer(parsed);
     if (behaviour === 'slow') {
       await delay(slowMs);
       if (closed) {

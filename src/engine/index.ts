@@ -107,6 +107,8 @@ export {
   type TriggerSet,
   type TriggerSetMetadata,
 } from './triggers/format.ts';
+export { selectTriggers } from './triggers/select.ts';
+export { ONNX_RUNTIME, onnxRuntimeLabels, type OnnxRuntimeOutput } from './model/formats/onnx/onnxruntime-labels.ts';
 export {
   verifyClassifier,
   verifyLabels,

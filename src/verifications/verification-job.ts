@@ -15,7 +15,17 @@ import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { ArtifactStore, ArtifactManifest } from '../registry/artifacts/artifact-store.ts';
-import { decodeTriggerSet, isEngineError, loadClassifierFromFiles, verifyClassifier, verifyLabels, type VerificationResult } from '../engine/index.ts';
+import {
+  decodeTriggerSet,
+  isEngineError,
+  loadClassifierFromFiles,
+  modelFormatOf,
+  ONNX_RUNTIME,
+  onnxRuntimeLabels,
+  verifyClassifier,
+  verifyLabels,
+  type VerificationResult,
+} from '../engine/index.ts';
 import { endpointInputs } from '../endpoints/trigger-inputs.ts';
 import { VerificationsError } from './verifications.errors.ts';
 import { DomainError } from '../errors/domain-error.ts';
@@ -139,12 +149,22 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       const manifest = (candidate?.artifact ?? version.artifact) as unknown as ArtifactManifest;
       checkedDigest = candidate?.weightsDigest ?? version.weightsDigest;
       checkedArtifactDigest = manifest.digest;
-      result = await classifiers.use(
-        manifest.digest,
-        async () => loadClassifierFromFiles(await deps.store.readArtifact(manifest)),
-        (classifier) => verifyClassifier(classifier, set, { policy }),
-      );
-      backend = result.backend ?? null;
+      const files = await deps.store.readArtifact(manifest);
+      if (modelFormatOf(files) === 'ONNX') {
+        // ONNX artifacts are checked on onnxruntime, the runtime ONNX deployments serve with; the
+        // watermark's triggers were checked against it when they were made (cross-runtime-check.ts).
+        const [bytes] = [...files.values()];
+        const answer = await onnxRuntimeLabels(bytes!, set.data, set.shape, { sigmoidOutput: version.binaryOutput === 'SIGMOID' });
+        result = verifyLabels(set, answer.labels, { policy });
+        backend = ONNX_RUNTIME;
+      } else {
+        result = await classifiers.use(
+          manifest.digest,
+          async () => loadClassifierFromFiles(files),
+          (classifier) => verifyClassifier(classifier, set, { policy }),
+        );
+        backend = result.backend ?? null;
+      }
     }
   } catch (error) {
     if (error instanceof TenantDeletedError || error instanceof SupersededAttempt) throw error;

@@ -104,6 +104,7 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
           where: { id: watermark.id, status: 'PENDING' },
           data: {
             status: 'READY',
+            triggerCount: generated.triggerCount,
             commitment: generated.commitment,
             backend: generated.backend,
             generationSteps: generated.steps,
@@ -113,7 +114,7 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
         });
         if (count !== 1) throw new SupersededAttempt(job.id, attempt);
         await vault.seal({ tenantId: job.tenantId, purpose: 'trigger-set', recordId: watermark.id }, sealed, { apiKeyId: null }, tx);
-        await JobRecords.succeed(tx, job.id, `Watermark ready: ${watermark.triggerCount} triggers, AccTri 100%.`);
+        await JobRecords.succeed(tx, job.id, `Watermark ready: ${readyMessage(watermark.triggerCount, generated)}.`);
       });
     } finally {
       sealed.fill(0);
@@ -160,3 +161,10 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
   }
 }
 
+/** The job's closing message: triggers sealed, and those another runtime disagreed on. */
+function readyMessage(requested: number, generated: { triggerCount: number; selfCheck: Record<string, unknown> }): string {
+  const cross = generated.selfCheck.crossRuntime as { runtime: string; disagreed: number } | null | undefined;
+  const dropped = cross && cross.disagreed > 0 ? ` (${cross.disagreed} of ${requested} dropped: ${cross.runtime} labels them differently)` : '';
+  const checked = cross && cross.disagreed === 0 ? `, every one labelled the same by ${cross.runtime}` : '';
+  return `${generated.triggerCount} triggers${dropped}, AccTri 100%${checked}`;
+}

@@ -19,6 +19,7 @@ import {
   type LossKind,
   type ServingProfile,
 } from '../../engine/index.ts';
+import { crossCheckRuntime } from './cross-runtime-check.ts';
 
 /** Weight noise used by the generation-time self-check (data-free stand-in for a small fine-tune). */
 export const SELF_CHECK_NOISE_STD = 1e-3;
@@ -45,6 +46,8 @@ export interface GeneratedWatermark {
   /** The encoded trigger set: triggers and key labels, to be sealed. */
   sealed: Uint8Array;
   commitment: string;
+  /** Triggers sealed: the requested count less those another runtime labelled differently. */
+  triggerCount: number;
   backend: string;
   steps: number;
   elapsedMs: number;
@@ -68,20 +71,24 @@ export async function generateWatermark(
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (p) => options.onProgress?.({ step: p.step, accTri: p.accTri }),
     });
-    const sealed = encodeTriggerSet(result.triggerSet);
+    // ONNX: triggers onnxruntime labels differently are dropped here, before anything is sealed.
+    const crossRuntime = await crossCheckRuntime(classifier, request.files, result.triggerSet);
+    const triggerSet = crossRuntime.set;
+    const sealed = encodeTriggerSet(triggerSet);
     const check = verifyClassifier(classifier, decodeTriggerSet(sealed));
     if (check.accTri !== 1) throw new Error(`Self-check failed: the stored triggers score ${check.accTri} on the clean model.`);
     if (computeWeightsDigest(classifier) !== digestBefore) throw new Error('Self-check failed: the model changed during generation.');
     const noisy = await gaussianNoiseClassifier(classifier, { std: SELF_CHECK_NOISE_STD, seed: randomBytes(8).toString('hex') });
     let flipped: number;
     try {
-      flipped = flipFraction(noisy, result.triggerSet);
+      flipped = flipFraction(noisy, triggerSet);
     } finally {
       noisy.dispose();
     }
     return {
       sealed,
       commitment: triggerSetCommitment(sealed),
+      triggerCount: triggerSet.labels.length,
       backend: result.backend,
       steps: result.steps,
       elapsedMs: result.elapsedMs,
@@ -94,6 +101,7 @@ export async function generateWatermark(
         medianMargin: median(result.margins),
         shareAtLimits: result.shareAtLimits,
         serving: (result.triggerSet.metadata.parameters as { serving?: unknown }).serving ?? null,
+        crossRuntime: crossRuntime.check,
       },
     };
   } finally {

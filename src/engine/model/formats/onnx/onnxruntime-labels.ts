@@ -11,6 +11,9 @@
  */
 import { EngineError } from '../../../errors.ts';
 
+/** How results name this runtime (the version is package.json's, pinned). */
+export const ONNX_RUNTIME = 'onnxruntime-node 1.30.0 (CPU)';
+
 export interface OnnxRuntimeOutput {
   /** argmax of each row. */
   readonly labels: Int32Array;

@@ -8,6 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import type { JWK } from 'jose';
 import { fileURLToPath } from 'node:url';
 import { createKey, createTenant, LOCAL_ENDPOINTS, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
@@ -94,7 +95,7 @@ describe('an ONNX model from PyTorch, end to end', () => {
     const intact = await verify({ mode: 'ARTIFACT' });
     assert.equal(intact.verdict, 'INTACT', intact.errorReason);
     assert.deepEqual([intact.triggersQueried, intact.triggersMatched], [40, 40]);
-    const jwks = await (await fetch(`${api.url}/.well-known/jwks.json`)).json();
+    const jwks = (await (await fetch(`${api.url}/.well-known/jwks.json`)).json()) as { keys: JWK[] };
     assert.equal((await verifyAttestation(intact.attestation.token, jwks, { issuer: api.url })).payload.fragmark.verification.verdict, 'intact');
 
     const candidate = await uploadFiles(api, key, '/v1/verification-artifacts', new Map([['cnn-finetuned.onnx', finetuned]]));

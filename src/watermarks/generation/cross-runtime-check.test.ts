@@ -18,7 +18,7 @@ function triggerSet(shape: number[], labels: Int32Array, data: Float32Array): Tr
     numClasses: 10,
     labels,
     data,
-    metadata: { method: 'm', loss: { kind: 'JUNCTION' }, parameters: {}, backend: 'wasm', modelDigest: '0'.repeat(64), createdAt: '2026-12-02T00:00:00Z' },
+    metadata: { method: 'm', loss: { kind: 'CE_ONLY' }, parameters: {}, backend: 'wasm', modelDigest: '0'.repeat(64), createdAt: '2026-12-02T00:00:00Z' },
   };
 }
 

@@ -80,6 +80,14 @@ test('models push, then watermark --wait, then jobs, all with --json', async () 
   assert.match(JSON.parse(refused.stdout).error, /WATERMARK_TOO_WEAK: 10 triggers make a weak watermark.*--allow-weak/);
 });
 
+test('models push takes one model file: an ONNX export from PyTorch, recorded as ONNX with its NCHW layout', async () => {
+  const modelId = (await api.gql(`mutation { registerModel(input: { name: "cli-onnx" }) { model { id } } }`, {}, key)).data.registerModel.model.id;
+  const onnx = fileURLToPath(new URL('../fixtures/onnx/mnist/cnn.onnx', import.meta.url));
+  const pushed = await cli(['models', 'push', modelId, onnx, '--version', '1']);
+  assert.equal(pushed.code, 0, pushed.stderr);
+  assert.match(pushed.stderr, /Pushed version 1 \([0-9a-f-]+\): ONNX, 7945 bytes, input \[1,28,28\] NCHW in \[0, 1\] FLOAT32, 10 classes/);
+});
+
 test('clear errors and exit codes', async () => {
   const missing = await cli(['models', 'push', 'x', '/nonexistent', '--version', '1', '--json']);
   assert.equal(missing.code, 2);

@@ -10,15 +10,11 @@
  *   fragmark vault shred-due           crypto-shred tenants whose grace period is over
  */
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
+// The server, worker, database and vault are imported by the commands that run them (below):
+// client commands (push, verify, verify-token, ...) then start without loading the platform and
+// TF.js, which took most of a command's start-up.
 import { createLogger } from '../logging/logger.ts';
-import { startApiProcess } from '../api/api-process.ts';
-import { openDatabase } from '../db/database.ts';
-import { announceInitialAdminKey, mintPlatformAdminKey } from '../app/bootstrap.ts';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { formatMasterKeyring, parseMasterKeyring } from '../vault/master-key.ts';
-import { openVault } from '../vault/open-vault.ts';
-import { randomKey, sodiumReady } from '../vault/aead.ts';
-import { startWorker } from '../app/worker.ts';
 import { CliError } from './api-client.ts';
 import { endpointsEnroll, jobs, modelsPush, verify, watermark } from './client-commands.ts';
 import { endpointsList, endpointsRegister } from './endpoint-commands.ts';
@@ -196,6 +192,7 @@ async function main(argv: string[]): Promise<number> {
     case 'worker':
       return worker(config, logger, out);
     case 'db migrate': {
+      const { openDatabase } = await import('../db/database.ts');
       const database = await openDatabase(config, logger);
       await database.close();
       out('Database is up to date.', { ok: true });
@@ -203,6 +200,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'admin mint-key': {
       const name = typeof flags.get('name') === 'string' ? (flags.get('name') as string) : 'Platform admin key (command line)';
+      const { openDatabase } = await import('../db/database.ts');
+      const { mintPlatformAdminKey } = await import('../app/bootstrap.ts');
       const database = await openDatabase(config, logger);
       try {
         const minted = await mintPlatformAdminKey(database.db, name);
@@ -225,6 +224,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function vaultCommand(name: string, config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
+  const { randomKey, sodiumReady } = await import('../vault/aead.ts');
+  const { formatMasterKeyring, parseMasterKeyring } = await import('../vault/master-key.ts');
+  const { openDatabase } = await import('../db/database.ts');
+  const { openVault } = await import('../vault/open-vault.ts');
   await sodiumReady();
   if (name === 'rotate-master-key') {
     if (config.vault.masterKey !== undefined) {
@@ -264,6 +267,7 @@ async function vaultCommand(name: string, config: Config, logger: ReturnType<typ
 
 async function worker(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
   const signalled = untilSignal(logger);
+  const { startWorker } = await import('../app/worker.ts');
   const running = await startWorker(config, logger);
   out(`Worker ${running.workerId} ready (TF.js backend: ${running.backend}).`, { event: 'ready', workerId: running.workerId, backend: running.backend });
   await signalled;
@@ -291,6 +295,8 @@ async function serve(config: Config, logger: ReturnType<typeof createLogger>, ou
   // Listen for signals before anything else: one that arrives while starting (or right after the
   // ready line, which a supervisor may answer at once) must lead to a clean stop, not a kill.
   const signalled = untilSignal(logger);
+  const { startApiProcess } = await import('../api/api-process.ts');
+  const { announceInitialAdminKey } = await import('../app/bootstrap.ts');
   const platform = await startApiProcess(config, logger);
   const lines = [`\nFragmark is running.\n  Dashboard:   ${platform.url}/\n  GraphQL API: ${platform.graphqlUrl}\n  Health:      ${platform.url}/healthz`];
   let initialKey: { secret: string } | { file: string } | undefined;

@@ -10,7 +10,15 @@
  * Reading is two-phase so that shapes can be checked before data is allocated: `shapeOf` reads
  * a dataset's dataspace (metadata only), `float32` its values.
  */
-import h5wasm, { type File as H5File, type Group } from 'h5wasm';
+import type { File as H5File, Group } from 'h5wasm';
+
+/**
+ * h5wasm instantiates the HDF5 library (several MB of WebAssembly) when its module is imported:
+ * loaded on the first Keras file, not whenever the engine is imported (every process would pay it).
+ */
+type H5wasm = (typeof import('h5wasm'))['default'];
+let h5wasmModule: Promise<H5wasm> | undefined;
+const loadH5wasm = (): Promise<H5wasm> => (h5wasmModule ??= import('h5wasm').then((m) => m.default));
 import { isEngineError } from '../../../errors.ts';
 import { invalidModel } from '../../classifier.ts';
 
@@ -32,7 +40,10 @@ export interface DatasetInfo {
 
 /** A read-only view of an open HDF5 file; valid only inside `withHdf5`. */
 export class Hdf5Reader {
-  constructor(private readonly file: H5File) {}
+  constructor(
+    private readonly file: H5File,
+    private readonly h5wasm: H5wasm,
+  ) {}
 
   /** A root or group attribute as a string (Keras stores JSON configs as string attributes). */
   stringAttribute(groupPath: string, name: string): string | undefined {
@@ -68,7 +79,7 @@ export class Hdf5Reader {
   /** A dataset's shape and type from its metadata; nothing of its data is read. */
   datasetInfo(path: string): DatasetInfo | undefined {
     const d = this.entity(path);
-    if (!(d instanceof h5wasm.Dataset)) return undefined;
+    if (!(d instanceof this.h5wasm.Dataset)) return undefined;
     const shape = d.shape;
     if (shape === null) throw invalidModel(`HDF5 dataset ${path} has no shape`);
     return { path, shape: [...shape], dtype: typeof d.dtype === 'string' ? d.dtype : JSON.stringify(d.dtype) };
@@ -77,7 +88,7 @@ export class Hdf5Reader {
   /** A float32 dataset's values (after its shape was checked with `datasetInfo`). */
   float32(path: string): Float32Array {
     const d = this.entity(path);
-    if (!(d instanceof h5wasm.Dataset)) throw invalidModel(`HDF5 dataset ${path} is missing`);
+    if (!(d instanceof this.h5wasm.Dataset)) throw invalidModel(`HDF5 dataset ${path} is missing`);
     const value = d.value;
     if (!(value instanceof Float32Array)) throw invalidModel(`HDF5 dataset ${path} is not float32`);
     return value;
@@ -85,7 +96,7 @@ export class Hdf5Reader {
 
   private group(path: string): Group | undefined {
     const g = this.entity(path);
-    return g instanceof h5wasm.Group ? g : undefined;
+    return g instanceof this.h5wasm.Group ? g : undefined;
   }
 
   private entity(path: string): H5Entity | undefined {
@@ -105,6 +116,7 @@ let sequence = 0;
  */
 export async function withHdf5<T>(bytes: Uint8Array, what: string, fn: (reader: Hdf5Reader) => T): Promise<T> {
   if (!hasHdf5Magic(bytes)) throw invalidModel(`${what} is not an HDF5 file (no HDF5 signature)`);
+  const h5wasm = await loadH5wasm();
   const module = await h5wasm.ready;
   const path = `/fragmark-keras-${process.pid}-${++sequence}.h5`;
   module.FS.writeFile(path, bytes);
@@ -121,7 +133,7 @@ export async function withHdf5<T>(bytes: Uint8Array, what: string, fn: (reader: 
       throw invalidModel(`${what} cannot be opened as HDF5 (HDF5 rejects its superblock)`);
     }
     try {
-      return fn(new Hdf5Reader(file));
+      return fn(new Hdf5Reader(file, h5wasm));
     } catch (e) {
       // A file HDF5 opened can still fail on first access (corrupt object headers), with plain Errors.
       if (isEngineError(e)) throw e;

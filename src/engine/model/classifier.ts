@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { EngineError } from '../errors.ts';
 import type { Numerics, Rounding } from '../serving/number-formats.ts';
+import { microBatches, microBatchSize, type MicroBatchOptions } from './micro-batch.ts';
 
 /** filename (as the format names its files, e.g. model.json's weightsManifest paths) -> bytes. */
 export type ArtifactFiles = ReadonlyMap<string, Uint8Array>;
@@ -177,16 +178,22 @@ export function logProbabilities(classifier: Classifier, x: tf.Tensor): tf.Tenso
   });
 }
 
-/** Batched inference-mode argmax labels for inputs [n, ...inputShape]. */
-export function predictLabels(classifier: Classifier, x: tf.Tensor, batchSize = 256): Int32Array {
+/**
+ * Inference-mode argmax labels for inputs [n, ...inputShape], in micro-batches of `batchSize`
+ * or, by default, as many as the memory budget allows (micro-batch.ts).
+ */
+export function predictLabels(classifier: Classifier, x: tf.Tensor, batchSize?: number, options: MicroBatchOptions = {}): Int32Array {
   const n = x.shape[0] ?? 0;
   const out = new Int32Array(n);
-  for (let start = 0; start < n; start += batchSize) {
-    const size = Math.min(batchSize, n - start);
-    const labels = tf.tidy(() => tf.argMax(classifier.predict(tf.slice(x, start, size)), 1));
+  const size = batchSize ?? (n <= 1 ? 1 : microBatchSize(classifier, 'forward', options.memoryBudgetMb));
+  const batches = microBatches(n, size);
+  batches.forEach(({ start, count }, b) => {
+    if (options.signal?.aborted) throw new EngineError('CANCELLED', `cancelled before micro-batch ${b + 1} of ${batches.length}`, { microBatch: b });
+    const labels = tf.tidy(() => tf.argMax(classifier.predict(tf.slice(x, start, count)), 1));
     out.set(labels.dataSync() as Int32Array, start);
     labels.dispose();
-  }
+    options.onMicroBatch?.({ done: b + 1, total: batches.length, examples: start + count });
+  });
   return out;
 }
 

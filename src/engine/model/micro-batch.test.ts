@@ -1,0 +1,125 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../backend/index.ts';
+import { isEngineError } from '../errors.ts';
+import { logProbabilities, predictLabels } from './classifier.ts';
+import { classifierFromModel } from './formats/index.ts';
+import { buildTinyClassifier } from './tiny.ts';
+import { logProbabilitiesInBatches, microBatchSize, passCost, peakTensorBytes, selectedLogpGradients, type PassKind } from './micro-batch.ts';
+
+before(async () => {
+  await initBackend({ backend: 'wasm', log: () => {} });
+});
+
+const MB = 1024 * 1024;
+const classifier = () => classifierFromModel(buildTinyClassifier({ seed: 'micro-batch', inputShape: [12, 12, 2], numClasses: 5, softmax: false }));
+
+/** A budget (MB) that fits exactly `m` examples of a `kind` pass. */
+function budgetFor(c: ReturnType<typeof classifier>, kind: PassKind, m: number): number {
+  const cost = passCost(c, kind);
+  return (cost.fixedBytes + m * cost.perExampleBytes + 1) / MB;
+}
+
+function inputs(n: number, per: number): Float32Array {
+  return Float32Array.from({ length: n * per }, (_, i) => Math.sin(i * 0.7) * 2);
+}
+
+function closeTo(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length);
+  let scale = 0;
+  for (const v of expected) scale = Math.max(scale, Math.abs(v));
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(Math.abs(actual[i]! - expected[i]!) <= 1e-6 * scale + 1e-7, `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+test('peakTensorBytes reads the same peak as tf.profile', async () => {
+  const c = classifier();
+  const x = tf.zeros([4, ...c.inputShape]);
+  const pass = () => tf.tidy(() => tf.grad((v: tf.Tensor) => tf.sum(logProbabilities(c, v)))(x));
+  const before = tf.memory().numBytes;
+  const profiled = await tf.profile(() => tf.dispose(pass()));
+  const sut = peakTensorBytes(() => tf.dispose(pass()));
+  assert.ok(sut > 0);
+  assert.equal(sut, profiled.peakBytes - before);
+  x.dispose();
+  c.dispose();
+});
+
+test('passCost: a gradient pass costs more per example than a forward pass, and grows with the input', () => {
+  const c = classifier();
+  const forward = passCost(c, 'forward');
+  const gradient = passCost(c, 'gradient');
+  assert.ok(forward.perExampleBytes >= 12 * 12 * 2 * 4, `forward ${forward.perExampleBytes} B per example`);
+  assert.ok(gradient.perExampleBytes > forward.perExampleBytes, `gradient ${gradient.perExampleBytes} B vs forward ${forward.perExampleBytes} B`);
+  const big = classifierFromModel(buildTinyClassifier({ seed: 'micro-batch', inputShape: [24, 24, 2], numClasses: 5 }));
+  assert.ok(passCost(big, 'gradient').perExampleBytes > 3 * gradient.perExampleBytes, '4x the pixels, over 3x the bytes');
+  big.dispose();
+  c.dispose();
+});
+
+test('microBatchSize shrinks with the budget, and a budget too small for one example is a clear error', () => {
+  const c = classifier();
+  const sut = (mb: number) => microBatchSize(c, 'gradient', mb);
+  assert.equal(sut(budgetFor(c, 'gradient', 7)), 7);
+  assert.equal(sut(budgetFor(c, 'gradient', 3)), 3);
+  assert.equal(sut(budgetFor(c, 'gradient', 1)), 1);
+  assert.ok(sut(2048) > sut(1));
+  const cost = passCost(c, 'gradient');
+  const tooSmall = (cost.fixedBytes + cost.perExampleBytes - 1) / MB;
+  assert.throws(
+    () => sut(tooSmall),
+    (e: unknown) => isEngineError(e, 'INVALID_ARGUMENT') && /too small for one example/.test(e.message) && /needs [\d.]+ MB/.test(e.message),
+  );
+  assert.throws(() => sut(0), (e: unknown) => isEngineError(e, 'INVALID_ARGUMENT') && /positive number of MB/.test(e.message));
+  c.dispose();
+});
+
+test('micro-batched forward and labels equal the whole batch', () => {
+  const c = classifier();
+  const n = 10;
+  const per = 12 * 12 * 2;
+  const data = inputs(n, per);
+  const whole = tf.tidy(() => logProbabilities(c, tf.tensor(data, [n, ...c.inputShape])).dataSync() as Float32Array);
+  const progress: number[] = [];
+  const sut = logProbabilitiesInBatches(c, data, n, { memoryBudgetMb: budgetFor(c, 'forward', 3), onMicroBatch: (p) => progress.push(p.done / p.total) });
+  assert.deepEqual(progress, [0.25, 0.5, 0.75, 1], '4 micro-batches of at most 3');
+  closeTo(sut, whole, 'logp');
+  const x = tf.tensor(data, [n, ...c.inputShape]);
+  assert.deepEqual(predictLabels(c, x, undefined, { memoryBudgetMb: budgetFor(c, 'forward', 2) }), predictLabels(c, x, n));
+  x.dispose();
+  c.dispose();
+});
+
+test('micro-batched input gradients (Jacobian rows) equal the whole batch; cancellation between micro-batches', () => {
+  const c = classifier();
+  const n = 9;
+  const per = 12 * 12 * 2;
+  const data = inputs(n, per);
+  const classes = [Int32Array.from({ length: n }, (_, i) => i % 5), Int32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -1 : (i + 2) % 5))];
+  const whole = classes.map((cls) =>
+    tf.tidy(() => {
+      const selector = tf.oneHot(tf.tensor1d(cls, 'int32'), 5).toFloat();
+      return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(logProbabilities(c, v), selector)))(tf.tensor(data, [n, ...c.inputShape])).dataSync() as Float32Array;
+    }),
+  );
+  const tensors = tf.memory().numTensors;
+  const sut = selectedLogpGradients(c, data, n, classes, { memoryBudgetMb: budgetFor(c, 'gradient', 2) });
+  assert.equal(tf.memory().numTensors, tensors, 'no leaked tensors');
+  sut.forEach((g, j) => closeTo(g, whole[j]!, `gradient ${j}`));
+  assert.ok(sut[1]!.subarray(0, per).every((v) => v === 0), 'selector -1 gives a zero row');
+  const controller = new AbortController();
+  let calls = 0;
+  assert.throws(
+    () =>
+      selectedLogpGradients(c, data, n, classes, {
+        memoryBudgetMb: budgetFor(c, 'gradient', 2),
+        signal: controller.signal,
+        onMicroBatch: () => (++calls === 2 ? controller.abort() : undefined),
+      }),
+    (e: unknown) => isEngineError(e, 'CANCELLED') && /before micro-batch 3 of 5/.test(e.message),
+  );
+  assert.equal(tf.memory().numTensors, tensors, 'no leaked tensors after cancellation');
+  c.dispose();
+});

@@ -27,6 +27,8 @@ import { placeForServing } from './serving-margins.ts';
 import { domainToJson, firstOutsideDomain, isBounded, projectToDomain, shareAtLimits, UNBOUNDED_DOMAIN, validateInputDomain, type InputDomain } from '../serving/input-domain.ts';
 import { isServingProfile, type ServingProfile } from '../serving/profiles.ts';
 import { checkServing, type ServingCheck } from '../serving/serving-check.ts';
+import { microBatchSize, type MicroBatchOptions } from '../model/micro-batch.ts';
+import { microBatchedGeneratorStep } from './micro-batched-loss.ts';
 
 export const TRIGGER_METHOD = 'fragile-trigger/yin2022';
 
@@ -90,6 +92,13 @@ export interface GenerationOptions {
    * projection's minimum-norm steps keep it close to a real input (stealth; PSNR reported).
    */
   readonly referenceInputs?: Float32Array;
+  /**
+   * Memory budget (MB) for the tensors of one micro-batch of any pass through the classifier
+   * (default 2048, model/micro-batch.ts): passes over more triggers than fit run in micro-batches.
+   */
+  readonly memoryBudgetMb?: number;
+  /** Called after each micro-batch of a generator step that does not fit the budget whole. */
+  readonly onMicroBatch?: MicroBatchOptions['onMicroBatch'];
 }
 
 export interface GenerationResult {
@@ -148,6 +157,9 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   const n = key.labels.length;
   const modelDigest = computeWeightsDigest(classifier);
   if (options.signal?.aborted) throw cancelled(0);
+  const budget = options.memoryBudgetMb !== undefined ? { memoryBudgetMb: options.memoryBudgetMb } : {};
+  // Triggers per pass through the classifier within the budget (measured once per classifier).
+  const perPass = n <= 1 ? 1 : microBatchSize(classifier, 'gradient', options.memoryBudgetMb);
 
   if (references !== undefined) {
     return generateFromReferences(classifier, references, key, loss as Extract<LossSpec, { kind: 'JUNCTION' }>, domain, profile, modelDigest, backend.choice, started, options);
@@ -164,15 +176,26 @@ export async function generateTriggers(classifier: Classifier, options: Generati
     for (let step = 0; step <= maxSteps; step++) {
       if (options.signal?.aborted) throw cancelled(step);
       // One forward pass gives both the convergence check on the current triggers and the gradient.
-      let x: tf.Tensor4D | undefined;
+      let x: tf.Tensor | undefined;
       let margins: tf.Tensor1D | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        const xx = squashIntoDomain(generator.apply(z), domain);
-        const logp = logProbabilities(classifier, xx);
-        x = tf.keep(xx);
-        margins = tf.keep(labelMargins(logp, oneHot));
-        return triggerLoss(loss, logp, oneHot);
-      }, generator.variables);
+      let value: tf.Scalar;
+      let grads: tf.NamedTensorMap;
+      if (perPass >= n) {
+        // The whole batch fits: one pass, as before micro-batching (results bit-for-bit unchanged).
+        ({ value, grads } = tf.variableGrads(() => {
+          const xx = squashIntoDomain(generator.apply(z), domain);
+          const logp = logProbabilities(classifier, xx);
+          x = tf.keep(xx);
+          margins = tf.keep(labelMargins(logp, oneHot));
+          return triggerLoss(loss, logp, oneHot);
+        }, generator.variables));
+      } else {
+        ({ value, grads, x, margins } = microBatchedGeneratorStep(classifier, () => squashIntoDomain(generator.apply(z), domain), generator.variables, loss, Int32Array.from(key.labels), {
+          ...budget,
+          ...(options.signal !== undefined ? { signal: options.signal } : {}),
+          ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
+        }));
+      }
       try {
         const m = (await margins!.data()) as Float32Array;
         const lossValue = (await value.data())[0]!;
@@ -215,6 +238,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
     const r = await projectToJunction(classifier, accepted.data, Int32Array.from(key.labels), {
       marginTarget: loss.marginTarget,
       competitors: loss.competitors,
+      ...budget,
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     });
     accepted = { ...accepted, data: r.data, margins: r.margins };
@@ -225,6 +249,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
       competitors: loss.competitors,
       domain,
       profile,
+      ...budget,
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       ...(options.checkOtherBackend === false ? { otherBackend: false } : {}),
     });
@@ -279,7 +304,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   }
   // Independent re-check: fresh inference-mode forward pass from the float32 values as stored.
   const stored = Float32Array.from(accepted.data);
-  const predicted = labelsOf(classifier, stored);
+  const predicted = labelsOf(classifier, stored, options.memoryBudgetMb);
   let matched = 0;
   for (let i = 0; i < n; i++) if (predicted[i] === key.labels[i]) matched++;
   if (matched !== n) {
@@ -293,7 +318,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   }
   if (serving === undefined && profile !== 'FP32_EXACT') {
     // Objectives without margin control: accepted only if they already survive the profile.
-    const check = await checkServing(classifier, stored, Int32Array.from(key.labels), profile, options.checkOtherBackend === false ? { otherBackend: false } : {});
+    const check = await checkServing(classifier, stored, Int32Array.from(key.labels), profile, { ...budget, ...(options.checkOtherBackend === false ? { otherBackend: false } : {}) });
     if (check.failing.length > 0) {
       throw new EngineError('GENERATION_FAILED', `${check.failing.length} of ${n} ${loss.kind} triggers do not survive the ${profile} profile's numerics; JUNCTION controls margins per profile`, {
         failing: check.failing.length,
@@ -384,11 +409,11 @@ function servingSummary(check: ServingCheck, targets?: Float64Array): Record<str
 }
 
 /** Argmax labels of float32 inputs [count, ...inputShape], from a fresh inference-mode pass. */
-function labelsOf(classifier: Classifier, data: Float32Array): Int32Array {
+function labelsOf(classifier: Classifier, data: Float32Array, memoryBudgetMb?: number): Int32Array {
   const per = classifier.inputShape.reduce((a, b) => a * b, 1);
   const xs = tf.tensor(data, [data.length / per, ...classifier.inputShape]);
   try {
-    return predictLabels(classifier, xs);
+    return predictLabels(classifier, xs, undefined, memoryBudgetMb !== undefined ? { memoryBudgetMb } : {});
   } finally {
     xs.dispose();
   }
@@ -438,7 +463,7 @@ async function generateFromReferences(
   const r = references.length / per;
   const labels = Int32Array.from(key.labels);
   // Start from a reference the model does not already give the key label, when there is one.
-  const predicted = labelsOf(classifier, references);
+  const predicted = labelsOf(classifier, references, options.memoryBudgetMb);
   const start = new Float32Array(n * per);
   const order = latentsFromSeed(`${key.latentSeed}/references`, 1, n).map((z) => Math.abs(z));
   for (let i = 0; i < n; i++) {
@@ -454,11 +479,12 @@ async function generateFromReferences(
     competitors: loss.competitors,
     domain,
     profile,
+    ...(options.memoryBudgetMb !== undefined ? { memoryBudgetMb: options.memoryBudgetMb } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.checkOtherBackend === false ? { otherBackend: false } : {}),
   });
   const stored = Float32Array.from(placed.data);
-  const got = labelsOf(classifier, stored);
+  const got = labelsOf(classifier, stored, options.memoryBudgetMb);
   let matched = 0;
   for (let i = 0; i < n; i++) if (got[i] === labels[i]) matched++;
   if (matched !== n || firstOutsideDomain(domain, stored) >= 0 || computeWeightsDigest(classifier) !== modelDigest) {

@@ -10,11 +10,10 @@
  * descent on the lattice). A real forward pass then re-checks; a batch of moves that made a trigger
  * worse (it crossed into another linear region) is undone and retried with fewer moves.
  */
-import * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
-import { logProbabilities, type Classifier } from '../model/classifier.ts';
+import type { Classifier } from '../model/classifier.ts';
+import { logProbabilitiesInBatches, selectedLogpGradients, type MicroBatchOptions } from '../model/micro-batch.ts';
 import { levelValue, nearestLevel, UINT8_LEVELS, type InputDomain } from '../serving/input-domain.ts';
-import { readAndDispose } from '../util/tensors.ts';
 
 export interface GridSearchOptions {
   readonly domain: InputDomain;
@@ -30,6 +29,8 @@ export interface GridSearchOptions {
    * hit on the grid) and search again.
    */
   readonly keepUnconverged?: boolean;
+  /** Memory budget for one micro-batch's tensors (MB, default micro-batch.ts's). */
+  readonly memoryBudgetMb?: number;
 }
 
 export interface GridSearchResult {
@@ -52,13 +53,17 @@ export async function searchJunctionOnGrid(classifier: Classifier, x0: Float32Ar
   const k = Math.min(options.competitors, K - 1);
   const slots = Math.min(K - 1, 2 * k);
   const D = x0.length / n;
-  const shape = [n, ...classifier.inputShape];
   const maxIterations = options.maxIterations ?? 80;
   const q = new Uint8Array(x0.length);
   for (let i = 0; i < x0.length; i++) q[i] = nearestLevel(domain, x0[i]!);
   const levels = Float32Array.from({ length: UINT8_LEVELS }, (_, l) => levelValue(domain, l));
   const x = Float32Array.from(q, (l) => levels[l]!);
-  const logpOf = (): Float32Array => readAndDispose(tf.tidy(() => logProbabilities(classifier, tf.tensor(x, shape))));
+  // Every pass in micro-batches within the memory budget, cancellable between them (model/micro-batch.ts).
+  const batching: MicroBatchOptions = {
+    ...(options.memoryBudgetMb !== undefined ? { memoryBudgetMb: options.memoryBudgetMb } : {}),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+  };
+  const logpOf = (): Float32Array => logProbabilitiesInBatches(classifier, x, n, batching);
 
   // Per trigger: the competitor set at the current point, its residuals and a move budget.
   const sets: number[][] = Array.from({ length: n }, () => []);
@@ -117,16 +122,10 @@ export async function searchJunctionOnGrid(classifier: Classifier, x0: Float32Ar
     const moving = active.filter((i) => i >= 0);
     if (moving.length === 0) continue;
     const width = Math.max(...moving.map((i) => sets[i]!.length));
-    const grads = tf
-      .tidy(() => {
-        const xs = tf.tensor(x, shape);
-        return Array.from({ length: width + 1 }, (_, j) => {
-          const classes = Int32Array.from({ length: n }, (_, i) => (j === 0 ? labels[i]! : j <= sets[i]!.length && residuals[i] !== undefined ? sets[i]![j - 1]! : -1));
-          const selector = tf.oneHot(tf.tensor1d(classes, 'int32'), K).toFloat();
-          return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(logProbabilities(classifier, v), selector)))(xs);
-        });
-      })
-      .map(readAndDispose);
+    const selectors = Array.from({ length: width + 1 }, (_, j) =>
+      Int32Array.from({ length: n }, (_, i) => (j === 0 ? labels[i]! : j <= sets[i]!.length && residuals[i] !== undefined ? sets[i]![j - 1]! : -1)),
+    );
+    const grads = selectedLogpGradients(classifier, x, n, selectors, batching);
     for (const i of moving) {
       undo[i] = q.slice(i * D, (i + 1) * D);
       greedyMoves(q, x, levels, i, D, grads, residuals[i]!, targets[i]!, budget[i]!);

@@ -22,11 +22,9 @@
  * and a class outside the set that overtakes the key label joins the set (up to 2k). The k + 1
  * gradients take one backward pass each over the batch. The classifier is only read.
  */
-import * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
-import { logProbabilities, type Classifier } from '../model/classifier.ts';
-import { readAndDispose } from '../util/tensors.ts';
-import { labelMargins } from './loss.ts';
+import type { Classifier } from '../model/classifier.ts';
+import { logProbabilitiesInBatches, selectedLogpGradients, type MicroBatchOptions } from '../model/micro-batch.ts';
 
 export const DEFAULT_JUNCTION_ITERATIONS = 100;
 
@@ -51,6 +49,8 @@ export interface JunctionOptions {
   readonly keepUnconverged?: boolean;
   /** Called after each iteration with the largest |gap - t| over the unconverged triggers' accepted points. */
   readonly onIteration?: (iteration: number, worstResidual: number) => void;
+  /** Memory budget for one micro-batch's tensors (MB, default micro-batch.ts's). */
+  readonly memoryBudgetMb?: number;
 }
 
 export interface JunctionResult {
@@ -107,11 +107,16 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
   // the set is being tied; it then joins the set, up to 2k competitors.
   const slots = Math.min(K - 1, 2 * k);
   const D = x0.length / n;
-  const shape = [n, ...classifier.inputShape];
   const maxIterations = options.maxIterations ?? DEFAULT_JUNCTION_ITERATIONS;
   const x = Float32Array.from(x0);
 
-  const logpOf = (data: Float32Array): Float32Array => readAndDispose(tf.tidy(() => logProbabilities(classifier, tf.tensor(data, shape))));
+  // Every pass runs in micro-batches within the memory budget (model/micro-batch.ts), cancellable
+  // between them: the Jacobian's k + 1 backward passes are the engine's largest.
+  const batching: MicroBatchOptions = {
+    ...(options.memoryBudgetMb !== undefined ? { memoryBudgetMb: options.memoryBudgetMb } : {}),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+  };
+  const logpOf = (data: Float32Array): Float32Array => logProbabilitiesInBatches(classifier, data, n, batching);
   const topOthers = (logp: Float32Array, i: number): number[] =>
     [...Array(K).keys()].filter((c) => c !== labels[i]).sort((a, b) => logp[i * K + b]! - logp[i * K + a]!);
 
@@ -123,19 +128,14 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
 
   // Selector j picks, for every trigger, the key label (j = 0) or its j-th competitor (a zero row
   // where the trigger has none: tf.oneHot of -1).
-  let selectors: tf.Tensor[] = [];
+  let selectors: Int32Array[] = [];
   const buildSelectors = () => {
-    tf.dispose(selectors);
     const used = Math.max(...count);
-    selectors = tf.tidy(() =>
-      Array.from({ length: used + 1 }, (_, j) => {
-        const classes = Int32Array.from({ length: n }, (_, i) => (j === 0 ? labels[i]! : j <= count[i]! ? competitors[i * slots + j - 1]! : -1));
-        return tf.keep(tf.oneHot(tf.tensor1d(classes, 'int32'), K).toFloat());
-      }),
+    selectors = Array.from({ length: used + 1 }, (_, j) =>
+      Int32Array.from({ length: n }, (_, i) => (j === 0 ? labels[i]! : j <= count[i]! ? competitors[i * slots + j - 1]! : -1)),
     );
   };
   buildSelectors();
-  const gradientOf = (j: number) => tf.grad((xs: tf.Tensor) => tf.sum(tf.mul(logProbabilities(classifier, xs), selectors[j]!)));
 
   // Levenberg-Marquardt safeguard: a step that makes a trigger's residual worse (it crossed into
   // another linear region where the model bends away) is undone and retried shorter, with a
@@ -144,7 +144,7 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
   const acceptedResidual = new Float64Array(n * slots);
   const acceptedNorm = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   const mu = new Float64Array(n);
-  try {
+  {
     let unconverged: number[] = [];
     let iteration = 0;
     for (; ; iteration++) {
@@ -206,26 +206,24 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
       }
       if (widened) buildSelectors();
       // Jacobian rows R_ij = grad logp_y - grad logp_cj (one backward pass per selected class).
-      const grads = tf
-        .tidy(() => {
-          const xs = tf.tensor(x, shape);
-          return selectors.map((_, j) => gradientOf(j)(xs));
-        })
-        .map(readAndDispose);
+      const grads = selectedLogpGradients(classifier, x, n, selectors, batching);
       for (const i of active) gaussNewtonStep(x, i, D, count[i]!, grads, acceptedResidual.subarray(i * slots, i * slots + count[i]!), mu[i]!, bounds);
       // Every iteration: a worker's heartbeats must not stall behind long runs (issue 20).
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const margins = readAndDispose(
-      tf.tidy(() => {
-        const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), K).toFloat() as tf.Tensor2D;
-        return labelMargins(logProbabilities(classifier, tf.tensor(x, shape)), oneHot);
-      }),
-    );
-    return { data: x, margins, iterations: iteration, competitors: k, unconverged };
-  } finally {
-    tf.dispose(selectors);
+    return { data: x, margins: keyLabelMargins(logpOf(x), labels, K), iterations: iteration, competitors: k, unconverged };
   }
+}
+
+/** Per trigger, log p[label] - max over the other classes, from log-probabilities [n, K]. */
+export function keyLabelMargins(logp: Float32Array, labels: Int32Array, K: number): Float32Array {
+  const out = new Float32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    let best = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < K; c++) if (c !== labels[i] && logp[i * K + c]! > best) best = logp[i * K + c]!;
+    out[i] = logp[i * K + labels[i]!]! - best;
+  }
+  return out;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface ServingJunctionOptions {
   readonly otherBackend?: boolean;
   /** Junction iterations per round (default junction.ts's). */
   readonly maxIterations?: number;
+  /** Memory budget for one micro-batch's tensors (MB, default model/micro-batch.ts's). */
+  readonly memoryBudgetMb?: number;
 }
 
 export interface ServingJunctionResult {
@@ -47,7 +49,10 @@ export async function placeForServing(classifier: Classifier, start: Float32Arra
   const n = labels.length;
   const targets = new Float64Array(n).fill(Math.max(options.marginTarget, spec.initialMarginTarget));
   const bounds = isBounded(options.domain) ? { min: options.domain.min, max: options.domain.max } : undefined;
-  const signal = options.signal !== undefined ? { signal: options.signal } : {};
+  const signal = {
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.memoryBudgetMb !== undefined ? { memoryBudgetMb: options.memoryBudgetMb } : {}),
+  };
   let data = start;
   let iterations = 0;
   for (let round = 1; ; round++) {
@@ -88,9 +93,9 @@ export async function placeForServing(classifier: Classifier, start: Float32Arra
     }
     // Rounds check the emulated numerics only (they decide the margins; batch sizes and the other
     // backend move margins by ~1e-6); the full check runs once those pass, and decides.
-    let check = await checkServing(classifier, data, labels, options.profile, { batchSizes: [], otherBackend: false });
+    let check = await checkServing(classifier, data, labels, options.profile, { batchSizes: [], otherBackend: false, ...signal });
     if (check.failing.length === 0) {
-      check = await checkServing(classifier, data, labels, options.profile, options.otherBackend === false ? { otherBackend: false } : {});
+      check = await checkServing(classifier, data, labels, options.profile, { ...(options.otherBackend === false ? { otherBackend: false } : {}), ...signal });
       if (check.failing.length === 0) return { data, margins, targets, rounds: round, iterations, check };
     }
     if (round >= MAX_SERVING_ROUNDS) {

@@ -17,6 +17,8 @@ import * as tf from '@tensorflow/tfjs';
 import { currentBackend, initBackend, type BackendChoice } from '../backend/index.ts';
 import { logProbabilities, type Classifier } from '../model/classifier.ts';
 import { readAndDispose } from '../util/tensors.ts';
+import { EngineError } from '../errors.ts';
+import { microBatchSize, type MicroBatchOptions } from '../model/micro-batch.ts';
 import { emulateNumerics } from './emulated-model.ts';
 import { PROFILES, SERVING_SAFETY_FACTOR, type ServingProfile } from './profiles.ts';
 
@@ -26,6 +28,10 @@ export interface ServingCheckOptions {
   readonly batchSizes?: readonly number[];
   /** Also run on the other TF.js backend (default true). Switches the process's backend briefly. */
   readonly otherBackend?: boolean;
+  /** Memory budget for one micro-batch's tensors (MB, default model/micro-batch.ts's). */
+  readonly memoryBudgetMb?: number;
+  /** Checked between micro-batches: an aborted signal ends the check with CANCELLED. */
+  readonly signal?: AbortSignal;
 }
 
 export interface VariantResult {
@@ -52,14 +58,18 @@ export interface ServingCheck {
   readonly failing: readonly number[];
 }
 
-/** Key-label margin per trigger (log p[label] - max over other classes). */
-export function keyMargins(classifier: Classifier, data: Float32Array, labels: Int32Array, batchSize?: number): Float32Array {
+/**
+ * Key-label margin per trigger (log p[label] - max over other classes), in batches of
+ * `batchSize` (default the whole set), never larger than the memory budget allows (micro-batch.ts).
+ */
+export function keyMargins(classifier: Classifier, data: Float32Array, labels: Int32Array, batchSize?: number, options: MicroBatchOptions = {}): Float32Array {
   const n = labels.length;
   const per = data.length / n;
   const K = classifier.numClasses;
-  const size = batchSize ?? n;
+  const size = Math.min(batchSize ?? n, n <= 1 ? 1 : microBatchSize(classifier, 'forward', options.memoryBudgetMb));
   const out = new Float32Array(n);
   for (let start = 0; start < n; start += size) {
+    if (options.signal?.aborted) throw new EngineError('CANCELLED', 'serving check cancelled', { done: start });
     const count = Math.min(size, n - start);
     const logp = readAndDispose(tf.tidy(() => logProbabilities(classifier, tf.tensor(data.subarray(start * per, (start + count) * per), [count, ...classifier.inputShape]))));
     for (let r = 0; r < count; r++) {
@@ -81,7 +91,11 @@ export async function checkServing(
 ): Promise<ServingCheck> {
   const safetyFactor = options.safetyFactor ?? SERVING_SAFETY_FACTOR;
   const n = labels.length;
-  const reference = keyMargins(classifier, data, labels);
+  const batching: MicroBatchOptions = {
+    ...(options.memoryBudgetMb !== undefined ? { memoryBudgetMb: options.memoryBudgetMb } : {}),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+  };
+  const reference = keyMargins(classifier, data, labels, undefined, batching);
   const deviations = new Float64Array(n);
   const variants: VariantResult[] = [];
   const record = (name: string, margins: Float32Array) => {
@@ -100,13 +114,13 @@ export async function checkServing(
     }
     variants.push({ name, matched, minMargin, maxDeviation });
   };
-  for (const size of options.batchSizes ?? [1, 16]) if (size < n) record(`batch ${size}`, keyMargins(classifier, data, labels, size));
+  for (const size of options.batchSizes ?? [1, 16]) if (size < n) record(`batch ${size}`, keyMargins(classifier, data, labels, size, batching));
   for (const numerics of PROFILES[profile].tolerates) {
     if (numerics === 'FP32') continue;
     for (const rounding of numerics === 'TF32' ? (['nearest', 'truncate'] as const) : (['nearest'] as const)) {
       const emulated = await emulateNumerics(classifier, numerics, rounding);
       try {
-        record(rounding === 'nearest' ? numerics : `${numerics} truncated`, keyMargins(emulated, data, labels));
+        record(rounding === 'nearest' ? numerics : `${numerics} truncated`, keyMargins(emulated, data, labels, undefined, batching));
       } finally {
         emulated.dispose();
       }
@@ -118,7 +132,7 @@ export async function checkServing(
     if (other !== undefined) {
       await initBackend({ backend: other, log: () => {} });
       try {
-        record(`backend ${other}`, keyMargins(classifier, data, labels));
+        record(`backend ${other}`, keyMargins(classifier, data, labels, undefined, batching));
       } finally {
         await initBackend({ backend: here, log: () => {} });
       }

@@ -13,6 +13,7 @@ import { currentBackend } from '../backend/index.ts';
 import { EngineError } from '../errors.ts';
 import { predictLabels, type Classifier } from '../model/classifier.ts';
 import type { TriggerSet } from '../triggers/format.ts';
+import type { MicroBatchOptions } from '../model/micro-batch.ts';
 
 export type VerdictPolicy = { readonly kind: 'strict' } | { readonly kind: 'tolerance'; readonly maxMismatchFraction: number };
 export type Verdict = 'intact' | 'tampered';
@@ -97,7 +98,7 @@ export function triggersTensor(set: TriggerSet, indices?: readonly number[]): tf
 }
 
 /** Verifies an in-process classifier: batched inference-mode predict, argmax, compare. */
-export function verifyClassifier(classifier: Classifier, set: TriggerSet, options: VerificationOptions & { batchSize?: number } = {}): VerificationResult {
+export function verifyClassifier(classifier: Classifier, set: TriggerSet, options: VerificationOptions & { batchSize?: number } & MicroBatchOptions = {}): VerificationResult {
   const inShape = classifier.inputShape;
   if (inShape.length !== set.shape.length || inShape.some((d, i) => d !== set.shape[i])) {
     throw new EngineError('INVALID_ARGUMENT', `trigger shape [${set.shape.join(',')}] does not match model input [${inShape.join(',')}]`);
@@ -108,7 +109,7 @@ export function verifyClassifier(classifier: Classifier, set: TriggerSet, option
   const x = triggersTensor(set, options.indices);
   try {
     const backend = currentBackend().choice;
-    return { ...verifyLabels(set, predictLabels(classifier, x, options.batchSize), options), backend };
+    return { ...verifyLabels(set, predictLabels(classifier, x, options.batchSize, options), options), backend };
   } finally {
     x.dispose();
   }

@@ -14,7 +14,8 @@
  *   forward pass (micro-batched, no gradient) gives mu; each micro-batch then contributes
  *   sum_b (p - mu)^2 / (NK - 1) with mu held constant. Its gradient is exact, since
  *   d var / d p_ij = 2 (p_ij - mu) / (NK - 1): the term through mu, -2/(NK(NK-1)) sum (p - mu),
- *   is zero.
+ *   is zero. (Every softmax row sums to 1, so mu is 1/K up to float32 rounding; it is computed
+ *   all the same, from the same float32 values the whole-batch loss reduces.)
  */
 import * as tf from '@tensorflow/tfjs';
 import { logProbabilities, type Classifier } from '../model/classifier.ts';

@@ -97,6 +97,8 @@ export interface Config {
     backend: 'node-gpu' | 'node' | 'wasm' | 'cpu' | undefined;
     /** Threads of the wasm backend (1 = stock single-threaded build); undefined = one per CPU, at most 8. */
     wasmThreads: number | undefined;
+    /** Memory budget (MB) for one micro-batch of a pass through the classifier; undefined = the engine's (2048). */
+    memoryBudgetMb?: number | undefined;
   };
   vault: {
     /** Master keyring from FRAGMARK_MASTER_KEY. A secret: never log the config object. */
@@ -162,6 +164,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_JOB_SUPERVISE_SECONDS', default: '5', description: 'How often the queue looks for jobs whose worker stopped sending heartbeats.' },
   { name: 'FRAGMARK_TF_BACKEND', default: undefined, description: 'Force a TF.js backend: node-gpu, node, wasm or cpu. Default: the best one installed.' },
   { name: 'FRAGMARK_WASM_THREADS', default: undefined, description: 'Threads of the wasm backend, 1 to 8 (1 is the stock single-threaded build). Default: one per CPU, at most 8.' },
+  { name: 'FRAGMARK_ENGINE_MEMORY_BUDGET_MB', default: '2048', description: 'Memory (MB, 64 to 3584) the tensors of one pass through a classifier may take in a worker: passes over more triggers than fit (generation, Jacobians, serving checks, verification) run in micro-batches sized from the model\'s measured activation memory. wasm32 has a 4 GB address space.' },
   { name: 'FRAGMARK_ATTESTATION_TTL_SECONDS', default: '2592000', description: 'Lifetime of attestation tokens (exp - iat); 30 days by default.' },
   { name: 'FRAGMARK_CHALLENGE_MAX_REVEALED_SHARE', default: '0.5', description: 'Largest share of a watermark\'s triggers that challenges may reveal in total; further challenges are refused.' },
   { name: 'FRAGMARK_CHALLENGE_MAX_SIZE', default: '50', description: 'Most triggers one challenge may reveal.' },
@@ -256,6 +259,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     engine: {
       backend: read('FRAGMARK_TF_BACKEND') === undefined ? undefined : oneOf(read('FRAGMARK_TF_BACKEND')!, ['node-gpu', 'node', 'wasm', 'cpu'] as const, 'FRAGMARK_TF_BACKEND'),
       wasmThreads: read('FRAGMARK_WASM_THREADS') === undefined ? undefined : integer(read('FRAGMARK_WASM_THREADS')!, 'FRAGMARK_WASM_THREADS', 1, 8),
+      memoryBudgetMb: integer(withDefault('FRAGMARK_ENGINE_MEMORY_BUDGET_MB'), 'FRAGMARK_ENGINE_MEMORY_BUDGET_MB', 64, 3584),
     },
     vault: {
       masterKey: read('FRAGMARK_MASTER_KEY'),

@@ -68,6 +68,7 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
           triggerCount: watermark.triggerCount,
           profile: watermark.profile,
           inputDomain: watermark.inputDomain,
+          ...(deps.engine.memoryBudgetMb !== undefined ? { memoryBudgetMb: deps.engine.memoryBudgetMb } : {}),
         },
         backend: deps.engine.backend,
         wasmThreads: deps.engine.wasmThreads,

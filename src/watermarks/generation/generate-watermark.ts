@@ -35,6 +35,8 @@ export interface GenerationRequest {
   profile: ServingProfile;
   /** The version's input domain, as stored (domainToJson). */
   inputDomain: unknown;
+  /** Memory budget (MB) for one micro-batch of a pass through the classifier (FRAGMARK_ENGINE_MEMORY_BUDGET_MB). */
+  memoryBudgetMb?: number;
 }
 
 export interface GenerationProgress {
@@ -68,6 +70,7 @@ export async function generateWatermark(
       maxSteps: request.maxSteps,
       servingProfile: request.profile,
       inputDomain: domainFromJson(request.inputDomain),
+      ...(request.memoryBudgetMb !== undefined ? { memoryBudgetMb: request.memoryBudgetMb } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (p) => options.onProgress?.({ step: p.step, accTri: p.accTri }),
     });
@@ -75,7 +78,7 @@ export async function generateWatermark(
     const crossRuntime = await crossCheckRuntime(classifier, request.files, result.triggerSet);
     const triggerSet = crossRuntime.set;
     const sealed = encodeTriggerSet(triggerSet);
-    const check = verifyClassifier(classifier, decodeTriggerSet(sealed));
+    const check = verifyClassifier(classifier, decodeTriggerSet(sealed), request.memoryBudgetMb !== undefined ? { memoryBudgetMb: request.memoryBudgetMb } : {});
     if (check.accTri !== 1) throw new Error(`Self-check failed: the stored triggers score ${check.accTri} on the clean model.`);
     if (computeWeightsDigest(classifier) !== digestBefore) throw new Error('Self-check failed: the model changed during generation.');
     const noisy = await gaussianNoiseClassifier(classifier, { std: SELF_CHECK_NOISE_STD, seed: randomBytes(8).toString('hex') });

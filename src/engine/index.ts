@@ -32,6 +32,7 @@ export {
   type ModelFormat,
   type OutputKind,
 } from './model/classifier.ts';
+export { DEFAULT_MEMORY_BUDGET_MB, microBatchSize, passCost, type MicroBatchOptions, type PassCost, type PassKind } from './model/micro-batch.ts';
 export {
   loadClassifierFromFiles,
   loadClassifierFromDir,

@@ -10,6 +10,8 @@ import { buildTinyClassifier } from '../model/tiny.ts';
 import { generateTriggers } from './generate.ts';
 import { ConvGenerator } from './generator.ts';
 import { projectToJunction } from './junction.ts';
+import { searchJunctionOnGrid } from './grid-search.ts';
+import { isEngineError } from '../errors.ts';
 import { labelMargins, normaliseLoss, triggerLoss, type LossKind } from './loss.ts';
 import { microBatchedGeneratorStep } from './micro-batched-loss.ts';
 
@@ -85,5 +87,24 @@ test('JUNCTION: generation with a budget for 4 triggers per pass gives the trigg
   const b = await projectToJunction(classifier, start, key.labels, { marginTarget: 1e-3, competitors: 2, memoryBudgetMb: budgetFor(classifier, 5) });
   assert.equal(b.iterations, a.iterations);
   closeTo(b.data, a.data, 'junction triggers', 1e-5);
+  classifier.dispose();
+});
+
+test('UINT8 grid search: micro-batched Jacobians give the whole-batch grid points', async () => {
+  const classifier = classifierFromModel(buildTinyClassifier({ seed: 'mb-grid', numClasses: 4 }));
+  const domain = { min: 0, max: 1, encoding: 'UINT8' } as const;
+  const n = 10;
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 4);
+  const start = Float32Array.from({ length: n * 64 }, (_, i) => 0.5 + 0.4 * Math.sin(i * 1.3));
+  const options = { domain, marginTargets: new Float64Array(n).fill(0.05), competitors: 3, keepUnconverged: true } as const;
+  const whole = await searchJunctionOnGrid(classifier, start, labels, options);
+  const sut = await searchJunctionOnGrid(classifier, start, labels, { ...options, memoryBudgetMb: budgetFor(classifier, 3), signal: new AbortController().signal });
+  assert.ok(whole.iterations >= 2, `the search moved (${whole.iterations} iterations)`);
+  assert.equal(sut.iterations, whole.iterations);
+  assert.deepEqual(sut.data, whole.data);
+  assert.deepEqual(sut.unconverged, whole.unconverged);
+  const cancel = new AbortController();
+  cancel.abort();
+  await assert.rejects(searchJunctionOnGrid(classifier, start, labels, { ...options, signal: cancel.signal }), (e) => isEngineError(e, 'CANCELLED'));
   classifier.dispose();
 });

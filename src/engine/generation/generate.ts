@@ -97,7 +97,7 @@ export interface GenerationOptions {
    * (default 2048, model/micro-batch.ts): passes over more triggers than fit run in micro-batches.
    */
   readonly memoryBudgetMb?: number;
-  /** Called after each micro-batch of a generator step that does not fit the budget whole. */
+  /** Called after each micro-batch: of a generator step that does not fit the budget whole, and of the junction's passes. */
   readonly onMicroBatch?: MicroBatchOptions['onMicroBatch'];
 }
 
@@ -240,6 +240,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
       competitors: loss.competitors,
       ...budget,
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
     });
     accepted = { ...accepted, data: r.data, margins: r.margins };
     refinement = { kind: 'junction', competitors: r.competitors, iterations: r.iterations };
@@ -250,6 +251,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
       domain,
       profile,
       ...budget,
+      ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
       ...(options.checkOtherBackend === false ? { otherBackend: false } : {}),
     });

@@ -51,6 +51,8 @@ export interface JunctionOptions {
   readonly onIteration?: (iteration: number, worstResidual: number) => void;
   /** Memory budget for one micro-batch's tensors (MB, default micro-batch.ts's). */
   readonly memoryBudgetMb?: number;
+  /** Called after each micro-batch of every pass. */
+  readonly onMicroBatch?: MicroBatchOptions['onMicroBatch'];
 }
 
 export interface JunctionResult {
@@ -115,6 +117,7 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
   const batching: MicroBatchOptions = {
     ...(options.memoryBudgetMb !== undefined ? { memoryBudgetMb: options.memoryBudgetMb } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
   };
   const logpOf = (data: Float32Array): Float32Array => logProbabilitiesInBatches(classifier, data, n, batching);
   const topOthers = (logp: Float32Array, i: number): number[] =>

@@ -15,6 +15,7 @@ import { PROFILES, type ServingProfile } from '../serving/profiles.ts';
 import { checkServing, type ServingCheck } from '../serving/serving-check.ts';
 import { searchJunctionOnGrid } from './grid-search.ts';
 import { projectToJunction } from './junction.ts';
+import type { MicroBatchOptions } from '../model/micro-batch.ts';
 
 /** Rounds of raising targets before giving up. */
 export const MAX_SERVING_ROUNDS = 10;
@@ -33,6 +34,8 @@ export interface ServingJunctionOptions {
   readonly maxIterations?: number;
   /** Memory budget for one micro-batch's tensors (MB, default model/micro-batch.ts's). */
   readonly memoryBudgetMb?: number;
+  /** Called after each micro-batch of the junction's passes. */
+  readonly onMicroBatch?: MicroBatchOptions['onMicroBatch'];
 }
 
 export interface ServingJunctionResult {
@@ -63,6 +66,7 @@ export async function placeForServing(classifier: Classifier, start: Float32Arra
       ...(options.maxIterations !== undefined ? { maxIterations: options.maxIterations } : {}),
       keepUnconverged: round < MAX_SERVING_ROUNDS,
       ...signal,
+      ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
     });
     data = continuous.data;
     let margins = continuous.margins;

@@ -20,7 +20,9 @@
  * the minimum-norm step. It converges in a handful of iterations (exactly, once the activation
  * pattern stops changing); a Levenberg-Marquardt ridge undoes steps that make a trigger worse,
  * and a class outside the set that overtakes the key label joins the set (up to 2k). The k + 1
- * gradients take one backward pass each over the batch. The classifier is only read.
+ * gradients take one backward pass each, micro-batch by micro-batch within the memory budget
+ * (model/micro-batch.ts: per-example gradients, so the result is the whole-batch one). The
+ * classifier is only read.
  */
 import { EngineError } from '../errors.ts';
 import type { Classifier } from '../model/classifier.ts';
@@ -147,75 +149,73 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
   const acceptedResidual = new Float64Array(n * slots);
   const acceptedNorm = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   const mu = new Float64Array(n);
-  {
-    let unconverged: number[] = [];
-    let iteration = 0;
-    for (; ; iteration++) {
-      if (options.signal?.aborted) throw new EngineError('CANCELLED', `trigger generation cancelled in junction iteration ${iteration}`, { iteration });
-      const logp = logpOf(x);
-      const active: number[] = [];
-      let worst = 0;
-      let widened = false;
-      for (let i = 0; i < n; i++) {
-        const t = targets[i]!;
-        const key = logp[i * K + labels[i]!]!;
-        const inSet = new Set(competitors.subarray(i * slots, i * slots + count[i]!));
-        let intruder = -1;
-        for (let c = 0; c < K; c++) {
-          if (c !== labels[i] && !inSet.has(c) && !(key - logp[i * K + c]! >= t / 2) && (intruder < 0 || logp[i * K + c]! > logp[i * K + intruder]!)) intruder = c;
-        }
-        if (intruder >= 0 && count[i]! < slots) {
-          competitors[i * slots + count[i]!] = intruder;
-          count[i]! += 1;
-          acceptedNorm[i] = Number.POSITIVE_INFINITY; // a new system: start from here
-          mu[i] = 0;
-          widened = true;
-        }
-        const m = count[i]!;
-        const residual = new Float64Array(m);
-        let inBand = intruder < 0;
-        let norm = 0;
-        for (let j = 0; j < m; j++) {
-          const gap = key - logp[i * K + competitors[i * slots + j]!]!;
-          residual[j] = gap - t;
-          norm += residual[j]! * residual[j]!;
-          if (!(gap >= t / 2 && gap <= 2 * t)) inBand = false;
-        }
-        if (inBand) continue;
-        active.push(i);
-        if (norm <= acceptedNorm[i]!) {
-          accepted.set(x.subarray(i * D, (i + 1) * D), i * D);
-          acceptedResidual.set(residual, i * slots);
-          acceptedNorm[i] = norm;
-          mu[i] = mu[i]! < 1e-6 ? 0 : mu[i]! / 10;
-        } else {
-          x.set(accepted.subarray(i * D, (i + 1) * D), i * D);
-          mu[i] = Math.max(1e-6, mu[i]! * 10);
-        }
-        for (let j = 0; j < m; j++) worst = Math.max(worst, Math.abs(acceptedResidual[i * slots + j]!));
+  let unconverged: number[] = [];
+  let iteration = 0;
+  for (; ; iteration++) {
+    if (options.signal?.aborted) throw new EngineError('CANCELLED', `trigger generation cancelled in junction iteration ${iteration}`, { iteration });
+    const logp = logpOf(x);
+    const active: number[] = [];
+    let worst = 0;
+    let widened = false;
+    for (let i = 0; i < n; i++) {
+      const t = targets[i]!;
+      const key = logp[i * K + labels[i]!]!;
+      const inSet = new Set(competitors.subarray(i * slots, i * slots + count[i]!));
+      let intruder = -1;
+      for (let c = 0; c < K; c++) {
+        if (c !== labels[i] && !inSet.has(c) && !(key - logp[i * K + c]! >= t / 2) && (intruder < 0 || logp[i * K + c]! > logp[i * K + intruder]!)) intruder = c;
       }
-      options.onIteration?.(iteration, worst);
-      if (active.length === 0) break;
-      if (iteration >= maxIterations && options.keepUnconverged === true) {
-        unconverged = [...active];
-        for (const i of active) x.set(accepted.subarray(i * D, (i + 1) * D), i * D);
-        break;
+      if (intruder >= 0 && count[i]! < slots) {
+        competitors[i * slots + count[i]!] = intruder;
+        count[i]! += 1;
+        acceptedNorm[i] = Number.POSITIVE_INFINITY; // a new system: start from here
+        mu[i] = 0;
+        widened = true;
       }
-      if (iteration >= maxIterations) {
-        throw new EngineError('GENERATION_FAILED', `${active.length} of ${n} triggers did not reach the class junction within ${maxIterations} iterations`, {
-          unconverged: active.length,
-          maxIterations,
-        });
+      const m = count[i]!;
+      const residual = new Float64Array(m);
+      let inBand = intruder < 0;
+      let norm = 0;
+      for (let j = 0; j < m; j++) {
+        const gap = key - logp[i * K + competitors[i * slots + j]!]!;
+        residual[j] = gap - t;
+        norm += residual[j]! * residual[j]!;
+        if (!(gap >= t / 2 && gap <= 2 * t)) inBand = false;
       }
-      if (widened) buildSelectors();
-      // Jacobian rows R_ij = grad logp_y - grad logp_cj (one backward pass per selected class).
-      const grads = selectedLogpGradients(classifier, x, n, selectors, batching);
-      for (const i of active) gaussNewtonStep(x, i, D, count[i]!, grads, acceptedResidual.subarray(i * slots, i * slots + count[i]!), mu[i]!, bounds);
-      // Every iteration: a worker's heartbeats must not stall behind long runs (issue 20).
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (inBand) continue;
+      active.push(i);
+      if (norm <= acceptedNorm[i]!) {
+        accepted.set(x.subarray(i * D, (i + 1) * D), i * D);
+        acceptedResidual.set(residual, i * slots);
+        acceptedNorm[i] = norm;
+        mu[i] = mu[i]! < 1e-6 ? 0 : mu[i]! / 10;
+      } else {
+        x.set(accepted.subarray(i * D, (i + 1) * D), i * D);
+        mu[i] = Math.max(1e-6, mu[i]! * 10);
+      }
+      for (let j = 0; j < m; j++) worst = Math.max(worst, Math.abs(acceptedResidual[i * slots + j]!));
     }
-    return { data: x, margins: keyLabelMargins(logpOf(x), labels, K), iterations: iteration, competitors: k, unconverged };
+    options.onIteration?.(iteration, worst);
+    if (active.length === 0) break;
+    if (iteration >= maxIterations && options.keepUnconverged === true) {
+      unconverged = [...active];
+      for (const i of active) x.set(accepted.subarray(i * D, (i + 1) * D), i * D);
+      break;
+    }
+    if (iteration >= maxIterations) {
+      throw new EngineError('GENERATION_FAILED', `${active.length} of ${n} triggers did not reach the class junction within ${maxIterations} iterations`, {
+        unconverged: active.length,
+        maxIterations,
+      });
+    }
+    if (widened) buildSelectors();
+    // Jacobian rows R_ij = grad logp_y - grad logp_cj (one backward pass per selected class).
+    const grads = selectedLogpGradients(classifier, x, n, selectors, batching);
+    for (const i of active) gaussNewtonStep(x, i, D, count[i]!, grads, acceptedResidual.subarray(i * slots, i * slots + count[i]!), mu[i]!, bounds);
+    // Every iteration: a worker's heartbeats must not stall behind long runs (issue 20).
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
+  return { data: x, margins: keyLabelMargins(logpOf(x), labels, K), iterations: iteration, competitors: k, unconverged };
 }
 
 /** Per trigger, log p[label] - max over the other classes, from log-probabilities [n, K]. */

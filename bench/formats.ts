@@ -4,6 +4,7 @@
  * the same shapes in the same run.
  *
  *   KERAS_BACKEND=torch python bench/make-format-models.py /tmp/format-models   # once (not committed)
+ *   npx tsx bench/make-graph-models.ts --models /tmp/format-models               # TF.js Graph folders
  *   npx tsx bench/formats.ts --models /tmp/format-models [--rounds 3] [--python /path/to/python]
  *       [--max-minutes 15] [--only mnist-cnn,resnet18] [--no-watermark] [--reps-small 10] [--out bench/out/formats.json]
  *
@@ -30,9 +31,11 @@
  * through its signal; what was reached is reported: generator steps and their time, the junction
  * placement's time and iterations if it got there).
  *
- * TF.js Graph: a `<model>-tfjs-graph/` folder in the models folder is benchmarked when present
- * (TensorFlow, hence tensorflowjs_converter, is not installable here); else the format is listed
- * as not measured.
+ * TF.js Graph: a `<model>-tfjs-graph/` folder in the models folder is benchmarked when present;
+ * TensorFlow, hence tensorflowjs_converter, is not installable here, so bench/make-graph-models.ts
+ * writes them from the Keras models in the converter's layout (batch norm folded, fused ops) and
+ * checks they compute the Keras model's outputs. Without the folder the format is listed as not
+ * measured.
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';

@@ -377,6 +377,7 @@ async function main(): Promise<void> {
     const ortMed = ortRuns.length ? { sessionMs: r1(median(ortRuns.map((o) => o.sessionMs))), forwardMs: r1(median(ortRuns.map((o) => o.forwardMs))) } : undefined;
     (report['models'] as Record<string, unknown>)[name] = { rows, torch: torchMed, torchRounds: torch, ort: ortMed, ortRounds: ortRuns, missing };
 
+    const first = rowsOut.length;
     rowsOut.push(`\n${name} (${batch} inputs; medians of ${rounds} rounds; ratios = engine / reference in the same round, median [per round])`);
     rowsOut.push('| format | load ms | forward ms | forward+grad ms | forward / PyTorch | forward+grad / PyTorch | forward / onnxruntime |');
     rowsOut.push('|---|---|---|---|---|---|---|');
@@ -385,7 +386,7 @@ async function main(): Promise<void> {
     if (torchMed) rowsOut.push(`| PyTorch ${torchMed.version} CPU (${torchMed.threads} threads) | - | ${torchMed.forwardMs} | ${torchMed.gradMs} | 1 | 1 | - |`);
     if (ortMed) rowsOut.push(`| onnxruntime-node (2 threads; load = session creation) | ${ortMed.sessionMs} | ${ortMed.forwardMs} | no gradient | - | - | 1 |`);
     for (const m of missing) rowsOut.push(`(not measured: ${m})`);
-    console.log(rowsOut.slice(-rows.length - 6).join('\n'));
+    console.log(rowsOut.slice(first).join('\n'));
   }
 
   const watermarks: WatermarkRun[] = [];

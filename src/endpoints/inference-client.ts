@@ -366,7 +366,6 @@ function topMargin(scores: ArrayLike<number>, r: number, cols: number): number {
   return first - second;
 }
 
-/** Index of the largest score in each row; ties go to the lowest index. */
 /** One score per row (p or z) as the two classes' scores [1 - p, p] or [0, z]. */
 export function twoClassScores(single: Float64Array, binaryOutput: BinaryOutput): Float64Array {
   const scores = new Float64Array(single.length * 2);
@@ -377,6 +376,7 @@ export function twoClassScores(single: Float64Array, binaryOutput: BinaryOutput)
   return scores;
 }
 
+/** Index of the largest score in each row; ties go to the lowest index. */
 export function argmaxRows(scores: ArrayLike<number>, rows: number, cols: number): Int32Array {
   const labels = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {

@@ -40,7 +40,7 @@ test('ONNX: triggers onnxruntime labels like the interpreter are kept; one whose
     assert.deepEqual(dropped.check, { runtime: 'onnxruntime-node 1.30.0 (CPU)', checked: 12, disagreed: 1 });
     assert.deepEqual(Array.from(dropped.set.labels), [...labels.slice(0, 4), ...labels.slice(5)]);
     assert.equal(dropped.set.data.length, 11 * 28 * 28);
-    await assert.rejects(sut(classifier, files, triggerSet([1, 28, 28], labels.map((l) => (l + 1) % 10), data)), /labels every one of the 12 triggers differently/);
+    await assert.rejects(sut(classifier, files, triggerSet([1, 28, 28], labels.map((l) => (l + 1) % 10), data)), /labels 12 of the 12 triggers differently from Fragmark's interpreter \(at most 10% may differ\)/);
   } finally {
     classifier.dispose();
   }

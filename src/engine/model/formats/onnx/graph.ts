@@ -29,6 +29,12 @@ export interface GraphSummary {
   readonly layout: 'NCHW' | 'FLAT';
   readonly outputName: string;
   readonly parameters: number;
+  /**
+   * 1 when the export fixed the batch at 1 (torch.onnx.export without dynamic_axes): onnxruntime
+   * then refuses any other batch, and the graph may hard-code it, so it runs one example at a
+   * time. Null: a dynamic batch.
+   */
+  readonly fixedBatch: 1 | null;
 }
 
 const isDefaultDomain = (d: string): boolean => d === '' || d === 'ai.onnx';
@@ -71,6 +77,13 @@ export function validateGraph(model: OnnxModel, maxParameters: number | undefine
     throw new GraphError(`the input "${input.name}" has shape [${dims.map((d) => d ?? '?').join(', ')}]; every dimension but the batch must be a fixed positive size`);
   }
 
+  const batch = dims[0];
+  if (typeof batch === 'number' && batch !== 1) {
+    throw new GraphError(
+      `the input "${input.name}" has a fixed batch of ${batch}; export with a dynamic batch: torch.onnx.export(..., dynamic_axes={"${input.name}": {0: "batch"}, ...}) or dynamic_shapes`,
+      { batch },
+    );
+  }
   const inputElements = (inner as number[]).reduce((a, b) => a * b, 1);
   if (inputElements > MAX_INPUT_ELEMENTS) throw new GraphError(`the input "${input.name}" has ${inputElements} elements per example, more than ${MAX_INPUT_ELEMENTS}`);
 
@@ -99,5 +112,5 @@ export function validateGraph(model: OnnxModel, maxParameters: number | undefine
   if (maxParameters !== undefined && parameters > maxParameters) {
     throw new GraphError(`the model has ${parameters} parameters, more than the limit of ${maxParameters}`, { parameters, maxParameters });
   }
-  return { opset, input, inputShape: inner as number[], layout: dims.length === 4 ? 'NCHW' : 'FLAT', outputName, parameters };
+  return { opset, input, inputShape: inner as number[], layout: dims.length === 4 ? 'NCHW' : 'FLAT', outputName, parameters, fixedBatch: batch === 1 ? 1 : null };
 }

@@ -15,7 +15,7 @@ import { binaryScores } from '../../binary.ts';
 import { checkClassifierShapes, invalidModel, type Classifier, type NamedWeight, type OutputKind } from '../../classifier.ts';
 import type { GraphSummary } from './graph.ts';
 import { OnnxInterpreter, type InterpreterOptions } from './interpreter.ts';
-import type { OnnxModel } from './onnx-proto.ts';
+import type { OnnxModel, OnnxNode } from './onnx-proto.ts';
 
 /** Rounds float32 values to `numerics`; the gradient passes through unchanged. */
 function straightThrough(numerics: Numerics, rounding: Rounding): (t: tf.Tensor) => tf.Tensor {
@@ -77,12 +77,16 @@ export function onnxClassifier(
   }
   let classes: number;
   try {
-    const probe = tf.tidy(() => interpreter.run(tf.zeros([1, ...summary.inputShape])));
+    // A batch of 2 (1 for a fixed-batch export): one row per example, or the graph hard-codes a batch.
+    const batch = summary.fixedBatch ?? 2;
+    const probe = tf.tidy(() => interpreter.run(tf.zeros([batch, ...summary.inputShape])));
     const shape = probe.shape;
     const dtype = probe.dtype;
     probe.dispose();
     if (dtype !== 'float32') throw invalidModel(`the model's output is ${dtype}; a classifier outputs float scores`);
-    if (shape.length !== 2) throw invalidModel(`classifier output must be rank 2 [batch, classes] (got [${shape.join(', ')}] for a batch of 1)`);
+    if (shape.length !== 2 || shape[0] !== batch) {
+      throw invalidModel(`classifier output must be [batch, classes] (got [${shape.join(', ')}] for a batch of ${batch}); export with a dynamic batch`);
+    }
     classes = shape[1]!;
   } catch (e) {
     interpreter.dispose();
@@ -97,7 +101,7 @@ export function onnxClassifier(
     throw e;
   }
   const binary = classes === 1;
-  const lastOp = model.graph.nodes.find((n) => n.outputs.includes(summary.outputName))?.opType;
+  const lastOp = finalActivation(model.graph.nodes, summary.outputName);
   const sigmoid = binary && lastOp === 'Sigmoid';
   const outputKind: OutputKind = sigmoid || (!binary && lastOp === 'Softmax') ? 'probabilities' : 'logits';
   const names = model.graph.initializers.map((t) => t.name);
@@ -111,7 +115,8 @@ export function onnxClassifier(
     ...(binary ? { binaryOutput: sigmoid ? ('SIGMOID' as const) : ('LOGIT' as const) } : {}),
     predict(x: tf.Tensor): tf.Tensor2D {
       return tf.tidy(() => {
-        const out = interpreter.run(x);
+        // A fixed-batch export runs one example at a time (its graph may hard-code the batch).
+        const out = summary.fixedBatch === 1 && (x.shape[0] ?? 0) !== 1 ? tf.concat(tf.split(x, x.shape[0]!).map((row) => interpreter.run(row))) : interpreter.run(x);
         return binary ? binaryScores(out, sigmoid) : (out as tf.Tensor2D);
       });
     },
@@ -129,4 +134,21 @@ export function onnxClassifier(
     },
   };
   return classifier;
+}
+
+/** Ops that pass values through unchanged in the last dimension's meaning. */
+const PASS_THROUGH = new Set(['Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Dropout']);
+
+/**
+ * The op that decides what the output means (Sigmoid, Softmax, ...), looking back through
+ * reshapes and identities: `Sigmoid -> Reshape([-1, 1])` is a sigmoid output.
+ */
+function finalActivation(nodes: readonly OnnxNode[], outputName: string): string | undefined {
+  let name = outputName;
+  for (let hops = 0; hops < nodes.length; hops++) {
+    const producer = nodes.find((n) => n.outputs.includes(name));
+    if (producer === undefined || !PASS_THROUGH.has(producer.opType)) return producer?.opType;
+    name = producer.inputs[0]!;
+  }
+  return undefined;
 }

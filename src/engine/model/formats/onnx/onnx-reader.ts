@@ -4,6 +4,7 @@
  */
 import { invalidModel, type ArtifactFiles } from '../../classifier.ts';
 import type { ModelFormatReader, ModelLimits } from '../format-reader.ts';
+import { constantsAsInitializers } from './constants.ts';
 import { GraphError, validateGraph } from './graph.ts';
 import { onnxClassifier } from './onnx-classifier.ts';
 import { decodeModel, type OnnxModel } from './onnx-proto.ts';
@@ -21,7 +22,8 @@ export function parseOnnx(fileName: string, bytes: Uint8Array, limits: ModelLimi
     throw e;
   }
   try {
-    return { model, summary: validateGraph(model, limits.maxParameters) };
+    const summary = validateGraph(model, limits.maxParameters);
+    return { model: constantsAsInitializers(model), summary };
   } catch (e) {
     if (e instanceof GraphError) throw invalidModel(`${fileName}: ${e.message}`, { file: fileName, ...e.details }, e);
     throw e;

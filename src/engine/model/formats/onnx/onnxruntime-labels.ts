@@ -10,6 +10,7 @@
  * binaries ship in the package), and nothing else of the engine depends on it.
  */
 import { EngineError } from '../../../errors.ts';
+import { parseOnnx } from './onnx-reader.ts';
 
 /** How results name this runtime (the version is package.json's, pinned). */
 export const ONNX_RUNTIME = 'onnxruntime-node 1.30.0 (CPU)';
@@ -57,6 +58,9 @@ export async function onnxRuntimeLabels(
   inputShape: readonly number[],
   options: { readonly batchSize?: number; readonly sigmoidOutput?: boolean } = {},
 ): Promise<OnnxRuntimeOutput> {
+  // The bytes are checked as an upload is (external data refused, sizes, ops) before onnxruntime
+  // sees them: it would resolve external data against its working directory.
+  const { summary } = parseOnnx('model.onnx', onnxBytes);
   const ort = await loadOrt();
   const per = inputShape.reduce((a, b) => a * b, 1);
   if (per <= 0 || inputs.length % per !== 0) throw new EngineError('INVALID_ARGUMENT', `inputs hold ${inputs.length} values, not a whole number of [${inputShape.join(', ')}] examples`);
@@ -71,17 +75,26 @@ export async function onnxRuntimeLabels(
     if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
       throw new EngineError('INVALID_MODEL', `onnxruntime sees ${session.inputNames.length} inputs and ${session.outputNames.length} outputs; a classifier has one of each`);
     }
-    const batchSize = Math.max(1, options.batchSize ?? 256);
+    // A fixed-batch export takes exactly its batch.
+    const batchSize = summary.fixedBatch ?? Math.max(1, options.batchSize ?? 256);
     const labels = new Int32Array(n);
     let scores = new Float32Array(0);
     let outputs = 0;
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
       const feed = new ort.Tensor('float32', inputs.subarray(start * per, (start + size) * per), [size, ...inputShape]);
-      const result = await session.run({ [session.inputNames[0]!]: feed });
+      let result: Awaited<ReturnType<typeof session.run>>;
+      try {
+        result = await session.run({ [session.inputNames[0]!]: feed });
+      } catch (e) {
+        throw new EngineError('INVALID_MODEL', `onnxruntime could not run the model: ${(e as Error).message}`, {}, { cause: e });
+      } finally {
+        feed.dispose();
+      }
       const out = result[session.outputNames[0]!]!;
       const data = out.data as Float32Array;
-      if (out.type !== 'float32' || out.dims.length !== 2 || out.dims[0] !== size) {
+      if (out.type !== 'float32' || out.dims.length !== 2 || out.dims[0] !== size || (outputs !== 0 && Number(out.dims[1]) !== outputs)) {
+        out.dispose();
         throw new EngineError('INVALID_MODEL', `onnxruntime output is ${out.type} [${out.dims.join(', ')}]; expected float32 [${size}, classes]`);
       }
       if (outputs === 0) {
@@ -99,7 +112,6 @@ export async function onnxRuntimeLabels(
         for (let j = 1; j < outputs; j++) if (row[j]! > row[best]!) best = j;
         labels[start + i] = best;
       }
-      feed.dispose();
       out.dispose();
     }
     return { labels, scores, outputs };

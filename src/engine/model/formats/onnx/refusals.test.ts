@@ -101,7 +101,7 @@ test('an output that is not [batch, classes] is refused', async () => {
     inputs: [valueInfo('input', FLOAT, ['batch', 4])],
     outputs: [valueInfo('output', FLOAT, ['batch', 4, 1])],
   });
-  await assert.rejects(sut.load(one(bytes), {}), refused(/classifier output must be rank 2 \[batch, classes\] \(got \[1, 4, 1\] for a batch of 1\)/));
+  await assert.rejects(sut.load(one(bytes), {}), refused(/classifier output must be \[batch, classes\] \(got \[2, 4, 1\] for a batch of 2\)/));
 });
 
 test('an op the model cannot run at load time is refused naming the node', async () => {

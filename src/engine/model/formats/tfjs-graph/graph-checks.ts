@@ -31,6 +31,11 @@ export function checkOps(json: GraphModelJson): void {
   const ops = json.modelTopology.node.map((n) => n.op);
   const reserved = [...new Set(ops.filter((op) => op.startsWith(RESERVED_OP_PREFIX)))];
   if (reserved.length > 0) throw invalidModel(`the graph uses ops reserved for Fragmark's emulation: ${list(reserved)}`, { ops: reserved });
+  // A random op answers differently on every call: a clean model would verify TAMPERED at random.
+  const random = [...new Set(ops.filter((op) => RANDOM_OPS.has(op)))].sort();
+  if (random.length > 0) {
+    throw invalidModel(`the graph draws random numbers (${list(random)}), so it answers differently each time; export the inference graph (dropout and noise layers off)`, { ops: random });
+  }
   const support = opSupport(ops);
   if (support.controlFlow.length > 0) {
     throw invalidModel(
@@ -45,6 +50,24 @@ export function checkOps(json: GraphModelJson): void {
     throw invalidModel(`the graph uses ops that need asynchronous execution or state (${list(support.asyncOrStateful)}): a classifier must run synchronously`, { ops: support.asyncOrStateful });
   }
 }
+
+/** TensorFlow ops that draw random numbers (tf.raw_ops; those TF.js's executor knows or might). */
+const RANDOM_OPS = new Set([
+  'RandomUniform',
+  'RandomUniformInt',
+  'RandomStandardNormal',
+  'TruncatedNormal',
+  'Multinomial',
+  'RandomShuffle',
+  'RandomGamma',
+  'RandomPoisson',
+  'RandomPoissonV2',
+  'StatelessRandomUniform',
+  'StatelessRandomUniformV2',
+  'StatelessRandomNormal',
+  'StatelessRandomNormalV2',
+  'StatelessTruncatedNormal',
+]);
 
 function dimsOf(info: TensorInfoJson | undefined): (number | undefined)[] | undefined {
   const dims = info?.tensorShape?.dim;

@@ -57,6 +57,14 @@ test('the Graph reader refuses what it cannot run, naming what it found', async 
     await refused(files, /ops TF\.js's graph executor does not support: Bucketize, MyCustomOp/);
   });
 
+  await t.test('ops that draw random numbers (a model that answers differently each time)', async () => {
+    const files = await variant((j) => {
+      extraNode(j, { name: 'noise', op: 'RandomStandardNormal', input: [] });
+      extraNode(j, { name: 'drop', op: 'RandomUniform', input: [] });
+    });
+    await refused(files, /draws random numbers \(RandomStandardNormal, RandomUniform\)/);
+  });
+
   await t.test('ops that need asynchronous execution', async () => {
     await refused(await variant((j) => extraNode(j, { name: 'w', op: 'Where', input: ['features'] })), /asynchronous execution or state \(Where\)/);
   });

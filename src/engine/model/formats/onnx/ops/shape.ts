@@ -219,9 +219,22 @@ function range(inputs: OpInputs, ctx: OpContext): tf.Tensor {
   return tf.range(v(start!), v(limit!), v(delta!), start!.dtype === 'int32' ? 'int32' : 'float32');
 }
 
+/**
+ * Dropout at inference is the identity (https://onnx.ai/onnx/operators/onnx__Dropout.html), unless
+ * its training_mode input is true: then onnxruntime drops values at random and the model answers
+ * differently each time, which no watermark can verify. Refused.
+ */
+function dropout(inputs: OpInputs, ctx: OpContext): tf.Tensor {
+  const training = inputs[2];
+  if (training !== undefined && hostInts(tf.cast(training, 'int32')).some((v) => v !== 0)) {
+    throw new Error(`Dropout "${ctx.node.name}" runs in training mode (training_mode = true): export the model in eval mode (model.eval())`);
+  }
+  return tf.clone(need(inputs, 0, ctx));
+}
+
 export const shapeOps: OpFamily = {
   Identity: (inputs, ctx) => tf.clone(need(inputs, 0, ctx)),
-  Dropout: (inputs, ctx) => tf.clone(need(inputs, 0, ctx)),
+  Dropout: dropout,
   Flatten: flatten,
   Reshape: reshape,
   Transpose: transpose,

@@ -1,0 +1,75 @@
+"""
+PyTorch CPU side of the format benchmark (bench/formats.ts runs it once per round, between the
+engine's rounds, so both see the same load on a shared host).
+
+    python bench/formats_pytorch.py <models-dir> <model> [--batch 100] [--threads 2] [--reps 1]
+
+Loads <models-dir>/<model>.pt into the architecture of bench/make-format-models.py, warms up
+once, then times `--reps` times each: a forward pass of `batch` inputs (no_grad, eval mode) and
+a forward+backward pass giving the input gradient of the sum over the batch of log p(class 0),
+the quantity the engine's benchmark differentiates (log of the softmax output for mnist-cnn,
+log_softmax of the logits for resnet18). Inputs are uniform in [0, 1], NCHW. Prints one JSON line.
+"""
+import argparse
+import importlib.util
+import json
+import os
+import time
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load_models_module():
+    spec = importlib.util.spec_from_file_location("make_format_models", os.path.join(HERE, "make-format-models.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("models")
+    ap.add_argument("model", choices=["mnist-cnn", "resnet18"])
+    ap.add_argument("--batch", type=int, default=100)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--reps", type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    mod = load_models_module()
+    model = mod.build_torch(a.model)
+    model.load_state_dict(torch.load(os.path.join(a.models, f"{a.model}.pt")))
+    model.eval()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    shape = (1, 28, 28) if a.model == "mnist-cnn" else (3, 32, 32)
+    x = torch.rand(a.batch, *shape, generator=torch.Generator().manual_seed(1))
+    softmax_output = a.model == "mnist-cnn"
+
+    def forward():
+        with torch.no_grad():
+            return model(x).argmax(1)
+
+    def forward_grad():
+        xg = x.clone().requires_grad_(True)
+        out = model(xg)
+        logp = torch.log(out.clamp(1e-30, 1)) if softmax_output else torch.log_softmax(out, 1)
+        logp[:, 0].sum().backward()
+        return xg.grad
+
+    forward()
+    forward_grad()
+    fwd, grad = [], []
+    for _ in range(a.reps):
+        t0 = time.perf_counter()
+        forward()
+        fwd.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        forward_grad()
+        grad.append((time.perf_counter() - t0) * 1000)
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "forwardMs": fwd, "gradMs": grad}))
+
+
+if __name__ == "__main__":
+    main()

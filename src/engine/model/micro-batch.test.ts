@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index.ts';
 import { isEngineError } from '../errors.ts';
-import { logProbabilities, predictLabels } from './classifier.ts';
-import { classifierFromModel } from './formats/index.ts';
+import { logProbabilities, predictLabels, type Classifier } from './classifier.ts';
+import { readFileSync } from 'node:fs';
+import { classifierFromModel, loadClassifierFromFiles } from './formats/index.ts';
 import { buildTinyClassifier } from './tiny.ts';
 import { logProbabilitiesInBatches, microBatchSize, passCost, peakTensorBytes, selectedLogpGradients, type PassKind } from './micro-batch.ts';
 
@@ -16,7 +17,7 @@ const MB = 1024 * 1024;
 const classifier = () => classifierFromModel(buildTinyClassifier({ seed: 'micro-batch', inputShape: [12, 12, 2], numClasses: 5, softmax: false }));
 
 /** A budget (MB) that fits exactly `m` examples of a `kind` pass. */
-function budgetFor(c: ReturnType<typeof classifier>, kind: PassKind, m: number): number {
+function budgetFor(c: Classifier, kind: PassKind, m: number): number {
   const cost = passCost(c, kind);
   return (cost.fixedBytes + m * cost.perExampleBytes + 1) / MB;
 }
@@ -121,5 +122,19 @@ test('micro-batched input gradients (Jacobian rows) equal the whole batch; cance
     (e: unknown) => isEngineError(e, 'CANCELLED') && /before micro-batch 3 of 5/.test(e.message),
   );
   assert.equal(tf.memory().numTensors, tensors, 'no leaked tensors after cancellation');
+  c.dispose();
+});
+
+test('an ONNX classifier (NCHW MobileNet fixture): measured, and micro-batched gradients equal the whole batch', async () => {
+  const name = 'mobilenet-opset13.onnx';
+  const c = await loadClassifierFromFiles(new Map([[name, new Uint8Array(readFileSync(new URL(`../../../test/fixtures/onnx/${name}`, import.meta.url)))]]));
+  const n = 5;
+  const data = inputs(n, 3 * 32 * 32);
+  const classes = [Int32Array.from({ length: n }, (_, i) => i)];
+  const whole = selectedLogpGradients(c, data, n, classes, { memoryBudgetMb: 1e6 })[0]!;
+  let batches = 0;
+  const sut = selectedLogpGradients(c, data, n, classes, { memoryBudgetMb: budgetFor(c, 'gradient', 2), onMicroBatch: () => batches++ })[0]!;
+  assert.equal(batches, 3);
+  closeTo(sut, whole, 'ONNX gradient');
   c.dispose();
 });

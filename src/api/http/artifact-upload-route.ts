@@ -77,6 +77,7 @@ async function uploadRoute(
       maxFiles: MAX_ARTIFACT_FILES,
       maxModelJsonBytes: uploads.maxModelJsonBytes,
       maxModelParameters: uploads.maxModelParameters,
+      memoryBudgetMb: context.config.engine.memoryBudgetMb,
       quotaBytesLeft: quota === 0 ? undefined : quota - (await context.services.models.storedArtifactBytes()),
     });
     const artifact = received;

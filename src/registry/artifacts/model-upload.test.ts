@@ -246,6 +246,16 @@ describe('receiveModelUpload over real HTTP', () => {
     await expectRefused(form([weights!]), 'INVALID_MODEL', /no model found in the upload \(weights\.bin\); supported: an ONNX file/);
   });
 
+  it('refuses a model whose one example does not fit the engine memory budget (measured, not guessed)', async () => {
+    const onnx = new Map([['cnn.onnx', new Uint8Array(readFileSync(path.join(import.meta.dirname, '../../../test/fixtures/onnx/mnist/cnn.onnx')))]]);
+    const fits = await validateModelFiles(onnx, { maxParameters: 1e6, memoryBudgetMb: 64 });
+    assert.equal(fits.format, 'ONNX');
+    await assert.rejects(
+      validateModelFiles(onnx, { maxParameters: 1e6, memoryBudgetMb: 0.01 }),
+      (e: unknown) => e instanceof ArtifactError && e.code === 'INVALID_MODEL' && /too large to check: .*needs [0-9.]+ MB of tensors for one input/.test(e.message),
+    );
+  });
+
   it('refuses model formats the engine cannot run, naming them and how to convert, and several loose files', async () => {
     await expectRefused(form([['resnet18.pt', new Uint8Array([0x80, 0x02, 0x8a])]]), 'INVALID_MODEL', /resnet18\.pt is a PyTorch checkpoint.*torch\.onnx\.export/);
     await expectRefused(form([['saved_model.pb', new Uint8Array([0x08, 0x01])]]), 'INVALID_MODEL', /TensorFlow SavedModel.*tensorflowjs_converter/);

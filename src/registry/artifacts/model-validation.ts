@@ -9,7 +9,9 @@ import {
   initBackend,
   isEngineError,
   loadClassifierFromFiles,
+  microBatchSize,
   parameterCount,
+  type Classifier,
   type BinaryOutput,
   type InputLayout,
   type ModelFormat,
@@ -189,7 +191,10 @@ function checkTfjsFiles(files: ReadonlyMap<string, Uint8Array>, maxParameters: n
  * ArtifactError INVALID_MODEL (INVALID_UPLOAD for an unsafe file name); other engine errors
  * (e.g. BACKEND_UNAVAILABLE) pass through unchanged.
  */
-export async function validateModelFiles(files: ReadonlyMap<string, Uint8Array>, limits: ModelLimits): Promise<Omit<ValidatedArtifact, 'manifest'>> {
+export async function validateModelFiles(
+  files: ReadonlyMap<string, Uint8Array>,
+  limits: ModelLimits & { readonly memoryBudgetMb?: number | undefined },
+): Promise<Omit<ValidatedArtifact, 'manifest'>> {
   const maxParameters = limits.maxParameters ?? Infinity;
   checkUploadFiles(files, maxParameters);
   // Loading and digesting need no XNNPACK threads: they would only cost the threaded build's 8
@@ -208,6 +213,7 @@ export async function validateModelFiles(files: ReadonlyMap<string, Uint8Array>,
       // The registry records input shapes as 32-bit integers; the database would refuse it later.
       throw invalidModel(`The model's input shape [${classifier.inputShape.join(', ')}] has a dimension over ${MAX_RECORDED_DIMENSION}.`);
     }
+    checkExampleMemory(classifier, limits.memoryBudgetMb);
     const weightsDigest = computeWeightsDigest(classifier);
     return {
       inputShape: [...classifier.inputShape],
@@ -221,5 +227,21 @@ export async function validateModelFiles(files: ReadonlyMap<string, Uint8Array>,
     throw engineError(error);
   } finally {
     classifier.dispose();
+  }
+}
+
+/**
+ * One example's forward pass and input gradient must fit in the workers' engine memory budget:
+ * generation and verification run in micro-batches, and a model whose single example does not
+ * fit (a graph that multiplies its activations, by design or by malice) would exhaust the
+ * worker's wasm memory, which TF.js does not recover from. Measured here, in the validation
+ * thread that ends after each upload.
+ */
+function checkExampleMemory(classifier: Classifier, memoryBudgetMb: number | undefined): void {
+  try {
+    microBatchSize(classifier, 'gradient', memoryBudgetMb);
+  } catch (error) {
+    if (isEngineError(error, 'INVALID_ARGUMENT')) throw invalidModel(`The model is too large to check: ${error.message.replace(/; raise the budget.*$/, '')} (the workers' FRAGMARK_ENGINE_MEMORY_BUDGET_MB).`);
+    throw invalidModel(`The model could not be run on one example within the engine's memory: ${(error as Error).message}.`);
   }
 }

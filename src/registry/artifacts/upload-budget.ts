@@ -18,6 +18,8 @@ export interface UploadLimits {
   maxModelJsonBytes: number;
   /** Most parameters the model may declare (checked on the manifest and, before building, on the topology). */
   maxModelParameters: number;
+  /** The workers' engine memory budget: one example's forward + input gradient must fit in it. */
+  memoryBudgetMb?: number;
   /** What is left of the tenant's storage quota; undefined: no quota. */
   quotaBytesLeft?: number;
 }

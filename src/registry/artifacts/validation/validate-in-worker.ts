@@ -31,6 +31,7 @@ export const MAX_CONCURRENT_VALIDATIONS = 2;
 
 export interface WorkerValidationLimits {
   maxParameters: number;
+  memoryBudgetMb?: number | undefined;
 }
 
 let running = 0;
@@ -47,7 +48,7 @@ export async function validateInWorker(files: Map<string, Uint8Array>, limits: W
   if (running >= MAX_CONCURRENT_VALIDATIONS) await new Promise<void>((resolve) => waiting.push(resolve));
   running += 1;
   try {
-    return await runIn(takeWorker(), { files, maxParameters: limits.maxParameters });
+    return await runIn(takeWorker(), { files, maxParameters: limits.maxParameters, memoryBudgetMb: limits.memoryBudgetMb });
   } finally {
     running -= 1;
     waiting.shift()?.();

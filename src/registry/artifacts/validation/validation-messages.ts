@@ -6,6 +6,7 @@ export interface ValidationRequest {
   /** file name -> bytes; the buffers are transferred to the worker, not copied. */
   files: Map<string, Uint8Array>;
   maxParameters: number;
+  memoryBudgetMb?: number | undefined;
 }
 
 export type ValidationReply =

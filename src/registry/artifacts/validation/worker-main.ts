@@ -18,7 +18,7 @@ parentPort!.once('message', async (request: ValidationRequest) => {
   let reply: ValidationReply;
   try {
     await backend;
-    reply = { ok: true, result: await validateModelFiles(request.files, { maxParameters: request.maxParameters }) };
+    reply = { ok: true, result: await validateModelFiles(request.files, { maxParameters: request.maxParameters, memoryBudgetMb: request.memoryBudgetMb }) };
   } catch (error) {
     reply = isArtifactError(error)
       ? { ok: false, code: error.code, message: error.message }

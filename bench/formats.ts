@@ -54,6 +54,7 @@ import { DEFAULT_SERVING_PROFILE } from '../src/engine/serving/profiles.ts';
 import { DEFAULT_INPUT_DOMAIN } from '../src/engine/serving/input-domain.ts';
 import { DEFAULT_TRIGGER_COUNT } from '../src/engine/key.ts';
 import { DEFAULT_MAX_STEPS } from '../src/watermarks/watermark-settings.ts';
+import { mulberry32 } from '../scripts/fixtures/graphdef-json.ts';
 
 const { values } = parseArgs({
   options: {
@@ -100,16 +101,6 @@ function median(xs: readonly number[]): number {
 const r1 = (v: number) => Math.round(v * 10) / 10;
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function uniformInputs(n: number, seed: number): Float32Array {
   const rand = mulberry32(seed);
   return Float32Array.from({ length: n }, () => rand());

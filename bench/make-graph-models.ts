@@ -19,25 +19,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend/index.ts';
 import { loadClassifierFromPath } from '../src/engine/model/formats/index.ts';
+import { attr, type Attr, type Weight } from '../scripts/fixtures/graphdef-json.ts';
 
 const { values } = parseArgs({ options: { models: { type: 'string' } } });
 if (values.models === undefined) throw new Error('--models <dir> is required');
 const modelsDir = path.resolve(values.models);
 
-type Attr = Record<string, unknown>;
 interface NodeDef { name: string; op: string; input: string[]; attr: Record<string, Attr> }
-interface Weight { name: string; shape: number[]; dtype: 'float32' | 'int32'; data: Float32Array | Int32Array }
-const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-const attr = {
-  type: (t: string): Attr => ({ type: t }),
-  s: (v: string): Attr => ({ s: b64(v) }),
-  i: (v: number): Attr => ({ i: String(v) }),
-  f: (v: number): Attr => ({ f: v }),
-  b: (v: boolean): Attr => ({ b: v }),
-  ints: (v: number[]): Attr => ({ list: { i: v.map(String) } }),
-  strs: (v: string[]): Attr => ({ list: { s: v.map(b64) } }),
-  shape: (dims: number[]): Attr => ({ shape: { dim: dims.map((d) => ({ size: String(d) })) } }),
-};
 const T = { T: attr.type('DT_FLOAT') };
 const NHWC = attr.s('NHWC');
 

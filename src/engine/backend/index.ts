@@ -65,10 +65,15 @@ function parseWasmThreads(value: string | undefined): number {
   return n;
 }
 
-async function tryImport(specifier: string): Promise<boolean> {
+/** Loads an optional package (the native backends); resolves false when it is not installed. */
+export type PackageImporter = (specifier: string) => Promise<unknown>;
+
+// A variable specifier keeps bundlers and tsc from resolving optional packages.
+const importPackage: PackageImporter = (specifier) => import(specifier);
+
+async function tryImport(specifier: string, importer: PackageImporter): Promise<boolean> {
   try {
-    // A variable specifier keeps bundlers and tsc from resolving optional packages.
-    await import(specifier);
+    await importer(specifier);
     return true;
   } catch {
     return false;
@@ -81,12 +86,13 @@ export function wasmBinaryDir(): string {
   return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist') + path.sep;
 }
 
-async function activate(choice: BackendChoice, wasmThreads: number): Promise<BackendInfo | undefined> {
+async function activate(choice: BackendChoice, wasmThreads: number, importer: PackageImporter): Promise<BackendInfo | undefined> {
   switch (choice) {
     case 'node-gpu':
     case 'node': {
       const pkg = choice === 'node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
-      if (!(await tryImport(pkg))) return undefined;
+      // The package registers TF.js's "tensorflow" backend (libtensorflow, CUDA for -gpu) when imported.
+      if (!(await tryImport(pkg, importer))) return undefined;
       if (!(await tf.setBackend('tensorflow'))) return undefined;
       // Native TensorFlow has all gradient kernels.
       return { choice, tfBackend: 'tensorflow', tfjsVersion: tf.version.tfjs, composedGradients: false };
@@ -149,6 +155,8 @@ export interface InitBackendOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Run the selection again even if a backend is already active (tests, long-lived tools). */
   readonly reselect?: boolean;
+  /** How the optional native packages are imported (tests stand in for packages not installable here). */
+  readonly importPackage?: PackageImporter;
 }
 
 /**
@@ -177,7 +185,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     }
     const order = forced !== undefined ? [forced] : BACKEND_CHOICES;
     for (const choice of order) {
-      const info = await activate(choice, wasmThreads);
+      const info = await activate(choice, wasmThreads, options.importPackage ?? importPackage);
       if (info !== undefined) {
         current = info;
         const threads = info.threads !== undefined ? `, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : '';

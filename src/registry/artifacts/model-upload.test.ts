@@ -13,10 +13,18 @@ import { buildTinyClassifier } from '../../engine/model/tiny.ts';
 import { listFiles } from '../../../test/support/files.ts';
 import { ARTIFACT_ERROR_HTTP_STATUS, ArtifactError } from './artifact.errors.ts';
 import { ArtifactStore, type ArtifactManifest } from './artifact-store.ts';
+import { FLOAT, floatTensor, model, node, valueInfo } from '../../engine/model/formats/onnx/testing/build-onnx.ts';
 import { receiveModelUpload as sut, validateModelFiles, type ValidatedArtifact } from './model-upload.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '../../../fixtures/mnist-cnn');
 const MNIST_DIGEST = '12257307c1297f52d82e058fdb6e0ef0b64251c13a0ef4116bd28245854186b8';
+/** input [batch, 4] -> Gemm -> Gelu: Gelu entered the default domain at opset 20. */
+const GELU_GRAPH = {
+  nodes: [node('Gemm', ['input', 'W'], ['z'], [{ name: 'transB', i: 1 }]), node('Gelu', ['z'], ['output'])],
+  initializers: [floatTensor('W', [3, 4], [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0.5])],
+  inputs: [valueInfo('input', FLOAT, ['batch', 4])],
+  outputs: [valueInfo('output', FLOAT, ['batch', 3])],
+};
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const enc = (s: string) => new Uint8Array(Buffer.from(s));
 
@@ -254,6 +262,16 @@ describe('receiveModelUpload over real HTTP', () => {
       validateModelFiles(onnx, { maxParameters: 1e6, memoryBudgetMb: 0.01 }),
       (e: unknown) => e instanceof ArtifactError && e.code === 'INVALID_MODEL' && /too large to check: .*needs [0-9.]+ MB of tensors for one input/.test(e.message),
     );
+  });
+
+  it('refuses an ONNX model that onnxruntime cannot run, though the interpreter could (Gelu before opset 20)', async () => {
+    const gelu = model({ ...GELU_GRAPH, opset: 17 });
+    await assert.rejects(
+      validateModelFiles(new Map([['gelu.onnx', gelu]]), { maxParameters: 1e6 }),
+      (e: unknown) => e instanceof ArtifactError && e.code === 'INVALID_MODEL' && /onnxruntime, the runtime ONNX deployments serve with, cannot run this model: .*No Op registered for Gelu/.test(e.message),
+    );
+    const accepted = await validateModelFiles(new Map([['gelu.onnx', model({ ...GELU_GRAPH, opset: 20 })]]), { maxParameters: 1e6 });
+    assert.equal(accepted.format, 'ONNX');
   });
 
   it('refuses model formats the engine cannot run, naming them and how to convert, and several loose files', async () => {

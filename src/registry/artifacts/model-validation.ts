@@ -10,6 +10,7 @@ import {
   isEngineError,
   loadClassifierFromFiles,
   microBatchSize,
+  onnxRuntimeLabels,
   parameterCount,
   type Classifier,
   type BinaryOutput,
@@ -214,6 +215,7 @@ export async function validateModelFiles(
       throw invalidModel(`The model's input shape [${classifier.inputShape.join(', ')}] has a dimension over ${MAX_RECORDED_DIMENSION}.`);
     }
     checkExampleMemory(classifier, limits.memoryBudgetMb);
+    if (classifier.format === 'ONNX') await checkOnnxRuntimeRuns(files, classifier);
     const weightsDigest = computeWeightsDigest(classifier);
     return {
       inputShape: [...classifier.inputShape],
@@ -243,5 +245,24 @@ function checkExampleMemory(classifier: Classifier, memoryBudgetMb: number | und
   } catch (error) {
     if (isEngineError(error, 'INVALID_ARGUMENT')) throw invalidModel(`The model is too large to check: ${error.message.replace(/; raise the budget.*$/, '')} (the workers' FRAGMARK_ENGINE_MEMORY_BUDGET_MB).`);
     throw invalidModel(`The model could not be run on one example within the engine's memory: ${(error as Error).message}.`);
+  }
+}
+
+/**
+ * An ONNX model must also run on onnxruntime, the runtime ONNX deployments serve with: triggers
+ * are checked against it when a watermark is made and ONNX artifacts are verified on it. Our
+ * interpreter is more lenient than onnxruntime in places (an op used below the opset that
+ * introduced it, e.g. Gelu before opset 20); refusing here says so at upload, not after minutes
+ * of generation. A host without onnxruntime's binding skips the check (the watermark then fails
+ * with that reason).
+ */
+async function checkOnnxRuntimeRuns(files: ReadonlyMap<string, Uint8Array>, classifier: Classifier): Promise<void> {
+  const [bytes] = [...files.values()];
+  const example = new Float32Array(classifier.inputShape.reduce((a, b) => a * b, 1));
+  try {
+    await onnxRuntimeLabels(bytes!, example, classifier.inputShape, { sigmoidOutput: classifier.binaryOutput === 'SIGMOID' });
+  } catch (error) {
+    if (isEngineError(error, 'BACKEND_UNAVAILABLE')) return;
+    throw invalidModel(`onnxruntime, the runtime ONNX deployments serve with, cannot run this model: ${(error as Error).message.replace(/\.$/, '')}.`);
   }
 }

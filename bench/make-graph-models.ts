@@ -19,29 +19,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend/index.ts';
 import { loadClassifierFromPath } from '../src/engine/model/formats/index.ts';
-import { attr, type Attr, type Weight } from '../scripts/fixtures/graphdef-json.ts';
+import { attr, GraphDefBuilder } from '../scripts/fixtures/graphdef-json.ts';
 
 const { values } = parseArgs({ options: { models: { type: 'string' } } });
 if (values.models === undefined) throw new Error('--models <dir> is required');
 const modelsDir = path.resolve(values.models);
 
-interface NodeDef { name: string; op: string; input: string[]; attr: Record<string, Attr> }
 const T = { T: attr.type('DT_FLOAT') };
 const NHWC = attr.s('NHWC');
 
-class Graph {
-  readonly nodes: NodeDef[] = [];
-  readonly weights: Weight[] = [];
-  node(name: string, op: string, input: string[], a: Record<string, Attr> = {}): string {
-    this.nodes.push({ name, op, input, attr: a });
-    return name;
-  }
-  const(name: string, shape: number[], data: Float32Array | Int32Array): string {
-    const dtype = data instanceof Int32Array ? 'int32' : 'float32';
-    const dt = dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT';
-    this.weights.push({ name, shape, dtype, data });
-    return this.node(name, 'Const', [], { value: { tensor: { dtype: dt, tensorShape: shape.length === 0 ? {} : { dim: shape.map((d) => ({ size: String(d) })) } } }, dtype: attr.type(dt) });
-  }
+class Graph extends GraphDefBuilder {
   conv(name: string, x: string, kernel: tf.Tensor, bias: tf.Tensor, stride: number, padding: 'SAME' | 'VALID', relu: boolean): string {
     const k = this.const(`${name}/Conv2D/ReadVariableOp`, kernel.shape, kernel.dataSync() as Float32Array);
     const b = this.const(`${name}/BiasAdd/ReadVariableOp`, bias.shape, bias.dataSync() as Float32Array);

@@ -109,6 +109,7 @@ export {
   type TriggerSetMetadata,
 } from './triggers/format.ts';
 export { selectTriggers } from './triggers/select.ts';
+export { isOnnxName } from './model/formats/onnx/onnx-reader.ts';
 export { ONNX_RUNTIME, onnxRuntimeLabels, type OnnxRuntimeOutput } from './model/formats/onnx/onnxruntime-labels.ts';
 export {
   verifyClassifier,

@@ -19,7 +19,7 @@ import {
   decodeTriggerSet,
   isEngineError,
   loadClassifierFromFiles,
-  modelFormatOf,
+  isOnnxName,
   ONNX_RUNTIME,
   onnxRuntimeLabels,
   verifyClassifier,
@@ -149,18 +149,19 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       const manifest = (candidate?.artifact ?? version.artifact) as unknown as ArtifactManifest;
       checkedDigest = candidate?.weightsDigest ?? version.weightsDigest;
       checkedArtifactDigest = manifest.digest;
-      const files = await deps.store.readArtifact(manifest);
-      if (modelFormatOf(files) === 'ONNX') {
+      // Known from the manifest's file names (ONNX has no magic bytes), so that a cached
+      // classifier of another format is used without reading its files again.
+      if (manifest.files.length === 1 && isOnnxName(manifest.files[0]!.name)) {
         // ONNX artifacts are checked on onnxruntime, the runtime ONNX deployments serve with; the
         // watermark's triggers were checked against it when they were made (cross-runtime-check.ts).
-        const [bytes] = [...files.values()];
+        const [bytes] = [...(await deps.store.readArtifact(manifest)).values()];
         const answer = await onnxRuntimeLabels(bytes!, set.data, set.shape, { sigmoidOutput: version.binaryOutput === 'SIGMOID' });
         result = verifyLabels(set, answer.labels, { policy });
         backend = ONNX_RUNTIME;
       } else {
         result = await classifiers.use(
           manifest.digest,
-          async () => loadClassifierFromFiles(files),
+          async () => loadClassifierFromFiles(await deps.store.readArtifact(manifest)),
           (classifier) => verifyClassifier(classifier, set, { policy }),
         );
         backend = result.backend ?? null;

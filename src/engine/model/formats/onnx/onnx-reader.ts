@@ -10,7 +10,8 @@ import { onnxClassifier } from './onnx-classifier.ts';
 import { decodeModel, type OnnxModel } from './onnx-proto.ts';
 import { ProtobufError } from './protobuf.ts';
 
-const isOnnxName = (name: string): boolean => name.toLowerCase().endsWith('.onnx');
+/** ONNX has no magic bytes: an ONNX model is a file named `.onnx`. */
+export const isOnnxName = (name: string): boolean => name.toLowerCase().endsWith('.onnx');
 
 /** Decodes and validates without allocating tensors (sizes, opset, ops, parameters). */
 export function parseOnnx(fileName: string, bytes: Uint8Array, limits: ModelLimits = {}): { model: OnnxModel; summary: ReturnType<typeof validateGraph> } {

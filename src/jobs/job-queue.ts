@@ -208,6 +208,17 @@ export class JobQueue {
     for (const id of this.workerIds.get(queue) ?? []) this.boss.notifyWorker(id);
   }
 
+  /**
+   * Why the attempt before the current one of job `jobId` ended, as pg-boss recorded it ("job
+   * heartbeat timeout" when its worker went quiet, else the error its handler threw), or null.
+   */
+  async previousAttemptOutcome(queue: QueueName, jobId: string): Promise<string | null> {
+    const job = await this.boss.getJobById(queue, jobId);
+    const output = job?.output as { message?: unknown; value?: { message?: unknown } } | null | undefined;
+    const message = output?.message ?? output?.value?.message;
+    return typeof message === 'string' ? message : null;
+  }
+
   async queuedCount(queue: QueueName): Promise<number> {
     const info = await this.boss.getQueue(queue);
     return info?.queuedCount ?? 0;

@@ -107,6 +107,11 @@ export class JobRuntime {
       this.logger.warn('job given up: no attempt recorded its end', { queue, jobId, attempt });
       return;
     }
+    if (job.retryCount > 0) {
+      // Why the job runs again: a lost heartbeat, a handover or a failure (operators and tests read this).
+      const previous = await this.queue.previousAttemptOutcome(queue, jobId).catch(() => null);
+      this.logger.warn('job attempt starts after an earlier one ended', { queue, jobId, attempt, handovers: row?.handovers ?? 0, previous });
+    }
     try {
       await handler(running);
     } catch (error) {

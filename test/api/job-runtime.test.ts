@@ -114,6 +114,14 @@ describe('job runtime: handover, fencing and fairness under faults', () => {
     frozen.child.kill('SIGCONT');
     const done = await waitFor(() => job(started.job.id), (j) => !['QUEUED', 'RUNNING'].includes(j.status), 180_000);
     assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
+    // The worker that took over says why the job ran again.
+    const taker = pair.find((w) => w !== frozen)!;
+    const retried = taker
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('job attempt starts after an earlier one ended'))
+      .map((line) => JSON.parse(line) as { jobId: string; attempt: number; previous: string | null });
+    assert.deepEqual(retried.map(({ jobId, attempt, previous }) => ({ jobId, attempt, previous })), [{ jobId: started.job.id, attempt: 2, previous: 'job heartbeat timeout' }], taker.output());
     const ready = await db().watermark.findUniqueOrThrow({ where: { id: started.watermark.id } });
     assert.equal(ready.status, 'READY');
     // The woken attempt stops (its claim is gone) or is refused at its final write: the first result stands, sealed once.

@@ -89,7 +89,7 @@ describe('registry, watermark jobs and workers', () => {
     const done = await waitForJob(api, operator.secret, job.id, (j) => ['SUCCEEDED', 'FAILED'].includes(j.status));
     assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
     assert.equal(done.progress, 1);
-    assert.equal(done.attempts, 1);
+    assert.equal(done.attempts, 1, `one attempt; the worker said:\n${worker.output()}`);
 
     const read = await api.gql(
       `query($id: ID!) { watermark(id: $id) { status method triggerCount commitment backend policy { kind } selfCheck { accTri digestUnchanged flipFractionUnderNoise } modelVersion { id watermarks { totalCount } } job { status } } }`,

@@ -107,7 +107,7 @@ describe('watermark strength', () => {
     const w = await watermark({ modelVersionId: tinyVersion, triggerCount: 40, method: 'CE_ONLY' });
     assert.equal(w.status, 'FAILED');
     assert.equal(w.job.status, 'FAILED');
-    assert.equal(w.job.attempts, 1, 'not retried: another attempt would make the same kind of set');
+    assert.equal(w.job.attempts, 1, `not retried: another attempt would make the same kind of set; the worker said:\n${worker!.output()}`);
     assert.match(w.job.error, /self-check flipped 0% of its 40 CE_ONLY triggers under Gaussian weight noise of std 0\.001/);
     assert.match(w.job.error, /more triggers or the JUNCTION method .* allowWeak: true/);
     assert.equal(w.allowWeak, false);

@@ -10,6 +10,7 @@ import type { Config } from '../config/config.ts';
 import type { Logger } from '../logging/logger.ts';
 import { QUEUE_OF_KIND, QUEUE_RESOURCE } from '../jobs/job-queue.ts';
 import { JOB_DEFINITIONS } from './job-definitions.ts';
+import { verificationListeners } from './verification-listeners.ts';
 import { JobRuntime } from '../jobs/job-runtime.ts';
 import { initBackend } from '../engine/index.ts';
 import { buildPlatform } from './platform.ts';
@@ -30,7 +31,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   try {
     const backend = await initBackend({ backend: config.engine.backend, wasmThreads: config.engine.wasmThreads, log: (message) => log.info(message) });
     const { db, vault, store, issuer, egress, queue } = platform;
-    const deps = { db, vault, store, issuer, logger: log, workerId, egress, engine: config.engine };
+    const deps = { db, vault, store, issuer, logger: log, workerId, egress, engine: config.engine, verificationListeners: verificationListeners(platform) };
     const runtime = new JobRuntime(queue, db, log, { retryLimit: queue.settings.retryLimit, giveUp: giveUpJob(db) });
     // CPU work (generation) and I/O work (endpoint queries) have their own slots.
     const slots = { CPU: config.jobs.workerConcurrency, IO: config.jobs.ioConcurrency };

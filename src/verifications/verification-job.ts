@@ -38,6 +38,7 @@ import { ClassifierCache } from './classifier-cache.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
 import type { RunningJob } from '../jobs/job-runtime.ts';
 import { defineJob } from '../jobs/job-definition.ts';
+import { notifySettled, type SettledVerification, type VerificationSettledListener } from './verification-settled.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { redactAndTruncate } from '../endpoints/endpoint-url.ts';
 import { assertTenantActive, endJobOfDeletedTenant, isTenantDeleted, TenantDeletedError } from '../tenants/tenant-guard.ts';
@@ -57,6 +58,8 @@ export interface VerificationJobDeps {
   workerId: string;
   /** Which endpoint addresses may be queried (egressPolicyFrom(config)). */
   egress: EgressPolicy;
+  /** Told of every verdict, in the transaction that records it (monitoring, webhooks). */
+  verificationListeners?: readonly VerificationSettledListener[];
 }
 
 export const verificationJob = defineJob<VerificationJobDeps>({ kind: 'VERIFY', run: (deps, job) => runVerificationJob(deps, job) });
@@ -179,9 +182,11 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       const reason = cancelled ? 'The verification was cancelled.' : redactAndTruncate((error as Error).message, [credential], MAX_REASON_CHARS);
       await db.$transaction(async (tx) => {
         await JobRecords.fence(tx, queued.id, attempt);
-        await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: reason, completedAt: new Date() } });
+        const completedAt = new Date();
+        await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: reason, completedAt } });
         if (cancelled) await JobRecords.cancel(tx, queued.id);
         else await JobRecords.fail(tx, queued.id, reason, true, 'Verification could not be completed.');
+        await notifySettled(deps.verificationListeners, tx, settledOf(verification, { verdict: 'ERROR', cancelled, errorReason: reason, completedAt }));
       });
       log.warn('verification ended in ERROR', { reason });
       return;
@@ -192,7 +197,11 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
     await db.$transaction(async (tx) => {
       await JobRecords.fence(tx, queued.id, attempt);
       await JobRecords.fail(tx, queued.id, (error as Error).message ?? 'Internal error', final);
-      if (final) await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: 'Internal error.', completedAt: new Date() } });
+      if (final) {
+        const completedAt = new Date();
+        await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: 'Internal error.', completedAt } });
+        await notifySettled(deps.verificationListeners, tx, settledOf(verification, { verdict: 'ERROR', cancelled: false, errorReason: 'Internal error.', completedAt }));
+      }
     });
     // Retried by pg-boss unless this was the last attempt (then it ended ERROR above).
     if (!final) throw error;
@@ -202,6 +211,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
   }
 
   const verdict = result.verdict;
+  const completedAt = new Date();
   await db.$transaction(async (tx) => {
     // First, before any other row: the tenant's row locked (FOR SHARE) until the attestation is committed.
     await assertTenantActive(tx, tenantId);
@@ -218,7 +228,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
         checkedDigest,
         checkedArtifactDigest,
         tlsCertificateSha256,
-        completedAt: new Date(),
+        completedAt,
       },
     });
     if (count !== 1) throw new SupersededAttempt(queued.id, attempt);
@@ -231,7 +241,20 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       claims: claimsFor(version.model, version, watermark, { ...verification, checkedDigest, checkedArtifactDigest, tlsCertificateSha256 }, result, verification.enrollment),
     });
     await JobRecords.succeed(tx, queued.id, `Verdict ${verdict.toUpperCase()}: ${result.matched}/${result.queried} triggers matched.`);
+    await notifySettled(
+      deps.verificationListeners,
+      tx,
+      settledOf(verification, { verdict: verdict === 'intact' ? 'INTACT' : 'TAMPERED', cancelled: false, errorReason: null, completedAt, accTri: result.accTri, triggersQueried: result.queried, triggersMatched: result.matched }),
+    );
   });
   log.info('verification done', { verdict, matched: result.matched, queried: result.queried });
 }
 
+
+function settledOf(
+  verification: { id: string; tenantId: string; modelVersionId: string; mode: SettledVerification['mode']; endpointId: string | null },
+  outcome: Pick<SettledVerification, 'verdict' | 'cancelled' | 'errorReason' | 'completedAt'> & Partial<Pick<SettledVerification, 'accTri' | 'triggersQueried' | 'triggersMatched'>>,
+): SettledVerification {
+  const { id, tenantId, modelVersionId, mode, endpointId } = verification;
+  return { id, tenantId, modelVersionId, mode, endpointId, accTri: null, triggersQueried: null, triggersMatched: null, ...outcome };
+}

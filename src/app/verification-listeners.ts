@@ -1,0 +1,10 @@
+/**
+ * Who is told of every verdict, inside the transaction that records it
+ * (src/verifications/verification-settled.ts). Adding one: a listener in its workflow and a line here.
+ */
+import type { VerificationSettledListener } from '../verifications/verification-settled.ts';
+import type { Platform } from './services.ts';
+
+export function verificationListeners(_platform: Platform): VerificationSettledListener[] {
+  return [];
+}

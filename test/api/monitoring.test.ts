@@ -274,4 +274,36 @@ describe('continuous monitoring', () => {
     const create = (await api.gql(CREATE, { input: { endpointId, intervalSeconds: 60 } }, other.adminKey)).data.createMonitor;
     assert.equal(create.userErrors[0].code, 'INVALID_MONITOR_INPUT');
   });
+  test('real workers tick on their own: two replicas start an ARTIFACT monitor\'s due run once, and a killed one loses nothing', async () => {
+    await api.gql(UPDATE, { input: { id: monitorId, paused: true } }, tenant.adminKey);
+    const replicas = [
+      await startTestWorker(api, { ...LOCAL_ENDPOINTS, FRAGMARK_MONITOR_TICK_SECONDS: '1' }),
+      await startTestWorker(api, { ...LOCAL_ENDPOINTS, FRAGMARK_MONITOR_TICK_SECONDS: '1' }),
+    ];
+    try {
+      const created = (await api.gql(CREATE, { input: { modelVersionId: versionId, intervalSeconds: 60 } }, tenant.adminKey)).data.createMonitor;
+      assert.deepEqual(created.userErrors, []);
+      const artifactMonitor = created.monitor.id as string;
+      const state = async () => (await api.gql(MONITOR, { id: artifactMonitor }, operator)).data.monitor;
+      let m = await state();
+      for (let i = 0; i < 300 && m.state === 'UNKNOWN'; i++) {
+        await sleep(100);
+        m = await state();
+      }
+      assert.deepEqual([m.mode, m.state, m.runs.totalCount], ['ARTIFACT', 'HEALTHY', 1]);
+      // A replica dies; the next slot still runs once, on the survivor (checked with the slot moved to now).
+      await stopTestWorker(replicas[0]!, 'SIGKILL');
+      await api.database.db.monitor.update({ where: { id: artifactMonitor }, data: { nextRunAt: new Date() } });
+      for (let i = 0; i < 300 && m.runs.totalCount < 2; i++) {
+        await sleep(100);
+        m = await state();
+      }
+      await sleep(2500); // two more ticks of the survivor: nothing else is due
+      m = await state();
+      assert.equal(m.runs.totalCount, 2);
+      assert.ok(new Date(m.nextRunAt).getTime() > Date.now() + 50 * SECOND);
+    } finally {
+      for (const replica of replicas) await stopTestWorker(replica);
+    }
+  });
 });

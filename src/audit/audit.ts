@@ -14,6 +14,7 @@ export type AuditAction =
   | 'vault.shred_scheduled'
   | 'vault.shred'
   | 'vault.master_rewrap'
+  | 'vault.discard'
   | 'tenant.create'
   | 'tenant.delete_requested'
   | 'api_key.create'
@@ -25,7 +26,11 @@ export type AuditAction =
   | 'endpoint.remove'
   | 'model_signing_key.register'
   | 'model_signing_key.revoke'
-  | 'model_signature.attach';
+  | 'model_signature.attach'
+  | 'webhook_subscription.create'
+  | 'webhook_subscription.update'
+  | 'webhook_subscription.rotate_secret'
+  | 'webhook_subscription.delete';
 
 export interface AuditRecord {
   tenantId: string | null;

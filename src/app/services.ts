@@ -23,6 +23,7 @@ import { EnrollmentsService } from '../verifications/enrollment/enrollments.serv
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { ModelSigningKeysService } from '../registry/model-signing/model-signing-keys.service.ts';
 import { ModelSignaturesService } from '../registry/model-signing/model-signatures.service.ts';
+import { WebhookSubscriptionsService } from '../webhooks/webhook-subscriptions.service.ts';
 
 /** What every request's services share: built once at start-up. */
 export interface Platform {
@@ -55,6 +56,7 @@ export interface Services {
   attestations: AttestationsService;
   modelSigningKeys: ModelSigningKeysService;
   modelSignatures: ModelSignaturesService;
+  webhooks: WebhookSubscriptionsService;
 }
 
 export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap, candidateTtlMs }: Platform, actor: Actor | null): Services {
@@ -73,5 +75,6 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     attestations: new AttestationsService(db, issuer, actor),
     modelSigningKeys: new ModelSigningKeysService(db, actor),
     modelSignatures: new ModelSignaturesService(db, actor),
+    webhooks: new WebhookSubscriptionsService(db, vault, queue, actor, egress),
   };
 }

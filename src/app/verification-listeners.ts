@@ -4,7 +4,8 @@
  */
 import type { VerificationSettledListener } from '../verifications/verification-settled.ts';
 import type { Platform } from './services.ts';
+import { verificationCompletedListener } from '../webhooks/webhook-events.ts';
 
-export function verificationListeners(_platform: Platform): VerificationSettledListener[] {
-  return [];
+export function verificationListeners(platform: Platform): VerificationSettledListener[] {
+  return [verificationCompletedListener(platform.queue)];
 }

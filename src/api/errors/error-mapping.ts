@@ -20,6 +20,7 @@ import type { VerificationsErrorCode } from '../../verifications/verifications.e
 import type { EndpointErrorCode } from '../../endpoints/endpoint.errors.ts';
 import type { AttestationErrorCode } from '../../attestations/crypto/attestation.errors.ts';
 import type { ModelSigningErrorCode } from '../../registry/model-signing/model-signing.errors.ts';
+import type { WebhooksErrorCode } from '../../webhooks/webhooks.errors.ts';
 
 export type DomainErrorCode =
   | AuthErrorCode
@@ -33,7 +34,8 @@ export type DomainErrorCode =
   | VerificationsErrorCode
   | EndpointErrorCode
   | AttestationErrorCode
-  | ModelSigningErrorCode;
+  | ModelSigningErrorCode
+  | WebhooksErrorCode;
 
 type Presentation = 'user' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'internal';
 
@@ -133,6 +135,12 @@ const PRESENTATION: Record<DomainErrorCode, readonly [Presentation, number]> = {
   MODEL_SIGNATURE_INVALID: ['user', 422],
   MODEL_SIGNATURE_UNSUPPORTED: ['user', 422],
   MODEL_SIGNATURE_DIGEST_MISMATCH: ['user', 422],
+  // Webhook subscriptions: every refusal is the caller's to fix (the egress policy's included).
+  WEBHOOK_SUBSCRIPTION_NOT_FOUND: ['user', 404],
+  INVALID_WEBHOOK_INPUT: ['user', 422],
+  WEBHOOK_URL_FORBIDDEN: ['user', 422],
+  WEBHOOK_SUBSCRIPTION_LIMIT: ['user', 409],
+  WEBHOOK_SUBSCRIPTION_DISABLED: ['user', 409],
 };
 
 export interface UserErrorShape {

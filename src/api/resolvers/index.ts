@@ -10,8 +10,9 @@ import { verificationResolvers } from './verifications.ts';
 import { enrollmentResolvers } from './enrollments.ts';
 import { endpointResolvers } from './endpoints.ts';
 import { modelSigningResolvers } from './model-signing.ts';
+import { webhookResolvers } from './webhooks.ts';
 
-const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers, enrollmentResolvers, endpointResolvers, modelSigningResolvers];
+const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers, enrollmentResolvers, endpointResolvers, modelSigningResolvers, webhookResolvers];
 
 /** All resolvers, merged per type. One file per domain, each small. */
 export const resolvers: Resolvers = {

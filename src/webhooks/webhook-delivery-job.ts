@@ -44,6 +44,7 @@ export interface WebhookDeliveryJobDeps {
   webhooks: WebhookSettings;
 }
 
+const USER_AGENT = 'Fragmark-Webhooks/1';
 const GONE_REASON = 'The receiver answered 410 Gone: it asked for no more deliveries.';
 
 export const webhookDeliveryJob = defineJob<WebhookDeliveryJobDeps>({ kind: 'WEBHOOK', run: (deps, job) => runWebhookDeliveryJob(deps, job) });
@@ -93,7 +94,7 @@ async function attempt(deps: WebhookDeliveryJobDeps, job: RunningJob): Promise<v
       const secret = formatWebhookSecret(key);
       return [secret, secret.slice('whsec_'.length)];
     });
-    outcome = await sendAttempt({ url: subscription.url, headers: { ...headers }, body: event.payload }, { transport: deps.egress.transport, timeoutMs: deps.webhooks.timeoutMs, signal: job.signal, redact });
+    outcome = await sendAttempt({ url: subscription.url, headers: { ...headers, 'user-agent': USER_AGENT }, body: event.payload }, { transport: deps.egress.transport, timeoutMs: deps.webhooks.timeoutMs, signal: job.signal, redact });
   } finally {
     wipe(...keys);
   }

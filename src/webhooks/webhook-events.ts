@@ -132,23 +132,10 @@ export function webhookIdOf(eventId: string): string {
 }
 
 /**
- * What a verification listener is told (src/verifications/verification-settled.ts,
- * SettledVerification), declared here because webhooks sit below verifications.
+ * What the listener reads of a settled verification (SettledVerification in
+ * src/verifications/verification-settled.ts, which webhooks sit below): the payload's facts.
  */
-export interface CompletedVerification {
-  id: string;
-  tenantId: string;
-  modelVersionId: string;
-  mode: VerificationMode;
-  endpointId: string | null;
-  verdict: 'INTACT' | 'TAMPERED' | 'ERROR';
-  cancelled: boolean;
-  accTri: number | null;
-  triggersQueried: number | null;
-  triggersMatched: number | null;
-  errorReason: string | null;
-  completedAt: Date;
-}
+export type CompletedVerification = Omit<VerificationCompletedData, 'verificationId' | 'completedAt' | 'attestationId'> & { id: string; tenantId: string; completedAt: Date };
 
 /**
  * The verification listener (wired in src/app/verification-listeners.ts) that raises

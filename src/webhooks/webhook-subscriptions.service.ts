@@ -5,7 +5,7 @@
  * subscriptions and their delivery logs, VIEWER. Every read goes through the tenant-scoped
  * client; every input is checked before anything is stored, and each change commits whole.
  */
-import type { Database } from '../db/client.ts';
+import type { Database, Transaction } from '../db/client.ts';
 import type { WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEvent, WebhookSecret, WebhookSubscription } from '../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -112,8 +112,8 @@ export class WebhookSubscriptionsService {
     const hours = previousSecretHours(input.previousSecretValidHours);
     const current = await this.active(input.id);
     return this.db.$transaction(async (tx) => {
-      // Serialises rotations of one subscription: versions and the two-secret rule hold.
-      await tx.$queryRaw`SELECT id FROM "WebhookSubscription" WHERE id = ${current.id}::uuid FOR UPDATE`;
+      // Serialises rotations and deletion of one subscription: versions and the two-secret rule hold.
+      await lockActive(tx, current.id);
       const now = new Date();
       const rotated = await rotateSecret(tx, this.vault, actor, current, now, new Date(now.getTime() + hours * 3_600_000));
       const version = (await tx.webhookSecret.findFirstOrThrow({ where: { subscriptionId: current.id, expiresAt: null } })).version;
@@ -135,6 +135,7 @@ export class WebhookSubscriptionsService {
     const actor = this.requireRole('TENANT_ADMIN');
     const current = await this.active(id);
     const { jobs, deleted } = await this.db.$transaction(async (tx) => {
+      await lockActive(tx, current.id);
       const now = new Date();
       const deleted = await tx.webhookSubscription.update({ where: { id: current.id }, data: { deletedAt: now, enabled: false } });
       const jobs = await cancelPendingDeliveries(tx, current.id, now);
@@ -207,6 +208,12 @@ export class WebhookSubscriptionsService {
 }
 
 const DELIVERY_LOG = { event: true, attempts: { orderBy: { number: 'asc' } } } as const;
+
+/** Locks the subscription's row for the rest of `tx`; refuses one deleted meanwhile. */
+async function lockActive(tx: Transaction, id: string): Promise<void> {
+  const rows = await tx.$queryRaw<Array<{ deletedAt: Date | null }>>`SELECT "deletedAt" FROM "WebhookSubscription" WHERE id = ${id}::uuid FOR UPDATE`;
+  if (rows[0]?.deletedAt !== null) throw notFound('id');
+}
 
 function notFound(field: string): WebhooksError {
   return new WebhooksError('WEBHOOK_SUBSCRIPTION_NOT_FOUND', 'No such webhook subscription.', ['input', field]);

@@ -13,6 +13,7 @@ import { Webhook } from 'standardwebhooks';
 import { createKey, createTenant, LOCAL_ENDPOINTS, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { findFreePort } from '../support/ports.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 import { createLogger } from '../../src/logging/logger.ts';
@@ -59,16 +60,6 @@ function verifyIndependently(secret: string, request: Received): any {
   return new Webhook(secret).verify(request.body, headers);
 }
 
-async function waitFor<T>(what: string, poll: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await poll();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('signed webhooks', () => {
   let api: TestApi;
   let worker: TestWorker | undefined;
@@ -76,7 +67,7 @@ describe('signed webhooks', () => {
   let other: { id: string; adminKey: string };
   let operator: string;
   let viewer: string;
-  let versionId: string;
+  let watermarked: Promise<string> | undefined;
   const receivers: Array<{ close(): Promise<void> }> = [];
   /** Every secret this file saw: none may appear anywhere but in the create/rotate answers. */
   const secrets: string[] = [];
@@ -94,7 +85,7 @@ describe('signed webhooks', () => {
     return result.data.webhookDeliveries.edges.map((e: any) => e.node);
   }
   async function settled(subscriptionId: string, deliveryId: string): Promise<any> {
-    return waitFor(`delivery ${deliveryId} to end`, async () => (await deliveries(subscriptionId)).find((d) => d.id === deliveryId && d.status !== 'PENDING'));
+    return waitFor(async () => (await deliveries(subscriptionId)).find((d) => d.id === deliveryId && d.status !== 'PENDING'), `delivery ${deliveryId} to end`, 30_000);
   }
   async function testDelivery(subscriptionId: string, key = operator): Promise<any> {
     const result = await api.gql(TEST, { input: { id: subscriptionId } }, key);
@@ -106,8 +97,27 @@ describe('signed webhooks', () => {
     receivers.push(r);
     return r;
   }
+  /** A READY watermarked version, made by the worker while the tests before the verification run. */
+  async function watermarkedVersion(): Promise<string> {
+    await initBackend({ log: () => {} });
+    const model = buildTinyClassifier({ inputShape: [8, 8, 1] });
+    const modelId = (await api.gql(`mutation { registerModel(input: { name: "digits" }) { model { id } } }`, {}, operator)).data.registerModel.model.id;
+    const version = (await api.gql(`mutation($m: ID!) { createModelVersion(input: { modelId: $m, label: "1" }) { modelVersion { id uploadPath } } }`, { m: modelId }, operator)).data.createModelVersion.modelVersion;
+    assert.equal((await uploadFiles(api, operator, version.uploadPath, await saveModelToFiles(model))).status, 200);
+    const started = await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 10, method: "CE_ONLY", allowWeak: true }) { job { id } } }`, { v: version.id }, operator);
+    await waitFor(async () => {
+      const job = (await api.gql(`query($id: ID!) { job(id: $id) { status error } }`, { id: started.data.startWatermark.job.id }, operator)).data.job;
+      if (job.status === 'FAILED') throw new Error(job.error);
+      return job.status === 'SUCCEEDED' ? true : undefined;
+    }, 'the watermark');
+    return version.id;
+  }
   async function ensureWorker(): Promise<void> {
     worker ??= await startTestWorker(api, { ...LOCAL_ENDPOINTS, ...WEBHOOK_SETTINGS, FRAGMARK_LOG_LEVEL: 'debug' });
+    if (!watermarked) {
+      watermarked = watermarkedVersion();
+      watermarked.catch(() => {}); // awaited (and reported) by the verification test
+    }
   }
 
   before(async () => {
@@ -155,71 +165,6 @@ describe('signed webhooks', () => {
     assert.deepEqual((await api.gql(DELETE, { input: { id: subscription.id } }, tenant.adminKey)).data.deleteWebhookSubscription.userErrors, []);
     assert.equal((await deliveries(subscription.id))[0].status, 'CANCELLED');
     assert.equal(await api.database.db.vaultSecret.count({ where: { purpose: 'webhook-secret' } }), 0, 'its secret was destroyed');
-  });
-
-  test('a verification sends a signed verification.completed that an independent verifier accepts, to subscribers of that type only', async () => {
-    await ensureWorker();
-    const hook = await receiver();
-    const unsubscribed = await receiver();
-    const otherTenant = await receiver();
-    const { subscription, secret } = await create({ url: hook.url, description: 'CI gate', eventTypes: ['verification.completed'] });
-    assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
-    assert.deepEqual(subscription.secrets, [{ version: 1, expiresAt: null }]);
-    const integrityOnly = await create({ url: unsubscribed.url, eventTypes: ['integrity.changed', 'alert.opened'] });
-    const othersHook = await create({ url: otherTenant.url, eventTypes: ['verification.completed'] }, other.adminKey);
-
-    await initBackend({ log: () => {} });
-    const model = buildTinyClassifier({ inputShape: [8, 8, 1] });
-    const modelId = (await api.gql(`mutation { registerModel(input: { name: "digits" }) { model { id } } }`, {}, operator)).data.registerModel.model.id;
-    const version = (await api.gql(`mutation($m: ID!) { createModelVersion(input: { modelId: $m, label: "1" }) { modelVersion { id uploadPath } } }`, { m: modelId }, operator)).data.createModelVersion.modelVersion;
-    versionId = version.id;
-    assert.equal((await uploadFiles(api, operator, version.uploadPath, await saveModelToFiles(model))).status, 200);
-    const started = await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 10, method: "CE_ONLY", allowWeak: true }) { job { id } } }`, { v: versionId }, operator);
-    await waitFor('the watermark', async () => {
-      const job = (await api.gql(`query($id: ID!) { job(id: $id) { status error } }`, { id: started.data.startWatermark.job.id }, operator)).data.job;
-      if (job.status === 'FAILED') throw new Error(job.error);
-      return job.status === 'SUCCEEDED' ? true : undefined;
-    });
-    const verify = await api.gql(`mutation($v: ID!) { verifyModel(input: { modelVersionId: $v, mode: ARTIFACT }) { verification { id } } }`, { v: versionId }, operator);
-    const verificationId = verify.data.verifyModel.verification.id;
-    const verification = await waitFor('the verdict', async () => {
-      const v = (await api.gql(`query($id: ID!) { verification(id: $id) { verdict completedAt attestation { jti } } }`, { id: verificationId }, operator)).data.verification;
-      return v.verdict === 'PENDING' ? undefined : v;
-    });
-    assert.equal(verification.verdict, 'INTACT');
-
-    const request = await waitFor('the webhook', async () => hook.received[0]);
-    assert.equal(request.headers['content-type'], 'application/json');
-    const payload = verifyIndependently(secret, request);
-    assert.equal(payload.type, 'verification.completed');
-    assert.ok(Math.abs(Date.parse(payload.timestamp) - Date.now()) < 60_000, 'timestamp: when it happened, ISO 8601');
-    assert.deepEqual(payload.data, {
-      verificationId,
-      modelVersionId: versionId,
-      mode: 'ARTIFACT',
-      endpointId: null,
-      verdict: 'INTACT',
-      cancelled: false,
-      accTri: 1,
-      triggersQueried: 10,
-      triggersMatched: 10,
-      errorReason: null,
-      completedAt: verification.completedAt,
-      attestationId: verification.attestation.jti,
-    });
-    assert.throws(() => verifyIndependently(othersHook.secret, request), /No matching signature/);
-    assert.throws(() => verifyIndependently(secret, { ...request, body: request.body.replace('INTACT', 'TAMPERED') }), /No matching signature/);
-
-    const [delivery] = await waitFor('the delivery log', async () => {
-      const list = await deliveries(subscription.id, viewer);
-      return list[0]?.status === 'DELIVERED' ? list : undefined;
-    });
-    assert.equal(delivery.webhookId, request.headers['webhook-id']);
-    assert.equal(delivery.payload, request.body);
-    assert.deepEqual([delivery.eventType, delivery.attemptCount, delivery.attempts.length, delivery.attempts[0].statusCode, delivery.attempts[0].error], ['verification.completed', 1, 1, 204, null]);
-    assert.equal((await deliveries(integrityOnly.subscription.id)).length, 0, 'not subscribed to verification.completed');
-    assert.equal((await deliveries(othersHook.subscription.id, other.adminKey)).length, 0, "another tenant's verification is not theirs");
-    assert.equal(unsubscribed.received.length + otherTenant.received.length, 0);
   });
 
   test('a receiver that answers 500 then 200 gets a retry, with the same webhook-id; the log shows both attempts, the secret redacted', async () => {
@@ -294,6 +239,60 @@ describe('signed webhooks', () => {
       audit.filter((e: any) => e.recordId === created.subscription.id).map((e: any) => e.action).sort(),
       ['webhook_subscription.create', 'webhook_subscription.rotate_secret', 'webhook_subscription.rotate_secret'],
     );
+  });
+
+  test('a verification sends a signed verification.completed that an independent verifier accepts, to subscribers of that type only', async () => {
+    await ensureWorker();
+    const hook = await receiver();
+    const unsubscribed = await receiver();
+    const otherTenant = await receiver();
+    const { subscription, secret } = await create({ url: hook.url, description: 'CI gate', eventTypes: ['verification.completed'] });
+    assert.match(secret, /^whsec_[A-Za-z0-9+/]{43}=$/);
+    assert.deepEqual(subscription.secrets, [{ version: 1, expiresAt: null }]);
+    const integrityOnly = await create({ url: unsubscribed.url, eventTypes: ['integrity.changed', 'alert.opened'] });
+    const othersHook = await create({ url: otherTenant.url, eventTypes: ['verification.completed'] }, other.adminKey);
+
+    const versionId = await watermarked!;
+    const verify = await api.gql(`mutation($v: ID!) { verifyModel(input: { modelVersionId: $v, mode: ARTIFACT }) { verification { id } } }`, { v: versionId }, operator);
+    const verificationId = verify.data.verifyModel.verification.id;
+    const verification = await waitFor(async () => {
+      const v = (await api.gql(`query($id: ID!) { verification(id: $id) { verdict completedAt attestation { jti } } }`, { id: verificationId }, operator)).data.verification;
+      return v.verdict === 'PENDING' ? undefined : v;
+    }, 'the verdict');
+    assert.equal(verification.verdict, 'INTACT');
+
+    const request = await waitFor(async () => hook.received[0], 'the webhook', 30_000);
+    assert.equal(request.headers['content-type'], 'application/json');
+    const payload = verifyIndependently(secret, request);
+    assert.equal(payload.type, 'verification.completed');
+    assert.ok(Math.abs(Date.parse(payload.timestamp) - Date.now()) < 60_000, 'timestamp: when it happened, ISO 8601');
+    assert.deepEqual(payload.data, {
+      verificationId,
+      modelVersionId: versionId,
+      mode: 'ARTIFACT',
+      endpointId: null,
+      verdict: 'INTACT',
+      cancelled: false,
+      accTri: 1,
+      triggersQueried: 10,
+      triggersMatched: 10,
+      errorReason: null,
+      completedAt: verification.completedAt,
+      attestationId: verification.attestation.jti,
+    });
+    assert.throws(() => verifyIndependently(othersHook.secret, request), /No matching signature/);
+    assert.throws(() => verifyIndependently(secret, { ...request, body: request.body.replace('INTACT', 'TAMPERED') }), /No matching signature/);
+
+    const [delivery] = await waitFor(async () => {
+      const list = await deliveries(subscription.id, viewer);
+      return list[0]?.status === 'DELIVERED' ? list : undefined;
+    }, 'the delivery log', 30_000);
+    assert.equal(delivery.webhookId, request.headers['webhook-id']);
+    assert.equal(delivery.payload, request.body);
+    assert.deepEqual([delivery.eventType, delivery.attemptCount, delivery.attempts.length, delivery.attempts[0].statusCode, delivery.attempts[0].error], ['verification.completed', 1, 1, 204, null]);
+    assert.equal((await deliveries(integrityOnly.subscription.id)).length, 0, 'not subscribed to verification.completed');
+    assert.equal((await deliveries(othersHook.subscription.id, other.adminKey)).length, 0, "another tenant's verification is not theirs");
+    assert.equal(unsubscribed.received.length + otherTenant.received.length, 0);
   });
 
   test("another tenant sees and changes nothing of a tenant's webhooks", async () => {

@@ -28,6 +28,10 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
   'signing-keys list': [...CLIENT, 'all'],
   'signing-keys revoke': [...CLIENT],
   'models attach-signature': [...CLIENT, 'signing-key'],
+  'webhooks list': [...CLIENT],
+  'webhooks create': [...CLIENT, 'receiver', 'events', 'description'],
+  'webhooks test': [...CLIENT],
+  'webhooks deliveries': [...CLIENT, 'first'],
 };
 
 /** The command named by the leading words (`endpoints enroll`, `verify`), or null if none. */

@@ -22,6 +22,7 @@ import { COMMAND_FLAGS, commandOf, unknownFlag } from './command-flags.ts';
 import { verifyToken } from './verify-token.ts';
 import { evidenceExport, evidenceShow, evidenceVerify } from './evidence-commands.ts';
 import { modelsAttachSignature, signingKeysList, signingKeysRegister, signingKeysRevoke } from './signing-commands.ts';
+import { webhooksCreate, webhooksDeliveries, webhooksList, webhooksTest } from './webhook-commands.ts';
 
 const USAGE = `Usage: fragmark <command> [options]
 
@@ -63,6 +64,14 @@ Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_
                              Revoke a signing key; the signatures it verified are withdrawn (TENANT_ADMIN)
   models attach-signature <modelVersionId> <model.sig> --signing-key <signingKeyId>
                              Check a model_signing signature against the version's files and record it
+  webhooks list              Your tenant's webhook subscriptions
+  webhooks create --receiver <url> --events <type,type> [--description D]
+                             Subscribe a receiver to verification.completed, integrity.changed, alert.opened
+                             (TENANT_ADMIN; audited); prints its signing secret once, on stdout
+  webhooks test <subscriptionId>
+                             Queue a signed webhook.test delivery to it (OPERATOR)
+  webhooks deliveries <subscriptionId> [--first N]
+                             Its delivery log, newest first, with every attempt
 
   evidence show <verificationId>
                              The verdict's in-toto statement and its DSSE envelope (signed like the token)
@@ -110,7 +119,7 @@ function parseArgs(argv: string[]): Parsed {
 const VALUE_FLAGS = new Set([
   'name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'endpoint-id', 'protocol', 'model-name',
   'audience', 'nonce', 'issuer', 'jwks', 'profile', 'watermark', 'rounds', 'max-unstable-share', 'input-format', 'input-range',
-  'input-encoding', 'credential-env', 'out', 'signing-key',
+  'input-encoding', 'credential-env', 'out', 'signing-key', 'receiver', 'events', 'description', 'first',
 ]);
 
 class UsageError extends Error {}
@@ -145,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Client commands need a server address and key, not the server's configuration.
-  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints', 'evidence', 'signing-keys'].includes(command[0] ?? '');
+  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints', 'evidence', 'signing-keys', 'webhooks'].includes(command[0] ?? '');
   if (clientCommand) {
     try {
       if (command[0] === 'models' && command[1] === 'push') return await modelsPush(command.slice(2), flags, out);
@@ -163,6 +172,10 @@ async function main(argv: string[]): Promise<number> {
       if (command[0] === 'signing-keys' && command[1] === 'register') return await signingKeysRegister(command.slice(2), flags, out);
       if (command[0] === 'signing-keys' && command[1] === 'list') return await signingKeysList(flags, out);
       if (command[0] === 'signing-keys' && command[1] === 'revoke') return await signingKeysRevoke(command.slice(2), flags, out);
+      if (command[0] === 'webhooks' && command[1] === 'list') return await webhooksList(flags, out);
+      if (command[0] === 'webhooks' && command[1] === 'create') return await webhooksCreate(flags, out, json);
+      if (command[0] === 'webhooks' && command[1] === 'test') return await webhooksTest(command.slice(2), flags, out);
+      if (command[0] === 'webhooks' && command[1] === 'deliveries') return await webhooksDeliveries(command.slice(2), flags, out);
       throw new UsageError(`Unknown command "${command.join(' ')}".`);
     } catch (error) {
       if (!(error instanceof CliError)) throw error;

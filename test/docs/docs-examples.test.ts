@@ -18,7 +18,7 @@
  *   `fixtures/` (the repository's) and `jwks.json` (the server's key set), with these variables
  *   set: FRAGMARK_URL and FRAGMARK_API_KEY (client commands), ISSUER (= FRAGMARK_URL), TOKEN and
  *   JTI (an attestation made for the audience https://auditor.example), VERIFICATION_ID (the
- *   verification it attests), MODEL / MODEL_ID, VERSION_ID, WATERMARK_ID, and for server-side commands (db, admin, vault, serve, worker) a
+ *   verification it attests), MODEL / MODEL_ID, VERSION_ID, WATERMARK_ID, WEBHOOK_SUBSCRIPTION_ID, and for server-side commands (db, admin, vault, serve, worker) a
  *   separate scratch database (DATABASE_URL) with its master key in a key file
  *   (FRAGMARK_MASTER_KEY_FILE). Undefined variables are errors (`set -u`). The command must
  *   exit 0. `serve` and `worker` pass when they report ready, and are then stopped with SIGTERM.
@@ -57,6 +57,7 @@ import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 import { generateWebhookSecret, signedHeaders } from '../../src/webhooks/webhook-signature.ts';
 import { webhookIdOf } from '../../src/webhooks/webhook-events.ts';
 import { findFreePort } from '../support/ports.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'fragmark.js');
@@ -315,16 +316,6 @@ async function createScratchDatabase(serverUrl: string): Promise<{ url: string; 
   return { url, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
-async function waitFor<T>(poll: () => Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await poll();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
 async function seedFile(file: string): Promise<FileContext> {
   const tenant = await createTenant(api, `Docs ${file}`);
   const keys: FileContext['keys'] = { TENANT_ADMIN: tenant.adminKey, PLATFORM_ADMIN: api.adminKey, ANONYMOUS: null };
@@ -410,6 +401,7 @@ async function runExample(example: Example, context: FileContext): Promise<void>
     MODEL_ID: context.vars.modelId,
     VERSION_ID: context.vars.versionId,
     WATERMARK_ID: context.vars.watermarkId,
+    WEBHOOK_SUBSCRIPTION_ID: context.vars.webhookSubscriptionId,
   };
   // The key set as of now (an earlier example may have rotated the signing key).
   await writeFile(path.join(scratch, 'jwks.json'), await (await fetch(`${api.url}/.well-known/jwks.json`)).text());

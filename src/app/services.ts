@@ -24,6 +24,8 @@ import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { ModelSigningKeysService } from '../registry/model-signing/model-signing-keys.service.ts';
 import { ModelSignaturesService } from '../registry/model-signing/model-signatures.service.ts';
 import { WebhookSubscriptionsService } from '../webhooks/webhook-subscriptions.service.ts';
+import { MonitorsService } from '../monitoring/monitors.service.ts';
+import type { Config } from '../config/config.ts';
 
 /** What every request's services share: built once at start-up. */
 export interface Platform {
@@ -39,6 +41,8 @@ export interface Platform {
   rewrap?: RewrapSettings;
   /** How long uploaded candidate artifacts stay usable (FRAGMARK_CANDIDATE_TTL_HOURS); defaults to 7 days. */
   candidateTtlMs?: number;
+  /** Monitors' limits (config.monitoring). */
+  monitoring: Config['monitoring'];
 }
 
 export interface Services {
@@ -57,9 +61,10 @@ export interface Services {
   modelSigningKeys: ModelSigningKeysService;
   modelSignatures: ModelSignaturesService;
   webhooks: WebhookSubscriptionsService;
+  monitors: MonitorsService;
 }
 
-export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap, candidateTtlMs }: Platform, actor: Actor | null): Services {
+export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap, candidateTtlMs, monitoring }: Platform, actor: Actor | null): Services {
   return {
     apiKeys: new ApiKeysService(db, actor),
     tenants: new TenantsService(db, vault, queue, actor),
@@ -76,5 +81,6 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     modelSigningKeys: new ModelSigningKeysService(db, actor),
     modelSignatures: new ModelSignaturesService(db, actor),
     webhooks: new WebhookSubscriptionsService(db, vault, queue, actor, egress),
+    monitors: new MonitorsService(db, actor, monitoring),
   };
 }

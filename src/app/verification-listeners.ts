@@ -5,7 +5,8 @@
 import type { VerificationSettledListener } from '../verifications/verification-settled.ts';
 import type { Platform } from './services.ts';
 import { verificationCompletedListener } from '../webhooks/webhook-events.ts';
+import { integrityListener } from '../monitoring/integrity-listener.ts';
 
 export function verificationListeners(platform: Platform): VerificationSettledListener[] {
-  return [verificationCompletedListener(platform.queue)];
+  return [integrityListener({ unreachableAfter: platform.monitoring.unreachableAfter }), verificationCompletedListener(platform.queue)];
 }

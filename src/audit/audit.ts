@@ -30,7 +30,11 @@ export type AuditAction =
   | 'webhook_subscription.create'
   | 'webhook_subscription.update'
   | 'webhook_subscription.rotate_secret'
-  | 'webhook_subscription.delete';
+  | 'webhook_subscription.delete'
+  | 'monitor.create'
+  | 'monitor.update'
+  | 'monitor.delete'
+  | 'alert.acknowledge';
 
 export interface AuditRecord {
   tenantId: string | null;

@@ -15,6 +15,7 @@ export const TENANT_OWNED_MODELS = [
   'ApiKey', 'AuditEvent', 'VaultKeyring', 'VaultKey', 'VaultSecret', 'Model', 'ModelVersion', 'ModelAlias', 'Job', 'Watermark',
   'Verification', 'CandidateArtifact', 'Attestation', 'Challenge', 'EndpointEnrollment', 'ModelSigningKey', 'RegisteredEndpoint',
   'WebhookSubscription', 'WebhookSecret', 'WebhookEvent', 'WebhookDelivery', 'WebhookAttempt',
+  'Monitor', 'IntegrityChange', 'IntegrityAlert',
 ] as const;
 
 const OWNED = new Set<string>(TENANT_OWNED_MODELS);

@@ -21,6 +21,7 @@ import type { EndpointErrorCode } from '../../endpoints/endpoint.errors.ts';
 import type { AttestationErrorCode } from '../../attestations/crypto/attestation.errors.ts';
 import type { ModelSigningErrorCode } from '../../registry/model-signing/model-signing.errors.ts';
 import type { WebhooksErrorCode } from '../../webhooks/webhooks.errors.ts';
+import type { MonitoringErrorCode } from '../../monitoring/monitoring.errors.ts';
 
 export type DomainErrorCode =
   | AuthErrorCode
@@ -35,7 +36,8 @@ export type DomainErrorCode =
   | EndpointErrorCode
   | AttestationErrorCode
   | ModelSigningErrorCode
-  | WebhooksErrorCode;
+  | WebhooksErrorCode
+  | MonitoringErrorCode;
 
 type Presentation = 'user' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'internal';
 
@@ -141,6 +143,12 @@ const PRESENTATION: Record<DomainErrorCode, readonly [Presentation, number]> = {
   WEBHOOK_URL_FORBIDDEN: ['user', 422],
   WEBHOOK_SUBSCRIPTION_LIMIT: ['user', 409],
   WEBHOOK_SUBSCRIPTION_DISABLED: ['user', 409],
+  // Monitors (scheduled checks) and their alerts: every refusal is the caller's to fix.
+  MONITOR_NOT_FOUND: ['user', 404],
+  MONITOR_EXISTS: ['user', 409],
+  INVALID_MONITOR_INPUT: ['user', 422],
+  MONITOR_LIMIT_REACHED: ['user', 409],
+  ALERT_NOT_FOUND: ['user', 404],
 };
 
 export interface UserErrorShape {

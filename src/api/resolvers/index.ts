@@ -11,8 +11,9 @@ import { enrollmentResolvers } from './enrollments.ts';
 import { endpointResolvers } from './endpoints.ts';
 import { modelSigningResolvers } from './model-signing.ts';
 import { webhookResolvers } from './webhooks.ts';
+import { monitoringResolvers } from './monitoring.ts';
 
-const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers, enrollmentResolvers, endpointResolvers, modelSigningResolvers, webhookResolvers];
+const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers, enrollmentResolvers, endpointResolvers, modelSigningResolvers, monitoringResolvers, webhookResolvers];
 
 /** All resolvers, merged per type. One file per domain, each small. */
 export const resolvers: Resolvers = {

@@ -6,7 +6,11 @@ import type { VerificationSettledListener } from '../verifications/verification-
 import type { Platform } from './services.ts';
 import { verificationCompletedListener } from '../webhooks/webhook-events.ts';
 import { integrityListener } from '../monitoring/integrity-listener.ts';
+import { integrityWebhooks } from './integrity-webhooks.ts';
 
 export function verificationListeners(platform: Platform): VerificationSettledListener[] {
-  return [integrityListener({ unreachableAfter: platform.monitoring.unreachableAfter }), verificationCompletedListener(platform.queue)];
+  return [
+    integrityListener({ unreachableAfter: platform.monitoring.unreachableAfter, onChange: integrityWebhooks(platform.queue) }),
+    verificationCompletedListener(platform.queue),
+  ];
 }

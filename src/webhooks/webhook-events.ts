@@ -32,6 +32,10 @@ export interface VerificationCompletedData {
   mode: VerificationMode;
   /** The registered endpoint queried (ENDPOINT mode); null for an ad-hoc URL or an artifact check. */
   endpointId: string | null;
+  /** ARTIFACT: the uploaded copy checked instead of the registered artifact; null otherwise. */
+  candidateArtifactId: string | null;
+  /** The monitor whose scheduled run this was; null for a check started by hand. */
+  monitorId: string | null;
   verdict: 'INTACT' | 'TAMPERED' | 'ERROR';
   /** A user cancelled it (verdict ERROR): it says nothing about the model. */
   cancelled: boolean;
@@ -47,7 +51,9 @@ export interface VerificationCompletedData {
 
 /** `integrity.changed`: a monitored deployment's integrity state changed. */
 export interface IntegrityChangedData {
-  endpointId: string;
+  monitorId: string;
+  /** The registered endpoint monitored; null for a monitor of the version's registered artifact. */
+  endpointId: string | null;
   modelVersionId: string;
   from: IntegrityState;
   to: IntegrityState;
@@ -59,7 +65,9 @@ export interface IntegrityChangedData {
 /** `alert.opened`: a state change opened an alert (open until acknowledged). */
 export interface AlertOpenedData {
   alertId: string;
-  endpointId: string;
+  monitorId: string;
+  /** As in integrity.changed. */
+  endpointId: string | null;
   modelVersionId: string;
   /** The state that opened the alert. */
   state: IntegrityState;
@@ -153,6 +161,8 @@ export function verificationCompletedListener(queue: JobQueue): (tx: Transaction
         modelVersionId: settled.modelVersionId,
         mode: settled.mode,
         endpointId: settled.endpointId,
+        candidateArtifactId: settled.candidateArtifactId,
+        monitorId: settled.monitorId,
         verdict: settled.verdict,
         cancelled: settled.cancelled,
         accTri: settled.accTri,

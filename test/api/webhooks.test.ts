@@ -271,6 +271,8 @@ describe('signed webhooks', () => {
       modelVersionId: versionId,
       mode: 'ARTIFACT',
       endpointId: null,
+      candidateArtifactId: null,
+      monitorId: null,
       verdict: 'INTACT',
       cancelled: false,
       accTri: 1,

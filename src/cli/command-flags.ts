@@ -32,6 +32,13 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
   'webhooks create': [...CLIENT, 'receiver', 'events', 'description'],
   'webhooks test': [...CLIENT],
   'webhooks deliveries': [...CLIENT, 'first'],
+  'monitors create': [...CLIENT, 'endpoint-id', 'version', 'every', 'cron', 'jitter', 'sample', 'paused'],
+  'monitors list': [...CLIENT, 'state'],
+  'monitors pause': [...CLIENT],
+  'monitors resume': [...CLIENT],
+  alerts: [...CLIENT, 'all'],
+  'alerts ack': [...CLIENT, 'note'],
+  report: [...CLIENT, 'since', 'until'],
 };
 
 /** The command named by the leading words (`endpoints enroll`, `verify`), or null if none. */

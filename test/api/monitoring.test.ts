@@ -16,6 +16,7 @@ import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 import { startInferenceServer, type RunningInferenceServer } from '../../src/endpoints/test-inference-server.ts';
 import { MonitorScheduler } from '../../src/monitoring/scheduler.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import { runCli } from '../support/cli.ts';
 
 const MONITOR_FIELDS = `id mode state stateSince consecutiveErrors nextRunAt lastRunAt lastRunError paused triggerSample intervalSeconds cron jitterSeconds
   endpoint { id name } lastVerification { id verdict }`;
@@ -305,5 +306,37 @@ describe('continuous monitoring', () => {
     } finally {
       for (const replica of replicas) await stopTestWorker(replica);
     }
+  });
+  test('the command line: monitors create/list/pause, alerts, report', async () => {
+    const registered = (
+      await api.gql(
+        `mutation($input: RegisterEndpointInput!) { registerEndpoint(input: $input) { endpoint { id } userErrors { code message } } }`,
+        { input: { modelVersionId: versionId, name: 'canary', endpoint: { url: 'http://127.0.0.1:9/', protocol: 'KSERVE_V2', modelName: 'fleet' } } },
+        tenant.adminKey,
+      )
+    ).data.registerEndpoint;
+    assert.deepEqual(registered.userErrors, []);
+    const cli = (args: string[], key = tenant.adminKey) => runCli(args, { FRAGMARK_URL: api.url, FRAGMARK_API_KEY: key });
+    const bad = await cli(['monitors', 'create', '--endpoint-id', registered.endpoint.id, '--every', '10 minutes']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stdout + bad.stderr, /--every must be a number followed by s, m, h or d/);
+    const created = await cli(['monitors', 'create', '--endpoint-id', registered.endpoint.id, '--cron', '*/15 * * * *', '--jitter', '1m', '--sample', '8', '--paused', '--json']);
+    assert.equal(created.code, 0, created.stdout + created.stderr);
+    const monitor = JSON.parse(created.stdout).monitor;
+    assert.deepEqual([monitor.cron, monitor.jitterSeconds, monitor.triggerSample, monitor.paused, monitor.endpoint.name], ['*/15 * * * *', 60, 8, true, 'canary']);
+    const listed = await cli(['monitors', 'list', '--state', 'unknown'], operator);
+    assert.equal(listed.code, 0, listed.stdout + listed.stderr);
+    assert.match(listed.stderr, new RegExp(`${monitor.id}  UNKNOWN .*fleet 1 at canary \\(http://127\\.0\\.0\\.1:9/\\), cron "\\*/15 \\* \\* \\* \\*" \\(UTC\\) \\+ up to 60 s, 8 triggers a run, paused`));
+    const resumed = await cli(['monitors', 'resume', monitor.id, '--json']);
+    assert.equal(JSON.parse(resumed.stdout).monitor.paused, false);
+    const alertsOut = await cli(['alerts', '--all', '--json'], operator);
+    assert.equal(JSON.parse(alertsOut.stdout).totalCount, (await alerts()).totalCount);
+    const reportOut = await cli(['report', '--since', '1d'], viewer);
+    assert.equal(reportOut.code, 0, reportOut.stdout + reportOut.stderr);
+    assert.match(reportOut.stderr, /^Fleet report /);
+    assert.match(reportOut.stderr, /UNREACHABLE +\d+ .*fleet 1 at default \(http:\/\/127\.0\.0\.1:\d+\/\)/);
+    assert.match(reportOut.stderr, /fleet 1 \(registered artifact\)/);
+    const json = JSON.parse((await cli(['report', '--since', '1d', '--json'], viewer)).stdout);
+    assert.equal(json.report.rows.length, 3);
   });
 });

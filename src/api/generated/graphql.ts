@@ -869,6 +869,8 @@ export type Verification = {
   policy: VerdictPolicy;
   /** Why the verdict is ERROR. */
   errorReason?: Maybe<Scalars['String']['output']>;
+  /** The monitor whose scheduled run this was; null for a check started by hand. */
+  monitor?: Maybe<Monitor>;
   /** When it was requested. */
   createdAt: Scalars['DateTime']['output'];
   /** When the verdict was reached. */
@@ -3164,6 +3166,7 @@ export type VerificationResolvers<ContextType = GraphQLContext, ParentType exten
   accTri?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   policy?: Resolver<ResolversTypes['VerdictPolicy'], ParentType, ContextType>;
   errorReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  monitor?: Resolver<Maybe<ResolversTypes['Monitor']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   modelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;

@@ -43,6 +43,9 @@ export const monitoringResolvers: Resolvers = {
   ModelVersion: {
     monitors: (version, _args, { services }) => queryResult(() => services.monitors.forVersion(version.id)),
   },
+  Verification: {
+    monitor: (v, _args, { services }) => (v.monitorId ? services.monitors.get(v.monitorId) : null),
+  },
   Endpoint: {
     monitor: (endpoint, _args, { services }) => (endpoint.id ? services.monitors.forEndpoint(endpoint.id) : null),
   },

@@ -76,7 +76,9 @@ export class MonitorScheduler {
             const monitors = await takeDue(tx, at, skipped, Math.min(BATCH_SIZE, limit - result.started - result.refused));
             taken = monitors.map((m) => m.id);
             const done: Array<'started' | 'refused'> = [];
-            for (const monitor of monitors) done.push(await this.runOne(tx, monitor, at));
+            // Monitors of one version share its version, watermark and enrollment lookups.
+            const lookups = new Map<string, Promise<unknown>>();
+            for (const monitor of monitors) done.push(await this.runOne(tx, monitor, at, lookups));
             return done;
           },
           { timeout: BATCH_TIMEOUT_MS },
@@ -116,10 +118,10 @@ export class MonitorScheduler {
     await this.ticking?.catch(() => undefined);
   }
 
-  private async runOne(tx: Transaction, monitor: Monitor, at: Date): Promise<'started' | 'refused'> {
+  private async runOne(tx: Transaction, monitor: Monitor, at: Date, lookups: Map<string, Promise<unknown>>): Promise<'started' | 'refused'> {
     const nextRunAt = nextRunAfter(monitor, monitor.anchorAt, at, this.random);
     try {
-      const verification = await startRun(tx, this.deps, monitor);
+      const verification = await startRun(tx, this.deps, monitor, lookups);
       await tx.monitor.update({ where: { id: monitor.id }, data: { lastRunAt: at, nextRunAt, lastRunError: null } });
       this.deps.logger.info('monitor run started', { monitorId: monitor.id, verificationId: verification.id });
       return 'started';
@@ -150,11 +152,18 @@ async function takeDue(tx: Transaction, at: Date, skipped: string[], count: numb
  * endpoint (on its enrolled triggers) or the registered artifact, on a fresh sample if the monitor
  * samples. Reads are scoped to the monitor's tenant by hand: the scheduler acts for every tenant.
  */
-async function startRun(tx: Transaction, deps: MonitorSchedulerDeps, monitor: Monitor) {
+async function startRun(tx: Transaction, deps: MonitorSchedulerDeps, monitor: Monitor, lookups: Map<string, Promise<unknown>>) {
   const { tenantId } = monitor;
-  const version = await tx.modelVersion.findFirst({ where: { id: monitor.modelVersionId, tenantId }, include: { model: true } });
+  // Within one batch (one transaction), the same question gets the same answer: asked once.
+  const once = <T>(key: string, ask: () => Promise<T>): Promise<T> => {
+    if (!lookups.has(key)) lookups.set(key, ask());
+    return lookups.get(key) as Promise<T>;
+  };
+  const version = await once(`version ${tenantId} ${monitor.modelVersionId}`, () => tx.modelVersion.findFirst({ where: { id: monitor.modelVersionId, tenantId }, include: { model: true } }));
   if (!version) throw new MonitoringError('MONITOR_NOT_FOUND', 'The monitored version no longer exists.');
-  const watermark = await tx.watermark.findFirst({ where: { tenantId, modelVersionId: version.id, status: 'READY' }, orderBy: { id: 'desc' } });
+  const watermark = await once(`watermark ${tenantId} ${version.id}`, () =>
+    tx.watermark.findFirst({ where: { tenantId, modelVersionId: version.id, status: 'READY' }, orderBy: { id: 'desc' } }),
+  );
   if (!watermark) throw new MonitoringError('INVALID_MONITOR_INPUT', 'The version has no READY watermark to check against.');
   let endpoint: ResolvedEndpoint | null = null;
   if (monitor.mode === 'ENDPOINT') {
@@ -166,13 +175,15 @@ async function startRun(tx: Transaction, deps: MonitorSchedulerDeps, monitor: Mo
     throw new MonitoringError('INVALID_MONITOR_INPUT', 'The version has no artifact to check.');
   }
   const enrollment = endpoint
-    ? await findEnrollment(tx as unknown as Database, {
-        watermarkId: watermark.id,
-        endpointUrl: endpoint.url,
-        endpointProtocol: endpoint.protocol,
-        endpointModelName: endpoint.modelName,
-        endpointInputFormat: endpoint.inputFormat,
-      })
+    ? await once(`enrollment ${watermark.id} ${endpoint.url} ${endpoint.protocol} ${endpoint.modelName} ${endpoint.inputFormat}`, () =>
+        findEnrollment(tx as unknown as Database, {
+          watermarkId: watermark.id,
+          endpointUrl: endpoint.url,
+          endpointProtocol: endpoint.protocol,
+          endpointModelName: endpoint.modelName,
+          endpointInputFormat: endpoint.inputFormat,
+        }),
+      )
     : null;
   let sampledIndices: number[] = [];
   if (monitor.triggerSample !== null) {

@@ -32,6 +32,8 @@
  * through the tfjs-core gradient configs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { clipGradKernel } from './clip-gradient.ts';
+import { runSliceKernel } from './slice.ts';
 import { correctedWasmStridedSlice } from './strided-slice.ts';
 import { conv2dOneOutputChannelOnHeap, FILTER_GRAD_KERNEL, heapKernelConfigs, matMulOnHeap, ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, SUB_PIXEL_INTERLEAVE_KERNEL, type SubPixelInterleaveAttrs } from './heap-kernels.ts';
 
@@ -216,18 +218,45 @@ export function conv2dInputGrad(
       [Math.max(0, left), Math.max(0, right)],
       [0, 0],
     ];
-    const flipped = tf.reverse(filter, [0, 1]) as tf.Tensor4D;
     if (!depthwise) {
-      const f = tf.transpose(flipped, [0, 1, 3, 2]) as tf.Tensor4D; // [KH, KW, Co, Ci]
       // With one input channel (an image classifier's first layer) this is a convolution to one
       // output channel, which wasm runs with its own kernel (singleOutputChannelConv2D).
-      return tf.conv2d(src, f, 1, explicitPad, 'NHWC', dilations);
+      return tf.conv2d(src, flippedFilter(filter, true), 1, explicitPad, 'NHWC', dilations);
     }
     const [, , ci, m] = filter.shape;
-    const f = tf.reshape(flipped, [kh, kw, ci * m, 1]) as tf.Tensor4D;
+    const f = tf.reshape(flippedFilter(filter, false), [kh, kw, ci * m, 1]) as tf.Tensor4D;
     const r = tf.depthwiseConv2d(src, f, 1, explicitPad, 'NHWC', dilations); // [B,H,W,Ci*M]
     return tf.sum(tf.reshape(r, [r.shape[0], r.shape[1], r.shape[2], ci, m]), 4) as tf.Tensor4D;
   });
+}
+
+/**
+ * The filter [KH, KW, Ci, Co] turned by 180 degrees in space and, with `swapChannels`, as
+ * [KH, KW, Co, Ci]: the filter of an input gradient. Built in JS from the filter's values in one
+ * pass: wasm's Reverse took 100-150 ms on a [3, 3, 512, 512] filter (about 50 ns per element, more
+ * than the convolution it prepares for 20 inputs) and its Transpose another 20 ms
+ * (bench/RESULTS.md, "Kernel speed at real sizes").
+ */
+export function flippedFilter(filter: tf.Tensor4D, swapChannels: boolean): tf.Tensor4D {
+  const [kh, kw, ci, co] = filter.shape;
+  const f = filter.dataSync() as Float32Array;
+  const out = new Float32Array(f.length);
+  const tap = ci * co;
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const src = (i * kw + j) * tap;
+      const dst = ((kh - 1 - i) * kw + (kw - 1 - j)) * tap;
+      if (!swapChannels) {
+        out.set(f.subarray(src, src + tap), dst);
+        continue;
+      }
+      for (let c = 0; c < ci; c++) {
+        const row = src + c * co;
+        for (let o = 0; o < co; o++) out[dst + o * ci + c] = f[row + o]!;
+      }
+    }
+  }
+  return tf.tensor4d(out, swapChannels ? [kh, kw, co, ci] : [kh, kw, ci, co]);
 }
 
 /**
@@ -513,8 +542,8 @@ const registeredFor = new Set<string>();
 /**
  * Registers the composed gradient kernels for `backendName` (replacing stock kernels of the
  * same name, e.g. wasm's slow Conv2DBackpropInput), and on wasm the explicit-transpose BatchMatMul,
- * the single-output-channel Conv2D, the heap kernels (heap-kernels.ts) and the corrected
- * StridedSlice (strided-slice.ts).
+ * the single-output-channel Conv2D, the heap kernels (heap-kernels.ts), Slice in runs (slice.ts)
+ * and the corrected StridedSlice (strided-slice.ts).
  * Idempotent.
  */
 export function registerComposedGradientKernels(backendName: string): void {
@@ -525,7 +554,9 @@ export function registerComposedGradientKernels(backendName: string): void {
     replaceKernel(explicitTransposeMatMul(matMul));
     const conv = tf.getKernel(tf.Conv2D, backendName);
     if (conv !== undefined) replaceKernel(singleOutputChannelConv2D(conv));
-    for (const config of [sharedIdentity, ...heapKernelConfigs()]) replaceKernel(config);
+    for (const config of [sharedIdentity, clipGradKernel, ...heapKernelConfigs()]) replaceKernel(config);
+    const slice = tf.getKernel(tf.Slice, backendName);
+    if (slice !== undefined) replaceKernel(runSliceKernel(slice));
     const stridedSlice = tf.getKernel(tf.StridedSlice, backendName);
     if (stridedSlice !== undefined) replaceKernel(correctedWasmStridedSlice(stridedSlice));
   }

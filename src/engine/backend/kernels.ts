@@ -33,6 +33,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { clipGradKernel } from './clip-gradient.ts';
+import { derivedFilter } from './filter-cache.ts';
 import { runSliceKernel } from './slice.ts';
 import { correctedWasmStridedSlice } from './strided-slice.ts';
 import { conv2dOneOutputChannelOnHeap, FILTER_GRAD_KERNEL, heapKernelConfigs, matMulOnHeap, ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, SUB_PIXEL_INTERLEAVE_KERNEL, type SubPixelInterleaveAttrs } from './heap-kernels.ts';
@@ -218,16 +219,37 @@ export function conv2dInputGrad(
       [Math.max(0, left), Math.max(0, right)],
       [0, 0],
     ];
+    const attrs = { strides: 1, pad: explicitPad, dataFormat: 'NHWC', dilations };
     if (!depthwise) {
       // With one input channel (an image classifier's first layer) this is a convolution to one
       // output channel, which wasm runs with its own kernel (singleOutputChannelConv2D).
-      return tf.conv2d(src, flippedFilter(filter, true), 1, explicitPad, 'NHWC', dilations);
+      return convWithKeptFilter(src, filter, 'flipped', () => flippedFilter(filter, true), attrs, false);
     }
     const [, , ci, m] = filter.shape;
-    const f = tf.reshape(flippedFilter(filter, false), [kh, kw, ci * m, 1]) as tf.Tensor4D;
-    const r = tf.depthwiseConv2d(src, f, 1, explicitPad, 'NHWC', dilations); // [B,H,W,Ci*M]
-    return tf.sum(tf.reshape(r, [r.shape[0], r.shape[1], r.shape[2], ci, m]), 4) as tf.Tensor4D;
+    const r = convWithKeptFilter(src, filter, 'flipped-depthwise', () => ({ ...flippedFilter(filter, false), shape: [kh, kw, ci * m, 1] }), attrs, true); // [B,H,W,Ci*M]
+    return m === 1 ? r : (tf.sum(tf.reshape(r, [r.shape[0], r.shape[1], r.shape[2], ci, m]), 4) as tf.Tensor4D);
   });
+}
+
+interface FilterValues {
+  readonly values: Float32Array;
+  readonly shape: [number, number, number, number];
+}
+
+/**
+ * A convolution (or depthwise convolution) of x with a filter derived from the weight `source`:
+ * on wasm the derived filter is made once per weight and kept (filter-cache.ts, so XNNPACK packs
+ * it once), elsewhere, and for one output channel (our own kernel, which reads tensors), made now.
+ */
+function convWithKeptFilter(x: tf.Tensor4D, source: tf.Tensor4D, key: string, make: () => FilterValues, attrs: tf.NamedAttrMap, depthwise: boolean): tf.Tensor4D {
+  const kept = derivedFilter(source, key, make);
+  if (kept !== undefined && (depthwise || kept.shape[3] !== 1)) {
+    return tf.engine().runKernel(depthwise ? tf.DepthwiseConv2dNative : tf.Conv2D, { x, filter: kept as tf.Tensor }, attrs) as tf.Tensor4D;
+  }
+  const { values, shape } = make();
+  const f = tf.tensor4d(values, shape);
+  const a = attrs as unknown as { strides: number; pad: Pad; dilations: Pair };
+  return depthwise ? tf.depthwiseConv2d(x, f, a.strides, a.pad as 'valid', 'NHWC', a.dilations) : tf.conv2d(x, f, a.strides, a.pad as 'valid', 'NHWC', a.dilations);
 }
 
 /**
@@ -237,7 +259,7 @@ export function conv2dInputGrad(
  * than the convolution it prepares for 20 inputs) and its Transpose another 20 ms
  * (bench/RESULTS.md, "Kernel speed at real sizes").
  */
-export function flippedFilter(filter: tf.Tensor4D, swapChannels: boolean): tf.Tensor4D {
+export function flippedFilter(filter: tf.Tensor4D, swapChannels: boolean): FilterValues {
   const [kh, kw, ci, co] = filter.shape;
   const f = filter.dataSync() as Float32Array;
   const out = new Float32Array(f.length);
@@ -256,7 +278,7 @@ export function flippedFilter(filter: tf.Tensor4D, swapChannels: boolean): tf.Te
       }
     }
   }
-  return tf.tensor4d(out, swapChannels ? [kh, kw, co, ci] : [kh, kw, ci, co]);
+  return { values: out, shape: swapChannels ? [kh, kw, co, ci] : [kh, kw, ci, co] };
 }
 
 /**
@@ -286,7 +308,8 @@ function phasedInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, h: number, w: num
   const rowsY = Math.ceil(h / sh) + py.span;
   const colsY = Math.ceil(w / sw) + px.span;
   const source = zeroFilledWindow(zeroFilledWindow(dy, 1, py.from, rowsY + py.taps - 1), 2, px.from, colsY + px.taps - 1);
-  const stacked = tf.conv2d(source, subPixelFilter(filter, py, px), 1, 'valid'); // [B, rowsY, colsY, (ph, pw, Ci)]
+  const key = `sub-pixel ${sh} ${sw} ${top} ${left}`;
+  const stacked = convWithKeptFilter(source, filter, key, () => subPixelFilter(filter, py, px), { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 }, false); // [B, rowsY, colsY, (ph, pw, Ci)]
   return subPixelInterleave(stacked, { outShape: [batch, h, w, ci], strides: [sh, sw], rowShifts: py.offsets, colShifts: px.offsets });
 }
 
@@ -318,7 +341,7 @@ function subPixelPhases(s: number, k: number, lead: number): AxisPhases {
  * filter's taps r + s*t in its window position t, zeros where a phase has fewer taps. Built in JS
  * from the filter's values: a few thousand numbers, where wasm's GatherV2 took 0.2-1.4 ms.
  */
-function subPixelFilter(filter: tf.Tensor4D, py: AxisPhases, px: AxisPhases): tf.Tensor4D {
+function subPixelFilter(filter: tf.Tensor4D, py: AxisPhases, px: AxisPhases): FilterValues {
   const [kh, kw, ci, co] = filter.shape;
   const sh = py.phases.length;
   const sw = px.phases.length;
@@ -342,7 +365,7 @@ function subPixelFilter(filter: tf.Tensor4D, py: AxisPhases, px: AxisPhases): tf
       }
     }
   }
-  return tf.tensor4d(out, [py.taps, px.taps, co, depth]);
+  return { values: out, shape: [py.taps, px.taps, co, depth] };
 }
 
 /**

@@ -28,6 +28,8 @@ const identity = (t: tf.Tensor): tf.Tensor => t;
 
 export class OnnxInterpreter {
   private readonly constants = new Map<string, tf.Tensor>();
+  /** Tensors ops made from constants once (OpContext.prepared), by constant name and key. */
+  private readonly prepared = new Map<string, tf.Tensor>();
   private readonly plan: OnnxNode[] = [];
   private readonly roundValue: (t: tf.Tensor) => tf.Tensor;
   private readonly roundProductOperand: (t: tf.Tensor) => tf.Tensor;
@@ -79,7 +81,21 @@ export class OnnxInterpreter {
       if (v === undefined) throw new OpError(`${node.opType} "${node.name}": input "${name}" has no value`);
       return v;
     });
-    const ctx: OpContext = { node, opset: this.opset, roundProductOperand: this.roundProductOperand };
+    const prepared = (i: number, key: string, make: (t: tf.Tensor) => tf.Tensor): tf.Tensor => {
+      const t = inputs[i];
+      if (t === undefined) throw new OpError(`${node.opType} "${node.name}" needs input ${i}`);
+      const name = node.inputs[i]!;
+      if (this.constants.get(name) !== t) return make(t);
+      const id = `${name}\u0000${key}`;
+      let kept = this.prepared.get(id);
+      if (kept === undefined) {
+        kept = tf.keep(tf.tidy(() => make(t)));
+        if (kept === t) return t; // nothing made: the constant itself
+        this.prepared.set(id, kept);
+      }
+      return kept;
+    };
+    const ctx: OpContext = { node, opset: this.opset, roundProductOperand: this.roundProductOperand, prepared };
     const result = impl(inputs, ctx);
     const outs = Array.isArray(result) ? result : [result];
     return outs.map((t) => (t.dtype === 'float32' ? this.roundValue(t) : t));
@@ -110,6 +126,8 @@ export class OnnxInterpreter {
   dispose(): void {
     for (const t of this.constants.values()) t.dispose();
     this.constants.clear();
+    for (const t of this.prepared.values()) t.dispose();
+    this.prepared.clear();
   }
 }
 

@@ -65,8 +65,8 @@ function conv(inputs: OpInputs, ctx: OpContext): tf.Tensor {
   const d: [number, number] = [1, 1];
   const pad: Explicit = [[0, 0], [top, bottom], [left, right], [0, 0]];
   const xs = toNHWC(ctx.roundProductOperand(x));
-  // [kh, kw, C/g, M], taps spread by the dilations.
-  const ws = dilateFilter(tf.transpose(ctx.roundProductOperand(w), [2, 3, 1, 0]) as tf.Tensor4D, dilations[0]!, dilations[1]!);
+  // [kh, kw, C/g, M], taps spread by the dilations: made once per weight.
+  const ws = ctx.prepared(1, `conv filter ${dilations.join(' ')}`, (t) => dilateFilter(tf.transpose(ctx.roundProductOperand(t), [2, 3, 1, 0]) as tf.Tensor4D, dilations[0]!, dilations[1]!)) as tf.Tensor4D;
   let y: tf.Tensor4D;
   if (group === 1) {
     y = tf.conv2d(xs, ws, s, pad, 'NHWC', d);

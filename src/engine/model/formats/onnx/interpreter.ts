@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OnnxGraph, OnnxNode, OnnxTensor } from './onnx-proto.ts';
+import { foldBatchNorms } from './fold-batch-norm.ts';
 import { OPS } from './ops/index.ts';
 import { OpError, type OpContext } from './ops/registry.ts';
 import { toHost } from './tensor-data.ts';
@@ -22,6 +23,8 @@ export interface InterpreterOptions {
   readonly roundValue?: (t: tf.Tensor) => tf.Tensor;
   /** Applied to both operands of every product op (TF32 emulation). */
   readonly roundProductOperand?: (t: tf.Tensor) => tf.Tensor;
+  /** Fold inference batch norms into the convolutions before them (fold-batch-norm.ts); exact float32 only. */
+  readonly foldBatchNorm?: boolean;
 }
 
 const identity = (t: tf.Tensor): tf.Tensor => t;
@@ -50,7 +53,13 @@ export class OnnxInterpreter {
         if (mapped !== t) t.dispose();
         this.constants.set(init.name, mapped);
       }
-      for (const node of graph.nodes) {
+      let nodes = graph.nodes;
+      if (options.foldBatchNorm === true) {
+        const f = foldBatchNorms(graph.nodes, this.constants, [outputName]);
+        nodes = f.nodes;
+        for (const [name, t] of f.folded) this.constants.set(name, t);
+      }
+      for (const node of nodes) {
         const foldable = node.inputs.every((i) => i === '' || this.constants.has(i));
         if (!foldable) {
           this.plan.push(node);
@@ -65,6 +74,11 @@ export class OnnxInterpreter {
       this.dispose();
       throw e;
     }
+  }
+
+  /** The op types run on each call, in order (tests: what folding removed). */
+  plannedOps(): string[] {
+    return this.plan.map((n) => n.opType);
   }
 
   /** Tensors of the initializers as used (after mapInitializer), by name. */

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Numerics, Rounding } from '../../../serving/number-formats.ts';
 import { binaryScores } from '../../binary.ts';
 import { checkClassifierShapes, invalidModel, type Classifier, type InputLayout, type ModelFormat, type OutputKind } from '../../classifier.ts';
+import { inferencePlanOf } from './inference-plan.ts';
 import { emulateLayersModel } from './layers-emulation.ts';
 import { cloneModel } from './save-layers.ts';
 
@@ -16,6 +17,11 @@ export interface LayersClassifierOptions {
    */
   readonly outputKind?: OutputKind;
   readonly binarySigmoid?: boolean;
+  /**
+   * Run predictions through an inference plan (inference-plan.ts: batch norm folded, no filter
+   * gradients); default true. An emulated model must not: its layers' own calls do the rounding.
+   */
+  readonly inferencePlan?: boolean;
 }
 
 /** The last layer's activation as its config names it ('softmax', 'sigmoid', 'linear', ...). */
@@ -45,6 +51,7 @@ export function layersClassifier(model: tf.LayersModel, options: LayersClassifie
   const binarySigmoid = options.binarySigmoid ?? (binary && activation === 'sigmoid');
   const outputKind: OutputKind = options.outputKind ?? (activation === 'softmax' || binarySigmoid ? 'probabilities' : 'logits');
   const kind = { format: options.format, outputKind, binarySigmoid };
+  const plan = options.inferencePlan === false ? undefined : inferencePlanOf(model);
   return {
     format: options.format,
     inputShape,
@@ -54,7 +61,7 @@ export function layersClassifier(model: tf.LayersModel, options: LayersClassifie
     ...(binary ? { binaryOutput: binarySigmoid ? ('SIGMOID' as const) : ('LOGIT' as const) } : {}),
     model,
     predict(x: tf.Tensor): tf.Tensor2D {
-      const out = model.apply(x, { training: false }) as tf.Tensor2D;
+      const out = (plan === undefined ? model.apply(x, { training: false }) : plan.run(x)) as tf.Tensor2D;
       if (!binary) return out;
       const two = binaryScores(out, binarySigmoid);
       out.dispose();
@@ -80,6 +87,7 @@ export function layersClassifier(model: tf.LayersModel, options: LayersClassifie
       return emulateLayersModel(model, kind, numerics, rounding);
     },
     dispose() {
+      plan?.dispose();
       model.dispose();
     },
   };

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../backend/index.ts';
 import { computeWeightsDigest, logProbabilities, type Classifier } from '../../classifier.ts';
 import { InferencePlan as Sut } from './inference-plan.ts';
-import { classifierFromModel } from './layers-classifier.ts';
+import { layersClassifier } from './layers-classifier.ts';
 
 /** conv -> BN -> ReLU, conv with bias -> BN, depthwise -> BN -> ReLU6, a shortcut, pad, a conv with its own activation, dense. */
 function model(seed: number): tf.LayersModel {
@@ -97,7 +97,7 @@ test('under a gradient no filter gradient is computed', async () => {
 });
 
 test("the classifier's weights and digest are the model's; withWeights and in-place changes refold", async () => {
-  const c = classifierFromModel(model(3));
+  const c = layersClassifier(model(3), { format: 'TFJS_LAYERS', inferencePlan: true });
   const reference = model(3);
   let changed: Classifier | undefined;
   try {
@@ -126,7 +126,7 @@ test("the classifier's weights and digest are the model's; withWeights and in-pl
 });
 
 test('an emulated (FP16) classifier runs its rounding layers, not the plan', async () => {
-  const c = classifierFromModel(model(4));
+  const c = layersClassifier(model(4), { format: 'TFJS_LAYERS', inferencePlan: true });
   const fp16 = await c.emulate('FP16', 'nearest');
   try {
     const names = (await tf.profile(() => void tf.tidy(() => fp16.predict(inputs())))).kernels.map((k) => k.name);

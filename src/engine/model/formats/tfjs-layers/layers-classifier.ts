@@ -19,7 +19,10 @@ export interface LayersClassifierOptions {
   readonly binarySigmoid?: boolean;
   /**
    * Run predictions through an inference plan (inference-plan.ts: batch norm folded, no filter
-   * gradients); default true. An emulated model must not: its layers' own calls do the rounding.
+   * gradients), which holds folded weights until the classifier is disposed. For models the
+   * classifier owns (the readers, withWeights); off by default, for wrappers around in-process
+   * models that are trained in place and dropped without dispose, and for emulated models, whose
+   * layers' own calls do the rounding.
    */
   readonly inferencePlan?: boolean;
 }
@@ -50,8 +53,8 @@ export function layersClassifier(model: tf.LayersModel, options: LayersClassifie
   const activation = lastActivation(model);
   const binarySigmoid = options.binarySigmoid ?? (binary && activation === 'sigmoid');
   const outputKind: OutputKind = options.outputKind ?? (activation === 'softmax' || binarySigmoid ? 'probabilities' : 'logits');
-  const kind = { format: options.format, outputKind, binarySigmoid };
-  const plan = options.inferencePlan === false ? undefined : inferencePlanOf(model);
+  const kind = { format: options.format, outputKind, binarySigmoid, inferencePlan: options.inferencePlan === true };
+  const plan = options.inferencePlan === true ? inferencePlanOf(model) : undefined;
   return {
     format: options.format,
     inputShape,

@@ -80,7 +80,7 @@ async function measure(label: string, models: (run: number) => Promise<Classifie
       const seconds = (Date.now() - t0) / 1000;
       const cost = costs.get(k) ?? { seconds: [], iterations: [], examples: [] };
       cost.seconds.push(seconds);
-      cost.iterations.push((r.triggerSet.metadata as { refinement?: { iterations?: number } }).refinement?.iterations ?? Number.NaN);
+      cost.iterations.push((r.triggerSet.metadata as { parameters?: { refinement?: { iterations?: number } } }).parameters?.refinement?.iterations ?? Number.NaN);
       cost.examples.push(examples());
       costs.set(k, cost);
       for (const [name, c] of Object.entries(changed)) {

@@ -21,19 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  classifierFromModel,
-  generateTriggers,
-  initBackend,
-  layersModelOf,
-  loadClassifierFromDir,
-  loadClassifierFromFiles,
-  loadMnist,
-  predictLabels,
-  saveModelToFiles,
-  type Classifier,
-  type TriggerSet,
-} from '../src/engine/index.ts';
+import { classifierFromModel, generateTriggers, initBackend, layersModelOf, loadClassifierFromDir, loadClassifierFromFiles, loadMnist, predictLabels, saveModelToFiles } from '../src/engine/index.ts';
+import type { Classifier, TriggerSet } from '../src/engine/index.ts';
 import { fineTune } from '../src/engine/attacks/finetune.ts';
 import { gaussianNoise } from '../src/engine/attacks/weights.ts';
 import { buildTinyClassifier } from '../src/engine/model/tiny.ts';

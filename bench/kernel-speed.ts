@@ -32,6 +32,7 @@ import { logProbabilities, predictLabels, type Classifier } from '../src/engine/
 import { loadClassifierFromFiles, readModelFiles } from '../src/engine/model/formats/index.ts';
 import { selectedLogpGradients } from '../src/engine/model/micro-batch.ts';
 import { mulberry32 } from '../scripts/fixtures/graphdef-json.ts';
+import { addKernelTimes, byKernelName, type KernelTimes } from './kernel-times.ts';
 
 const { values } = parseArgs({
   options: {
@@ -99,20 +100,9 @@ async function profile(model: string, format: string): Promise<void> {
   pass();
   const wall = performance.now() - t0;
   const p = await tf.profile(pass);
-  const byShape = new Map<string, { ms: number; calls: number }>();
-  for (const k of p.kernels) {
-    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
-    const e = byShape.get(key) ?? { ms: 0, calls: 0 };
-    e.ms += (await k.kernelTimeMs) as number;
-    e.calls++;
-    byShape.set(key, e);
-  }
-  const byName = new Map<string, { ms: number; calls: number }>();
-  for (const [key, v] of byShape) {
-    const name = key.split(' ')[0]!;
-    const e = byName.get(name) ?? { ms: 0, calls: 0 };
-    byName.set(name, { ms: e.ms + v.ms, calls: e.calls + v.calls });
-  }
+  const byShape: KernelTimes = new Map();
+  await addKernelTimes(byShape, p);
+  const byName = byKernelName(byShape);
   console.log(`\n${model} ${format}: forward + input gradient of ${n} inputs, ${r2(wall)} ms unprofiled, ${p.kernels.length} kernel calls, peak ${(p.peakBytes / 2 ** 20).toFixed(0)} MB`);
   console.log('ms by kernel (calls):');
   for (const [name, v] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) console.log(`${v.ms.toFixed(1).padStart(9)}  ${name} (${v.calls})`);

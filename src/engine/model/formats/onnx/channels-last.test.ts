@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../../backend/index.ts';
 import { OnnxInterpreter } from './interpreter.ts';
 import { parseOnnx } from './onnx-reader.ts';
+import { assertCloseToMax, outputsAndInputGradient } from '../../testing/compare-passes.ts';
 
 before(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
@@ -24,21 +25,11 @@ for (const name of ['resnet-opset17', 'mobilenet-opset13', 'mobilenet-opset21', 
     const sut = build(true);
     const nchw = build(false);
     try {
-      const pass = (i: OnnxInterpreter) =>
-        tf.tidy(() => {
-          const x = tf.randomUniform([3, ...summary.inputShape], 0, 1, 'float32', 11);
-          const y = i.run(x).dataSync() as Float32Array;
-          const g = tf.grad((v: tf.Tensor) => tf.sum(tf.slice(tf.logSoftmax(i.run(v) as tf.Tensor2D), [0, 1], [-1, 1])))(x).dataSync() as Float32Array;
-          return { y, g };
-        });
+      const pass = (i: OnnxInterpreter) => outputsAndInputGradient((v) => i.run(v), () => tf.randomUniform([3, ...summary.inputShape], 0, 1, 'float32', 11), 1);
       const transposes = async (i: OnnxInterpreter) => (await tf.profile(() => void pass(i))).kernels.filter((k) => k.name === 'Transpose').length;
       const [a, b] = [pass(sut), pass(nchw)];
-      for (const [u, v, what] of [[a.y, b.y, 'outputs'], [a.g, b.g, 'input gradients']] as const) {
-        const scale = Math.max(...Array.from(v, Math.abs));
-        let worst = 0;
-        u.forEach((e, k) => (worst = Math.max(worst, Math.abs(e - v[k]!))));
-        assert.ok(worst <= 1e-5 * scale, `${what}: max |difference| ${worst} against values up to ${scale}`);
-      }
+      assertCloseToMax(a.y, b.y, 1e-5, 'outputs');
+      assertCloseToMax(a.g, b.g, 1e-5, 'input gradients');
       const [t1, t0] = [await transposes(sut), await transposes(nchw)];
       assert.ok(t1 * 2 <= t0, `transposes ${t1} channels-last against ${t0}`);
     } finally {

@@ -15,6 +15,7 @@ import { computeWeightsDigest, logProbabilities, type Classifier } from '../../c
 import { OnnxInterpreter } from './interpreter.ts';
 import { onnxClassifier } from './onnx-classifier.ts';
 import { parseOnnx } from './onnx-reader.ts';
+import { assertCloseToMax, outputsAndInputGradient } from '../../testing/compare-passes.ts';
 
 const NAME = 'resnet-opset17';
 const parsed = parseOnnx(`${NAME}.onnx`, new Uint8Array(readFileSync(path.join(import.meta.dirname, '../../../../../test/fixtures/onnx', `${NAME}.onnx`))));
@@ -23,22 +24,7 @@ const interpreter = (foldBatchNorm: boolean, mapInitializer?: (name: string, t: 
   new OnnxInterpreter(model.graph, summary.opset, summary.input.name, summary.outputName, { foldBatchNorm, ...(mapInitializer ? { mapInitializer } : {}) });
 const inputs = () => tf.randomUniform([3, ...summary.inputShape], 0, 1, 'float32', 7);
 
-/** Outputs and the input gradient of sum(log-softmax[:, 1]) of a program. */
-function run(f: (x: tf.Tensor) => tf.Tensor): { y: Float32Array; g: Float32Array } {
-  return tf.tidy(() => {
-    const x = inputs();
-    const y = f(x).dataSync() as Float32Array;
-    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.slice(tf.logSoftmax(f(v) as tf.Tensor2D), [0, 1], [-1, 1])))(x).dataSync() as Float32Array;
-    return { y, g };
-  });
-}
-
-function assertClose(a: Float32Array, b: Float32Array, tol: number, what: string): void {
-  const scale = Math.max(...Array.from(b, Math.abs));
-  let worst = 0;
-  a.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - b[i]!))));
-  assert.ok(worst <= tol * scale, `${what}: max |difference| ${worst} against values up to ${scale}`);
-}
+const run = (f: (x: tf.Tensor) => tf.Tensor) => outputsAndInputGradient(f, inputs, 1);
 
 const bnScales = new Set(model.graph.nodes.filter((n) => n.opType === 'BatchNormalization').map((n) => n.inputs[1]!));
 
@@ -54,8 +40,8 @@ test('every Conv + BatchNormalization pair runs as one Conv, computing what the 
     assert.deepEqual(folded.plannedOps().filter((op) => op === 'BatchNormalization'), []);
     assert.equal(folded.plannedOps().length, unfolded.plannedOps().length - bns);
     const [a, b] = [run((x) => folded.run(x)), run((x) => unfolded.run(x))];
-    assertClose(a.y, b.y, 1e-5, 'outputs');
-    assertClose(a.g, b.g, 1e-5, 'input gradients');
+    assertCloseToMax(a.y, b.y, 1e-5, 'outputs');
+    assertCloseToMax(a.g, b.g, 1e-5, 'input gradients');
   } finally {
     folded.dispose();
     unfolded.dispose();
@@ -72,8 +58,8 @@ test("the classifier folds, and its weights and digest are the original model's 
     const original = { weights: () => names.map((name) => ({ name, tensor: unfolded.initializer(name)! })) } as unknown as Classifier;
     assert.equal(computeWeightsDigest(c), computeWeightsDigest(original));
     const [a, b] = [run((x) => c.predict(x)), run((x) => unfolded.run(x))];
-    assertClose(a.y, b.y, 1e-5, 'outputs');
-    assertClose(a.g, b.g, 1e-5, 'input gradients');
+    assertCloseToMax(a.y, b.y, 1e-5, 'outputs');
+    assertCloseToMax(a.g, b.g, 1e-5, 'input gradients');
   } finally {
     c.dispose();
     unfolded.dispose();
@@ -88,8 +74,8 @@ test('withWeights changes the original batch-norm weights and refolds them', asy
   try {
     assert.equal(bnScales.size, 6);
     const [a, b, before] = [run((x) => changed.predict(x)), run((x) => reference.run(x)), run((x) => c.predict(x))];
-    assertClose(a.y, b.y, 1e-5, 'outputs');
-    assertClose(a.g, b.g, 1e-5, 'input gradients');
+    assertCloseToMax(a.y, b.y, 1e-5, 'outputs');
+    assertCloseToMax(a.g, b.g, 1e-5, 'input gradients');
     assert.ok(Math.max(...Array.from(a.y, (v, i) => Math.abs(v - before.y[i]!))) > 1e-3, 'the change reached the folded weights');
     assert.notEqual(computeWeightsDigest(changed), computeWeightsDigest(c));
   } finally {

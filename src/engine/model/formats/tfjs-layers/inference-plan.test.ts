@@ -10,6 +10,7 @@ import { initBackend } from '../../../backend/index.ts';
 import { computeWeightsDigest, logProbabilities, type Classifier } from '../../classifier.ts';
 import { InferencePlan as Sut } from './inference-plan.ts';
 import { layersClassifier } from './layers-classifier.ts';
+import { assertCloseToMax, outputsAndInputGradient } from '../../testing/compare-passes.ts';
 
 /** conv -> BN -> ReLU, conv with bias -> BN, depthwise -> BN -> ReLU6, a shortcut, pad, a conv with its own activation, dense. */
 function model(seed: number): tf.LayersModel {
@@ -39,21 +40,8 @@ function model(seed: number): tf.LayersModel {
 
 const inputs = () => tf.randomUniform([4, 12, 12, 3], -1, 1, 'float32', 3);
 
-function run(f: (x: tf.Tensor) => tf.Tensor): { y: Float32Array; g: Float32Array } {
-  return tf.tidy(() => {
-    const x = inputs();
-    const y = f(x).dataSync() as Float32Array;
-    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.slice(tf.logSoftmax(f(v) as tf.Tensor2D), [0, 2], [-1, 1])))(x).dataSync() as Float32Array;
-    return { y, g };
-  });
-}
-
-function assertClose(a: Float32Array, b: Float32Array, what: string): void {
-  const scale = Math.max(...Array.from(b, Math.abs));
-  let worst = 0;
-  a.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - b[i]!))));
-  assert.ok(worst <= 1e-5 * scale, `${what}: max |difference| ${worst} against values up to ${scale}`);
-}
+const run = (f: (x: tf.Tensor) => tf.Tensor) => outputsAndInputGradient(f, inputs, 2);
+const assertClose = (a: Float32Array, b: Float32Array, what: string) => assertCloseToMax(a, b, 1e-5, what);
 
 const applied = (m: tf.LayersModel) => (x: tf.Tensor) => m.apply(x, { training: false }) as tf.Tensor;
 

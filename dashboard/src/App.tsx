@@ -111,7 +111,7 @@ export function App() {
             to see its fleet.
           </div>
         ) : route.name === 'fleet' ? (
-          <Fleet />
+          <Fleet role={session.viewer.role} />
         ) : route.name === 'model' ? (
           <ModelPage id={route.id} />
         ) : route.name === 'version' ? (

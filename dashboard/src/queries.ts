@@ -26,8 +26,22 @@ export const FLEET = `query Fleet($after: String) {
   }
 }`;
 
+export const MONITOR_FIELDS = `id mode state stateSince intervalSeconds cron jitterSeconds triggerSample paused nextRunAt lastRunAt lastRunError
+  consecutiveErrors endpoint { name url } modelVersion { id label model { id name } }`;
+
+/** The fleet's monitors and open alerts (the fleet page's state column and alerts panel). */
+export const MONITORING = `query Monitoring {
+  monitors(first: 100) { totalCount edges { node { ${MONITOR_FIELDS} } } }
+  integrityAlerts(first: 50, filter: { open: true }) { totalCount edges { node {
+    id state previousState openedAt verification { id }
+    monitor { id mode endpoint { name url } modelVersion { id label model { id name } } }
+  } } }
+}`;
+
+export const ACKNOWLEDGE_ALERT = `mutation AcknowledgeAlert($id: ID!) { acknowledgeAlert(input: { id: $id }) { alert { id acknowledged acknowledgedBy } userErrors { code message } } }`;
+
 export const VERIFICATION_FIELDS = `id mode verdict triggersQueried triggersMatched accTri errorReason createdAt completedAt
-  endpoint { registered name url } weightsMatchRegistered
+  endpoint { registered name url } weightsMatchRegistered monitor { id }
   watermark { id } attestation { jti token revoked expiresAt }`;
 
 export const MODEL = `query Model($id: ID!) {
@@ -62,6 +76,7 @@ export const VERSION = `query Version($id: ID!) {
       strength { level flipFractionUnderNoise noiseStd detectionFloor }
       job { error }
     } } }
+    monitors { ${MONITOR_FIELDS} }
     enrollments(first: 20) { totalCount edges { node {
       id status stableCount unstableCount mismatchedCount errorReason createdAt completedAt
       endpoint { url protocol inputFormat }
@@ -92,4 +107,4 @@ export const JOBS = `query Jobs {
 /** Public: needs no API key. */
 export const ATTESTATION_STATUS = `query Status($jti: ID!) { attestationStatus(jti: $jti) { jti known revoked expiresAt } }`;
 
-export const ALL_DOCUMENTS = { VIEWER, FLEET, MODEL, VERSION, HISTORY, JOBS, ATTESTATION_STATUS };
+export const ALL_DOCUMENTS = { VIEWER, FLEET, MONITORING, ACKNOWLEDGE_ALERT, MODEL, VERSION, HISTORY, JOBS, ATTESTATION_STATUS };

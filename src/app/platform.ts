@@ -50,6 +50,7 @@ export async function buildPlatform(config: Config, logger: Logger, options: Bui
       // Endpoint addresses may be named and queried only as the egress policy allows (FRAGMARK_EGRESS_ALLOW).
       egress: egressPolicyFrom(config),
       candidateTtlMs: config.artifacts.candidateTtlHours * 3_600_000,
+      monitoring: config.monitoring,
       ...(options.rewrap ? { rewrap: options.rewrap } : {}),
     };
     return {

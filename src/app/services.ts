@@ -23,6 +23,8 @@ import { EnrollmentsService } from '../verifications/enrollment/enrollments.serv
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { ModelSigningKeysService } from '../registry/model-signing/model-signing-keys.service.ts';
 import { ModelSignaturesService } from '../registry/model-signing/model-signatures.service.ts';
+import { MonitorsService } from '../monitoring/monitors.service.ts';
+import type { Config } from '../config/config.ts';
 
 /** What every request's services share: built once at start-up. */
 export interface Platform {
@@ -38,6 +40,8 @@ export interface Platform {
   rewrap?: RewrapSettings;
   /** How long uploaded candidate artifacts stay usable (FRAGMARK_CANDIDATE_TTL_HOURS); defaults to 7 days. */
   candidateTtlMs?: number;
+  /** Monitors' limits (config.monitoring). */
+  monitoring: Config['monitoring'];
 }
 
 export interface Services {
@@ -55,9 +59,10 @@ export interface Services {
   attestations: AttestationsService;
   modelSigningKeys: ModelSigningKeysService;
   modelSignatures: ModelSignaturesService;
+  monitors: MonitorsService;
 }
 
-export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap, candidateTtlMs }: Platform, actor: Actor | null): Services {
+export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap, candidateTtlMs, monitoring }: Platform, actor: Actor | null): Services {
   return {
     apiKeys: new ApiKeysService(db, actor),
     tenants: new TenantsService(db, vault, queue, actor),
@@ -73,5 +78,6 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     attestations: new AttestationsService(db, issuer, actor),
     modelSigningKeys: new ModelSigningKeysService(db, actor),
     modelSignatures: new ModelSignaturesService(db, actor),
+    monitors: new MonitorsService(db, actor, monitoring),
   };
 }

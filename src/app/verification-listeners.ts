@@ -4,7 +4,8 @@
  */
 import type { VerificationSettledListener } from '../verifications/verification-settled.ts';
 import type { Platform } from './services.ts';
+import { integrityListener } from '../monitoring/integrity-listener.ts';
 
-export function verificationListeners(_platform: Platform): VerificationSettledListener[] {
-  return [];
+export function verificationListeners(platform: Platform): VerificationSettledListener[] {
+  return [integrityListener({ unreachableAfter: platform.monitoring.unreachableAfter })];
 }

@@ -16,6 +16,7 @@ import { initBackend } from '../engine/index.ts';
 import { buildPlatform } from './platform.ts';
 import { giveUpJob } from './give-up-job.ts';
 import { startCandidateCollector } from '../registry/artifacts/candidate-expiry.ts';
+import { MonitorScheduler } from '../monitoring/scheduler.ts';
 
 export interface RunningWorker {
   workerId: string;
@@ -41,6 +42,9 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
       await runtime.work(queue, concurrency, (job) => definition.run(deps, job));
     }
     log.info('worker ready', { backend: backend.choice, concurrency: config.jobs.workerConcurrency, ioConcurrency: config.jobs.ioConcurrency });
+    // Every worker starts the monitors' due runs; each run is taken by one of them (scheduler.ts).
+    const scheduler = new MonitorScheduler({ db, queue, vault, logger: log });
+    scheduler.start(config.monitoring.tickSeconds);
     const candidates = startCandidateCollector({ db, store, logger: log, maxAgeMs: config.artifacts.candidateTtlHours * 3_600_000 });
     let stopping: Promise<void> | undefined;
     return {
@@ -49,6 +53,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
       stop: () =>
         (stopping ??= (async () => {
           log.info('worker stopping');
+          await scheduler.stop();
           await candidates.stop();
           // Running jobs get half the timeout to finish; the rest are handed back to the queue.
           await runtime.stop(config.http.shutdownTimeoutMs / 2, config.http.shutdownTimeoutMs);

@@ -25,7 +25,11 @@ export type AuditAction =
   | 'endpoint.remove'
   | 'model_signing_key.register'
   | 'model_signing_key.revoke'
-  | 'model_signature.attach';
+  | 'model_signature.attach'
+  | 'monitor.create'
+  | 'monitor.update'
+  | 'monitor.delete'
+  | 'alert.acknowledge';
 
 export interface AuditRecord {
   tenantId: string | null;

@@ -28,6 +28,13 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
   'signing-keys list': [...CLIENT, 'all'],
   'signing-keys revoke': [...CLIENT],
   'models attach-signature': [...CLIENT, 'signing-key'],
+  'monitors create': [...CLIENT, 'endpoint-id', 'version', 'every', 'cron', 'jitter', 'sample', 'paused'],
+  'monitors list': [...CLIENT, 'state'],
+  'monitors pause': [...CLIENT],
+  'monitors resume': [...CLIENT],
+  alerts: [...CLIENT, 'all'],
+  'alerts ack': [...CLIENT, 'note'],
+  report: [...CLIENT, 'since', 'until'],
 };
 
 /** The command named by the leading words (`endpoints enroll`, `verify`), or null if none. */

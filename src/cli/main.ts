@@ -22,6 +22,7 @@ import { COMMAND_FLAGS, commandOf, unknownFlag } from './command-flags.ts';
 import { verifyToken } from './verify-token.ts';
 import { evidenceExport, evidenceShow, evidenceVerify } from './evidence-commands.ts';
 import { modelsAttachSignature, signingKeysList, signingKeysRegister, signingKeysRevoke } from './signing-commands.ts';
+import { alertsAck, alertsList, monitorsCreate, monitorsList, monitorsPause, report } from './monitoring-commands.ts';
 
 const USAGE = `Usage: fragmark <command> [options]
 
@@ -69,6 +70,19 @@ Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_
   evidence export <verificationId> --out <file.json>
                              Write an evidence bundle: token, DSSE envelope, the issuer's key set,
                              the revocation status now, the model/version/watermark facts, how to check it
+  monitors create (--endpoint-id <id> | --version <modelVersionId>) (--every <duration> | --cron "<expr>")
+      [--jitter <duration>] [--sample N] [--paused]
+                             Check a deployment (or the registered artifact) on a schedule (TENANT_ADMIN);
+                             durations like 90s, 15m, 12h, 1d; cron in UTC; --sample N random triggers a run
+  monitors list [--state S]  Monitors and their integrity state (HEALTHY, TAMPERED, UNREACHABLE, UNKNOWN)
+  monitors pause|resume <monitorId>
+                             Stop or restart a monitor's runs (TENANT_ADMIN)
+  alerts [--all]             Open alerts (--all: acknowledged ones too)
+  alerts ack <alertId> [--note "..."]
+                             Acknowledge an alert (OPERATOR); who and when are recorded
+  report [--since 30d] [--until <time>]
+                             Per monitor: checks, verdicts, share of time HEALTHY, open alerts (--json:
+                             with each check's attestation id, as evidence)
 
 Third-party checks (no API key):
   verify-token <token> (--issuer <url> | --jwks <file>) [--audience <aud>] [--offline]
@@ -110,7 +124,7 @@ function parseArgs(argv: string[]): Parsed {
 const VALUE_FLAGS = new Set([
   'name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'endpoint-id', 'protocol', 'model-name',
   'audience', 'nonce', 'issuer', 'jwks', 'profile', 'watermark', 'rounds', 'max-unstable-share', 'input-format', 'input-range',
-  'input-encoding', 'credential-env', 'out', 'signing-key',
+  'input-encoding', 'credential-env', 'out', 'signing-key', 'every', 'cron', 'jitter', 'sample', 'state', 'note', 'since', 'until',
 ]);
 
 class UsageError extends Error {}
@@ -145,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Client commands need a server address and key, not the server's configuration.
-  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints', 'evidence', 'signing-keys'].includes(command[0] ?? '');
+  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints', 'evidence', 'signing-keys', 'monitors', 'alerts', 'report'].includes(command[0] ?? '');
   if (clientCommand) {
     try {
       if (command[0] === 'models' && command[1] === 'push') return await modelsPush(command.slice(2), flags, out);
@@ -163,6 +177,12 @@ async function main(argv: string[]): Promise<number> {
       if (command[0] === 'signing-keys' && command[1] === 'register') return await signingKeysRegister(command.slice(2), flags, out);
       if (command[0] === 'signing-keys' && command[1] === 'list') return await signingKeysList(flags, out);
       if (command[0] === 'signing-keys' && command[1] === 'revoke') return await signingKeysRevoke(command.slice(2), flags, out);
+      if (command[0] === 'monitors' && command[1] === 'create') return await monitorsCreate(flags, out);
+      if (command[0] === 'monitors' && command[1] === 'list') return await monitorsList(flags, out);
+      if (command[0] === 'monitors' && (command[1] === 'pause' || command[1] === 'resume')) return await monitorsPause(command.slice(2), command[1] === 'pause', flags, out);
+      if (command[0] === 'alerts' && command[1] === 'ack') return await alertsAck(command.slice(2), flags, out);
+      if (command[0] === 'alerts' && command.length === 1) return await alertsList(flags, out);
+      if (command[0] === 'report' && command.length === 1) return await report(flags, out);
       throw new UsageError(`Unknown command "${command.join(' ')}".`);
     } catch (error) {
       if (!(error instanceof CliError)) throw error;

@@ -74,6 +74,17 @@ export interface Config {
     maxSize: number;
     maxTtlSeconds: number;
   };
+  /** Continuous monitoring (src/monitoring). */
+  monitoring: {
+    /** How often each worker starts the monitors' runs that are due. */
+    tickSeconds: number;
+    /** Shortest schedule a monitor may have. */
+    minIntervalSeconds: number;
+    /** Verdicts ERROR in a row that make a deployment UNREACHABLE. */
+    unreachableAfter: number;
+    /** Most monitors one tenant may keep. */
+    maxMonitorsPerTenant: number;
+  };
   /** Limits on uploaded models beyond the upload's size (issue 16). */
   uploads: {
     /** Largest accepted model.json; refused while streaming, before it is parsed. */
@@ -168,6 +179,10 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_ATTESTATION_TTL_SECONDS', default: '2592000', description: 'Lifetime of attestation tokens (exp - iat); 30 days by default.' },
   { name: 'FRAGMARK_CHALLENGE_MAX_REVEALED_SHARE', default: '0.5', description: 'Largest share of a watermark\'s triggers that challenges may reveal in total; further challenges are refused.' },
   { name: 'FRAGMARK_CHALLENGE_MAX_SIZE', default: '50', description: 'Most triggers one challenge may reveal.' },
+  { name: 'FRAGMARK_MONITOR_TICK_SECONDS', default: '5', description: 'How often each worker starts the monitors\' checks that are due (each due run starts once across all workers); also the most a run starts late on an idle fleet.' },
+  { name: 'FRAGMARK_MONITOR_MIN_INTERVAL_SECONDS', default: '60', description: 'Shortest schedule a monitor may have (interval, or the gap between two cron slots).' },
+  { name: 'FRAGMARK_MONITOR_UNREACHABLE_AFTER', default: '2', description: 'Checks in a row that end in ERROR (the endpoint could not be reached or answered wrongly) before a monitored deployment becomes UNREACHABLE and an alert opens.' },
+  { name: 'FRAGMARK_MONITOR_MAX_PER_TENANT', default: '2000', description: 'Most monitors one tenant may keep.' },
   { name: 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long a graceful shutdown may take: the API answers 503 while in-flight requests finish; a worker lets running jobs finish for half of it, then hands the rest back to the queue.' },
   { name: 'FRAGMARK_DB_POOL_SIZE', default: '10', description: 'PostgreSQL connections each process (API, every worker) keeps in its pool. A request holds at most one at a time.' },
   { name: 'FRAGMARK_DB_POOL_TIMEOUT_MS', default: '5000', description: 'How long a request waits for a free pooled connection; past it the API answers SERVICE_UNAVAILABLE (GraphQL) or 503, with Retry-After.' },
@@ -246,6 +261,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxRevealedShare: fraction(withDefault('FRAGMARK_CHALLENGE_MAX_REVEALED_SHARE'), 'FRAGMARK_CHALLENGE_MAX_REVEALED_SHARE'),
       maxSize: integer(withDefault('FRAGMARK_CHALLENGE_MAX_SIZE'), 'FRAGMARK_CHALLENGE_MAX_SIZE', 1, 1000),
       maxTtlSeconds: 7 * 86_400,
+    },
+    monitoring: {
+      tickSeconds: integer(withDefault('FRAGMARK_MONITOR_TICK_SECONDS'), 'FRAGMARK_MONITOR_TICK_SECONDS', 1, 3600),
+      minIntervalSeconds: integer(withDefault('FRAGMARK_MONITOR_MIN_INTERVAL_SECONDS'), 'FRAGMARK_MONITOR_MIN_INTERVAL_SECONDS', 1, 86_400),
+      unreachableAfter: integer(withDefault('FRAGMARK_MONITOR_UNREACHABLE_AFTER'), 'FRAGMARK_MONITOR_UNREACHABLE_AFTER', 1, 100),
+      maxMonitorsPerTenant: integer(withDefault('FRAGMARK_MONITOR_MAX_PER_TENANT'), 'FRAGMARK_MONITOR_MAX_PER_TENANT', 1, 1_000_000),
     },
     uploads: {
       maxModelJsonBytes: integer(withDefault('FRAGMARK_MAX_MODEL_JSON_BYTES'), 'FRAGMARK_MAX_MODEL_JSON_BYTES', 1024, 512 * 1024 * 1024),

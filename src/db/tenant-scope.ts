@@ -14,6 +14,7 @@ import type { Database } from './client.ts';
 export const TENANT_OWNED_MODELS = [
   'ApiKey', 'AuditEvent', 'VaultKeyring', 'VaultKey', 'VaultSecret', 'Model', 'ModelVersion', 'ModelAlias', 'Job', 'Watermark',
   'Verification', 'CandidateArtifact', 'Attestation', 'Challenge', 'EndpointEnrollment', 'ModelSigningKey', 'RegisteredEndpoint',
+  'Monitor', 'IntegrityChange', 'IntegrityAlert',
 ] as const;
 
 const OWNED = new Set<string>(TENANT_OWNED_MODELS);

@@ -69,6 +69,11 @@ export interface RunningInferenceServer {
    * saw it (for tests: the client must shuffle).
    */
   readonly receivedInputDigests: readonly string[];
+  /**
+   * From now on answer with `next` (same input shape and classes), in the server's numerics: a
+   * deployment whose model was swapped, e.g. for a fine-tuned copy. The caller keeps ownership.
+   */
+  serve(next: Classifier): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -189,7 +194,9 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
   const { protocol, modelName } = options;
   const numerics = options.numerics ?? 'FP32';
   // The emulated copy is the server's own; the caller's classifier is never changed.
-  const classifier = numerics === 'FP32' ? options.classifier : await emulateNumerics(options.classifier, numerics);
+  let classifier = numerics === 'FP32' ? options.classifier : await emulateNumerics(options.classifier, numerics);
+  /** What the server may dispose of when it swaps or closes: its own emulated copies only. */
+  let served = options.classifier;
   const uint8 = options.inputEncoding === 'UINT8';
   const read = uint8 ? levelReader(options.inputRange ?? { min: 0, max: 1 }) : readFloat;
   const clip = options.inputRange;
@@ -397,6 +404,15 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
     get receivedInputDigests() {
       return digests;
     },
+    serve: async (next) => {
+      if (next.numClasses !== numClasses || next.binaryOutput !== served.binaryOutput || next.inputShape.length !== shape.length || next.inputShape.some((d, i) => d !== shape[i])) {
+        throw new Error(`the served model must take [${shape.join(', ')}] and answer ${numClasses} classes, as the first did`);
+      }
+      const previous = classifier;
+      classifier = numerics === 'FP32' ? next : await emulateNumerics(next, numerics);
+      if (previous !== served) previous.dispose();
+      served = next;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         if (closed) {
@@ -405,7 +421,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
         }
         closed = true;
         for (const done of [...pendingDelays]) done();
-        if (classifier !== options.classifier) classifier.dispose();
+        if (classifier !== served) classifier.dispose();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

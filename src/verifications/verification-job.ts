@@ -17,6 +17,7 @@ import type { Vault } from '../vault/vault.ts';
 import type { ArtifactStore, ArtifactManifest } from '../registry/artifacts/artifact-store.ts';
 import {
   decodeTriggerSet,
+  gatherTriggers,
   isEngineError,
   loadClassifierFromFiles,
   isOnnxName,
@@ -118,9 +119,11 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
   const sealed = await unseal('trigger-set', watermark.id);
   try {
     const set = decodeTriggerSet(sealed);
+    // A monitor's sampled run queries exactly its sample (drawn from the enrolled triggers).
+    const sampled = verification.sampledIndices.length > 0 ? verification.sampledIndices : undefined;
     if (verification.mode === 'ENDPOINT') {
       // Enrolled endpoint: only the triggers its serving stack answered stably at enrollment.
-      const indices = verification.enrollment?.stableIndices;
+      const indices = sampled ?? verification.enrollment?.stableIndices;
       await records.progress(0.1, `Querying ${indices?.length ?? set.labels.length} triggers at the endpoint…`, true);
       // An ad-hoc endpoint (verifyModel input) carries its own credential; otherwise the registered endpoint's.
       const credentialRecord = credentialRecordOf(verification);
@@ -158,14 +161,14 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
         // ONNX artifacts are checked on onnxruntime, the runtime ONNX deployments serve with; the
         // watermark's triggers were checked against it when they were made (cross-runtime-check.ts).
         const [bytes] = [...(await deps.store.readArtifact(manifest)).values()];
-        const answer = await onnxRuntimeLabels(bytes!, set.data, set.shape, { sigmoidOutput: version.binaryOutput === 'SIGMOID' });
-        result = verifyLabels(set, answer.labels, { policy });
+        const answer = await onnxRuntimeLabels(bytes!, sampled ? gatherTriggers(set, sampled) : set.data, set.shape, { sigmoidOutput: version.binaryOutput === 'SIGMOID' });
+        result = verifyLabels(set, answer.labels, { policy, ...(sampled ? { indices: sampled } : {}) });
         backend = ONNX_RUNTIME;
       } else {
         result = await classifiers.use(
           manifest.digest,
           async () => loadClassifierFromFiles(await deps.store.readArtifact(manifest)),
-          (classifier) => verifyClassifier(classifier, set, { policy }),
+          (classifier) => verifyClassifier(classifier, set, { policy, ...(sampled ? { indices: sampled } : {}) }),
         );
         backend = result.backend ?? null;
       }
@@ -252,9 +255,9 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
 
 
 function settledOf(
-  verification: { id: string; tenantId: string; modelVersionId: string; mode: SettledVerification['mode']; endpointId: string | null },
+  verification: Pick<SettledVerification, 'id' | 'tenantId' | 'modelVersionId' | 'mode' | 'endpointId' | 'candidateArtifactId' | 'monitorId'>,
   outcome: Pick<SettledVerification, 'verdict' | 'cancelled' | 'errorReason' | 'completedAt'> & Partial<Pick<SettledVerification, 'accTri' | 'triggersQueried' | 'triggersMatched'>>,
 ): SettledVerification {
-  const { id, tenantId, modelVersionId, mode, endpointId } = verification;
-  return { id, tenantId, modelVersionId, mode, endpointId, accTri: null, triggersQueried: null, triggersMatched: null, ...outcome };
+  const { id, tenantId, modelVersionId, mode, endpointId, candidateArtifactId, monitorId } = verification;
+  return { id, tenantId, modelVersionId, mode, endpointId, candidateArtifactId, monitorId, accTri: null, triggersQueried: null, triggersMatched: null, ...outcome };
 }

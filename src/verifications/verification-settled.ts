@@ -15,6 +15,10 @@ export interface SettledVerification {
   mode: VerificationMode;
   /** The registered endpoint queried (ENDPOINT mode); null for an ad-hoc URL or an artifact check. */
   endpointId: string | null;
+  /** ARTIFACT: an uploaded copy was checked, not the registered artifact. */
+  candidateArtifactId: string | null;
+  /** The monitor whose scheduled run this was; null for a check started by hand. */
+  monitorId: string | null;
   verdict: 'INTACT' | 'TAMPERED' | 'ERROR';
   /** A user cancelled it (verdict ERROR): says nothing about the model or its deployment. */
   cancelled: boolean;

@@ -15,7 +15,6 @@ import { isUuid } from '../common/ids.ts';
 import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { JobRecords } from '../jobs/job-records.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { decodeTriggerSet, gatherTriggers, verifyLabels } from '../engine/index.ts';
@@ -28,6 +27,7 @@ import { assertTenantActive } from '../tenants/tenant-guard.ts';
 import type { ValidatedArtifact } from '../registry/artifacts/model-upload.ts';
 import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
 import { claimsFor } from './attestation-claims.ts';
+import { createVerification } from './create-verification.ts';
 import { VerificationsError } from './verifications.errors.ts';
 import { candidateCutoff } from '../registry/artifacts/candidate-collector.ts';
 
@@ -127,37 +127,18 @@ export class VerificationsService {
         if (!kept) throw this.candidateExpired();
       }
       // Job row and queue entry commit with the verification, or not at all.
-      const { id: jobId } = await JobRecords.enqueue(this.queue, tx, 'VERIFY', actor.tenantId!);
-      const created = await tx.verification.create({
-        data: {
-          tenantId: actor.tenantId!,
-          modelVersionId: version.id,
-          watermarkId: watermark.id,
-          jobId,
-          mode: input.mode,
-          policy: watermark.policy as object,
-          candidateArtifactId: input.mode === 'ARTIFACT' ? (input.candidateArtifactId ?? null) : null,
-          endpointId: endpoint?.registered?.id ?? null,
-          endpointUrl: endpoint?.url ?? null,
-          endpointProtocol: endpoint?.protocol ?? null,
-          endpointModelName: endpoint?.modelName ?? null,
-          endpointInputFormat: endpoint?.inputFormat ?? null,
-          enrollmentId: enrollment?.id ?? null,
-          triggersExcluded: enrollment ? watermark.triggerCount - enrollment.stableIndices.length : null,
-          hasEndpointCredential: Boolean(endpoint?.adHocCredential),
-          audience: input.audience ?? null,
-          nonce: input.nonce ?? null,
-        },
+      return createVerification(tx, this.queue, this.vault, {
+        tenantId: actor.tenantId!,
+        modelVersionId: version.id,
+        watermark,
+        mode: input.mode,
+        candidateArtifactId: input.candidateArtifactId ?? null,
+        endpoint,
+        enrollment,
+        audience: input.audience ?? null,
+        nonce: input.nonce ?? null,
+        apiKeyId: actor.apiKeyId,
       });
-      if (endpoint?.adHocCredential) {
-        await this.vault.seal(
-          { tenantId: actor.tenantId!, purpose: 'endpoint-credential', recordId: created.id },
-          new TextEncoder().encode(endpoint.adHocCredential),
-          { apiKeyId: actor.apiKeyId },
-          tx,
-        );
-      }
-      return created;
     });
     return { verification, jobId: verification.jobId! };
   }

@@ -17,7 +17,7 @@ export const LAYERS: ReadonlyArray<{ name: string; folders: readonly string[] }>
   { name: 'core', folders: ['db', 'vault', 'engine', 'audit'] },
   { name: 'runtime', folders: ['jobs'] },
   { name: 'domains', folders: ['registry', 'attestations', 'tenants', 'api-keys', 'endpoints'] },
-  { name: 'workflows', folders: ['watermarks', 'verifications', 'keys'] },
+  { name: 'workflows', folders: ['watermarks', 'verifications', 'keys', 'monitoring'] },
   { name: 'wiring', folders: ['app'] },
   { name: 'edge', folders: ['api', 'cli', 'demo'] },
 ];

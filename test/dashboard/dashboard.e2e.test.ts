@@ -158,8 +158,37 @@ describe('web dashboard (headless Chromium)', { timeout: 120_000, skip: existsSy
     assert.equal((await names()).length, 4);
   });
 
+  test('deployments: a state column worst first, an open-alerts panel; acknowledging needs an operator key', async () => {
+    const states = (model: string) => page.locator(`tr[data-model="${model}"] [data-monitor-state]`).evaluateAll((lis) => lis.map((li) => li.getAttribute('data-monitor-state')));
+    await page.locator('tr[data-model="digits-cnn"] [data-monitor-state]').first().waitFor();
+    assert.deepEqual(await states('digits-cnn'), ['TAMPERED', 'HEALTHY']);
+    assert.deepEqual(await states('sentiment-bert'), ['UNREACHABLE']);
+    assert.match((await page.locator('tr[data-model="fraud-scorer"] [data-label="Deployments"]').textContent()) ?? '', /not monitored/);
+    assert.match((await page.locator('tr[data-model="digits-cnn"] [data-label="Deployments"]').textContent()) ?? '', /1\.1\.0 registered artifact.*1\.1\.0 endpoint production/);
+    const panel = page.locator('section.alerts-panel');
+    assert.equal(await panel.getAttribute('data-alerts'), '2');
+    assert.match((await panel.locator('h2').textContent()) ?? '', /2 open alerts/);
+    const tamperedAlert = panel.locator(`[data-alert="${fleet.monitoring.tamperedAlertId}"]`);
+    assert.match((await tamperedAlert.textContent()) ?? '', /Tampered\s*digits-cnn 1\.1\.0 \(registered artifact\) was healthy, 3 h ago/);
+    // A viewer key cannot acknowledge: no button, and the panel says who can.
+    assert.equal(await panel.getByRole('button', { name: 'Acknowledge' }).count(), 0);
+    await panel.getByText('An operator key (or stronger) acknowledges alerts.').waitFor();
+    await shot(page, 'fleet-alerts-desktop');
+    // An operator acknowledges it: the panel refreshes with one alert left.
+    const operatorPage = await desktop.newPage();
+    watch(operatorPage);
+    await signIn(operatorPage, fleet.operatorKey);
+    const operatorPanel = operatorPage.locator('section.alerts-panel');
+    await operatorPanel.locator(`[data-alert="${fleet.monitoring.tamperedAlertId}"]`).getByRole('button', { name: 'Acknowledge' }).click();
+    await operatorPanel.locator(`[data-alert="${fleet.monitoring.tamperedAlertId}"]`).waitFor({ state: 'detached' });
+    assert.equal(await operatorPanel.getAttribute('data-alerts'), '1');
+    const acknowledged = await api.database.db.integrityAlert.findUniqueOrThrow({ where: { id: fleet.monitoring.tamperedAlertId } });
+    assert.equal(acknowledged.acknowledgedBy, 'dashboard operator');
+    await operatorPage.close();
+  });
+
   test('the tampered model and its version: watermark, AccTri history chart, verifications with attestations', async () => {
-    await page.getByRole('link', { name: 'digits-cnn' }).click();
+    await page.getByRole('link', { name: 'digits-cnn', exact: true }).click();
     await page.getByRole('heading', { name: 'digits-cnn' }).waitFor();
     assert.match((await page.locator('#versions-heading').textContent()) ?? '', /Versions \(2\)/);
     await shot(page, 'model-desktop');
@@ -187,6 +216,16 @@ describe('web dashboard (headless Chromium)', { timeout: 120_000, skip: existsSy
     assert.equal(await chart.locator('[data-verdict="TAMPERED"]').count(), 1);
     assert.equal(await chart.locator('[data-verdict="ERROR"]').count(), 1);
     assert.match((await chart.getAttribute('aria-label')) ?? '', /AccTri of 10 verifications.*1 tampered, 1 errors; latest AccTri 83%/);
+    // The monitors' runs are ringed (all but the operator's ad-hoc ERROR check); their schedules are listed.
+    assert.equal(await chart.locator('[data-scheduled]').count(), 9);
+    await page.getByText('Scheduled run (monitor)').waitFor();
+    const monitoring = page.locator('section[aria-labelledby="monitoring-heading"]');
+    const monitors = monitoring.locator('tr[data-monitor]');
+    assert.equal(await monitors.count(), 2);
+    const monitorText = (await monitoring.textContent()) ?? '';
+    for (const expected of ['endpoint production', 'cron 0 6 * * * (UTC) + up to 10 min, 25 random triggers a run', 'registered artifact', 'every 1 d + up to 10 min, every trigger', 'Tampered', 'Healthy']) {
+      assert.ok(monitorText.includes(expected), `monitoring section lacks ${expected}: ${monitorText}`);
+    }
 
     const rows = page.locator('table.verification-table tbody tr');
     assert.equal(await rows.count(), fleet.verificationCount);

@@ -15,18 +15,23 @@ const hex = (seed: string) => Buffer.from(seed.padEnd(32, seed)).toString('hex')
 
 export interface SeededFleet {
   viewerKey: string;
+  /** Acknowledges alerts. */
+  operatorKey: string;
   tenantId: string;
   tampered: { modelId: string; versionId: string; label: string; tamperedJti: string; tamperedToken: string; intactToken: string };
   /** sentiment-bert 0.9.1: its watermark is weak (a self-check that flipped no trigger), with an attested INTACT verdict. */
   weak: { versionId: string; watermarkId: string; intactToken: string };
   runningJobId: string;
   verificationCount: number;
+  /** digits-cnn 1.1.0: a HEALTHY deployment monitor and a TAMPERED registry-copy monitor with an open alert; sentiment-bert UNREACHABLE. */
+  monitoring: { tamperedAlertId: string; copyMonitorId: string; deploymentMonitorId: string };
 }
 
 export async function seedFleet(api: TestApi): Promise<SeededFleet> {
   const db = api.database.db;
   const tenant = await createTenant(api, 'Acme Vision');
   const viewerKey = (await createKey(api, tenant.adminKey, 'VIEWER', 'dashboard e2e')).secret;
+  const operatorKey = (await createKey(api, tenant.adminKey, 'OPERATOR', 'dashboard operator')).secret;
   const tenantId = tenant.id;
   const now = Date.now();
 
@@ -89,7 +94,7 @@ export async function seedFleet(api: TestApi): Promise<SeededFleet> {
     at: Date,
     verdict: 'INTACT' | 'TAMPERED' | 'ERROR',
     matched: number | null,
-    options: { attest?: boolean; mode?: 'ARTIFACT' | 'ENDPOINT' | 'CHALLENGE'; endpoint?: { id?: string; url: string } } = {},
+    options: { attest?: boolean; mode?: 'ARTIFACT' | 'ENDPOINT' | 'CHALLENGE'; endpoint?: { id?: string; url: string }; monitorId?: string } = {},
   ): Promise<{ verification: Verification; token?: string; jti?: string }> => {
     const mode = options.mode ?? 'ARTIFACT';
     const j = mode === 'CHALLENGE' ? null : await job('VERIFY', verdict === 'ERROR' ? 'FAILED' : 'SUCCEEDED', at);
@@ -107,6 +112,7 @@ export async function seedFleet(api: TestApi): Promise<SeededFleet> {
         accTri: queried && matched !== null ? matched / queried : null,
         policy: w.policy as object,
         errorReason: verdict === 'ERROR' ? 'The endpoint answered HTTP 503.' : null,
+        monitorId: options.monitorId ?? null,
         ...(options.endpoint ? { endpointId: options.endpoint.id ?? null, endpointUrl: options.endpoint.url, endpointProtocol: 'KSERVE_V2' as const, endpointModelName: 'digits' } : {}),
         createdAt: at,
         completedAt: new Date(at.getTime() + 30_000),
@@ -142,16 +148,33 @@ export async function seedFleet(api: TestApi): Promise<SeededFleet> {
   const production = await db.registeredEndpoint.create({
     data: { tenantId, modelVersionId: d110.id, name: 'production', url: 'https://models.internal:8443/', protocol: 'KSERVE_V2', modelName: 'digits' },
   });
+  // Monitors: the deployment every other day (HEALTHY), the registry's copy daily (TAMPERED since 3 h ago, alert open).
+  const monitor = (v: ModelVersion, mode: 'ARTIFACT' | 'ENDPOINT', state: 'HEALTHY' | 'TAMPERED' | 'UNREACHABLE', since: Date, extra: Record<string, unknown> = {}) =>
+    db.monitor.create({
+      data: { tenantId, modelVersionId: v.id, mode, intervalSeconds: 86_400, jitterSeconds: 600, nextRunAt: new Date(now + 5 * 3_600_000), state, stateSince: since, createdAt: new Date(now - 11 * DAY), anchorAt: new Date(now - 11 * DAY), ...extra },
+    });
+  const deploymentMonitor = await monitor(d110, 'ENDPOINT', 'HEALTHY', new Date(now - 9 * DAY), { endpointId: production.id, intervalSeconds: null, cron: '0 6 * * *', triggerSample: 25 });
+  const copyMonitor = await monitor(d110, 'ARTIFACT', 'TAMPERED', new Date(now - 3 * 3_600_000 + 30_000));
   let intactToken = '';
   let count = 0;
   for (let day = 10; day >= 3; day--) {
-    const result = await verify(digits, d110, w110, new Date(now - day * DAY), 'INTACT', 100, { attest: day === 10, mode: day % 2 ? 'ENDPOINT' : 'ARTIFACT', ...(day % 2 ? { endpoint: production } : {}) });
+    const endpointRun = day % 2 === 1;
+    const result = await verify(digits, d110, w110, new Date(now - day * DAY), 'INTACT', 100, {
+      attest: day === 10,
+      mode: endpointRun ? 'ENDPOINT' : 'ARTIFACT',
+      ...(endpointRun ? { endpoint: production, monitorId: deploymentMonitor.id } : { monitorId: copyMonitor.id }),
+    });
     if (result.token) intactToken = result.token;
     count++;
   }
   await verify(digits, d110, w110, new Date(now - 2 * DAY), 'ERROR', null, { mode: 'ENDPOINT', endpoint: { url: 'http://10.0.0.7:8080/' } });
-  const tampered = await verify(digits, d110, w110, new Date(now - 3 * 3_600_000), 'TAMPERED', 83, { attest: true });
+  const tampered = await verify(digits, d110, w110, new Date(now - 3 * 3_600_000), 'TAMPERED', 83, { attest: true, monitorId: copyMonitor.id });
   count += 2;
+  const alert = async (m: { id: string }, from: 'UNKNOWN' | 'HEALTHY', to: 'TAMPERED' | 'UNREACHABLE', verificationId: string, at: Date) => {
+    const change = await db.integrityChange.create({ data: { tenantId, monitorId: m.id, fromState: from, toState: to, verificationId, changedAt: at } });
+    return db.integrityAlert.create({ data: { tenantId, monitorId: m.id, changeId: change.id, state: to, verificationId, openedAt: at } });
+  };
+  const tamperedAlert = await alert(copyMonitor, 'HEALTHY', 'TAMPERED', tampered.verification.id, new Date(now - 3 * 3_600_000 + 30_000));
 
   // fraud-scorer: healthy, tolerance policy.
   const fraud = await model('fraud-scorer', ['tabular', 'risk']);
@@ -165,7 +188,12 @@ export async function seedFleet(api: TestApi): Promise<SeededFleet> {
   const s1 = await version(sentiment, '0.9.1', new Date(now - 5 * DAY));
   const ws = await watermark(s1, new Date(now - 5 * DAY), { kind: 'strict' }, true);
   const weakIntact = await verify(sentiment, s1, ws, new Date(now - 4 * DAY), 'INTACT', 100, { attest: true });
-  await verify(sentiment, s1, ws, new Date(now - 6 * 3_600_000), 'ERROR', null, { mode: 'ENDPOINT' });
+  const sentimentEndpoint = await db.registeredEndpoint.create({
+    data: { tenantId, modelVersionId: s1.id, name: 'default', url: 'http://models.internal:8080/', protocol: 'KSERVE_V2', modelName: 'sentiment' },
+  });
+  const sentimentMonitor = await monitor(s1, 'ENDPOINT', 'UNREACHABLE', new Date(now - 6 * 3_600_000 + 30_000), { endpointId: sentimentEndpoint.id, consecutiveErrors: 2 });
+  const down = await verify(sentiment, s1, ws, new Date(now - 6 * 3_600_000), 'ERROR', null, { mode: 'ENDPOINT', endpoint: sentimentEndpoint, monitorId: sentimentMonitor.id });
+  await alert(sentimentMonitor, 'HEALTHY', 'UNREACHABLE', down.verification.id, new Date(now - 6 * 3_600_000 + 30_000));
 
   // speech-kws: registered, being watermarked right now, never verified.
   const speech = await model('speech-kws', ['audio']);
@@ -183,10 +211,12 @@ export async function seedFleet(api: TestApi): Promise<SeededFleet> {
 
   return {
     viewerKey,
+    operatorKey,
     tenantId,
     tampered: { modelId: digits.id, versionId: d110.id, label: '1.1.0', tamperedJti: tampered.jti!, tamperedToken: tampered.token!, intactToken },
     weak: { versionId: s1.id, watermarkId: ws.id, intactToken: weakIntact.token! },
     runningJobId: running.id,
     verificationCount: count,
+    monitoring: { tamperedAlertId: tamperedAlert.id, copyMonitorId: copyMonitor.id, deploymentMonitorId: deploymentMonitor.id },
   };
 }

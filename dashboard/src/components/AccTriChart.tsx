@@ -2,6 +2,7 @@
  * AccTri over time as an SVG chart (no chart library, no canvas): one marker per verification,
  * coloured and shaped by verdict (intact: green circle, tampered: red diamond, error: amber
  * triangle on the baseline, since an error has no AccTri), and the pass threshold of the policy.
+ * A monitor's scheduled runs carry a ring around their marker.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { Verdict } from '../api.ts';
@@ -13,6 +14,8 @@ export interface ChartPoint {
   accTri: number | null;
   verdict: Verdict;
   mode: string;
+  /** A monitor's scheduled run (ringed); false when started by hand. */
+  scheduled?: boolean;
 }
 
 const H = 240;
@@ -97,27 +100,37 @@ export function AccTriChart({ points, threshold }: { points: ChartPoint[]; thres
         {line && <path className="series" d={line} />}
         {data.map((p) => {
           const cx = x(p.t);
-          const label = `${formatDateTime(p.at)} · ${p.mode.toLowerCase()} · ${p.verdict.toLowerCase()} · AccTri ${formatPercent(p.accTri)}`;
+          const label = `${formatDateTime(p.at)} · ${p.mode.toLowerCase()}${p.scheduled ? ' · scheduled' : ''} · ${p.verdict.toLowerCase()} · AccTri ${formatPercent(p.accTri)}`;
+          const ring = p.scheduled ? <circle className="marker-ring" cx={cx} cy={p.verdict === 'ERROR' || p.accTri === null ? y(0) - 4 : y(p.accTri)} r={10} data-scheduled="true" /> : null;
           if (p.verdict === 'ERROR' || p.accTri === null) {
             const by = y(0);
             return (
-              <path key={p.id} className="marker marker-error" d={`M${cx},${by - 11} L${cx + 7},${by + 1} L${cx - 7},${by + 1} Z`} data-verdict="ERROR">
+              <g key={p.id}>
+              {ring}
+              <path className="marker marker-error" d={`M${cx},${by - 11} L${cx + 7},${by + 1} L${cx - 7},${by + 1} Z`} data-verdict="ERROR">
                 <title>{label}</title>
               </path>
+              </g>
             );
           }
           const cy = y(p.accTri);
           if (p.verdict === 'TAMPERED') {
             return (
-              <path key={p.id} className="marker marker-tampered" d={`M${cx},${cy - 7} L${cx + 7},${cy} L${cx},${cy + 7} L${cx - 7},${cy} Z`} data-verdict="TAMPERED">
+              <g key={p.id}>
+              {ring}
+              <path className="marker marker-tampered" d={`M${cx},${cy - 7} L${cx + 7},${cy} L${cx},${cy + 7} L${cx - 7},${cy} Z`} data-verdict="TAMPERED">
                 <title>{label}</title>
               </path>
+              </g>
             );
           }
           return (
-            <circle key={p.id} className="marker marker-intact" cx={cx} cy={cy} r={5} data-verdict="INTACT">
-              <title>{label}</title>
-            </circle>
+            <g key={p.id}>
+              {ring}
+              <circle className="marker marker-intact" cx={cx} cy={cy} r={5} data-verdict="INTACT">
+                <title>{label}</title>
+              </circle>
+            </g>
           );
         })}
       </svg>
@@ -140,6 +153,14 @@ export function AccTriChart({ points, threshold }: { points: ChartPoint[]; thres
           </svg>
           Error (no AccTri)
         </span>
+        {data.some((p) => p.scheduled) && (
+          <span className="legend-item">
+            <svg width="14" height="14" aria-hidden="true">
+              <circle className="marker-ring" cx="7" cy="7" r="6" />
+            </svg>
+            Scheduled run (monitor)
+          </span>
+        )}
       </figcaption>
     </figure>
   );

@@ -21,6 +21,8 @@ export interface VerificationRow {
   weightsMatchRegistered: boolean | null;
   watermark: { id: string };
   attestation: { jti: string; token: string; revoked: boolean; expiresAt: string } | null;
+  /** The monitor whose scheduled run it was; null when started by hand. */
+  monitor: { id: string } | null;
 }
 
 export function VerificationTable({ rows, showVersion = false }: { rows: VerificationRow[]; showVersion?: boolean }) {
@@ -51,6 +53,7 @@ export function VerificationTable({ rows, showVersion = false }: { rows: Verific
               )}
               <td data-label="Mode">
                 {v.mode.toLowerCase()}
+                {v.monitor && <span className="small muted"> · scheduled</span>}
                 <CheckedWhat row={v} />
               </td>
               <td data-label="Verdict">

@@ -1,11 +1,20 @@
-/** Fleet overview: every model, its versions and aliases, its latest verdict; tampered first. */
+/**
+ * Fleet overview: every model, its versions and aliases, its latest verdict, the integrity state
+ * of its monitored deployments; tampered first. Open alerts sit above the table.
+ */
 import { useMemo, useState } from 'react';
-import { allPages, type Verdict } from '../api.ts';
+import { allPages, gql, type Verdict } from '../api.ts';
+import { AlertsPanel, STATE_ORDER, StateBadge, targetName, type AlertRow, type MonitorRow } from '../components/Monitoring.tsx';
 import { ErrorBox, Loading, Time, VerdictBadge } from '../components/ui.tsx';
 import { VERDICT_ORDER } from '../format.ts';
 import { useQuery } from '../hooks.ts';
 import { Link } from '../router.tsx';
-import { FLEET, FLEET_VERSIONS_SHOWN } from '../queries.ts';
+import { FLEET, FLEET_VERSIONS_SHOWN, MONITORING } from '../queries.ts';
+
+interface MonitoringData {
+  monitors: { totalCount: number; edges: Array<{ node: MonitorRow }> };
+  integrityAlerts: { totalCount: number; edges: Array<{ node: AlertRow }> };
+}
 
 interface FleetModel {
   id: string;
@@ -40,8 +49,15 @@ const FILTERS: Array<{ value: VerdictFilter; label: string }> = [
 
 const verdictOf = (model: FleetModel): Verdict | 'NONE' => model.latestVerification?.verdict ?? 'NONE';
 
-export function Fleet() {
+export function Fleet({ role }: { role: string }) {
   const query = useQuery(() => allPages<FleetModel, { models: any }>(FLEET, {}, (d) => d.models), []);
+  const monitoring = useQuery(() => gql<MonitoringData>(MONITORING), []);
+  const monitorsOf = useMemo(() => {
+    const byModel = new Map<string, MonitorRow[]>();
+    for (const { node } of monitoring.data?.monitors.edges ?? []) byModel.set(node.modelVersion.model.id, [...(byModel.get(node.modelVersion.model.id) ?? []), node]);
+    for (const list of byModel.values()) list.sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state]);
+    return byModel;
+  }, [monitoring.data]);
   const [verdict, setVerdict] = useState<VerdictFilter>('ALL');
   const [tag, setTag] = useState('');
   const [search, setSearch] = useState('');
@@ -69,12 +85,29 @@ export function Fleet() {
     <>
       <div className="page-header">
         <h1>Fleet integrity</h1>
-        <button type="button" className="button button-small" onClick={query.reload} disabled={query.loading}>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => {
+            query.reload();
+            monitoring.reload();
+          }}
+          disabled={query.loading}
+        >
           Refresh
         </button>
       </div>
       {query.error !== undefined && <ErrorBox error={query.error} onRetry={query.reload} />}
       {query.loading && !query.data && <Loading what="models" />}
+      {monitoring.error !== undefined && <ErrorBox error={monitoring.error} onRetry={monitoring.reload} />}
+      {monitoring.data && (
+        <AlertsPanel
+          alerts={monitoring.data.integrityAlerts.edges.map((e) => e.node)}
+          total={monitoring.data.integrityAlerts.totalCount}
+          canAcknowledge={role !== 'VIEWER'}
+          onAcknowledged={monitoring.reload}
+        />
+      )}
       {query.data && (
         <>
           <div className="tiles" role="group" aria-label="Models by latest verdict">
@@ -140,6 +173,7 @@ export function Fleet() {
                     <th scope="col">Model</th>
                     <th scope="col">Latest verdict</th>
                     <th scope="col">Last verified</th>
+                    <th scope="col">Deployments</th>
                     <th scope="col">Versions</th>
                     <th scope="col">Aliases</th>
                     <th scope="col">History</th>
@@ -147,7 +181,7 @@ export function Fleet() {
                 </thead>
                 <tbody>
                   {shown.map((m) => (
-                    <FleetRow key={m.id} model={m} />
+                    <FleetRow key={m.id} model={m} monitors={monitorsOf.get(m.id) ?? []} monitoringLoaded={monitoring.data !== undefined} />
                   ))}
                 </tbody>
               </table>
@@ -168,7 +202,7 @@ function Tile({ label, value, active, onClick, kind }: { label: string; value: n
   );
 }
 
-function FleetRow({ model }: { model: FleetModel }) {
+function FleetRow({ model, monitors, monitoringLoaded }: { model: FleetModel; monitors: MonitorRow[]; monitoringLoaded: boolean }) {
   const latest = model.latestVerification;
   const verdict = verdictOf(model);
   const versions = model.versions.edges.map((e) => e.node);
@@ -197,6 +231,24 @@ function FleetRow({ model }: { model: FleetModel }) {
         )}
       </td>
       <td data-label="Last verified">{latest ? <Time iso={latest.completedAt ?? latest.createdAt} relative /> : <span className="muted">never</span>}</td>
+      <td data-label="Deployments" data-deployments={monitors.length}>
+        {!monitoringLoaded ? (
+          <span className="muted">…</span>
+        ) : monitors.length === 0 ? (
+          <span className="muted">not monitored</span>
+        ) : (
+          <ul className="plain-list" aria-label={`Monitored deployments of ${model.name}`}>
+            {monitors.map((m) => (
+              <li key={m.id} data-monitor-state={m.state}>
+                <StateBadge state={m.state} />{' '}
+                <Link to={`/versions/${m.modelVersion.id}`} className="small">
+                  {m.modelVersion.label} {targetName(m)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
       <td data-label="Versions">
         {versions.length === 0 ? (
           <span className="muted">none</span>

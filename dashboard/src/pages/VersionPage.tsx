@@ -4,6 +4,7 @@ import { AccTriChart } from '../components/AccTriChart.tsx';
 import { ErrorBox, Loading, Mono, Section, StatusBadge, Time, VerdictBadge } from '../components/ui.tsx';
 import { isWeak, StrengthBadge, StrengthFacts, WeakWatermarkWarning, type StrengthFigures } from '../components/Strength.tsx';
 import { VerificationTable, type VerificationRow } from '../components/VerificationTable.tsx';
+import { MonitorsTable, type MonitorRow } from '../components/Monitoring.tsx';
 import { formatPercent, shortId } from '../format.ts';
 import { useQuery } from '../hooks.ts';
 import { Link } from '../router.tsx';
@@ -67,6 +68,7 @@ interface VersionData {
     verificationCounts: { intact: number; tampered: number; error: number; pending: number };
     watermarks: { totalCount: number; edges: Array<{ node: Watermark }> };
     enrollments: { totalCount: number; edges: Array<{ node: Enrollment }> };
+    monitors: MonitorRow[];
   } | null;
 }
 
@@ -275,10 +277,14 @@ export function VersionPage({ id }: { id: string }) {
         )}
       </Section>
 
+      <Section title="Monitoring" id="monitoring">
+        <MonitorsTable monitors={v.monitors} />
+      </Section>
+
       <Section title="AccTri over time" id="history-chart">
         {history.error !== undefined ? <ErrorBox error={history.error} onRetry={history.reload} /> : history.data ? (
           <AccTriChart
-            points={rows.map((r) => ({ id: r.id, at: r.completedAt ?? r.createdAt, accTri: r.accTri, verdict: r.verdict, mode: r.mode }))}
+            points={rows.map((r) => ({ id: r.id, at: r.completedAt ?? r.createdAt, accTri: r.accTri, verdict: r.verdict, mode: r.mode, scheduled: r.monitor !== null }))}
             threshold={threshold}
           />
         ) : (

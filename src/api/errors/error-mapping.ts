@@ -20,6 +20,7 @@ import type { VerificationsErrorCode } from '../../verifications/verifications.e
 import type { EndpointErrorCode } from '../../endpoints/endpoint.errors.ts';
 import type { AttestationErrorCode } from '../../attestations/crypto/attestation.errors.ts';
 import type { ModelSigningErrorCode } from '../../registry/model-signing/model-signing.errors.ts';
+import type { MonitoringErrorCode } from '../../monitoring/monitoring.errors.ts';
 
 export type DomainErrorCode =
   | AuthErrorCode
@@ -33,7 +34,8 @@ export type DomainErrorCode =
   | VerificationsErrorCode
   | EndpointErrorCode
   | AttestationErrorCode
-  | ModelSigningErrorCode;
+  | ModelSigningErrorCode
+  | MonitoringErrorCode;
 
 type Presentation = 'user' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'internal';
 
@@ -133,6 +135,12 @@ const PRESENTATION: Record<DomainErrorCode, readonly [Presentation, number]> = {
   MODEL_SIGNATURE_INVALID: ['user', 422],
   MODEL_SIGNATURE_UNSUPPORTED: ['user', 422],
   MODEL_SIGNATURE_DIGEST_MISMATCH: ['user', 422],
+  // Monitors (scheduled checks) and their alerts: every refusal is the caller's to fix.
+  MONITOR_NOT_FOUND: ['user', 404],
+  MONITOR_EXISTS: ['user', 409],
+  INVALID_MONITOR_INPUT: ['user', 422],
+  MONITOR_LIMIT_REACHED: ['user', 409],
+  ALERT_NOT_FOUND: ['user', 404],
 };
 
 export interface UserErrorShape {

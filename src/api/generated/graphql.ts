@@ -1,9 +1,10 @@
 /* Generated from schema.graphql by scripts/generate-graphql-types.ts. Do not edit. */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ApiKey as ApiKeyModel, Tenant as TenantModel, AuditEvent as AuditEventModel, Model as ModelModel, ModelVersion as ModelVersionModel, ModelAlias as ModelAliasModel, Job as JobModel, Watermark as WatermarkModel, Verification as VerificationModel, Attestation as AttestationModel, Challenge as ChallengeModel, EndpointEnrollment as EndpointEnrollmentModel, ModelSigningKey as ModelSigningKeyModel } from '../../db/generated/client.ts';
+import type { ApiKey as ApiKeyModel, Tenant as TenantModel, AuditEvent as AuditEventModel, Model as ModelModel, ModelVersion as ModelVersionModel, ModelAlias as ModelAliasModel, Job as JobModel, Watermark as WatermarkModel, Verification as VerificationModel, Attestation as AttestationModel, Challenge as ChallengeModel, EndpointEnrollment as EndpointEnrollmentModel, ModelSigningKey as ModelSigningKeyModel, Monitor as MonitorModel, IntegrityAlert as IntegrityAlertModel } from '../../db/generated/client.ts';
 import type { ViewerParent } from '../resolvers/viewer.ts';
 import type { KeyringStatus } from '../../vault/vault.ts';
 import type { VerifiedSignature } from '../../registry/model-signing/verified-signature.ts';
+import type { FleetReportRow as FleetReportRowModel } from '../../monitoring/fleet-report.ts';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -349,6 +350,8 @@ export type Endpoint = {
   hasCredential: Scalars['Boolean']['output'];
   /** How trigger values are sent: FLOAT32 values or UINT8 levels. */
   inputFormat: InputEncoding;
+  /** The registered endpoint's monitor; null when it has none (or for an ad-hoc URL). */
+  monitor?: Maybe<Monitor>;
 };
 
 /** An immutable version of a model. */
@@ -384,6 +387,8 @@ export type ModelVersion = {
   endpoint?: Maybe<Endpoint>;
   /** The version's active registered endpoints, oldest first. */
   endpoints: Array<Endpoint>;
+  /** Monitors of the version: of its registered endpoints and of its registered artifact, oldest first. */
+  monitors: Array<Monitor>;
   /** Values the model accepts; every trigger of its watermarks lies inside. */
   inputDomain: InputDomain;
   /** The OpenSSF model signature verified against this version's files (attachModelSignature); null when none is. */
@@ -861,6 +866,8 @@ export type Verification = {
   policy: VerdictPolicy;
   /** Why the verdict is ERROR. */
   errorReason?: Maybe<Scalars['String']['output']>;
+  /** The monitor whose scheduled run this was; null for a check started by hand. */
+  monitor?: Maybe<Monitor>;
   /** When it was requested. */
   createdAt: Scalars['DateTime']['output'];
   /** When the verdict was reached. */
@@ -1066,6 +1073,269 @@ export type Challenge = {
   answeredAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/** What a monitored deployment was last seen to be (docs/monitoring.md). */
+export type IntegrityState =
+  /** Not checked yet since monitoring began. */
+  | 'UNKNOWN'
+  /** The last check's verdict was INTACT. */
+  | 'HEALTHY'
+  /** The last check's verdict was TAMPERED. */
+  | 'TAMPERED'
+  /** The last checks in a row ended in ERROR (FRAGMARK_MONITOR_UNREACHABLE_AFTER of them): it could not be reached or checked. */
+  | 'UNREACHABLE';
+
+/** Continuous checks of a registered endpoint (ENDPOINT) or of a version's registered artifact (ARTIFACT) on a schedule; each run is an ordinary verification with its attestation. */
+export type Monitor = {
+  __typename?: 'Monitor';
+  /** Monitor id. */
+  id: Scalars['ID']['output'];
+  /** ENDPOINT: the registered endpoint is queried; ARTIFACT: the registry's own copy is loaded and checked. */
+  mode: VerificationMode;
+  /** The version checked. */
+  modelVersion: ModelVersion;
+  /** ENDPOINT monitors: the registered endpoint. */
+  endpoint?: Maybe<Endpoint>;
+  /** Seconds between runs (runs fall at creation + k x interval); null for a cron schedule. */
+  intervalSeconds?: Maybe<Scalars['Int']['output']>;
+  /** Five-field cron expression in UTC; null for an interval schedule. */
+  cron?: Maybe<Scalars['String']['output']>;
+  /** Each run starts up to this many seconds after its slot, at random. */
+  jitterSeconds: Scalars['Int']['output'];
+  /** Triggers queried per run, drawn at random from those not revealed by challenges; null: the whole (enrolled) set. */
+  triggerSample?: Maybe<Scalars['Int']['output']>;
+  /** Paused monitors start no runs. */
+  paused: Scalars['Boolean']['output'];
+  /** When the next run is due (while not paused). */
+  nextRunAt: Scalars['DateTime']['output'];
+  /** When the last run was started. */
+  lastRunAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why the last run could not start; null when it did. */
+  lastRunError?: Maybe<Scalars['String']['output']>;
+  /** The target's integrity state. */
+  state: IntegrityState;
+  /** When the state last changed. */
+  stateSince: Scalars['DateTime']['output'];
+  /** Checks in a row that ended in ERROR. */
+  consecutiveErrors: Scalars['Int']['output'];
+  /** When the last check counted for this monitor ended. */
+  lastCheckedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** That check. */
+  lastVerification?: Maybe<Verification>;
+  /** The runs this monitor started, newest first. */
+  runs: VerificationConnection;
+  /** Alerts of this monitor, newest first. */
+  alerts: IntegrityAlertConnection;
+  /** When monitoring began. */
+  createdAt: Scalars['DateTime']['output'];
+};
+
+
+/** Continuous checks of a registered endpoint (ENDPOINT) or of a version's registered artifact (ARTIFACT) on a schedule; each run is an ordinary verification with its attestation. */
+export type MonitorRunsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Continuous checks of a registered endpoint (ENDPOINT) or of a version's registered artifact (ARTIFACT) on a schedule; each run is an ordinary verification with its attestation. */
+export type MonitorAlertsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  open?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Opened by a change of a monitor's integrity state (all but a new monitor's first HEALTHY); open until acknowledged. */
+export type IntegrityAlert = {
+  __typename?: 'IntegrityAlert';
+  /** Alert id. */
+  id: Scalars['ID']['output'];
+  /** The monitor whose state changed. */
+  monitor: Monitor;
+  /** The state before the change. */
+  previousState: IntegrityState;
+  /** The state it changed to. */
+  state: IntegrityState;
+  /** The check that changed it. */
+  verification: Verification;
+  /** When the state changed. */
+  openedAt: Scalars['DateTime']['output'];
+  /** Whether someone acknowledged it. */
+  acknowledged: Scalars['Boolean']['output'];
+  /** When it was acknowledged. */
+  acknowledgedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Name of the API key that acknowledged it (as it was then). */
+  acknowledgedBy?: Maybe<Scalars['String']['output']>;
+  /** What they wrote. */
+  note?: Maybe<Scalars['String']['output']>;
+};
+
+/** An edge of MonitorConnection. */
+export type MonitorEdge = {
+  __typename?: 'MonitorEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The monitor. */
+  node: Monitor;
+};
+
+/** A page of monitors, newest first. */
+export type MonitorConnection = {
+  __typename?: 'MonitorConnection';
+  /** Monitors on this page. */
+  edges: Array<MonitorEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+  /** Number of monitors matching the filter. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Filters for the monitors connection. */
+export type MonitorFilter = {
+  /** Only monitors in this state. */
+  state?: InputMaybe<IntegrityState>;
+  /** Only monitors of this version. */
+  modelVersionId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** An edge of IntegrityAlertConnection. */
+export type IntegrityAlertEdge = {
+  __typename?: 'IntegrityAlertEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The alert. */
+  node: IntegrityAlert;
+};
+
+/** A page of alerts, newest first. */
+export type IntegrityAlertConnection = {
+  __typename?: 'IntegrityAlertConnection';
+  /** Alerts on this page. */
+  edges: Array<IntegrityAlertEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+  /** Number of alerts matching the filter. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Filters for the alerts connection. */
+export type IntegrityAlertFilter = {
+  /** true: open ones only; false: acknowledged ones only. */
+  open?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only this monitor's. */
+  monitorId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Per monitor over a window: checks, verdicts, time HEALTHY, open alerts, and the attestations as evidence. */
+export type FleetReport = {
+  __typename?: 'FleetReport';
+  /** Start of the window. */
+  since: Scalars['DateTime']['output'];
+  /** End of the window. */
+  until: Scalars['DateTime']['output'];
+  /** One row per monitor, oldest monitor first. */
+  rows: Array<FleetReportRow>;
+};
+
+/** One monitor's figures in a fleet report. */
+export type FleetReportRow = {
+  __typename?: 'FleetReportRow';
+  /** The monitor. */
+  monitor: Monitor;
+  /** Its runs that ended in the window. */
+  checks: Scalars['Int']['output'];
+  /** Of those, INTACT. */
+  intact: Scalars['Int']['output'];
+  /** Of those, TAMPERED. */
+  tampered: Scalars['Int']['output'];
+  /** Of those, ERROR. */
+  errors: Scalars['Int']['output'];
+  /** Share (0 to 1) of the window, from the monitor's creation if later, in which its state was known and HEALTHY; null when it was never known. */
+  healthyShare?: Maybe<Scalars['Float']['output']>;
+  /** Alerts not acknowledged yet. */
+  openAlerts: Scalars['Int']['output'];
+  /** The window's checks, newest first (at most 100), with their attestations. */
+  evidence: Array<FleetEvidence>;
+};
+
+/** One check in a fleet report. */
+export type FleetEvidence = {
+  __typename?: 'FleetEvidence';
+  /** The verification. */
+  verificationId: Scalars['ID']['output'];
+  /** Its verdict. */
+  verdict: Verdict;
+  /** When it ended. */
+  completedAt: Scalars['DateTime']['output'];
+  /** The jti of its attestation (GET /v1/attestations/{jti}); null for ERROR. */
+  attestationId?: Maybe<Scalars['ID']['output']>;
+};
+
+/** Input of createMonitor: a target (endpointId or modelVersionId) and a schedule (intervalSeconds or cron). */
+export type CreateMonitorInput = {
+  /** Monitor this registered endpoint (ENDPOINT checks). */
+  endpointId?: InputMaybe<Scalars['ID']['input']>;
+  /** Or monitor this version's registered artifact (ARTIFACT checks). */
+  modelVersionId?: InputMaybe<Scalars['ID']['input']>;
+  /** Seconds between runs, at least FRAGMARK_MONITOR_MIN_INTERVAL_SECONDS (default 60), at most 30 days. */
+  intervalSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** Or a five-field cron expression in UTC, e.g. "*\/15 * * * *". */
+  cron?: InputMaybe<Scalars['String']['input']>;
+  /** Start each run up to this many seconds after its slot, at random (default 0; at most an hour and at most the interval). */
+  jitterSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** Query this many triggers per run, drawn at random (8 to 1000); default: the whole (enrolled) set. */
+  triggerSample?: InputMaybe<Scalars['Int']['input']>;
+  /** Create it paused (default false). */
+  paused?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Input of updateMonitor: what is given changes; a new schedule (or a resume) restarts the schedule from now. */
+export type UpdateMonitorInput = {
+  /** The monitor. */
+  id: Scalars['ID']['input'];
+  /** A new interval (replaces a cron schedule). */
+  intervalSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** A new cron expression (replaces an interval). */
+  cron?: InputMaybe<Scalars['String']['input']>;
+  /** A new jitter. */
+  jitterSeconds?: InputMaybe<Scalars['Int']['input']>;
+  /** A new sample size; null to query the whole set again. */
+  triggerSample?: InputMaybe<Scalars['Int']['input']>;
+  /** Pause or resume. */
+  paused?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Input of deleteMonitor. */
+export type DeleteMonitorInput = {
+  /** The monitor. */
+  id: Scalars['ID']['input'];
+};
+
+/** Result of createMonitor, updateMonitor and deleteMonitor. */
+export type MonitorPayload = {
+  __typename?: 'MonitorPayload';
+  /** The monitor (as it was, for deleteMonitor). */
+  monitor?: Maybe<Monitor>;
+  /** Why it was refused; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of acknowledgeAlert. */
+export type AcknowledgeAlertInput = {
+  /** The alert. */
+  id: Scalars['ID']['input'];
+  /** Up to 500 characters, e.g. what was done. */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of acknowledgeAlert. */
+export type AcknowledgeAlertPayload = {
+  __typename?: 'AcknowledgeAlertPayload';
+  /** The alert, acknowledged. */
+  alert?: Maybe<IntegrityAlert>;
+  /** Why it was refused; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** Read operations. */
 export type Query = {
   __typename?: 'Query';
@@ -1087,6 +1357,14 @@ export type Query = {
   watermark?: Maybe<Watermark>;
   /** An endpoint enrollment by id. */
   endpointEnrollment?: Maybe<EndpointEnrollment>;
+  /** Monitors of the caller's tenant, newest first. */
+  monitors: MonitorConnection;
+  /** A monitor by id. */
+  monitor?: Maybe<Monitor>;
+  /** Alerts of the caller's tenant, newest first. */
+  integrityAlerts: IntegrityAlertConnection;
+  /** Per monitor over a window of at most 366 days (until defaults to now): checks, verdicts, time HEALTHY, open alerts, attestations. */
+  fleetReport: FleetReport;
   /** A job by id. */
   job?: Maybe<Job>;
   /** Jobs of the caller's tenant, newest first. */
@@ -1153,6 +1431,35 @@ export type QueryWatermarkArgs = {
 /** Read operations. */
 export type QueryEndpointEnrollmentArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Read operations. */
+export type QueryMonitorsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<MonitorFilter>;
+};
+
+
+/** Read operations. */
+export type QueryMonitorArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Read operations. */
+export type QueryIntegrityAlertsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<IntegrityAlertFilter>;
+};
+
+
+/** Read operations. */
+export type QueryFleetReportArgs = {
+  since: Scalars['DateTime']['input'];
+  until?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -1681,6 +1988,14 @@ export type Mutation = {
   updateEndpoint: EndpointPayload;
   /** Stop offering a registered endpoint (TENANT_ADMIN; audited); verifications that used it keep naming it. */
   removeEndpoint: EndpointPayload;
+  /** Check a registered endpoint or a version's registered artifact on a schedule (TENANT_ADMIN; audited). */
+  createMonitor: MonitorPayload;
+  /** Change a monitor's schedule or sample, or pause and resume it (TENANT_ADMIN; audited). */
+  updateMonitor: MonitorPayload;
+  /** Stop monitoring (TENANT_ADMIN; audited); its runs stay as verifications. */
+  deleteMonitor: MonitorPayload;
+  /** Acknowledge an alert (OPERATOR), recording who and when. */
+  acknowledgeAlert: AcknowledgeAlertPayload;
   /** Cancel a queued or running job. */
   cancelJob: CancelJobPayload;
   /** Check a model version against its watermark, by artifact or endpoint, in a worker. */
@@ -1801,6 +2116,30 @@ export type MutationUpdateEndpointArgs = {
 /** Write operations. */
 export type MutationRemoveEndpointArgs = {
   input: RemoveEndpointInput;
+};
+
+
+/** Write operations. */
+export type MutationCreateMonitorArgs = {
+  input: CreateMonitorInput;
+};
+
+
+/** Write operations. */
+export type MutationUpdateMonitorArgs = {
+  input: UpdateMonitorInput;
+};
+
+
+/** Write operations. */
+export type MutationDeleteMonitorArgs = {
+  input: DeleteMonitorInput;
+};
+
+
+/** Write operations. */
+export type MutationAcknowledgeAlertArgs = {
+  input: AcknowledgeAlertInput;
 };
 
 
@@ -1946,7 +2285,7 @@ export type ResolversTypes = {
   ModelVersionStatus: ModelVersionStatus;
   Model: ResolverTypeWrapper<ModelModel>;
   ModelAlias: ResolverTypeWrapper<ModelAliasModel>;
-  Endpoint: ResolverTypeWrapper<Endpoint>;
+  Endpoint: ResolverTypeWrapper<Omit<Endpoint, 'monitor'> & { monitor?: Maybe<ResolversTypes['Monitor']> }>;
   ModelVersion: ResolverTypeWrapper<ModelVersionModel>;
   ModelSigningKeyAlgorithm: ModelSigningKeyAlgorithm;
   ModelSigningKey: ResolverTypeWrapper<ModelSigningKeyModel>;
@@ -1993,6 +2332,24 @@ export type ResolversTypes = {
   VerdictCounts: ResolverTypeWrapper<VerdictCounts>;
   ChallengeTriggers: ResolverTypeWrapper<ChallengeTriggers>;
   Challenge: ResolverTypeWrapper<ChallengeModel>;
+  IntegrityState: IntegrityState;
+  Monitor: ResolverTypeWrapper<MonitorModel>;
+  IntegrityAlert: ResolverTypeWrapper<IntegrityAlertModel>;
+  MonitorEdge: ResolverTypeWrapper<Omit<MonitorEdge, 'node'> & { node: ResolversTypes['Monitor'] }>;
+  MonitorConnection: ResolverTypeWrapper<Omit<MonitorConnection, 'edges'> & { edges: Array<ResolversTypes['MonitorEdge']> }>;
+  MonitorFilter: MonitorFilter;
+  IntegrityAlertEdge: ResolverTypeWrapper<Omit<IntegrityAlertEdge, 'node'> & { node: ResolversTypes['IntegrityAlert'] }>;
+  IntegrityAlertConnection: ResolverTypeWrapper<Omit<IntegrityAlertConnection, 'edges'> & { edges: Array<ResolversTypes['IntegrityAlertEdge']> }>;
+  IntegrityAlertFilter: IntegrityAlertFilter;
+  FleetReport: ResolverTypeWrapper<Omit<FleetReport, 'rows'> & { rows: Array<ResolversTypes['FleetReportRow']> }>;
+  FleetReportRow: ResolverTypeWrapper<FleetReportRowModel>;
+  FleetEvidence: ResolverTypeWrapper<FleetEvidence>;
+  CreateMonitorInput: CreateMonitorInput;
+  UpdateMonitorInput: UpdateMonitorInput;
+  DeleteMonitorInput: DeleteMonitorInput;
+  MonitorPayload: ResolverTypeWrapper<Omit<MonitorPayload, 'monitor' | 'userErrors'> & { monitor?: Maybe<ResolversTypes['Monitor']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  AcknowledgeAlertInput: AcknowledgeAlertInput;
+  AcknowledgeAlertPayload: ResolverTypeWrapper<Omit<AcknowledgeAlertPayload, 'alert' | 'userErrors'> & { alert?: Maybe<ResolversTypes['IntegrityAlert']>, userErrors: Array<ResolversTypes['UserError']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   CreateTenantInput: CreateTenantInput;
   CreateTenantPayload: ResolverTypeWrapper<Omit<CreateTenantPayload, 'tenant' | 'adminKey' | 'userErrors'> & { tenant?: Maybe<ResolversTypes['Tenant']>, adminKey?: Maybe<ResolversTypes['ApiKey']>, userErrors: Array<ResolversTypes['UserError']> }>;
@@ -2026,7 +2383,7 @@ export type ResolversTypes = {
   CancelJobInput: CancelJobInput;
   CancelJobPayload: ResolverTypeWrapper<Omit<CancelJobPayload, 'job' | 'userErrors'> & { job?: Maybe<ResolversTypes['Job']>, userErrors: Array<ResolversTypes['UserError']> }>;
   RegisterEndpointInput: RegisterEndpointInput;
-  EndpointPayload: ResolverTypeWrapper<Omit<EndpointPayload, 'userErrors'> & { userErrors: Array<ResolversTypes['UserError']> }>;
+  EndpointPayload: ResolverTypeWrapper<Omit<EndpointPayload, 'endpoint' | 'userErrors'> & { endpoint?: Maybe<ResolversTypes['Endpoint']>, userErrors: Array<ResolversTypes['UserError']> }>;
   UpdateEndpointInput: UpdateEndpointInput;
   RemoveEndpointInput: RemoveEndpointInput;
   VerifyModelInput: VerifyModelInput;
@@ -2069,7 +2426,7 @@ export type ResolversParentTypes = {
   InputDomainInput: InputDomainInput;
   Model: ModelModel;
   ModelAlias: ModelAliasModel;
-  Endpoint: Endpoint;
+  Endpoint: Omit<Endpoint, 'monitor'> & { monitor?: Maybe<ResolversParentTypes['Monitor']> };
   ModelVersion: ModelVersionModel;
   ModelSigningKey: ModelSigningKeyModel;
   ModelSigningKeyEdge: Omit<ModelSigningKeyEdge, 'node'> & { node: ResolversParentTypes['ModelSigningKey'] };
@@ -2108,6 +2465,23 @@ export type ResolversParentTypes = {
   VerdictCounts: VerdictCounts;
   ChallengeTriggers: ChallengeTriggers;
   Challenge: ChallengeModel;
+  Monitor: MonitorModel;
+  IntegrityAlert: IntegrityAlertModel;
+  MonitorEdge: Omit<MonitorEdge, 'node'> & { node: ResolversParentTypes['Monitor'] };
+  MonitorConnection: Omit<MonitorConnection, 'edges'> & { edges: Array<ResolversParentTypes['MonitorEdge']> };
+  MonitorFilter: MonitorFilter;
+  IntegrityAlertEdge: Omit<IntegrityAlertEdge, 'node'> & { node: ResolversParentTypes['IntegrityAlert'] };
+  IntegrityAlertConnection: Omit<IntegrityAlertConnection, 'edges'> & { edges: Array<ResolversParentTypes['IntegrityAlertEdge']> };
+  IntegrityAlertFilter: IntegrityAlertFilter;
+  FleetReport: Omit<FleetReport, 'rows'> & { rows: Array<ResolversParentTypes['FleetReportRow']> };
+  FleetReportRow: FleetReportRowModel;
+  FleetEvidence: FleetEvidence;
+  CreateMonitorInput: CreateMonitorInput;
+  UpdateMonitorInput: UpdateMonitorInput;
+  DeleteMonitorInput: DeleteMonitorInput;
+  MonitorPayload: Omit<MonitorPayload, 'monitor' | 'userErrors'> & { monitor?: Maybe<ResolversParentTypes['Monitor']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  AcknowledgeAlertInput: AcknowledgeAlertInput;
+  AcknowledgeAlertPayload: Omit<AcknowledgeAlertPayload, 'alert' | 'userErrors'> & { alert?: Maybe<ResolversParentTypes['IntegrityAlert']>, userErrors: Array<ResolversParentTypes['UserError']> };
   Query: Record<PropertyKey, never>;
   CreateTenantInput: CreateTenantInput;
   CreateTenantPayload: Omit<CreateTenantPayload, 'tenant' | 'adminKey' | 'userErrors'> & { tenant?: Maybe<ResolversParentTypes['Tenant']>, adminKey?: Maybe<ResolversParentTypes['ApiKey']>, userErrors: Array<ResolversParentTypes['UserError']> };
@@ -2141,7 +2515,7 @@ export type ResolversParentTypes = {
   CancelJobInput: CancelJobInput;
   CancelJobPayload: Omit<CancelJobPayload, 'job' | 'userErrors'> & { job?: Maybe<ResolversParentTypes['Job']>, userErrors: Array<ResolversParentTypes['UserError']> };
   RegisterEndpointInput: RegisterEndpointInput;
-  EndpointPayload: Omit<EndpointPayload, 'userErrors'> & { userErrors: Array<ResolversParentTypes['UserError']> };
+  EndpointPayload: Omit<EndpointPayload, 'endpoint' | 'userErrors'> & { endpoint?: Maybe<ResolversParentTypes['Endpoint']>, userErrors: Array<ResolversParentTypes['UserError']> };
   UpdateEndpointInput: UpdateEndpointInput;
   RemoveEndpointInput: RemoveEndpointInput;
   VerifyModelInput: VerifyModelInput;
@@ -2289,6 +2663,7 @@ export type EndpointResolvers<ContextType = GraphQLContext, ParentType extends R
   modelName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   hasCredential?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   inputFormat?: Resolver<ResolversTypes['InputEncoding'], ParentType, ContextType>;
+  monitor?: Resolver<Maybe<ResolversTypes['Monitor']>, ParentType, ContextType>;
 };
 
 export type ModelVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion']> = {
@@ -2307,6 +2682,7 @@ export type ModelVersionResolvers<ContextType = GraphQLContext, ParentType exten
   uploadPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   endpoint?: Resolver<Maybe<ResolversTypes['Endpoint']>, ParentType, ContextType>;
   endpoints?: Resolver<Array<ResolversTypes['Endpoint']>, ParentType, ContextType>;
+  monitors?: Resolver<Array<ResolversTypes['Monitor']>, ParentType, ContextType>;
   inputDomain?: Resolver<ResolversTypes['InputDomain'], ParentType, ContextType>;
   signature?: Resolver<Maybe<ResolversTypes['ModelSignature']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2493,6 +2869,7 @@ export type VerificationResolvers<ContextType = GraphQLContext, ParentType exten
   accTri?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   policy?: Resolver<ResolversTypes['VerdictPolicy'], ParentType, ContextType>;
   errorReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  monitor?: Resolver<Maybe<ResolversTypes['Monitor']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   modelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
@@ -2580,6 +2957,98 @@ export type ChallengeResolvers<ContextType = GraphQLContext, ParentType extends 
   answeredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
+export type MonitorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Monitor'] = ResolversParentTypes['Monitor']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  mode?: Resolver<ResolversTypes['VerificationMode'], ParentType, ContextType>;
+  modelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
+  endpoint?: Resolver<Maybe<ResolversTypes['Endpoint']>, ParentType, ContextType>;
+  intervalSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  cron?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  jitterSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  triggerSample?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  paused?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  nextRunAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastRunAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastRunError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['IntegrityState'], ParentType, ContextType>;
+  stateSince?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  consecutiveErrors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastCheckedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastVerification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType>;
+  runs?: Resolver<ResolversTypes['VerificationConnection'], ParentType, ContextType, Partial<MonitorRunsArgs>>;
+  alerts?: Resolver<ResolversTypes['IntegrityAlertConnection'], ParentType, ContextType, Partial<MonitorAlertsArgs>>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type IntegrityAlertResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['IntegrityAlert'] = ResolversParentTypes['IntegrityAlert']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  monitor?: Resolver<ResolversTypes['Monitor'], ParentType, ContextType>;
+  previousState?: Resolver<ResolversTypes['IntegrityState'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['IntegrityState'], ParentType, ContextType>;
+  verification?: Resolver<ResolversTypes['Verification'], ParentType, ContextType>;
+  openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  acknowledged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  acknowledgedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  acknowledgedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type MonitorEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MonitorEdge'] = ResolversParentTypes['MonitorEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Monitor'], ParentType, ContextType>;
+};
+
+export type MonitorConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MonitorConnection'] = ResolversParentTypes['MonitorConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['MonitorEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type IntegrityAlertEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['IntegrityAlertEdge'] = ResolversParentTypes['IntegrityAlertEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['IntegrityAlert'], ParentType, ContextType>;
+};
+
+export type IntegrityAlertConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['IntegrityAlertConnection'] = ResolversParentTypes['IntegrityAlertConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['IntegrityAlertEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type FleetReportResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FleetReport'] = ResolversParentTypes['FleetReport']> = {
+  since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  until?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['FleetReportRow']>, ParentType, ContextType>;
+};
+
+export type FleetReportRowResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FleetReportRow'] = ResolversParentTypes['FleetReportRow']> = {
+  monitor?: Resolver<ResolversTypes['Monitor'], ParentType, ContextType>;
+  checks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  intact?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tampered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  errors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  healthyShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  openAlerts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['FleetEvidence']>, ParentType, ContextType>;
+};
+
+export type FleetEvidenceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FleetEvidence'] = ResolversParentTypes['FleetEvidence']> = {
+  verificationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  verdict?: Resolver<ResolversTypes['Verdict'], ParentType, ContextType>;
+  completedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  attestationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type MonitorPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MonitorPayload'] = ResolversParentTypes['MonitorPayload']> = {
+  monitor?: Resolver<Maybe<ResolversTypes['Monitor']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type AcknowledgeAlertPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AcknowledgeAlertPayload'] = ResolversParentTypes['AcknowledgeAlertPayload']> = {
+  alert?: Resolver<Maybe<ResolversTypes['IntegrityAlert']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   apiKeys?: Resolver<ResolversTypes['ApiKeyConnection'], ParentType, ContextType, Partial<QueryApiKeysArgs>>;
@@ -2590,6 +3059,10 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   modelVersion?: Resolver<Maybe<ResolversTypes['ModelVersion']>, ParentType, ContextType, RequireFields<QueryModelVersionArgs, 'id'>>;
   watermark?: Resolver<Maybe<ResolversTypes['Watermark']>, ParentType, ContextType, RequireFields<QueryWatermarkArgs, 'id'>>;
   endpointEnrollment?: Resolver<Maybe<ResolversTypes['EndpointEnrollment']>, ParentType, ContextType, RequireFields<QueryEndpointEnrollmentArgs, 'id'>>;
+  monitors?: Resolver<ResolversTypes['MonitorConnection'], ParentType, ContextType, Partial<QueryMonitorsArgs>>;
+  monitor?: Resolver<Maybe<ResolversTypes['Monitor']>, ParentType, ContextType, RequireFields<QueryMonitorArgs, 'id'>>;
+  integrityAlerts?: Resolver<ResolversTypes['IntegrityAlertConnection'], ParentType, ContextType, Partial<QueryIntegrityAlertsArgs>>;
+  fleetReport?: Resolver<ResolversTypes['FleetReport'], ParentType, ContextType, RequireFields<QueryFleetReportArgs, 'since'>>;
   job?: Resolver<Maybe<ResolversTypes['Job']>, ParentType, ContextType, RequireFields<QueryJobArgs, 'id'>>;
   jobs?: Resolver<ResolversTypes['JobConnection'], ParentType, ContextType, Partial<QueryJobsArgs>>;
   verification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType, RequireFields<QueryVerificationArgs, 'id'>>;
@@ -2735,6 +3208,10 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   registerEndpoint?: Resolver<ResolversTypes['EndpointPayload'], ParentType, ContextType, RequireFields<MutationRegisterEndpointArgs, 'input'>>;
   updateEndpoint?: Resolver<ResolversTypes['EndpointPayload'], ParentType, ContextType, RequireFields<MutationUpdateEndpointArgs, 'input'>>;
   removeEndpoint?: Resolver<ResolversTypes['EndpointPayload'], ParentType, ContextType, RequireFields<MutationRemoveEndpointArgs, 'input'>>;
+  createMonitor?: Resolver<ResolversTypes['MonitorPayload'], ParentType, ContextType, RequireFields<MutationCreateMonitorArgs, 'input'>>;
+  updateMonitor?: Resolver<ResolversTypes['MonitorPayload'], ParentType, ContextType, RequireFields<MutationUpdateMonitorArgs, 'input'>>;
+  deleteMonitor?: Resolver<ResolversTypes['MonitorPayload'], ParentType, ContextType, RequireFields<MutationDeleteMonitorArgs, 'input'>>;
+  acknowledgeAlert?: Resolver<ResolversTypes['AcknowledgeAlertPayload'], ParentType, ContextType, RequireFields<MutationAcknowledgeAlertArgs, 'input'>>;
   cancelJob?: Resolver<ResolversTypes['CancelJobPayload'], ParentType, ContextType, RequireFields<MutationCancelJobArgs, 'input'>>;
   verifyModel?: Resolver<ResolversTypes['VerifyModelPayload'], ParentType, ContextType, RequireFields<MutationVerifyModelArgs, 'input'>>;
   createChallenge?: Resolver<ResolversTypes['CreateChallengePayload'], ParentType, ContextType, RequireFields<MutationCreateChallengeArgs, 'input'>>;
@@ -2795,6 +3272,17 @@ export type Resolvers<ContextType = GraphQLContext> = {
   VerdictCounts?: VerdictCountsResolvers<ContextType>;
   ChallengeTriggers?: ChallengeTriggersResolvers<ContextType>;
   Challenge?: ChallengeResolvers<ContextType>;
+  Monitor?: MonitorResolvers<ContextType>;
+  IntegrityAlert?: IntegrityAlertResolvers<ContextType>;
+  MonitorEdge?: MonitorEdgeResolvers<ContextType>;
+  MonitorConnection?: MonitorConnectionResolvers<ContextType>;
+  IntegrityAlertEdge?: IntegrityAlertEdgeResolvers<ContextType>;
+  IntegrityAlertConnection?: IntegrityAlertConnectionResolvers<ContextType>;
+  FleetReport?: FleetReportResolvers<ContextType>;
+  FleetReportRow?: FleetReportRowResolvers<ContextType>;
+  FleetEvidence?: FleetEvidenceResolvers<ContextType>;
+  MonitorPayload?: MonitorPayloadResolvers<ContextType>;
+  AcknowledgeAlertPayload?: AcknowledgeAlertPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   CreateTenantPayload?: CreateTenantPayloadResolvers<ContextType>;
   CreateApiKeyPayload?: CreateApiKeyPayloadResolvers<ContextType>;

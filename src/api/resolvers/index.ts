@@ -10,8 +10,9 @@ import { verificationResolvers } from './verifications.ts';
 import { enrollmentResolvers } from './enrollments.ts';
 import { endpointResolvers } from './endpoints.ts';
 import { modelSigningResolvers } from './model-signing.ts';
+import { monitoringResolvers } from './monitoring.ts';
 
-const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers, enrollmentResolvers, endpointResolvers, modelSigningResolvers];
+const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers, enrollmentResolvers, endpointResolvers, modelSigningResolvers, monitoringResolvers];
 
 /** All resolvers, merged per type. One file per domain, each small. */
 export const resolvers: Resolvers = {

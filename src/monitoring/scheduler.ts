@@ -1,0 +1,179 @@
+/**
+ * Starts the monitors' runs that are due. Every worker runs this loop; each due monitor is taken
+ * by exactly one of them: its row is locked (FOR UPDATE SKIP LOCKED) in the transaction that
+ * creates the run's verification and moves `nextRunAt` on, so a run is started once, and a worker
+ * that dies mid-way rolls back and leaves the monitor due for the next tick (none lost, none
+ * doubled). The clock is injected: tests drive schedules with `runDue(at)`.
+ *
+ * A run that cannot start (no READY watermark, the endpoint was removed, no trigger left to
+ * sample) is recorded on the monitor (`lastRunError`) and the schedule moves on.
+ */
+import type { Database, Transaction } from '../db/client.ts';
+import type { Monitor } from '../db/generated/client.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { Vault } from '../vault/vault.ts';
+import { DomainError } from '../errors/domain-error.ts';
+import { findEnrollment } from '../verifications/enrollment/enrollments.service.ts';
+import { createVerification } from '../verifications/create-verification.ts';
+import type { ResolvedEndpoint } from '../registry/endpoints.service.ts';
+import { nextRunAfter } from './monitor-schedule.ts';
+import { drawTriggerSample } from './trigger-sample.ts';
+import { MonitoringError } from './monitoring.errors.ts';
+
+export interface MonitorSchedulerDeps {
+  db: Database;
+  queue: JobQueue;
+  vault: Vault;
+  logger: Logger;
+  /** Default: the system clock. */
+  now?: () => Date;
+  random?: () => number;
+}
+
+export interface TickResult {
+  /** Runs started (a verification each). */
+  started: number;
+  /** Due monitors whose run could not start (recorded on the monitor). */
+  refused: number;
+}
+
+/** Most runs one tick starts; the rest wait for the next tick (which comes at once: see start()). */
+const MAX_RUNS_PER_TICK = 500;
+
+export class MonitorScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<unknown> | undefined;
+  private stopped = false;
+  private readonly now: () => Date;
+  private readonly random: () => number;
+
+  constructor(private readonly deps: MonitorSchedulerDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.random = deps.random ?? Math.random;
+  }
+
+  /** Starts every run due at `at`, each in its own transaction. */
+  async runDue(at: Date = this.now(), limit = MAX_RUNS_PER_TICK): Promise<TickResult> {
+    const result: TickResult = { started: 0, refused: 0 };
+    // Monitors whose transaction failed this tick (a database error): retried next tick, not in a loop.
+    const skipped: string[] = [];
+    while (result.started + result.refused < limit) {
+      let outcome: 'started' | 'refused' | 'none';
+      let taken: string | null = null;
+      try {
+        outcome = await this.deps.db.$transaction(async (tx) => {
+          const monitor = await takeDue(tx, at, skipped);
+          if (!monitor) return 'none';
+          taken = monitor.id;
+          skipped.push(monitor.id);
+          return this.runOne(tx, monitor, at);
+        });
+      } catch (error) {
+        if (taken === null) throw error; // the database itself failed: the tick ends
+        this.deps.logger.error('a monitor run could not be started; retried next tick', { error: error as Error, monitorId: taken });
+        continue;
+      }
+      if (outcome === 'none') break;
+      result[outcome]++;
+    }
+    return result;
+  }
+
+  /** Runs `runDue` every `tickSeconds` until stop(); a full tick is followed by another at once. */
+  start(tickSeconds: number): void {
+    const loop = async () => {
+      if (this.stopped) return;
+      let full = false;
+      try {
+        this.ticking = this.runDue();
+        const { started, refused } = (await this.ticking) as TickResult;
+        full = started + refused >= MAX_RUNS_PER_TICK;
+      } catch (error) {
+        this.deps.logger.error('monitor tick failed', { error: error as Error });
+      }
+      if (!this.stopped) this.timer = setTimeout(() => void loop(), full ? 0 : tickSeconds * 1000);
+    };
+    this.timer = setTimeout(() => void loop(), 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.ticking?.catch(() => undefined);
+  }
+
+  private async runOne(tx: Transaction, monitor: Monitor, at: Date): Promise<'started' | 'refused'> {
+    const nextRunAt = nextRunAfter(monitor, monitor.anchorAt, at, this.random);
+    try {
+      const verification = await startRun(tx, this.deps, monitor);
+      await tx.monitor.update({ where: { id: monitor.id }, data: { lastRunAt: at, nextRunAt, lastRunError: null } });
+      this.deps.logger.info('monitor run started', { monitorId: monitor.id, verificationId: verification.id });
+      return 'started';
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await tx.monitor.update({ where: { id: monitor.id }, data: { lastRunAt: at, nextRunAt, lastRunError: error.message } });
+      this.deps.logger.warn('monitor run not started', { monitorId: monitor.id, reason: error.message });
+      return 'refused';
+    }
+  }
+}
+
+/** The most overdue monitor due at `at` of a live tenant, locked; null when none is left. */
+async function takeDue(tx: Transaction, at: Date, skipped: string[]): Promise<Monitor | null> {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT m.id FROM "Monitor" m JOIN "Tenant" t ON t.id = m."tenantId"
+     WHERE NOT m.paused AND m."nextRunAt" <= ${at} AND t."deletedAt" IS NULL AND NOT (m.id::text = ANY(${skipped}::text[]))
+     ORDER BY m."nextRunAt"
+     LIMIT 1
+       FOR UPDATE OF m SKIP LOCKED`;
+  return rows[0] ? tx.monitor.findUnique({ where: { id: rows[0].id } }) : null;
+}
+
+/**
+ * Creates the run's verification: against the version's newest READY watermark, of the monitored
+ * endpoint (on its enrolled triggers) or the registered artifact, on a fresh sample if the monitor
+ * samples. Reads are scoped to the monitor's tenant by hand: the scheduler acts for every tenant.
+ */
+async function startRun(tx: Transaction, deps: MonitorSchedulerDeps, monitor: Monitor) {
+  const { tenantId } = monitor;
+  const version = await tx.modelVersion.findFirst({ where: { id: monitor.modelVersionId, tenantId }, include: { model: true } });
+  if (!version) throw new MonitoringError('MONITOR_NOT_FOUND', 'The monitored version no longer exists.');
+  const watermark = await tx.watermark.findFirst({ where: { tenantId, modelVersionId: version.id, status: 'READY' }, orderBy: { id: 'desc' } });
+  if (!watermark) throw new MonitoringError('INVALID_MONITOR_INPUT', 'The version has no READY watermark to check against.');
+  let endpoint: ResolvedEndpoint | null = null;
+  if (monitor.mode === 'ENDPOINT') {
+    const registered = await tx.registeredEndpoint.findFirst({ where: { id: monitor.endpointId!, tenantId } });
+    if (!registered || registered.removedAt) throw new MonitoringError('INVALID_MONITOR_INPUT', 'The monitored endpoint was removed.');
+    const { url, protocol, modelName, inputFormat } = registered;
+    endpoint = { registered, url, protocol, modelName, inputFormat, adHocCredential: null };
+  } else if (version.status !== 'READY') {
+    throw new MonitoringError('INVALID_MONITOR_INPUT', 'The version has no artifact to check.');
+  }
+  const enrollment = endpoint
+    ? await findEnrollment(tx as unknown as Database, {
+        watermarkId: watermark.id,
+        endpointUrl: endpoint.url,
+        endpointProtocol: endpoint.protocol,
+        endpointModelName: endpoint.modelName,
+        endpointInputFormat: endpoint.inputFormat,
+      })
+    : null;
+  let sampledIndices: number[] = [];
+  if (monitor.triggerSample !== null) {
+    const available = enrollment?.stableIndices ?? Array.from({ length: watermark.triggerCount }, (_, i) => i);
+    sampledIndices = drawTriggerSample(available, watermark.revealedIndices, monitor.triggerSample);
+    if (sampledIndices.length === 0) throw new MonitoringError('INVALID_MONITOR_INPUT', 'No trigger is left to sample: challenges revealed every enrolled trigger. Make a new watermark.');
+  }
+  return createVerification(tx, deps.queue, deps.vault, {
+    tenantId,
+    modelVersionId: version.id,
+    watermark,
+    mode: monitor.mode === 'ENDPOINT' ? 'ENDPOINT' : 'ARTIFACT',
+    endpoint,
+    enrollment,
+    sampledIndices,
+    monitorId: monitor.id,
+    apiKeyId: null,
+  });
+}

@@ -5,7 +5,7 @@
  *
  *   KERAS_BACKEND=torch python bench/make-speed-models.py bench/out/speed-models      # once, 45 s
  *   npx tsx bench/kernel-speed.ts --models bench/out/speed-models [--only resnet18,mobilenetv2]
- *       [--formats ONNX,KERAS] [--batch 100] [--rounds 2] [--python /path/to/python-with-torch]
+ *       [--formats ONNX,KERAS] [--batch 100] [--rounds 2] [--python /path/to/python-with-torch | none]
  *   npx tsx bench/kernel-speed.ts --models bench/out/speed-models --profile [--profile-batch 10] [--top 25]
  *
  * Timed (the engine's wasm backend, default threads): "forward+grad" = `selectedLogpGradients`
@@ -76,6 +76,7 @@ function forwardMs(c: Classifier, data: Float32Array, n: number): number {
 }
 
 function torchMs(model: string): { forwardMs: number; gradMs: number; torch: string } | undefined {
+  if (values.python === 'none') return undefined; // engine only: A/B between two checkouts
   const r = spawnSync(values.python!, [path.join(root, 'bench', 'formats_pytorch.py'), modelsDir, model, '--batch', String(batch), '--threads', '2'], { cwd: root, encoding: 'utf8' });
   const line = r.stdout?.split('\n').find((l) => l.startsWith('{'));
   if (r.status !== 0 || line === undefined) {

@@ -78,10 +78,6 @@ export function convChannelsLast(xs: tf.Tensor4D, inputs: OpInputs, ctx: OpConte
   // [kh, kw, C/g, M], taps spread by the dilations: made once per weight.
   const ws = ctx.prepared(1, `conv filter ${dilations.join(' ')}`, (t) => dilateFilter(tf.transpose(ctx.roundProductOperand(t), [2, 3, 1, 0]) as tf.Tensor4D, dilations[0]!, dilations[1]!)) as tf.Tensor4D;
   let y: tf.Tensor4D;
-  if (group === 1 && b !== undefined && b.rank === 1 && tf.engine().state.gradientDepth === 0) {
-    // No gradient taken: the bias in the convolution's own kernel (one pass over the output less).
-    return tf.fused.conv2d({ x, filter: ws, strides: s, pad, dataFormat: 'NHWC', dilations: d, bias: b });
-  }
   if (group === 1) {
     y = tf.conv2d(x, ws, s, pad, 'NHWC', d);
   } else if (cPerGroup === 1) {

@@ -5,6 +5,7 @@ import { VIEWER } from './queries.ts';
 import { Link, match, navigate, usePath } from './router.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Fleet } from './pages/Fleet.tsx';
+import { ReportPage } from './pages/ReportPage.tsx';
 import { ModelPage } from './pages/ModelPage.tsx';
 import { VersionPage } from './pages/VersionPage.tsx';
 import { JobsPage } from './pages/JobsPage.tsx';
@@ -42,6 +43,7 @@ export function App() {
       model: 'Model',
       version: 'Model version',
       jobs: 'Jobs',
+      report: 'Fleet report',
       attestations: 'Attestation checker',
       notFound: 'Not found',
     };
@@ -73,6 +75,9 @@ export function App() {
                 </NavLink>
                 <NavLink to="/jobs" active={route.name === 'jobs'}>
                   Jobs
+                </NavLink>
+                <NavLink to="/report" active={route.name === 'report'}>
+                  Report
                 </NavLink>
               </>
             )}
@@ -118,6 +123,8 @@ export function App() {
           <VersionPage id={route.id} />
         ) : route.name === 'jobs' ? (
           <JobsPage />
+        ) : route.name === 'report' ? (
+          <ReportPage />
         ) : (
           <div className="card">
             <h1>Page not found</h1>

@@ -107,4 +107,16 @@ export const JOBS = `query Jobs {
 /** Public: needs no API key. */
 export const ATTESTATION_STATUS = `query Status($jti: ID!) { attestationStatus(jti: $jti) { jti known revoked expiresAt } }`;
 
-export const ALL_DOCUMENTS = { VIEWER, FLEET, MONITORING, ACKNOWLEDGE_ALERT, MODEL, VERSION, HISTORY, JOBS, ATTESTATION_STATUS };
+/** The fleet report (page /report): per monitor over the window, with each check's attestation id. */
+export const FLEET_REPORT = `query FleetReport($since: DateTime!) {
+  fleetReport(since: $since) {
+    since until
+    rows {
+      monitor { id mode state endpoint { name url } modelVersion { id label model { id name } } }
+      checks intact tampered errors healthyShare openAlerts
+      evidence { verificationId verdict completedAt attestationId }
+    }
+  }
+}`;
+
+export const ALL_DOCUMENTS = { VIEWER, FLEET, MONITORING, ACKNOWLEDGE_ALERT, FLEET_REPORT, MODEL, VERSION, HISTORY, JOBS, ATTESTATION_STATUS };

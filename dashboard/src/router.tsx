@@ -30,6 +30,7 @@ export type Route =
   | { name: 'model'; id: string }
   | { name: 'version'; id: string }
   | { name: 'jobs' }
+  | { name: 'report' }
   | { name: 'attestations' }
   | { name: 'notFound' };
 
@@ -37,6 +38,7 @@ export function match(path: string): Route {
   const clean = path.replace(/\/+$/, '') || '/';
   if (clean === '/' || clean === '/models') return { name: 'fleet' };
   if (clean === '/jobs') return { name: 'jobs' };
+  if (clean === '/report') return { name: 'report' };
   if (clean === '/attestations') return { name: 'attestations' };
   const model = /^\/models\/([^/]+)$/.exec(clean);
   if (model) return { name: 'model', id: decodeURIComponent(model[1]!) };

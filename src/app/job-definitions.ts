@@ -6,5 +6,6 @@ import { watermarkJob } from '../watermarks/watermark-job.ts';
 import { verificationJob } from '../verifications/verification-job.ts';
 import { enrollmentJob } from '../verifications/enrollment/enrollment-job.ts';
 import { rewrapJob } from '../keys/rewrap-job.ts';
+import { webhookDeliveryJob } from '../webhooks/webhook-delivery-job.ts';
 
-export const JOB_DEFINITIONS = [watermarkJob, rewrapJob, verificationJob, enrollmentJob] as const;
+export const JOB_DEFINITIONS = [watermarkJob, rewrapJob, verificationJob, enrollmentJob, webhookDeliveryJob] as const;

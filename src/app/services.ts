@@ -23,6 +23,7 @@ import { EnrollmentsService } from '../verifications/enrollment/enrollments.serv
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { ModelSigningKeysService } from '../registry/model-signing/model-signing-keys.service.ts';
 import { ModelSignaturesService } from '../registry/model-signing/model-signatures.service.ts';
+import { WebhookSubscriptionsService } from '../webhooks/webhook-subscriptions.service.ts';
 import { MonitorsService } from '../monitoring/monitors.service.ts';
 import type { Config } from '../config/config.ts';
 
@@ -59,6 +60,7 @@ export interface Services {
   attestations: AttestationsService;
   modelSigningKeys: ModelSigningKeysService;
   modelSignatures: ModelSignaturesService;
+  webhooks: WebhookSubscriptionsService;
   monitors: MonitorsService;
 }
 
@@ -78,6 +80,7 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     attestations: new AttestationsService(db, issuer, actor),
     modelSigningKeys: new ModelSigningKeysService(db, actor),
     modelSignatures: new ModelSignaturesService(db, actor),
+    webhooks: new WebhookSubscriptionsService(db, vault, queue, actor, egress),
     monitors: new MonitorsService(db, actor, monitoring),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * A worker process (`fragmark worker`, `npm run worker`): takes watermark, verification, enrollment and rewrap jobs and
+ * A worker process (`fragmark worker`, `npm run worker`): takes watermark, verification, enrollment, rewrap and webhook jobs and
  * runs them with the engine on the best TF.js backend here (GPU when tfjs-node-gpu is installed).
  * Workers share nothing with the API but PostgreSQL (and the artifact store), so any number of
  * them can run on any hosts. SIGTERM: stop taking jobs, let running ones finish for half the
@@ -32,7 +32,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   try {
     const backend = await initBackend({ backend: config.engine.backend, wasmThreads: config.engine.wasmThreads, log: (message) => log.info(message) });
     const { db, vault, store, issuer, egress, queue } = platform;
-    const deps = { db, vault, store, issuer, logger: log, workerId, egress, engine: config.engine, verificationListeners: verificationListeners(platform) };
+    const deps = { db, vault, store, issuer, logger: log, workerId, egress, engine: config.engine, verificationListeners: verificationListeners(platform), queue, webhooks: config.webhooks };
     const runtime = new JobRuntime(queue, db, log, { retryLimit: queue.settings.retryLimit, giveUp: giveUpJob(db) });
     // CPU work (generation) and I/O work (endpoint queries) have their own slots.
     const slots = { CPU: config.jobs.workerConcurrency, IO: config.jobs.ioConcurrency };

@@ -22,6 +22,7 @@ import { COMMAND_FLAGS, commandOf, unknownFlag } from './command-flags.ts';
 import { verifyToken } from './verify-token.ts';
 import { evidenceExport, evidenceShow, evidenceVerify } from './evidence-commands.ts';
 import { modelsAttachSignature, signingKeysList, signingKeysRegister, signingKeysRevoke } from './signing-commands.ts';
+import { webhooksCreate, webhooksDeliveries, webhooksList, webhooksTest } from './webhook-commands.ts';
 import { alertsAck, alertsList, monitorsCreate, monitorsList, monitorsPause, report } from './monitoring-commands.ts';
 
 const USAGE = `Usage: fragmark <command> [options]
@@ -64,6 +65,14 @@ Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_
                              Revoke a signing key; the signatures it verified are withdrawn (TENANT_ADMIN)
   models attach-signature <modelVersionId> <model.sig> --signing-key <signingKeyId>
                              Check a model_signing signature against the version's files and record it
+  webhooks list              Your tenant's webhook subscriptions
+  webhooks create --receiver <url> --events <type,type> [--description D]
+                             Subscribe a receiver to verification.completed, integrity.changed, alert.opened
+                             (TENANT_ADMIN; audited); prints its signing secret once, on stdout
+  webhooks test <subscriptionId>
+                             Queue a signed webhook.test delivery to it (OPERATOR)
+  webhooks deliveries <subscriptionId> [--first N]
+                             Its delivery log, newest first, with every attempt
 
   evidence show <verificationId>
                              The verdict's in-toto statement and its DSSE envelope (signed like the token)
@@ -125,6 +134,7 @@ const VALUE_FLAGS = new Set([
   'name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'endpoint-id', 'protocol', 'model-name',
   'audience', 'nonce', 'issuer', 'jwks', 'profile', 'watermark', 'rounds', 'max-unstable-share', 'input-format', 'input-range',
   'input-encoding', 'credential-env', 'out', 'signing-key', 'every', 'cron', 'jitter', 'sample', 'state', 'note', 'since', 'until',
+  'receiver', 'events', 'description', 'first',
 ]);
 
 class UsageError extends Error {}
@@ -159,7 +169,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Client commands need a server address and key, not the server's configuration.
-  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints', 'evidence', 'signing-keys', 'monitors', 'alerts', 'report'].includes(command[0] ?? '');
+  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints', 'evidence', 'signing-keys', 'monitors', 'alerts', 'report', 'webhooks'].includes(command[0] ?? '');
   if (clientCommand) {
     try {
       if (command[0] === 'models' && command[1] === 'push') return await modelsPush(command.slice(2), flags, out);
@@ -183,6 +193,10 @@ async function main(argv: string[]): Promise<number> {
       if (command[0] === 'alerts' && command[1] === 'ack') return await alertsAck(command.slice(2), flags, out);
       if (command[0] === 'alerts' && command.length === 1) return await alertsList(flags, out);
       if (command[0] === 'report' && command.length === 1) return await report(flags, out);
+      if (command[0] === 'webhooks' && command[1] === 'list') return await webhooksList(flags, out);
+      if (command[0] === 'webhooks' && command[1] === 'create') return await webhooksCreate(flags, out, json);
+      if (command[0] === 'webhooks' && command[1] === 'test') return await webhooksTest(command.slice(2), flags, out);
+      if (command[0] === 'webhooks' && command[1] === 'deliveries') return await webhooksDeliveries(command.slice(2), flags, out);
       throw new UsageError(`Unknown command "${command.join(' ')}".`);
     } catch (error) {
       if (!(error instanceof CliError)) throw error;

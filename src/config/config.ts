@@ -103,6 +103,15 @@ export interface Config {
     /** PEM certificates trusted for https endpoints besides the system roots (FRAGMARK_ENDPOINT_CA_FILE). */
     extraCaCertificates: string | null;
   };
+  /** Delivery of signed webhooks (src/webhooks/README.md). */
+  webhooks: {
+    /** Longest one delivery attempt may take, connection to the end of the answer's headers. */
+    timeoutMs: number;
+    /** Attempts per delivery, the first included, before it ends FAILED. */
+    maxAttempts: number;
+    /** Delay before the first retry; each further one is 4 times longer (jittered, at most a day). */
+    retryBaseSeconds: number;
+  };
   engine: {
     /** Forced TF.js backend; undefined = best available (node-gpu, node, wasm, cpu). */
     backend: 'node-gpu' | 'node' | 'wasm' | 'cpu' | undefined;
@@ -157,7 +166,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_MAX_ALIASES', default: '30', description: 'Most aliases accepted in one GraphQL document.' },
   { name: 'FRAGMARK_MAX_QUERY_TOKENS', default: '5000', description: 'Most lexical tokens (names, punctuation, values) in one GraphQL document; longer documents are refused before parsing finishes.' },
   { name: 'FRAGMARK_INTROSPECTION', default: undefined, description: 'true or false: allow GraphQL introspection. Defaults to true except in production.' },
-  { name: 'FRAGMARK_EGRESS_ALLOW', default: undefined, description: 'Comma-separated CIDRs (or single addresses) that workers may send inference-endpoint queries to although the egress policy refuses them by default (loopback, private, link-local, CGNAT, multicast, reserved), e.g. "10.20.0.0/16,fd00:1234::/32". Set it on the API and every worker. Default: none.' },
+  { name: 'FRAGMARK_EGRESS_ALLOW', default: undefined, description: 'Comma-separated CIDRs (or single addresses) that workers may send inference-endpoint queries and webhook deliveries to although the egress policy refuses them by default (loopback, private, link-local, CGNAT, multicast, reserved), e.g. "10.20.0.0/16,fd00:1234::/32". Set it on the API and every worker. Default: none.' },
   { name: 'FRAGMARK_ENDPOINT_CA_FILE', default: undefined, description: 'PEM file of CA certificates that https inference endpoints may chain to, in addition to the system roots (a private CA). Set it on every worker. Default: system roots only.' },
   { name: 'FRAGMARK_MASTER_KEY', default: undefined, description: 'Vault master keyring: base64 of 32 random bytes, or versioned entries "2:<base64>,1:<base64>" during rotation. Takes precedence over the key file.' },
   { name: 'FRAGMARK_MASTER_KEY_FILE', default: undefined, description: 'File holding the master keyring (same format). Default: master.key in FRAGMARK_DATA_DIR, generated on a fresh installation with owner-only permissions.' },
@@ -186,6 +195,9 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long a graceful shutdown may take: the API answers 503 while in-flight requests finish; a worker lets running jobs finish for half of it, then hands the rest back to the queue.' },
   { name: 'FRAGMARK_DB_POOL_SIZE', default: '10', description: 'PostgreSQL connections each process (API, every worker) keeps in its pool. A request holds at most one at a time.' },
   { name: 'FRAGMARK_DB_POOL_TIMEOUT_MS', default: '5000', description: 'How long a request waits for a free pooled connection; past it the API answers SERVICE_UNAVAILABLE (GraphQL) or 503, with Retry-After.' },
+  { name: 'FRAGMARK_WEBHOOK_TIMEOUT_MS', default: '10000', description: 'Longest one webhook delivery attempt may take (1000 to 30000 ms); a receiver that answers later counts as failed and gets a retry.' },
+  { name: 'FRAGMARK_WEBHOOK_MAX_ATTEMPTS', default: '10', description: 'Attempts per webhook delivery, the first included (1 to 20), before it ends FAILED.' },
+  { name: 'FRAGMARK_WEBHOOK_RETRY_BASE_SECONDS', default: '5', description: 'Delay before a webhook delivery\'s first retry (1 to 3600 s); each further retry waits 4 times longer, with ±20% jitter, at most 24 hours (the defaults span about two days over 10 attempts). A Retry-After answer can only lengthen a wait.' },
   { name: 'FRAGMARK_CANDIDATE_TTL_HOURS', default: '168', description: 'Hours an uploaded candidate artifact (PUT /v1/verification-artifacts) stays usable; workers then delete it and its unshared blobs. Finished verifications keep its digest.' },
 ];
 
@@ -276,6 +288,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     egress: {
       allow: egressAllowList(read('FRAGMARK_EGRESS_ALLOW'), 'FRAGMARK_EGRESS_ALLOW'),
       extraCaCertificates: read('FRAGMARK_ENDPOINT_CA_FILE') === undefined ? null : caCertificates(path.resolve(cwd, read('FRAGMARK_ENDPOINT_CA_FILE')!), 'FRAGMARK_ENDPOINT_CA_FILE'),
+    },
+    webhooks: {
+      timeoutMs: integer(withDefault('FRAGMARK_WEBHOOK_TIMEOUT_MS'), 'FRAGMARK_WEBHOOK_TIMEOUT_MS', 1000, 30_000),
+      maxAttempts: integer(withDefault('FRAGMARK_WEBHOOK_MAX_ATTEMPTS'), 'FRAGMARK_WEBHOOK_MAX_ATTEMPTS', 1, 20),
+      retryBaseSeconds: integer(withDefault('FRAGMARK_WEBHOOK_RETRY_BASE_SECONDS'), 'FRAGMARK_WEBHOOK_RETRY_BASE_SECONDS', 1, 3600),
     },
     engine: {
       backend: read('FRAGMARK_TF_BACKEND') === undefined ? undefined : oneOf(read('FRAGMARK_TF_BACKEND')!, ['node-gpu', 'node', 'wasm', 'cpu'] as const, 'FRAGMARK_TF_BACKEND'),

@@ -14,6 +14,7 @@ import type { Database } from './client.ts';
 export const TENANT_OWNED_MODELS = [
   'ApiKey', 'AuditEvent', 'VaultKeyring', 'VaultKey', 'VaultSecret', 'Model', 'ModelVersion', 'ModelAlias', 'Job', 'Watermark',
   'Verification', 'CandidateArtifact', 'Attestation', 'Challenge', 'EndpointEnrollment', 'ModelSigningKey', 'RegisteredEndpoint',
+  'WebhookSubscription', 'WebhookSecret', 'WebhookEvent', 'WebhookDelivery', 'WebhookAttempt',
   'Monitor', 'IntegrityChange', 'IntegrityAlert',
 ] as const;
 

@@ -61,6 +61,27 @@ export function isEgressRefused(e: unknown): e is EgressRefusedError {
   return false;
 }
 
+/** The message of the EgressRefusedError behind `e` (a transport wraps it in causes). */
+export function egressRefusalMessage(e: unknown): string {
+  let cur: unknown = e;
+  for (let depth = 0; depth < 5 && cur !== null && typeof cur === 'object'; depth++) {
+    if ((cur as { code?: unknown }).code === 'EGRESS_REFUSED') return (cur as Error).message;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return 'address refused';
+}
+
+/** The system error code (ECONNREFUSED, ENOTFOUND, ...) behind a failed request, if any. */
+export function networkErrorCode(e: unknown): string | undefined {
+  let cur: unknown = e;
+  for (let depth = 0; depth < 4 && cur !== null && typeof cur === 'object'; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function cidr(text: string): Cidr {
   return parseCidr(text)!;
 }

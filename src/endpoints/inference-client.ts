@@ -50,7 +50,7 @@
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { EndpointError, type EndpointErrorCode } from './endpoint.errors.ts';
-import { DEFAULT_EGRESS_POLICY, isEgressRefused, peerCertificateOf, type EgressPolicy, type Transport } from './egress-policy.ts';
+import { DEFAULT_EGRESS_POLICY, egressRefusalMessage, isEgressRefused, networkErrorCode, peerCertificateOf, type EgressPolicy, type Transport } from './egress-policy.ts';
 import { credentialInQuery, credentialProblem, modelNameProblem, redact } from './endpoint-url.ts';
 
 export type EndpointProtocol = 'TF_SERVING_REST' | 'KSERVE_V2';
@@ -421,25 +421,6 @@ class AttemptFailure extends Error {
   }
 }
 
-function egressMessage(e: unknown): string {
-  let cur: unknown = e;
-  for (let depth = 0; depth < 5 && cur !== null && typeof cur === 'object'; depth++) {
-    if ((cur as { code?: unknown }).code === 'EGRESS_REFUSED') return (cur as Error).message;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return 'address refused';
-}
-
-function networkCode(e: unknown): string | undefined {
-  let cur: unknown = e;
-  for (let depth = 0; depth < 4 && cur !== null && typeof cur === 'object'; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 async function readLimited(res: Response, limit: number): Promise<Uint8Array | null> {
   if (res.body === null) return new Uint8Array(0);
   const reader = res.body.getReader();
@@ -507,9 +488,9 @@ async function sendOnce(ctx: SendContext, body: string, responseLimit: number): 
     }
     if (isEgressRefused(e)) {
       // Resolved at connect time to addresses the policy refuses: nothing was sent; not retried.
-      return new AttemptFailure({ error: fail('ENDPOINT_FORBIDDEN', `endpoint refused by the egress policy: ${egressMessage(e)} (${where})`), retryable: false });
+      return new AttemptFailure({ error: fail('ENDPOINT_FORBIDDEN', `endpoint refused by the egress policy: ${egressRefusalMessage(e)} (${where})`), retryable: false });
     }
-    const code = networkCode(e);
+    const code = networkErrorCode(e);
     return new AttemptFailure({
       error: fail('ENDPOINT_UNREACHABLE', `endpoint unreachable${code ? ` (${code})` : ''} (${where})`, { cause: e }),
       retryable: true,

@@ -20,14 +20,14 @@ import type { Transaction } from '../db/client.ts';
 /** What send() needs of a transaction: any Prisma interactive transaction, tenant-scoped or not. */
 export type QueueTransaction = Pick<Transaction, '$queryRawUnsafe'>;
 
-export const QUEUES = { WATERMARK: 'watermark', VERIFY: 'verify', REWRAP: 'rewrap', ENROLL: 'enroll' } as const;
+export const QUEUES = { WATERMARK: 'watermark', VERIFY: 'verify', REWRAP: 'rewrap', ENROLL: 'enroll', WEBHOOK: 'webhook' } as const;
 
-export const QUEUE_OF_KIND = { WATERMARK: QUEUES.WATERMARK, VERIFY: QUEUES.VERIFY, REWRAP: QUEUES.REWRAP, ENROLL: QUEUES.ENROLL } as const;
+export const QUEUE_OF_KIND = { WATERMARK: QUEUES.WATERMARK, VERIFY: QUEUES.VERIFY, REWRAP: QUEUES.REWRAP, ENROLL: QUEUES.ENROLL, WEBHOOK: QUEUES.WEBHOOK } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 /** What a queue's jobs hold while they run: a CPU (generation) or mostly the network. */
 export type QueueResource = 'CPU' | 'IO';
-export const QUEUE_RESOURCE: Record<QueueName, QueueResource> = { watermark: 'CPU', rewrap: 'CPU', verify: 'IO', enroll: 'IO' };
+export const QUEUE_RESOURCE: Record<QueueName, QueueResource> = { watermark: 'CPU', rewrap: 'CPU', verify: 'IO', enroll: 'IO', webhook: 'IO' };
 
 export interface JobPayload {
   /** Id of our Job row (also the pg-boss job id). */
@@ -124,14 +124,16 @@ export class JobQueue {
    * Queues job `jobId`. With `tx` the queue entry is written in the caller's transaction, so the
    * domain row, the Job row and the queue entry commit (or roll back) together: no compensation
    * is needed when queueing fails, and no worker sees a job whose rows are not committed yet.
-   * `tenantId` becomes the job's group: the unit of per-tenant concurrency.
+   * `tenantId` becomes the job's group: the unit of per-tenant concurrency. `startAfter`: no
+   * worker takes the job before then (a webhook's next attempt, src/webhooks/retry-schedule.ts).
    */
-  async send(queue: QueueName, jobId: string, tenantId: string | null, tx?: QueueTransaction): Promise<void> {
+  async send(queue: QueueName, jobId: string, tenantId: string | null, tx?: QueueTransaction, options: { startAfter?: Date } = {}): Promise<void> {
     const payload: JobPayload = { jobId };
     await this.boss.send(queue, payload, {
       id: jobId,
       ...(tenantId ? { group: { id: tenantId } } : {}),
       ...(tx ? { db: inTransaction(tx) } : {}),
+      ...(options.startAfter ? { startAfter: options.startAfter } : {}),
     });
   }
 

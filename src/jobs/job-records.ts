@@ -49,9 +49,16 @@ export class JobRecords {
    * Creates job `kind` for `tenantId` and queues it, both in `tx`: the domain rows the caller
    * writes in the same transaction, the Job row and the queue entry commit together or not at all.
    */
-  static async enqueue(queue: JobQueue, tx: JobTransaction, kind: JobKind, tenantId: string, message = 'Waiting for a worker.'): Promise<Job> {
+  static async enqueue(
+    queue: JobQueue,
+    tx: JobTransaction,
+    kind: JobKind,
+    tenantId: string,
+    message = 'Waiting for a worker.',
+    options: { startAfter?: Date } = {},
+  ): Promise<Job> {
     const job = await tx.job.create({ data: { id: uuid7(), tenantId, kind, message } });
-    await queue.send(QUEUE_OF_KIND[kind], job.id, tenantId, tx);
+    await queue.send(QUEUE_OF_KIND[kind], job.id, tenantId, tx, options);
     return job;
   }
 

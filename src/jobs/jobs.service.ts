@@ -65,6 +65,7 @@ export class JobsService {
       await this.scoped!.watermark.updateMany({ where: { jobId: job.id }, data: { status: 'CANCELLED' } });
       await this.scoped!.verification.updateMany({ where: { jobId: job.id, verdict: 'PENDING' }, data: { verdict: 'ERROR', errorReason: 'The verification was cancelled.', completedAt: now } });
       await this.scoped!.endpointEnrollment.updateMany({ where: { jobId: job.id, status: 'PENDING' }, data: { status: 'CANCELLED', errorReason: 'Cancelled before it started.', completedAt: now } });
+      await this.scoped!.webhookDelivery.updateMany({ where: { jobId: job.id, status: 'PENDING' }, data: { status: 'CANCELLED', nextAttemptAt: null, completedAt: now } });
     }
     return after;
   }

@@ -3,7 +3,8 @@
  * by exactly one of them: its row is locked (FOR UPDATE SKIP LOCKED) in the transaction that
  * creates the run's verification and moves `nextRunAt` on, so a run is started once, and a worker
  * that dies mid-way rolls back and leaves the monitor due for the next tick (none lost, none
- * doubled). The clock is injected: tests drive schedules with `runDue(at)`.
+ * doubled). Due monitors are taken in batches, one transaction each. The clock is injected:
+ * tests drive schedules with `runDue(at)`.
  *
  * A run that cannot start (no READY watermark, the endpoint was removed, no trigger left to
  * sample) is recorded on the monitor (`lastRunError`) and the schedule moves on.
@@ -40,6 +41,10 @@ export interface TickResult {
 
 /** Most runs one tick starts; the rest wait for the next tick (which comes at once: see start()). */
 const MAX_RUNS_PER_TICK = 500;
+/** Runs started per transaction. */
+const BATCH_SIZE = 50;
+/** A batch's transaction may take this long (Prisma's default, 5 s, is tight on a loaded database). */
+const BATCH_TIMEOUT_MS = 30_000;
 
 export class MonitorScheduler {
   private timer: NodeJS.Timeout | undefined;
@@ -53,29 +58,39 @@ export class MonitorScheduler {
     this.random = deps.random ?? Math.random;
   }
 
-  /** Starts every run due at `at`, each in its own transaction. */
+  /**
+   * Starts every run due at `at`, up to `limit`: batches of due monitors, each batch in one
+   * transaction (one commit per batch, not per run: a tick over a thousand monitors took 100 s
+   * run by run). A batch whose transaction fails (a database error) is retried next tick.
+   */
   async runDue(at: Date = this.now(), limit = MAX_RUNS_PER_TICK): Promise<TickResult> {
     const result: TickResult = { started: 0, refused: 0 };
-    // Monitors whose transaction failed this tick (a database error): retried next tick, not in a loop.
+    // Monitors of batches that failed this tick: retried next tick, not in a loop.
     const skipped: string[] = [];
     while (result.started + result.refused < limit) {
-      let outcome: 'started' | 'refused' | 'none';
-      let taken: string | null = null;
+      let taken: string[] = [];
+      let outcomes: Array<'started' | 'refused'>;
       try {
-        outcome = await this.deps.db.$transaction(async (tx) => {
-          const monitor = await takeDue(tx, at, skipped);
-          if (!monitor) return 'none';
-          taken = monitor.id;
-          skipped.push(monitor.id);
-          return this.runOne(tx, monitor, at);
-        });
+        outcomes = await this.deps.db.$transaction(
+          async (tx) => {
+            const monitors = await takeDue(tx, at, skipped, Math.min(BATCH_SIZE, limit - result.started - result.refused));
+            taken = monitors.map((m) => m.id);
+            const done: Array<'started' | 'refused'> = [];
+            // Monitors of one version share its version, watermark and enrollment lookups.
+            const lookups = new Map<string, Promise<unknown>>();
+            for (const monitor of monitors) done.push(await this.runOne(tx, monitor, at, lookups));
+            return done;
+          },
+          { timeout: BATCH_TIMEOUT_MS },
+        );
       } catch (error) {
-        if (taken === null) throw error; // the database itself failed: the tick ends
-        this.deps.logger.error('a monitor run could not be started; retried next tick', { error: error as Error, monitorId: taken });
+        if (taken.length === 0) throw error; // the database itself failed: the tick ends
+        skipped.push(...taken);
+        this.deps.logger.error('monitor runs could not be started; retried next tick', { error: error as Error, monitors: taken.length });
         continue;
       }
-      if (outcome === 'none') break;
-      result[outcome]++;
+      if (outcomes.length === 0) break;
+      for (const outcome of outcomes) result[outcome]++;
     }
     return result;
   }
@@ -103,10 +118,10 @@ export class MonitorScheduler {
     await this.ticking?.catch(() => undefined);
   }
 
-  private async runOne(tx: Transaction, monitor: Monitor, at: Date): Promise<'started' | 'refused'> {
+  private async runOne(tx: Transaction, monitor: Monitor, at: Date, lookups: Map<string, Promise<unknown>>): Promise<'started' | 'refused'> {
     const nextRunAt = nextRunAfter(monitor, monitor.anchorAt, at, this.random);
     try {
-      const verification = await startRun(tx, this.deps, monitor);
+      const verification = await startRun(tx, this.deps, monitor, lookups);
       await tx.monitor.update({ where: { id: monitor.id }, data: { lastRunAt: at, nextRunAt, lastRunError: null } });
       this.deps.logger.info('monitor run started', { monitorId: monitor.id, verificationId: verification.id });
       return 'started';
@@ -119,15 +134,17 @@ export class MonitorScheduler {
   }
 }
 
-/** The most overdue monitor due at `at` of a live tenant, locked; null when none is left. */
-async function takeDue(tx: Transaction, at: Date, skipped: string[]): Promise<Monitor | null> {
+/** Up to `count` monitors due at `at` of live tenants, most overdue first, locked until the commit. */
+async function takeDue(tx: Transaction, at: Date, skipped: string[], count: number): Promise<Monitor[]> {
   const rows = await tx.$queryRaw<Array<{ id: string }>>`
     SELECT m.id FROM "Monitor" m JOIN "Tenant" t ON t.id = m."tenantId"
      WHERE NOT m.paused AND m."nextRunAt" <= ${at} AND t."deletedAt" IS NULL AND NOT (m.id::text = ANY(${skipped}::text[]))
      ORDER BY m."nextRunAt"
-     LIMIT 1
+     LIMIT ${count}
        FOR UPDATE OF m SKIP LOCKED`;
-  return rows[0] ? tx.monitor.findUnique({ where: { id: rows[0].id } }) : null;
+  if (rows.length === 0) return [];
+  const monitors = await tx.monitor.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
+  return monitors.sort((a, b) => a.nextRunAt.getTime() - b.nextRunAt.getTime());
 }
 
 /**
@@ -135,11 +152,18 @@ async function takeDue(tx: Transaction, at: Date, skipped: string[]): Promise<Mo
  * endpoint (on its enrolled triggers) or the registered artifact, on a fresh sample if the monitor
  * samples. Reads are scoped to the monitor's tenant by hand: the scheduler acts for every tenant.
  */
-async function startRun(tx: Transaction, deps: MonitorSchedulerDeps, monitor: Monitor) {
+async function startRun(tx: Transaction, deps: MonitorSchedulerDeps, monitor: Monitor, lookups: Map<string, Promise<unknown>>) {
   const { tenantId } = monitor;
-  const version = await tx.modelVersion.findFirst({ where: { id: monitor.modelVersionId, tenantId }, include: { model: true } });
+  // Within one batch (one transaction), the same question gets the same answer: asked once.
+  const once = <T>(key: string, ask: () => Promise<T>): Promise<T> => {
+    if (!lookups.has(key)) lookups.set(key, ask());
+    return lookups.get(key) as Promise<T>;
+  };
+  const version = await once(`version ${tenantId} ${monitor.modelVersionId}`, () => tx.modelVersion.findFirst({ where: { id: monitor.modelVersionId, tenantId }, include: { model: true } }));
   if (!version) throw new MonitoringError('MONITOR_NOT_FOUND', 'The monitored version no longer exists.');
-  const watermark = await tx.watermark.findFirst({ where: { tenantId, modelVersionId: version.id, status: 'READY' }, orderBy: { id: 'desc' } });
+  const watermark = await once(`watermark ${tenantId} ${version.id}`, () =>
+    tx.watermark.findFirst({ where: { tenantId, modelVersionId: version.id, status: 'READY' }, orderBy: { id: 'desc' } }),
+  );
   if (!watermark) throw new MonitoringError('INVALID_MONITOR_INPUT', 'The version has no READY watermark to check against.');
   let endpoint: ResolvedEndpoint | null = null;
   if (monitor.mode === 'ENDPOINT') {
@@ -151,13 +175,15 @@ async function startRun(tx: Transaction, deps: MonitorSchedulerDeps, monitor: Mo
     throw new MonitoringError('INVALID_MONITOR_INPUT', 'The version has no artifact to check.');
   }
   const enrollment = endpoint
-    ? await findEnrollment(tx as unknown as Database, {
-        watermarkId: watermark.id,
-        endpointUrl: endpoint.url,
-        endpointProtocol: endpoint.protocol,
-        endpointModelName: endpoint.modelName,
-        endpointInputFormat: endpoint.inputFormat,
-      })
+    ? await once(`enrollment ${watermark.id} ${endpoint.url} ${endpoint.protocol} ${endpoint.modelName} ${endpoint.inputFormat}`, () =>
+        findEnrollment(tx as unknown as Database, {
+          watermarkId: watermark.id,
+          endpointUrl: endpoint.url,
+          endpointProtocol: endpoint.protocol,
+          endpointModelName: endpoint.modelName,
+          endpointInputFormat: endpoint.inputFormat,
+        }),
+      )
     : null;
   let sampledIndices: number[] = [];
   if (monitor.triggerSample !== null) {

@@ -42,7 +42,7 @@ export async function isTenantDeleted(db: Database | Transaction, tenantId: stri
 
 /**
  * Ends a job of a deleted tenant that a worker took: the job CANCELLED and its record ended
- * (watermark CANCELLED, verification ERROR, enrollment CANCELLED), unless they already ended.
+ * (watermark CANCELLED, verification ERROR, enrollment and webhook delivery CANCELLED), unless they already ended.
  */
 export async function endJobOfDeletedTenant(db: Database, jobId: string): Promise<void> {
   const now = new Date();
@@ -53,8 +53,8 @@ export async function endJobOfDeletedTenant(db: Database, jobId: string): Promis
 }
 
 /**
- * The records of ended jobs that are still pending end with them: the watermark and enrollment
- * take `outcome`, the verification becomes ERROR; `reason` is recorded where a record keeps one.
+ * The records of ended jobs that are still pending end with them: the watermark, enrollment and
+ * webhook delivery take `outcome`, the verification becomes ERROR; `reason` is recorded where a record keeps one.
  * Shared by deleteTenant and the workers (CANCELLED) and by the runtime's give-up (FAILED).
  */
 export async function endRecordsOfJobs(tx: Transaction, jobIds: string[], now: Date, end: { outcome: 'CANCELLED' | 'FAILED'; reason: string }): Promise<void> {
@@ -62,4 +62,5 @@ export async function endRecordsOfJobs(tx: Transaction, jobIds: string[], now: D
   await tx.watermark.updateMany({ where: { jobId: { in: jobIds }, status: 'PENDING' }, data: { status: end.outcome } });
   await tx.verification.updateMany({ where: { jobId: { in: jobIds }, verdict: 'PENDING' }, data: { verdict: 'ERROR', errorReason: end.reason, completedAt: now } });
   await tx.endpointEnrollment.updateMany({ where: { jobId: { in: jobIds }, status: 'PENDING' }, data: { status: end.outcome, errorReason: end.reason, completedAt: now } });
+  await tx.webhookDelivery.updateMany({ where: { jobId: { in: jobIds }, status: 'PENDING' }, data: { status: end.outcome, nextAttemptAt: null, completedAt: now } });
 }

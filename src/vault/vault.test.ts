@@ -178,6 +178,25 @@ describe('vault', () => {
     for (const [i, p] of payloads.entries()) assert.deepEqual(Buffer.from(await sut.unseal(at(fresh, `r${i}`), actor)), p);
   });
 
+  test('discard destroys one secret, in the caller\'s transaction, with an audit event', async () => {
+    await sut.seal(at(tenantA, 'w-old', 'webhook-secret'), bytes('old hook key'), actor);
+    await sut.seal(at(tenantA, 'w-new', 'webhook-secret'), bytes('new hook key'), actor);
+    await assert.rejects(
+      testDb.db.$transaction(async (tx) => {
+        await sut.discard(at(tenantA, 'w-old', 'webhook-secret'), actor, tx);
+        throw new Error('rolled back');
+      }),
+      /rolled back/,
+    );
+    assert.equal(text(await sut.unseal(at(tenantA, 'w-old', 'webhook-secret'), actor)), 'old hook key', 'a rolled-back discard destroys nothing');
+    await testDb.db.$transaction((tx) => sut.discard(at(tenantA, 'w-old', 'webhook-secret'), actor, tx));
+    await rejectsWith(sut.unseal(at(tenantA, 'w-old', 'webhook-secret'), actor), 'SECRET_NOT_FOUND');
+    assert.equal(text(await sut.unseal(at(tenantA, 'w-new', 'webhook-secret'), actor)), 'new hook key');
+    assert.equal(await testDb.db.auditEvent.count({ where: { action: 'vault.discard', recordId: 'w-old', tenantId: tenantA } }), 1);
+    await testDb.db.$transaction((tx) => sut.discard(at(tenantA, 'w-old', 'webhook-secret'), actor, tx));
+    assert.equal(await testDb.db.auditEvent.count({ where: { action: 'vault.discard', recordId: 'w-old' } }), 1, 'discarding nothing records nothing');
+  });
+
   test('bad addresses are refused without touching the database', async () => {
     await rejectsWith(sut.seal({ tenantId: tenantA, purpose: 'nonsense' as never, recordId: 'x' }, bytes('x'), actor), 'INVALID_VAULT_INPUT');
     await rejectsWith(sut.seal(at(tenantA, ''), bytes('x'), actor), 'INVALID_VAULT_INPUT');

@@ -21,7 +21,7 @@ import { open, randomKey, seal, wipe } from './aead.ts';
 import type { MasterKeyring } from './master-key.ts';
 import { MasterKeyError, VaultError } from './vault.errors.ts';
 
-export const VAULT_PURPOSES = ['trigger-set', 'endpoint-credential', 'signing-key'] as const;
+export const VAULT_PURPOSES = ['trigger-set', 'endpoint-credential', 'signing-key', 'webhook-secret'] as const;
 export type VaultPurpose = (typeof VAULT_PURPOSES)[number];
 
 export const PLATFORM_KEYRING = 'platform';
@@ -136,6 +136,18 @@ export class Vault {
       }
     };
     return tx ? run(tx) : this.db.$transaction(run);
+  }
+
+  /**
+   * Destroys one sealed secret (its row, so its data key and ciphertext), with an audit event, in
+   * `tx`: for secrets whose purpose is over (a rotated-out or deleted webhook secret). Missing is fine.
+   */
+  async discard(address: SecretAddress, actor: Actor, tx: Transaction): Promise<void> {
+    validateAddress(address);
+    const keyringId = keyringIdOf(address.tenantId);
+    const { count } = await tx.vaultSecret.deleteMany({ where: { keyringId, purpose: address.purpose, recordId: address.recordId } });
+    if (count === 0) return;
+    await recordAudit(tx, { tenantId: address.tenantId, actorApiKeyId: actor.apiKeyId, action: 'vault.discard', purpose: address.purpose, recordId: address.recordId });
   }
 
   /** A new keyring version; new seals use it at once. Existing secrets keep opening until retired. */

@@ -16,7 +16,7 @@ export const LAYERS: ReadonlyArray<{ name: string; folders: readonly string[] }>
   { name: 'base', folders: ['config', 'logging', 'errors', 'common', 'auth'] },
   { name: 'core', folders: ['db', 'vault', 'engine', 'audit'] },
   { name: 'runtime', folders: ['jobs'] },
-  { name: 'domains', folders: ['registry', 'attestations', 'tenants', 'api-keys', 'endpoints'] },
+  { name: 'domains', folders: ['registry', 'attestations', 'tenants', 'api-keys', 'endpoints', 'webhooks'] },
   { name: 'workflows', folders: ['watermarks', 'verifications', 'keys', 'monitoring'] },
   { name: 'wiring', folders: ['app'] },
   { name: 'edge', folders: ['api', 'cli', 'demo'] },

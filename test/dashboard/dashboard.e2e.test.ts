@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
@@ -185,6 +185,29 @@ describe('web dashboard (headless Chromium)', { timeout: 120_000, skip: existsSy
     const acknowledged = await api.database.db.integrityAlert.findUniqueOrThrow({ where: { id: fleet.monitoring.tamperedAlertId } });
     assert.equal(acknowledged.acknowledgedBy, 'dashboard operator');
     await operatorPage.close();
+  });
+
+  test('the fleet report: per deployment its state, time healthy as a bar, checks and open alerts; JSON evidence', async () => {
+    await page.getByRole('link', { name: 'Report' }).click();
+    await page.getByRole('heading', { name: 'Fleet report' }).waitFor();
+    const rows = page.locator('table.report-table tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 3);
+    const copy = page.locator(`tr[data-report-monitor="${fleet.monitoring.copyMonitorId}"]`);
+    assert.equal(await copy.locator('[data-state]').getAttribute('data-state'), 'TAMPERED');
+    // HEALTHY from 10 days ago until 3 hours ago, of the 10 days its state was known.
+    const share = Number(await copy.locator('[data-healthy-share]').getAttribute('data-healthy-share'));
+    assert.ok(Math.abs(share - (10 * 24 - 3) / (10 * 24)) < 0.002, String(share));
+    assert.match((await copy.textContent()) ?? '', /5 \(4 intact, 1 tampered, 0 error\)/);
+    const deployment = page.locator(`tr[data-report-monitor="${fleet.monitoring.deploymentMonitorId}"]`);
+    assert.equal(await deployment.locator('[data-healthy-share]').getAttribute('data-healthy-share'), '1.000');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON evidence' }).click()]);
+    const evidence = JSON.parse(await readFile((await download.path())!, 'utf8'));
+    const copyRow = evidence.rows.find((r: any) => r.monitor.id === fleet.monitoring.copyMonitorId);
+    assert.equal(copyRow.evidence[0].attestationId, fleet.tampered.tamperedJti);
+    await shot(page, 'report-desktop');
+    await page.getByRole('link', { name: 'Fleet', exact: true }).click();
+    await page.getByRole('heading', { name: 'Fleet integrity' }).waitFor();
   });
 
   test('the tampered model and its version: watermark, AccTri history chart, verifications with attestations', async () => {

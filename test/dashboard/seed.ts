@@ -174,6 +174,12 @@ export async function seedFleet(api: TestApi): Promise<SeededFleet> {
     const change = await db.integrityChange.create({ data: { tenantId, monitorId: m.id, fromState: from, toState: to, verificationId, changedAt: at } });
     return db.integrityAlert.create({ data: { tenantId, monitorId: m.id, changeId: change.id, state: to, verificationId, openedAt: at } });
   };
+  // Their history: first HEALTHY (no alert), then the change that opened the alert.
+  const firstHealthy = (m: { id: string }, verificationId: string, at: Date) =>
+    db.integrityChange.create({ data: { tenantId, monitorId: m.id, fromState: 'UNKNOWN', toState: 'HEALTHY', verificationId, changedAt: at } });
+  const firstRuns = await db.verification.findMany({ where: { monitorId: { in: [deploymentMonitor.id, copyMonitor.id] } }, orderBy: { createdAt: 'asc' } });
+  await firstHealthy(deploymentMonitor, firstRuns.find((r) => r.monitorId === deploymentMonitor.id)!.id, new Date(now - 9 * DAY + 30_000));
+  await firstHealthy(copyMonitor, firstRuns.find((r) => r.monitorId === copyMonitor.id)!.id, new Date(now - 10 * DAY + 30_000));
   const tamperedAlert = await alert(copyMonitor, 'HEALTHY', 'TAMPERED', tampered.verification.id, new Date(now - 3 * 3_600_000 + 30_000));
 
   // fraud-scorer: healthy, tolerance policy.

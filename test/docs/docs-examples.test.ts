@@ -9,7 +9,8 @@
  *   in document order, as the TENANT_ADMIN of a tenant created for that Markdown file. It passes
  *   when the response has no `errors` and no non-empty `userErrors` anywhere in `data`.
  *   Variables the operation declares are filled from the file's fixture (FIXTURE_VARIABLES):
- *   $tenantId, $modelId, $versionId (or $modelVersionId), $watermarkId, $jti, $apiKeyId (a spare VIEWER key).
+ *   $tenantId, $modelId, $versionId (or $modelVersionId), $watermarkId, $jti, $apiKeyId (a spare VIEWER key),
+ *   $webhookSubscriptionId (a webhook subscription to https://hooks.example.com/…).
  * - A fenced block with the info string `sh` (or `bash`, `shell`) has its `fragmark ...` and
  *   `npx fragmark ...` lines executed (optionally preceded by VAR=value assignments; a line
  *   ending in a backslash continues on the next). Other lines (curl, npm, export, comments) are
@@ -17,23 +18,29 @@
  *   `fixtures/` (the repository's) and `jwks.json` (the server's key set), with these variables
  *   set: FRAGMARK_URL and FRAGMARK_API_KEY (client commands), ISSUER (= FRAGMARK_URL), TOKEN and
  *   JTI (an attestation made for the audience https://auditor.example), VERIFICATION_ID (the
- *   verification it attests), MODEL / MODEL_ID, VERSION_ID, WATERMARK_ID, and for server-side commands (db, admin, vault, serve, worker) a
+ *   verification it attests), MODEL / MODEL_ID, VERSION_ID, WATERMARK_ID, WEBHOOK_SUBSCRIPTION_ID, and for server-side commands (db, admin, vault, serve, worker) a
  *   separate scratch database (DATABASE_URL) with its master key in a key file
  *   (FRAGMARK_MASTER_KEY_FILE). Undefined variables are errors (`set -u`). The command must
  *   exit 0. `serve` and `worker` pass when they report ready, and are then stopped with SIGTERM.
+ * - A fenced `ts` (or `typescript`) or `python` block marked `<!-- example: webhook-receiver -->` is a
+ *   webhook receiver: it is written to a file and run (tsx; python3, or skipped with a reason where
+ *   python3 is not on PATH) with WEBHOOK_SECRET (a fresh whsec_ secret) and PORT set. It passes when
+ *   it answers a delivery signed by Fragmark's own signing code (src/webhooks) with a 2xx, and an
+ *   altered body, a delivery signed with another secret and a stale timestamp each with a 4xx.
  * - An HTML comment directly above a block changes how it runs:
  *     <!-- example: skip (reason) -->      not executed; the reason is required
  *     <!-- example: as PLATFORM_ADMIN -->  run with that key (PLATFORM_ADMIN, TENANT_ADMIN,
  *                                          OPERATOR, VIEWER) or with none: as ANONYMOUS
  *     <!-- example: fresh-tenant -->       run in a new, otherwise empty tenant (for deleteTenant)
  *     <!-- example: exit 1 -->             every command in the block must exit with this code
+ *     <!-- example: webhook-receiver -->   (ts or python blocks only) run as a webhook receiver, above
  *   Options combine with commas: <!-- example: as OPERATOR, exit 3 -->. An unknown option, or a
  *   marker that is not directly above a fenced block, fails the test.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { chmod, mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,6 +54,10 @@ import { withDatabase } from '../support/database.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
+import { generateWebhookSecret, signedHeaders } from '../../src/webhooks/webhook-signature.ts';
+import { webhookIdOf } from '../../src/webhooks/webhook-events.ts';
+import { findFreePort } from '../support/ports.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'fragmark.js');
@@ -62,13 +73,16 @@ export interface ExampleOptions {
   as?: As;
   freshTenant?: boolean;
   exit?: number;
+  webhookReceiver?: boolean;
 }
 
 export interface Example {
   file: string;
   /** 1-based line of the opening fence. */
   line: number;
-  kind: 'graphql' | 'sh';
+  kind: 'graphql' | 'sh' | 'receiver';
+  /** For receivers: the language the block is run as. */
+  language?: 'ts' | 'python';
   code: string;
   options: ExampleOptions;
   /** For sh: the fragmark command lines (continuations joined). */
@@ -87,8 +101,9 @@ export function parseOptions(text: string, where: string): ExampleOptions {
     let match: RegExpExecArray | null;
     if ((match = /^as\s+(\w+)$/.exec(raw)) && (ROLES as readonly string[]).includes(match[1]!)) options.as = match[1] as As;
     else if (raw === 'fresh-tenant') options.freshTenant = true;
+    else if (raw === 'webhook-receiver') options.webhookReceiver = true;
     else if ((match = /^exit\s+(\d+)$/.exec(raw))) options.exit = Number(match[1]);
-    else throw new Error(`${where}: unknown example option "${raw}" (known: skip (reason), as ROLE, fresh-tenant, exit N)`);
+    else throw new Error(`${where}: unknown example option "${raw}" (known: skip (reason), as ROLE, fresh-tenant, exit N, webhook-receiver)`);
   }
   return options;
 }
@@ -123,7 +138,11 @@ export function extractExamples(file: string, text: string): Example[] {
     pending = null;
     i = j;
     const code = body.join('\n');
-    if (lang === 'graphql') {
+    const receiverLanguage = lang === 'ts' || lang === 'typescript' ? 'ts' : lang === 'python' ? 'python' : null;
+    if (options.webhookReceiver && !receiverLanguage) throw new Error(`${file}:${start}: webhook-receiver marks a ts or python block, not \`${lang || 'plain'}\``);
+    if (options.webhookReceiver && receiverLanguage) {
+      examples.push({ file, line: start, kind: 'receiver', language: receiverLanguage, code, options, commands: [] });
+    } else if (lang === 'graphql') {
       examples.push({ file, line: start, kind: 'graphql', code, options, commands: [] });
     } else if (lang === 'sh' || lang === 'bash' || lang === 'shell') {
       const commands = shellCommands(code);
@@ -161,7 +180,7 @@ interface FileContext {
   vars: Record<string, string>;
 }
 
-const FIXTURE_VARIABLES = ['tenantId', 'modelId', 'versionId', 'modelVersionId', 'watermarkId', 'jti', 'apiKeyId'] as const;
+const FIXTURE_VARIABLES = ['tenantId', 'modelId', 'versionId', 'modelVersionId', 'watermarkId', 'jti', 'apiKeyId', 'webhookSubscriptionId'] as const;
 
 function findUserErrors(value: unknown, at: string[] = []): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => findUserErrors(v, [...at, String(i)]));
@@ -297,16 +316,6 @@ async function createScratchDatabase(serverUrl: string): Promise<{ url: string; 
   return { url, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
-async function waitFor<T>(poll: () => Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await poll();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
 async function seedFile(file: string): Promise<FileContext> {
   const tenant = await createTenant(api, `Docs ${file}`);
   const keys: FileContext['keys'] = { TENANT_ADMIN: tenant.adminKey, PLATFORM_ADMIN: api.adminKey, ANONYMOUS: null };
@@ -343,6 +352,11 @@ async function seedFile(file: string): Promise<FileContext> {
     return v.verdict === 'PENDING' ? undefined : v;
   }, 'the seed verification');
   const spare = await createKey(api, tenant.adminKey, 'VIEWER', 'spare key for examples');
+  const hook = await api.gql(
+    `mutation { createWebhookSubscription(input: { url: "https://hooks.example.com/docs-fixture", eventTypes: ["alert.opened"] }) { subscription { id } userErrors { message } } }`,
+    {},
+    key,
+  );
   return {
     tenantId: tenant.id,
     keys,
@@ -356,6 +370,7 @@ async function seedFile(file: string): Promise<FileContext> {
       token: verification.attestation.token,
       verificationId: verified.data.verifyModel.verification.id,
       apiKeyId: spare.id,
+      webhookSubscriptionId: hook.data.createWebhookSubscription.subscription.id,
     },
   };
 }
@@ -373,6 +388,7 @@ async function keyFor(context: FileContext, options: ExampleOptions): Promise<{ 
 }
 
 async function runExample(example: Example, context: FileContext): Promise<void> {
+  if (example.kind === 'receiver') return runWebhookReceiver(example, scratch);
   const { key, vars } = await keyFor(context, example.options);
   if (example.kind === 'graphql') return runGraphQL(api.url, example.code, key, vars);
   const env: NodeJS.ProcessEnv = {
@@ -385,10 +401,73 @@ async function runExample(example: Example, context: FileContext): Promise<void>
     MODEL_ID: context.vars.modelId,
     VERSION_ID: context.vars.versionId,
     WATERMARK_ID: context.vars.watermarkId,
+    WEBHOOK_SUBSCRIPTION_ID: context.vars.webhookSubscriptionId,
   };
   // The key set as of now (an earlier example may have rotated the signing key).
   await writeFile(path.join(scratch, 'jwks.json'), await (await fetch(`${api.url}/.well-known/jwks.json`)).text());
   for (const command of example.commands) await runCommand(command, { cwd: scratch, env }, example.options.exit ?? 0);
+}
+
+const PYTHON = spawnSync('python3', ['--version']).status === 0;
+
+/** Why a receiver example cannot run here, or null. CI must never need Python. */
+function receiverSkip(example: Example): string | null {
+  return example.language === 'python' && !PYTHON ? 'python3 is not on PATH' : null;
+}
+
+/**
+ * Runs a receiver example and sends it deliveries signed by src/webhooks' own signing code: a
+ * genuine one (and one signed with two secrets, as during a rotation) must get a 2xx; an altered
+ * body, another secret's signature and a stale timestamp, a 4xx.
+ */
+export async function runWebhookReceiver(example: Example, dir: string): Promise<void> {
+  const file = path.join(dir, `receiver-${example.line}.${example.language === 'ts' ? 'ts' : 'py'}`);
+  await writeFile(file, example.code);
+  const { key, secret } = generateWebhookSecret();
+  const port = await findFreePort();
+  const command = example.language === 'ts' ? [process.execPath, path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), file] : ['python3', file];
+  const child = spawn(command[0]!, command.slice(1), { cwd: dir, env: { PATH: process.env.PATH ?? '', WEBHOOK_SECRET: secret, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const post = async (body: string, headers: Record<string, string>) => {
+      const response = await fetch(`http://127.0.0.1:${port}/fragmark`, { method: 'POST', headers, body });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    const now = () => Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({ type: 'webhook.test', timestamp: new Date().toISOString(), data: { subscriptionId: 'docs', message: 'A test delivery from Fragmark.' } });
+    const id = webhookIdOf(randomUUID());
+    const deadline = Date.now() + 30_000;
+    // Started when it answers: the first request is the genuine delivery.
+    for (;;) {
+      const status = await Promise.race([post(body, { ...signedHeaders([key], id, now(), body) }).catch(() => null), exited.then(() => -1)]);
+      if (status === -1) throw new Error(`the receiver exited before answering:\n${output.slice(-2000)}`);
+      if (status !== null) {
+        if (status < 200 || status > 299) throw new Error(`the receiver answered a genuine delivery with HTTP ${status}:\n${output.slice(-2000)}`);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`the receiver did not listen on PORT within 30 s:\n${output.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const other = generateWebhookSecret().key;
+    const rotating = await post(body, { ...signedHeaders([other, key], webhookIdOf(randomUUID()), now(), body) });
+    if (rotating < 200 || rotating > 299) throw new Error(`the receiver refused a delivery signed with the new and the previous secret (HTTP ${rotating})`);
+    const refusals: Array<[string, string, Record<string, string>]> = [
+      ['an altered body', body.replace('test delivery', 'tost delivery'), { ...signedHeaders([key], id, now(), body) }],
+      ['another secret', body, { ...signedHeaders([other], id, now(), body) }],
+      ['a timestamp 10 minutes old', body, { ...signedHeaders([key], id, now() - 600, body) }],
+    ];
+    for (const [what, sent, headers] of refusals) {
+      const status = await post(sent, headers);
+      if (status < 400 || status > 499) throw new Error(`the receiver answered ${what} with HTTP ${status}, not a 4xx`);
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
 }
 
 function examplesOf(file: string): Example[] {
@@ -473,6 +552,14 @@ describe('the example convention', () => {
     assert.throws(() => extractExamples('x.md', '<!-- example: exit 1 -->\ntext\n```sh\nfragmark jobs\n```'), /not directly above/);
   });
 
+  test('webhook-receiver marks ts and python blocks, and a receiver that accepts a forgery fails', async () => {
+    const marked = extractExamples('x.md', '<!-- example: webhook-receiver -->\n```python\nprint(1)\n```\n<!-- example: webhook-receiver -->\n```typescript\nexport {};\n```');
+    assert.deepEqual(marked.map((e) => [e.kind, e.language]), [['receiver', 'python'], ['receiver', 'ts']]);
+    assert.throws(() => extractExamples('x.md', '<!-- example: webhook-receiver -->\n```json\n{}\n```'), /ts or python block/);
+    const lax = "import { createServer } from 'node:http';\ncreateServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(204).end()); }).listen(Number(process.env.PORT));\n";
+    await assert.rejects(runWebhookReceiver({ ...marked[1]!, code: lax }, scratch), /altered body with HTTP 204/);
+  });
+
   test('a broken example fails: unknown field, userErrors, wrong exit code', async () => {
     await assert.rejects(runGraphQL(api.url, 'query { viewer { roleRenamed } }', api.adminKey, {}), /roleRenamed/);
     await assert.rejects(runGraphQL(api.url, 'mutation { createTenant(input: { name: "" }) { userErrors { code } } }', api.adminKey, {}), /userErrors/);
@@ -497,9 +584,10 @@ for (const file of [...DOC_FILES, README]) {
       context = await seedFile(file);
     });
     for (const example of examplesOf(file)) {
-      const name = `${file}:${example.line} ${example.kind}${example.kind === 'sh' ? `: ${example.commands[0]}` : `: ${example.code.trim().split('\n')[0]!.slice(0, 60)}`}`;
-      if (example.options.skip) {
-        test(name, { skip: example.options.skip }, () => {});
+      const name = `${file}:${example.line} ${example.kind}${example.language ? ` (${example.language})` : ''}${example.kind === 'sh' ? `: ${example.commands[0]}` : `: ${example.code.trim().split('\n')[0]!.slice(0, 60)}`}`;
+      const skip = example.options.skip ?? receiverSkip(example);
+      if (skip) {
+        test(name, { skip }, () => {});
         continue;
       }
       test(name, async () => {

@@ -20,6 +20,7 @@ import type { VerificationsErrorCode } from '../../verifications/verifications.e
 import type { EndpointErrorCode } from '../../endpoints/endpoint.errors.ts';
 import type { AttestationErrorCode } from '../../attestations/crypto/attestation.errors.ts';
 import type { ModelSigningErrorCode } from '../../registry/model-signing/model-signing.errors.ts';
+import type { WebhooksErrorCode } from '../../webhooks/webhooks.errors.ts';
 import type { MonitoringErrorCode } from '../../monitoring/monitoring.errors.ts';
 
 export type DomainErrorCode =
@@ -35,6 +36,7 @@ export type DomainErrorCode =
   | EndpointErrorCode
   | AttestationErrorCode
   | ModelSigningErrorCode
+  | WebhooksErrorCode
   | MonitoringErrorCode;
 
 type Presentation = 'user' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'internal';
@@ -135,6 +137,12 @@ const PRESENTATION: Record<DomainErrorCode, readonly [Presentation, number]> = {
   MODEL_SIGNATURE_INVALID: ['user', 422],
   MODEL_SIGNATURE_UNSUPPORTED: ['user', 422],
   MODEL_SIGNATURE_DIGEST_MISMATCH: ['user', 422],
+  // Webhook subscriptions: every refusal is the caller's to fix (the egress policy's included).
+  WEBHOOK_SUBSCRIPTION_NOT_FOUND: ['user', 404],
+  INVALID_WEBHOOK_INPUT: ['user', 422],
+  WEBHOOK_URL_FORBIDDEN: ['user', 422],
+  WEBHOOK_SUBSCRIPTION_LIMIT: ['user', 409],
+  WEBHOOK_SUBSCRIPTION_DISABLED: ['user', 409],
   // Monitors (scheduled checks) and their alerts: every refusal is the caller's to fix.
   MONITOR_NOT_FOUND: ['user', 404],
   MONITOR_EXISTS: ['user', 409],

@@ -1,9 +1,10 @@
 /* Generated from schema.graphql by scripts/generate-graphql-types.ts. Do not edit. */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ApiKey as ApiKeyModel, Tenant as TenantModel, AuditEvent as AuditEventModel, Model as ModelModel, ModelVersion as ModelVersionModel, ModelAlias as ModelAliasModel, Job as JobModel, Watermark as WatermarkModel, Verification as VerificationModel, Attestation as AttestationModel, Challenge as ChallengeModel, EndpointEnrollment as EndpointEnrollmentModel, ModelSigningKey as ModelSigningKeyModel, Monitor as MonitorModel, IntegrityAlert as IntegrityAlertModel } from '../../db/generated/client.ts';
+import type { ApiKey as ApiKeyModel, Tenant as TenantModel, AuditEvent as AuditEventModel, Model as ModelModel, ModelVersion as ModelVersionModel, ModelAlias as ModelAliasModel, Job as JobModel, Watermark as WatermarkModel, Verification as VerificationModel, Attestation as AttestationModel, Challenge as ChallengeModel, EndpointEnrollment as EndpointEnrollmentModel, ModelSigningKey as ModelSigningKeyModel, WebhookSubscription as WebhookSubscriptionModel, WebhookAttempt as WebhookAttemptModel, Monitor as MonitorModel, IntegrityAlert as IntegrityAlertModel } from '../../db/generated/client.ts';
 import type { ViewerParent } from '../resolvers/viewer.ts';
 import type { KeyringStatus } from '../../vault/vault.ts';
 import type { VerifiedSignature } from '../../registry/model-signing/verified-signature.ts';
+import type { DeliveryWithAttempts } from '../../webhooks/webhook-subscriptions.service.ts';
 import type { FleetReportRow as FleetReportRowModel } from '../../monitoring/fleet-report.ts';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
@@ -556,7 +557,9 @@ export type JobKind =
   /** Moving a tenant's secrets onto its current key version after rotateTenantKey. */
   | 'REWRAP'
   /** Enrolling an endpoint: learning which triggers its serving stack answers stably. */
-  | 'ENROLL';
+  | 'ENROLL'
+  /** Delivering a signed webhook: one attempt (a retry is a new job). */
+  | 'WEBHOOK';
 
 /** Status of a background job. */
 export type JobStatus =
@@ -1375,6 +1378,12 @@ export type Query = {
   verifications: VerificationConnection;
   /** Revocation status of an attestation. Needs no API key: third parties call it. */
   attestationStatus: AttestationStatus;
+  /** The tenant's webhook subscriptions (not deleted), oldest first. */
+  webhookSubscriptions: Array<WebhookSubscription>;
+  /** A webhook subscription by id (deleted ones too); null when it is not the tenant's. */
+  webhookSubscription?: Maybe<WebhookSubscription>;
+  /** The delivery log of one subscription, newest first, each delivery with its attempts. */
+  webhookDeliveries: WebhookDeliveryConnection;
 };
 
 
@@ -1494,6 +1503,21 @@ export type QueryVerificationsArgs = {
 /** Read operations. */
 export type QueryAttestationStatusArgs = {
   jti: Scalars['ID']['input'];
+};
+
+
+/** Read operations. */
+export type QueryWebhookSubscriptionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Read operations. */
+export type QueryWebhookDeliveriesArgs = {
+  subscriptionId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WebhookDeliveryFilter>;
 };
 
 /** Input of createTenant. */
@@ -2008,6 +2032,16 @@ export type Mutation = {
   rotateSigningKey: RotateSigningKeyPayload;
   /** Revoke an attestation of the caller's tenant; attestationStatus reports it at once. */
   revokeAttestation: RevokeAttestationPayload;
+  /** Subscribe a receiver URL to event types (TENANT_ADMIN; audited). Returns its signing secret once. */
+  createWebhookSubscription: CreateWebhookSubscriptionPayload;
+  /** Change a subscription's URL, description, event types or enabled state (TENANT_ADMIN; audited). */
+  updateWebhookSubscription: WebhookSubscriptionPayload;
+  /** Make a new signing secret, returned once; the previous one keeps signing for a while (TENANT_ADMIN; audited). */
+  rotateWebhookSecret: RotateWebhookSecretPayload;
+  /** Stop deliveries and destroy the secrets; the delivery log stays (TENANT_ADMIN; audited). */
+  deleteWebhookSubscription: WebhookSubscriptionPayload;
+  /** Queue a webhook.test delivery to an enabled subscription (OPERATOR). */
+  testWebhookSubscription: TestWebhookSubscriptionPayload;
 };
 
 
@@ -2176,6 +2210,238 @@ export type MutationRotateSigningKeyArgs = {
 /** Write operations. */
 export type MutationRevokeAttestationArgs = {
   input: RevokeAttestationInput;
+};
+
+
+/** Write operations. */
+export type MutationCreateWebhookSubscriptionArgs = {
+  input: CreateWebhookSubscriptionInput;
+};
+
+
+/** Write operations. */
+export type MutationUpdateWebhookSubscriptionArgs = {
+  input: UpdateWebhookSubscriptionInput;
+};
+
+
+/** Write operations. */
+export type MutationRotateWebhookSecretArgs = {
+  input: RotateWebhookSecretInput;
+};
+
+
+/** Write operations. */
+export type MutationDeleteWebhookSubscriptionArgs = {
+  input: WebhookSubscriptionIdInput;
+};
+
+
+/** Write operations. */
+export type MutationTestWebhookSubscriptionArgs = {
+  input: WebhookSubscriptionIdInput;
+};
+
+/**
+ * Where a tenant's events are POSTed, signed as the Standard Webhooks specification says
+ * (webhook-id, webhook-timestamp, webhook-signature). Managed by tenant admins.
+ */
+export type WebhookSubscription = {
+  __typename?: 'WebhookSubscription';
+  /** Subscription id. */
+  id: Scalars['ID']['output'];
+  /** The receiver: an http or https URL the egress policy allows. */
+  url: Scalars['String']['output'];
+  /** Free text, at most 500 characters. */
+  description: Scalars['String']['output'];
+  /** Event types delivered here: verification.completed, integrity.changed, alert.opened. */
+  eventTypes: Array<Scalars['String']['output']>;
+  /** Whether events are delivered; pending deliveries were cancelled when it was disabled. */
+  enabled: Scalars['Boolean']['output'];
+  /** Why the platform disabled it (the receiver answered 410 Gone); null otherwise. */
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it last changed (a rotation included). */
+  updatedAt: Scalars['DateTime']['output'];
+  /** When it was deleted; its delivery log stays readable. */
+  deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Its signing secrets, newest first: versions and expiries only, never a secret. */
+  secrets: Array<WebhookSecretVersion>;
+};
+
+/** One signing secret of a subscription (never the secret itself). */
+export type WebhookSecretVersion = {
+  __typename?: 'WebhookSecretVersion';
+  /** 1 for the first secret, one more at each rotation. */
+  version: Scalars['Int']['output'];
+  /** When it was made. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Deliveries stop being signed with it at this time; null for the current secret. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** Where a webhook delivery stands. */
+export type WebhookDeliveryStatus =
+  /** Waiting for its next attempt (or in one). */
+  | 'PENDING'
+  /** A 2xx answer. */
+  | 'DELIVERED'
+  /** Every attempt failed, or the receiver answered 410 Gone. */
+  | 'FAILED'
+  /** The subscription was disabled or deleted, the job cancelled, or the tenant deleted. */
+  | 'CANCELLED';
+
+/** One event sent to one subscription, with every attempt. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  /** Delivery id. */
+  id: Scalars['ID']['output'];
+  /** The subscription it goes to. */
+  subscriptionId: Scalars['ID']['output'];
+  /** The webhook-id header: the same on every attempt (receivers deduplicate by it). */
+  webhookId: Scalars['String']['output'];
+  /** The event type, e.g. verification.completed or webhook.test. */
+  eventType: Scalars['String']['output'];
+  /** The exact JSON body every attempt sends: {type, timestamp, data}. */
+  payload: Scalars['String']['output'];
+  /** Where it stands. */
+  status: WebhookDeliveryStatus;
+  /** Attempts made so far. */
+  attemptCount: Scalars['Int']['output'];
+  /** When the next attempt is due (PENDING only). */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the event happened. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When it was delivered, failed for good or was cancelled. */
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Every attempt, oldest first. */
+  attempts: Array<WebhookAttempt>;
+};
+
+/** One HTTP attempt of a delivery. The answer's body is not kept beyond a short redacted snippet. */
+export type WebhookAttempt = {
+  __typename?: 'WebhookAttempt';
+  /** 1 for the first attempt. */
+  number: Scalars['Int']['output'];
+  /** When it started. */
+  startedAt: Scalars['DateTime']['output'];
+  /** How long it took, in milliseconds. */
+  durationMs: Scalars['Int']['output'];
+  /** HTTP status of the answer; null when none came (refused, unreachable, timed out). */
+  statusCode?: Maybe<Scalars['Int']['output']>;
+  /** Why it failed; null when it delivered. */
+  error?: Maybe<Scalars['String']['output']>;
+  /** At most 200 characters of the answer's body, control characters and secrets removed. */
+  responseSnippet?: Maybe<Scalars['String']['output']>;
+};
+
+/** An edge in a WebhookDeliveryConnection. */
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The delivery. */
+  node: WebhookDelivery;
+};
+
+/** A page of deliveries, newest first. */
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  /** Deliveries on this page. */
+  edges: Array<WebhookDeliveryEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+  /** Number of deliveries matching the filter. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Filters for webhookDeliveries. */
+export type WebhookDeliveryFilter = {
+  /** Only deliveries in this status. */
+  status?: InputMaybe<WebhookDeliveryStatus>;
+};
+
+/** Input of createWebhookSubscription. */
+export type CreateWebhookSubscriptionInput = {
+  /** The receiver: an absolute http(s) URL, at most 2048 characters, without user info, fragment or credentials in its query. */
+  url: Scalars['String']['input'];
+  /** Free text, at most 500 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Event types to deliver (at least one): verification.completed, integrity.changed, alert.opened. */
+  eventTypes: Array<Scalars['String']['input']>;
+  /** Whether to deliver from now on (default true). */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Result of createWebhookSubscription. */
+export type CreateWebhookSubscriptionPayload = {
+  __typename?: 'CreateWebhookSubscriptionPayload';
+  /** The subscription. */
+  subscription?: Maybe<WebhookSubscription>;
+  /** Its signing secret (whsec_…), shown in this response only: store it with the receiver. */
+  secret?: Maybe<Scalars['String']['output']>;
+  /** Why nothing was created; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of updateWebhookSubscription: only the fields given change. */
+export type UpdateWebhookSubscriptionInput = {
+  /** The subscription. */
+  id: Scalars['ID']['input'];
+  /** A new receiver URL (checked as at creation). */
+  url?: InputMaybe<Scalars['String']['input']>;
+  /** New free text. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** New event types (at least one). */
+  eventTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** false cancels pending deliveries and stops new ones; true resumes (and clears disabledReason). */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Result of updateWebhookSubscription and deleteWebhookSubscription. */
+export type WebhookSubscriptionPayload = {
+  __typename?: 'WebhookSubscriptionPayload';
+  /** The subscription after the change. */
+  subscription?: Maybe<WebhookSubscription>;
+  /** Why nothing changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of rotateWebhookSecret. */
+export type RotateWebhookSecretInput = {
+  /** The subscription. */
+  id: Scalars['ID']['input'];
+  /** Hours the current secret keeps signing beside the new one: 0 (stop now: a leaked secret) to 168; default 24. */
+  previousSecretValidHours?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Result of rotateWebhookSecret. */
+export type RotateWebhookSecretPayload = {
+  __typename?: 'RotateWebhookSecretPayload';
+  /** The subscription. */
+  subscription?: Maybe<WebhookSubscription>;
+  /** The new signing secret (whsec_…), shown in this response only. */
+  secret?: Maybe<Scalars['String']['output']>;
+  /** Until when deliveries also carry a signature with the previous secret; null when it stopped at once. */
+  previousSecretExpiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why nothing changed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Input of deleteWebhookSubscription and testWebhookSubscription. */
+export type WebhookSubscriptionIdInput = {
+  /** The subscription. */
+  id: Scalars['ID']['input'];
+};
+
+/** Result of testWebhookSubscription. */
+export type TestWebhookSubscriptionPayload = {
+  __typename?: 'TestWebhookSubscriptionPayload';
+  /** The queued webhook.test delivery; follow it in webhookDeliveries. */
+  delivery?: Maybe<WebhookDelivery>;
+  /** Why nothing was queued; empty on success. */
+  userErrors: Array<UserError>;
 };
 
 
@@ -2397,6 +2663,22 @@ export type ResolversTypes = {
   RevokeAttestationInput: RevokeAttestationInput;
   RevokeAttestationPayload: ResolverTypeWrapper<Omit<RevokeAttestationPayload, 'attestation' | 'userErrors'> & { attestation?: Maybe<ResolversTypes['Attestation']>, userErrors: Array<ResolversTypes['UserError']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  WebhookSubscription: ResolverTypeWrapper<WebhookSubscriptionModel>;
+  WebhookSecretVersion: ResolverTypeWrapper<WebhookSecretVersion>;
+  WebhookDeliveryStatus: WebhookDeliveryStatus;
+  WebhookDelivery: ResolverTypeWrapper<DeliveryWithAttempts>;
+  WebhookAttempt: ResolverTypeWrapper<WebhookAttemptModel>;
+  WebhookDeliveryEdge: ResolverTypeWrapper<Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversTypes['WebhookDelivery'] }>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversTypes['WebhookDeliveryEdge']> }>;
+  WebhookDeliveryFilter: WebhookDeliveryFilter;
+  CreateWebhookSubscriptionInput: CreateWebhookSubscriptionInput;
+  CreateWebhookSubscriptionPayload: ResolverTypeWrapper<Omit<CreateWebhookSubscriptionPayload, 'subscription' | 'userErrors'> & { subscription?: Maybe<ResolversTypes['WebhookSubscription']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  UpdateWebhookSubscriptionInput: UpdateWebhookSubscriptionInput;
+  WebhookSubscriptionPayload: ResolverTypeWrapper<Omit<WebhookSubscriptionPayload, 'subscription' | 'userErrors'> & { subscription?: Maybe<ResolversTypes['WebhookSubscription']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  RotateWebhookSecretInput: RotateWebhookSecretInput;
+  RotateWebhookSecretPayload: ResolverTypeWrapper<Omit<RotateWebhookSecretPayload, 'subscription' | 'userErrors'> & { subscription?: Maybe<ResolversTypes['WebhookSubscription']>, userErrors: Array<ResolversTypes['UserError']> }>;
+  WebhookSubscriptionIdInput: WebhookSubscriptionIdInput;
+  TestWebhookSubscriptionPayload: ResolverTypeWrapper<Omit<TestWebhookSubscriptionPayload, 'delivery' | 'userErrors'> & { delivery?: Maybe<ResolversTypes['WebhookDelivery']>, userErrors: Array<ResolversTypes['UserError']> }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -2529,6 +2811,21 @@ export type ResolversParentTypes = {
   RevokeAttestationInput: RevokeAttestationInput;
   RevokeAttestationPayload: Omit<RevokeAttestationPayload, 'attestation' | 'userErrors'> & { attestation?: Maybe<ResolversParentTypes['Attestation']>, userErrors: Array<ResolversParentTypes['UserError']> };
   Mutation: Record<PropertyKey, never>;
+  WebhookSubscription: WebhookSubscriptionModel;
+  WebhookSecretVersion: WebhookSecretVersion;
+  WebhookDelivery: DeliveryWithAttempts;
+  WebhookAttempt: WebhookAttemptModel;
+  WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
+  WebhookDeliveryConnection: Omit<WebhookDeliveryConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookDeliveryEdge']> };
+  WebhookDeliveryFilter: WebhookDeliveryFilter;
+  CreateWebhookSubscriptionInput: CreateWebhookSubscriptionInput;
+  CreateWebhookSubscriptionPayload: Omit<CreateWebhookSubscriptionPayload, 'subscription' | 'userErrors'> & { subscription?: Maybe<ResolversParentTypes['WebhookSubscription']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  UpdateWebhookSubscriptionInput: UpdateWebhookSubscriptionInput;
+  WebhookSubscriptionPayload: Omit<WebhookSubscriptionPayload, 'subscription' | 'userErrors'> & { subscription?: Maybe<ResolversParentTypes['WebhookSubscription']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  RotateWebhookSecretInput: RotateWebhookSecretInput;
+  RotateWebhookSecretPayload: Omit<RotateWebhookSecretPayload, 'subscription' | 'userErrors'> & { subscription?: Maybe<ResolversParentTypes['WebhookSubscription']>, userErrors: Array<ResolversParentTypes['UserError']> };
+  WebhookSubscriptionIdInput: WebhookSubscriptionIdInput;
+  TestWebhookSubscriptionPayload: Omit<TestWebhookSubscriptionPayload, 'delivery' | 'userErrors'> & { delivery?: Maybe<ResolversParentTypes['WebhookDelivery']>, userErrors: Array<ResolversParentTypes['UserError']> };
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -3068,6 +3365,9 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   verification?: Resolver<Maybe<ResolversTypes['Verification']>, ParentType, ContextType, RequireFields<QueryVerificationArgs, 'id'>>;
   verifications?: Resolver<ResolversTypes['VerificationConnection'], ParentType, ContextType, Partial<QueryVerificationsArgs>>;
   attestationStatus?: Resolver<ResolversTypes['AttestationStatus'], ParentType, ContextType, RequireFields<QueryAttestationStatusArgs, 'jti'>>;
+  webhookSubscriptions?: Resolver<Array<ResolversTypes['WebhookSubscription']>, ParentType, ContextType>;
+  webhookSubscription?: Resolver<Maybe<ResolversTypes['WebhookSubscription']>, ParentType, ContextType, RequireFields<QueryWebhookSubscriptionArgs, 'id'>>;
+  webhookDeliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'subscriptionId'>>;
 };
 
 export type CreateTenantPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreateTenantPayload'] = ResolversParentTypes['CreateTenantPayload']> = {
@@ -3218,6 +3518,87 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   answerChallenge?: Resolver<ResolversTypes['AnswerChallengePayload'], ParentType, ContextType, RequireFields<MutationAnswerChallengeArgs, 'input'>>;
   rotateSigningKey?: Resolver<ResolversTypes['RotateSigningKeyPayload'], ParentType, ContextType, RequireFields<MutationRotateSigningKeyArgs, 'input'>>;
   revokeAttestation?: Resolver<ResolversTypes['RevokeAttestationPayload'], ParentType, ContextType, RequireFields<MutationRevokeAttestationArgs, 'input'>>;
+  createWebhookSubscription?: Resolver<ResolversTypes['CreateWebhookSubscriptionPayload'], ParentType, ContextType, RequireFields<MutationCreateWebhookSubscriptionArgs, 'input'>>;
+  updateWebhookSubscription?: Resolver<ResolversTypes['WebhookSubscriptionPayload'], ParentType, ContextType, RequireFields<MutationUpdateWebhookSubscriptionArgs, 'input'>>;
+  rotateWebhookSecret?: Resolver<ResolversTypes['RotateWebhookSecretPayload'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'input'>>;
+  deleteWebhookSubscription?: Resolver<ResolversTypes['WebhookSubscriptionPayload'], ParentType, ContextType, RequireFields<MutationDeleteWebhookSubscriptionArgs, 'input'>>;
+  testWebhookSubscription?: Resolver<ResolversTypes['TestWebhookSubscriptionPayload'], ParentType, ContextType, RequireFields<MutationTestWebhookSubscriptionArgs, 'input'>>;
+};
+
+export type WebhookSubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookSubscription'] = ResolversParentTypes['WebhookSubscription']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  secrets?: Resolver<Array<ResolversTypes['WebhookSecretVersion']>, ParentType, ContextType>;
+};
+
+export type WebhookSecretVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookSecretVersion'] = ResolversParentTypes['WebhookSecretVersion']> = {
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type WebhookDeliveryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  subscriptionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  webhookId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
+  attemptCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  attempts?: Resolver<Array<ResolversTypes['WebhookAttempt']>, ParentType, ContextType>;
+};
+
+export type WebhookAttemptResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookAttempt'] = ResolversParentTypes['WebhookAttempt']> = {
+  number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  statusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  responseSnippet?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type WebhookDeliveryEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDeliveryEdge'] = ResolversParentTypes['WebhookDeliveryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CreateWebhookSubscriptionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreateWebhookSubscriptionPayload'] = ResolversParentTypes['CreateWebhookSubscriptionPayload']> = {
+  subscription?: Resolver<Maybe<ResolversTypes['WebhookSubscription']>, ParentType, ContextType>;
+  secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type WebhookSubscriptionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WebhookSubscriptionPayload'] = ResolversParentTypes['WebhookSubscriptionPayload']> = {
+  subscription?: Resolver<Maybe<ResolversTypes['WebhookSubscription']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type RotateWebhookSecretPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RotateWebhookSecretPayload'] = ResolversParentTypes['RotateWebhookSecretPayload']> = {
+  subscription?: Resolver<Maybe<ResolversTypes['WebhookSubscription']>, ParentType, ContextType>;
+  secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  previousSecretExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type TestWebhookSubscriptionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TestWebhookSubscriptionPayload'] = ResolversParentTypes['TestWebhookSubscriptionPayload']> = {
+  delivery?: Resolver<Maybe<ResolversTypes['WebhookDelivery']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
@@ -3306,5 +3687,15 @@ export type Resolvers<ContextType = GraphQLContext> = {
   RotateSigningKeyPayload?: RotateSigningKeyPayloadResolvers<ContextType>;
   RevokeAttestationPayload?: RevokeAttestationPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  WebhookSubscription?: WebhookSubscriptionResolvers<ContextType>;
+  WebhookSecretVersion?: WebhookSecretVersionResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookAttempt?: WebhookAttemptResolvers<ContextType>;
+  WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  CreateWebhookSubscriptionPayload?: CreateWebhookSubscriptionPayloadResolvers<ContextType>;
+  WebhookSubscriptionPayload?: WebhookSubscriptionPayloadResolvers<ContextType>;
+  RotateWebhookSecretPayload?: RotateWebhookSecretPayloadResolvers<ContextType>;
+  TestWebhookSubscriptionPayload?: TestWebhookSubscriptionPayloadResolvers<ContextType>;
 };
 

@@ -10,9 +10,10 @@ import { verificationResolvers } from './verifications.ts';
 import { enrollmentResolvers } from './enrollments.ts';
 import { endpointResolvers } from './endpoints.ts';
 import { modelSigningResolvers } from './model-signing.ts';
+import { webhookResolvers } from './webhooks.ts';
 import { monitoringResolvers } from './monitoring.ts';
 
-const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers, enrollmentResolvers, endpointResolvers, modelSigningResolvers, monitoringResolvers];
+const parts: Resolvers[] = [viewerResolvers, apiKeyResolvers, tenantResolvers, vaultResolvers, registryResolvers, watermarkResolvers, verificationResolvers, enrollmentResolvers, endpointResolvers, modelSigningResolvers, monitoringResolvers, webhookResolvers];
 
 /** All resolvers, merged per type. One file per domain, each small. */
 export const resolvers: Resolvers = {

@@ -4,7 +4,8 @@ engine's rounds, so both see the same load on a shared host).
 
     python bench/formats_pytorch.py <models-dir> <model> [--batch 100] [--threads 2] [--reps 1]
 
-Loads <models-dir>/<model>.pt into the architecture of bench/make-format-models.py, warms up
+Loads <models-dir>/<model>.pt into the architecture of bench/make-format-models.py (mobilenetv2:
+bench/make-speed-models.py), warms up
 once, then times `--reps` times each: a forward pass of `batch` inputs (no_grad, eval mode) and
 a forward+backward pass giving the input gradient of the sum over the batch of log p(class 0),
 the quantity the engine's benchmark differentiates (log of the softmax output for mnist-cnn,
@@ -19,10 +20,12 @@ import time
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SHAPES = {"mnist-cnn": (1, 28, 28), "resnet18": (3, 32, 32), "mobilenetv2": (3, 224, 224)}
 
 
 def load_models_module():
-    spec = importlib.util.spec_from_file_location("make_format_models", os.path.join(HERE, "make-format-models.py"))
+    # make-speed-models.py builds mobilenetv2 and hands the other models to make-format-models.py.
+    spec = importlib.util.spec_from_file_location("make_speed_models", os.path.join(HERE, "make-speed-models.py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -31,7 +34,7 @@ def load_models_module():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("models")
-    ap.add_argument("model", choices=["mnist-cnn", "resnet18"])
+    ap.add_argument("model", choices=list(SHAPES))
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--reps", type=int, default=1)
@@ -43,7 +46,7 @@ def main():
     model.eval()
     for p in model.parameters():
         p.requires_grad_(False)
-    shape = (1, 28, 28) if a.model == "mnist-cnn" else (3, 32, 32)
+    shape = SHAPES[a.model]
     x = torch.rand(a.batch, *shape, generator=torch.Generator().manual_seed(1))
     softmax_output = a.model == "mnist-cnn"
 

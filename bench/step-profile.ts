@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { createGenerationStep } from './generation-step.ts';
+import { addKernelTimes, byKernelName, type KernelTimes } from './kernel-times.ts';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '10' }, top: { type: 'string', default: '40' } } });
 const steps = Number(values.steps);
@@ -19,22 +20,15 @@ const generation = await createGenerationStep();
 const step = () => generation.run();
 
 for (let i = 0; i < 3; i++) await step();
-const byShape = new Map<string, { ms: number; calls: number }>();
+const byShape: KernelTimes = new Map();
 let wall = 0;
 for (let i = 0; i < steps; i++) {
   const t0 = performance.now();
   const profile = await tf.profile(step);
   wall += performance.now() - t0;
-  for (const k of profile.kernels) {
-    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
-    const entry = byShape.get(key) ?? { ms: 0, calls: 0 };
-    entry.ms += (await k.kernelTimeMs) as number;
-    entry.calls++;
-    byShape.set(key, entry);
-  }
+  await addKernelTimes(byShape, profile);
 }
-const byName = new Map<string, number>();
-for (const [key, v] of byShape) byName.set(key.split(' ')[0]!, (byName.get(key.split(' ')[0]!) ?? 0) + v.ms);
+const byName = new Map([...byKernelName(byShape)].map(([name, v]) => [name, v.ms]));
 const calls = [...byShape.values()].reduce((s, v) => s + v.calls, 0) / steps;
 console.log(`wasm, ${generation.threads} thread(s): profiled step ${(wall / steps).toFixed(1)} ms, ${calls} kernel calls per step`);
 console.log('\nms/step by kernel:');

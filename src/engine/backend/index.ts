@@ -17,6 +17,7 @@ import path from 'node:path';
 import { EngineError } from '../errors.ts';
 import { registerBroadcastBatchNormGradient, registerComposedGradientKernels } from './kernels.ts';
 import { registerStridedSliceGradient } from './strided-slice.ts';
+import { registerClipByValueGradient } from './clip-gradient.ts';
 import { simdKernelsFor } from './simd/index.ts';
 import { MAX_WASM_THREADS, useThreadedWasm, wasmThreadsInUse } from './wasm-threads.ts';
 
@@ -181,6 +182,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     if (!bnGradRegistered) {
       registerBroadcastBatchNormGradient();
       registerStridedSliceGradient();
+      registerClipByValueGradient();
       bnGradRegistered = true;
     }
     const order = forced !== undefined ? [forced] : BACKEND_CHOICES;

@@ -32,6 +32,9 @@
  * through the tfjs-core gradient configs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { clipGradKernel } from './clip-gradient.ts';
+import { derivedFilter } from './filter-cache.ts';
+import { runSliceKernel } from './slice.ts';
 import { correctedWasmStridedSlice } from './strided-slice.ts';
 import { conv2dOneOutputChannelOnHeap, FILTER_GRAD_KERNEL, heapKernelConfigs, matMulOnHeap, ONE_OUTPUT_CHANNEL_FILTER_GRAD_KERNEL, SUB_PIXEL_INTERLEAVE_KERNEL, type SubPixelInterleaveAttrs } from './heap-kernels.ts';
 
@@ -216,18 +219,66 @@ export function conv2dInputGrad(
       [Math.max(0, left), Math.max(0, right)],
       [0, 0],
     ];
-    const flipped = tf.reverse(filter, [0, 1]) as tf.Tensor4D;
+    const attrs = { strides: 1, pad: explicitPad, dataFormat: 'NHWC', dilations };
     if (!depthwise) {
-      const f = tf.transpose(flipped, [0, 1, 3, 2]) as tf.Tensor4D; // [KH, KW, Co, Ci]
       // With one input channel (an image classifier's first layer) this is a convolution to one
       // output channel, which wasm runs with its own kernel (singleOutputChannelConv2D).
-      return tf.conv2d(src, f, 1, explicitPad, 'NHWC', dilations);
+      return convWithKeptFilter(src, filter, 'flipped', () => flippedFilter(filter, true), attrs, false);
     }
     const [, , ci, m] = filter.shape;
-    const f = tf.reshape(flipped, [kh, kw, ci * m, 1]) as tf.Tensor4D;
-    const r = tf.depthwiseConv2d(src, f, 1, explicitPad, 'NHWC', dilations); // [B,H,W,Ci*M]
-    return tf.sum(tf.reshape(r, [r.shape[0], r.shape[1], r.shape[2], ci, m]), 4) as tf.Tensor4D;
+    const r = convWithKeptFilter(src, filter, 'flipped-depthwise', () => ({ ...flippedFilter(filter, false), shape: [kh, kw, ci * m, 1] }), attrs, true); // [B,H,W,Ci*M]
+    return m === 1 ? r : (tf.sum(tf.reshape(r, [r.shape[0], r.shape[1], r.shape[2], ci, m]), 4) as tf.Tensor4D);
   });
+}
+
+interface FilterValues {
+  readonly values: Float32Array;
+  readonly shape: [number, number, number, number];
+}
+
+/**
+ * A convolution (or depthwise convolution) of x with a filter derived from the weight `source`:
+ * on wasm the derived filter is made once per weight and kept (filter-cache.ts, so XNNPACK packs
+ * it once), elsewhere, and for one output channel (our own kernel, which reads tensors), made now.
+ */
+function convWithKeptFilter(x: tf.Tensor4D, source: tf.Tensor4D, key: string, make: () => FilterValues, attrs: tf.NamedAttrMap, depthwise: boolean): tf.Tensor4D {
+  const kept = derivedFilter(source, key, make);
+  if (kept !== undefined && (depthwise || kept.shape[3] !== 1)) {
+    return tf.engine().runKernel(depthwise ? tf.DepthwiseConv2dNative : tf.Conv2D, { x, filter: kept as tf.Tensor }, attrs) as tf.Tensor4D;
+  }
+  const { values, shape } = make();
+  const f = tf.tensor4d(values, shape);
+  const a = attrs as unknown as { strides: number; pad: Pad; dilations: Pair };
+  return depthwise ? tf.depthwiseConv2d(x, f, a.strides, a.pad as 'valid', 'NHWC', a.dilations) : tf.conv2d(x, f, a.strides, a.pad as 'valid', 'NHWC', a.dilations);
+}
+
+/**
+ * The filter [KH, KW, Ci, Co] turned by 180 degrees in space and, with `swapChannels`, as
+ * [KH, KW, Co, Ci]: the filter of an input gradient. Built in JS from the filter's values in one
+ * pass: wasm's Reverse took 100-150 ms on a [3, 3, 512, 512] filter (about 50 ns per element, more
+ * than the convolution it prepares for 20 inputs) and its Transpose another 20 ms
+ * (bench/RESULTS.md, "Kernel speed at real sizes").
+ */
+export function flippedFilter(filter: tf.Tensor4D, swapChannels: boolean): FilterValues {
+  const [kh, kw, ci, co] = filter.shape;
+  const f = filter.dataSync() as Float32Array;
+  const out = new Float32Array(f.length);
+  const tap = ci * co;
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const src = (i * kw + j) * tap;
+      const dst = ((kh - 1 - i) * kw + (kw - 1 - j)) * tap;
+      if (!swapChannels) {
+        out.set(f.subarray(src, src + tap), dst);
+        continue;
+      }
+      for (let c = 0; c < ci; c++) {
+        const row = src + c * co;
+        for (let o = 0; o < co; o++) out[dst + o * ci + c] = f[row + o]!;
+      }
+    }
+  }
+  return { values: out, shape: swapChannels ? [kh, kw, co, ci] : [kh, kw, ci, co] };
 }
 
 /**
@@ -257,7 +308,8 @@ function phasedInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, h: number, w: num
   const rowsY = Math.ceil(h / sh) + py.span;
   const colsY = Math.ceil(w / sw) + px.span;
   const source = zeroFilledWindow(zeroFilledWindow(dy, 1, py.from, rowsY + py.taps - 1), 2, px.from, colsY + px.taps - 1);
-  const stacked = tf.conv2d(source, subPixelFilter(filter, py, px), 1, 'valid'); // [B, rowsY, colsY, (ph, pw, Ci)]
+  const key = `sub-pixel ${sh} ${sw} ${top} ${left}`;
+  const stacked = convWithKeptFilter(source, filter, key, () => subPixelFilter(filter, py, px), { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 }, false); // [B, rowsY, colsY, (ph, pw, Ci)]
   return subPixelInterleave(stacked, { outShape: [batch, h, w, ci], strides: [sh, sw], rowShifts: py.offsets, colShifts: px.offsets });
 }
 
@@ -289,7 +341,7 @@ function subPixelPhases(s: number, k: number, lead: number): AxisPhases {
  * filter's taps r + s*t in its window position t, zeros where a phase has fewer taps. Built in JS
  * from the filter's values: a few thousand numbers, where wasm's GatherV2 took 0.2-1.4 ms.
  */
-function subPixelFilter(filter: tf.Tensor4D, py: AxisPhases, px: AxisPhases): tf.Tensor4D {
+function subPixelFilter(filter: tf.Tensor4D, py: AxisPhases, px: AxisPhases): FilterValues {
   const [kh, kw, ci, co] = filter.shape;
   const sh = py.phases.length;
   const sw = px.phases.length;
@@ -313,7 +365,7 @@ function subPixelFilter(filter: tf.Tensor4D, py: AxisPhases, px: AxisPhases): tf
       }
     }
   }
-  return tf.tensor4d(out, [py.taps, px.taps, co, depth]);
+  return { values: out, shape: [py.taps, px.taps, co, depth] };
 }
 
 /**
@@ -513,8 +565,8 @@ const registeredFor = new Set<string>();
 /**
  * Registers the composed gradient kernels for `backendName` (replacing stock kernels of the
  * same name, e.g. wasm's slow Conv2DBackpropInput), and on wasm the explicit-transpose BatchMatMul,
- * the single-output-channel Conv2D, the heap kernels (heap-kernels.ts) and the corrected
- * StridedSlice (strided-slice.ts).
+ * the single-output-channel Conv2D, the heap kernels (heap-kernels.ts), Slice in runs (slice.ts)
+ * and the corrected StridedSlice (strided-slice.ts).
  * Idempotent.
  */
 export function registerComposedGradientKernels(backendName: string): void {
@@ -525,7 +577,9 @@ export function registerComposedGradientKernels(backendName: string): void {
     replaceKernel(explicitTransposeMatMul(matMul));
     const conv = tf.getKernel(tf.Conv2D, backendName);
     if (conv !== undefined) replaceKernel(singleOutputChannelConv2D(conv));
-    for (const config of [sharedIdentity, ...heapKernelConfigs()]) replaceKernel(config);
+    for (const config of [sharedIdentity, clipGradKernel, ...heapKernelConfigs()]) replaceKernel(config);
+    const slice = tf.getKernel(tf.Slice, backendName);
+    if (slice !== undefined) replaceKernel(runSliceKernel(slice));
     const stridedSlice = tf.getKernel(tf.StridedSlice, backendName);
     if (stridedSlice !== undefined) replaceKernel(correctedWasmStridedSlice(stridedSlice));
   }

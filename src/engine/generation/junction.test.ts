@@ -135,3 +135,25 @@ test('JUNCTION is the default objective and records its refinement in the trigge
   assert.ok(sut.margins.every((m) => m >= 5e-4 && m <= 2e-3));
   model.dispose();
 });
+
+test('triggers in their band are neither run nor differentiated again: later iterations cost only the triggers still moving', async () => {
+  const model = buildTinyClassifier({ seed: 'junction-rows', softmax: false });
+  const classifier = classifierFromModel(model);
+  const warm = await generateTriggers(classifier, { ...fast, key: fixedKey(3, 30, 'junction-rows'), loss: { kind: 'CE_ONLY' } });
+  const { labels, data } = warm.triggerSet;
+  // Count the examples each pass sends through the classifier, iteration by iteration.
+  const perIteration: number[] = [0];
+  const counting: Classifier = { ...classifier, predict: (x) => ((perIteration[perIteration.length - 1]! += x.shape[0]!), classifier.predict(x)) };
+  const sut = await projectToJunction(counting, data, labels, { marginTarget: 1e-3, competitors: 2, onIteration: () => perIteration.push(0) });
+  const n = labels.length;
+  assert.ok(sut.iterations >= 2, `${sut.iterations} iterations`);
+  // Between two iterations: one iteration's gradient rows and the next one's forward pass, which
+  // without skipping would be n * (k + 1) rows and n examples every time.
+  const full = n * 3 + n;
+  const between = perIteration.slice(1, -1);
+  assert.equal(between.length, sut.iterations);
+  assert.ok(between.every((c) => c <= full + 3), `examples per iteration ${perIteration.join(', ')} (3: measuring the pass's memory)`);
+  // Fewer than n: neither the rows nor the forward pass of the last iteration cover converged triggers.
+  assert.ok(between[between.length - 1]! < n, `the last iteration runs few triggers: ${perIteration.join(', ')} against ${full} without skipping`);
+  model.dispose();
+});

@@ -20,13 +20,15 @@
  * the minimum-norm step. It converges in a handful of iterations (exactly, once the activation
  * pattern stops changing); a Levenberg-Marquardt ridge undoes steps that make a trigger worse,
  * and a class outside the set that overtakes the key label joins the set (up to 2k). The k + 1
- * gradients take one backward pass each, micro-batch by micro-batch within the memory budget
- * (model/micro-batch.ts: per-example gradients, so the result is the whole-batch one). The
- * classifier is only read.
+ * gradients of every trigger still moving are rows of one stream of micro-batches within the
+ * memory budget (model/micro-batch.ts: per-example gradients, so the result is the whole-batch
+ * one); triggers already in their band are neither differentiated nor run forward again (they
+ * no longer move), so late iterations cost what their few remaining triggers cost (issue 19
+ * item 3). The classifier is only read.
  */
 import { EngineError } from '../errors.ts';
 import type { Classifier } from '../model/classifier.ts';
-import { logProbabilitiesInBatches, selectedLogpGradients, type MicroBatchOptions } from '../model/micro-batch.ts';
+import { logProbabilitiesInBatches, logpGradientRows, type MicroBatchOptions } from '../model/micro-batch.ts';
 
 export const DEFAULT_JUNCTION_ITERATIONS = 100;
 
@@ -122,6 +124,19 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
     ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
   };
   const logpOf = (data: Float32Array): Float32Array => logProbabilitiesInBatches(classifier, data, n, batching);
+  // Triggers in their band are never stepped again (only active ones move), so their
+  // log-probabilities stay as they were: each pass runs over the triggers still moving.
+  const done = new Uint8Array(n);
+  const logpOfMoving = (previous: Float32Array): Float32Array => {
+    const moving = [...Array(n).keys()].filter((i) => done[i] === 0);
+    if (moving.length === n) return logpOf(x);
+    const subset = new Float32Array(moving.length * D);
+    moving.forEach((i, r) => subset.set(x.subarray(i * D, (i + 1) * D), r * D));
+    const fresh = logProbabilitiesInBatches(classifier, subset, moving.length, batching);
+    const out = Float32Array.from(previous);
+    moving.forEach((i, r) => out.set(fresh.subarray(r * K, (r + 1) * K), i * K));
+    return out;
+  };
   const topOthers = (logp: Float32Array, i: number): number[] =>
     [...Array(K).keys()].filter((c) => c !== labels[i]).sort((a, b) => logp[i * K + b]! - logp[i * K + a]!);
 
@@ -131,16 +146,6 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
   const count = new Int32Array(n).fill(k);
   for (let i = 0; i < n; i++) topOthers(start, i).slice(0, k).forEach((c, j) => (competitors[i * slots + j] = c));
 
-  // Selector j picks, for every trigger, the key label (j = 0) or its j-th competitor (a zero row
-  // where the trigger has none: tf.oneHot of -1).
-  let selectors: Int32Array[] = [];
-  const buildSelectors = () => {
-    const used = Math.max(...count);
-    selectors = Array.from({ length: used + 1 }, (_, j) =>
-      Int32Array.from({ length: n }, (_, i) => (j === 0 ? labels[i]! : j <= count[i]! ? competitors[i * slots + j - 1]! : -1)),
-    );
-  };
-  buildSelectors();
 
   // Levenberg-Marquardt safeguard: a step that makes a trigger's residual worse (it crossed into
   // another linear region where the model bends away) is undone and retried shorter, with a
@@ -151,13 +156,14 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
   const mu = new Float64Array(n);
   let unconverged: number[] = [];
   let iteration = 0;
+  let logp = start;
   for (; ; iteration++) {
     if (options.signal?.aborted) throw new EngineError('CANCELLED', `trigger generation cancelled in junction iteration ${iteration}`, { iteration });
-    const logp = logpOf(x);
+    if (iteration > 0) logp = logpOfMoving(logp);
     const active: number[] = [];
     let worst = 0;
-    let widened = false;
     for (let i = 0; i < n; i++) {
+      if (done[i] === 1) continue;
       const t = targets[i]!;
       const key = logp[i * K + labels[i]!]!;
       const inSet = new Set(competitors.subarray(i * slots, i * slots + count[i]!));
@@ -170,7 +176,6 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
         count[i]! += 1;
         acceptedNorm[i] = Number.POSITIVE_INFINITY; // a new system: start from here
         mu[i] = 0;
-        widened = true;
       }
       const m = count[i]!;
       const residual = new Float64Array(m);
@@ -182,7 +187,10 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
         norm += residual[j]! * residual[j]!;
         if (!(gap >= t / 2 && gap <= 2 * t)) inBand = false;
       }
-      if (inBand) continue;
+      if (inBand) {
+        done[i] = 1;
+        continue;
+      }
       active.push(i);
       if (norm <= acceptedNorm[i]!) {
         accepted.set(x.subarray(i * D, (i + 1) * D), i * D);
@@ -208,10 +216,23 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
         maxIterations,
       });
     }
-    if (widened) buildSelectors();
-    // Jacobian rows R_ij = grad logp_y - grad logp_cj (one backward pass per selected class).
-    const grads = selectedLogpGradients(classifier, x, n, selectors, batching);
-    for (const i of active) gaussNewtonStep(x, i, D, count[i]!, grads, acceptedResidual.subarray(i * slots, i * slots + count[i]!), mu[i]!, bounds);
+    // Jacobian rows R_ij = grad logp_y - grad logp_cj: the gradients of the key label and of each
+    // competitor, for the active triggers only, all in one stream of micro-batches.
+    const examples: number[] = [];
+    const classes: number[] = [];
+    const firstRow = new Map<number, number>();
+    for (const i of active) {
+      firstRow.set(i, examples.length);
+      for (let j = 0; j <= count[i]!; j++) {
+        examples.push(i);
+        classes.push(j === 0 ? labels[i]! : competitors[i * slots + j - 1]!);
+      }
+    }
+    const rows = logpGradientRows(classifier, x, n, Int32Array.from(examples), Int32Array.from(classes), batching);
+    for (const i of active) {
+      const first = firstRow.get(i)!;
+      gaussNewtonStep(x, i, D, count[i]!, (j) => rows.subarray((first + j) * D, (first + j + 1) * D), acceptedResidual.subarray(i * slots, i * slots + count[i]!), mu[i]!, bounds);
+    }
     // Every iteration: a worker's heartbeats must not stall behind long runs (issue 20).
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
@@ -231,7 +252,7 @@ export function keyLabelMargins(logp: Float32Array, labels: Int32Array, K: numbe
 
 /**
  * x_i -= R^T (R R^T + ridge I)^-1 r for trigger i, where row j of R is grad logp_key - grad logp_cj
- * (grads[0] and grads[j + 1], each [n, D] flattened) and r its m residuals. With bounds, the
+ * (gradient(0) and gradient(j + 1), each [D]) and r its m residuals. With bounds, the
  * columns of coordinates held at a bound are zeroed (they cannot move), up to three rounds as the
  * step reveals more of them, and the final step is clipped into the box.
  */
@@ -240,17 +261,17 @@ function gaussNewtonStep(
   i: number,
   D: number,
   m: number,
-  grads: Float32Array[],
+  gradient: (j: number) => Float32Array,
   residual: Float64Array,
   mu: number,
   bounds?: { readonly min: number; readonly max: number },
 ): void {
   const offset = i * D;
   const rows = new Float64Array(m * D);
-  const key = grads[0]!;
+  const key = gradient(0);
   for (let j = 0; j < m; j++) {
-    const other = grads[j + 1]!;
-    for (let d = 0; d < D; d++) rows[j * D + d] = key[offset + d]! - other[offset + d]!;
+    const other = gradient(j + 1);
+    for (let d = 0; d < D; d++) rows[j * D + d] = key[d]! - other[d]!;
   }
   let step = minimumNormStep(rows, D, m, residual, mu);
   if (bounds !== undefined) {

@@ -119,7 +119,8 @@ test('micro-batched input gradients (Jacobian rows) equal the whole batch; cance
         signal: controller.signal,
         onMicroBatch: () => (++calls === 2 ? controller.abort() : undefined),
       }),
-    (e: unknown) => isEngineError(e, 'CANCELLED') && /before micro-batch 3 of 5/.test(e.message),
+    // Both selectors' rows in one stream: 9 + 6 (the -1 rows are not computed), micro-batches of 2.
+    (e: unknown) => isEngineError(e, 'CANCELLED') && /before micro-batch 3 of 8/.test(e.message),
   );
   assert.equal(tf.memory().numTensors, tensors, 'no leaked tensors after cancellation');
   c.dispose();

@@ -177,8 +177,9 @@ export function logProbabilitiesInBatches(classifier: Classifier, data: Float32A
 /**
  * Gradients with respect to each input of log p[classes[j][i]] (selector j picks one class per
  * example; -1 picks none and gives a zero row): one Float32Array [n * D] per selector, the
- * junction's Jacobian rows. Each example's gradient depends on that example alone, so the
- * micro-batched result equals the whole-batch one (up to float32 rounding in the kernels).
+ * junction's Jacobian rows. All selectors' rows go through one stream of micro-batches
+ * (`logpGradientRows`), rows of -1 are not computed. Each example's gradient depends on that
+ * example alone, so the result equals the whole-batch one (up to float32 rounding in the kernels).
  */
 export function selectedLogpGradients(
   classifier: Classifier,
@@ -188,21 +189,54 @@ export function selectedLogpGradients(
   options: MicroBatchOptions = {},
 ): Float32Array[] {
   const D = data.length / n;
-  const K = classifier.numClasses;
+  const examples: number[] = [];
+  const picked: number[] = [];
+  classes.forEach((cls) => cls.forEach((c, i) => c >= 0 && (examples.push(i), picked.push(c))));
+  const rows = logpGradientRows(classifier, data, n, Int32Array.from(examples), Int32Array.from(picked), options);
   const out = classes.map(() => new Float32Array(n * D));
-  forEachMicroBatch(classifier, 'gradient', n, options, (start, count) => {
-    classes.forEach((cls, j) => {
-      const g = tf.tidy(() => {
-        const xs = tf.tensor(data.subarray(start * D, (start + count) * D), [count, ...classifier.inputShape]);
-        const selector = tf.oneHot(tf.tensor1d(cls.subarray(start, start + count), 'int32'), K).toFloat();
-        return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(logProbabilities(classifier, v), selector)))(xs);
-      });
-      try {
-        out[j]!.set(g.dataSync() as Float32Array, start * D);
-      } finally {
-        g.dispose();
-      }
+  let r = 0;
+  classes.forEach((cls, j) =>
+    cls.forEach((c, i) => {
+      if (c < 0) return;
+      out[j]!.set(rows.subarray(r * D, (r + 1) * D), i * D);
+      r++;
+    }),
+  );
+  return out;
+}
+
+/**
+ * Gradient with respect to the input of log p[classes[r]] at example examples[r], for every row r:
+ * [rows * D]. The rows are the batch (an example appears once per class asked of it), in
+ * micro-batches within the memory budget, so Jacobian rows of several classes and few examples
+ * fill micro-batches as rows of many examples do (JUNCTION's late iterations, issue 19 item 3).
+ */
+export function logpGradientRows(
+  classifier: Classifier,
+  data: Float32Array,
+  n: number,
+  examples: Int32Array,
+  classes: Int32Array,
+  options: MicroBatchOptions = {},
+): Float32Array {
+  const D = data.length / n;
+  const K = classifier.numClasses;
+  const rows = examples.length;
+  const out = new Float32Array(rows * D);
+  if (rows === 0) return out;
+  forEachMicroBatch(classifier, 'gradient', rows, options, (start, count) => {
+    const batch = new Float32Array(count * D);
+    for (let r = 0; r < count; r++) batch.set(data.subarray(examples[start + r]! * D, (examples[start + r]! + 1) * D), r * D);
+    const g = tf.tidy(() => {
+      const xs = tf.tensor(batch, [count, ...classifier.inputShape]);
+      const selector = tf.oneHot(tf.tensor1d(classes.subarray(start, start + count), 'int32'), K).toFloat();
+      return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(logProbabilities(classifier, v), selector)))(xs);
     });
+    try {
+      out.set(g.dataSync() as Float32Array, start * D);
+    } finally {
+      g.dispose();
+    }
   });
   return out;
 }

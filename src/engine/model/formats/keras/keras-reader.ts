@@ -13,7 +13,7 @@ export const kerasReader: ModelFormatReader = {
   async load(files, limits) {
     const { model } = await loadKerasModel(files, limits);
     try {
-      return layersClassifier(model, { format: 'KERAS' });
+      return layersClassifier(model, { format: 'KERAS', inferencePlan: true });
     } catch (e) {
       model.dispose();
       throw e;

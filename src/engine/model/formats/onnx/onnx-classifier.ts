@@ -71,7 +71,8 @@ export function onnxClassifier(
   };
   let interpreter: OnnxInterpreter;
   try {
-    interpreter = new OnnxInterpreter(model.graph, summary.opset, summary.input.name, summary.outputName, { ...emulation, mapInitializer });
+    // Batch norm folded into the convolutions for exact float32 only (fold-batch-norm.ts).
+    interpreter = new OnnxInterpreter(model.graph, summary.opset, summary.input.name, summary.outputName, { ...emulation, mapInitializer, foldBatchNorm: numerics === 'FP32' });
   } catch (e) {
     throw invalidModel(`the ONNX model could not be loaded: ${(e as Error).message}`, {}, e);
   }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Numerics, Rounding } from '../../../serving/number-formats.ts';
 import { binaryScores } from '../../binary.ts';
 import { checkClassifierShapes, invalidModel, type Classifier, type InputLayout, type ModelFormat, type OutputKind } from '../../classifier.ts';
+import { inferencePlanOf } from './inference-plan.ts';
 import { emulateLayersModel } from './layers-emulation.ts';
 import { cloneModel } from './save-layers.ts';
 
@@ -16,6 +17,14 @@ export interface LayersClassifierOptions {
    */
   readonly outputKind?: OutputKind;
   readonly binarySigmoid?: boolean;
+  /**
+   * Run predictions through an inference plan (inference-plan.ts: batch norm folded, no filter
+   * gradients), which holds folded weights until the classifier is disposed. For models the
+   * classifier owns (the readers, withWeights); off by default, for wrappers around in-process
+   * models that are trained in place and dropped without dispose, and for emulated models, whose
+   * layers' own calls do the rounding.
+   */
+  readonly inferencePlan?: boolean;
 }
 
 /** The last layer's activation as its config names it ('softmax', 'sigmoid', 'linear', ...). */
@@ -44,7 +53,8 @@ export function layersClassifier(model: tf.LayersModel, options: LayersClassifie
   const activation = lastActivation(model);
   const binarySigmoid = options.binarySigmoid ?? (binary && activation === 'sigmoid');
   const outputKind: OutputKind = options.outputKind ?? (activation === 'softmax' || binarySigmoid ? 'probabilities' : 'logits');
-  const kind = { format: options.format, outputKind, binarySigmoid };
+  const kind = { format: options.format, outputKind, binarySigmoid, inferencePlan: options.inferencePlan === true };
+  const plan = options.inferencePlan === true ? inferencePlanOf(model) : undefined;
   return {
     format: options.format,
     inputShape,
@@ -54,7 +64,7 @@ export function layersClassifier(model: tf.LayersModel, options: LayersClassifie
     ...(binary ? { binaryOutput: binarySigmoid ? ('SIGMOID' as const) : ('LOGIT' as const) } : {}),
     model,
     predict(x: tf.Tensor): tf.Tensor2D {
-      const out = model.apply(x, { training: false }) as tf.Tensor2D;
+      const out = (plan === undefined ? model.apply(x, { training: false }) : plan.run(x)) as tf.Tensor2D;
       if (!binary) return out;
       const two = binaryScores(out, binarySigmoid);
       out.dispose();
@@ -80,6 +90,7 @@ export function layersClassifier(model: tf.LayersModel, options: LayersClassifie
       return emulateLayersModel(model, kind, numerics, rounding);
     },
     dispose() {
+      plan?.dispose();
       model.dispose();
     },
   };

@@ -57,7 +57,8 @@ export async function emulateLayersModel(
         return roundTensor(numerics, ownActivation.apply(stored), rounding);
       });
   }
-  return layersClassifier(copy, options);
+  // The layers' wrapped calls do the rounding: the model runs as it is, never through an inference plan.
+  return layersClassifier(copy, { ...options, inferencePlan: false });
 }
 
 interface ActivationFn {

@@ -39,7 +39,7 @@ export const layersReader: ModelFormatReader = {
       throw invalidModel(`TF.js could not load the Layers model: ${(e as Error).message}`, {}, e);
     }
     try {
-      return layersClassifier(model, { format: 'TFJS_LAYERS' });
+      return layersClassifier(model, { format: 'TFJS_LAYERS', inferencePlan: true });
     } catch (e) {
       model.dispose();
       throw e;

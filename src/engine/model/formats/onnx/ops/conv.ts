@@ -49,38 +49,48 @@ export function dilateFilter(w: tf.Tensor4D, dh: number, dw: number): tf.Tensor4
 
 function conv(inputs: OpInputs, ctx: OpContext): tf.Tensor {
   const x = need(inputs, 0, ctx);
+  if (x.rank !== 4) throw new OpError(`Conv "${ctx.node.name}": only 2-D convolutions (rank-4 input and filter) are supported, got input rank ${x.rank}`);
+  return toNCHW(convChannelsLast(toNHWC(x), inputs, ctx));
+}
+
+/**
+ * The Conv on an input already channels-last (NHWC), giving NHWC: what `conv` runs between its
+ * transposes, and what the interpreter runs directly when the input is channels-last already
+ * (channels-last.ts). `inputs[0]` is ignored (the NCHW input), `xs` takes its place.
+ */
+export function convChannelsLast(xs: tf.Tensor4D, inputs: OpInputs, ctx: OpContext): tf.Tensor4D {
   const w = need(inputs, 1, ctx);
   const b = inputs[2];
-  if (x.rank !== 4 || w.rank !== 4) throw new OpError(`Conv "${ctx.node.name}": only 2-D convolutions (rank-4 input and filter) are supported, got input rank ${x.rank}`);
+  if (w.rank !== 4) throw new OpError(`Conv "${ctx.node.name}": only 2-D convolutions (rank-4 input and filter) are supported, got filter rank ${w.rank}`);
   const group = attrInt(ctx, 'group', 1);
   const [m, cPerGroup, kh, kw] = w.shape as [number, number, number, number];
-  const c = x.shape[1]!;
+  const c = xs.shape[3];
   if (c !== cPerGroup * group || m % group !== 0) {
     throw new OpError(`Conv "${ctx.node.name}": input has ${c} channels but the filter [${w.shape.join(', ')}] with group ${group} expects ${cPerGroup * group}`);
   }
   const strides = attrInts(ctx, 'strides') ?? [1, 1];
   const dilations = attrInts(ctx, 'dilations') ?? [1, 1];
-  const [top, left, bottom, right] = spatialPads(ctx, x.shape.slice(2), [kh, kw], strides, dilations);
+  const [top, left, bottom, right] = spatialPads(ctx, xs.shape.slice(1, 3), [kh, kw], strides, dilations);
   const s: [number, number] = [strides[0]!, strides[1]!];
   const d: [number, number] = [1, 1];
   const pad: Explicit = [[0, 0], [top, bottom], [left, right], [0, 0]];
-  const xs = toNHWC(ctx.roundProductOperand(x));
-  // [kh, kw, C/g, M], taps spread by the dilations.
-  const ws = dilateFilter(tf.transpose(ctx.roundProductOperand(w), [2, 3, 1, 0]) as tf.Tensor4D, dilations[0]!, dilations[1]!);
+  const x = ctx.roundProductOperand(xs) as tf.Tensor4D;
+  // [kh, kw, C/g, M], taps spread by the dilations: made once per weight.
+  const ws = ctx.prepared(1, `conv filter ${dilations.join(' ')}`, (t) => dilateFilter(tf.transpose(ctx.roundProductOperand(t), [2, 3, 1, 0]) as tf.Tensor4D, dilations[0]!, dilations[1]!)) as tf.Tensor4D;
   let y: tf.Tensor4D;
   if (group === 1) {
-    y = tf.conv2d(xs, ws, s, pad, 'NHWC', d);
+    y = tf.conv2d(x, ws, s, pad, 'NHWC', d);
   } else if (cPerGroup === 1) {
     // Depthwise: filter [kh, kw, 1, C*k] -> [kh, kw, C, k]; ONNX output channel o reads input o / k.
     const k = m / group;
-    y = tf.depthwiseConv2d(xs, tf.reshape(ws, [ws.shape[0], ws.shape[1], group, k]) as tf.Tensor4D, s, pad, 'NHWC', d);
+    y = tf.depthwiseConv2d(x, tf.reshape(ws, [ws.shape[0], ws.shape[1], group, k]) as tf.Tensor4D, s, pad, 'NHWC', d);
   } else {
-    const xg = tf.split(xs, group, 3);
+    const xg = tf.split(x, group, 3);
     const wg = tf.split(ws, group, 3);
     y = tf.concat(xg.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, wg[i] as tf.Tensor4D, s, pad, 'NHWC', d)), 3) as tf.Tensor4D;
   }
   if (b !== undefined) y = tf.add(y, b) as tf.Tensor4D; // bias [M] broadcasts over NHWC's last axis
-  return toNCHW(y);
+  return y;
 }
 
 export const convOps: OpFamily = { Conv: conv };

@@ -21,21 +21,21 @@ interface Window {
   extra: [number, number];
 }
 
-function window(x: tf.Tensor, ctx: OpContext): Window {
-  if (x.rank !== 4) throw new OpError(`${ctx.node.opType} "${ctx.node.name}": only 2-D pooling (rank-4 input) is supported, got rank ${x.rank}`);
+/** The window over spatial dims `hw` ([height, width]). */
+function window(hw: readonly number[], ctx: OpContext): Window {
   const k = attrInts(ctx, 'kernel_shape');
   if (k?.length !== 2) throw new OpError(`${ctx.node.opType} "${ctx.node.name}": kernel_shape must have 2 values`);
   const strides = attrInts(ctx, 'strides') ?? [1, 1];
   const dilations = attrInts(ctx, 'dilations') ?? [1, 1];
-  const pads = spatialPads(ctx, x.shape.slice(2), k, strides, dilations);
+  const pads = spatialPads(ctx, hw, k, strides, dilations);
   const extra: [number, number] = [0, 0];
   if (attrInt(ctx, 'ceil_mode', 0) === 1) {
     for (let i = 0; i < 2; i++) {
-      const padded = x.shape[2 + i]! + pads[i]! + pads[i + 2]!;
+      const padded = hw[i]! + pads[i]! + pads[i + 2]!;
       const span = (k[i]! - 1) * dilations[i]! + 1;
       let out = Math.ceil((padded - span) / strides[i]!) + 1;
       // The last window must start inside the input or the left padding (spec: ceil_mode output shape).
-      if ((out - 1) * strides[i]! >= x.shape[2 + i]! + pads[i]!) out--;
+      if ((out - 1) * strides[i]! >= hw[i]! + pads[i]!) out--;
       extra[i] = Math.max(0, (out - 1) * strides[i]! + span - padded);
     }
   }
@@ -48,32 +48,38 @@ function padNHWC(x: tf.Tensor4D, w: Window, value: number): tf.Tensor4D {
   return tf.pad(x, [[0, 0], [t, b + w.extra[0]], [l, r + w.extra[1]], [0, 0]], value);
 }
 
-function maxPool(inputs: OpInputs, ctx: OpContext): tf.Tensor {
-  if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '') throw new OpError(`MaxPool "${ctx.node.name}": the Indices output is not supported`);
-  const x = need(inputs, 0, ctx);
-  const w = window(x, ctx);
-  if (w.dilations[0] !== 1 || w.dilations[1] !== 1) throw new OpError(`MaxPool "${ctx.node.name}": dilations are not supported`);
-  const xs = padNHWC(toNHWC(x), w, -Infinity);
-  return toNCHW(tf.maxPool(xs, w.kernel, w.strides, 'valid'));
+function rank4(x: tf.Tensor, ctx: OpContext): tf.Tensor4D {
+  if (x.rank !== 4) throw new OpError(`${ctx.node.opType} "${ctx.node.name}": only 2-D pooling (rank-4 input) is supported, got rank ${x.rank}`);
+  return x as tf.Tensor4D;
 }
 
-function averagePool(inputs: OpInputs, ctx: OpContext): tf.Tensor {
-  const x = need(inputs, 0, ctx);
-  const w = window(x, ctx);
+const maxPool = (inputs: OpInputs, ctx: OpContext): tf.Tensor => toNCHW(maxPoolChannelsLast(toNHWC(rank4(need(inputs, 0, ctx), ctx)), ctx));
+const averagePool = (inputs: OpInputs, ctx: OpContext): tf.Tensor => toNCHW(averagePoolChannelsLast(toNHWC(rank4(need(inputs, 0, ctx), ctx)), ctx));
+
+/** MaxPool on a channels-last (NHWC) input, giving NHWC (channels-last.ts runs it directly). */
+export function maxPoolChannelsLast(xs: tf.Tensor4D, ctx: OpContext): tf.Tensor4D {
+  if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '') throw new OpError(`MaxPool "${ctx.node.name}": the Indices output is not supported`);
+  const w = window(xs.shape.slice(1, 3), ctx);
+  if (w.dilations[0] !== 1 || w.dilations[1] !== 1) throw new OpError(`MaxPool "${ctx.node.name}": dilations are not supported`);
+  return tf.maxPool(padNHWC(xs, w, -Infinity), w.kernel, w.strides, 'valid');
+}
+
+/** AveragePool on a channels-last (NHWC) input, giving NHWC. */
+export function averagePoolChannelsLast(xs: tf.Tensor4D, ctx: OpContext): tf.Tensor4D {
+  const w = window(xs.shape.slice(1, 3), ctx);
   if (w.dilations[0] !== 1 || w.dilations[1] !== 1) throw new OpError(`AveragePool "${ctx.node.name}": dilations are not supported`);
-  const xs = toNHWC(x);
   const includePad = attrInt(ctx, 'count_include_pad', 0) === 1;
   const [t, l, b, r] = w.pads;
   const modelPads = t + l + b + r > 0;
   const anyPad = modelPads || w.extra[0] + w.extra[1] > 0;
-  if (!anyPad) return toNCHW(tf.avgPool(xs, w.kernel, w.strides, 'valid'));
+  if (!anyPad) return tf.avgPool(xs, w.kernel, w.strides, 'valid');
   const sum = tf.mul(tf.avgPool(padNHWC(xs, w, 0), w.kernel, w.strides, 'valid'), w.kernel[0] * w.kernel[1]);
   // Divisor per output cell: cells inside the input (plus the model's pads when count_include_pad).
-  const ones = tf.ones([1, x.shape[2]!, x.shape[3]!, 1]) as tf.Tensor4D;
+  const ones = tf.ones([1, xs.shape[1], xs.shape[2], 1]) as tf.Tensor4D;
   const counted = includePad ? tf.pad(ones, [[0, 0], [t, b], [l, r], [0, 0]], 1) : ones;
   const countWindow: Window = includePad ? { ...w, pads: [0, 0, 0, 0] } : w;
   const count = tf.mul(tf.avgPool(padNHWC(counted, countWindow, 0), w.kernel, w.strides, 'valid'), w.kernel[0] * w.kernel[1]);
-  return toNCHW(tf.div(sum, count));
+  return tf.div(sum, count) as tf.Tensor4D;
 }
 
 function globalAveragePool(inputs: OpInputs, ctx: OpContext): tf.Tensor {

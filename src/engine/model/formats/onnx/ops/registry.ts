@@ -20,6 +20,13 @@ export interface OpContext {
    * tensor cores would (emulation, TF32); the identity otherwise.
    */
   readonly roundProductOperand: (t: tf.Tensor) => tf.Tensor;
+  /**
+   * `make(input i)`, made once and kept by the interpreter when input i is a constant (a weight:
+   * the same for every call), else made now. For per-call work on weights, such as a filter's
+   * layout change: a kept tensor also lets XNNPACK keep its packed copy (backend/filter-cache.ts).
+   * `key` names what `make` makes (several ops may prepare the same weight differently).
+   */
+  readonly prepared: (i: number, key: string, make: (t: tf.Tensor) => tf.Tensor) => tf.Tensor;
 }
 
 /** Inputs in node order; an omitted optional input (empty name) is undefined. */

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKey, createTenant, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
-import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
+import { retriedOnlyAfterLostHeartbeat, startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { computeWeightsDigest, decodeTriggerSet, initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 
@@ -89,7 +89,8 @@ describe('registry, watermark jobs and workers', () => {
     const done = await waitForJob(api, operator.secret, job.id, (j) => ['SUCCEEDED', 'FAILED'].includes(j.status));
     assert.equal(done.status, 'SUCCEEDED', JSON.stringify(done));
     assert.equal(done.progress, 1);
-    assert.equal(done.attempts, 1, `one attempt; the worker said:\n${worker.output()}`);
+    // One attempt, unless the first lost its heartbeat on a loaded host (never because one failed).
+    assert.ok(done.attempts === 1 || retriedOnlyAfterLostHeartbeat(worker.output(), job.id), `${done.attempts} attempts; the worker said:\n${worker.output()}`);
 
     const read = await api.gql(
       `query($id: ID!) { watermark(id: $id) { status method triggerCount commitment backend policy { kind } selfCheck { accTri digestUnchanged flipFractionUnderNoise } modelVersion { id watermarks { totalCount } } job { status } } }`,

@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { JWK } from 'jose';
 import { createKey, createTenant, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
-import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
+import { retriedOnlyAfterLostHeartbeat, startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { seedReadyWatermark } from '../support/watermark.ts';
 import { initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
@@ -107,7 +107,9 @@ describe('watermark strength', () => {
     const w = await watermark({ modelVersionId: tinyVersion, triggerCount: 40, method: 'CE_ONLY' });
     assert.equal(w.status, 'FAILED');
     assert.equal(w.job.status, 'FAILED');
-    assert.equal(w.job.attempts, 1, `not retried: another attempt would make the same kind of set; the worker said:\n${worker!.output()}`);
+    // Not retried: another attempt would make the same kind of set (a handover after a lost
+    // heartbeat on a loaded host is not a retry of a failure, and writes nothing twice).
+    assert.ok(w.job.attempts === 1 || retriedOnlyAfterLostHeartbeat(worker.output(), undefined), `${w.job.attempts} attempts; the worker said:\n${worker.output()}`);
     assert.match(w.job.error, /self-check flipped 0% of its 40 CE_ONLY triggers under Gaussian weight noise of std 0\.001/);
     assert.match(w.job.error, /more triggers or the JUNCTION method .* allowWeak: true/);
     assert.equal(w.allowWeak, false);

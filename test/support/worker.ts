@@ -51,3 +51,18 @@ export async function stopTestWorker(worker: TestWorker, signal: NodeJS.Signals 
   worker.child.kill(signal);
   await worker.exited;
 }
+
+/**
+ * Whether every extra attempt a worker logged for `jobId` followed a lost heartbeat (pg-boss handed
+ * the job on because the worker went quiet, as on an overloaded CI host), not a failed attempt. The
+ * job runtime logs why each retried attempt runs (src/jobs/job-runtime.ts); fencing keeps the first
+ * attempt from writing anything, so such a retry changes no outcome.
+ */
+export function retriedOnlyAfterLostHeartbeat(output: string, jobId: string | undefined): boolean {
+  const retries = output
+    .split('\n')
+    .filter((line) => line.includes('job attempt starts after an earlier one ended'))
+    .map((line) => JSON.parse(line) as { jobId?: string; previous?: string | null })
+    .filter((entry) => jobId === undefined || entry.jobId === jobId);
+  return retries.length > 0 && retries.every((entry) => entry.previous === 'job heartbeat timeout');
+}

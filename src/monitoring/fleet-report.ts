@@ -33,37 +33,62 @@ export async function fleetReport(db: TenantDatabase, since: Date, until: Date):
   const monitors = await db.monitor.findMany({ orderBy: { createdAt: 'asc' } });
   const ids = monitors.map((m) => m.id);
   const window = { gte: since, lte: until };
-  const [verdicts, alerts, changes, before, checks] = await Promise.all([
+  const [verdicts, alerts, changes, before, evidence] = await Promise.all([
     db.verification.groupBy({ by: ['monitorId', 'verdict'], where: { monitorId: { in: ids }, completedAt: window }, _count: { _all: true } }),
     db.integrityAlert.groupBy({ by: ['monitorId'], where: { monitorId: { in: ids }, acknowledgedAt: null }, _count: { _all: true } }),
     db.integrityChange.findMany({ where: { monitorId: { in: ids }, changedAt: window }, orderBy: { changedAt: 'asc' } }),
     db.integrityChange.findMany({ where: { monitorId: { in: ids }, changedAt: { lt: since } }, orderBy: { changedAt: 'desc' }, distinct: ['monitorId'] }),
-    db.verification.findMany({
-      where: { monitorId: { in: ids }, completedAt: window, verdict: { not: 'PENDING' } },
-      orderBy: { completedAt: 'desc' },
-      select: { id: true, monitorId: true, verdict: true, completedAt: true, attestation: { select: { jti: true } } },
-    }),
+    newestChecks(db, ids, since, until),
   ]);
+  const counts = new Map<string, number>();
+  for (const v of verdicts) counts.set(`${v.monitorId} ${v.verdict}`, v._count._all);
+  const openAlerts = new Map(alerts.map((a) => [a.monitorId, a._count._all]));
+  const initial = new Map(before.map((c) => [c.monitorId, c.toState]));
+  const changesOf = groupBy(changes, (c) => c.monitorId);
+  const evidenceOf = groupBy(evidence, (c) => c.monitorId);
   const rows = monitors.map((monitor): FleetReportRow => {
-    const count = (verdict: string) => verdicts.find((v) => v.monitorId === monitor.id && v.verdict === verdict)?._count._all ?? 0;
+    const count = (verdict: string) => counts.get(`${monitor.id} ${verdict}`) ?? 0;
     const [intact, tampered, errors] = [count('INTACT'), count('TAMPERED'), count('ERROR')];
     const start = monitor.createdAt > since ? monitor.createdAt : since;
-    const initial = before.find((c) => c.monitorId === monitor.id)?.toState ?? 'UNKNOWN';
     return {
       monitor,
       checks: intact + tampered + errors,
       intact,
       tampered,
       errors,
-      healthyShare: healthyShare(initial, changes.filter((c) => c.monitorId === monitor.id), start, until),
-      openAlerts: alerts.find((a) => a.monitorId === monitor.id)?._count._all ?? 0,
-      evidence: checks
-        .filter((c) => c.monitorId === monitor.id)
-        .slice(0, MAX_EVIDENCE_PER_MONITOR)
-        .map((c) => ({ verificationId: c.id, verdict: c.verdict, completedAt: c.completedAt!, attestationId: c.attestation?.jti ?? null })),
+      healthyShare: healthyShare(initial.get(monitor.id) ?? 'UNKNOWN', changesOf.get(monitor.id) ?? [], start, until),
+      openAlerts: openAlerts.get(monitor.id) ?? 0,
+      evidence: (evidenceOf.get(monitor.id) ?? []).map(({ verificationId, verdict, completedAt, attestationId }) => ({ verificationId, verdict, completedAt, attestationId })),
     };
   });
   return { since, until, rows };
+}
+
+/**
+ * The newest MAX_EVIDENCE_PER_MONITOR checks of each monitor in the window, with their
+ * attestation's jti: bounded in the query, since a month of one-minute checks is 43,200 rows per
+ * monitor. `ids` are the caller's tenant's monitors (read through the tenant-scoped client).
+ */
+function newestChecks(db: TenantDatabase, ids: string[], since: Date, until: Date) {
+  return db.$queryRaw<Array<{ monitorId: string; verificationId: string; verdict: string; completedAt: Date; attestationId: string | null }>>`
+    SELECT "monitorId", "verificationId", verdict, "completedAt", "attestationId" FROM (
+      SELECT v."monitorId"::text AS "monitorId", v.id::text AS "verificationId", v.verdict::text AS verdict, v."completedAt", a.jti::text AS "attestationId",
+             row_number() OVER (PARTITION BY v."monitorId" ORDER BY v."completedAt" DESC, v.id DESC) AS n
+        FROM "Verification" v LEFT JOIN "Attestation" a ON a."verificationId" = v.id
+       WHERE v."monitorId"::text = ANY(${ids}::text[]) AND v."completedAt" BETWEEN ${since} AND ${until} AND v.verdict <> 'PENDING'
+    ) newest
+    WHERE n <= ${MAX_EVIDENCE_PER_MONITOR}
+    ORDER BY "monitorId", "completedAt" DESC, "verificationId" DESC`;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string | null): Map<string | null, T[]> {
+  const groups = new Map<string | null, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
 
 /** Time-weighted share of [start, end] spent HEALTHY, of the time the state was known. */

@@ -176,7 +176,7 @@ async function startRun(tx: Transaction, deps: MonitorSchedulerDeps, monitor: Mo
   }
   const enrollment = endpoint
     ? await once(`enrollment ${watermark.id} ${endpoint.url} ${endpoint.protocol} ${endpoint.modelName} ${endpoint.inputFormat}`, () =>
-        findEnrollment(tx as unknown as Database, {
+        findEnrollment(tx, {
           watermarkId: watermark.id,
           endpointUrl: endpoint.url,
           endpointProtocol: endpoint.protocol,

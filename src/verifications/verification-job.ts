@@ -121,6 +121,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
     const set = decodeTriggerSet(sealed);
     // A monitor's sampled run queries exactly its sample (drawn from the enrolled triggers).
     const sampled = verification.sampledIndices.length > 0 ? verification.sampledIndices : undefined;
+    const onlySampled = sampled ? { indices: sampled } : {};
     if (verification.mode === 'ENDPOINT') {
       // Enrolled endpoint: only the triggers its serving stack answered stably at enrollment.
       const indices = sampled ?? verification.enrollment?.stableIndices;
@@ -162,13 +163,13 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
         // watermark's triggers were checked against it when they were made (cross-runtime-check.ts).
         const [bytes] = [...(await deps.store.readArtifact(manifest)).values()];
         const answer = await onnxRuntimeLabels(bytes!, sampled ? gatherTriggers(set, sampled) : set.data, set.shape, { sigmoidOutput: version.binaryOutput === 'SIGMOID' });
-        result = verifyLabels(set, answer.labels, { policy, ...(sampled ? { indices: sampled } : {}) });
+        result = verifyLabels(set, answer.labels, { policy, ...onlySampled });
         backend = ONNX_RUNTIME;
       } else {
         result = await classifiers.use(
           manifest.digest,
           async () => loadClassifierFromFiles(await deps.store.readArtifact(manifest)),
-          (classifier) => verifyClassifier(classifier, set, { policy, ...(sampled ? { indices: sampled } : {}) }),
+          (classifier) => verifyClassifier(classifier, set, { policy, ...onlySampled }),
         );
         backend = result.backend ?? null;
       }
@@ -252,7 +253,6 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
   });
   log.info('verification done', { verdict, matched: result.matched, queried: result.queried });
 }
-
 
 function settledOf(
   verification: Pick<SettledVerification, 'id' | 'tenantId' | 'modelVersionId' | 'mode' | 'endpointId' | 'candidateArtifactId' | 'monitorId'>,

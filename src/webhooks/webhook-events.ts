@@ -11,7 +11,7 @@
  * "thin" (ids and the facts of the change): receivers fetch the rest through the API.
  */
 import type { Transaction } from '../db/client.ts';
-import type { VerificationMode } from '../db/generated/client.ts';
+import type { IntegrityState, VerificationMode } from '../db/generated/client.ts';
 import { uuid7 } from '../common/ids.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { JobRecords } from '../jobs/job-records.ts';
@@ -22,8 +22,8 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 /** Sent only by testWebhookSubscription, to that subscription, whatever it subscribed to. */
 export const TEST_EVENT_TYPE = 'webhook.test';
 
-/** A deployment's integrity state (continuous monitoring, src/monitoring). */
-export type IntegrityState = 'HEALTHY' | 'TAMPERED' | 'UNREACHABLE' | 'UNKNOWN';
+/** A deployment's integrity state (continuous monitoring, src/monitoring): the schema's enum. */
+export type { IntegrityState };
 
 /** `verification.completed`: a verification ended, whatever its verdict. Times are ISO 8601 (UTC). */
 export interface VerificationCompletedData {

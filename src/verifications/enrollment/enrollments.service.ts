@@ -3,7 +3,7 @@
  * worker, enrollment-job.ts) and reading enrollments back. README.md says why it exists.
  */
 import { uuid7, isUuid } from '../../common/ids.ts';
-import type { Database } from '../../db/client.ts';
+import type { Database, Transaction } from '../../db/client.ts';
 import type { EndpointEnrollment, Job } from '../../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../../db/tenant-scope.ts';
 import type { Actor } from '../../auth/actor.ts';
@@ -132,7 +132,7 @@ export class EnrollmentsService {
  * name and input format), whose stable triggers an ENDPOINT verification queries; null if none.
  */
 export function findEnrollment(
-  db: TenantDatabase | Database,
+  db: TenantDatabase | Database | Transaction,
   where: { watermarkId: string; endpointUrl: string; endpointProtocol: EndpointEnrollment['endpointProtocol']; endpointModelName: string; endpointInputFormat: EndpointEnrollment['endpointInputFormat'] },
 ): Promise<EndpointEnrollment | null> {
   return db.endpointEnrollment.findFirst({ where: { ...where, status: 'ENROLLED' }, orderBy: { id: 'desc' } });

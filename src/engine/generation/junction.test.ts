@@ -100,6 +100,24 @@ test('projectToJunction: with more classes than competitors, a class that overta
   model.dispose();
 });
 
+test('a trigger caught at a kink is restarted from its best point and reaches the junction (keys that failed 1 run in 23)', async () => {
+  // Two keys of the 66 in 1,500 whose run left one trigger short of its band after 100 iterations on
+  // this model: the first stalled at a kink, the second also lands in a dead region on a restart.
+  const model = buildTinyClassifier({ seed: 'serving-3' });
+  const classifier = classifierFromModel(model);
+  const keys = [
+    { labels: [0, 2, 2, 1, 0, 1, 2, 1, 0, 0, 1, 2], latentSeed: '40dd03df98651552fff4404fc0061b3784bdb7ea8fa0e8025c650fafc49459dc' },
+    { labels: [2, 2, 2, 1, 0, 0, 1, 1, 2, 0, 0, 1], latentSeed: '7b4081be64d196b47865469656dcd036b28b7608f0ec0ae63cb65f5888c34d77' },
+  ];
+  for (const k of keys) {
+    const key = { labels: Int32Array.from(k.labels), numClasses: 3, latentSeed: k.latentSeed, latentDim: 16 };
+    const sut = await generateTriggers(classifier, { generator: { width: 4, latentDim: 16 }, maxSteps: 300, key });
+    assert.equal(sut.accTri, 1);
+    assert.ok(sut.margins.every((m) => m >= 5e-4 && m <= 2e-3), `margins ${[...sut.margins]}`);
+  }
+  model.dispose();
+});
+
 test('projectToJunction reports unconverged triggers, cancellation and bad arguments with clear errors', async () => {
   const model = buildTinyClassifier({ seed: 'junction-2' });
   const classifier = classifierFromModel(model);

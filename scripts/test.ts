@@ -2,12 +2,13 @@
  * `npm test`: runs every *.test.ts with node's built-in test runner (through tsx) against a
  * real PostgreSQL. Unless DATABASE_URL is set, one throw-away embedded server is started for
  * the whole run; each test file creates its own database on it (test/support/database.ts),
- * so files run in parallel and leave nothing behind.
+ * so files run in parallel and leave nothing behind. The compiled build (dist/) is brought up to date
+ * first: the tests run the `fragmark` command and worker processes from it.
  *
  *   npm test                       everything
  *   npm test -- src/config api     only files whose path contains one of the words
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,9 @@ if (files.length === 0) {
   console.error(`No test files match ${filters.join(' ')}`);
   process.exit(1);
 }
+
+const built = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: root, stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
 
 let adminUrl = process.env.DATABASE_URL;
 let stopDatabase = async () => {};

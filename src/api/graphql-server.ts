@@ -13,7 +13,7 @@ import { queryLimitRules } from './limits/query-limits.ts';
 import { inputStringsPlugin } from './input-strings.ts';
 import { resolvers } from './resolvers/index.ts';
 import { readSchemaSdl } from './schema/schema.ts';
-import { isDatabaseOverloaded } from '../db/overload.ts';
+import { isDatabaseUnavailable } from '../db/overload.ts';
 import { formatOverload, overloadStatusPlugin } from './errors/overload.ts';
 
 export function buildSchema() {
@@ -30,7 +30,7 @@ const correlation: ApolloServerPlugin<GraphQLContext> = {
     return {
       async didEncounterErrors({ contextValue, errors }) {
         for (const error of errors) {
-          if (isDatabaseOverloaded(unwrapResolverError(error))) {
+          if (isDatabaseUnavailable(unwrapResolverError(error))) {
             contextValue.logger.warn('database overloaded: answered SERVICE_UNAVAILABLE', { error: unwrapResolverError(error) as Error, path: error.path });
           } else if (!isDeliberate(error)) {
             contextValue.logger.error('unexpected error while executing a GraphQL operation', {
@@ -75,7 +75,7 @@ export function createGraphQLServer(config: Config): ApolloServer<GraphQLContext
         // graphql-js's own message ("Document contains more than N tokens"), tagged like the other limits.
         return { ...formatted, extensions: { ...formatted.extensions, reason: 'TOKEN_LIMIT' } };
       }
-      if (isDatabaseOverloaded(unwrapResolverError(error))) return formatOverload(formatted);
+      if (isDatabaseUnavailable(unwrapResolverError(error))) return formatOverload(formatted);
       if (isDeliberate(error) || development) return formatted;
       return {
         message: 'Internal server error',

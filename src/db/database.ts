@@ -28,7 +28,16 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
       port: config.database.embeddedPort,
       databaseName: 'fragmark',
       onLog: (line) => pgLogger.debug(line),
+      onSupervision: (event) => {
+        if (event.kind === 'exited') pgLogger.error('embedded PostgreSQL exited unexpectedly: restarting it', { code: event.code, signal: event.signal, lastLog: event.lastLog });
+        else if (event.kind === 'restarted') pgLogger.warn('embedded PostgreSQL restarted', { attempt: event.attempt, downMs: event.downMs });
+        else pgLogger.error('embedded PostgreSQL did not restart: trying again', { attempt: event.attempt, nextDelayMs: event.nextDelayMs, lastLog: event.lastLog });
+      },
     });
+    if (embedded.cluster.relocated) {
+      // As root with a data folder the postgres user cannot enter (embedded.ts, clusterLocation).
+      logger.warn('the embedded PostgreSQL keeps its cluster outside the data folder, which its postgres user cannot enter: back up both', { dataDir, clusterDir: embedded.cluster.dir });
+    }
     url = embedded.url;
     stopEmbedded = embedded.stop;
   }

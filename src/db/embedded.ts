@@ -9,7 +9,7 @@
  * the binaries (copied to a shared cache when the project folder is private) and the data folder.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { arch, platform, tmpdir } from 'node:os';
@@ -26,11 +26,30 @@ export interface EmbeddedDatabaseOptions {
   onLog?: (line: string) => void;
   /** Delete the data folder when stopped (tests). */
   ephemeral?: boolean;
+  /**
+   * As root, where a cluster goes when the postgres user cannot reach `dataDir` (default
+   * /var/lib/fragmark-postgres): see clusterLocation.
+   */
+  relocationBase?: string;
+  /** Told when the server exits unexpectedly and when supervision restarts it (or fails to). */
+  onSupervision?: (event: SupervisionEvent) => void;
+}
+
+export type SupervisionEvent =
+  | { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null; lastLog: string[] }
+  | { kind: 'restarted'; attempt: number; downMs: number }
+  | { kind: 'restart-failed'; attempt: number; nextDelayMs: number; lastLog: string[] };
+
+interface Running {
+  child: ChildProcess;
+  exited: Promise<void>;
 }
 
 export interface EmbeddedDatabase {
   /** Connection string of the application database. */
   readonly url: string;
+  /** The cluster's folder, and whether it had to be placed outside the data folder (as root). */
+  readonly cluster: { readonly dir: string; readonly relocated: boolean };
   /** Connection string of the cluster's maintenance database (`postgres`). */
   readonly adminUrl: string;
   stop(): Promise<void>;
@@ -39,19 +58,27 @@ export interface EmbeddedDatabase {
 const USER = 'fragmark';
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
+/** Restart delays of a server that died: 0.5 s, doubling, at most 30 s. */
+const RESTART_FIRST_DELAY_MS = 500;
+const RESTART_MAX_DELAY_MS = 30_000;
 
 interface RunAs {
   uid: number;
   gid: number;
 }
 
+const DEFAULT_RELOCATION_BASE = '/var/lib/fragmark-postgres';
+
 /**
- * Starts (initialising on first use) a cluster in `dataDir/pgdata` and ensures the application
- * database exists. Rejects with the server's last log lines when it cannot start.
+ * Starts (initialising on first use) a cluster in `dataDir/pgdata` (see clusterLocation) and
+ * ensures the application database exists. Rejects with the server's last log lines when it
+ * cannot start.
  */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
-  const clusterDir = path.join(options.dataDir, 'pgdata');
   const password = await readOrCreatePassword(options.dataDir);
+  const runAs = process.getuid?.() === 0 ? postgresSystemUser() : undefined;
+  const cluster = await clusterLocation(options.dataDir, runAs, options.relocationBase ?? DEFAULT_RELOCATION_BASE);
+  const clusterDir = cluster.dir;
   const base = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
   const adminUrl = `${base}/postgres`;
   const url = `${base}/${options.databaseName}`;
@@ -60,12 +87,11 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   // already run this cluster: share it rather than fail on its lock.
   if (runningServerPid(clusterDir) !== undefined && (await canConnect(adminUrl))) {
     await ensureDatabase(adminUrl, options.databaseName);
-    return { url, adminUrl, stop: async () => {} };
+    return { url, adminUrl, cluster, stop: async () => {} };
   }
 
-  const runAs = process.getuid?.() === 0 ? postgresSystemUser() : undefined;
   const binaries = await binariesFor(runAs);
-  if (runAs) assertReachable(options.dataDir, runAs);
+  if (runAs) assertReachable(path.dirname(clusterDir), runAs);
   const recentLog: string[] = [];
   const log = (chunk: Buffer | string) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -83,39 +109,80 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     });
   }
 
-  const child = spawn(
-    binaries.postgres,
-    ['-D', clusterDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    { ...runAs, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
-  );
-  child.stdout!.on('data', log);
-  child.stderr!.on('data', log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('error', (error) => log(`could not run postgres: ${error.message}`));
+  const launch = (): Running => {
+    const child = spawn(
+      binaries.postgres,
+      ['-D', clusterDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      { ...runAs, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
+    );
+    child.stdout!.on('data', log);
+    child.stderr!.on('data', log);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.once('error', (error) => log(`could not run postgres: ${error.message}`));
+    return { child, exited };
+  };
 
+  let current = launch();
   // A crash or process.exit() must not leave an orphaned server holding the port.
-  const killOnExit = () => child.kill('SIGINT');
+  const killOnExit = () => current.child.kill('SIGINT');
   process.once('exit', killOnExit);
 
-  const ready = await waitUntilAccepting(adminUrl, exited);
-  if (!ready) {
+  if (!(await waitUntilAccepting(adminUrl, current.exited))) {
     process.removeListener('exit', killOnExit);
-    child.kill('SIGKILL');
+    current.child.kill('SIGKILL');
     throw new Error(
       `The embedded PostgreSQL could not start on port ${options.port} (data in ${clusterDir}). Its last log lines:\n${recentLog.join('\n')}`,
     );
   }
   await ensureDatabase(adminUrl, options.databaseName);
 
-  let stopping: Promise<void> | undefined;
+  // Supervision: a server that exits without being stopped (killed, crashed, out of memory) is
+  // started again after a growing delay, until it accepts connections or stop() is called. In
+  // between, queries fail as "not reachable" and the API answers 503 (db/overload.ts).
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const supervise = async (): Promise<void> => {
+    await current.exited;
+    if (stopping) return;
+    const downSince = Date.now();
+    options.onSupervision?.({ kind: 'exited', code: current.child.exitCode, signal: current.child.signalCode, lastLog: recentLog.slice(-5) });
+    for (let attempt = 1; !stopping; attempt++) {
+      const delayMs = Math.min(RESTART_MAX_DELAY_MS, RESTART_FIRST_DELAY_MS * 2 ** (attempt - 1));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delayMs);
+        wake = () => (clearTimeout(timer), resolve());
+      });
+      wake = undefined;
+      if (stopping) return;
+      current = launch();
+      if (await waitUntilAccepting(adminUrl, current.exited, () => stopping)) {
+        options.onSupervision?.({ kind: 'restarted', attempt, downMs: Date.now() - downSince });
+        return supervise();
+      }
+      current.child.kill('SIGKILL');
+      await current.exited;
+      if (!stopping) options.onSupervision?.({ kind: 'restart-failed', attempt, nextDelayMs: Math.min(RESTART_MAX_DELAY_MS, RESTART_FIRST_DELAY_MS * 2 ** attempt), lastLog: recentLog.slice(-5) });
+    }
+  };
+  const supervision = supervise();
+
+  let stopped: Promise<void> | undefined;
   return {
     url,
     adminUrl,
+    cluster,
     stop: () =>
-      (stopping ??= (async () => {
+      (stopped ??= (async () => {
+        stopping = true;
+        wake?.();
         process.removeListener('exit', killOnExit);
-        await stopServer(child, exited);
-        if (options.ephemeral) await rm(options.dataDir, { recursive: true, force: true });
+        await stopServer(current.child, current.exited);
+        await supervision;
+        await stopServer(current.child, current.exited); // a restart that was under way
+        if (options.ephemeral) {
+          await rm(options.dataDir, { recursive: true, force: true });
+          if (cluster.relocated) await rm(path.dirname(clusterDir), { recursive: true, force: true });
+        }
       })()),
   };
 }
@@ -156,11 +223,11 @@ async function initialise(initdb: string, clusterDir: string, password: string, 
   }
 }
 
-async function waitUntilAccepting(adminUrl: string, exited: Promise<void>): Promise<boolean> {
+async function waitUntilAccepting(adminUrl: string, exited: Promise<void>, cancelled: () => boolean = () => false): Promise<boolean> {
   let gone = false;
   void exited.then(() => (gone = true));
   const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!gone && Date.now() < deadline) {
+  while (!gone && !cancelled() && Date.now() < deadline) {
     if (await canConnect(adminUrl)) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -241,6 +308,27 @@ function firstUnreachable(target: string, user: RunAs): string | undefined {
     if (!(info.mode & bit)) return current;
   }
   return undefined;
+}
+
+/**
+ * Where the cluster lives: `dataDir/pgdata`, except as root when the postgres user (which
+ * PostgreSQL must run as) cannot enter `dataDir`, as for a clone in root's 0700 home folder: the
+ * cluster then goes to `base/<hash of dataDir>/pgdata` (base and the hash folder root-owned and
+ * traversable, the cluster folder owned by postgres), and `dataDir/pgdata.location` records it so
+ * that later starts find it even if the rules change. An existing `dataDir/pgdata` is kept.
+ */
+async function clusterLocation(dataDir: string, runAs: RunAs | undefined, base: string): Promise<{ dir: string; relocated: boolean }> {
+  const pointer = path.join(dataDir, 'pgdata.location');
+  if (existsSync(pointer)) return { dir: (await readFile(pointer, 'utf8')).trim(), relocated: true };
+  const inside = path.join(dataDir, 'pgdata');
+  if (!runAs || existsSync(path.join(inside, 'PG_VERSION')) || !firstUnreachable(dataDir, runAs)) return { dir: inside, relocated: false };
+  const parent = path.join(base, createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16));
+  await mkdir(parent, { recursive: true, mode: 0o711 });
+  await chmod(base, 0o711);
+  await chmod(parent, 0o711);
+  const dir = path.join(parent, 'pgdata');
+  await writeFile(pointer, dir + '\n', { mode: 0o600 });
+  return { dir, relocated: true };
 }
 
 function assertReachable(dataDir: string, user: RunAs): void {

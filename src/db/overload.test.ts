@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDatabaseClient, type Database } from './client.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
-import { isDatabaseOverloaded as sut } from './overload.ts';
+import { isDatabaseUnavailable as sut } from './overload.ts';
 import { holdConnections } from '../../test/support/pool.ts';
 
 let testDb: TestDatabase;

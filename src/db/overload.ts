@@ -1,7 +1,8 @@
 /**
- * Whether a database failure means "too busy right now, try again" rather than a bug: the pool had
- * no free connection in time, or PostgreSQL refused or dropped connections. The API answers these
- * as SERVICE_UNAVAILABLE / HTTP 503 with Retry-After instead of an internal error.
+ * Whether a database failure means "unavailable right now, try again" rather than a bug: the pool
+ * had no free connection in time, PostgreSQL refused or dropped connections, or it is down or
+ * restarting. The API answers these as SERVICE_UNAVAILABLE / HTTP 503 with Retry-After instead of
+ * an internal error.
  *
  * What Prisma 7 with @prisma/adapter-pg actually throws (reproduced with a pool of 1 and one
  * transaction holding it):
@@ -14,14 +15,30 @@
  * - connection-level failures mapped by the adapter: P1001 (not reachable), P1008 (socket
  *   timeout), P1017 (connection closed), P2037 (too many connections, SQLSTATE 53300), and P2024
  *   (the pool timeout code of Prisma's older engines).
+ *
+ * And with the server gone (its postmaster SIGKILLed, reproduced in overload.test.ts):
+ * - model queries and transactions: P1001 "Can't reach database server";
+ * - raw queries: P2010 "Raw query failed" carrying the adapter's error in
+ *   meta.driverAdapterError.cause: kind DatabaseNotReachable, ConnectionClosed, SocketTimeout or
+ *   TooManyConnections, or kind `postgres` with SQLSTATE class 08 (connection exception) or 57P
+ *   (the server shutting down or starting: 57P01-57P03);
+ * - a query on a pooled connection that died under it: node-postgres's "Connection terminated
+ *   unexpectedly" or "Client has encountered a connection error and is not queryable", unwrapped
+ *   or inside the message of Prisma's wrapper.
  */
 const RETRYABLE_CODES = new Set(['P1001', 'P1008', 'P1017', 'P2024', 'P2037']);
 const POOL_TIMEOUT_MESSAGES = new Set(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
+const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[123])/;
+const CONNECTION_LOST = ['Connection terminated unexpectedly', 'Client has encountered a connection error and is not queryable'];
 
-export function isDatabaseOverloaded(error: unknown): boolean {
+export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (POOL_TIMEOUT_MESSAGES.has(error.message)) return true;
-  const { code, meta } = error as { code?: unknown; meta?: { timeout?: unknown } };
+  if (POOL_TIMEOUT_MESSAGES.has(error.message) || CONNECTION_LOST.some((m) => error.message.includes(m))) return true;
+  const { code, meta } = error as { code?: unknown; meta?: { timeout?: unknown; driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } } };
+  const cause = meta?.driverAdapterError?.cause;
+  if (typeof cause?.kind === 'string' && UNAVAILABLE_KINDS.has(cause.kind)) return true;
+  if (cause?.kind === 'postgres' && typeof cause.code === 'string' && UNAVAILABLE_SQLSTATE.test(cause.code)) return true;
   if (typeof code !== 'string') return false;
   if (RETRYABLE_CODES.has(code)) return true;
   return code === 'P2028' && (error.message.includes('Unable to start a transaction in the given time') || typeof meta?.timeout === 'number');

@@ -147,3 +147,44 @@ test('unknown commands print usage and exit 2', async () => {
   assert.equal(await proc.exited, 2);
   assert.match(proc.output().stderr, /Usage: fragmark/);
 });
+
+test('the embedded PostgreSQL killed under load: the API answers 503 with Retry-After (never 500) until its supervisor has it back', async () => {
+  const adminKey = (await readFile(path.join(dataDir, 'initial-admin-key'), 'utf8')).trim();
+  const server = await serve();
+  try {
+    const url = server.ready.graphqlUrl as string;
+    assert.equal((await gql(url, adminKey, '{ viewer { role } }')).data.viewer.role, 'PLATFORM_ADMIN');
+    const pid = Number((await readFile(path.join(dataDir, 'postgres', 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    process.kill(pid, 'SIGKILL');
+
+    // Four clients keep asking until a request succeeds again after the outage was seen.
+    const statuses = new Map<number, number>();
+    let retryAfter: string | null = null;
+    let outage = false;
+    let back = false;
+    const deadline = Date.now() + 60_000;
+    const client = async () => {
+      while (!back && Date.now() < deadline) {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` }, body: JSON.stringify({ query: '{ viewer { role } }' }) });
+        await response.arrayBuffer();
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        if (response.status === 503) (outage = true), (retryAfter = response.headers.get('retry-after'));
+        else if (response.status === 200 && outage) back = true;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await Promise.all([client(), client(), client(), client()]);
+    const seen = JSON.stringify(Object.fromEntries(statuses));
+    assert.ok(back, `the API answered again after the restart: ${seen}`);
+    assert.deepEqual([...statuses.keys()].filter((s) => s !== 200 && s !== 503), [], `only 200 and 503: ${seen}`);
+    assert.ok(Number(retryAfter) > 0, 'a 503 says when to retry');
+    const readiness = await fetch(new URL('/readyz', url));
+    assert.equal(readiness.status, 200);
+    const log = server.output().stderr;
+    assert.match(log, /embedded PostgreSQL exited unexpectedly: restarting it/);
+    assert.match(log, /embedded PostgreSQL restarted/);
+  } finally {
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+  }
+});

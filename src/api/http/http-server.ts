@@ -19,7 +19,7 @@ import { readBody, BodyTooLarge } from './read-body.ts';
 import { ARTIFACT_ROUTE, CANDIDATE_ROUTE, handleArtifactUpload, handleCandidateUpload } from './artifact-upload-route.ts';
 import { isDashboardRequest, serveDashboard } from './dashboard-route.ts';
 import { AuthFailureLimiter } from './auth-failure-limiter.ts';
-import { isDatabaseOverloaded, OVERLOAD_MESSAGE } from '../../db/overload.ts';
+import { isDatabaseUnavailable, OVERLOAD_MESSAGE } from '../../db/overload.ts';
 import { overloadExtensions, overloadHeaders } from '../errors/overload.ts';
 
 
@@ -207,7 +207,7 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
       else if (isDashboardRequest(req, url.pathname)) await serveDashboard(req, res, url.pathname);
       else json(res, 404, { error: `No route for ${req.method} ${url.pathname}` });
     } catch (error) {
-      if (isDatabaseOverloaded(error) && !res.headersSent) {
+      if (isDatabaseUnavailable(error) && !res.headersSent) {
         // Outside GraphQL execution (authentication, uploads): 503, retryable, in the route's own shape.
         log.warn('database overloaded: answered 503', { error: error as Error });
         req.resume();

@@ -16,96 +16,26 @@ const JOB_BUCKETS = [0.05, 0.25, 1, 5, 15, 60, 300, 900, 3600];
 export function createMetrics(registry: Registry = new Registry(), options: { processDefaults?: boolean } = {}) {
   const registers = [registry];
   if (options.processDefaults) collectDefaultMetrics({ register: registry, prefix: 'fragmark_' });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers });
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Gauge<L>({ name, help, labelNames, registers });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+    new Histogram<L>({ name, help, labelNames, buckets, registers });
   return {
     registry,
-    httpRequests: new Counter({
-      name: 'fragmark_http_requests_total',
-      help: 'HTTP requests answered, by route template, method and status code.',
-      labelNames: ['route', 'method', 'status'] as const,
-      registers,
-    }),
-    httpDuration: new Histogram({
-      name: 'fragmark_http_request_duration_seconds',
-      help: 'Time from receiving a request to finishing its answer, by route template and method.',
-      labelNames: ['route', 'method'] as const,
-      buckets: LATENCY_BUCKETS,
-      registers,
-    }),
-    graphqlOperations: new Counter({
-      name: 'fragmark_graphql_operations_total',
-      help: 'GraphQL operations, by root field (a field of the schema, "multiple" or "unknown"), operation type and outcome (success or error).',
-      labelNames: ['operation', 'type', 'outcome'] as const,
-      registers,
-    }),
-    graphqlDuration: new Histogram({
-      name: 'fragmark_graphql_operation_duration_seconds',
-      help: 'Time to parse, validate and execute a GraphQL operation, by root field and operation type.',
-      labelNames: ['operation', 'type'] as const,
-      buckets: LATENCY_BUCKETS,
-      registers,
-    }),
-    jobQueueWaiting: new Gauge({
-      name: 'fragmark_job_queue_waiting',
-      help: 'Jobs ready to run that no worker has taken yet, by kind (read from PostgreSQL at scrape time).',
-      labelNames: ['kind'] as const,
-      registers,
-    }),
-    jobQueueRunning: new Gauge({
-      name: 'fragmark_job_queue_running',
-      help: 'Jobs a worker is running now, by kind (read from PostgreSQL at scrape time).',
-      labelNames: ['kind'] as const,
-      registers,
-    }),
-    jobQueueOldestAge: new Gauge({
-      name: 'fragmark_job_queue_oldest_age_seconds',
-      help: 'How long the longest-waiting ready job of each kind has waited; 0 when none waits (read at scrape time).',
-      labelNames: ['kind'] as const,
-      registers,
-    }),
-    jobAttempts: new Counter({
-      name: 'fragmark_job_attempts_total',
-      help: 'Job attempts this worker ran, by kind and outcome (succeeded, failed, cancelled, retried, handed_back, superseded, given_up, dropped).',
-      labelNames: ['kind', 'outcome'] as const,
-      registers,
-    }),
-    jobDuration: new Histogram({
-      name: 'fragmark_job_attempt_duration_seconds',
-      help: 'Time one job attempt ran in this worker, by kind and outcome.',
-      labelNames: ['kind', 'outcome'] as const,
-      buckets: JOB_BUCKETS,
-      registers,
-    }),
-    verifications: new Counter({
-      name: 'fragmark_verifications_total',
-      help: 'Verifications that ended, by mode (ARTIFACT, ENDPOINT, CHALLENGE) and verdict (INTACT, TAMPERED, ERROR).',
-      labelNames: ['mode', 'verdict'] as const,
-      registers,
-    }),
-    endpointQueries: new Counter({
-      name: 'fragmark_endpoint_queries_total',
-      help: 'Queries of inference endpoints (all batches of one verification or enrollment), by protocol and outcome ("ok" or the error code).',
-      labelNames: ['protocol', 'outcome'] as const,
-      registers,
-    }),
-    endpointDuration: new Histogram({
-      name: 'fragmark_endpoint_query_duration_seconds',
-      help: 'Time one query of an inference endpoint took (every batch and retry), by protocol and outcome.',
-      labelNames: ['protocol', 'outcome'] as const,
-      buckets: LATENCY_BUCKETS,
-      registers,
-    }),
-    vaultOperations: new Counter({
-      name: 'fragmark_vault_operations_total',
-      help: 'Vault seals and unseals, by operation (seal, unseal) and outcome (ok, error).',
-      labelNames: ['operation', 'outcome'] as const,
-      registers,
-    }),
-    classifierCache: new Counter({
-      name: 'fragmark_classifier_cache_lookups_total',
-      help: 'Lookups of loaded classifiers kept between artifact verifications, by result (hit, miss).',
-      labelNames: ['result'] as const,
-      registers,
-    }),
+    httpRequests: counter('fragmark_http_requests_total', 'HTTP requests answered, by route template, method and status code.', ['route', 'method', 'status']),
+    httpDuration: histogram('fragmark_http_request_duration_seconds', 'Time from receiving a request to finishing its answer, by route template and method.', ['route', 'method'], LATENCY_BUCKETS),
+    graphqlOperations: counter('fragmark_graphql_operations_total', 'GraphQL operations, by root field (a field of the schema, "multiple" or "unknown"), operation type and outcome (success or error).', ['operation', 'type', 'outcome']),
+    graphqlDuration: histogram('fragmark_graphql_operation_duration_seconds', 'Time to parse, validate and execute a GraphQL operation, by root field and operation type.', ['operation', 'type'], LATENCY_BUCKETS),
+    jobQueueWaiting: gauge('fragmark_job_queue_waiting', 'Jobs ready to run that no worker has taken yet, by kind (read from PostgreSQL at scrape time).', ['kind']),
+    jobQueueRunning: gauge('fragmark_job_queue_running', 'Jobs a worker is running now, by kind (read from PostgreSQL at scrape time).', ['kind']),
+    jobQueueOldestAge: gauge('fragmark_job_queue_oldest_age_seconds', 'How long the longest-waiting ready job of each kind has waited; 0 when none waits (read at scrape time).', ['kind']),
+    jobAttempts: counter('fragmark_job_attempts_total', 'Job attempts this worker ran, by kind and outcome (succeeded, failed, cancelled, retried, handed_back, superseded, given_up, dropped).', ['kind', 'outcome']),
+    jobDuration: histogram('fragmark_job_attempt_duration_seconds', 'Time one job attempt ran in this worker, by kind and outcome.', ['kind', 'outcome'], JOB_BUCKETS),
+    verifications: counter('fragmark_verifications_total', 'Verifications that ended, by mode (ARTIFACT, ENDPOINT, CHALLENGE) and verdict (INTACT, TAMPERED, ERROR).', ['mode', 'verdict']),
+    endpointQueries: counter('fragmark_endpoint_queries_total', 'Queries of inference endpoints (all batches of one verification or enrollment), by protocol and outcome ("ok" or the error code).', ['protocol', 'outcome']),
+    endpointDuration: histogram('fragmark_endpoint_query_duration_seconds', 'Time one query of an inference endpoint took (every batch and retry), by protocol and outcome.', ['protocol', 'outcome'], LATENCY_BUCKETS),
+    vaultOperations: counter('fragmark_vault_operations_total', 'Vault seals and unseals, by operation (seal, unseal) and outcome (ok, error).', ['operation', 'outcome']),
+    classifierCache: counter('fragmark_classifier_cache_lookups_total', 'Lookups of loaded classifiers kept between artifact verifications, by result (hit, miss).', ['result']),
   };
 }
 

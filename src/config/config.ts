@@ -327,6 +327,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     logLevel: oneOf(withDefault('FRAGMARK_LOG_LEVEL'), ['debug', 'info', 'warn', 'error', 'silent'] as const, 'FRAGMARK_LOG_LEVEL'),
   };
+  const { workerPort } = config.metrics;
+  if (workerPort !== undefined && workerPort > 0 && workerPort + Math.max(0, config.jobs.embeddedWorkers - 1) > 65535) {
+    // Embedded worker i serves its metrics on FRAGMARK_METRICS_PORT + i.
+    throw new ConfigError('FRAGMARK_METRICS_PORT', `leaves no port for each of the ${config.jobs.embeddedWorkers} embedded workers (port + index must be at most 65535)`);
+  }
   return deepFreeze(config);
 }
 

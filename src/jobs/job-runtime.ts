@@ -186,10 +186,13 @@ export class JobRuntime {
 
 /**
  * A handler that returned: the job's row says how (handlers record their end and return). A row
- * still QUEUED or RUNNING with another attempt's number: a stale delivery this attempt dropped.
+ * a newer attempt took: this one was superseded (and wrote nothing); one no attempt of this
+ * number took: a stale delivery this attempt dropped.
  */
 function outcomeOf(row: { status: string; attempts: number } | null, attempt: number): AttemptOutcome {
-  switch (row?.status) {
+  if (!row || row.attempts < attempt) return 'dropped';
+  if (row.attempts > attempt) return 'superseded';
+  switch (row.status) {
     case 'SUCCEEDED':
       return 'succeeded';
     case 'FAILED':
@@ -197,7 +200,7 @@ function outcomeOf(row: { status: string; attempts: number } | null, attempt: nu
     case 'CANCELLED':
       return 'cancelled';
     case 'QUEUED':
-      return row.attempts === attempt ? 'retried' : 'dropped';
+      return 'retried';
     default:
       return 'dropped';
   }

@@ -242,8 +242,9 @@ export class JobQueue {
 
   /**
    * Waiting and running jobs per kind, and the age of the longest wait: one query over pg-boss's
-   * live jobs, for /metrics at scrape time (about 30 ms with 40,000 waiting: bench/RESULTS.md). Jobs delayed
-   * on purpose (a webhook's next attempt, a retry's backoff) wait from when they become ready.
+   * live jobs, for /metrics at scrape time (about 30 ms with 40,000 waiting: bench/RESULTS.md).
+   * Jobs delayed on purpose (a webhook's next attempt, a retry's backoff) wait from when they
+   * become ready.
    */
   async backlog(): Promise<Map<JobKind, KindBacklog>> {
     const { rows } = (await this.boss.getDb().executeSql(

@@ -49,7 +49,8 @@ export async function startApiProcess(config: Config, logger: Logger): Promise<R
     }, SHRED_SWEEP_MS);
     shredTimer.unref();
     cleanups.push(async () => clearInterval(shredTimer));
-    const workers = startWorkerProcesses(config.jobs.embeddedWorkers, logger);
+    // Each embedded worker serves its own metrics (FRAGMARK_METRICS_PORT + its index), as separate workers do.
+    const workers = startWorkerProcesses(config.jobs.embeddedWorkers, logger, config.metrics.workerPort);
     // The API drains (answering 503) while the workers hand their jobs back, not after.
     cleanups.push(() => Promise.all([workers.stop(), closeApi()]).then(() => undefined));
     logger.info('API listening', { url, database: database.embedded ? 'embedded' : 'external', workers: config.jobs.embeddedWorkers });

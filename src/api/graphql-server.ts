@@ -15,6 +15,8 @@ import { resolvers } from './resolvers/index.ts';
 import { readSchemaSdl } from './schema/schema.ts';
 import { isDatabaseUnavailable } from '../db/overload.ts';
 import { formatOverload, overloadStatusPlugin } from './errors/overload.ts';
+import { processMetrics, type Metrics } from '../metrics/metrics.ts';
+import { graphqlMetricsPlugin } from './graphql-metrics.ts';
 
 export function buildSchema() {
   return makeExecutableSchema<GraphQLContext>({ typeDefs: readSchemaSdl(), resolvers: resolvers as never });
@@ -56,7 +58,7 @@ const correlation: ApolloServerPlugin<GraphQLContext> = {
 // graphql 16.15 writes "more that"; accept the corrected spelling of later versions too.
 const TOKEN_LIMIT = /^Syntax Error: Document contains more tha[nt] \d+ tokens\./;
 
-export function createGraphQLServer(config: Config): ApolloServer<GraphQLContext> {
+export function createGraphQLServer(config: Config, metrics: Metrics = processMetrics): ApolloServer<GraphQLContext> {
   const development = config.environment === 'development';
   return new ApolloServer<GraphQLContext>({
     schema: buildSchema(),
@@ -69,7 +71,7 @@ export function createGraphQLServer(config: Config): ApolloServer<GraphQLContext
     parseOptions: { maxLexicalTokens: config.graphql.maxTokens },
     allowBatchedHttpRequests: false,
     stopOnTerminationSignals: false,
-    plugins: [correlation, inputStringsPlugin, overloadStatusPlugin],
+    plugins: [correlation, inputStringsPlugin, overloadStatusPlugin, graphqlMetricsPlugin(metrics)],
     formatError(formatted, error) {
       if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT.test(formatted.message)) {
         // graphql-js's own message ("Document contains more than N tokens"), tagged like the other limits.

@@ -10,11 +10,15 @@ import type { Logger } from '../logging/logger.ts';
 const BIN = fileURLToPath(new URL('../../bin/fragmark.js', import.meta.url));
 const RESTART_DELAY_MS = 2000;
 
-export function startWorkerProcesses(count: number, logger: Logger): { stop(): Promise<void> } {
+/**
+ * `metricsPort` (FRAGMARK_METRICS_PORT): worker `index` serves its metrics on metricsPort + index,
+ * so that several workers on one host do not collide (port 0: each picks a free one).
+ */
+export function startWorkerProcesses(count: number, logger: Logger, metricsPort?: number): { stop(): Promise<void> } {
   let stopping = false;
   const children = new Set<ChildProcess>();
   const launch = (index: number) => {
-    const child = spawn(process.execPath, [BIN, 'worker'], { stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+    const child = spawn(process.execPath, [BIN, 'worker'], { stdio: ['ignore', 'inherit', 'inherit'], env: workerEnv(index, metricsPort) });
     children.add(child);
     child.once('exit', (code, signal) => {
       children.delete(child);
@@ -38,4 +42,9 @@ export function startWorkerProcesses(count: number, logger: Logger): { stop(): P
       );
     },
   };
+}
+
+function workerEnv(index: number, metricsPort: number | undefined): NodeJS.ProcessEnv {
+  if (metricsPort === undefined) return process.env;
+  return { ...process.env, FRAGMARK_METRICS_PORT: String(metricsPort === 0 ? 0 : metricsPort + index) };
 }

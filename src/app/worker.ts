@@ -17,10 +17,15 @@ import { buildPlatform } from './platform.ts';
 import { giveUpJob } from './give-up-job.ts';
 import { startCandidateCollector } from '../registry/artifacts/candidate-expiry.ts';
 import { MonitorScheduler } from '../monitoring/scheduler.ts';
+import { processMetrics } from '../metrics/metrics.ts';
+import { startMetricsListener, type MetricsListener } from '../metrics/metrics-endpoint.ts';
+import { parseAllowList } from '../common/ip-addresses.ts';
 
 export interface RunningWorker {
   workerId: string;
   backend: string;
+  /** Where this worker serves /metrics (FRAGMARK_METRICS_PORT); null when it serves none. */
+  metricsUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -29,6 +34,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   const log = logger.child({ component: 'worker', workerId });
   const built = await buildPlatform(config, log, { listen: true });
   const { platform } = built;
+  let metricsListener: MetricsListener | undefined;
   try {
     const backend = await initBackend({ backend: config.engine.backend, wasmThreads: config.engine.wasmThreads, log: (message) => log.info(message) });
     const { db, vault, store, issuer, egress, queue } = platform;
@@ -41,7 +47,15 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
       const concurrency = Math.min(slots[QUEUE_RESOURCE[queue]], definition.maxConcurrency ?? Infinity);
       await runtime.work(queue, concurrency, (job) => definition.run(deps, job));
     }
-    log.info('worker ready', { backend: backend.choice, concurrency: config.jobs.workerConcurrency, ioConcurrency: config.jobs.ioConcurrency });
+    if (config.metrics.workerPort !== undefined) {
+      metricsListener = await startMetricsListener({
+        host: config.metrics.workerHost,
+        port: config.metrics.workerPort,
+        registry: processMetrics.registry,
+        allow: parseAllowList(config.metrics.allow.join(',')),
+      });
+    }
+    log.info('worker ready', { metrics: metricsListener?.url ?? null, backend: backend.choice, concurrency: config.jobs.workerConcurrency, ioConcurrency: config.jobs.ioConcurrency });
     // Every worker starts the monitors' due runs; each run is taken by one of them (scheduler.ts).
     const scheduler = new MonitorScheduler({ db, queue, vault, logger: log });
     scheduler.start(config.monitoring.tickSeconds);
@@ -50,6 +64,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     return {
       workerId,
       backend: backend.choice,
+      metricsUrl: metricsListener?.url ?? null,
       stop: () =>
         (stopping ??= (async () => {
           log.info('worker stopping');
@@ -58,9 +73,11 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
           // Running jobs get half the timeout to finish; the rest are handed back to the queue.
           await runtime.stop(config.http.shutdownTimeoutMs / 2, config.http.shutdownTimeoutMs);
           await built.close();
+          await metricsListener?.close();
         })()),
     };
   } catch (error) {
+    await metricsListener?.close();
     await built.close();
     throw error;
   }

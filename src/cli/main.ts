@@ -303,7 +303,8 @@ async function worker(config: Config, logger: ReturnType<typeof createLogger>, o
   const signalled = untilSignal(logger);
   const { startWorker } = await import('../app/worker.ts');
   const running = await startWorker(config, logger);
-  out(`Worker ${running.workerId} ready (TF.js backend: ${running.backend}).`, { event: 'ready', workerId: running.workerId, backend: running.backend });
+  const metricsNote = running.metricsUrl ? `; metrics at ${running.metricsUrl}/metrics` : '';
+  out(`Worker ${running.workerId} ready (TF.js backend: ${running.backend}${metricsNote}).`, { event: 'ready', workerId: running.workerId, backend: running.backend, metricsUrl: running.metricsUrl });
   await signalled;
   await running.stop();
   return 0;

@@ -16,6 +16,12 @@ test('defaults give a usable configuration', () => {
   assert.equal(config.graphql.maxTokens, 5000);
   assert.deepEqual([config.database.poolSize, config.database.poolTimeoutMs], [10, 5000]);
   assert.equal(config.artifacts.candidateTtlHours, 168);
+  assert.deepEqual(config.metrics, { enabled: false, allow: ['127.0.0.1/32', '::1/128'], workerPort: undefined, workerHost: '127.0.0.1' });
+});
+
+test('metrics settings are parsed', () => {
+  const config = sut({ FRAGMARK_METRICS: 'true', FRAGMARK_METRICS_ALLOW: '10.0.5.17, fd00::/8', FRAGMARK_METRICS_PORT: '9464', FRAGMARK_METRICS_HOST: '0.0.0.0' });
+  assert.deepEqual(config.metrics, { enabled: true, allow: ['10.0.5.17/32', 'fd00::/8'], workerPort: 9464, workerHost: '0.0.0.0' });
 });
 
 test('values from the environment are parsed', () => {
@@ -49,6 +55,10 @@ const bad: Array<[Record<string, string>, string]> = [
   [{ FRAGMARK_DB_POOL_SIZE: '0' }, 'FRAGMARK_DB_POOL_SIZE'],
   [{ FRAGMARK_DB_POOL_TIMEOUT_MS: 'soon' }, 'FRAGMARK_DB_POOL_TIMEOUT_MS'],
   [{ FRAGMARK_CANDIDATE_TTL_HOURS: '0' }, 'FRAGMARK_CANDIDATE_TTL_HOURS'],
+  [{ FRAGMARK_METRICS: 'yes please' }, 'FRAGMARK_METRICS'],
+  [{ FRAGMARK_METRICS_ALLOW: '10.0.0.1/8' }, 'FRAGMARK_METRICS_ALLOW'],
+  [{ FRAGMARK_METRICS_PORT: '65536' }, 'FRAGMARK_METRICS_PORT'],
+  [{ FRAGMARK_METRICS_PORT: '65535', FRAGMARK_WORKERS: '2' }, 'FRAGMARK_METRICS_PORT'],
 ];
 for (const [env, variable] of bad) {
   test(`a bad ${variable} stops start-up with a message naming it`, () => {

@@ -128,6 +128,17 @@ export interface Config {
     /** True when FRAGMARK_MASTER_KEY_FILE was given: the file must then exist. */
     masterKeyFileExplicit: boolean;
   };
+  /** Prometheus metrics (docs/observability.md). */
+  metrics: {
+    /** Serve /metrics on the API's HTTP port. */
+    enabled: boolean;
+    /** Client networks (canonical CIDRs) that may read /metrics, on the API port and a worker's. */
+    allow: readonly string[];
+    /** A worker process serves its /metrics on this port; undefined: it serves none. */
+    workerPort: number | undefined;
+    /** Interface of a worker's metrics listener. */
+    workerHost: string;
+  };
   logLevel: LogLevel;
 }
 
@@ -198,6 +209,10 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_WEBHOOK_TIMEOUT_MS', default: '10000', description: 'Longest one webhook delivery attempt may take (1000 to 30000 ms); a receiver that answers later counts as failed and gets a retry.' },
   { name: 'FRAGMARK_WEBHOOK_MAX_ATTEMPTS', default: '10', description: 'Attempts per webhook delivery, the first included (1 to 20), before it ends FAILED.' },
   { name: 'FRAGMARK_WEBHOOK_RETRY_BASE_SECONDS', default: '5', description: 'Delay before a webhook delivery\'s first retry (1 to 3600 s); each further retry waits 4 times longer, with ±20% jitter, at most 24 hours (the defaults span about two days over 10 attempts). A Retry-After answer can only lengthen a wait.' },
+  { name: 'FRAGMARK_METRICS', default: 'false', description: 'true: the API serves Prometheus metrics at /metrics on its HTTP port, to clients in FRAGMARK_METRICS_ALLOW only (docs/observability.md).' },
+  { name: 'FRAGMARK_METRICS_ALLOW', default: '127.0.0.1/32,::1/128', description: 'Comma-separated CIDRs (or addresses) of clients that may read /metrics (the API\'s and the workers\'); others get 404. Add your Prometheus server\'s address.' },
+  { name: 'FRAGMARK_METRICS_PORT', default: undefined, description: 'Port on which each worker process serves its own /metrics (job attempts, verdicts, endpoint queries, vault, model cache). Worker processes started by `fragmark serve` use this port plus their index (0, 1, ...). Default: workers serve no metrics.' },
+  { name: 'FRAGMARK_METRICS_HOST', default: '127.0.0.1', description: 'Interface the workers\' metrics listener binds (FRAGMARK_METRICS_PORT).' },
   { name: 'FRAGMARK_CANDIDATE_TTL_HOURS', default: '168', description: 'Hours an uploaded candidate artifact (PUT /v1/verification-artifacts) stays usable; workers then delete it and its unshared blobs. Finished verifications keep its digest.' },
 ];
 
@@ -304,8 +319,19 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       masterKeyFile: path.resolve(cwd, read('FRAGMARK_MASTER_KEY_FILE') ?? path.join(dataDir, 'master.key')),
       masterKeyFileExplicit: read('FRAGMARK_MASTER_KEY_FILE') !== undefined,
     },
+    metrics: {
+      enabled: boolean(withDefault('FRAGMARK_METRICS'), 'FRAGMARK_METRICS'),
+      allow: cidrList(withDefault('FRAGMARK_METRICS_ALLOW'), 'FRAGMARK_METRICS_ALLOW'),
+      workerPort: read('FRAGMARK_METRICS_PORT') === undefined ? undefined : integer(read('FRAGMARK_METRICS_PORT')!, 'FRAGMARK_METRICS_PORT', 0, 65535),
+      workerHost: withDefault('FRAGMARK_METRICS_HOST'),
+    },
     logLevel: oneOf(withDefault('FRAGMARK_LOG_LEVEL'), ['debug', 'info', 'warn', 'error', 'silent'] as const, 'FRAGMARK_LOG_LEVEL'),
   };
+  const { workerPort } = config.metrics;
+  if (workerPort !== undefined && workerPort > 0 && workerPort + Math.max(0, config.jobs.embeddedWorkers - 1) > 65535) {
+    // Embedded worker i serves its metrics on FRAGMARK_METRICS_PORT + i.
+    throw new ConfigError('FRAGMARK_METRICS_PORT', `leaves no port for each of the ${config.jobs.embeddedWorkers} embedded workers (port + index must be at most 65535)`);
+  }
   return deepFreeze(config);
 }
 
@@ -323,7 +349,10 @@ function fraction(value: string, name: string): number {
 }
 
 function egressAllowList(value: string | undefined, name: string): string[] {
-  if (value === undefined) return [];
+  return value === undefined ? [] : cidrList(value, name);
+}
+
+function cidrList(value: string, name: string): string[] {
   try {
     return parseAllowList(value).map((c) => c.text);
   } catch (error) {

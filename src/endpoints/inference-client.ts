@@ -52,6 +52,8 @@ import { performance } from 'node:perf_hooks';
 import { EndpointError, type EndpointErrorCode } from './endpoint.errors.ts';
 import { DEFAULT_EGRESS_POLICY, egressRefusalMessage, isEgressRefused, networkErrorCode, peerCertificateOf, type EgressPolicy, type Transport } from './egress-policy.ts';
 import { credentialInQuery, credentialProblem, modelNameProblem, redact } from './endpoint-url.ts';
+import { processMetrics, secondsSince } from '../metrics/metrics.ts';
+import { outboundTraceHeaders } from '../tracing/trace-context.ts';
 
 export type EndpointProtocol = 'TF_SERVING_REST' | 'KSERVE_V2';
 
@@ -197,7 +199,8 @@ function buildEndpoint(target: EndpointTarget, inputShape: readonly number[], nu
   const url = new URL(base.href);
   url.pathname = path;
   const display = `${url.origin}${url.pathname}`;
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  // The current trace (the job's) continues at the endpoint: W3C traceparent, ids only.
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...outboundTraceHeaders() };
   if (typeof target.credential === 'string' && target.credential !== '') headers.authorization = `Bearer ${target.credential}`;
   if (target.protocol === 'TF_SERVING_REST') {
     return {
@@ -568,15 +571,24 @@ export async function queryEndpointLabels(
   numClasses: number,
   options: QueryOptions = {},
 ): Promise<EndpointQueryResult> {
+  const started = performance.now();
+  const protocol = (ENDPOINT_PROTOCOLS as readonly unknown[]).includes(target?.protocol) ? target.protocol : 'unknown';
+  let outcome = 'error';
   try {
-    return await query(target, inputs, inputShape, numClasses, options);
+    const result = await query(target, inputs, inputShape, numClasses, options);
+    outcome = 'ok';
+    return result;
   } catch (e) {
+    if (e instanceof EndpointError) outcome = e.code;
     // Last line of defence: no message leaves with the credential in it (redacted before any truncation).
     const credential = typeof target?.credential === 'string' ? target.credential : null;
     if (e instanceof EndpointError && credential && e.message.includes(credential)) {
       throw new EndpointError(e.code, redact(e.message, [credential]), { status: e.status, requests: e.requests });
     }
     throw e;
+  } finally {
+    processMetrics.endpointQueries.inc({ protocol, outcome });
+    processMetrics.endpointDuration.observe({ protocol, outcome }, secondsSince(started));
   }
 }
 

@@ -64,6 +64,8 @@ export interface RunningInferenceServer {
   readonly url: string;
   /** HTTP requests received so far (all routes and outcomes). */
   readonly requests: number;
+  /** The `traceparent` header of every request that carried one, in order (W3C trace context). */
+  readonly traceparents: readonly string[];
   /**
    * `inputDigest` of every distinct input that reached inference, in the order the server first
    * saw it (for tests: the client must shuffle).
@@ -212,6 +214,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
   const route = protocol === 'TF_SERVING_REST' ? /^\/v1\/models\/([^/]+):predict$/ : /^\/v2\/models\/([^/]+)\/infer$/;
 
   let requests = 0;
+  const traceparents: string[] = [];
   let closed = false;
   const digests: string[] = [];
   const seenDigests = new Set<string>();
@@ -313,6 +316,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     requests++;
+    if (typeof req.headers.traceparent === 'string') traceparents.push(req.headers.traceparent);
     if (options.credential !== undefined && !credentialMatches(req.headers.authorization, options.credential)) {
       req.resume();
       sendError(res, 401, 'missing or invalid credential', { 'www-authenticate': 'Bearer' });
@@ -400,6 +404,9 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     get requests() {
       return requests;
+    },
+    get traceparents() {
+      return traceparents;
     },
     get receivedInputDigests() {
       return digests;

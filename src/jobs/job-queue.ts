@@ -16,6 +16,8 @@
 import { PgBoss, type Job as BossJob } from 'pg-boss';
 import type { Logger } from '../logging/logger.ts';
 import type { Transaction } from '../db/client.ts';
+import type { JobKind } from '../db/generated/client.ts';
+import { currentTrace, formatTraceparent } from '../tracing/trace-context.ts';
 
 /** What send() needs of a transaction: any Prisma interactive transaction, tenant-scoped or not. */
 export type QueueTransaction = Pick<Transaction, '$queryRawUnsafe'>;
@@ -24,6 +26,17 @@ export const QUEUES = { WATERMARK: 'watermark', VERIFY: 'verify', REWRAP: 'rewra
 
 export const QUEUE_OF_KIND = { WATERMARK: QUEUES.WATERMARK, VERIFY: QUEUES.VERIFY, REWRAP: QUEUES.REWRAP, ENROLL: QUEUES.ENROLL, WEBHOOK: QUEUES.WEBHOOK } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+export const JOB_KINDS = Object.keys(QUEUE_OF_KIND) as JobKind[];
+export const KIND_OF_QUEUE = Object.fromEntries(Object.entries(QUEUE_OF_KIND).map(([kind, queue]) => [queue, kind])) as Record<QueueName, JobKind>;
+
+/** One kind's queue right now (JobQueue.backlog). */
+export interface KindBacklog {
+  /** Ready to run (not delayed), not taken yet. */
+  waiting: number;
+  running: number;
+  /** How long the longest-waiting ready job has waited since it became ready; 0 when none waits. */
+  oldestWaitingSeconds: number;
+}
 
 /** What a queue's jobs hold while they run: a CPU (generation) or mostly the network. */
 export type QueueResource = 'CPU' | 'IO';
@@ -32,6 +45,11 @@ export const QUEUE_RESOURCE: Record<QueueName, QueueResource> = { watermark: 'CP
 export interface JobPayload {
   /** Id of our Job row (also the pg-boss job id). */
   jobId: string;
+  /**
+   * W3C traceparent of the request (or job) that enqueued it, when there was one: its attempts
+   * run in child spans of that trace (src/tracing). Ids only, no secret.
+   */
+  traceparent?: string;
 }
 
 export interface QueueSettings {
@@ -128,7 +146,8 @@ export class JobQueue {
    * worker takes the job before then (a webhook's next attempt, src/webhooks/retry-schedule.ts).
    */
   async send(queue: QueueName, jobId: string, tenantId: string | null, tx?: QueueTransaction, options: { startAfter?: Date } = {}): Promise<void> {
-    const payload: JobPayload = { jobId };
+    const trace = currentTrace();
+    const payload: JobPayload = { jobId, ...(trace ? { traceparent: formatTraceparent(trace) } : {}) };
     await this.boss.send(queue, payload, {
       id: jobId,
       ...(tenantId ? { group: { id: tenantId } } : {}),
@@ -219,6 +238,26 @@ export class JobQueue {
     const output = job?.output as { message?: unknown; value?: { message?: unknown } } | null | undefined;
     const message = output?.message ?? output?.value?.message;
     return typeof message === 'string' ? message : null;
+  }
+
+  /**
+   * Waiting and running jobs per kind, and the age of the longest wait: one query over pg-boss's
+   * live jobs, for /metrics at scrape time (about 30 ms with 40,000 waiting: bench/RESULTS.md).
+   * Jobs delayed on purpose (a webhook's next attempt, a retry's backoff) wait from when they
+   * become ready.
+   */
+  async backlog(): Promise<Map<JobKind, KindBacklog>> {
+    const { rows } = (await this.boss.getDb().executeSql(
+      `SELECT name,
+              count(*) FILTER (WHERE state < 'active' AND start_after <= now())::int AS waiting,
+              count(*) FILTER (WHERE state = 'active')::int AS running,
+              COALESCE(EXTRACT(EPOCH FROM now() - min(start_after) FILTER (WHERE state < 'active' AND start_after <= now())), 0)::float8 AS oldest
+         FROM ${BOSS_SCHEMA}.job
+        WHERE name = ANY($1::text[]) AND state IN ('created', 'retry', 'active')
+        GROUP BY name`,
+      [Object.values(QUEUES)],
+    )) as { rows: Array<{ name: QueueName; waiting: number; running: number; oldest: number }> };
+    return new Map(rows.map((row) => [KIND_OF_QUEUE[row.name], { waiting: row.waiting, running: row.running, oldestWaitingSeconds: Math.max(0, row.oldest) }]));
   }
 
   async queuedCount(queue: QueueName): Promise<number> {

@@ -16,7 +16,9 @@ import type { Job as BossJob } from 'pg-boss';
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import { HandedBack, JobRecords, SupersededAttempt } from './job-records.ts';
-import { HANDOVER_ALLOWANCE, type JobPayload, type JobQueue, type QueueName } from './job-queue.ts';
+import { HANDOVER_ALLOWANCE, KIND_OF_QUEUE, type JobPayload, type JobQueue, type QueueName } from './job-queue.ts';
+import { processMetrics, secondsSince, type Metrics } from '../metrics/metrics.ts';
+import { continueTrace, runInTrace } from '../tracing/trace-context.ts';
 
 /** What a handler gets for one attempt of one job. */
 export interface RunningJob {
@@ -48,7 +50,12 @@ export interface JobRuntimeOptions {
    * retries. The job and its record (watermark, verification, ...) end FAILED with `reason`.
    */
   giveUp(jobId: string, reason: string): Promise<void>;
+  /** Where attempts are counted; default: this process's (processMetrics). */
+  metrics?: Metrics;
 }
+
+/** How an attempt ended, as fragmark_job_attempts_total counts it. */
+export type AttemptOutcome = 'succeeded' | 'failed' | 'cancelled' | 'retried' | 'handed_back' | 'superseded' | 'given_up' | 'dropped';
 
 const GAVE_UP_AFTER_CRASHES = 'The job stopped without a result on every attempt (its worker died or lost it).';
 const GAVE_UP_AFTER_HANDOVERS = 'The job was handed back by stopping workers more often than the queue retries it.';
@@ -69,7 +76,9 @@ export class JobRuntime {
   /** Runs `handler` for jobs of `queue`, `concurrency` at a time in this process. */
   async work(queue: QueueName, concurrency: number, handler: JobHandler): Promise<void> {
     this.queues.add(queue);
-    await this.queue.work(queue, concurrency, (job) => this.track(this.run(queue, job, handler)));
+    // Each attempt runs in a child span of the trace that enqueued the job (or of a new trace):
+    // its log lines carry the trace id, and its outbound calls send traceparent (src/tracing).
+    await this.queue.work(queue, concurrency, (job) => this.track(runInTrace(continueTrace(job.data?.traceparent), () => this.measured(queue, job, handler))));
   }
 
   /**
@@ -90,7 +99,32 @@ export class JobRuntime {
     })());
   }
 
-  private async run(queue: QueueName, job: BossJob<JobPayload>, handler: JobHandler): Promise<void> {
+  /** Runs one attempt, then counts it by outcome and logs how it ended. */
+  private async measured(queue: QueueName, job: BossJob<JobPayload>, handler: JobHandler): Promise<void> {
+    const started = performance.now();
+    const kind = KIND_OF_QUEUE[queue];
+    let outcome: AttemptOutcome = 'failed';
+    try {
+      outcome = await this.run(queue, job, handler);
+    } catch (error) {
+      outcome = error instanceof HandedBack ? 'handed_back' : await this.statusAfterThrow(job.id);
+      throw error;
+    } finally {
+      const seconds = secondsSince(started);
+      const metrics = this.options.metrics ?? processMetrics;
+      metrics.jobAttempts.inc({ kind, outcome });
+      metrics.jobDuration.observe({ kind, outcome }, seconds);
+      this.logger.info('job attempt ended', { queue, jobId: job.id, attempt: job.retryCount + 1, outcome, seconds: Math.round(seconds * 1000) / 1000 });
+    }
+  }
+
+  /** What a thrown attempt means: pg-boss retries it, unless no retry is left. */
+  private async statusAfterThrow(jobId: string): Promise<AttemptOutcome> {
+    const row = await this.db.job.findUnique({ where: { id: jobId }, select: { status: true } }).catch(() => null);
+    return row?.status === 'FAILED' ? 'failed' : row?.status === 'CANCELLED' ? 'cancelled' : 'retried';
+  }
+
+  private async run(queue: QueueName, job: BossJob<JobPayload>, handler: JobHandler): Promise<AttemptOutcome> {
     const row = await this.db.job.findUnique({ where: { id: job.id }, select: { handovers: true } });
     const running = runningJob(this.db, {
       id: job.id,
@@ -105,7 +139,7 @@ export class JobRuntime {
     if (job.retryCount - (row?.handovers ?? 0) > this.options.retryLimit) {
       await this.options.giveUp(jobId, GAVE_UP_AFTER_CRASHES);
       this.logger.warn('job given up: no attempt recorded its end', { queue, jobId, attempt });
-      return;
+      return 'given_up';
     }
     if (job.retryCount > 0) {
       // Why the job runs again: a lost heartbeat, a handover or a failure (operators and tests read this).
@@ -117,13 +151,13 @@ export class JobRuntime {
     } catch (error) {
       if (error instanceof SupersededAttempt) {
         this.logger.warn('a newer attempt owns this job; this attempt wrote nothing', { queue, jobId, attempt });
-        return;
+        return 'superseded';
       }
       if (error instanceof HandedBack) {
         if (job.retryCount >= this.options.retryLimit + HANDOVER_ALLOWANCE) {
           // pg-boss would dead-letter it: end it here, or its row would wait in QUEUED forever.
           await this.options.giveUp(jobId, GAVE_UP_AFTER_HANDOVERS);
-          return;
+          return 'given_up';
         }
         // Back to the queue: pg-boss retries a failed attempt, and the Job row says why.
         await JobRecords.handBack(this.db, jobId, attempt);
@@ -131,6 +165,7 @@ export class JobRuntime {
       }
       throw error;
     }
+    return outcomeOf(await this.db.job.findUnique({ where: { id: jobId }, select: { status: true, attempts: true } }), attempt);
   }
 
   private track(work: Promise<void>): Promise<void> {
@@ -146,6 +181,28 @@ export class JobRuntime {
     while (this.running.size > 0 && Date.now() < end) {
       await Promise.race([Promise.allSettled([...this.running]), new Promise((resolve) => setTimeout(resolve, Math.min(50, end - Date.now())))]);
     }
+  }
+}
+
+/**
+ * A handler that returned: the job's row says how (handlers record their end and return). A row
+ * a newer attempt took: this one was superseded (and wrote nothing); one no attempt of this
+ * number took: a stale delivery this attempt dropped.
+ */
+function outcomeOf(row: { status: string; attempts: number } | null, attempt: number): AttemptOutcome {
+  if (!row || row.attempts < attempt) return 'dropped';
+  if (row.attempts > attempt) return 'superseded';
+  switch (row.status) {
+    case 'SUCCEEDED':
+      return 'succeeded';
+    case 'FAILED':
+      return 'failed';
+    case 'CANCELLED':
+      return 'cancelled';
+    case 'QUEUED':
+      return 'retried';
+    default:
+      return 'dropped';
   }
 }
 

@@ -1,8 +1,11 @@
 /**
  * Structured logs: one JSON object per line on stdout, so any log shipper can parse them.
  * Callers pass fields, never secrets: API keys, key material and trigger data stay out of logs.
+ * A line written inside a trace (a request, a job attempt: src/tracing) carries its `traceId`
+ * and `spanId`, so one trace's lines can be found across the API and the workers.
  */
 import type { LogLevel } from '../config/config.ts';
+import { currentTrace } from '../tracing/trace-context.ts';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
@@ -23,7 +26,9 @@ export function createLogger(
 ): Logger {
   const emit = (at: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) => {
     if (RANK[at] < RANK[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...base, ...serialise(fields) }));
+    const trace = currentTrace();
+    const traced = trace ? { traceId: trace.traceId, spanId: trace.spanId } : {};
+    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...traced, ...base, ...serialise(fields) }));
   };
   return {
     debug: (m, f) => emit('debug', m, f),

@@ -16,6 +16,7 @@
 import type { Database, Transaction } from '../db/client.ts';
 import type { VaultKeyring } from '../db/generated/client.ts';
 import { recordAudit } from '../audit/audit.ts';
+import { processMetrics } from '../metrics/metrics.ts';
 import { associatedData } from './associated-data.ts';
 import { open, randomKey, seal, wipe } from './aead.ts';
 import type { MasterKeyring } from './master-key.ts';
@@ -93,7 +94,7 @@ export class Vault {
         wipe(kek, dek);
       }
     };
-    return tx ? run(tx) : this.db.$transaction(run);
+    return counted('seal', tx ? run(tx) : this.db.$transaction(run));
   }
 
   /**
@@ -135,7 +136,7 @@ export class Vault {
         wipe(kek, dek);
       }
     };
-    return tx ? run(tx) : this.db.$transaction(run);
+    return counted('unseal', tx ? run(tx) : this.db.$transaction(run));
   }
 
   /**
@@ -403,5 +404,17 @@ function validateAddress(address: SecretAddress): void {
   }
   if (!address.recordId || address.recordId.length > 200 || address.recordId.includes('\u0000')) {
     throw new VaultError('INVALID_VAULT_INPUT', 'A record id must be 1 to 200 characters without NUL.');
+  }
+}
+
+/** Counts a seal or unseal by outcome (fragmark_vault_operations_total); the result passes through. */
+async function counted<T>(operation: 'seal' | 'unseal', work: Promise<T>): Promise<T> {
+  try {
+    const result = await work;
+    processMetrics.vaultOperations.inc({ operation, outcome: 'ok' });
+    return result;
+  } catch (error) {
+    processMetrics.vaultOperations.inc({ operation, outcome: 'error' });
+    throw error;
   }
 }

@@ -4,6 +4,7 @@
  * capacity are disposed, but never while a job is using them.
  */
 import type { Classifier } from '../engine/index.ts';
+import { processMetrics, type Metrics } from '../metrics/metrics.ts';
 
 interface Entry {
   classifier: Promise<Classifier>;
@@ -14,7 +15,10 @@ interface Entry {
 export class ClassifierCache {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly capacity = 4) {}
+  constructor(
+    private readonly capacity = 4,
+    private readonly metrics: Metrics = processMetrics,
+  ) {}
 
   get size(): number {
     return this.entries.size;
@@ -22,6 +26,7 @@ export class ClassifierCache {
 
   async use<T>(key: string, load: () => Promise<Classifier>, work: (classifier: Classifier) => T | Promise<T>): Promise<T> {
     let entry = this.entries.get(key);
+    this.metrics.classifierCache.inc({ result: entry ? 'hit' : 'miss' });
     if (!entry) {
       entry = { classifier: load(), users: 0, lastUsed: 0 };
       this.entries.set(key, entry);

@@ -7,6 +7,7 @@
  */
 import type { Transaction } from '../db/client.ts';
 import type { VerificationMode } from '../db/generated/client.ts';
+import { processMetrics } from '../metrics/metrics.ts';
 
 export interface SettledVerification {
   id: string;
@@ -31,7 +32,8 @@ export interface SettledVerification {
 
 export type VerificationSettledListener = (tx: Transaction, settled: SettledVerification) => Promise<void>;
 
-/** Calls every listener, in order, inside `tx`. */
+/** Calls every listener, in order, inside `tx`, and counts the verdict (fragmark_verifications_total). */
 export async function notifySettled(listeners: readonly VerificationSettledListener[] | undefined, tx: Transaction, settled: SettledVerification): Promise<void> {
   for (const listener of listeners ?? []) await listener(tx, settled);
+  processMetrics.verifications.inc({ mode: settled.mode, verdict: settled.verdict });
 }

@@ -30,6 +30,7 @@ import { claimsFor } from './attestation-claims.ts';
 import { createVerification } from './create-verification.ts';
 import { VerificationsError } from './verifications.errors.ts';
 import { candidateCutoff } from '../registry/artifacts/candidate-collector.ts';
+import { processMetrics } from '../metrics/metrics.ts';
 
 /** FRAGMARK_CANDIDATE_TTL_HOURS's default: 7 days. */
 export const DEFAULT_CANDIDATE_TTL_MS = 168 * 3_600_000;
@@ -254,7 +255,7 @@ export class VerificationsService {
     } finally {
       sealed.fill(0);
     }
-    return this.db.$transaction(async (tx) => {
+    const answered = await this.db.$transaction(async (tx) => {
       // The tenant's row first (tenant-guard.ts): nothing is signed for a tenant deleted meanwhile.
       await assertTenantActive(tx, watermark.tenantId);
       const claimed = await tx.challenge.updateMany({ where: { id: challenge.id, answeredAt: null }, data: { answeredAt: new Date() } });
@@ -286,6 +287,8 @@ export class VerificationsService {
       });
       return verification;
     });
+    processMetrics.verifications.inc({ mode: 'CHALLENGE', verdict: answered.verdict });
+    return answered;
   }
 
   async forJob(jobId: string): Promise<Verification | null> {

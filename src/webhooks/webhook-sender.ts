@@ -15,6 +15,7 @@
 import { egressRefusalMessage, isEgressRefused, networkErrorCode, type Transport } from '../endpoints/egress-policy.ts';
 import { redactAndTruncate } from '../endpoints/endpoint-url.ts';
 import { parseRetryAfter } from './retry-schedule.ts';
+import { outboundTraceHeaders } from '../tracing/trace-context.ts';
 
 /** Bytes of an answer's body read at most; the rest is never read. */
 const SNIPPET_BYTES = 1024;
@@ -81,7 +82,9 @@ export async function sendAttempt(request: DeliveryRequest, options: AttemptOpti
   try {
     let response: Response;
     try {
-      response = await options.transport(request.url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal });
+      // The delivery job's trace continues at the receiver (W3C traceparent; not signed, ids only).
+      const headers = { ...request.headers, ...outboundTraceHeaders() };
+      response = await options.transport(request.url, { method: 'POST', headers, body: request.body, redirect: 'manual', signal });
     } catch (error) {
       return failure(error);
     }

@@ -22,6 +22,10 @@ describe('HTTP edge', () => {
     assert.equal(ready.status, 200);
     assert.equal(((await ready.json()) as any).checks.database, 'ok');
     assert.equal((await fetch(`${api.url}/nothing-here`)).status, 404);
+    // Metrics are off by default (FRAGMARK_METRICS): the route does not exist.
+    const metrics = await fetch(`${api.url}/metrics`);
+    assert.equal(metrics.status, 404);
+    assert.doesNotMatch(await metrics.text(), /fragmark_/);
   });
 
   test('malformed JSON, wrong content type and wrong method are refused clearly', async () => {

@@ -13,7 +13,7 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** Top-level folders of src/, bottom layer first. A folder may import its own layer and those below. */
 export const LAYERS: ReadonlyArray<{ name: string; folders: readonly string[] }> = [
-  { name: 'base', folders: ['config', 'logging', 'errors', 'common', 'auth'] },
+  { name: 'base', folders: ['config', 'logging', 'metrics', 'tracing', 'errors', 'common', 'auth'] },
   { name: 'core', folders: ['db', 'vault', 'engine', 'audit'] },
   { name: 'runtime', folders: ['jobs'] },
   { name: 'domains', folders: ['registry', 'attestations', 'tenants', 'api-keys', 'endpoints', 'webhooks'] },

@@ -21,6 +21,12 @@ import { isDashboardRequest, serveDashboard } from './dashboard-route.ts';
 import { AuthFailureLimiter } from './auth-failure-limiter.ts';
 import { isDatabaseUnavailable, OVERLOAD_MESSAGE } from '../../db/overload.ts';
 import { overloadExtensions, overloadHeaders } from '../errors/overload.ts';
+import { processMetrics, secondsSince, type Metrics } from '../../metrics/metrics.ts';
+import { answerScrape, METRICS_PATH, metricsClientAllowed } from '../../metrics/metrics-endpoint.ts';
+import { parseAllowList } from '../../common/ip-addresses.ts';
+import { continueTrace, runInTrace, TRACEPARENT } from '../../tracing/trace-context.ts';
+import { methodLabel, routeLabel } from './route-label.ts';
+import { JOB_KINDS } from '../../jobs/job-queue.ts';
 
 
 /** How long a closing server keeps answering 503 after its last in-flight request. */
@@ -36,6 +42,8 @@ export interface ApiServerDeps {
   config: Config;
   platform: Platform;
   logger: Logger;
+  /** Where requests are counted and what /metrics serves; default: this process's (processMetrics). */
+  metrics?: Metrics;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -47,9 +55,10 @@ class RateLimited extends Error {
   }
 }
 
-export async function createApiServer({ config, platform, logger }: ApiServerDeps): Promise<ApiServer> {
+export async function createApiServer({ config, platform, logger, metrics = processMetrics }: ApiServerDeps): Promise<ApiServer> {
   const { db } = platform;
-  const apollo: ApolloServer<GraphQLContext> = createGraphQLServer(config);
+  const apollo: ApolloServer<GraphQLContext> = createGraphQLServer(config, metrics);
+  const metricsAllow = parseAllowList(config.metrics.allow.join(','));
   await apollo.start();
   const authenticator = new ApiKeyAuthenticator(db);
   const authFailures = new AuthFailureLimiter(config.http.authFailures);
@@ -153,6 +162,19 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
     }
   }
 
+  /** /metrics, when enabled and the client is allowed; the queue gauges are read now (one query). */
+  const servesMetrics = (req: http.IncomingMessage) =>
+    config.metrics.enabled && req.method === 'GET' && metricsClientAllowed(req.socket.remoteAddress, metricsAllow);
+  const refreshQueueGauges = async () => {
+    const backlog = await platform.queue.backlog();
+    for (const kind of JOB_KINDS) {
+      const entry = backlog.get(kind);
+      metrics.jobQueueWaiting.set({ kind }, entry?.waiting ?? 0);
+      metrics.jobQueueRunning.set({ kind }, entry?.running ?? 0);
+      metrics.jobQueueOldestAge.set({ kind }, entry?.oldestWaitingSeconds ?? 0);
+    }
+  };
+
   async function handleReady(res: http.ServerResponse) {
     try {
       await Promise.race([
@@ -166,7 +188,10 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
     }
   }
 
-  const server = http.createServer(async (req, res) => {
+  // Every request runs in a span of the trace its caller sent (W3C traceparent), or of a new one:
+  // log lines carry it, jobs it enqueues continue it (src/tracing).
+  const server = http.createServer((req, res) => runInTrace(continueTrace(req.headers[TRACEPARENT]), () => handle(req, res)));
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const requestId = REQUEST_ID.test(String(req.headers['x-request-id'] ?? '')) ? String(req.headers['x-request-id']) : randomUUID();
     res.setHeader('x-request-id', requestId);
     res.setHeader('x-content-type-options', 'nosniff');
@@ -178,8 +203,10 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
     }
     inFlight += 1;
     const started = performance.now();
+    let route = 'other';
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      route = routeLabel(req, url.pathname);
       if (url.pathname === '/graphql') await handleGraphQL(req, res, url, requestId, log);
       else if (ARTIFACT_ROUTE.test(url.pathname) || CANDIDATE_ROUTE.test(url.pathname)) {
         let actor: Actor | null = null;
@@ -204,6 +231,7 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
         json(res, 200, await platform.issuer.jwks(), { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' });
       } else if (url.pathname === '/healthz' && req.method === 'GET') json(res, 200, { status: 'ok' });
       else if (url.pathname === '/readyz' && req.method === 'GET') await handleReady(res);
+      else if (url.pathname === METRICS_PATH && servesMetrics(req)) await answerScrape(res, metrics.registry, refreshQueueGauges);
       else if (isDashboardRequest(req, url.pathname)) await serveDashboard(req, res, url.pathname);
       else json(res, 404, { error: `No route for ${req.method} ${url.pathname}` });
     } catch (error) {
@@ -222,10 +250,13 @@ export async function createApiServer({ config, platform, logger }: ApiServerDep
       else res.destroy();
     } finally {
       log.debug('request', { method: req.method, path: req.url?.split('?')[0], status: res.statusCode, ms: Math.round(performance.now() - started) });
+      const method = methodLabel(req.method);
+      metrics.httpRequests.inc({ route, method, status: String(res.statusCode) });
+      metrics.httpDuration.observe({ route, method }, secondsSince(started));
       inFlight -= 1;
       if (inFlight === 0) drained?.();
     }
-  });
+  }
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
 

@@ -9,6 +9,8 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
   serve: [],
   worker: [],
   'db migrate': [],
+  backup: [],
+  restore: [],
   'admin mint-key': ['name'],
   'vault rotate-master-key': [],
   'vault rewrap-master': [],

@@ -31,6 +31,10 @@ Commands:
   serve                      Run the GraphQL API (embedded PostgreSQL unless DATABASE_URL is set)
   worker                     Run a worker: takes watermark jobs from the queue (any number, on any hosts)
   db migrate                 Apply pending database migrations
+  backup <file>              Write the database and the model artifacts to one file (consistent while running;
+                             the master key is never in it: back it up separately)
+  restore <file>             Restore a backup into an empty database (a new data folder, or a new
+                             DATABASE_URL) of the same Fragmark version; unfinished jobs end FAILED
   admin mint-key [--name N]  Create a PLATFORM_ADMIN API key; its secret is printed once
   vault rotate-master-key    Add a new master key version to the key file and rewrap every keyring under it
   vault rewrap-master        Rewrap every keyring under the newest master key version (after changing FRAGMARK_MASTER_KEY)
@@ -219,6 +223,20 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.logLevel, { service: 'fragmark' }, (line) =>
     (json ? process.stderr : process.stdout).write(line + '\n'),
   );
+
+  if (named === 'backup' || named === 'restore') {
+    const file = command[1];
+    if (file === undefined || command.length > 2) throw new UsageError(`fragmark ${named} takes one file`);
+    const { writeBackup, restoreBackup } = await import('../app/backup.ts');
+    if (named === 'backup') {
+      const written = await writeBackup(config, file, logger);
+      out(`Backup written to ${written.file}: ${written.rows} rows of ${written.tables} tables, ${written.artifacts} artifacts, ${written.bytes} bytes. Back up the master key separately.`, written);
+    } else {
+      const restored = await restoreBackup(config, file, logger);
+      out(`Restored ${restored.file} (taken ${restored.createdAt}): ${restored.rows} rows, ${restored.artifacts} artifacts; ${restored.jobsEnded} unfinished jobs ended FAILED.`, restored);
+    }
+    return 0;
+  }
 
   switch (command.join(' ')) {
     case 'serve':

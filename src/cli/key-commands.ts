@@ -11,7 +11,7 @@
  */
 import { ApiClient, CliError, clientOptions } from './api-client.ts';
 import { flag, type Flags, type Out } from './client-commands.ts';
-import { argument, firstFlag, nodesOf, rowsText } from './listing.ts';
+import { argument, fetchPage, printCreated, rowsText } from './command-helpers.ts';
 
 const KEY_FIELDS = 'id name role prefix createdAt expiresAt revokedAt lastUsedAt active';
 const ROLES = ['PLATFORM_ADMIN', 'TENANT_ADMIN', 'OPERATOR', 'VIEWER'];
@@ -24,33 +24,23 @@ export async function keysCreate(flags: Flags, out: Out, json: boolean): Promise
   if (!ROLES.includes(role)) throw new CliError(`--role must be one of ${ROLES.join(', ')}.`, 2);
   const expires = flag(flags, 'expires');
   if (expires !== undefined && Number.isNaN(Date.parse(expires))) throw new CliError('--expires must be an ISO 8601 time, e.g. 2027-06-30T00:00:00Z.', 2);
-  const client = new ApiClient(clientOptions(flags));
-  const { apiKey, secret } = await client.mutate(
+  const tenantId = flag(flags, 'tenant-id');
+  const { apiKey, secret } = await new ApiClient(clientOptions(flags)).mutate(
     'createApiKey',
     `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { ${KEY_FIELDS} } secret userErrors { code message } } }`,
-    { input: { name, role, ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}), ...(flag(flags, 'tenant-id') ? { tenantId: flag(flags, 'tenant-id') } : {}) } },
+    { input: { name, role, ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}), ...(tenantId ? { tenantId } : {}) } },
   );
-  out(`Created ${apiKey.role} key ${apiKey.name} (${apiKey.id}, ${apiKey.prefix}…${apiKey.expiresAt ? `, expires ${apiKey.expiresAt}` : ''}). Its secret, shown once, is on stdout.`, {
-    ok: true,
-    apiKey,
-    secret,
-  });
-  if (!json) process.stdout.write(`${secret}\n`);
-  return 0;
+  const human = `Created ${apiKey.role} key ${apiKey.name} (${apiKey.id}, ${apiKey.prefix}…${apiKey.expiresAt ? `, expires ${apiKey.expiresAt}` : ''}). Its secret, shown once, is on stdout.`;
+  return printCreated(out, json, human, { apiKey, secret }, secret);
 }
 
 export async function keysList(flags: Flags, out: Out): Promise<number> {
-  const client = new ApiClient(clientOptions(flags));
-  const { apiKeys } = await client.graphql(`query($first: Int, $filter: ApiKeyFilter) { apiKeys(first: $first, filter: $filter) { totalCount edges { node { ${KEY_FIELDS} } } } }`, {
-    first: firstFlag(flags),
-    filter: flags.has('all') ? null : { active: true },
+  const { totalCount, nodes } = await fetchPage(flags, 'apiKeys', 'ApiKeyFilter', flags.has('all') ? null : { active: true }, KEY_FIELDS);
+  const rows = nodes.map((k) => {
+    const state = k.revokedAt ? `  (revoked ${k.revokedAt})` : !k.active ? `  (expired ${k.expiresAt})` : k.expiresAt ? `  (expires ${k.expiresAt})` : '';
+    return `${k.id}  ${k.prefix}…  ${k.role.padEnd(14)} ${k.name}${state}${k.lastUsedAt ? `  last used ${k.lastUsedAt}` : ''}`;
   });
-  const nodes = nodesOf(apiKeys);
-  const rows = nodes.map(
-    (k: any) =>
-      `${k.id}  ${k.prefix}…  ${k.role.padEnd(14)} ${k.name}${k.revokedAt ? `  (revoked ${k.revokedAt})` : !k.active ? `  (expired ${k.expiresAt})` : k.expiresAt ? `  (expires ${k.expiresAt})` : ''}${k.lastUsedAt ? `  last used ${k.lastUsedAt}` : ''}`,
-  );
-  out(rowsText(rows, apiKeys.totalCount, flags.has('all') ? 'No keys.' : 'No active keys.'), { ok: true, totalCount: apiKeys.totalCount, apiKeys: nodes });
+  out(rowsText(rows, totalCount, flags.has('all') ? 'No keys.' : 'No active keys.'), { ok: true, totalCount, apiKeys: nodes });
   return 0;
 }
 

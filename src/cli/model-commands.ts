@@ -12,9 +12,9 @@
  * script can keep it: MODEL=$(fragmark models register digits).
  * (models push, attach-signature: client-commands.ts, signing-commands.ts.)
  */
-import { ApiClient, CliError, clientOptions } from './api-client.ts';
+import { ApiClient, clientOptions } from './api-client.ts';
 import { flag, type Flags, type Out } from './client-commands.ts';
-import { argument, firstFlag, nodesOf, rowsText } from './listing.ts';
+import { argument, fetchOne, fetchPage, firstFlag, pageOf, printCreated, rowsText } from './command-helpers.ts';
 
 const MODEL_FIELDS = 'id name description tags createdAt aliases { name version { id label } } verificationCounts { intact tampered error pending } latestVerification { id verdict completedAt }';
 const VERSION_FIELDS = `id label status format inputShape inputLayout numClasses weightsDigest artifactDigest artifactBytes uploadedAt createdAt aliases
@@ -24,39 +24,28 @@ const VERSION_FIELDS = `id label status format inputShape inputLayout numClasses
 export async function modelsRegister(args: string[], flags: Flags, out: Out, json: boolean): Promise<number> {
   const name = argument(args, 0, 'fragmark models register <name> [--description D] [--tags a,b]');
   const tags = flag(flags, 'tags')?.split(',').map((t) => t.trim()).filter(Boolean);
-  const client = new ApiClient(clientOptions(flags));
-  const { model } = await client.mutate(
+  const description = flag(flags, 'description');
+  const { model } = await new ApiClient(clientOptions(flags)).mutate(
     'registerModel',
     `mutation($input: RegisterModelInput!) { registerModel(input: $input) { model { ${MODEL_FIELDS} } userErrors { code message } } }`,
-    { input: { name, ...(flag(flags, 'description') ? { description: flag(flags, 'description') } : {}), ...(tags ? { tags } : {}) } },
+    { input: { name, ...(description ? { description } : {}), ...(tags ? { tags } : {}) } },
   );
-  out(`Registered model ${model.name} (${model.id}). Push a version with: fragmark models push ${model.id} <file|dir> --version <label>`, { ok: true, model });
-  if (!json) process.stdout.write(`${model.id}\n`);
-  return 0;
+  const human = `Registered model ${model.name} (${model.id}). Push a version with: fragmark models push ${model.id} <file|dir> --version <label>`;
+  return printCreated(out, json, human, { model }, model.id);
 }
 
 export async function modelsList(flags: Flags, out: Out): Promise<number> {
   const filter = { ...(flag(flags, 'name') ? { name: flag(flags, 'name') } : {}), ...(flag(flags, 'tag') ? { tag: flag(flags, 'tag') } : {}) };
-  const client = new ApiClient(clientOptions(flags));
-  const { models } = await client.graphql(`query($first: Int, $filter: ModelFilter) { models(first: $first, filter: $filter) { totalCount edges { node { ${MODEL_FIELDS} } } } }`, {
-    first: firstFlag(flags),
-    filter,
-  });
-  const nodes = nodesOf(models);
-  const rows = nodes.map((m: any) => `${m.id}  ${m.name.padEnd(20)} ${latest(m.latestVerification).padEnd(9)} ${m.tags.length ? `[${m.tags.join(', ')}]` : ''}`.trimEnd());
-  out(rowsText(rows, models.totalCount, 'No models.'), { ok: true, totalCount: models.totalCount, models: nodes });
+  const { totalCount, nodes } = await fetchPage(flags, 'models', 'ModelFilter', filter, MODEL_FIELDS);
+  const rows = nodes.map((m) => `${m.id}  ${m.name.padEnd(20)} ${latest(m.latestVerification).padEnd(9)} ${m.tags.length ? `[${m.tags.join(', ')}]` : ''}`.trimEnd());
+  out(rowsText(rows, totalCount, 'No models.'), { ok: true, totalCount, models: nodes });
   return 0;
 }
 
 export async function modelsShow(args: string[], flags: Flags, out: Out): Promise<number> {
   const id = argument(args, 0, 'fragmark models show <modelId>');
-  const client = new ApiClient(clientOptions(flags));
-  const { model } = await client.graphql(
-    `query($id: ID!) { model(id: $id) { ${MODEL_FIELDS} versions(first: 100) { totalCount edges { node { id label status createdAt } } } } }`,
-    { id },
-  );
-  if (!model) throw new CliError(`No model ${id} in your tenant.`);
-  const { versions, ...rest } = model;
+  const { versions: connection, ...model } = await fetchOne(flags, 'model', id, `${MODEL_FIELDS} versions(first: 100) { totalCount edges { node { id label status createdAt } } }`, 'model');
+  const versions = pageOf(connection);
   const lines = [
     `Model ${model.name} (${model.id}), registered ${model.createdAt}`,
     ...(model.description ? [`  ${model.description}`] : []),
@@ -64,31 +53,24 @@ export async function modelsShow(args: string[], flags: Flags, out: Out): Promis
     `  aliases: ${model.aliases.map((a: any) => `${a.name} -> ${a.version.label}`).join(', ') || '-'}`,
     `  verifications: ${counts(model.verificationCounts)}; latest ${latest(model.latestVerification)}`,
     `  versions (${versions.totalCount}):`,
-    ...nodesOf(versions).map((v: any) => `    ${v.id}  ${v.label.padEnd(12)} ${v.status}`),
+    ...versions.nodes.map((v: any) => `    ${v.id}  ${v.label.padEnd(12)} ${v.status}`),
   ];
-  out(lines.join('\n'), { ok: true, model: { ...rest, versions: nodesOf(versions), versionCount: versions.totalCount } });
+  out(lines.join('\n'), { ok: true, model: { ...model, versions: versions.nodes, versionCount: versions.totalCount } });
   return 0;
 }
 
 export async function versionsList(args: string[], flags: Flags, out: Out): Promise<number> {
   const modelId = argument(args, 0, 'fragmark versions list <modelId> [--first N]');
-  const client = new ApiClient(clientOptions(flags));
-  const { model } = await client.graphql(`query($id: ID!, $first: Int) { model(id: $id) { versions(first: $first) { totalCount edges { node { ${VERSION_FIELDS} } } } } }`, {
-    id: modelId,
-    first: firstFlag(flags),
-  });
-  if (!model) throw new CliError(`No model ${modelId} in your tenant.`);
-  const nodes = nodesOf(model.versions);
+  const model = await fetchOne(flags, 'model', modelId, `versions(first: ${firstFlag(flags)}) { totalCount edges { node { ${VERSION_FIELDS} } } }`, 'model');
+  const { totalCount, nodes } = pageOf(model.versions);
   const rows = nodes.map((v: any) => `${v.id}  ${v.label.padEnd(12)} ${v.status.padEnd(15)} ${v.format.padEnd(8)} ${latest(v.latestVerification)}`.trimEnd());
-  out(rowsText(rows, model.versions.totalCount, 'No versions.'), { ok: true, totalCount: model.versions.totalCount, versions: nodes });
+  out(rowsText(rows, totalCount, 'No versions.'), { ok: true, totalCount, versions: nodes });
   return 0;
 }
 
 export async function versionsShow(args: string[], flags: Flags, out: Out): Promise<number> {
   const id = argument(args, 0, 'fragmark versions show <modelVersionId>');
-  const client = new ApiClient(clientOptions(flags));
-  const { modelVersion: v } = await client.graphql(`query($id: ID!) { modelVersion(id: $id) { ${VERSION_FIELDS} } }`, { id });
-  if (!v) throw new CliError(`No model version ${id} in your tenant.`);
+  const v = await fetchOne(flags, 'modelVersion', id, VERSION_FIELDS, 'model version');
   const lines = [
     `Version ${v.label} of ${v.model.name} (${v.id}): ${v.status}`,
     `  format ${v.format}, input ${JSON.stringify(v.inputShape)} ${v.inputLayout} in [${v.inputDomain.min}, ${v.inputDomain.max}] ${v.inputDomain.encoding}, ${v.numClasses ?? '?'} classes`,

@@ -9,36 +9,24 @@
  */
 import { ApiClient, clientOptions } from './api-client.ts';
 import { flag, type Flags, type Out } from './client-commands.ts';
-import { argument, firstFlag, nodesOf, rowsText } from './listing.ts';
+import { argument, fetchPage, printCreated, rowsText } from './command-helpers.ts';
 
 const TENANT_FIELDS = 'id name slug createdAt deletedAt';
 
 export async function tenantsCreate(args: string[], flags: Flags, out: Out, json: boolean): Promise<number> {
   const name = argument(args, 0, 'fragmark tenants create <name> [--slug S]');
-  const client = new ApiClient(clientOptions(flags));
-  const { tenant, adminKey, adminKeySecret } = await client.mutate(
+  const { tenant, adminKey, adminKeySecret } = await new ApiClient(clientOptions(flags)).mutate(
     'createTenant',
     `mutation($input: CreateTenantInput!) { createTenant(input: $input) { tenant { ${TENANT_FIELDS} } adminKey { id name role prefix } adminKeySecret userErrors { code message } } }`,
     { input: { name, ...(flag(flags, 'slug') ? { slug: flag(flags, 'slug') } : {}) } },
   );
-  out(`Created tenant ${tenant.name} (${tenant.slug}, ${tenant.id}). Its first TENANT_ADMIN key (${adminKey.prefix}…), shown once, is on stdout.`, {
-    ok: true,
-    tenant,
-    adminKey,
-    adminKeySecret,
-  });
-  if (!json) process.stdout.write(`${adminKeySecret}\n`);
-  return 0;
+  const human = `Created tenant ${tenant.name} (${tenant.slug}, ${tenant.id}). Its first TENANT_ADMIN key (${adminKey.prefix}…), shown once, is on stdout.`;
+  return printCreated(out, json, human, { tenant, adminKey, adminKeySecret }, adminKeySecret);
 }
 
 export async function tenantsList(flags: Flags, out: Out): Promise<number> {
-  const client = new ApiClient(clientOptions(flags));
-  const { tenants } = await client.graphql(`query($first: Int, $filter: TenantFilter) { tenants(first: $first, filter: $filter) { totalCount edges { node { ${TENANT_FIELDS} } } } }`, {
-    first: firstFlag(flags),
-    filter: flags.has('all') ? null : { active: true },
-  });
-  const nodes = nodesOf(tenants);
-  const rows = nodes.map((t: any) => `${t.id}  ${t.slug.padEnd(20)} ${t.name}${t.deletedAt ? `  (deleted ${t.deletedAt})` : ''}`);
-  out(rowsText(rows, tenants.totalCount, 'No tenants.'), { ok: true, totalCount: tenants.totalCount, tenants: nodes });
+  const { totalCount, nodes } = await fetchPage(flags, 'tenants', 'TenantFilter', flags.has('all') ? null : { active: true }, TENANT_FIELDS);
+  const rows = nodes.map((t) => `${t.id}  ${t.slug.padEnd(20)} ${t.name}${t.deletedAt ? `  (deleted ${t.deletedAt})` : ''}`);
+  out(rowsText(rows, totalCount, 'No tenants.'), { ok: true, totalCount, tenants: nodes });
   return 0;
 }

@@ -6,9 +6,9 @@
  *
  * (Starting one: `fragmark verify`; its signed evidence: `fragmark evidence show|export`.)
  */
-import { ApiClient, CliError, clientOptions } from './api-client.ts';
+import { CliError } from './api-client.ts';
 import { flag, type Flags, type Out } from './client-commands.ts';
-import { argument, firstFlag, nodesOf, rowsText } from './listing.ts';
+import { argument, fetchOne, fetchPage, rowsText } from './command-helpers.ts';
 import { parseDuration } from './monitoring-commands.ts';
 
 const LIST_FIELDS = 'id mode verdict triggersQueried triggersMatched accTri errorReason createdAt completedAt modelVersion { id label model { id name } } endpoint { id name url } attestation { jti }';
@@ -32,25 +32,18 @@ export async function verificationsList(flags: Flags, out: Out): Promise<number>
     ...(mode ? { mode } : {}),
     ...(since ? { since: new Date(Date.now() - parseDuration(since, 'since') * 1000).toISOString() } : {}),
   };
-  const client = new ApiClient(clientOptions(flags));
-  const { verifications } = await client.graphql(
-    `query($first: Int, $filter: VerificationFilter) { verifications(first: $first, filter: $filter) { totalCount edges { node { ${LIST_FIELDS} } } } }`,
-    { first: firstFlag(flags), filter },
-  );
-  const nodes = nodesOf(verifications);
+  const { totalCount, nodes } = await fetchPage(flags, 'verifications', 'VerificationFilter', filter, LIST_FIELDS);
   const rows = nodes.map(
     (v: any) =>
       `${v.id}  ${v.createdAt}  ${v.verdict.padEnd(8)} ${score(v).padEnd(8)} ${v.mode.padEnd(9)} ${v.modelVersion.model.name} ${v.modelVersion.label}${v.endpoint ? ` at ${v.endpoint.name ?? v.endpoint.url}` : ''}`,
   );
-  out(rowsText(rows, verifications.totalCount, 'No verifications.'), { ok: true, totalCount: verifications.totalCount, verifications: nodes });
+  out(rowsText(rows, totalCount, 'No verifications.'), { ok: true, totalCount, verifications: nodes });
   return 0;
 }
 
 export async function verificationsShow(args: string[], flags: Flags, out: Out): Promise<number> {
   const id = argument(args, 0, 'fragmark verifications show <verificationId>');
-  const client = new ApiClient(clientOptions(flags));
-  const { verification: v } = await client.graphql(`query($id: ID!) { verification(id: $id) { ${SHOW_FIELDS} } }`, { id });
-  if (!v) throw new CliError(`No verification ${id} in your tenant.`);
+  const v = await fetchOne(flags, 'verification', id, SHOW_FIELDS, 'verification');
   const a = v.attestation;
   const lines = [
     `Verification ${v.id}: ${v.verdict}${v.errorReason ? ` (${v.errorReason})` : ''}, ${v.mode} of ${v.modelVersion.model.name} ${v.modelVersion.label}`,

@@ -7,9 +7,8 @@
  * Never trigger data: the API has none to give (the trigger set stays sealed in the vault).
  * (Starting one: `fragmark watermark`, client-commands.ts.)
  */
-import { ApiClient, CliError, clientOptions } from './api-client.ts';
 import type { Flags, Out } from './client-commands.ts';
-import { argument, firstFlag, nodesOf, rowsText } from './listing.ts';
+import { argument, fetchOne, firstFlag, pageOf, rowsText } from './command-helpers.ts';
 
 const WATERMARK_FIELDS = `id status scheme method triggerCount profile allowWeak commitment backend createdAt readyAt
   inputDomain { min max encoding } policy { kind maxMismatchFraction }
@@ -18,23 +17,16 @@ const WATERMARK_FIELDS = `id status scheme method triggerCount profile allowWeak
 
 export async function watermarksList(args: string[], flags: Flags, out: Out): Promise<number> {
   const versionId = argument(args, 0, 'fragmark watermarks list <modelVersionId> [--first N]');
-  const client = new ApiClient(clientOptions(flags));
-  const { modelVersion } = await client.graphql(
-    `query($id: ID!, $first: Int) { modelVersion(id: $id) { watermarks(first: $first) { totalCount edges { node { ${WATERMARK_FIELDS} } } } } }`,
-    { id: versionId, first: firstFlag(flags) },
-  );
-  if (!modelVersion) throw new CliError(`No model version ${versionId} in your tenant.`);
-  const nodes = nodesOf(modelVersion.watermarks);
+  const version = await fetchOne(flags, 'modelVersion', versionId, `watermarks(first: ${firstFlag(flags)}) { totalCount edges { node { ${WATERMARK_FIELDS} } } }`, 'model version');
+  const { totalCount, nodes } = pageOf(version.watermarks);
   const rows = nodes.map((w: any) => `${w.id}  ${w.status.padEnd(10)} ${w.method.padEnd(9)} ${String(w.triggerCount).padStart(4)} triggers  ${w.profile.padEnd(10)} ${w.strength.level.toLowerCase().padEnd(8)} ${w.createdAt}`);
-  out(rowsText(rows, modelVersion.watermarks.totalCount, 'No watermarks.'), { ok: true, totalCount: modelVersion.watermarks.totalCount, watermarks: nodes });
+  out(rowsText(rows, totalCount, 'No watermarks.'), { ok: true, totalCount, watermarks: nodes });
   return 0;
 }
 
 export async function watermarksShow(args: string[], flags: Flags, out: Out): Promise<number> {
   const id = argument(args, 0, 'fragmark watermarks show <watermarkId>');
-  const client = new ApiClient(clientOptions(flags));
-  const { watermark: w } = await client.graphql(`query($id: ID!) { watermark(id: $id) { ${WATERMARK_FIELDS} } }`, { id });
-  if (!w) throw new CliError(`No watermark ${id} in your tenant.`);
+  const w = await fetchOne(flags, 'watermark', id, WATERMARK_FIELDS, 'watermark');
   const s = w.strength;
   const lines = [
     `Watermark ${w.id} of ${w.modelVersion.model.name} ${w.modelVersion.label}: ${w.status}${w.job.error ? ` (${w.job.error})` : ''}`,

@@ -8,6 +8,10 @@
  *   fragmark vault rotate-master-key   new master key version + rewrap (key file only)
  *   fragmark vault rewrap-master       rewrap under the newest configured master version
  *   fragmark vault shred-due           crypto-shred tenants whose grace period is over
+ *
+ * and the client commands (CLIENT_COMMANDS below; tenants, keys, models, versions, watermarks,
+ * verifications, endpoints, ...), each in its group's file. The help text is usage.ts; which
+ * flags each command takes, command-flags.ts; conventions, README.md in this folder.
  */
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 // The server, worker, database and vault are imported by the commands that run them (below):
@@ -30,8 +34,6 @@ import { verificationsList, verificationsShow } from './verification-commands.ts
 import { tenantsCreate, tenantsList } from './tenant-commands.ts';
 import { keysCreate, keysList, keysRevoke } from './key-commands.ts';
 import { USAGE, usageOf } from './usage.ts';
-
-
 
 class UsageError extends Error {}
 

@@ -2,6 +2,7 @@
  * Client commands of `fragmark`: they talk to a running server, never to the database.
  *
  *   fragmark models push <modelId> <file|dir> --version <label> [--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]
+ *       (prints the new version's id on stdout)
  *   fragmark watermark <modelVersionId> [--triggers N] [--method M] [--profile P] [--allow-weak] [--wait]
  *   fragmark jobs [--status S]
  *   fragmark verify <modelVersionId> [--artifact <dir> | --endpoint-id <id> | --endpoint <url> --protocol P] [--wait]
@@ -59,7 +60,7 @@ async function readModelFolder(dir: string): Promise<Map<string, Uint8Array>> {
   return files;
 }
 
-export async function modelsPush(args: string[], flags: Flags, out: Out): Promise<number> {
+export async function modelsPush(args: string[], flags: Flags, out: Out, json: boolean): Promise<number> {
   const [modelId, dir] = args;
   const label = flag(flags, 'version');
   if (!modelId || !dir || !label) throw new CliError(`usage: fragmark models push <modelId> <file|dir> --version <label> ${DOMAIN_USAGE}`, 2);
@@ -74,6 +75,8 @@ export async function modelsPush(args: string[], flags: Flags, out: Out): Promis
     `Pushed version ${label} (${version.id}): ${version.format}, ${version.artifactBytes} bytes, input ${JSON.stringify(version.inputShape)} ${version.inputLayout} in [${domain.min}, ${domain.max}] ${domain.encoding ?? 'FLOAT32'}, ${version.numClasses} classes, weights digest ${version.weightsDigest}.`,
     { ok: true, modelVersion: version },
   );
+  // The new version's id on stdout, for scripts: VERSION_ID=$(fragmark models push ...).
+  if (!json) process.stdout.write(`${version.id}\n`);
   return 0;
 }
 

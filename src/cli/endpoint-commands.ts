@@ -5,7 +5,7 @@
  *       [--name N] [--model-name M] [--input-format FLOAT32|UINT8] [--credential-env VAR]
  *   fragmark endpoints list <modelVersionId>
  *
- * The credential is read from an environment variable, never from the command line (where any
+ * `register` prints the new endpoint's id on stdout. The credential is read from an environment variable, never from the command line (where any
  * user of the machine can read it in the process list).
  */
 import { ApiClient, CliError, clientOptions } from './api-client.ts';
@@ -15,7 +15,7 @@ const ENDPOINT_FIELDS = 'id name registered url protocol modelName inputFormat h
 export const REGISTER_USAGE =
   'usage: fragmark endpoints register <modelVersionId> --endpoint <url> --protocol kserve-v2|tf-serving [--name N] [--model-name M] [--input-format FLOAT32|UINT8] [--credential-env VAR]';
 
-export async function endpointsRegister(args: string[], flags: Flags, out: Out): Promise<number> {
+export async function endpointsRegister(args: string[], flags: Flags, out: Out, json: boolean): Promise<number> {
   const [modelVersionId] = args;
   const url = flag(flags, 'endpoint');
   if (!modelVersionId || !url) throw new CliError(REGISTER_USAGE, 2);
@@ -33,6 +33,8 @@ export async function endpointsRegister(args: string[], flags: Flags, out: Out):
     { input: { modelVersionId, endpoint, ...(flag(flags, 'name') ? { name: flag(flags, 'name') } : {}) } },
   );
   out(`Registered endpoint ${registered.name} (${registered.id}): ${registered.protocol} ${registered.url}`, { ok: true, endpoint: registered });
+  // Its id on stdout, for scripts: ENDPOINT_ID=$(fragmark endpoints register ...).
+  if (!json) process.stdout.write(`${registered.id}\n`);
   return 0;
 }
 

@@ -8,6 +8,10 @@
  *   fragmark vault rotate-master-key   new master key version + rewrap (key file only)
  *   fragmark vault rewrap-master       rewrap under the newest configured master version
  *   fragmark vault shred-due           crypto-shred tenants whose grace period is over
+ *
+ * and the client commands (CLIENT_COMMANDS below; tenants, keys, models, versions, watermarks,
+ * verifications, endpoints, ...), each in its group's file. The help text is usage.ts; which
+ * flags each command takes, command-flags.ts; conventions, README.md in this folder.
  */
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 // The server, worker, database and vault are imported by the commands that run them (below):
@@ -16,192 +20,103 @@ import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { CliError } from './api-client.ts';
-import { endpointsEnroll, jobs, modelsPush, verify, watermark } from './client-commands.ts';
+import { endpointsEnroll, jobs, modelsPush, verify, watermark, type Flags, type Out } from './client-commands.ts';
 import { endpointsList, endpointsRegister } from './endpoint-commands.ts';
-import { COMMAND_FLAGS, commandOf, unknownFlag } from './command-flags.ts';
+import { CommandFlags, commandOf, parseCommandLine, unknownFlag, valueProblem } from './command-flags.ts';
 import { verifyToken } from './verify-token.ts';
 import { evidenceExport, evidenceShow, evidenceVerify } from './evidence-commands.ts';
 import { modelsAttachSignature, signingKeysList, signingKeysRegister, signingKeysRevoke } from './signing-commands.ts';
 import { webhooksCreate, webhooksDeliveries, webhooksList, webhooksTest } from './webhook-commands.ts';
 import { alertsAck, alertsList, monitorsCreate, monitorsList, monitorsPause, report } from './monitoring-commands.ts';
-
-const USAGE = `Usage: fragmark <command> [options]
-
-Commands:
-  serve                      Run the GraphQL API (embedded PostgreSQL unless DATABASE_URL is set)
-  worker                     Run a worker: takes watermark jobs from the queue (any number, on any hosts)
-  db migrate                 Apply pending database migrations
-  backup <file>              Write the database and the model artifacts to one file (consistent while running;
-                             the master key is never in it: back it up separately)
-  restore <file>             Restore a backup into an empty database (a new data folder, or a new
-                             DATABASE_URL) of the same Fragmark version; unfinished jobs end FAILED
-  admin mint-key [--name N]  Create a PLATFORM_ADMIN API key; its secret is printed once
-  vault rotate-master-key    Add a new master key version to the key file and rewrap every keyring under it
-  vault rewrap-master        Rewrap every keyring under the newest master key version (after changing FRAGMARK_MASTER_KEY)
-  vault shred-due            Destroy the keys of deleted tenants whose grace period is over
-
-Client commands (talk to a running server; --url/--key or FRAGMARK_URL/FRAGMARK_API_KEY):
-  models push <modelId> <file|dir> --version <label> [--input-range MIN,MAX] [--input-encoding FLOAT32|UINT8]
-                             Upload a model as a new version: an ONNX file (.onnx), a Keras model
-                             (.keras, .h5) or a TF.js model folder; the input domain
-                             (default 0,1 FLOAT32) is what its endpoint accepts
-  watermark <modelVersionId> [--triggers N] [--method M] [--profile FP32_EXACT|TF32|FP16|BF16] [--allow-weak] [--wait]
-                             Watermark a version (default profile FP16); --wait shows progress;
-                             --allow-weak accepts a weak one (< 32 triggers or no sensitivity)
-  jobs [--status S]          Recent jobs of your tenant
-  verify <modelVersionId> [--artifact <file|dir> | --endpoint-id <id> | --endpoint [<url> --protocol kserve-v2|tf-serving]] [--wait]
-                             Check a model against its watermark; exit 0 INTACT, 3 TAMPERED, 1 ERROR
-                             (--endpoint alone: the default registered endpoint; a URL is ad-hoc, attested
-                             as not registered; --input-format UINT8 sends 8-bit levels; enrolled endpoints
-                             use their stable triggers)
-  endpoints register <modelVersionId> --endpoint <url> --protocol P [--name N] [--model-name M]
-      [--input-format FLOAT32|UINT8] [--credential-env VAR]
-                             Register a deployment (TENANT_ADMIN key; audited); the credential is read
-                             from the environment variable VAR
-  endpoints list <modelVersionId>
-                             The version's registered endpoints
-  endpoints enroll <modelVersionId> [--endpoint-id <id> | --endpoint <url> --protocol P [--input-format UINT8]] [--rounds N] [--wait]
-                             Query a deployment 3 times with every trigger; record which are stable there
-  signing-keys register <name> <public-key.pem>
-                             Trust a public key that signs your models (OpenSSF model signing; TENANT_ADMIN)
-  signing-keys list [--all]  Your tenant's signing keys (--all: revoked ones too)
-  signing-keys revoke <signingKeyId>
-                             Revoke a signing key; the signatures it verified are withdrawn (TENANT_ADMIN)
-  models attach-signature <modelVersionId> <model.sig> --signing-key <signingKeyId>
-                             Check a model_signing signature against the version's files and record it
-  webhooks list              Your tenant's webhook subscriptions
-  webhooks create --receiver <url> --events <type,type> [--description D]
-                             Subscribe a receiver to verification.completed, integrity.changed, alert.opened
-                             (TENANT_ADMIN; audited); prints its signing secret once, on stdout
-  webhooks test <subscriptionId>
-                             Queue a signed webhook.test delivery to it (OPERATOR)
-  webhooks deliveries <subscriptionId> [--first N]
-                             Its delivery log, newest first, with every attempt
-
-  evidence show <verificationId>
-                             The verdict's in-toto statement and its DSSE envelope (signed like the token)
-  evidence export <verificationId> --out <file.json>
-                             Write an evidence bundle: token, DSSE envelope, the issuer's key set,
-                             the revocation status now, the model/version/watermark facts, how to check it
-  monitors create (--endpoint-id <id> | --version <modelVersionId>) (--every <duration> | --cron "<expr>")
-      [--jitter <duration>] [--sample N] [--paused]
-                             Check a deployment (or the registered artifact) on a schedule (TENANT_ADMIN);
-                             durations like 90s, 15m, 12h, 1d; cron in UTC; --sample N random triggers a run
-  monitors list [--state S]  Monitors and their integrity state (HEALTHY, TAMPERED, UNREACHABLE, UNKNOWN)
-  monitors pause|resume <monitorId>
-                             Stop or restart a monitor's runs (TENANT_ADMIN)
-  alerts [--all]             Open alerts (--all: acknowledged ones too)
-  alerts ack <alertId> [--note "..."]
-                             Acknowledge an alert (OPERATOR); who and when are recorded
-  report [--since 30d] [--until <time>]
-                             Per monitor: checks, verdicts, share of time HEALTHY, open alerts (--json:
-                             with each check's attestation id, as evidence)
-
-Third-party checks (no API key):
-  verify-token <token> (--issuer <url> | --jwks <file>) [--audience <aud>] [--offline]
-                             Verify an attestation against the issuer's keys, then ask the issuer
-                             whether it was revoked (--offline: skip that, and say so);
-                             exit 0 valid (prints claims), 1 invalid or revoked
-  evidence verify <file.json> [--issuer <url>] [--jwks <file>] [--audience <aud>]
-                             Check an evidence bundle offline: token, envelope, their agreement, and
-                             the revocation status recorded at export (--jwks: a key set you trust
-                             instead of the bundle's snapshot); exit 0 valid, 1 invalid
-
-Options:
-  --json                     Machine-readable output
-  --help                     Show this help
-Configuration comes from environment variables: see README.md.`;
-
-interface Parsed {
-  command: string[];
-  flags: Map<string, string | true>;
-}
-
-function parseArgs(argv: string[]): Parsed {
-  const command: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg.startsWith('--')) {
-      const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-      const next = argv[i + 1];
-      if (inline !== undefined) flags.set(name, inline);
-      else if (VALUE_FLAGS.has(name) && next !== undefined && !next.startsWith('--')) flags.set(name, argv[++i]!);
-      else flags.set(name, true);
-    } else command.push(arg);
-  }
-  return { command, flags };
-}
-
-/** Flags that take a value (`--flag value` or `--flag=value`); every other flag is a switch. */
-const VALUE_FLAGS = new Set([
-  'name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'endpoint-id', 'protocol', 'model-name',
-  'audience', 'nonce', 'issuer', 'jwks', 'profile', 'watermark', 'rounds', 'max-unstable-share', 'input-format', 'input-range',
-  'input-encoding', 'credential-env', 'out', 'signing-key', 'every', 'cron', 'jitter', 'sample', 'state', 'note', 'since', 'until',
-  'receiver', 'events', 'description', 'first',
-]);
+import { modelsList, modelsRegister, modelsShow, versionsList, versionsShow } from './model-commands.ts';
+import { watermarksList, watermarksShow } from './watermark-commands.ts';
+import { verificationsList, verificationsShow } from './verification-commands.ts';
+import { tenantsCreate, tenantsList } from './tenant-commands.ts';
+import { keysCreate, keysList, keysRevoke } from './key-commands.ts';
+import { USAGE, usageOf } from './usage.ts';
 
 class UsageError extends Error {}
 
-/** The USAGE lines of one command (its synopsis and description), with the common options. */
-function usageOf(command: string): string {
-  const lines = USAGE.split('\n');
-  const start = lines.findIndex((l) => new RegExp(`^  ${command.replace(/ /g, ' ')}(\\s|$)`).test(l));
-  if (start < 0) return USAGE;
-  let end = start + 1;
-  while (end < lines.length && /^ {4,}/.test(lines[end]!)) end++;
-  const flags = [...(COMMAND_FLAGS[command] ?? []), 'json', 'help'].map((f) => `--${f}`).join(' ');
-  return ['Usage: fragmark ' + lines[start]!.trim(), ...lines.slice(start + 1, end), '', `Options: ${flags}`].join('\n');
-}
+type ClientCommand = (args: string[], flags: Flags, out: Out, json: boolean) => Promise<number>;
+
+/** The commands that talk to a running server (or check tokens offline), by name; each gets the words after its name. */
+const CLIENT_COMMANDS: Readonly<Record<string, ClientCommand>> = {
+  'tenants create': tenantsCreate,
+  'tenants list': (_args, flags, out) => tenantsList(flags, out),
+  'keys create': (_args, flags, out, json) => keysCreate(flags, out, json),
+  'keys list': (_args, flags, out) => keysList(flags, out),
+  'keys revoke': keysRevoke,
+  'models register': modelsRegister,
+  'models list': (_args, flags, out) => modelsList(flags, out),
+  'models show': modelsShow,
+  'models push': modelsPush,
+  'models attach-signature': modelsAttachSignature,
+  'versions list': versionsList,
+  'versions show': versionsShow,
+  watermark,
+  'watermarks list': watermarksList,
+  'watermarks show': watermarksShow,
+  jobs: (_args, flags, out) => jobs(flags, out),
+  verify,
+  'verifications list': (_args, flags, out) => verificationsList(flags, out),
+  'verifications show': verificationsShow,
+  'endpoints register': endpointsRegister,
+  'endpoints list': endpointsList,
+  'endpoints enroll': endpointsEnroll,
+  'verify-token': verifyToken,
+  'evidence show': evidenceShow,
+  'evidence export': evidenceExport,
+  'evidence verify': evidenceVerify,
+  'signing-keys register': signingKeysRegister,
+  'signing-keys list': (_args, flags, out) => signingKeysList(flags, out),
+  'signing-keys revoke': signingKeysRevoke,
+  'monitors create': (_args, flags, out) => monitorsCreate(flags, out),
+  'monitors list': (_args, flags, out) => monitorsList(flags, out),
+  'monitors pause': (args, flags, out) => monitorsPause(args, true, flags, out),
+  'monitors resume': (args, flags, out) => monitorsPause(args, false, flags, out),
+  alerts: (_args, flags, out) => alertsList(flags, out),
+  'alerts ack': alertsAck,
+  report: (_args, flags, out) => report(flags, out),
+  'webhooks list': (_args, flags, out) => webhooksList(flags, out),
+  'webhooks create': (_args, flags, out, json) => webhooksCreate(flags, out, json),
+  'webhooks test': webhooksTest,
+  'webhooks deliveries': webhooksDeliveries,
+};
+
+/** Commands that take no positional argument: extra words are an unknown command, not ignored. */
+const NO_ARGUMENTS = new Set(['tenants list', 'keys create', 'keys list', 'models list', 'jobs', 'verifications list', 'signing-keys list', 'monitors create', 'monitors list', 'alerts', 'report', 'webhooks list', 'webhooks create']);
 
 async function main(argv: string[]): Promise<number> {
-  const { command, flags } = parseArgs(argv);
+  const parsed = parseCommandLine(argv);
+  const command = parsed.command;
+  const named = commandOf(command);
+  const flags: Flags = named ? new CommandFlags(named, parsed.flags) : parsed.flags;
   const json = flags.has('json');
   const out = (human: string, data: object) => {
     if (json) process.stdout.write(JSON.stringify(data) + '\n');
     else process.stderr.write(human + '\n');
   };
-  const named = commandOf(command);
   if (flags.has('help') || command.length === 0) {
     process.stdout.write((named ? usageOf(named) : USAGE) + '\n');
     return command.length === 0 && !flags.has('help') ? 2 : 0;
   }
-  const refused = named ? unknownFlag(named, flags.keys()) : null;
+  if (!named) throw new UsageError(`Unknown command "${command.join(' ')}".`);
+  const refused =
+    unknownFlag(named, parsed.flags.keys()) ??
+    valueProblem(named, parsed.flags) ??
+    (parsed.repeated.length > 0 ? `fragmark ${named}: --${parsed.repeated[0]} is given more than once.` : null);
   if (refused) {
     out(refused, { ok: false, error: refused });
     return 2;
   }
 
   // Client commands need a server address and key, not the server's configuration.
-  const clientCommand = ['models', 'watermark', 'jobs', 'verify', 'verify-token', 'endpoints', 'evidence', 'signing-keys', 'monitors', 'alerts', 'report', 'webhooks'].includes(command[0] ?? '');
-  if (clientCommand) {
+  const client = CLIENT_COMMANDS[named];
+  if (client) {
+    const rest = command.slice(named.split(' ').length);
+    if (rest.length > 0 && NO_ARGUMENTS.has(named)) throw new UsageError(`Unknown command "${command.join(' ')}".`);
     try {
-      if (command[0] === 'models' && command[1] === 'push') return await modelsPush(command.slice(2), flags, out);
-      if (command[0] === 'watermark') return await watermark(command.slice(1), flags, out, json);
-      if (command[0] === 'jobs') return await jobs(flags, out);
-      if (command[0] === 'verify') return await verify(command.slice(1), flags, out, json);
-      if (command[0] === 'endpoints' && command[1] === 'enroll') return await endpointsEnroll(command.slice(2), flags, out, json);
-      if (command[0] === 'endpoints' && command[1] === 'register') return await endpointsRegister(command.slice(2), flags, out);
-      if (command[0] === 'endpoints' && command[1] === 'list') return await endpointsList(command.slice(2), flags, out);
-      if (command[0] === 'verify-token') return await verifyToken(command.slice(1), flags, out);
-      if (command[0] === 'evidence' && command[1] === 'show') return await evidenceShow(command.slice(2), flags, out);
-      if (command[0] === 'evidence' && command[1] === 'export') return await evidenceExport(command.slice(2), flags, out);
-      if (command[0] === 'evidence' && command[1] === 'verify') return await evidenceVerify(command.slice(2), flags, out);
-      if (command[0] === 'models' && command[1] === 'attach-signature') return await modelsAttachSignature(command.slice(2), flags, out);
-      if (command[0] === 'signing-keys' && command[1] === 'register') return await signingKeysRegister(command.slice(2), flags, out);
-      if (command[0] === 'signing-keys' && command[1] === 'list') return await signingKeysList(flags, out);
-      if (command[0] === 'signing-keys' && command[1] === 'revoke') return await signingKeysRevoke(command.slice(2), flags, out);
-      if (command[0] === 'monitors' && command[1] === 'create') return await monitorsCreate(flags, out);
-      if (command[0] === 'monitors' && command[1] === 'list') return await monitorsList(flags, out);
-      if (command[0] === 'monitors' && (command[1] === 'pause' || command[1] === 'resume')) return await monitorsPause(command.slice(2), command[1] === 'pause', flags, out);
-      if (command[0] === 'alerts' && command[1] === 'ack') return await alertsAck(command.slice(2), flags, out);
-      if (command[0] === 'alerts' && command.length === 1) return await alertsList(flags, out);
-      if (command[0] === 'report' && command.length === 1) return await report(flags, out);
-      if (command[0] === 'webhooks' && command[1] === 'list') return await webhooksList(flags, out);
-      if (command[0] === 'webhooks' && command[1] === 'create') return await webhooksCreate(flags, out, json);
-      if (command[0] === 'webhooks' && command[1] === 'test') return await webhooksTest(command.slice(2), flags, out);
-      if (command[0] === 'webhooks' && command[1] === 'deliveries') return await webhooksDeliveries(command.slice(2), flags, out);
-      throw new UsageError(`Unknown command "${command.join(' ')}".`);
+      return await client(rest, flags, out, json);
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
       out(error.message, { ok: false, error: error.message });

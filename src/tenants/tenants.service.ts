@@ -15,6 +15,7 @@ import { isUuid } from '../common/ids.ts';
 import { QUEUE_OF_KIND, type JobQueue } from '../jobs/job-queue.ts';
 import { JobRecords } from '../jobs/job-records.ts';
 import { endRecordsOfJobs, TENANT_DELETED_REASON } from './tenant-guard.ts';
+import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
 
 const MAX_GRACE_PERIOD_DAYS = 30;
 
@@ -52,6 +53,21 @@ export class TenantsService {
     const actor = requireActor(this.actor);
     if (!actor.tenantId) return null;
     return scopeToTenant(this.db, actor.tenantId).tenant.findFirst({ where: {} });
+  }
+
+  /**
+   * Every tenant, newest first (platform admins only: tenant keys see their own tenant through
+   * viewer). active: true leaves out deleted tenants, false keeps only them.
+   */
+  async list(page: PageRequest, filter: { active?: boolean | null } = {}): Promise<Page<Tenant>> {
+    const actor = requireActor(this.actor);
+    if (actor.role !== 'PLATFORM_ADMIN') throw new AuthError('FORBIDDEN', 'Only platform admins can list tenants.');
+    const where = filter.active === true ? { deletedAt: null } : filter.active === false ? { deletedAt: { not: null } } : {};
+    return paginate(
+      page,
+      ({ take, cursorWhere, orderBy }) => this.db.tenant.findMany({ where: { ...where, ...cursorWhere }, take, orderBy }),
+      () => this.db.tenant.count({ where }),
+    );
   }
 
   async create(input: CreateTenantInput): Promise<CreatedTenant> {

@@ -40,6 +40,28 @@ describe('tenants', () => {
     assert.equal(refused.status, 403);
     assert.equal(await api.database.db.tenant.count({ where: { name: 'Sneaky' } }), 0);
   });
+
+  test('platform admins list every tenant, newest first, deleted ones by filter; tenant keys may not', async () => {
+    const LIST = `query($filter: TenantFilter, $after: String) { tenants(first: 1, after: $after, filter: $filter) {
+      totalCount edges { node { slug deletedAt } } pageInfo { hasNextPage endCursor } } }`;
+    const kept = await createTenant(api, 'Listed Kept');
+    const gone = await createTenant(api, 'Listed Gone');
+    await api.gql(`mutation($id: ID!) { deleteTenant(input: { id: $id, gracePeriodDays: 7 }) { userErrors { code } } }`, { id: gone.id });
+    const all = await api.gql(LIST, {});
+    assert.equal(all.data.tenants.totalCount, await api.database.db.tenant.count());
+    assert.equal(all.data.tenants.edges[0].node.slug, 'listed-gone', 'newest first');
+    const next = await api.gql(LIST, { after: all.data.tenants.pageInfo.endCursor });
+    assert.equal(next.data.tenants.edges[0].node.slug, 'listed-kept');
+    const active = await api.gql(LIST, { filter: { active: true } });
+    assert.equal(active.data.tenants.edges[0].node.slug, 'listed-kept');
+    assert.equal(active.data.tenants.totalCount, all.data.tenants.totalCount - 1);
+    const deleted = await api.gql(LIST, { filter: { active: false } });
+    assert.equal(deleted.data.tenants.totalCount, 1);
+    assert.ok(deleted.data.tenants.edges[0].node.deletedAt);
+    const refused = await api.gql(LIST, {}, kept.adminKey);
+    assert.equal(refused.errors?.[0]?.extensions?.code, 'FORBIDDEN');
+    assert.equal(refused.data?.tenants, undefined, "no tenant is shown");
+  });
 });
 
 describe('tenant isolation', () => {

@@ -18,7 +18,8 @@
  *   `fixtures/` (the repository's) and `jwks.json` (the server's key set), with these variables
  *   set: FRAGMARK_URL and FRAGMARK_API_KEY (client commands), ISSUER (= FRAGMARK_URL), TOKEN and
  *   JTI (an attestation made for the audience https://auditor.example), VERIFICATION_ID (the
- *   verification it attests), MODEL / MODEL_ID, VERSION_ID, WATERMARK_ID, WEBHOOK_SUBSCRIPTION_ID, and for server-side commands (db, admin, vault, serve, worker) a
+ *   verification it attests), MODEL / MODEL_ID, VERSION_ID, WATERMARK_ID, WEBHOOK_SUBSCRIPTION_ID, API_KEY_ID (the spare
+ *   VIEWER key), and for server-side commands (db, admin, vault, serve, worker) a
  *   separate scratch database (DATABASE_URL) with its master key in a key file
  *   (FRAGMARK_MASTER_KEY_FILE). Undefined variables are errors (`set -u`). The command must
  *   exit 0. `serve` and `worker` pass when they report ready, and are then stopped with SIGTERM.
@@ -402,6 +403,7 @@ async function runExample(example: Example, context: FileContext): Promise<void>
     VERSION_ID: context.vars.versionId,
     WATERMARK_ID: context.vars.watermarkId,
     WEBHOOK_SUBSCRIPTION_ID: context.vars.webhookSubscriptionId,
+    API_KEY_ID: context.vars.apiKeyId,
   };
   // The key set as of now (an earlier example may have rotated the signing key).
   await writeFile(path.join(scratch, 'jwks.json'), await (await fetch(`${api.url}/.well-known/jwks.json`)).text());

@@ -1344,6 +1344,8 @@ export type Query = {
   __typename?: 'Query';
   /** Who the API key belongs to: tenant and role. */
   viewer: Viewer;
+  /** Every tenant, newest first, deleted ones too (platform admins only). */
+  tenants: TenantConnection;
   /** API keys of the caller's tenant (platform keys for platform admins). Admins only. */
   apiKeys: ApiKeyConnection;
   /** The audit trail of the caller's tenant (the platform's for platform admins). Admins only. */
@@ -1384,6 +1386,14 @@ export type Query = {
   webhookSubscription?: Maybe<WebhookSubscription>;
   /** The delivery log of one subscription, newest first, each delivery with its attempts. */
   webhookDeliveries: WebhookDeliveryConnection;
+};
+
+
+/** Read operations. */
+export type QueryTenantsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TenantFilter>;
 };
 
 
@@ -1518,6 +1528,32 @@ export type QueryWebhookDeliveriesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<WebhookDeliveryFilter>;
+};
+
+/** Narrows the tenants query. */
+export type TenantFilter = {
+  /** true: tenants not deleted; false: deleted ones (in their grace period or shredded); absent: all. */
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** A page of tenants. */
+export type TenantConnection = {
+  __typename?: 'TenantConnection';
+  /** The tenants on this page. */
+  edges: Array<TenantEdge>;
+  /** Where this page ends. */
+  pageInfo: PageInfo;
+  /** Number of tenants matching the filter, on all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A tenant and its cursor. */
+export type TenantEdge = {
+  __typename?: 'TenantEdge';
+  /** Opaque cursor of this edge. */
+  cursor: Scalars['String']['output'];
+  /** The tenant. */
+  node: Tenant;
 };
 
 /** Input of createTenant. */
@@ -2617,6 +2653,9 @@ export type ResolversTypes = {
   AcknowledgeAlertInput: AcknowledgeAlertInput;
   AcknowledgeAlertPayload: ResolverTypeWrapper<Omit<AcknowledgeAlertPayload, 'alert' | 'userErrors'> & { alert?: Maybe<ResolversTypes['IntegrityAlert']>, userErrors: Array<ResolversTypes['UserError']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TenantFilter: TenantFilter;
+  TenantConnection: ResolverTypeWrapper<Omit<TenantConnection, 'edges'> & { edges: Array<ResolversTypes['TenantEdge']> }>;
+  TenantEdge: ResolverTypeWrapper<Omit<TenantEdge, 'node'> & { node: ResolversTypes['Tenant'] }>;
   CreateTenantInput: CreateTenantInput;
   CreateTenantPayload: ResolverTypeWrapper<Omit<CreateTenantPayload, 'tenant' | 'adminKey' | 'userErrors'> & { tenant?: Maybe<ResolversTypes['Tenant']>, adminKey?: Maybe<ResolversTypes['ApiKey']>, userErrors: Array<ResolversTypes['UserError']> }>;
   CreateApiKeyInput: CreateApiKeyInput;
@@ -2765,6 +2804,9 @@ export type ResolversParentTypes = {
   AcknowledgeAlertInput: AcknowledgeAlertInput;
   AcknowledgeAlertPayload: Omit<AcknowledgeAlertPayload, 'alert' | 'userErrors'> & { alert?: Maybe<ResolversParentTypes['IntegrityAlert']>, userErrors: Array<ResolversParentTypes['UserError']> };
   Query: Record<PropertyKey, never>;
+  TenantFilter: TenantFilter;
+  TenantConnection: Omit<TenantConnection, 'edges'> & { edges: Array<ResolversParentTypes['TenantEdge']> };
+  TenantEdge: Omit<TenantEdge, 'node'> & { node: ResolversParentTypes['Tenant'] };
   CreateTenantInput: CreateTenantInput;
   CreateTenantPayload: Omit<CreateTenantPayload, 'tenant' | 'adminKey' | 'userErrors'> & { tenant?: Maybe<ResolversParentTypes['Tenant']>, adminKey?: Maybe<ResolversParentTypes['ApiKey']>, userErrors: Array<ResolversParentTypes['UserError']> };
   CreateApiKeyInput: CreateApiKeyInput;
@@ -3348,6 +3390,7 @@ export type AcknowledgeAlertPayloadResolvers<ContextType = GraphQLContext, Paren
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+  tenants?: Resolver<ResolversTypes['TenantConnection'], ParentType, ContextType, Partial<QueryTenantsArgs>>;
   apiKeys?: Resolver<ResolversTypes['ApiKeyConnection'], ParentType, ContextType, Partial<QueryApiKeysArgs>>;
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAuditEventsArgs>>;
   models?: Resolver<ResolversTypes['ModelConnection'], ParentType, ContextType, Partial<QueryModelsArgs>>;
@@ -3368,6 +3411,17 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   webhookSubscriptions?: Resolver<Array<ResolversTypes['WebhookSubscription']>, ParentType, ContextType>;
   webhookSubscription?: Resolver<Maybe<ResolversTypes['WebhookSubscription']>, ParentType, ContextType, RequireFields<QueryWebhookSubscriptionArgs, 'id'>>;
   webhookDeliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'subscriptionId'>>;
+};
+
+export type TenantConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TenantConnection'] = ResolversParentTypes['TenantConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TenantEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TenantEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TenantEdge'] = ResolversParentTypes['TenantEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Tenant'], ParentType, ContextType>;
 };
 
 export type CreateTenantPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CreateTenantPayload'] = ResolversParentTypes['CreateTenantPayload']> = {
@@ -3665,6 +3719,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   MonitorPayload?: MonitorPayloadResolvers<ContextType>;
   AcknowledgeAlertPayload?: AcknowledgeAlertPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  TenantConnection?: TenantConnectionResolvers<ContextType>;
+  TenantEdge?: TenantEdgeResolvers<ContextType>;
   CreateTenantPayload?: CreateTenantPayloadResolvers<ContextType>;
   CreateApiKeyPayload?: CreateApiKeyPayloadResolvers<ContextType>;
   RevokeApiKeyPayload?: RevokeApiKeyPayloadResolvers<ContextType>;

@@ -302,7 +302,17 @@ async function vaultCommand(name: string, config: Config, logger: ReturnType<typ
 async function worker(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
   const signalled = untilSignal(logger);
   const { startWorker } = await import('../app/worker.ts');
-  const running = await startWorker(config, logger);
+  const { WorkerRefusal } = await import('../app/public-issuer.ts');
+  let running: Awaited<ReturnType<typeof startWorker>>;
+  try {
+    running = await startWorker(config, logger);
+  } catch (error) {
+    if (!(error instanceof WorkerRefusal)) throw error;
+    // A misconfigured worker must not run (and must not be mistaken for one that stopped cleanly).
+    logger.error('worker refused to start', { reason: error.message });
+    out(error.message, { ok: false, event: 'refused', error: error.message });
+    return 78;
+  }
   out(`Worker ${running.workerId} ready (TF.js backend: ${running.backend}).`, { event: 'ready', workerId: running.workerId, backend: running.backend });
   await signalled;
   await running.stop();

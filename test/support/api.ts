@@ -12,7 +12,7 @@ import { findFreePort } from './ports.ts';
 import type { Vault } from '../../src/vault/vault.ts';
 import { randomKey, sodiumReady } from '../../src/vault/aead.ts';
 import type { JobQueue, QueueSettings } from '../../src/jobs/job-queue.ts';
-import type { ArtifactStore } from '../../src/registry/artifacts/artifact-store.ts';
+import type { ModelArtifacts } from '../../src/registry/artifacts/model-artifacts.ts';
 import type { AttestationIssuer } from '../../src/attestations/attestation-issuer.ts';
 import type { RewrapSettings } from '../../src/keys/key-management.service.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -39,7 +39,7 @@ export interface TestApi {
   database: TestDatabase;
   vault: Vault;
   queue: JobQueue;
-  store: ArtifactStore;
+  store: ModelArtifacts;
   issuer: AttestationIssuer;
   artifactDir: string;
   /** The vault master key, base64 (for worker processes started by tests). */

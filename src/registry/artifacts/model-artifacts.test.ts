@@ -7,7 +7,9 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { listFiles } from '../../../test/support/files.ts';
 import { ArtifactError } from './artifact.errors.ts';
-import { ArtifactStore as Sut, manifestDigest, unsafeNameReason } from './artifact-store.ts';
+import { manifestDigest, unsafeNameReason } from './artifact-manifest.ts';
+import { modelArtifactsInFolder } from './open-artifact-store.ts';
+import type { ModelArtifacts as Sut } from './model-artifacts.ts';
 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 const bytes = (s: string) => new Uint8Array(Buffer.from(s));
@@ -22,7 +24,7 @@ describe('ArtifactStore', () => {
 
   before(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'fragmark-store-'));
-    sut = new Sut(root);
+    sut = modelArtifactsInFolder(root);
   });
   after(async () => {
     await rm(root, { recursive: true, force: true });

@@ -36,6 +36,8 @@ export class FileArtifactStore implements ArtifactStore {
   }
 
   async put(source: Readable, expected?: BlobRef): Promise<BlobRef> {
+    // An error before the pipeline below is attached must reject this put, not crash the process.
+    source.on('error', () => {});
     if (expected !== undefined && (await this.keepExisting(expected))) {
       source.destroy();
       return { sha256: expected.sha256, size: expected.size };

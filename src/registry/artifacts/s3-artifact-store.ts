@@ -42,6 +42,8 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   async put(source: Readable, expected?: BlobRef): Promise<BlobRef> {
+    // An error before the pipeline below is attached must reject this put, not crash the process.
+    source.on('error', () => {});
     if (expected !== undefined && (await this.sizeOf(expected.sha256)) === expected.size) {
       source.destroy();
       await this.send(

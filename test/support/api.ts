@@ -41,6 +41,7 @@ export interface TestApi {
   queue: JobQueue;
   store: ModelArtifacts;
   issuer: AttestationIssuer;
+  /** The folder of a folder store (the default in tests); empty and unused with FRAGMARK_ARTIFACT_STORE=postgres:. */
   artifactDir: string;
   /** The vault master key, base64 (for worker processes started by tests). */
   masterKey: string;
@@ -68,7 +69,9 @@ export async function startTestApi(
     FRAGMARK_ENV: 'production',
     DATABASE_URL: database.url,
     FRAGMARK_MASTER_KEY: masterKey,
-    FRAGMARK_ARTIFACT_DIR: artifactDir,
+    // A folder store unless the test names another (FRAGMARK_ARTIFACT_STORE=postgres:).
+    // (Uploads are then staged in FRAGMARK_DATA_DIR: this test's folder, not the working directory.)
+    ...(env.FRAGMARK_ARTIFACT_STORE === undefined ? { FRAGMARK_ARTIFACT_DIR: artifactDir } : { FRAGMARK_DATA_DIR: artifactDir }),
     ...env,
   });
   const logs: string[] = [];

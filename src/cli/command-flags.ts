@@ -10,6 +10,8 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
   worker: [],
   'db migrate': [],
   'admin mint-key': ['name'],
+  'admin set-issuer': [],
+  'artifacts gc': [],
   'vault rotate-master-key': [],
   'vault rewrap-master': [],
   'vault shred-due': [],

@@ -5,6 +5,8 @@
  *   fragmark serve                     run the API (what `npm start` runs)
  *   fragmark db migrate                apply pending database migrations
  *   fragmark admin mint-key [--name N] create a PLATFORM_ADMIN key (shown once)
+ *   fragmark admin set-issuer <url>    record the public issuer URL every process signs with
+ *   fragmark artifacts gc              delete artifact blobs no row references
  *   fragmark vault rotate-master-key   new master key version + rewrap (key file only)
  *   fragmark vault rewrap-master       rewrap under the newest configured master version
  *   fragmark vault shred-due           crypto-shred tenants whose grace period is over
@@ -32,6 +34,8 @@ Commands:
   worker                     Run a worker: takes watermark jobs from the queue (any number, on any hosts)
   db migrate                 Apply pending database migrations
   admin mint-key [--name N]  Create a PLATFORM_ADMIN API key; its secret is printed once
+  admin set-issuer <url>     Record the public issuer URL (iss of attestations) the API and every worker sign with
+  artifacts gc               Delete artifact blobs no model version or candidate references (older than an hour)
   vault rotate-master-key    Add a new master key version to the key file and rewrap every keyring under it
   vault rewrap-master        Rewrap every keyring under the newest master key version (after changing FRAGMARK_MASTER_KEY)
   vault shred-due            Destroy the keys of deleted tenants whose grace period is over
@@ -220,6 +224,7 @@ async function main(argv: string[]): Promise<number> {
     (json ? process.stderr : process.stdout).write(line + '\n'),
   );
 
+  if (named === 'admin set-issuer' || named === 'artifacts gc') return platformCommand(named, command.slice(2), config, logger, out);
   switch (command.join(' ')) {
     case 'serve':
       return serve(config, logger, out, json);
@@ -297,6 +302,40 @@ async function vaultCommand(name: string, config: Config, logger: ReturnType<typ
     await database.close();
   }
   return 0;
+}
+
+/** Commands that change platform state in the database (run anywhere with the platform's configuration). */
+async function platformCommand(name: string, args: string[], config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
+  const { openDatabase } = await import('../db/database.ts');
+  if (name === 'admin set-issuer' && args.length !== 1) throw new UsageError('usage: fragmark admin set-issuer <https://public.address>');
+  const database = await openDatabase(config, logger);
+  try {
+    if (name === 'admin set-issuer') {
+      const { setPublicIssuer } = await import('../app/public-issuer.ts');
+      let issuer: string;
+      try {
+        issuer = await setPublicIssuer(database.db, args[0]!);
+      } catch (error) {
+        out(`Refused: ${(error as Error).message}.`, { ok: false, error: (error as Error).message });
+        return 1;
+      }
+      out(`Recorded the public issuer ${issuer}. Restart the workers so they sign with it (an API started with FRAGMARK_PUBLIC_URL records its own at start-up).`, { ok: true, issuer });
+      return 0;
+    }
+    const { openArtifactStore } = await import('../registry/artifacts/open-artifact-store.ts');
+    const { collectUnreferencedBlobs } = await import('../registry/artifacts/artifact-gc.ts');
+    const { BLOB_GRACE_MS } = await import('../registry/artifacts/candidate-collector.ts');
+    const store = openArtifactStore(config.artifacts.store, { databaseUrl: database.url, spoolDir: config.artifacts.stagingDir });
+    try {
+      const collected = await collectUnreferencedBlobs(database.db, store, BLOB_GRACE_MS);
+      out(`Artifact store ${store.location}: ${collected.listed} blobs, ${collected.deleted} unreferenced deleted (${collected.deletedBytes} bytes).`, { ok: true, store: store.location, ...collected });
+    } finally {
+      await store.close();
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
 }
 
 async function worker(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {

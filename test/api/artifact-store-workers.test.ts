@@ -13,6 +13,7 @@ import path from 'node:path';
 import { decodeJwt } from 'jose';
 import { createKey, createTenant, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
+import { runCli } from '../support/cli.ts';
 import { initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 
@@ -118,13 +119,15 @@ describe('artifact store shared through PostgreSQL by workers on separate hosts'
     );
   });
 
-  test('a worker refuses to start while no public issuer URL is recorded', async () => {
-    const recorded = await api.database.db.platformSetting.findUniqueOrThrow({ where: { key: 'publicIssuer' } });
+  test('a worker refuses to start while no public issuer URL is recorded; `fragmark admin set-issuer` records one', async () => {
     await api.database.db.platformSetting.delete({ where: { key: 'publicIssuer' } });
-    try {
-      await assert.rejects(startTestWorker(api, { FRAGMARK_DATA_DIR: await dataDir() }), /worker exited with 78[\s\S]*No public issuer URL is recorded/);
-    } finally {
-      await api.database.db.platformSetting.create({ data: recorded });
-    }
+    await assert.rejects(startTestWorker(api, { FRAGMARK_DATA_DIR: await dataDir() }), /worker exited with 78[\s\S]*No public issuer URL is recorded/);
+    const env = { DATABASE_URL: api.database.url, FRAGMARK_MASTER_KEY: api.masterKey, FRAGMARK_LOG_LEVEL: 'warn' };
+    const refused = await runCli(['admin', 'set-issuer', 'https://user:pw@issuer.example/?x=1', '--json'], env);
+    assert.equal(refused.code, 1, refused.stderr);
+    const set = await runCli(['admin', 'set-issuer', `${api.url}/`, '--json'], env);
+    assert.equal(set.code, 0, set.stderr);
+    assert.equal(JSON.parse(set.stdout).issuer, api.url);
+    assert.equal((await api.database.db.platformSetting.findUniqueOrThrow({ where: { key: 'publicIssuer' } })).value, api.url);
   });
 });

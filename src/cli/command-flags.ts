@@ -12,6 +12,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
   'admin mint-key': ['name'],
   'admin set-issuer': [],
   'artifacts gc': [],
+  'artifacts copy': ['from'],
   'vault rotate-master-key': [],
   'vault rewrap-master': [],
   'vault shred-due': [],

@@ -7,6 +7,7 @@
  *   fragmark admin mint-key [--name N] create a PLATFORM_ADMIN key (shown once)
  *   fragmark admin set-issuer <url>    record the public issuer URL every process signs with
  *   fragmark artifacts gc              delete artifact blobs no row references
+ *   fragmark artifacts copy --from U   copy every blob of another store into the configured one
  *   fragmark vault rotate-master-key   new master key version + rewrap (key file only)
  *   fragmark vault rewrap-master       rewrap under the newest configured master version
  *   fragmark vault shred-due           crypto-shred tenants whose grace period is over
@@ -36,6 +37,7 @@ Commands:
   admin mint-key [--name N]  Create a PLATFORM_ADMIN API key; its secret is printed once
   admin set-issuer <url>     Record the public issuer URL (iss of attestations) the API and every worker sign with
   artifacts gc               Delete artifact blobs no model version or candidate references (older than an hour)
+  artifacts copy --from URL  Copy every blob of the store at URL (file:/path, postgres:, s3://...) into the configured store
   vault rotate-master-key    Add a new master key version to the key file and rewrap every keyring under it
   vault rewrap-master        Rewrap every keyring under the newest master key version (after changing FRAGMARK_MASTER_KEY)
   vault shred-due            Destroy the keys of deleted tenants whose grace period is over
@@ -224,7 +226,7 @@ async function main(argv: string[]): Promise<number> {
     (json ? process.stderr : process.stdout).write(line + '\n'),
   );
 
-  if (named === 'admin set-issuer' || named === 'artifacts gc') return platformCommand(named, command.slice(2), config, logger, out);
+  if (named === 'admin set-issuer' || named === 'artifacts gc' || named === 'artifacts copy') return platformCommand(named, command.slice(2), flags, config, logger, out);
   switch (command.join(' ')) {
     case 'serve':
       return serve(config, logger, out, json);
@@ -305,7 +307,7 @@ async function vaultCommand(name: string, config: Config, logger: ReturnType<typ
 }
 
 /** Commands that change platform state in the database (run anywhere with the platform's configuration). */
-async function platformCommand(name: string, args: string[], config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
+async function platformCommand(name: string, args: string[], flags: Map<string, string | boolean>, config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
   const { openDatabase } = await import('../db/database.ts');
   if (name === 'admin set-issuer' && args.length !== 1) throw new UsageError('usage: fragmark admin set-issuer <https://public.address>');
   const database = await openDatabase(config, logger);
@@ -325,7 +327,23 @@ async function platformCommand(name: string, args: string[], config: Config, log
     const { openArtifactStore } = await import('../registry/artifacts/open-artifact-store.ts');
     const { collectUnreferencedBlobs } = await import('../registry/artifacts/artifact-gc.ts');
     const { BLOB_GRACE_MS } = await import('../registry/artifacts/candidate-collector.ts');
-    const store = openArtifactStore(config.artifacts.store, { databaseUrl: database.url, spoolDir: config.artifacts.stagingDir });
+    const context = { databaseUrl: database.url, spoolDir: config.artifacts.stagingDir };
+    const store = openArtifactStore(config.artifacts.store, context);
+    if (name === 'artifacts copy') {
+      const from = flags.get('from');
+      if (typeof from !== 'string') throw new UsageError('usage: fragmark artifacts copy --from <file:/path | postgres: | s3://bucket/prefix>');
+      const { parseArtifactStoreUrl } = await import('../config/config.ts');
+      const { copyBlobs } = await import('../registry/artifacts/copy-blobs.ts');
+      const source = openArtifactStore(parseArtifactStoreUrl(from), context);
+      try {
+        const copied = await copyBlobs(source, store);
+        out(`Copied ${copied.copied} blobs (${copied.bytes} bytes) from ${source.location} to ${store.location}; ${copied.present} were there already.`, { ok: true, ...copied });
+      } finally {
+        await source.close();
+        await store.close();
+      }
+      return 0;
+    }
     try {
       const collected = await collectUnreferencedBlobs(database.db, store, BLOB_GRACE_MS);
       out(`Artifact store ${store.location}: ${collected.listed} blobs, ${collected.deleted} unreferenced deleted (${collected.deletedBytes} bytes).`, { ok: true, store: store.location, ...collected });

@@ -372,6 +372,11 @@ function artifactStoreSpec(value: string | undefined, dir: string | undefined, d
   throw new ConfigError(name, 'must be postgres:, db:, file:/path (or a path) or s3://bucket/prefix');
 }
 
+/** A store URL given outside the environment (`fragmark artifacts copy --from URL`). */
+export function parseArtifactStoreUrl(value: string, cwd: string = process.cwd()): ArtifactStoreSpec {
+  return artifactStoreSpec(value, undefined, undefined, '', cwd);
+}
+
 function integer(value: string, name: string, min: number, max: number): number {
   if (!/^-?\d+$/.test(value)) throw new ConfigError(name, `must be a whole number, got "${value}"`);
   const parsed = Number(value);

@@ -15,6 +15,7 @@ import { ArtifactError } from './artifact.errors.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { FileArtifactStore } from './file-artifact-store.ts';
 import { PostgresArtifactStore } from './postgres-artifact-store.ts';
+import { copyBlobs } from './copy-blobs.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const CHUNK = 1000;
@@ -172,6 +173,21 @@ describe('PostgreSQL store specifics', () => {
       assert.ok((await readAll(await sut.get(ref.sha256))).equals(bytes));
     } finally {
       await sut.close();
+    }
+  });
+});
+
+describe('copyBlobs', () => {
+  it('copies every blob of a folder into PostgreSQL once, checking each digest', async () => {
+    const from = new FileArtifactStore(await mkdtemp(path.join(dir, 'copy-')));
+    const to = new PostgresArtifactStore(testDb.url, { chunkBytes: CHUNK });
+    try {
+      const refs = [await from.put(pieces(random(2500, 30))), await from.put(pieces(random(10, 31)))];
+      assert.deepEqual(await copyBlobs(from, to), { copied: 2, present: 0, bytes: 2510 });
+      for (const ref of refs) assert.ok((await readAll(await to.get(ref.sha256))).equals(await readAll(await from.get(ref.sha256))));
+      assert.deepEqual(await copyBlobs(from, to), { copied: 0, present: 2, bytes: 0 });
+    } finally {
+      await to.close();
     }
   });
 });

@@ -140,7 +140,7 @@ const VALUE_FLAGS = new Set([
   'name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'endpoint-id', 'protocol', 'model-name',
   'audience', 'nonce', 'issuer', 'jwks', 'profile', 'watermark', 'rounds', 'max-unstable-share', 'input-format', 'input-range',
   'input-encoding', 'credential-env', 'out', 'signing-key', 'every', 'cron', 'jitter', 'sample', 'state', 'note', 'since', 'until',
-  'receiver', 'events', 'description', 'first',
+  'receiver', 'events', 'description', 'first', 'from',
 ]);
 
 class UsageError extends Error {}

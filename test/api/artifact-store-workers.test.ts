@@ -51,6 +51,18 @@ describe('artifact store shared through PostgreSQL by workers on separate hosts'
     return { ...result, workerId: job.workerId };
   };
 
+  /** Every started worker is stopped after the tests, also when a test fails midway. */
+  const worker = async (env: Record<string, string>) => {
+    const started = await startTestWorker(api, env);
+    workers.push(started);
+    return started;
+  };
+  /** Rejects with the worker's exit; one that starts after all fails the test (and is stopped with the others). */
+  const refusedWorker = async (env: Record<string, string>) => {
+    await worker(env);
+    throw new Error('the worker started although it should have refused');
+  };
+
   before(async () => {
     api = await startTestApi({ FRAGMARK_ARTIFACT_STORE: 'postgres:' }, { superviseIntervalSeconds: 1 });
     const tenant = await createTenant(api, 'Shared store');
@@ -79,11 +91,21 @@ describe('artifact store shared through PostgreSQL by workers on separate hosts'
     assert.deepEqual(await readdir(path.join(api.artifactDir, 'artifact-staging')), []);
   });
 
-  test('two workers with separate data folders, sharing only PostgreSQL, both verify the uploaded model', async () => {
+  test('two workers with separate data folders, sharing only PostgreSQL, both verify the uploaded model; one with its own folder store refuses to start', async () => {
     const unset = { FRAGMARK_ARTIFACT_DIR: '', FRAGMARK_PUBLIC_URL: '' };
-    // One names the store; the other has only DATABASE_URL and the master key (the default store).
-    workers.push(await startTestWorker(api, { ...unset, FRAGMARK_ARTIFACT_STORE: 'postgres:', FRAGMARK_DATA_DIR: await dataDir() }));
-    workers.push(await startTestWorker(api, { ...unset, FRAGMARK_ARTIFACT_STORE: '', FRAGMARK_DATA_DIR: await dataDir() }));
+    const [ownFolder, dirA, dirB] = [await dataDir(), await dataDir(), await dataDir()];
+    // Started together (process start-up dominates): one names the store, one has only DATABASE_URL
+    // and the master key (the default store), and one points at a folder of its own.
+    const [a, b] = await Promise.all([
+      worker({ ...unset, FRAGMARK_ARTIFACT_STORE: 'postgres:', FRAGMARK_DATA_DIR: dirA }),
+      worker({ ...unset, FRAGMARK_ARTIFACT_STORE: '', FRAGMARK_DATA_DIR: dirB }),
+      assert.rejects(refusedWorker({ FRAGMARK_ARTIFACT_STORE: `file:${ownFolder}`, FRAGMARK_DATA_DIR: ownFolder }), (e: Error) => {
+        assert.match(e.message, /worker exited with 78/);
+        assert.match(e.message, /cannot read the platform's artifact store: the artifact store file:\S+ does not hold the probe blob/);
+        return true;
+      }),
+    ]);
+    assert.ok(a && b);
     const started = (await api.gql(`mutation($v: ID!) { startWatermark(input: { modelVersionId: $v, triggerCount: 16, allowWeak: true }) { job { id } } }`, { v: versionId }, key)).data
       .startWatermark;
     const generation = await waitFor(
@@ -106,24 +128,13 @@ describe('artifact store shared through PostgreSQL by workers on separate hosts'
     }
   });
 
-  test('a worker that cannot read the API\'s artifact store refuses to start', async () => {
-    const ownFolder = await dataDir();
-    await assert.rejects(
-      startTestWorker(api, { FRAGMARK_ARTIFACT_STORE: `file:${ownFolder}`, FRAGMARK_DATA_DIR: ownFolder }),
-      (e: Error) => {
-        assert.match(e.message, /worker exited with 78/);
-        assert.match(e.message, /cannot read the platform's artifact store: the artifact store file:\S+ does not hold the probe blob/);
-        assert.doesNotMatch(e.message, new RegExp(api.masterKey.replace(/[+/=]/g, '.')));
-        return true;
-      },
-    );
-  });
-
   test('a worker refuses to start while no public issuer URL is recorded; `fragmark admin set-issuer` records one', async () => {
     await api.database.db.platformSetting.delete({ where: { key: 'publicIssuer' } });
-    await assert.rejects(startTestWorker(api, { FRAGMARK_DATA_DIR: await dataDir() }), /worker exited with 78[\s\S]*No public issuer URL is recorded/);
     const env = { DATABASE_URL: api.database.url, FRAGMARK_MASTER_KEY: api.masterKey, FRAGMARK_LOG_LEVEL: 'warn' };
-    const refused = await runCli(['admin', 'set-issuer', 'https://user:pw@issuer.example/?x=1', '--json'], env);
+    const [, refused] = await Promise.all([
+      assert.rejects(refusedWorker({ FRAGMARK_DATA_DIR: await dataDir() }), /worker exited with 78[\s\S]*No public issuer URL is recorded/),
+      runCli(['admin', 'set-issuer', 'https://user:pw@issuer.example/?x=1', '--json'], env),
+    ]);
     assert.equal(refused.code, 1, refused.stderr);
     const set = await runCli(['admin', 'set-issuer', `${api.url}/`, '--json'], env);
     assert.equal(set.code, 0, set.stderr);

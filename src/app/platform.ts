@@ -12,8 +12,8 @@ import { JobQueue, type QueueSettings } from '../jobs/job-queue.ts';
 import { queueSettingsFrom } from '../jobs/queue-settings.ts';
 import { ModelArtifacts } from '../registry/artifacts/model-artifacts.ts';
 import { openArtifactStore } from '../registry/artifacts/open-artifact-store.ts';
-import { publishStoreProbe } from '../registry/artifacts/store-probe.ts';
-import { publicIssuerFor, type PlatformRole } from './public-issuer.ts';
+import { missingArtifactsProblem, publishStoreProbe } from '../registry/artifacts/store-probe.ts';
+import { publicIssuerFor, StartRefusal, type PlatformRole } from './public-issuer.ts';
 import { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { egressPolicyFrom } from '../endpoints/egress-policy.ts';
 import type { RewrapSettings } from '../keys/key-management.service.ts';
@@ -54,8 +54,13 @@ export async function buildPlatform(config: Config, logger: Logger, options: Bui
     cleanups.push(() => queue.stop(0));
     const blobs = openArtifactStore(config.artifacts.store, { databaseUrl: database.url, spoolDir: config.artifacts.stagingDir });
     cleanups.push(() => blobs.close());
-    // The API keeps the probe blob workers check their store against (store-probe.ts).
-    if ((options.role ?? 'api') === 'api') await publishStoreProbe(database.db, blobs);
+    if ((options.role ?? 'api') === 'api') {
+      // Not a store the artifacts are in: every verification would end ERROR "blob missing".
+      const missing = await missingArtifactsProblem(database.db, blobs);
+      if (missing !== undefined) throw new StartRefusal(`The API cannot use its artifact store: ${missing}.`);
+      // The probe blob workers check their store against (store-probe.ts).
+      await publishStoreProbe(database.db, blobs);
+    }
     const platform: Platform = {
       db: database.db,
       vault,

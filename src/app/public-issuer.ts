@@ -8,7 +8,7 @@
  *   where the JWKS is served). Without FRAGMARK_PUBLIC_URL it records its derived address only
  *   when nothing is recorded yet (a first start, development).
  * - `fragmark admin set-issuer <url>` records one by hand.
- * - A worker reads it and refuses to start when none is recorded (WorkerRefusal).
+ * - A worker reads it and refuses to start when none is recorded (StartRefusal).
  * Every process signs with the recorded value, never with its own configuration's.
  */
 import type { Config } from '../config/config.ts';
@@ -18,11 +18,11 @@ import type { Logger } from '../logging/logger.ts';
 
 export type PlatformRole = 'api' | 'worker';
 
-/** A worker cannot run as configured; the message says what to fix (never a secret). */
-export class WorkerRefusal extends Error {
+/** A process (worker or API) cannot run as configured; the message says what to fix (never a secret). Exit 78. */
+export class StartRefusal extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'WorkerRefusal';
+    this.name = 'StartRefusal';
   }
 }
 
@@ -30,7 +30,7 @@ export async function publicIssuerFor(db: Database, config: Config, role: Platfo
   if (role === 'worker') {
     const recorded = await readPlatformSetting(db, 'publicIssuer');
     if (recorded === undefined) {
-      throw new WorkerRefusal(
+      throw new StartRefusal(
         'No public issuer URL is recorded in the database: start the API with FRAGMARK_PUBLIC_URL set to its public address (it records it), or run `fragmark admin set-issuer <url>`, then start the worker.',
       );
     }

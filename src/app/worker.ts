@@ -19,7 +19,7 @@ import { giveUpJob } from './give-up-job.ts';
 import { startCandidateCollector } from '../registry/artifacts/candidate-expiry.ts';
 import { MonitorScheduler } from '../monitoring/scheduler.ts';
 import { storeProbeProblem } from '../registry/artifacts/store-probe.ts';
-import { WorkerRefusal } from './public-issuer.ts';
+import { StartRefusal } from './public-issuer.ts';
 
 export interface RunningWorker {
   workerId: string;
@@ -35,7 +35,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   try {
     // Refuse to take jobs whose artifacts this worker could not read (issue 21, item 9).
     const storeProblem = await storeProbeProblem(built.database.db, platform.store.store);
-    if (storeProblem !== undefined) throw new WorkerRefusal(`This worker cannot read the platform's artifact store: ${storeProblem}.`);
+    if (storeProblem !== undefined) throw new StartRefusal(`This worker cannot read the platform's artifact store: ${storeProblem}.`);
     const backend = await initBackend({ backend: config.engine.backend, wasmThreads: config.engine.wasmThreads, log: (message) => log.info(message) });
     const { db, vault, store, issuer, egress, queue } = platform;
     const deps = { db, vault, store, issuer, logger: log, workerId, egress, engine: config.engine, verificationListeners: verificationListeners(platform), queue, webhooks: config.webhooks };

@@ -359,12 +359,12 @@ async function platformCommand(name: string, args: string[], flags: Map<string, 
 async function worker(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
   const signalled = untilSignal(logger);
   const { startWorker } = await import('../app/worker.ts');
-  const { WorkerRefusal } = await import('../app/public-issuer.ts');
+  const { StartRefusal } = await import('../app/public-issuer.ts');
   let running: Awaited<ReturnType<typeof startWorker>>;
   try {
     running = await startWorker(config, logger);
   } catch (error) {
-    if (!(error instanceof WorkerRefusal)) throw error;
+    if (!(error instanceof StartRefusal)) throw error;
     // A misconfigured worker must not run (and must not be mistaken for one that stopped cleanly).
     logger.error('worker refused to start', { reason: error.message });
     out(error.message, { ok: false, event: 'refused', error: error.message });
@@ -398,7 +398,16 @@ async function serve(config: Config, logger: ReturnType<typeof createLogger>, ou
   const signalled = untilSignal(logger);
   const { startApiProcess } = await import('../api/api-process.ts');
   const { announceInitialAdminKey } = await import('../app/bootstrap.ts');
-  const platform = await startApiProcess(config, logger);
+  const { StartRefusal } = await import('../app/public-issuer.ts');
+  let platform: Awaited<ReturnType<typeof startApiProcess>>;
+  try {
+    platform = await startApiProcess(config, logger);
+  } catch (error) {
+    if (!(error instanceof StartRefusal)) throw error;
+    logger.error('refused to start', { reason: error.message });
+    out(error.message, { ok: false, event: 'refused', error: error.message });
+    return 78;
+  }
   const lines = [`\nFragmark is running.\n  Dashboard:   ${platform.url}/\n  GraphQL API: ${platform.graphqlUrl}\n  Health:      ${platform.url}/healthz`];
   let initialKey: { secret: string } | { file: string } | undefined;
   if (platform.initialAdminKey) {

@@ -3,7 +3,8 @@
  * processes with separate data folders, one configured with FRAGMARK_ARTIFACT_STORE=postgres:, the
  * other with only DATABASE_URL and the master key, both read the uploaded model from the
  * PostgreSQL store and sign with the recorded public issuer. A worker that cannot read the API's
- * artifact store, or finds no public issuer recorded, refuses to start (exit 78) and takes no job.
+ * artifact store, or finds no public issuer recorded, refuses to start (exit 78) and takes no job;
+ * so does an API whose store holds none of the newest versions' files.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,6 +15,10 @@ import { decodeJwt } from 'jose';
 import { createKey, createTenant, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
 import { startTestWorker, stopTestWorker, type TestWorker } from '../support/worker.ts';
 import { runCli } from '../support/cli.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { buildPlatform } from '../../src/app/platform.ts';
+import { StartRefusal } from '../../src/app/public-issuer.ts';
+import { createLogger } from '../../src/logging/logger.ts';
 import { initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
 
@@ -126,6 +131,21 @@ describe('artifact store shared through PostgreSQL by workers on separate hosts'
       // Signed with the issuer the API recorded, although neither worker has FRAGMARK_PUBLIC_URL.
       assert.equal(decodeJwt(v.attestation.token).iss, api.url);
     }
+  });
+
+  test('an API whose store holds none of the newest model versions\' files refuses to start', async () => {
+    const folder = await dataDir();
+    const config = loadConfig({ DATABASE_URL: api.database.url, FRAGMARK_MASTER_KEY: api.masterKey, FRAGMARK_ARTIFACT_STORE: `file:${folder}`, FRAGMARK_DATA_DIR: folder });
+    const database = { db: api.database.db, url: api.database.url, embedded: false, close: async () => {} };
+    const started = buildPlatform(config, createLogger('silent', {}, () => {}), { database }).then(async (built) => {
+      await built.close();
+      throw new Error('the API started with a store that holds none of its artifacts');
+    });
+    await assert.rejects(started, (e: unknown) => {
+      assert.ok(e instanceof StartRefusal);
+      assert.match(e.message, /artifact store file:\S+ holds none of the files of the 1 newest model versions[\s\S]*fragmark artifacts copy --from/);
+      return true;
+    });
   });
 
   test('a worker refuses to start while no public issuer URL is recorded; `fragmark admin set-issuer` records one', async () => {

@@ -58,3 +58,26 @@ export async function storeProbeProblem(db: Database, store: ArtifactStore): Pro
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
+
+/** How many of the newest model versions' files the API looks for at start-up. */
+const SAMPLED_VERSIONS = 3;
+
+/**
+ * Why the API should not start with `store`, or undefined: the newest model versions' files are all
+ * missing from it, which means the store changed under the data (for example an upgrade that made
+ * PostgreSQL the default while the artifacts stayed in a folder). Every verification would end
+ * ERROR "blob missing"; refusing says so at once.
+ */
+export async function missingArtifactsProblem(db: Database, store: ArtifactStore): Promise<string | undefined> {
+  const rows = await db.$queryRaw<Array<{ sha256: string }>>`
+    SELECT artifact -> 'files' -> 0 ->> 'sha256' AS sha256 FROM "ModelVersion"
+     WHERE jsonb_typeof(artifact -> 'files') = 'array' AND jsonb_array_length(artifact -> 'files') > 0
+     ORDER BY "uploadedAt" DESC NULLS LAST LIMIT ${SAMPLED_VERSIONS}`;
+  if (rows.length === 0) return undefined;
+  for (const { sha256 } of rows) if (await store.has(sha256)) return undefined;
+  return (
+    `the artifact store ${store.location} holds none of the files of the ${rows.length} newest model versions: ` +
+    'it is not the store the artifacts were uploaded to. Set FRAGMARK_ARTIFACT_STORE to that store (with DATABASE_URL the default is postgres:; ' +
+    'before, it was the folder artifacts in FRAGMARK_DATA_DIR), or copy them with `fragmark artifacts copy --from <that store>`'
+  );
+}

@@ -359,21 +359,28 @@ async function platformCommand(name: string, args: string[], flags: Map<string, 
 async function worker(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
   const signalled = untilSignal(logger);
   const { startWorker } = await import('../app/worker.ts');
-  const { StartRefusal } = await import('../app/public-issuer.ts');
-  let running: Awaited<ReturnType<typeof startWorker>>;
-  try {
-    running = await startWorker(config, logger);
-  } catch (error) {
-    if (!(error instanceof StartRefusal)) throw error;
-    // A misconfigured worker must not run (and must not be mistaken for one that stopped cleanly).
-    logger.error('worker refused to start', { reason: error.message });
-    out(error.message, { ok: false, event: 'refused', error: error.message });
-    return 78;
-  }
+  const running = await startOrRefuse(() => startWorker(config, logger), 'worker refused to start', logger, out);
+  if (running === undefined) return 78;
   out(`Worker ${running.workerId} ready (TF.js backend: ${running.backend}).`, { event: 'ready', workerId: running.workerId, backend: running.backend });
   await signalled;
   await running.stop();
   return 0;
+}
+
+/**
+ * Starts a process, or reports why it refuses to (StartRefusal: misconfigured; the caller exits 78):
+ * such a process must not run, nor be mistaken for one that stopped cleanly.
+ */
+async function startOrRefuse<T>(start: () => Promise<T>, event: string, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<T | undefined> {
+  const { StartRefusal } = await import('../app/public-issuer.ts');
+  try {
+    return await start();
+  } catch (error) {
+    if (!(error instanceof StartRefusal)) throw error;
+    logger.error(event, { reason: error.message });
+    out(error.message, { ok: false, event: 'refused', error: error.message });
+    return undefined;
+  }
 }
 
 /** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */
@@ -398,16 +405,8 @@ async function serve(config: Config, logger: ReturnType<typeof createLogger>, ou
   const signalled = untilSignal(logger);
   const { startApiProcess } = await import('../api/api-process.ts');
   const { announceInitialAdminKey } = await import('../app/bootstrap.ts');
-  const { StartRefusal } = await import('../app/public-issuer.ts');
-  let platform: Awaited<ReturnType<typeof startApiProcess>>;
-  try {
-    platform = await startApiProcess(config, logger);
-  } catch (error) {
-    if (!(error instanceof StartRefusal)) throw error;
-    logger.error('refused to start', { reason: error.message });
-    out(error.message, { ok: false, event: 'refused', error: error.message });
-    return 78;
-  }
+  const platform = await startOrRefuse(() => startApiProcess(config, logger), 'API refused to start', logger, out);
+  if (platform === undefined) return 78;
   const lines = [`\nFragmark is running.\n  Dashboard:   ${platform.url}/\n  GraphQL API: ${platform.graphqlUrl}\n  Health:      ${platform.url}/healthz`];
   let initialKey: { secret: string } | { file: string } | undefined;
   if (platform.initialAdminKey) {

@@ -6,8 +6,9 @@
  * which touches every workflow (give-up-job.ts).
  *
  * The file, in order: a header (format, version, time, migrations, tables); the artifact blobs
- * in chunks of 1 MiB; every row; an end line with the counts (a truncated file is refused before
- * anything is committed). The master key is never in it: the sealed secrets in the rows are
+ * in chunks of 1 MiB, read through the configured artifact store (file, PostgreSQL or S3: a backup
+ * restores into any of them); every row; an end line with the counts (a truncated file is
+ * refused before anything is committed). The master key is never in it: the sealed secrets in the rows are
  * useless without it, so back the key up separately (docs/operations.md).
  */
 import { createHash } from 'node:crypto';
@@ -24,6 +25,11 @@ import { openDatabase } from '../db/database.ts';
 import { appliedMigrations, dumpTables, restoreTables, type TableRow } from '../db/logical-backup.ts';
 import type { Logger } from '../logging/logger.ts';
 import { giveUpJob } from './give-up-job.ts';
+import type { ArtifactStore } from '../registry/artifacts/artifact-store.ts';
+import { openArtifactStore } from '../registry/artifacts/open-artifact-store.ts';
+
+/** The PostgreSQL artifact store's own tables: their blobs go through the store interface instead. */
+const STORE_TABLES = ['ArtifactBlob', 'ArtifactBlobChunk'];
 
 export const BACKUP_FORMAT = 'fragmark-backup';
 const FORMAT_VERSION = 1;
@@ -56,19 +62,9 @@ export interface RestoreSummary {
   jobsEnded: number;
 }
 
-/** Content-addressed blobs of the artifact folder (`sha256/<2>/<digest>`), relative paths. */
-async function blobFiles(dir: string): Promise<string[]> {
-  const root = path.join(dir, 'sha256');
-  if (!existsSync(root)) return [];
-  const files: string[] = [];
-  for (const prefix of await readdir(root)) {
-    for (const name of await readdir(path.join(root, prefix))) files.push(path.posix.join('sha256', prefix, name));
-  }
-  return files.sort();
-}
-
 export async function writeBackup(config: Config, file: string, logger: Logger): Promise<BackupSummary> {
   const database = await openDatabase(config, logger);
+  const store = openArtifactStore(config.artifacts.store, { databaseUrl: database.url, spoolDir: config.artifacts.stagingDir });
   const partial = `${file}.partial`;
   let rows = 0;
   let artifacts = 0;
@@ -76,7 +72,7 @@ export async function writeBackup(config: Config, file: string, logger: Logger):
   try {
     async function* lines(): AsyncGenerator<string> {
       const pendingHeader: string[] = [];
-      const source = dumpTables(database.url, ({ tables: names, migrations }) => {
+      const source = dumpTables(database.url, STORE_TABLES, ({ tables: names, migrations }) => {
         tables = names.length;
         const header: Header = { format: BACKUP_FORMAT, version: FORMAT_VERSION, createdAt: new Date().toISOString(), fragmarkVersion: FRAGMARK_VERSION, migrations, tables: names };
         pendingHeader.push(JSON.stringify(header));
@@ -96,12 +92,15 @@ export async function writeBackup(config: Config, file: string, logger: Logger):
       // Artifacts are listed once the snapshot is taken: every blob its rows name exists by then.
       async function* headerAndArtifacts(): AsyncGenerator<string> {
         yield pendingHeader[0]!;
-        for (const relative of await blobFiles(config.artifacts.dir)) {
-          const data = await readFile(path.join(config.artifacts.dir, relative));
-          for (let offset = 0; offset < data.length || offset === 0; offset += CHUNK_BYTES) {
-            yield JSON.stringify({ artifact: relative, offset, size: data.length, base64: data.subarray(offset, offset + CHUNK_BYTES).toString('base64') });
-            if (data.length === 0) break;
+        for await (const blob of store.list()) {
+          const stream = await store.get(blob.sha256);
+          if (stream === undefined) continue; // deleted since it was listed
+          let offset = 0;
+          for await (const chunk of chunked(stream)) {
+            yield JSON.stringify({ artifact: blob.sha256, offset, size: blob.size, base64: chunk.toString('base64') });
+            offset += chunk.length;
           }
+          if (offset === 0) yield JSON.stringify({ artifact: blob.sha256, offset: 0, size: 0, base64: '' });
           artifacts++;
         }
       }
@@ -114,6 +113,7 @@ export async function writeBackup(config: Config, file: string, logger: Logger):
     await rm(partial, { force: true });
     throw error;
   } finally {
+    await store.close();
     await database.close();
   }
   const handle = await open(file, 'r');
@@ -121,6 +121,23 @@ export async function writeBackup(config: Config, file: string, logger: Logger):
   await handle.close();
   logger.info('backup written', { file, tables, rows, artifacts, bytes });
   return { file, tables, rows, artifacts, bytes };
+}
+
+/** A stream's bytes in pieces of CHUNK_BYTES (the last one shorter). */
+async function* chunked(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let length = 0;
+  for await (const piece of stream) {
+    pending.push(piece);
+    length += piece.length;
+    while (length >= CHUNK_BYTES) {
+      const all = Buffer.concat(pending);
+      yield all.subarray(0, CHUNK_BYTES);
+      pending = [all.subarray(CHUNK_BYTES)];
+      length -= CHUNK_BYTES;
+    }
+  }
+  if (length > 0) yield Buffer.concat(pending);
 }
 
 async function* linesWithNewlines(lines: AsyncIterable<string>): AsyncGenerator<string> {
@@ -145,8 +162,9 @@ export async function restoreBackup(config: Config, file: string, logger: Logger
   if (header.version !== FORMAT_VERSION) throw new Error(`${file} is a backup of format ${header.version}; this version reads format ${FORMAT_VERSION}`);
 
   const database = await openDatabase(config, logger);
-  await mkdir(path.dirname(config.artifacts.dir), { recursive: true });
-  const staging = await mkdtemp(path.join(path.dirname(config.artifacts.dir), '.restore-'));
+  const store = openArtifactStore(config.artifacts.store, { databaseUrl: database.url, spoolDir: config.artifacts.stagingDir });
+  await mkdir(config.artifacts.stagingDir, { recursive: true });
+  const staging = await mkdtemp(path.join(config.artifacts.stagingDir, 'restore-'));
   try {
     const local = await appliedMigrationsOf(database.url);
     if (local.join('\n') !== header.migrations.join('\n')) {
@@ -155,21 +173,24 @@ export async function restoreBackup(config: Config, file: string, logger: Logger
       );
     }
 
-    // Artifacts first, into a staging folder: moved into place only once the rows are committed.
+    // Artifacts first, each checked against its name and put into the store before any row is:
+    // until the rows commit nothing references them (a failed restore leaves blobs that garbage
+    // collection removes), and once they commit every blob they name is there.
     let line = await next();
     let artifacts = 0;
     for (let chunk = fieldsOf(line); typeof chunk?.['artifact'] === 'string'; chunk = fieldsOf(line)) {
-      const relative = chunk['artifact'];
-      if (!/^sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(relative)) throw new Error(`Unexpected artifact path in the backup: ${relative}`);
-      const target = path.join(staging, relative);
-      await mkdir(path.dirname(target), { recursive: true });
+      const sha256 = chunk['artifact'];
+      if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`Unexpected artifact name in the backup: ${sha256}`);
+      const target = path.join(staging, sha256);
       const handle = await open(target, chunk['offset'] === 0 ? 'w' : 'a');
       await handle.write(Buffer.from(String(chunk['base64']), 'base64'));
       await handle.close();
       const following = await next();
-      if (fieldsOf(following)?.['artifact'] !== relative) {
+      if (fieldsOf(following)?.['artifact'] !== sha256) {
         const digest = createHash('sha256').update(await readFile(target)).digest('hex');
-        if (digest !== path.basename(relative)) throw new Error(`Artifact ${relative} in the backup is damaged (its content hashes to ${digest})`);
+        if (digest !== sha256) throw new Error(`Artifact ${sha256} in the backup is damaged (its content hashes to ${digest})`);
+        await store.put(createReadStream(target), { sha256, size: Number(chunk['size']) });
+        await rm(target);
         artifacts++;
       }
       line = following;
@@ -184,20 +205,12 @@ export async function restoreBackup(config: Config, file: string, logger: Logger
         else throw new Error('Unexpected line in the backup');
       }
     }
-    const counts = await restoreTables(database.url, rows(), async (_client, restoredCounts) => {
+    const counts = await restoreTables(database.url, STORE_TABLES, rows(), async (_client, restoredCounts) => {
       const restored = [...restoredCounts.values()].reduce((a, b) => a + b, 0);
       if (end === undefined) throw new Error(`${file} is truncated (no end line): nothing was restored`);
       if (end['rows'] !== restored || end['artifacts'] !== artifacts) throw new Error(`${file} is incomplete (it lists ${end['rows']} rows and ${end['artifacts']} artifacts; read ${restored} and ${artifacts}): nothing was restored`);
     });
     const rowsRestored = [...counts.values()].reduce((a, b) => a + b, 0);
-
-    await mkdir(config.artifacts.dir, { recursive: true });
-    for (const relative of await blobFiles(staging)) {
-      const target = path.join(config.artifacts.dir, relative);
-      if (existsSync(target)) continue;
-      await mkdir(path.dirname(target), { recursive: true });
-      await rename(path.join(staging, relative), target);
-    }
 
     // Their queue entries were not in the backup: end them (and their records) as FAILED.
     const unfinished = await database.db.job.findMany({ where: { status: { in: ['QUEUED', 'RUNNING'] } }, select: { id: true } });
@@ -209,6 +222,7 @@ export async function restoreBackup(config: Config, file: string, logger: Logger
   } finally {
     reader.return?.();
     await rm(staging, { recursive: true, force: true });
+    await store.close();
     await database.close();
   }
 }

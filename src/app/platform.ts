@@ -10,13 +10,22 @@ import { openDatabase, type OpenDatabase } from '../db/database.ts';
 import { openVault } from '../vault/open-vault.ts';
 import { JobQueue, type QueueSettings } from '../jobs/job-queue.ts';
 import { queueSettingsFrom } from '../jobs/queue-settings.ts';
-import { ArtifactStore } from '../registry/artifacts/artifact-store.ts';
+import { ModelArtifacts } from '../registry/artifacts/model-artifacts.ts';
+import { openArtifactStore } from '../registry/artifacts/open-artifact-store.ts';
+import { missingArtifactsProblem, publishStoreProbe } from '../registry/artifacts/store-probe.ts';
+import { publicIssuerFor, StartRefusal, type PlatformRole } from './public-issuer.ts';
 import { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { egressPolicyFrom } from '../endpoints/egress-policy.ts';
 import type { RewrapSettings } from '../keys/key-management.service.ts';
 import type { Platform } from './services.ts';
 
 export interface BuildPlatformOptions {
+  /**
+   * 'api' (default) records the public issuer from its configuration when FRAGMARK_PUBLIC_URL is set
+   * (or when none is recorded yet); 'worker' only reads it and refuses to start without one
+   * (public-issuer.ts). Both sign with the recorded issuer.
+   */
+  role?: PlatformRole;
   /** A database already open (tests pass theirs); otherwise opened from the configuration. */
   database?: OpenDatabase;
   /** Hold a LISTEN connection for prompt job pickup: workers only. */
@@ -36,16 +45,28 @@ export interface BuiltPlatform {
 export async function buildPlatform(config: Config, logger: Logger, options: BuildPlatformOptions = {}): Promise<BuiltPlatform> {
   const database = options.database ?? (await openDatabase(config, logger));
   const closeDatabase = options.database ? async () => {} : () => database.close();
+  const cleanups: Array<() => Promise<void>> = [];
   try {
+    const issuer = await publicIssuerFor(database.db, config, options.role ?? 'api', logger);
     const vault = await openVault(database.db, config, logger);
     const queueSettings = { ...queueSettingsFrom(config), ...options.queueSettings };
     const queue = await JobQueue.start(database.url, queueSettings, logger, { listen: options.listen ?? false });
+    cleanups.push(() => queue.stop(0));
+    const blobs = openArtifactStore(config.artifacts.store, { databaseUrl: database.url, spoolDir: config.artifacts.stagingDir });
+    cleanups.push(() => blobs.close());
+    if ((options.role ?? 'api') === 'api') {
+      // Not a store the artifacts are in: every verification would end ERROR "blob missing".
+      const missing = await missingArtifactsProblem(database.db, blobs);
+      if (missing !== undefined) throw new StartRefusal(`The API cannot use its artifact store: ${missing}.`);
+      // The probe blob workers check their store against (store-probe.ts).
+      await publishStoreProbe(database.db, blobs);
+    }
     const platform: Platform = {
       db: database.db,
       vault,
       queue,
-      store: new ArtifactStore(config.artifacts.dir),
-      issuer: new AttestationIssuer(database.db, vault, config.attestations),
+      store: new ModelArtifacts(blobs, config.artifacts.stagingDir),
+      issuer: new AttestationIssuer(database.db, vault, { issuer, ttlSeconds: config.attestations.ttlSeconds }),
       challenges: config.challenges,
       // Endpoint addresses may be named and queried only as the egress policy allows (FRAGMARK_EGRESS_ALLOW).
       egress: egressPolicyFrom(config),
@@ -58,10 +79,12 @@ export async function buildPlatform(config: Config, logger: Logger, options: Bui
       database,
       close: async () => {
         await queue.stop(config.http.shutdownTimeoutMs);
+        await blobs.close();
         await closeDatabase();
       },
     };
   } catch (error) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     await closeDatabase();
     throw error;
   }

@@ -13,7 +13,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
 import { ModelsService } from '../registry/models.service.ts';
 import { EndpointsService } from '../registry/endpoints.service.ts';
-import type { ArtifactStore } from '../registry/artifacts/artifact-store.ts';
+import type { ModelArtifacts } from '../registry/artifacts/model-artifacts.ts';
 import { WatermarksService } from '../watermarks/watermarks.service.ts';
 import { VerificationsService, type ChallengeSettings } from '../verifications/verifications.service.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
@@ -32,7 +32,7 @@ export interface Platform {
   db: Database;
   vault: Vault;
   queue: JobQueue;
-  store: ArtifactStore;
+  store: ModelArtifacts;
   issuer: AttestationIssuer;
   challenges: ChallengeSettings;
   /** Which endpoint addresses may be named (egressPolicyFrom(config): FRAGMARK_EGRESS_ALLOW). */

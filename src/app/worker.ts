@@ -1,8 +1,9 @@
 /**
  * A worker process (`fragmark worker`, `npm run worker`): takes watermark, verification, enrollment, rewrap and webhook jobs and
  * runs them with the engine on the best TF.js backend here (GPU when tfjs-node-gpu is installed).
- * Workers share nothing with the API but PostgreSQL (and the artifact store), so any number of
- * them can run on any hosts. SIGTERM: stop taking jobs, let running ones finish for half the
+ * Workers share nothing with the API but PostgreSQL (and the artifact store, by default in
+ * PostgreSQL too), so any number of them can run on any hosts. A worker refuses to start (exit 78)
+ * when it cannot read the API's artifact store or no public issuer URL is recorded (public-issuer.ts). SIGTERM: stop taking jobs, let running ones finish for half the
  * shutdown timeout, then hand the rest back to the queue (src/jobs/job-runtime.ts).
  */
 import { hostname } from 'node:os';
@@ -20,6 +21,8 @@ import { MonitorScheduler } from '../monitoring/scheduler.ts';
 import { processMetrics } from '../metrics/metrics.ts';
 import { startMetricsListener, type MetricsListener } from '../metrics/metrics-endpoint.ts';
 import { parseAllowList } from '../common/ip-addresses.ts';
+import { storeProbeProblem } from '../registry/artifacts/store-probe.ts';
+import { StartRefusal } from './public-issuer.ts';
 
 export interface RunningWorker {
   workerId: string;
@@ -32,10 +35,13 @@ export interface RunningWorker {
 export async function startWorker(config: Config, logger: Logger): Promise<RunningWorker> {
   const workerId = `${hostname()}:${process.pid}`;
   const log = logger.child({ component: 'worker', workerId });
-  const built = await buildPlatform(config, log, { listen: true });
+  const built = await buildPlatform(config, log, { listen: true, role: 'worker' });
   const { platform } = built;
   let metricsListener: MetricsListener | undefined;
   try {
+    // Refuse to take jobs whose artifacts this worker could not read (issue 21, item 9).
+    const storeProblem = await storeProbeProblem(built.database.db, platform.store.store);
+    if (storeProblem !== undefined) throw new StartRefusal(`This worker cannot read the platform's artifact store: ${storeProblem}.`);
     const backend = await initBackend({ backend: config.engine.backend, wasmThreads: config.engine.wasmThreads, log: (message) => log.info(message) });
     const { db, vault, store, issuer, egress, queue } = platform;
     const deps = { db, vault, store, issuer, logger: log, workerId, egress, engine: config.engine, verificationListeners: verificationListeners(platform), queue, webhooks: config.webhooks };
@@ -55,7 +61,14 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
         allow: parseAllowList(config.metrics.allow.join(',')),
       });
     }
-    log.info('worker ready', { metrics: metricsListener?.url ?? null, backend: backend.choice, concurrency: config.jobs.workerConcurrency, ioConcurrency: config.jobs.ioConcurrency });
+    log.info('worker ready', {
+      metrics: metricsListener?.url ?? null,
+      artifactStore: platform.store.store.location,
+      issuer: issuer.settings.issuer,
+      backend: backend.choice,
+      concurrency: config.jobs.workerConcurrency,
+      ioConcurrency: config.jobs.ioConcurrency,
+    });
     // Every worker starts the monitors' due runs; each run is taken by one of them (scheduler.ts).
     const scheduler = new MonitorScheduler({ db, queue, vault, logger: log });
     scheduler.start(config.monitoring.tickSeconds);

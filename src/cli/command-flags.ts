@@ -14,6 +14,9 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
   backup: [],
   restore: [],
   'admin mint-key': ['name'],
+  'admin set-issuer': [],
+  'artifacts gc': [],
+  'artifacts copy': ['from'],
   'vault rotate-master-key': [],
   'vault rewrap-master': [],
   'vault shred-due': [],
@@ -64,7 +67,7 @@ export const VALUE_FLAGS: ReadonlySet<string> = new Set([
   'name', 'url', 'key', 'version', 'triggers', 'method', 'status', 'artifact', 'endpoint', 'endpoint-id', 'protocol', 'model-name',
   'audience', 'nonce', 'issuer', 'jwks', 'profile', 'watermark', 'rounds', 'max-unstable-share', 'input-format', 'input-range',
   'input-encoding', 'credential-env', 'out', 'signing-key', 'every', 'cron', 'jitter', 'sample', 'state', 'note', 'since', 'until',
-  'receiver', 'events', 'description', 'first', 'slug', 'role', 'expires', 'tenant-id', 'tags', 'tag', 'model', 'verdict', 'mode',
+  'receiver', 'events', 'description', 'first', 'slug', 'role', 'expires', 'tenant-id', 'tags', 'tag', 'model', 'verdict', 'mode', 'from',
 ]);
 
 export interface ParsedCommandLine {

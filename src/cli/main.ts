@@ -5,6 +5,9 @@
  *   fragmark serve                     run the API (what `npm start` runs)
  *   fragmark db migrate                apply pending database migrations
  *   fragmark admin mint-key [--name N] create a PLATFORM_ADMIN key (shown once)
+ *   fragmark admin set-issuer <url>    record the public issuer URL every process signs with
+ *   fragmark artifacts gc              delete artifact blobs no row references
+ *   fragmark artifacts copy --from U   copy every blob of another store into the configured one
  *   fragmark vault rotate-master-key   new master key version + rewrap (key file only)
  *   fragmark vault rewrap-master       rewrap under the newest configured master version
  *   fragmark vault shred-due           crypto-shred tenants whose grace period is over
@@ -153,6 +156,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  if (named === 'admin set-issuer' || named === 'artifacts gc' || named === 'artifacts copy') return platformCommand(named, command.slice(2), flags, config, logger, out);
   switch (command.join(' ')) {
     case 'serve':
       return serve(config, logger, out, json);
@@ -232,15 +236,82 @@ async function vaultCommand(name: string, config: Config, logger: ReturnType<typ
   return 0;
 }
 
+/** Commands that change platform state in the database (run anywhere with the platform's configuration). */
+async function platformCommand(name: string, args: string[], flags: Map<string, string | boolean>, config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
+  const { openDatabase } = await import('../db/database.ts');
+  if (name === 'admin set-issuer' && args.length !== 1) throw new UsageError('usage: fragmark admin set-issuer <https://public.address>');
+  const database = await openDatabase(config, logger);
+  try {
+    if (name === 'admin set-issuer') {
+      const { setPublicIssuer } = await import('../app/public-issuer.ts');
+      let issuer: string;
+      try {
+        issuer = await setPublicIssuer(database.db, args[0]!);
+      } catch (error) {
+        out(`Refused: ${(error as Error).message}.`, { ok: false, error: (error as Error).message });
+        return 1;
+      }
+      out(`Recorded the public issuer ${issuer}. Restart the workers so they sign with it (an API started with FRAGMARK_PUBLIC_URL records its own at start-up).`, { ok: true, issuer });
+      return 0;
+    }
+    const { openArtifactStore } = await import('../registry/artifacts/open-artifact-store.ts');
+    const { collectUnreferencedBlobs } = await import('../registry/artifacts/artifact-gc.ts');
+    const { BLOB_GRACE_MS } = await import('../registry/artifacts/candidate-collector.ts');
+    const context = { databaseUrl: database.url, spoolDir: config.artifacts.stagingDir };
+    const store = openArtifactStore(config.artifacts.store, context);
+    if (name === 'artifacts copy') {
+      const from = flags.get('from');
+      if (typeof from !== 'string') throw new UsageError('usage: fragmark artifacts copy --from <file:/path | postgres: | s3://bucket/prefix>');
+      const { parseArtifactStoreUrl } = await import('../config/config.ts');
+      const { copyBlobs } = await import('../registry/artifacts/copy-blobs.ts');
+      const source = openArtifactStore(parseArtifactStoreUrl(from), context);
+      try {
+        const copied = await copyBlobs(source, store);
+        out(`Copied ${copied.copied} blobs (${copied.bytes} bytes) from ${source.location} to ${store.location}; ${copied.present} were there already.`, { ok: true, ...copied });
+      } finally {
+        await source.close();
+        await store.close();
+      }
+      return 0;
+    }
+    try {
+      const collected = await collectUnreferencedBlobs(database.db, store, BLOB_GRACE_MS);
+      out(`Artifact store ${store.location}: ${collected.listed} blobs, ${collected.deleted} unreferenced deleted (${collected.deletedBytes} bytes).`, { ok: true, store: store.location, ...collected });
+    } finally {
+      await store.close();
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
 async function worker(config: Config, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<number> {
   const signalled = untilSignal(logger);
   const { startWorker } = await import('../app/worker.ts');
-  const running = await startWorker(config, logger);
+  const running = await startOrRefuse(() => startWorker(config, logger), 'worker refused to start', logger, out);
+  if (running === undefined) return 78;
   const metricsNote = running.metricsUrl ? `; metrics at ${running.metricsUrl}/metrics` : '';
   out(`Worker ${running.workerId} ready (TF.js backend: ${running.backend}${metricsNote}).`, { event: 'ready', workerId: running.workerId, backend: running.backend, metricsUrl: running.metricsUrl });
   await signalled;
   await running.stop();
   return 0;
+}
+
+/**
+ * Starts a process, or reports why it refuses to (StartRefusal: misconfigured; the caller exits 78):
+ * such a process must not run, nor be mistaken for one that stopped cleanly.
+ */
+async function startOrRefuse<T>(start: () => Promise<T>, event: string, logger: ReturnType<typeof createLogger>, out: (human: string, data: object) => void): Promise<T | undefined> {
+  const { StartRefusal } = await import('../app/public-issuer.ts');
+  try {
+    return await start();
+  } catch (error) {
+    if (!(error instanceof StartRefusal)) throw error;
+    logger.error(event, { reason: error.message });
+    out(error.message, { ok: false, event: 'refused', error: error.message });
+    return undefined;
+  }
 }
 
 /** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */
@@ -265,7 +336,8 @@ async function serve(config: Config, logger: ReturnType<typeof createLogger>, ou
   const signalled = untilSignal(logger);
   const { startApiProcess } = await import('../api/api-process.ts');
   const { announceInitialAdminKey } = await import('../app/bootstrap.ts');
-  const platform = await startApiProcess(config, logger);
+  const platform = await startOrRefuse(() => startApiProcess(config, logger), 'API refused to start', logger, out);
+  if (platform === undefined) return 78;
   const lines = [`\nFragmark is running.\n  Dashboard:   ${platform.url}/\n  GraphQL API: ${platform.graphqlUrl}\n  Health:      ${platform.url}/healthz`];
   let initialKey: { secret: string } | { file: string } | undefined;
   if (platform.initialAdminKey) {

@@ -17,6 +17,9 @@ Commands:
   restore <file>             Restore a backup into an empty database (a new data folder, or a new
                              DATABASE_URL) of the same Fragmark version; unfinished jobs end FAILED
   admin mint-key [--name N]  Create a PLATFORM_ADMIN API key; its secret is printed once
+  admin set-issuer <url>     Record the public issuer URL (iss of attestations) the API and every worker sign with
+  artifacts gc               Delete artifact blobs no model version or candidate references (older than an hour)
+  artifacts copy --from URL  Copy every blob of the store at URL (file:/path, postgres:, s3://...) into the configured store
   vault rotate-master-key    Add a new master key version to the key file and rewrap every keyring under it
   vault rewrap-master        Rewrap every keyring under the newest master key version (after changing FRAGMARK_MASTER_KEY)
   vault shred-due            Destroy the keys of deleted tenants whose grace period is over

@@ -82,3 +82,27 @@ test('the README configuration table lists every variable with its default', () 
     assert.ok(row.includes(`| ${expectedDefault} |`), `README default of ${variable.name} should be ${expectedDefault}: ${row}`);
   }
 });
+
+test('the artifact store: PostgreSQL with DATABASE_URL, a folder on the embedded database, or as FRAGMARK_ARTIFACT_STORE names it', () => {
+  const db = { DATABASE_URL: 'postgresql://u:p@db:5432/fm' };
+  const store = (env: Record<string, string>) => sut(env, '/srv/app').artifacts;
+  assert.deepEqual(store({}), { ...store({}), store: { kind: 'file', dir: '/srv/app/.fragmark/artifacts' }, stagingDir: '/srv/app/.fragmark/artifacts/staging' });
+  assert.deepEqual(store(db).store, { kind: 'postgres' });
+  assert.equal(store(db).stagingDir, '/srv/app/.fragmark/artifact-staging');
+  assert.deepEqual(store({ ...db, FRAGMARK_ARTIFACT_DIR: 'blobs' }).store, { kind: 'file', dir: '/srv/app/blobs' });
+  for (const value of ['postgres:', 'db:']) assert.deepEqual(store({ FRAGMARK_ARTIFACT_STORE: value }).store, { kind: 'postgres' });
+  for (const value of ['file:/mnt/a', 'file:///mnt/a', '/mnt/a']) assert.deepEqual(store({ ...db, FRAGMARK_ARTIFACT_STORE: value }).store, { kind: 'file', dir: '/mnt/a' });
+  assert.deepEqual(store({ FRAGMARK_ARTIFACT_STORE: 's3://models/fragmark/prod?region=eu-west-1&endpoint=https://minio.internal:9000&forcePathStyle=true' }).store, {
+    kind: 's3',
+    bucket: 'models',
+    prefix: 'fragmark/prod/',
+    region: 'eu-west-1',
+    endpoint: 'https://minio.internal:9000',
+    forcePathStyle: true,
+  });
+  assert.equal((store({ FRAGMARK_ARTIFACT_STORE: 's3://models' }).store as { prefix: string }).prefix, '');
+  for (const value of ['ftp://x/y', 's3://Bad_Bucket/x', 's3://key:secret@models/x', 's3://models/x?acl=public', 'file:', 'postgresql://other/db']) {
+    assert.throws(() => store({ FRAGMARK_ARTIFACT_STORE: value }), (e: unknown) => e instanceof ConfigError && e.variable === 'FRAGMARK_ARTIFACT_STORE' && !e.message.includes('secret'), value);
+  }
+  assert.throws(() => store({ FRAGMARK_ARTIFACT_STORE: 'postgres:', FRAGMARK_ARTIFACT_DIR: '/x' }), /set only one/);
+});

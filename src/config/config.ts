@@ -10,6 +10,15 @@ import { readFileSync, statSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { parseAllowList } from '../common/ip-addresses.ts';
 
+/**
+ * Where artifact blobs are kept (FRAGMARK_ARTIFACT_STORE; src/registry/artifacts/open-artifact-store.ts).
+ * `postgres` is the platform's own database (DATABASE_URL, or the embedded one).
+ */
+export type ArtifactStoreSpec =
+  | { kind: 'file'; dir: string }
+  | { kind: 'postgres' }
+  | { kind: 's3'; bucket: string; prefix: string; region: string | undefined; endpoint: string | undefined; forcePathStyle: boolean };
+
 export type AppEnvironment = 'development' | 'production' | 'test';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -20,6 +29,8 @@ export interface Config {
     port: number;
     /** Address clients use to reach this server; printed at start-up. */
     publicUrl: string;
+    /** FRAGMARK_PUBLIC_URL was set (not derived from host and port): the API then records it as the issuer. */
+    publicUrlConfigured: boolean;
     maxBodyBytes: number;
     shutdownTimeoutMs: number;
     /** Failed API-key authentications one client address may make per window before 429s. */
@@ -46,7 +57,9 @@ export interface Config {
   dataDir: string;
   artifacts: {
     /** Content-addressed store of uploaded model artifacts. */
-    dir: string;
+    store: ArtifactStoreSpec;
+    /** Folder on this host where uploads are received and validated before they go to the store. */
+    stagingDir: string;
     maxUploadBytes: number;
     /** Uploaded candidate copies (verifyModel candidateArtifactId) expire this long after upload. */
     candidateTtlHours: number;
@@ -181,7 +194,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'FRAGMARK_ENDPOINT_CA_FILE', default: undefined, description: 'PEM file of CA certificates that https inference endpoints may chain to, in addition to the system roots (a private CA). Set it on every worker. Default: system roots only.' },
   { name: 'FRAGMARK_MASTER_KEY', default: undefined, description: 'Vault master keyring: base64 of 32 random bytes, or versioned entries "2:<base64>,1:<base64>" during rotation. Takes precedence over the key file.' },
   { name: 'FRAGMARK_MASTER_KEY_FILE', default: undefined, description: 'File holding the master keyring (same format). Default: master.key in FRAGMARK_DATA_DIR, generated on a fresh installation with owner-only permissions.' },
-  { name: 'FRAGMARK_ARTIFACT_DIR', default: undefined, description: 'Content-addressed store of uploaded model artifacts. Default: artifacts in FRAGMARK_DATA_DIR.' },
+  { name: 'FRAGMARK_ARTIFACT_STORE', default: undefined, description: 'Where model artifacts (content-addressed blobs) are kept: "postgres:" (or "db:", chunked in the platform database), "file:/path" (or a plain path: one folder, shared by every host that runs a worker), or "s3://bucket/prefix" (any S3-compatible store; options ?region=R&endpoint=URL&forcePathStyle=true; credentials from the AWS_* variables; not integration-tested here). Default: postgres: when DATABASE_URL is set, else the folder artifacts in FRAGMARK_DATA_DIR (docs/operations.md, "Artifact storage").' },
+  { name: 'FRAGMARK_ARTIFACT_DIR', default: undefined, description: 'Shorthand for FRAGMARK_ARTIFACT_STORE=file:<folder> (set one or the other, not both).' },
   { name: 'FRAGMARK_MAX_ARTIFACT_BYTES', default: '268435456', description: 'Largest accepted model upload (all files together), in bytes.' },
   { name: 'FRAGMARK_MAX_MODEL_JSON_BYTES', default: '4194304', description: 'Largest accepted model.json of an upload, in bytes; refused (413) while streaming, before it is parsed.' },
   { name: 'FRAGMARK_MAX_MODEL_PARAMETERS', default: '100000000', description: 'Most parameters (weight elements) an uploaded model may declare; refused (422) before anything is built.' },
@@ -239,12 +253,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (databaseUrl !== undefined) postgresUrl(databaseUrl, 'DATABASE_URL');
 
   const dataDir = path.resolve(cwd, withDefault('FRAGMARK_DATA_DIR'));
+  const artifactStore = artifactStoreSpec(read('FRAGMARK_ARTIFACT_STORE'), read('FRAGMARK_ARTIFACT_DIR'), databaseUrl, dataDir, cwd);
   const config: Config = {
     environment,
     http: {
       host,
       port,
       publicUrl: publicUrl.replace(/\/+$/, ''),
+      publicUrlConfigured: read('FRAGMARK_PUBLIC_URL') !== undefined,
       maxBodyBytes: integer(withDefault('FRAGMARK_MAX_BODY_BYTES'), 'FRAGMARK_MAX_BODY_BYTES', 1024, 100 * 1024 * 1024),
       shutdownTimeoutMs: integer(withDefault('FRAGMARK_SHUTDOWN_TIMEOUT_MS'), 'FRAGMARK_SHUTDOWN_TIMEOUT_MS', 0, 600_000),
       authFailures: {
@@ -267,7 +283,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     dataDir,
     artifacts: {
-      dir: path.resolve(cwd, read('FRAGMARK_ARTIFACT_DIR') ?? path.join(dataDir, 'artifacts')),
+      store: artifactStore,
+      // Beside the blobs for a folder store (a rename then moves nothing across file systems).
+      stagingDir: artifactStore.kind === 'file' ? path.join(artifactStore.dir, 'staging') : path.join(dataDir, 'artifact-staging'),
       maxUploadBytes: integer(withDefault('FRAGMARK_MAX_ARTIFACT_BYTES'), 'FRAGMARK_MAX_ARTIFACT_BYTES', 1024, 8 * 1024 * 1024 * 1024),
       candidateTtlHours: integer(withDefault('FRAGMARK_CANDIDATE_TTL_HOURS'), 'FRAGMARK_CANDIDATE_TTL_HOURS', 1, 24 * 366),
     },
@@ -333,6 +351,56 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError('FRAGMARK_METRICS_PORT', `leaves no port for each of the ${config.jobs.embeddedWorkers} embedded workers (port + index must be at most 65535)`);
   }
   return deepFreeze(config);
+}
+
+/**
+ * FRAGMARK_ARTIFACT_STORE, else FRAGMARK_ARTIFACT_DIR (a folder), else the platform database when
+ * DATABASE_URL is set (workers on other hosts then need nothing more), else a folder in the data
+ * folder: with the embedded database everything runs on one host, and blobs stay out of it.
+ */
+function artifactStoreSpec(value: string | undefined, dir: string | undefined, databaseUrl: string | undefined, dataDir: string, cwd: string): ArtifactStoreSpec {
+  const name = 'FRAGMARK_ARTIFACT_STORE';
+  if (value !== undefined && dir !== undefined) throw new ConfigError(name, 'and FRAGMARK_ARTIFACT_DIR are both set: set only one (FRAGMARK_ARTIFACT_DIR=D means FRAGMARK_ARTIFACT_STORE=file:D)');
+  if (value === undefined) {
+    if (dir !== undefined) return { kind: 'file', dir: path.resolve(cwd, dir) };
+    return databaseUrl !== undefined ? { kind: 'postgres' } : { kind: 'file', dir: path.join(dataDir, 'artifacts') };
+  }
+  if (value === 'postgres:' || value === 'postgresql:' || value === 'db:') return { kind: 'postgres' };
+  if (value.startsWith('/') || value.startsWith('.')) return { kind: 'file', dir: path.resolve(cwd, value) };
+  if (value.startsWith('file:')) {
+    const rest = value.startsWith('file://') ? new URL(value).pathname : value.slice('file:'.length);
+    if (rest === '') throw new ConfigError(name, 'file: needs a folder, e.g. file:/var/lib/fragmark/artifacts');
+    return { kind: 'file', dir: path.resolve(cwd, decodeURIComponent(rest)) };
+  }
+  if (value.startsWith('s3://')) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError(name, 'is not a valid s3://bucket/prefix URL');
+    }
+    if (url.username || url.password) throw new ConfigError(name, 'must not hold credentials: use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(url.hostname)) throw new ConfigError(name, `names an invalid S3 bucket "${url.hostname}"`);
+    const known = new Set(['region', 'endpoint', 'forcePathStyle']);
+    for (const key of url.searchParams.keys()) if (!known.has(key)) throw new ConfigError(name, `has an unknown option "${key}" (known: region, endpoint, forcePathStyle)`);
+    const endpoint = url.searchParams.get('endpoint') ?? undefined;
+    if (endpoint !== undefined) httpUrl(endpoint, `${name} endpoint`);
+    const prefix = decodeURIComponent(url.pathname).replace(/^\/+|\/+$/g, '');
+    return {
+      kind: 's3',
+      bucket: url.hostname,
+      prefix: prefix === '' ? '' : `${prefix}/`,
+      region: url.searchParams.get('region') ?? undefined,
+      endpoint,
+      forcePathStyle: boolean(url.searchParams.get('forcePathStyle') ?? 'false', `${name} forcePathStyle`),
+    };
+  }
+  throw new ConfigError(name, 'must be postgres:, db:, file:/path (or a path) or s3://bucket/prefix');
+}
+
+/** A store URL given outside the environment (`fragmark artifacts copy --from URL`). */
+export function parseArtifactStoreUrl(value: string, cwd: string = process.cwd()): ArtifactStoreSpec {
+  return artifactStoreSpec(value, undefined, undefined, '', cwd);
 }
 
 function integer(value: string, name: string, min: number, max: number): number {

@@ -9,7 +9,8 @@
  * batch as `INSERT ... SELECT * FROM json_populate_recordset(NULL::table, $1)`, so that PostgreSQL
  * converts every value back from its own text form (bytea, timestamps, enums, arrays, jsonb).
  *
- * Not included: `_prisma_migrations` (the target applies the same migrations itself) and other
+ * Not included: `_prisma_migrations` (the target applies the same migrations itself), the tables
+ * the caller excludes (the artifact store's: its blobs are backed up through the store), and other
  * schemas (pg-boss's queue: jobs unfinished at backup time are ended by the caller).
  */
 import pg from 'pg';
@@ -27,10 +28,10 @@ const INSERT_ROWS = 200;
 const INSERT_BYTES = 16 * 1024 * 1024;
 
 /** The `public` tables, every table after the tables it references. */
-export async function tablesInDependencyOrder(client: pg.ClientBase): Promise<string[]> {
+export async function tablesInDependencyOrder(client: pg.ClientBase, exclude: readonly string[] = []): Promise<string[]> {
   const tables = (await client.query<{ name: string }>(`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1`)).rows
     .map((r) => r.name)
-    .filter((t) => !EXCLUDED.has(t));
+    .filter((t) => !EXCLUDED.has(t) && !exclude.includes(t));
   const edges = (
     await client.query<{ child: string; parent: string }>(
       `SELECT c.relname AS child, p.relname AS parent FROM pg_constraint k
@@ -63,12 +64,12 @@ export async function appliedMigrations(client: pg.ClientBase): Promise<string[]
  * Reads every row of every table from one snapshot. `begin` receives the tables (in order) and
  * the applied migrations before the first row.
  */
-export async function* dumpTables(url: string, begin: (info: { tables: string[]; migrations: string[] }) => void): AsyncGenerator<TableRow> {
+export async function* dumpTables(url: string, exclude: readonly string[], begin: (info: { tables: string[]; migrations: string[] }) => void): AsyncGenerator<TableRow> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const tables = await tablesInDependencyOrder(client);
+    const tables = await tablesInDependencyOrder(client, exclude);
     begin({ tables, migrations: await appliedMigrations(client) });
     for (const table of tables) {
       const name = client.escapeIdentifier(table);
@@ -92,6 +93,7 @@ export async function* dumpTables(url: string, begin: (info: { tables: string[];
  */
 export async function restoreTables(
   url: string,
+  exclude: readonly string[],
   rows: AsyncIterable<TableRow>,
   beforeCommit: (client: pg.ClientBase, counts: ReadonlyMap<string, number>) => Promise<void> = async () => {},
 ): Promise<Map<string, number>> {
@@ -100,7 +102,7 @@ export async function restoreTables(
   const counts = new Map<string, number>();
   try {
     await client.query('BEGIN');
-    const tables = new Set(await tablesInDependencyOrder(client));
+    const tables = new Set(await tablesInDependencyOrder(client, exclude));
     for (const table of tables) {
       const { rows: any } = await client.query(`SELECT 1 FROM ${client.escapeIdentifier(table)} LIMIT 1`);
       if (any.length > 0) throw new Error(`The target database is not empty (table ${table} has rows): restore into a new database`);

@@ -14,7 +14,8 @@
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Vault } from '../vault/vault.ts';
-import type { ArtifactStore, ArtifactManifest } from '../registry/artifacts/artifact-store.ts';
+import type { ArtifactManifest } from '../registry/artifacts/artifact-manifest.ts';
+import type { ModelArtifacts } from '../registry/artifacts/model-artifacts.ts';
 import {
   decodeTriggerSet,
   gatherTriggers,
@@ -53,7 +54,7 @@ const classifiers = new ClassifierCache(4);
 export interface VerificationJobDeps {
   db: Database;
   vault: Vault;
-  store: ArtifactStore;
+  store: ModelArtifacts;
   issuer: AttestationIssuer;
   logger: Logger;
   workerId: string;

@@ -12,7 +12,8 @@
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Vault } from '../vault/vault.ts';
-import type { ArtifactStore, ArtifactManifest } from '../registry/artifacts/artifact-store.ts';
+import type { ArtifactManifest } from '../registry/artifacts/artifact-manifest.ts';
+import type { ModelArtifacts } from '../registry/artifacts/model-artifacts.ts';
 import type { Config } from '../config/config.ts';
 import type { LossKind } from '../engine/index.ts';
 import { JobRecords, SupersededAttempt } from '../jobs/job-records.ts';
@@ -27,7 +28,7 @@ export { SELF_CHECK_NOISE_STD } from './generation/generate-watermark.ts';
 export interface WatermarkJobDeps {
   db: Database;
   vault: Vault;
-  store: ArtifactStore;
+  store: ModelArtifacts;
   logger: Logger;
   workerId: string;
   /** The TF.js backend the generation thread uses. */

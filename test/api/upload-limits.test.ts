@@ -166,7 +166,7 @@ describe('model uploads under hostile input', () => {
       const loser = winner === a ? b : a;
       assert.match(replies.find((r) => r.status === 413)!.body.error.message, /would bring it to/);
       assert.equal(await api3.store.has(sha256(loser.get('weights.bin')!)), false, "the refused upload's weights are not stored");
-      assert.equal((await listFiles(path.join(api3.artifactDir, 'sha256'))).length, 2, "the winner's model.json and weights.bin only");
+      assert.equal((await listFiles(path.join(api3.artifactDir, 'sha256'))).length, 3, "the winner's model.json and weights.bin, and the store probe only");
       assert.equal(await api3.database.db.candidateArtifact.count({ where: { tenantId: tenant.id } }), 1);
       assert.deepEqual(await listFiles(path.join(api3.artifactDir, 'staging')), []);
     } finally {
@@ -188,7 +188,7 @@ describe('model uploads under hostile input', () => {
       assert.deepEqual(replies.map((r) => r.status).sort(), [200, 409], JSON.stringify(replies.map((r) => r.body)));
       const loser = replies[0]!.status === 200 ? b : a;
       assert.equal(await api4.store.has(sha256(loser.get('weights.bin')!)), false, "the losing upload's weights are not stored");
-      assert.equal((await listFiles(path.join(api4.artifactDir, 'sha256'))).length, 2);
+      assert.equal((await listFiles(path.join(api4.artifactDir, 'sha256'))).length, 3, 'the winner\'s two files and the store probe');
     } finally {
       await api4.close();
     }

@@ -1,7 +1,8 @@
 /**
  * `fragmark backup` and `fragmark restore`, round trip: a platform with a tenant, keys, a sealed
  * watermark, an attestation, a model artifact and an unfinished job is backed up while its API
- * runs, restored into a new database and data folder, and served from there: the old attestation
+ * runs (folder artifact store), restored into a new database (PostgreSQL artifact store) and data
+ * folder, and served from there: the old attestation
  * still verifies and is known, the restored keys work, and a new verification (which unseals the
  * restored trigger set with the master key) is attested.
  */
@@ -20,6 +21,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { findFreePort } from '../support/ports.ts';
 import { seedReadyWatermark } from '../support/watermark.ts';
 import { RESTORED_JOB_REASON } from '../../src/app/backup.ts';
+import { openArtifactStore } from '../../src/registry/artifacts/open-artifact-store.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/fragmark.js', import.meta.url));
 const CHALLENGE = `mutation($w: ID!) { createChallenge(input: { watermarkId: $w, size: 4 }) { challenge { id } userErrors { code message } } }`;
@@ -70,8 +72,12 @@ test('backup while running, restore into a new database and data folder, serve f
   assert.equal(restored.jobsEnded, 1);
   const job = await target.db.job.findUniqueOrThrow({ where: { id: unfinished.id } });
   assert.deepEqual([job.status, job.error], ['FAILED', RESTORED_JOB_REASON]);
-  const blob = manifest.files[0]!.sha256;
-  assert.deepEqual(await readFile(path.join(dataDir, 'artifacts', 'sha256', blob.slice(0, 2), blob)), model, 'the artifact, byte for byte');
+  // Backed up from a folder store, restored into the PostgreSQL store (the default with DATABASE_URL).
+  const restoredStore = openArtifactStore({ kind: 'postgres' }, { databaseUrl: target.url, spoolDir: work });
+  const blob = await restoredStore.get(manifest.files[0]!.sha256);
+  assert.ok(blob, 'the artifact is in the restored store');
+  assert.deepEqual(Buffer.concat(await blob.toArray()), model, 'the artifact, byte for byte');
+  await restoredStore.close();
 
   const again = await runCli(['restore', file], envFor(target.url, dataDir));
   assert.equal(again.code, 1);

@@ -12,7 +12,7 @@ import { findFreePort } from './ports.ts';
 import type { Vault } from '../../src/vault/vault.ts';
 import { randomKey, sodiumReady } from '../../src/vault/aead.ts';
 import type { JobQueue, QueueSettings } from '../../src/jobs/job-queue.ts';
-import type { ArtifactStore } from '../../src/registry/artifacts/artifact-store.ts';
+import type { ModelArtifacts } from '../../src/registry/artifacts/model-artifacts.ts';
 import type { AttestationIssuer } from '../../src/attestations/attestation-issuer.ts';
 import type { RewrapSettings } from '../../src/keys/key-management.service.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -39,8 +39,9 @@ export interface TestApi {
   database: TestDatabase;
   vault: Vault;
   queue: JobQueue;
-  store: ArtifactStore;
+  store: ModelArtifacts;
   issuer: AttestationIssuer;
+  /** The folder of a folder store (the default in tests); empty and unused with FRAGMARK_ARTIFACT_STORE=postgres:. */
   artifactDir: string;
   /** The vault master key, base64 (for worker processes started by tests). */
   masterKey: string;
@@ -68,7 +69,9 @@ export async function startTestApi(
     FRAGMARK_ENV: 'production',
     DATABASE_URL: database.url,
     FRAGMARK_MASTER_KEY: masterKey,
-    FRAGMARK_ARTIFACT_DIR: artifactDir,
+    // A folder store unless the test names another (FRAGMARK_ARTIFACT_STORE=postgres:).
+    // (Uploads are then staged in FRAGMARK_DATA_DIR: this test's folder, not the working directory.)
+    ...(env.FRAGMARK_ARTIFACT_STORE === undefined ? { FRAGMARK_ARTIFACT_DIR: artifactDir } : { FRAGMARK_DATA_DIR: artifactDir }),
     ...env,
   });
   const logs: string[] = [];

@@ -1,4 +1,4 @@
-/** A real `fragmark worker` process against a test API's database, vault key and artifact store. */
+/** A real `fragmark worker` process against a test API's database, vault key and artifact store (env overrides them: '' unsets). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestApi } from './api.ts';
@@ -18,7 +18,8 @@ export async function startTestWorker(api: TestApi, env: Record<string, string> 
       ...process.env,
       DATABASE_URL: api.database.url,
       FRAGMARK_MASTER_KEY: api.masterKey,
-      FRAGMARK_ARTIFACT_DIR: api.artifactDir,
+      // The API's artifact store, as an operator would configure it on another host.
+      ...(api.config.artifacts.store.kind === 'postgres' ? { FRAGMARK_ARTIFACT_STORE: 'postgres:' } : { FRAGMARK_ARTIFACT_DIR: api.artifactDir }),
       FRAGMARK_PUBLIC_URL: api.url,
       FRAGMARK_JOB_SUPERVISE_SECONDS: '1',
       FRAGMARK_JOB_HEARTBEAT_SECONDS: '10',

@@ -16,7 +16,7 @@
 import type http from 'node:http';
 import type { Config } from '../../config/config.ts';
 import type { Services } from '../../app/services.ts';
-import type { ArtifactStore } from '../../registry/artifacts/artifact-store.ts';
+import type { ModelArtifacts } from '../../registry/artifacts/model-artifacts.ts';
 import { httpStatusOf, isInternal } from '../errors/error-mapping.ts';
 import { receiveModelUpload, type ReceivedArtifact } from '../../registry/artifacts/model-upload.ts';
 import { enforceStorageQuota } from '../../registry/storage-quota.ts';
@@ -35,7 +35,7 @@ export const ARTIFACT_ROUTE = /^\/v1\/model-versions\/([^/]+)\/artifact$/;
 
 export interface UploadContext {
   config: Config;
-  store: ArtifactStore;
+  store: ModelArtifacts;
   services: Services;
   actor: Actor | null;
 }

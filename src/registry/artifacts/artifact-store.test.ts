@@ -1,148 +1,199 @@
+/**
+ * The ArtifactStore contract, run against every store that can run here: the folder and
+ * PostgreSQL (real server, chunks made small so that blobs span many). S3 has only a request-shape
+ * test (s3-artifact-store.test.ts): no S3 server can be installed here.
+ */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { listFiles } from '../../../test/support/files.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { ArtifactError } from './artifact.errors.ts';
-import { ArtifactStore as Sut, manifestDigest, unsafeNameReason } from './artifact-store.ts';
+import type { ArtifactStore } from './artifact-store.ts';
+import { FileArtifactStore } from './file-artifact-store.ts';
+import { PostgresArtifactStore } from './postgres-artifact-store.ts';
+import { copyBlobs } from './copy-blobs.ts';
 
-const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
-const bytes = (s: string) => new Uint8Array(Buffer.from(s));
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const CHUNK = 1000;
 
-function isArtifactError(code: string) {
-  return (e: unknown) => e instanceof ArtifactError && e.code === code;
+async function readAll(stream: Readable | undefined): Promise<Buffer> {
+  assert.ok(stream, 'expected a stream');
+  const parts: Buffer[] = [];
+  for await (const part of stream as AsyncIterable<Buffer>) parts.push(part);
+  return Buffer.concat(parts);
 }
 
-describe('ArtifactStore', () => {
-  let root: string;
-  let sut: Sut;
+/** Bytes arriving in uneven pieces, as from a socket. */
+function pieces(bytes: Buffer, sizes = [7, 333, 1500, 1, 999]): Readable {
+  const out: Buffer[] = [];
+  for (let offset = 0, i = 0; offset < bytes.length; i++) {
+    const n = sizes[i % sizes.length]!;
+    out.push(bytes.subarray(offset, offset + n));
+    offset += n;
+  }
+  return Readable.from(out);
+}
 
-  before(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), 'fragmark-store-'));
-    sut = new Sut(root);
+function random(size: number, seed: number): Buffer {
+  const out = Buffer.alloc(size);
+  let x = seed * 2654435761;
+  for (let i = 0; i < size; i++) out[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+  return out;
+}
+
+let testDb: TestDatabase;
+let dir: string;
+const stores: Array<{ name: string; make: () => ArtifactStore }> = [
+  { name: 'folder', make: () => new FileArtifactStore(dir) },
+  { name: 'PostgreSQL', make: () => new PostgresArtifactStore(testDb.url, { chunkBytes: CHUNK }) },
+];
+
+before(async () => {
+  testDb = await createTestDatabase();
+  dir = await mkdtemp(path.join(tmpdir(), 'fragmark-store-contract-'));
+});
+after(async () => {
+  await testDb.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+for (const { name, make } of stores) {
+  describe(`ArtifactStore contract: ${name}`, () => {
+    let sut: ArtifactStore;
+    before(() => {
+      sut = make();
+    });
+    after(() => sut.close());
+
+    it('streams a blob in and out by its SHA-256, across many chunks and for an empty blob', async () => {
+      for (const bytes of [random(10 * CHUNK + 17, 1), Buffer.alloc(0), Buffer.from('x')]) {
+        const ref = await sut.put(pieces(bytes));
+        assert.deepEqual(ref, { sha256: sha(bytes), size: bytes.length });
+        assert.equal(await sut.has(ref.sha256), true);
+        assert.ok((await readAll(await sut.get(ref.sha256))).equals(bytes));
+      }
+      const absent = sha(Buffer.from('never stored'));
+      assert.equal(await sut.has(absent), false);
+      assert.equal(await sut.get(absent), undefined);
+      for (const bad of ['../../etc/passwd', 'AB'.repeat(32), '']) {
+        assert.equal(await sut.has(bad), false);
+        assert.equal(await sut.get(bad), undefined);
+      }
+    });
+
+    it('keeps one copy of the same bytes; with the digest announced, does not read them again and refreshes the stored-at time', async () => {
+      const bytes = random(3 * CHUNK, 2);
+      const first = await sut.put(pieces(bytes));
+      const before = (await listed(sut)).get(first.sha256)!;
+      await new Promise((r) => setTimeout(r, 15));
+      let read = false;
+      const untouched = new Readable({
+        read() {
+          read = true;
+          this.push(null);
+        },
+      });
+      assert.deepEqual(await sut.put(untouched, first), first);
+      assert.equal(read, false, 'the announced, stored blob is not read again');
+      assert.deepEqual(await sut.put(pieces(bytes)), first);
+      const after = await listed(sut);
+      assert.equal([...after.keys()].filter((k) => k === first.sha256).length, 1);
+      assert.ok(after.get(first.sha256)!.storedAt.getTime() > before.storedAt.getTime(), 'stored-at refreshed');
+      assert.equal(after.get(first.sha256)!.size, bytes.length);
+    });
+
+    it('refuses bytes that are not the announced blob, and a stream that fails midway, storing nothing', async () => {
+      const bytes = random(2 * CHUNK + 5, 3);
+      await assert.rejects(sut.put(pieces(bytes), { sha256: sha(Buffer.from('other')), size: bytes.length }), (e: unknown) => e instanceof ArtifactError && e.code === 'ARTIFACT_CORRUPT');
+      assert.equal(await sut.has(sha(bytes)), false);
+      const broken = new Readable({ read() {} });
+      const put = sut.put(broken);
+      broken.push(random(CHUNK + 1, 4));
+      setImmediate(() => broken.destroy(new Error('socket hang up')));
+      await assert.rejects(put, /socket hang up/);
+      assert.equal(await sut.has(sha(random(CHUNK + 1, 4))), false);
+      if (name === 'PostgreSQL') {
+        const [row] = await testDb.db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM "ArtifactBlobChunk" WHERE key LIKE 'partial:%'`;
+        assert.equal(row!.n, 0, 'no chunks of failed uploads are left');
+      }
+    });
+
+    it('deletes only blobs stored before the cut-off, lists what is stored', async () => {
+      const bytes = random(CHUNK + 1, 5);
+      const ref = await sut.put(pieces(bytes));
+      assert.equal(await sut.delete(ref.sha256, new Date(Date.now() - 60_000)), false, 'stored after the cut-off: kept');
+      assert.equal(await sut.has(ref.sha256), true);
+      assert.equal(await sut.delete(ref.sha256, new Date(Date.now() + 60_000)), true);
+      assert.equal(await sut.has(ref.sha256), false);
+      assert.equal(await sut.get(ref.sha256), undefined);
+      assert.equal(await sut.delete(ref.sha256, new Date(Date.now() + 60_000)), false, 'deleting twice is a no-op');
+      assert.equal((await listed(sut)).has(ref.sha256), false);
+      // Stored again after a delete: complete again.
+      await sut.put(pieces(bytes));
+      assert.ok((await readAll(await sut.get(ref.sha256))).equals(bytes));
+    });
   });
-  after(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+}
 
-  it('accepts TF.js-style names and refuses unsafe ones', () => {
-    for (const ok of ['model.json', 'group1-shard1of2.bin', 'sub/dir/w_1.bin', 'a'.repeat(200)]) assert.equal(unsafeNameReason(ok), undefined, ok);
-    for (const bad of ['', '../x', 'a/../b', './x', '/etc/passwd', 'a\\b', 'a\0b', 'a//b', 'a/', 'x y', 'é.bin', 'a'.repeat(201)]) {
-      assert.notEqual(unsafeNameReason(bad), undefined, JSON.stringify(bad));
-    }
-  });
-
-  it('streams, hashes and commits files into content-addressed blobs with a sorted manifest', async () => {
-    const staging = await sut.stage();
-    const w = await staging.writeFile('weights.bin', Readable.from([Buffer.from('abc'), Buffer.from('def')]), 6);
-    assert.deepEqual(w, { name: 'weights.bin', sha256: sha('abcdef'), size: 6 });
-    await staging.writeFile('model.json', Readable.from([Buffer.from('{}')]), 100);
-    // Same bytes under another name share one blob.
-    await staging.writeFile('copy/weights.bin', Readable.from([Buffer.from('abcdef')]), 100);
-    assert.equal(staging.files().length, 3);
-    const manifest = await staging.commit();
-    assert.deepEqual(
-      manifest.files.map((f) => f.name),
-      ['copy/weights.bin', 'model.json', 'weights.bin'],
-    );
-    assert.equal(manifest.totalBytes, 14);
-    assert.equal(manifest.digest, manifestDigest(manifest.files));
-    assert.equal(manifest.digest, sha(JSON.stringify(manifest.files)));
-    assert.equal(await sut.has(sha('abcdef')), true);
-    assert.equal(await sut.has(sha('nope')), false);
-    assert.equal(await sut.has('../../etc/passwd'), false);
-
-    const blob = path.join(root, 'sha256', sha('abcdef').slice(0, 2), sha('abcdef'));
-    assert.equal((await stat(blob)).mode & 0o777, 0o640);
-    assert.equal((await stat(path.dirname(blob))).mode & 0o777, 0o750);
-    assert.equal((await listFiles(path.join(root, 'sha256'))).length, 2);
-    assert.deepEqual(await readdir(path.join(root, 'staging')), []);
-
-    const read = await sut.readArtifact(manifest);
-    assert.deepEqual([...read.keys()], ['copy/weights.bin', 'model.json', 'weights.bin']);
-    assert.deepEqual(read.get('model.json'), bytes('{}'));
-  });
-
-  it('refuses a file past maxBytes, drains the source and leaves nothing staged', async () => {
-    const staging = await sut.stage();
-    let produced = 0;
+describe('PostgreSQL store specifics', () => {
+  it('writes chunks while the source is still streaming (never the whole blob in one buffer)', async () => {
+    const sut = new PostgresArtifactStore(testDb.url, { chunkBytes: CHUNK });
+    const chunksInDatabase = async () =>
+      (await testDb.db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM "ArtifactBlobChunk" WHERE key LIKE 'partial:%'`)[0]!.n;
+    let seenWhileStreaming = 0;
     async function* source() {
-      for (let i = 0; i < 50; i++) {
-        produced += 1;
-        yield Buffer.alloc(1000, i);
+      for (let i = 0; i < 6; i++) {
+        yield random(CHUNK, 10 + i);
+        if (i === 4) seenWhileStreaming = await chunksInDatabase();
       }
     }
-    const stream = Readable.from(source());
-    await assert.rejects(staging.writeFile('big.bin', stream, 2500), isArtifactError('UPLOAD_TOO_LARGE'));
-    await new Promise((r) => (stream.readableEnded ? r(undefined) : stream.once('end', r)));
-    assert.equal(produced, 50);
-    assert.deepEqual(staging.files(), []);
-    const stagingDirs = await readdir(path.join(root, 'staging'));
-    assert.equal(stagingDirs.length, 1);
-    assert.deepEqual(await readdir(path.join(root, 'staging', stagingDirs[0]!)), []);
-    await staging.discard();
-    await staging.discard(); // idempotent
-    assert.deepEqual(await readdir(path.join(root, 'staging')), []);
+    try {
+      const ref = await sut.put(Readable.from(source()));
+      assert.ok(seenWhileStreaming >= 4, `chunks written before the end: ${seenWhileStreaming}`);
+      const [blob] = await testDb.db.$queryRaw<Array<{ chunks: number; longest: number }>>`
+        SELECT b.chunks, (SELECT max(length(data))::int FROM "ArtifactBlobChunk" WHERE key = b.sha256) AS longest FROM "ArtifactBlob" b WHERE sha256 = ${ref.sha256}`;
+      assert.deepEqual(blob, { chunks: 6, longest: CHUNK });
+    } finally {
+      await sut.close();
+    }
   });
 
-  it('refuses unsafe and duplicate names and a stream that fails midway', async () => {
-    const staging = await sut.stage();
-    await assert.rejects(staging.writeFile('../x', Readable.from([Buffer.from('x')]), 10), (e: unknown) => {
-      assert.ok(e instanceof ArtifactError && e.code === 'INVALID_UPLOAD');
-      assert.match(e.message, /"\.\.\/x"/);
-      assert.doesNotMatch(e.message, new RegExp(root));
-      return true;
-    });
-    await staging.writeFile('a.bin', Readable.from([Buffer.from('x')]), 10);
-    await assert.rejects(staging.writeFile('a.bin', Readable.from([Buffer.from('y')]), 10), isArtifactError('INVALID_UPLOAD'));
-    const broken = new Readable({ read() {} });
-    const p = staging.writeFile('b.bin', broken, 10);
-    broken.push(Buffer.from('12'));
-    broken.destroy(new Error('socket hang up'));
-    await assert.rejects(p, isArtifactError('INVALID_UPLOAD'));
-    assert.deepEqual(
-      staging.files().map((f) => f.name),
-      ['a.bin'],
-    );
-    await staging.discard();
-    await assert.rejects(staging.commit());
-  });
-
-  it('detects corrupt, missing and tampered artifacts on read', async () => {
-    const staging = await sut.stage();
-    await staging.writeFile('model.json', Readable.from([Buffer.from('{"x":1}')]), 100);
-    await staging.writeFile('w.bin', Readable.from([Buffer.from('0123456789')]), 100);
-    const manifest = await staging.commit();
-    const w = manifest.files.find((f) => f.name === 'w.bin')!;
-    const blob = path.join(root, 'sha256', w.sha256.slice(0, 2), w.sha256);
-
-    await writeFile(blob, '0123456780');
-    await assert.rejects(sut.readArtifact(manifest), (e: unknown) => {
-      assert.ok(e instanceof ArtifactError && e.code === 'ARTIFACT_CORRUPT');
-      assert.doesNotMatch(e.message, new RegExp(root));
-      return true;
-    });
-    await writeFile(blob, '012345678');
-    await assert.rejects(sut.readArtifact(manifest), isArtifactError('ARTIFACT_CORRUPT'));
-    await rm(blob);
-    await assert.rejects(sut.readArtifact(manifest), isArtifactError('ARTIFACT_CORRUPT'));
-    const tampered = { ...manifest, files: manifest.files.map((f) => ({ ...f, size: f.size + 1 })) };
-    await assert.rejects(sut.readArtifact(tampered), isArtifactError('ARTIFACT_CORRUPT'));
-
-    // A new upload of the same bytes repairs a missing blob, and a damaged one of the same size.
-    const reupload = async () => {
-      const again = await sut.stage();
-      await again.writeFile('model.json', Readable.from([Buffer.from('{"x":1}')]), 100);
-      await again.writeFile('w.bin', Readable.from([Buffer.from('0123456789')]), 100);
-      assert.deepEqual(await again.commit(), manifest);
-      assert.equal((await sut.readArtifact(manifest)).size, 2);
-    };
-    await reupload();
-    await writeFile(blob, '0123456780');
-    await reupload();
-    assert.equal((await stat(blob)).mode & 0o777, 0o640);
+  it('a blob whose chunks were lost reads as corrupt, and an upload of the same bytes repairs it', async () => {
+    const sut = new PostgresArtifactStore(testDb.url, { chunkBytes: CHUNK });
+    try {
+      const bytes = random(3 * CHUNK, 20);
+      const ref = await sut.put(pieces(bytes));
+      await testDb.db.$executeRaw`DELETE FROM "ArtifactBlobChunk" WHERE key = ${ref.sha256} AND index = 1`;
+      await assert.rejects(readAll(await sut.get(ref.sha256)), (e: unknown) => e instanceof ArtifactError && e.code === 'ARTIFACT_CORRUPT');
+      await sut.put(pieces(bytes), ref);
+      assert.ok((await readAll(await sut.get(ref.sha256))).equals(bytes));
+    } finally {
+      await sut.close();
+    }
   });
 });
+
+describe('copyBlobs', () => {
+  it('copies every blob of a folder into PostgreSQL once, checking each digest', async () => {
+    const from = new FileArtifactStore(await mkdtemp(path.join(dir, 'copy-')));
+    const to = new PostgresArtifactStore(testDb.url, { chunkBytes: CHUNK });
+    try {
+      const refs = [await from.put(pieces(random(2500, 30))), await from.put(pieces(random(10, 31)))];
+      assert.deepEqual(await copyBlobs(from, to), { copied: 2, present: 0, bytes: 2510 });
+      for (const ref of refs) assert.ok((await readAll(await to.get(ref.sha256))).equals(await readAll(await from.get(ref.sha256))));
+      assert.deepEqual(await copyBlobs(from, to), { copied: 0, present: 2, bytes: 0 });
+    } finally {
+      await to.close();
+    }
+  });
+});
+
+async function listed(store: ArtifactStore) {
+  const out = new Map<string, { size: number; storedAt: Date }>();
+  for await (const blob of store.list()) out.set(blob.sha256, blob);
+  return out;
+}

@@ -14,7 +14,9 @@ import { seedReadyWatermark } from '../../../test/support/watermark.ts';
 import { Vault } from '../../vault/vault.ts';
 import { randomKey, sodiumReady } from '../../vault/aead.ts';
 import { createLogger } from '../../logging/logger.ts';
-import { ArtifactStore, type ArtifactManifest } from './artifact-store.ts';
+import type { ArtifactManifest } from './artifact-manifest.ts';
+import { modelArtifactsInFolder } from './open-artifact-store.ts';
+import type { ModelArtifacts } from './model-artifacts.ts';
 import { collectExpiredCandidates as sut } from './candidate-collector.ts';
 import { startCandidateCollector } from './candidate-expiry.ts';
 
@@ -22,7 +24,7 @@ const HOUR = 3_600_000;
 const WEEK = 168 * HOUR;
 
 let testDb: TestDatabase;
-let store: ArtifactStore;
+let store: ModelArtifacts;
 let dir: string;
 let tenantId: string;
 let vault: Vault;
@@ -32,7 +34,7 @@ const now = new Date(Date.now() + 2 * HOUR);
 before(async () => {
   testDb = await createTestDatabase();
   dir = await mkdtemp(path.join(tmpdir(), 'fragmark-candidates-'));
-  store = new ArtifactStore(dir);
+  store = modelArtifactsInFolder(dir);
   await sodiumReady();
   vault = new Vault(testDb.db, { currentVersion: 1, keys: new Map([[1, randomKey()]]), source: 'test' });
   tenantId = (await testDb.db.tenant.create({ data: { name: 'Candidates', slug: 'candidates' } })).id;

@@ -14,10 +14,12 @@
  *   verification commits first and the collector then sees it PENDING, or the row is gone first
  *   and verifyModel answers CANDIDATE_EXPIRED;
  * - a blob is deleted only when no model version or remaining candidate references it, and not
- *   while an upload may be adopting it (ArtifactStore.removeBlob's grace period).
+ *   while an upload may be adopting it (ModelArtifacts.removeBlob's grace period).
  */
 import type { Database } from '../../db/client.ts';
-import type { ArtifactManifest, ArtifactStore } from './artifact-store.ts';
+import type { ArtifactManifest } from './artifact-manifest.ts';
+import type { ModelArtifacts } from './model-artifacts.ts';
+import { isBlobReferenced } from './blob-references.ts';
 
 /** Uploads running longer than this are refused long before (the server's request timeout). */
 export const BLOB_GRACE_MS = 3_600_000;
@@ -25,7 +27,7 @@ const BATCH = 100;
 
 export interface CandidateCollectorDeps {
   db: Database;
-  store: ArtifactStore;
+  store: ModelArtifacts;
   /** Candidates uploaded longer ago than this are expired. */
   maxAgeMs: number;
 }
@@ -80,13 +82,4 @@ async function deleteUnlessInUse(db: Database, id: string) {
     if ((await tx.verification.count({ where: { candidateArtifactId: id, verdict: 'PENDING' } })) > 0) return 'in-use' as const;
     return tx.candidateArtifact.delete({ where: { id }, select: { artifact: true } });
   });
-}
-
-/** Whether any model version or candidate manifest still lists a file with this SHA-256. */
-async function isBlobReferenced(db: Database, sha256: string): Promise<boolean> {
-  const file = JSON.stringify([{ sha256 }]);
-  const [row] = await db.$queryRaw<Array<{ referenced: boolean }>>`
-    SELECT EXISTS (SELECT 1 FROM "ModelVersion" WHERE artifact -> 'files' @> ${file}::jsonb)
-        OR EXISTS (SELECT 1 FROM "CandidateArtifact" WHERE artifact -> 'files' @> ${file}::jsonb) AS referenced`;
-  return row!.referenced;
 }

@@ -12,7 +12,9 @@ import { computeWeightsDigest, initBackend, loadClassifierFromFiles, saveModelTo
 import { buildTinyClassifier } from '../../engine/model/tiny.ts';
 import { listFiles } from '../../../test/support/files.ts';
 import { ARTIFACT_ERROR_HTTP_STATUS, ArtifactError } from './artifact.errors.ts';
-import { ArtifactStore, type ArtifactManifest } from './artifact-store.ts';
+import type { ArtifactManifest } from './artifact-manifest.ts';
+import { modelArtifactsInFolder } from './open-artifact-store.ts';
+import type { ModelArtifacts } from './model-artifacts.ts';
 import { FLOAT, floatTensor, model, node, valueInfo } from '../../engine/model/formats/onnx/testing/build-onnx.ts';
 import { receiveModelUpload as sut, validateModelFiles, type ValidatedArtifact } from './model-upload.ts';
 
@@ -51,7 +53,7 @@ interface Reply {
 
 describe('receiveModelUpload over real HTTP', () => {
   let root: string;
-  let store: ArtifactStore;
+  let store: ModelArtifacts;
   let server: http.Server;
   let base: string;
   let settled = 0; // upload requests the handler has finished with
@@ -59,7 +61,7 @@ describe('receiveModelUpload over real HTTP', () => {
   before(async () => {
     await initBackend();
     root = await mkdtemp(path.join(os.tmpdir(), 'fragmark-upload-'));
-    store = new ArtifactStore(root);
+    store = modelArtifactsInFolder(root);
     server = http.createServer(async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const reply = (status: number, body: unknown) => {

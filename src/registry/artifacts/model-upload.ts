@@ -1,5 +1,5 @@
 /**
- * Validated streaming upload of models into the {@link ArtifactStore}.
+ * Validated streaming upload of models into the {@link ModelArtifacts}.
  *
  * ## Multipart contract (cited by the README)
  *
@@ -37,7 +37,8 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { ArtifactError, isArtifactError } from './artifact.errors.ts';
-import { buildManifest, quoteName, type ArtifactStore, type StagingArea } from './artifact-store.ts';
+import { buildManifest, quoteName } from './artifact-manifest.ts';
+import type { ModelArtifacts, StagingArea } from './model-artifacts.ts';
 import { checkUploadFiles, type ValidatedArtifact } from './model-validation.ts';
 import { budgetFor, checkLimits, refusalForContentLength, type UploadLimits } from './upload-budget.ts';
 import { validateInWorker } from './validation/validate-in-worker.ts';
@@ -80,7 +81,7 @@ function drain(req: IncomingMessage): void {
  * Throws ArtifactError (UPLOAD_TOO_LARGE, QUOTA_EXCEEDED, INVALID_UPLOAD, INVALID_MODEL); anything
  * else is a server fault (file system, validation thread).
  */
-export async function receiveModelUpload(req: IncomingMessage, store: ArtifactStore, limits: UploadLimits): Promise<ReceivedArtifact> {
+export async function receiveModelUpload(req: IncomingMessage, store: ModelArtifacts, limits: UploadLimits): Promise<ReceivedArtifact> {
   checkLimits(limits);
   const contentType = req.headers['content-type'];
   if (contentType === undefined || !/^\s*multipart\/form-data\s*(;|$)/i.test(contentType)) {

@@ -19,7 +19,7 @@ import {
   type ModelLimits,
 } from '../../engine/index.ts';
 import { ArtifactError } from './artifact.errors.ts';
-import { quoteName, unsafeNameReason, type ArtifactManifest } from './artifact-store.ts';
+import { quoteName, unsafeNameReason, type ArtifactManifest } from './artifact-manifest.ts';
 import { MODEL_JSON } from './upload-budget.ts';
 
 export interface ValidatedArtifact {

@@ -6,7 +6,7 @@
  * comparison needs no rehashing. Files a signer left out with ignore_paths are not excused: every
  * uploaded file is loaded as part of the model, so every one must be signed.
  */
-import { quoteName, type StoredFile } from '../artifacts/artifact-store.ts';
+import { quoteName, type StoredFile } from '../artifacts/artifact-manifest.ts';
 import type { OmsResource } from './oms-statement.ts';
 
 /** Why the resources are not exactly the files, naming the first file (by name) that differs; undefined when they are. */

@@ -12,7 +12,7 @@ import type { Actor } from '../../auth/actor.ts';
 import { requireTenantRole } from '../../auth/require-role.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import { isUuid } from '../../common/ids.ts';
-import type { ArtifactManifest } from '../artifacts/artifact-store.ts';
+import type { ArtifactManifest } from '../artifacts/artifact-manifest.ts';
 import { RegistryError } from '../registry.errors.ts';
 import { ModelSigningError } from './model-signing.errors.ts';
 import { assertBundleSize } from './oms-bundle.ts';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import type { StoredFile } from '../artifacts/artifact-store.ts';
+import type { StoredFile } from '../artifacts/artifact-manifest.ts';
 import { omsStatement, signOmsPayload, signOmsStatement, type OmsFile } from '../../../test/support/oms-signer.ts';
 import { ModelSigningError, type ModelSigningErrorCode } from './model-signing.errors.ts';
 import { MAX_BUNDLE_BYTES } from './oms-bundle.ts';

@@ -17,7 +17,7 @@
  * bundle: that is what keeps the check offline.
  */
 import { createHash } from 'node:crypto';
-import type { StoredFile } from '../artifacts/artifact-store.ts';
+import type { StoredFile } from '../artifacts/artifact-manifest.ts';
 import { artifactMismatch } from './artifact-match.ts';
 import { preAuthEncoding } from '../../attestations/crypto/dsse-envelope.ts';
 import { ModelSigningError } from './model-signing.errors.ts';

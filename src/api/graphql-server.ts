@@ -33,7 +33,7 @@ const correlation: ApolloServerPlugin<GraphQLContext> = {
       async didEncounterErrors({ contextValue, errors }) {
         for (const error of errors) {
           if (isDatabaseUnavailable(unwrapResolverError(error))) {
-            contextValue.logger.warn('database overloaded: answered SERVICE_UNAVAILABLE', { error: unwrapResolverError(error) as Error, path: error.path });
+            contextValue.logger.warn('database busy or unavailable: answered SERVICE_UNAVAILABLE', { error: unwrapResolverError(error) as Error, path: error.path });
           } else if (!isDeliberate(error)) {
             contextValue.logger.error('unexpected error while executing a GraphQL operation', {
               error: unwrapResolverError(error) as Error,

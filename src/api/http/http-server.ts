@@ -237,7 +237,7 @@ export async function createApiServer({ config, platform, logger, metrics = proc
     } catch (error) {
       if (isDatabaseUnavailable(error) && !res.headersSent) {
         // Outside GraphQL execution (authentication, uploads): 503, retryable, in the route's own shape.
-        log.warn('database overloaded: answered 503', { error: error as Error });
+        log.warn('database busy or unavailable: answered 503', { error: error as Error });
         req.resume();
         const graphql = req.url?.split('?')[0] === '/graphql';
         const body = graphql

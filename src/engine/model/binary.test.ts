@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index.ts';
-import { binaryScores as sut } from './binary.ts';
+import { binaryScores as sut, outputMeaning } from './binary.ts';
 import { classifierFromModel, loadClassifierFromFiles, saveModelToFiles } from './formats/index.ts';
 import { logProbabilities, predictLabels } from './classifier.ts';
 
@@ -52,4 +52,14 @@ test('multi-output models are refused', () => {
   const b = tf.layers.dense({ units: 2 }).apply(input) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: [a, b] });
   assert.throws(() => classifierFromModel(model), /exactly one input and one output \(got 1 inputs and 2 outputs\)/);
+});
+
+test('outputMeaning: probabilities after a softmax over classes or a sigmoid over one column, logits otherwise', () => {
+  assert.deepEqual(outputMeaning('softmax', 10), { outputKind: 'probabilities', binarySigmoid: false });
+  assert.deepEqual(outputMeaning('sigmoid', 1), { outputKind: 'probabilities', binarySigmoid: true });
+  assert.deepEqual(outputMeaning('other', 10), { outputKind: 'logits', binarySigmoid: false });
+  assert.deepEqual(outputMeaning('other', 1), { outputKind: 'logits', binarySigmoid: false });
+  // A softmax over one column is constant 1; sigmoids over several columns are independent scores.
+  assert.deepEqual(outputMeaning('softmax', 1), { outputKind: 'logits', binarySigmoid: false });
+  assert.deepEqual(outputMeaning('sigmoid', 10), { outputKind: 'logits', binarySigmoid: false });
 });

@@ -9,6 +9,22 @@
  * where triggers live; the logit form [0, z] has exactly the logit margin z.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { OutputKind } from './classifier.ts';
+
+/** The last activation of a model's output, as each format names it, reduced to what matters. */
+export type FinalActivation = 'softmax' | 'sigmoid' | 'other';
+
+/**
+ * What a classifier's output means, from its final activation (ONNX `Softmax`/`Sigmoid` nodes,
+ * TF.js graph ops, Keras/Layers `activation`: each format finds it, this decides): probabilities
+ * after a softmax over several classes or a sigmoid over one column, logits otherwise. A softmax
+ * over a single column is constant 1 and says nothing: read as a logit, as any other activation.
+ */
+export function outputMeaning(activation: FinalActivation, classes: number): { outputKind: OutputKind; binarySigmoid: boolean } {
+  const binarySigmoid = classes === 1 && activation === 'sigmoid';
+  const softmax = classes > 1 && activation === 'softmax';
+  return { outputKind: softmax || binarySigmoid ? 'probabilities' : 'logits', binarySigmoid };
+}
 
 /** [batch, 1] -> [batch, 2]: probabilities [1 - p, p] for a sigmoid output, logits [0, z] otherwise. */
 export function binaryScores(out: tf.Tensor, sigmoid: boolean): tf.Tensor2D {

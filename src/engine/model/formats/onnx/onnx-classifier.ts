@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { roundArrayTo, type Numerics, type Rounding } from '../../../serving/number-formats.ts';
-import { binaryScores } from '../../binary.ts';
+import { binaryScores, outputMeaning } from '../../binary.ts';
 import { checkClassifierShapes, invalidModel, type Classifier, type NamedWeight, type OutputKind } from '../../classifier.ts';
 import type { GraphSummary } from './graph.ts';
 import { OnnxInterpreter, type InterpreterOptions } from './interpreter.ts';
@@ -103,8 +103,7 @@ export function onnxClassifier(
   }
   const binary = classes === 1;
   const lastOp = finalActivation(model.graph.nodes, summary.outputName);
-  const sigmoid = binary && lastOp === 'Sigmoid';
-  const outputKind: OutputKind = sigmoid || (!binary && lastOp === 'Softmax') ? 'probabilities' : 'logits';
+  const { outputKind, binarySigmoid: sigmoid } = outputMeaning(lastOp === 'Softmax' ? 'softmax' : lastOp === 'Sigmoid' ? 'sigmoid' : 'other', classes);
   const names = model.graph.initializers.map((t) => t.name);
 
   const classifier: Classifier = {

@@ -3,7 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Numerics, Rounding } from '../../../serving/number-formats.ts';
-import { binaryScores } from '../../binary.ts';
+import { binaryScores, outputMeaning } from '../../binary.ts';
 import { checkClassifierShapes, imageLayout, invalidModel, type Classifier, type OutputKind } from '../../classifier.ts';
 import { emulationNodes, roundsWeights, roundWeight } from './emulation.ts';
 import { buildGraphModel, loadedWeights, runGraph, serialiseWeights, type GraphSource } from './graph-model.ts';
@@ -37,8 +37,7 @@ export function readOutput(model: tf.GraphModel, source: GraphSource, inputShape
   const numClasses = checkClassifierShapes(inputShape, shape[1]);
   const op = producingOp(source.nodes, source.io.outputNode);
   const binary = shape[1] === 1;
-  const binarySigmoid = binary && op === 'Sigmoid';
-  return { numClasses, binary, binarySigmoid, outputKind: op === 'Softmax' || binarySigmoid ? 'probabilities' : 'logits' };
+  return { numClasses, binary, ...outputMeaning(op === 'Softmax' ? 'softmax' : op === 'Sigmoid' ? 'sigmoid' : 'other', shape[1]!) };
 }
 
 /** Wraps a built GraphModel; the classifier owns it. */

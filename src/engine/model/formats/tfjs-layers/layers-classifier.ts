@@ -3,7 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Numerics, Rounding } from '../../../serving/number-formats.ts';
-import { binaryScores } from '../../binary.ts';
+import { binaryScores, outputMeaning } from '../../binary.ts';
 import { checkClassifierShapes, invalidModel, type Classifier, type InputLayout, type ModelFormat, type OutputKind } from '../../classifier.ts';
 import { inferencePlanOf } from './inference-plan.ts';
 import { emulateLayersModel } from './layers-emulation.ts';
@@ -16,6 +16,7 @@ export interface LayersClassifierOptions {
    * takes the last layer's activation out of its config to apply it after rounding.
    */
   readonly outputKind?: OutputKind;
+  /** Given together with outputKind (copies and emulations pass both of the original). */
   readonly binarySigmoid?: boolean;
   /**
    * Run predictions through an inference plan (inference-plan.ts: batch norm folded, no filter
@@ -51,8 +52,9 @@ export function layersClassifier(model: tf.LayersModel, options: LayersClassifie
   const numClasses = checkClassifierShapes(inputShape, outShape[1]);
   const binary = outShape[1] === 1;
   const activation = lastActivation(model);
-  const binarySigmoid = options.binarySigmoid ?? (binary && activation === 'sigmoid');
-  const outputKind: OutputKind = options.outputKind ?? (activation === 'softmax' || binarySigmoid ? 'probabilities' : 'logits');
+  const meaning = outputMeaning(activation === 'softmax' ? 'softmax' : activation === 'sigmoid' ? 'sigmoid' : 'other', outShape[1]!);
+  const binarySigmoid = options.binarySigmoid ?? meaning.binarySigmoid;
+  const outputKind: OutputKind = options.outputKind ?? meaning.outputKind;
   const kind = { format: options.format, outputKind, binarySigmoid, inferencePlan: options.inferencePlan === true };
   const plan = options.inferencePlan === true ? inferencePlanOf(model) : undefined;
   return {

@@ -1,6 +1,6 @@
 /**
  * `fragmark backup <file>` and `fragmark restore <file>`: the database (db/logical-backup.ts) and
- * the artifact folder in one gzip file of JSON lines, restorable into a new data folder or an
+ * the artifact store's blobs in one gzip file of JSON lines, restorable into a new data folder or an
  * empty database of the same Fragmark version. Here, in the wiring, because a restore also ends
  * the jobs that were unfinished when the backup was taken (their queue entries are not in it),
  * which touches every workflow (give-up-job.ts).
@@ -12,8 +12,8 @@
  * useless without it, so back the key up separately (docs/operations.md).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { chmod, mkdir, mkdtemp, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
@@ -25,7 +25,6 @@ import { openDatabase } from '../db/database.ts';
 import { appliedMigrations, dumpTables, restoreTables, type TableRow } from '../db/logical-backup.ts';
 import type { Logger } from '../logging/logger.ts';
 import { giveUpJob } from './give-up-job.ts';
-import type { ArtifactStore } from '../registry/artifacts/artifact-store.ts';
 import { openArtifactStore } from '../registry/artifacts/open-artifact-store.ts';
 
 /** The PostgreSQL artifact store's own tables: their blobs go through the store interface instead. */
@@ -71,11 +70,11 @@ export async function writeBackup(config: Config, file: string, logger: Logger):
   let tables = 0;
   try {
     async function* lines(): AsyncGenerator<string> {
-      const pendingHeader: string[] = [];
+      let header = '';
       const source = dumpTables(database.url, STORE_TABLES, ({ tables: names, migrations }) => {
         tables = names.length;
-        const header: Header = { format: BACKUP_FORMAT, version: FORMAT_VERSION, createdAt: new Date().toISOString(), fragmarkVersion: FRAGMARK_VERSION, migrations, tables: names };
-        pendingHeader.push(JSON.stringify(header));
+        const fields: Header = { format: BACKUP_FORMAT, version: FORMAT_VERSION, createdAt: new Date().toISOString(), fragmarkVersion: FRAGMARK_VERSION, migrations, tables: names };
+        header = JSON.stringify(fields);
       });
       let first = true;
       for await (const row of source) {
@@ -91,7 +90,7 @@ export async function writeBackup(config: Config, file: string, logger: Logger):
 
       // Artifacts are listed once the snapshot is taken: every blob its rows name exists by then.
       async function* headerAndArtifacts(): AsyncGenerator<string> {
-        yield pendingHeader[0]!;
+        yield header;
         for await (const blob of store.list()) {
           const stream = await store.get(blob.sha256);
           if (stream === undefined) continue; // deleted since it was listed
@@ -116,9 +115,7 @@ export async function writeBackup(config: Config, file: string, logger: Logger):
     await store.close();
     await database.close();
   }
-  const handle = await open(file, 'r');
-  const bytes = (await handle.stat()).size;
-  await handle.close();
+  const { size: bytes } = await stat(file);
   logger.info('backup written', { file, tables, rows, artifacts, bytes });
   return { file, tables, rows, artifacts, bytes };
 }

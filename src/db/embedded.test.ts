@@ -8,6 +8,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findFreePort } from '../common/ports.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 import { createDatabaseClient } from './client.ts';
 import { startEmbeddedDatabase, type SupervisionEvent } from './embedded.ts';
 import { applyMigrations } from './migrate.ts';
@@ -54,7 +55,7 @@ test('a SIGKILLed embedded server is restarted, and what queries meet meanwhile 
     assert.deepEqual(await db.$queryRawUnsafe('SELECT id FROM kept'), [{ id: 1 }], 'back, with its data');
     // The supervisor reports the restart once its own connection check passes, which may come
     // just after ours.
-    for (let waited = 0; events.length < 2 && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(async () => (events.length >= 2 ? true : undefined), 'the restarted event', 5000);
     assert.deepEqual(events.map((e) => e.kind), ['exited', 'restarted']);
     assert.equal((events[0] as { signal: string }).signal, 'SIGKILL');
   } finally {

@@ -61,6 +61,7 @@ const STOP_TIMEOUT_MS = 30_000;
 /** Restart delays of a server that died: 0.5 s, doubling, at most 30 s. */
 const RESTART_FIRST_DELAY_MS = 500;
 const RESTART_MAX_DELAY_MS = 30_000;
+const restartDelayMs = (attempt: number): number => Math.min(RESTART_MAX_DELAY_MS, RESTART_FIRST_DELAY_MS * 2 ** (attempt - 1));
 
 interface RunAs {
   uid: number;
@@ -147,7 +148,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     const downSince = Date.now();
     options.onSupervision?.({ kind: 'exited', code: current.child.exitCode, signal: current.child.signalCode, lastLog: recentLog.slice(-5) });
     for (let attempt = 1; !stopping; attempt++) {
-      const delayMs = Math.min(RESTART_MAX_DELAY_MS, RESTART_FIRST_DELAY_MS * 2 ** (attempt - 1));
+      const delayMs = restartDelayMs(attempt);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delayMs);
         wake = () => (clearTimeout(timer), resolve());
@@ -161,7 +162,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
       }
       current.child.kill('SIGKILL');
       await current.exited;
-      if (!stopping) options.onSupervision?.({ kind: 'restart-failed', attempt, nextDelayMs: Math.min(RESTART_MAX_DELAY_MS, RESTART_FIRST_DELAY_MS * 2 ** attempt), lastLog: recentLog.slice(-5) });
+      if (!stopping) options.onSupervision?.({ kind: 'restart-failed', attempt, nextDelayMs: restartDelayMs(attempt + 1), lastLog: recentLog.slice(-5) });
     }
   };
   const supervision = supervise();

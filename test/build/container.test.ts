@@ -6,7 +6,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import { DASHBOARD_DIR } from '../../src/api/http/dashboard-route.ts';
 import { MIGRATIONS_DIR } from '../../src/db/migrate.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { findFreePort } from '../support/ports.ts';
+import { startServe } from '../support/serve.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dockerfile = await readFile(path.join(ROOT, 'Dockerfile'), 'utf8');
@@ -81,32 +81,19 @@ test('`fragmark serve` starts from the run stage alone (compiled, no sources) an
   const dataDir = path.join(image, 'data');
   await mkdir(dataDir);
   const port = await findFreePort();
-  const child = spawn(process.execPath, ['bin/fragmark.js', 'serve', '--json'], {
-    cwd: image,
-    env: { PATH: process.env.PATH, HOME: dataDir, DATABASE_URL: db.url, FRAGMARK_ENV: 'production', FRAGMARK_PORT: String(port), FRAGMARK_DATA_DIR: dataDir, FRAGMARK_WORKERS: '0', FRAGMARK_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const server = await startServe(
+    { PATH: process.env.PATH, HOME: dataDir, DATABASE_URL: db.url, FRAGMARK_ENV: 'production', FRAGMARK_PORT: String(port), FRAGMARK_DATA_DIR: dataDir, FRAGMARK_WORKERS: '0', FRAGMARK_LOG_LEVEL: 'warn' },
+    { bin: 'bin/fragmark.js', cwd: image },
+  );
   try {
-    const ready = await new Promise<{ url: string }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ready line: ${output}`)), 60_000);
-      child.stdout.on('data', () => {
-        const line = output.split('\n').find((l) => l.includes('"event":"ready"'));
-        if (line) (clearTimeout(timer), resolve(JSON.parse(line)));
-      });
-      void exited.then((code) => (clearTimeout(timer), reject(new Error(`serve exited with ${code}: ${output}`))));
-    });
     const base = `http://127.0.0.1:${port}`;
     assert.equal((await fetch(`${base}/readyz`)).status, 200);
     const graphql = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
     assert.equal(graphql.status, 200, 'the schema file was found');
     if (existsSync(DASHBOARD_DIR)) assert.equal((await fetch(`${base}/`, { headers: { accept: 'text/html' } })).status, 200, 'the dashboard is served');
-    assert.ok(ready.url.length > 0);
+    assert.ok(server.ready.url.length > 0);
   } finally {
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0, output);
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0, JSON.stringify(server.output()));
   }
 });

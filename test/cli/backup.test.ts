@@ -8,22 +8,20 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createKey, createTenant, startTestApi, type TestApi } from '../support/api.ts';
 import { runCli } from '../support/cli.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { findFreePort } from '../support/ports.ts';
+import { startServe } from '../support/serve.ts';
 import { seedReadyWatermark } from '../support/watermark.ts';
 import { RESTORED_JOB_REASON } from '../../src/app/backup.ts';
 import { openArtifactStore } from '../../src/registry/artifacts/open-artifact-store.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/fragmark.js', import.meta.url));
 const CHALLENGE = `mutation($w: ID!) { createChallenge(input: { watermarkId: $w, size: 4 }) { challenge { id } userErrors { code message } } }`;
 const ANSWER = `mutation($c: ID!, $l: [Int!]!) { answerChallenge(input: { challengeId: $c, labels: $l }) { verification { verdict attestation { jti token } } userErrors { code } } }`;
 
@@ -84,14 +82,8 @@ test('backup while running, restore into a new database and data folder, serve f
   assert.match(again.stderr, /not empty/);
 
   const port = await findFreePort();
-  const server = spawn(process.execPath, [BIN, 'serve', '--json'], { env: { ...process.env, ...envFor(target.url, dataDir), FRAGMARK_PORT: String(port), FRAGMARK_WORKERS: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  server.stdout.on('data', (d) => (output += d));
-  server.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+  const server = await startServe({ ...process.env, ...envFor(target.url, dataDir), FRAGMARK_PORT: String(port), FRAGMARK_WORKERS: '0' });
   try {
-    for (let i = 0; i < 300 && !output.includes('"event":"ready"'); i++) await new Promise((r) => setTimeout(r, 100));
-    assert.match(output, /"event":"ready"/);
     const base = `http://127.0.0.1:${port}`;
     const gql = async (query: string, variables: Record<string, unknown>, key?: string) =>
       (await (await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body: JSON.stringify({ query, variables }) })).json()) as any;
@@ -108,8 +100,8 @@ test('backup while running, restore into a new database and data folder, serve f
     const answered = (await gql(ANSWER, { c: fresh.challenge.id, l: [0, 1, 2, 3] }, tenant.adminKey)).data.answerChallenge.verification;
     assert.ok(answered.attestation.token, 'a new verification on the restored platform is attested');
   } finally {
-    server.kill('SIGTERM');
-    assert.equal(await exited, 0, output);
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0, JSON.stringify(server.output()));
   }
 });
 

@@ -4,7 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { findFreePort } from '../support/ports.ts';
+import { startServe } from '../support/serve.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/fragmark.js', import.meta.url));
 let dataDir: string;
@@ -38,24 +40,7 @@ function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
-async function serve(): Promise<{ child: ChildProcess; exited: Promise<number>; ready: any; output: () => { stdout: string; stderr: string } }> {
-  const proc = run(['serve', '--json']);
-  const ready = await new Promise<any>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line: ${JSON.stringify(proc.output())}`)), 60_000);
-    proc.child.stdout!.on('data', () => {
-      const line = proc.output().stdout.split('\n').find((l) => l.includes('"event":"ready"'));
-      if (line) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line));
-      }
-    });
-    proc.exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}: ${JSON.stringify(proc.output())}`));
-    });
-  });
-  return { child: proc.child, exited: proc.exited, ready, output: proc.output };
-}
+const serve = () => startServe(env);
 
 async function gql(url: string, key: string, query: string) {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query }) });
@@ -182,8 +167,7 @@ test('the embedded PostgreSQL killed under load: the API answers 503 with Retry-
     assert.equal(readiness.status, 200);
     // The supervisor logs the restart once its own connection check passes, which may come just
     // after the clients' first success.
-    for (let waited = 0; waited < 10_000 && !/embedded PostgreSQL restarted/.test(server.output().stderr); waited += 100) await new Promise((r) => setTimeout(r, 100));
-    const log = server.output().stderr;
+    const log = await waitFor(async () => (/embedded PostgreSQL restarted/.test(server.output().stderr) ? server.output().stderr : undefined), 'the restart log line', 10_000);
     assert.match(log, /embedded PostgreSQL exited unexpectedly: restarting it/);
     assert.match(log, /embedded PostgreSQL restarted/);
   } finally {

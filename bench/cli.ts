@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/cli.ts [--runs 10]
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -42,15 +42,13 @@ const commands: { name: string; args: string[] }[] = [
   { name: 'fragmark monitors list (one request)', args: ['monitors', 'list'] },
 ];
 
-/** Runs a child to completion off the event loop's thread (the server must keep answering). */
+/** Seconds until a child exits (spawned, not spawnSync: the local server must keep answering). */
 function timed(command: string, args: string[], env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    import('node:child_process').then(({ spawn }) => {
-      const child = spawn(command, args, { env: { ...process.env, FRAGMARK_URL: url, FRAGMARK_API_KEY: 'fmk_bench', ...env }, stdio: 'ignore' });
-      child.on('error', reject);
-      child.on('exit', () => resolve(Number(process.hrtime.bigint() - t0) / 1e9));
-    }, reject);
+    const child = spawn(command, args, { env: { ...process.env, FRAGMARK_URL: url, FRAGMARK_API_KEY: 'fmk_bench', ...env }, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', () => resolve(Number(process.hrtime.bigint() - t0) / 1e9));
   });
 }
 

@@ -9,7 +9,8 @@
  * batch as `INSERT ... SELECT * FROM json_populate_recordset(NULL::table, $1)`, so that PostgreSQL
  * converts every value back from its own text form (bytea, timestamps, enums, arrays, jsonb).
  *
- * Not included: `_prisma_migrations` (the target applies the same migrations itself), the tables
+ * Not included: `_prisma_migrations` (the target applies the same migrations itself), `JobAdmission`
+ * (which attempts of pg-boss's jobs run now), the tables
  * the caller excludes (the artifact store's: its blobs are backed up through the store), and other
  * schemas (pg-boss's queue: jobs unfinished at backup time are ended by the caller).
  */
@@ -21,7 +22,8 @@ export interface TableRow {
   readonly json: string;
 }
 
-const EXCLUDED = new Set(['_prisma_migrations']);
+/** Migrations are applied by the target itself; job admissions mean nothing without pg-boss's jobs. */
+const EXCLUDED = new Set(['_prisma_migrations', 'JobAdmission']);
 const FETCH_ROWS = 200;
 const INSERT_ROWS = 200;
 /** Rows are flushed earlier when their JSON text passes this size (artifact chunks are large). */

@@ -9,8 +9,9 @@
  * a CPU busy, endpoint verifications and enrollments mostly wait on the network. Each worker
  * runs CPU and I/O jobs with separate concurrencies, and every job carries its tenant as its
  * pg-boss group, so no tenant runs more than `tenantConcurrency` jobs of a queue at once across
- * all workers (pg-boss `groupConcurrency`, tracked in the database): one tenant's slow endpoint
- * cannot take every slot. New jobs wake idle workers through LISTEN/NOTIFY (polling stays as the
+ * all workers: pg-boss's `groupConcurrency` keeps fetches from taking more, and the runtime admits
+ * each fetched job before it runs (tenant-admission.ts), which holds the limit exactly. One
+ * tenant's slow endpoint cannot take every slot. New jobs wake idle workers through LISTEN/NOTIFY (polling stays as the
  * backstop), so pickup does not wait for a polling interval.
  */
 import { PgBoss, type Job as BossJob } from 'pg-boss';
@@ -88,9 +89,7 @@ const MAX_RETRY_DELAY_SECONDS = 60;
 const POLLING_INTERVAL_SECONDS = 0.5;
 const NOTIFY_POLLING_INTERVAL_SECONDS = 5;
 /** pg-boss's tables live in this schema of the application database. */
-const BOSS_SCHEMA = 'pgboss';
-/** How often a job that lost the per-tenant race checks whether its turn has come. */
-const TENANT_TURN_POLL_MS = 100;
+export const BOSS_SCHEMA = 'pgboss';
 
 export class JobQueue {
   /** pg-boss worker ids of this process, per queue (to wake them, see work()). */
@@ -185,7 +184,6 @@ export class JobQueue {
         async ([job]) => {
           if (!job) return;
           try {
-            await this.awaitTenantTurn(queue, job);
             await handler(job);
           } finally {
             // This worker fetches again as soon as pg-boss has settled the job (a notified worker
@@ -195,32 +193,6 @@ export class JobQueue {
         },
       );
       ids.push(id);
-    }
-  }
-
-  /**
-   * pg-boss's `groupConcurrency` is checked by each fetch on its own (READ COMMITTED, the
-   * candidate row locked, not the group), so two fetches in the same instant can both start a job
-   * of one tenant (observed: two started 23 ms apart with a limit of 1). Every process ranks the
-   * tenant's active jobs of the queue the same way (by start time, then id): a job runs once
-   * fewer than `tenantConcurrency` are ahead of it, and waits otherwise, which makes the limit
-   * hold across all workers. The wait is short: only jobs started in that race wait, for the one
-   * ahead to end; a dead worker's job leaves `active` when pg-boss expires its heartbeat.
-   */
-  private async awaitTenantTurn(queue: QueueName, job: BossJob<JobPayload>): Promise<void> {
-    const group = (job as { groupId?: string | null }).groupId;
-    if (!group) return;
-    const db = this.boss.getDb();
-    for (;;) {
-      const { rows } = (await db.executeSql(
-        `SELECT count(*)::int AS ahead FROM ${BOSS_SCHEMA}.job a, ${BOSS_SCHEMA}.job me
-          WHERE me.name = $1 AND me.id = $2 AND a.name = $1 AND a.group_id = $3 AND a.state = 'active'
-            AND (a.started_on, a.id) < (me.started_on, me.id)`,
-        [queue, job.id, group],
-      )) as { rows: Array<{ ahead: number }> };
-      if ((rows[0]?.ahead ?? 0) < this.settings.tenantConcurrency) return;
-      if (job.signal?.aborted) return; // shutting down: the runtime hands the job back
-      await new Promise((resolve) => setTimeout(resolve, TENANT_TURN_POLL_MS));
     }
   }
 

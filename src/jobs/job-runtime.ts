@@ -9,6 +9,9 @@
  * - its claim was lost (a missed heartbeat gave it to another worker, or it expired): this attempt
  *   writes nothing, because a newer one owns the job (JobRecords.fence).
  *
+ * Before a handler runs, its job is admitted under its tenant's limit of running jobs per queue
+ * (tenant-admission.ts); the slot is freed as soon as the handler ends.
+ *
  * Shutdown (stop): stop fetching, give running jobs `graceMs` to finish, then interrupt the rest,
  * which hand themselves back, and close the queue within the timeout.
  */
@@ -19,6 +22,7 @@ import { HandedBack, JobRecords, SupersededAttempt } from './job-records.ts';
 import { HANDOVER_ALLOWANCE, KIND_OF_QUEUE, type JobPayload, type JobQueue, type QueueName } from './job-queue.ts';
 import { processMetrics, secondsSince, type Metrics } from '../metrics/metrics.ts';
 import { continueTrace, runInTrace } from '../tracing/trace-context.ts';
+import { TenantAdmission } from './tenant-admission.ts';
 
 /** What a handler gets for one attempt of one job. */
 export interface RunningJob {
@@ -65,13 +69,16 @@ export class JobRuntime {
   private readonly running = new Set<Promise<void>>();
   private readonly queues = new Set<QueueName>();
   private stopping: Promise<void> | undefined;
+  private readonly admission: TenantAdmission;
 
   constructor(
     private readonly queue: JobQueue,
     private readonly db: Database,
     private readonly logger: Logger,
     private readonly options: JobRuntimeOptions,
-  ) {}
+  ) {
+    this.admission = new TenantAdmission(db, queue.settings.tenantConcurrency);
+  }
 
   /** Runs `handler` for jobs of `queue`, `concurrency` at a time in this process. */
   async work(queue: QueueName, concurrency: number, handler: JobHandler): Promise<void> {
@@ -146,6 +153,9 @@ export class JobRuntime {
       const previous = await this.queue.previousAttemptOutcome(queue, jobId).catch(() => null);
       this.logger.warn('job attempt starts after an earlier one ended', { queue, jobId, attempt, handovers: row?.handovers ?? 0, previous });
     }
+    // Its tenant may already run as many jobs of this queue as it may: wait for a slot.
+    const admitted = { id: job.id, retryCount: job.retryCount, groupId: job.groupId };
+    await this.admission.awaitTurn(queue, admitted, running.signal);
     try {
       await handler(running);
     } catch (error) {
@@ -164,6 +174,8 @@ export class JobRuntime {
         this.logger.info('job handed back to the queue', { queue, jobId, attempt });
       }
       throw error;
+    } finally {
+      await this.admission.release(queue, admitted).catch((error: unknown) => this.logger.warn('could not free the tenant slot early', { queue, jobId, error }));
     }
     return outcomeOf(await this.db.job.findUnique({ where: { id: jobId }, select: { status: true, attempts: true } }), attempt);
   }

@@ -392,6 +392,10 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
     });
   };
   const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
+  // It shares a process with code that keeps the event loop busy for seconds (generation in tests,
+  // fine-tuning in the demo): at Node's default of 5 s, the server's keep-alive timer could fire
+  // after such a block and close a reused connection under a request that had already arrived.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, options.host ?? '127.0.0.1', () => {

@@ -31,6 +31,9 @@ import { JOB_KINDS } from '../../jobs/job-queue.ts';
 
 /** How long a closing server keeps answering 503 after its last in-flight request. */
 const DRAIN_LINGER_MS = 500;
+/** Idle keep-alive connections close after this (advertised to clients as Keep-Alive: timeout=65). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface ApiServer {
   /** Starts listening; resolves to the base URL actually bound (port 0 picks one). */
   listen(): Promise<string>;
@@ -259,6 +262,12 @@ export async function createApiServer({ config, platform, logger, metrics = proc
   }
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
+  // An idle keep-alive connection stays open longer than the client and any proxy in front keep
+  // theirs (load balancers idle out at 60 s), so the server is never the side that closes it as a
+  // request arrives: that race resets the request ("fetch failed", ECONNRESET). Node's default of
+  // 5 s lost it when a client's event loop was busy for more than 5 s between two requests, as the
+  // demo's is while it fine-tunes a model beside its in-process API (a 6 s block reset 2 of 5).
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
   return {
     listen: () =>

@@ -13,7 +13,7 @@ import type { Vault } from '../vault/vault.ts';
 import { buildJwks, generateSigningKey, parsePrivateKey, serialisePrivateKey, type SigningKeyMaterial } from './crypto/signing-keys.ts';
 import { signAttestation, SUBJECT_PREFIX, type AttestationClaims } from './crypto/attestation-token.ts';
 import { buildVerificationStatement, IN_TOTO_PAYLOAD_TYPE, serializeStatement } from './crypto/in-toto-statement.ts';
-import { signDsseEnvelope } from './crypto/dsse-envelope.ts';
+import { dsseEnvelopeJson, signDsseEnvelope } from './crypto/dsse-envelope.ts';
 import { assertTenantActive } from '../tenants/tenant-guard.ts';
 import { FRAGMARK_VERSION } from '../common/fragmark-version.ts';
 
@@ -109,7 +109,7 @@ export class AttestationIssuer {
         token: signed.token,
         issuedAt: signed.issuedAt,
         expiresAt: signed.expiresAt,
-        dsseEnvelope: envelope as unknown as object,
+        dsseEnvelope: dsseEnvelopeJson(envelope),
       },
     });
     // Keep the key published until this token expires, even after rotation.

@@ -117,6 +117,7 @@ export {
   verdictFor,
   gatherTriggers,
   STRICT_POLICY,
+  parseVerdictPolicy,
   type VerdictPolicy,
   type Verdict,
   type VerificationOptions,

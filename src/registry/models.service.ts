@@ -17,6 +17,7 @@ import { pageSize, paginate, type Page, type PageRequest } from '../common/pagin
 import DataLoader from 'dataloader';
 import type { Vault } from '../vault/vault.ts';
 import type { ValidatedArtifact } from './artifacts/model-upload.ts';
+import { manifestJson } from './artifacts/artifact-manifest.ts';
 import { RegistryError } from './registry.errors.ts';
 import { DEFAULT_ENDPOINT_NAME, validateEndpoint, type EndpointInput } from './endpoint-spec.ts';
 import { recordEndpoint } from './endpoints.service.ts';
@@ -161,7 +162,7 @@ export class ModelsService {
             binaryOutput: artifact.binaryOutput,
             numClasses: artifact.numClasses,
             weightsDigest: artifact.weightsDigest,
-            artifact: artifact.manifest as object,
+            artifact: manifestJson(artifact.manifest),
             artifactDigest: artifact.manifest.digest,
             artifactBytes: artifact.manifest.totalBytes,
             uploadedAt: new Date(),

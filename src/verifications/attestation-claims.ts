@@ -6,8 +6,7 @@
  */
 import type { EndpointEnrollment, Model, ModelVersion, Verification, Watermark } from '../db/generated/client.ts';
 import type { AttestationClaims, ArtifactClaim, EndpointClaim } from '../attestations/crypto/attestation-token.ts';
-import { domainFromJson, domainToJson } from '../engine/index.ts';
-import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
+import { domainFromJson, domainToJson, parseVerdictPolicy } from '../engine/index.ts';
 import { attestedUrl } from '../registry/endpoints.service.ts';
 import { watermarkStrength } from '../watermarks/watermark-strength.ts';
 import { modelSignatureClaim } from './model-signature-claim.ts';
@@ -63,7 +62,7 @@ export function claimsFor(
       triggersQueried: result.queried,
       triggersMatched: result.matched,
       accTri: result.accTri,
-      policy: watermark.policy as VerdictPolicy,
+      policy: parseVerdictPolicy(watermark.policy),
       verdict: result.verdict,
       ...(enrollment
         ? { enrollment: { id: enrollment.id, triggersExcluded: watermark.triggerCount - enrollment.stableIndices.length, triggersEnrolled: enrollment.stableIndices.length } }

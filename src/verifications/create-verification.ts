@@ -9,6 +9,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { JobRecords } from '../jobs/job-records.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { ResolvedEndpoint } from '../registry/endpoints.service.ts';
+import { parseVerdictPolicy } from '../engine/index.ts';
 
 export interface NewVerification {
   tenantId: string;
@@ -39,7 +40,7 @@ export async function createVerification(tx: Transaction, queue: JobQueue, vault
       watermarkId: watermark.id,
       jobId,
       mode: input.mode,
-      policy: watermark.policy as object,
+      policy: parseVerdictPolicy(watermark.policy),
       candidateArtifactId: input.mode === 'ARTIFACT' ? (input.candidateArtifactId ?? null) : null,
       endpointId: endpoint?.registered?.id ?? null,
       endpointUrl: endpoint?.url ?? null,

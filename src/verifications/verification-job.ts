@@ -14,7 +14,7 @@
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Vault } from '../vault/vault.ts';
-import type { ArtifactManifest } from '../registry/artifacts/artifact-manifest.ts';
+import { storedManifest } from '../registry/artifacts/artifact-manifest.ts';
 import type { ModelArtifacts } from '../registry/artifacts/model-artifacts.ts';
 import {
   decodeTriggerSet,
@@ -37,7 +37,7 @@ import { binaryOutputOf, queryEndpointLabels } from '../endpoints/inference-clie
 import { claimsFor } from './attestation-claims.ts';
 import { credentialRecordOf } from '../registry/endpoints.service.ts';
 import { ClassifierCache } from './classifier-cache.ts';
-import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
+import { parseVerdictPolicy } from '../engine/index.ts';
 import type { RunningJob } from '../jobs/job-runtime.ts';
 import { defineJob } from '../jobs/job-definition.ts';
 import { notifySettled, type SettledVerification, type VerificationSettledListener } from './verification-settled.ts';
@@ -104,7 +104,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
   const log = logger.child({ jobId: queued.id, verificationId: verification.id });
   const attempt = queued.attempt;
   if (!(await records.started(deps.workerId, attempt))) return; // a newer attempt owns the job
-  const policy = watermark.policy as VerdictPolicy;
+  const policy = parseVerdictPolicy(watermark.policy);
 
   let result: VerificationResult;
   let backend: string | null = null;
@@ -154,7 +154,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       if (verification.candidateArtifactId && !candidate) {
         throw new VerificationsError('CANDIDATE_EXPIRED', 'The uploaded artifact to check no longer exists (expired); upload it again and verify the new upload.');
       }
-      const manifest = (candidate?.artifact ?? version.artifact) as unknown as ArtifactManifest;
+      const manifest = storedManifest(candidate?.artifact ?? version.artifact);
       checkedDigest = candidate?.weightsDigest ?? version.weightsDigest;
       checkedArtifactDigest = manifest.digest;
       // Known from the manifest's file names (ONNX has no magic bytes), so that a cached

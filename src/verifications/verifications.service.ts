@@ -17,7 +17,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
-import { decodeTriggerSet, gatherTriggers, verifyLabels } from '../engine/index.ts';
+import { decodeTriggerSet, gatherTriggers, parseVerdictPolicy, verifyLabels } from '../engine/index.ts';
 import { RegistryError } from '../registry/registry.errors.ts';
 import { RECORDING_TIMEOUT_MS } from '../registry/models.service.ts';
 import type { EndpointInput } from '../registry/endpoint-spec.ts';
@@ -25,7 +25,7 @@ import { NoRegisteredEndpoint, resolveEndpoint, type ResolvedEndpoint } from '..
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { assertTenantActive } from '../tenants/tenant-guard.ts';
 import type { ValidatedArtifact } from '../registry/artifacts/model-upload.ts';
-import type { VerdictPolicy } from '../watermarks/watermark-settings.ts';
+import { manifestJson } from '../registry/artifacts/artifact-manifest.ts';
 import { claimsFor } from './attestation-claims.ts';
 import { createVerification } from './create-verification.ts';
 import { VerificationsError } from './verifications.errors.ts';
@@ -156,7 +156,7 @@ export class VerificationsService {
         const candidate = await tx.candidateArtifact.create({
           data: {
             tenantId: actor.tenantId!,
-            artifact: artifact.manifest as object,
+            artifact: manifestJson(artifact.manifest),
             weightsDigest: artifact.weightsDigest,
             inputShape: artifact.inputShape,
             numClasses: artifact.numClasses,
@@ -251,7 +251,7 @@ export class VerificationsService {
     const sealed = await this.vault.unseal({ tenantId: watermark.tenantId, purpose: 'trigger-set', recordId: watermark.id }, { apiKeyId: actor.apiKeyId });
     let result;
     try {
-      result = verifyLabels(decodeTriggerSet(sealed), labels, { policy: watermark.policy as VerdictPolicy, indices: challenge.triggerIndices });
+      result = verifyLabels(decodeTriggerSet(sealed), labels, { policy: parseVerdictPolicy(watermark.policy), indices: challenge.triggerIndices });
     } finally {
       sealed.fill(0);
     }
@@ -270,7 +270,7 @@ export class VerificationsService {
           triggersQueried: result.queried,
           triggersMatched: result.matched,
           accTri: result.accTri,
-          policy: watermark.policy as object,
+          policy: parseVerdictPolicy(watermark.policy),
           audience: challenge.audience,
           nonce: challenge.nonce,
           completedAt: new Date(),

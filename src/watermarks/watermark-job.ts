@@ -12,7 +12,7 @@
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Vault } from '../vault/vault.ts';
-import type { ArtifactManifest } from '../registry/artifacts/artifact-manifest.ts';
+import { storedManifest } from '../registry/artifacts/artifact-manifest.ts';
 import type { ModelArtifacts } from '../registry/artifacts/model-artifacts.ts';
 import type { Config } from '../config/config.ts';
 import type { LossKind } from '../engine/index.ts';
@@ -55,7 +55,7 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
   if (!(await records.started(deps.workerId, attempt))) return; // a newer attempt owns the job
 
   try {
-    const files = await store.readArtifact(version.artifact as unknown as ArtifactManifest);
+    const files = await store.readArtifact(storedManifest(version.artifact));
     const parameters = watermark.parameters as { lambda: number; maxSteps: number };
     await records.progress(0, 'Generating triggers…', true);
     const generated = await generateInThread(

@@ -4,7 +4,8 @@ import { toConnection } from './connection.ts';
 import { AuthError } from '../../auth/auth.errors.ts';
 import { isUuid } from '../../common/ids.ts';
 import { VerificationsError } from '../../verifications/verifications.errors.ts';
-import type { DsseEnvelope } from '../../attestations/crypto/dsse-envelope.ts';
+import { storedDsseEnvelope } from '../../attestations/crypto/dsse-envelope.ts';
+import { parseVerdictPolicy } from '../../engine/index.ts';
 
 export const verificationResolvers: Resolvers = {
   Query: {
@@ -36,7 +37,7 @@ export const verificationResolvers: Resolvers = {
       mutationPayload(async () => ({ attestation: await services.verifications.revokeAttestation(input.jti, input.reason ?? null) })),
   },
   Verification: {
-    policy: (v) => v.policy as { kind: string; maxMismatchFraction?: number },
+    policy: (v) => parseVerdictPolicy(v.policy),
     modelVersion: async (v, _args, { services }) => (await services.models.getVersion(v.modelVersionId))!,
     watermark: async (v, _args, { services }) => (await services.watermarks.get(v.watermarkId))!,
     job: (v, _args, { services }) => (v.jobId ? services.jobs.get(v.jobId) : null),
@@ -44,9 +45,9 @@ export const verificationResolvers: Resolvers = {
   },
   Attestation: {
     revoked: (a) => a.revokedAt !== null,
-    dsseEnvelope: (a) => (a.dsseEnvelope as DsseEnvelope | null) ?? null,
+    dsseEnvelope: (a) => (a.dsseEnvelope === null ? null : storedDsseEnvelope(a.dsseEnvelope)),
     // The envelope is this server's own record: its payload is shown as stored, for reading.
-    statement: (a) => (a.dsseEnvelope ? Buffer.from((a.dsseEnvelope as unknown as DsseEnvelope).payload, 'base64').toString('utf8') : null),
+    statement: (a) => (a.dsseEnvelope === null ? null : Buffer.from(storedDsseEnvelope(a.dsseEnvelope).payload, 'base64').toString('utf8')),
   },
   Challenge: {
     size: (c) => c.triggerIndices.length,

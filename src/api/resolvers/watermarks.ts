@@ -1,7 +1,7 @@
 import type { Resolvers } from '../generated/graphql.ts';
 import { mutationPayload, queryResult } from '../errors/error-mapping.ts';
 import { toConnection } from './connection.ts';
-import { domainFromJson, domainToJson } from '../../engine/index.ts';
+import { domainFromJson, domainToJson, parseVerdictPolicy } from '../../engine/index.ts';
 import { watermarkStrength, weakReasons } from '../../watermarks/watermark-strength.ts';
 
 export const watermarkResolvers: Resolvers = {
@@ -20,7 +20,7 @@ export const watermarkResolvers: Resolvers = {
   },
   Watermark: {
     parameters: (watermark) => JSON.stringify(watermark.parameters),
-    policy: (watermark) => watermark.policy as { kind: string; maxMismatchFraction?: number },
+    policy: (watermark) => parseVerdictPolicy(watermark.policy),
     selfCheck: (watermark) => watermark.selfCheck as never,
     inputDomain: (watermark) => domainToJson(domainFromJson(watermark.inputDomain)),
     strength: (watermark) => {

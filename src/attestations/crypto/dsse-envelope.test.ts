@@ -120,3 +120,12 @@ test('malformed envelopes are refused before any key is tried, oversized fields 
   // A truncated signature verifies with no key.
   refused(() => sut.verifyDsseEnvelope({ ...envelope, signatures: [{ keyid: key.kid, sig: envelope.signatures[0]!.sig.slice(0, 40) }] }, jwks, { payloadType: TYPE }), 'ENVELOPE_SIGNATURE_INVALID');
 });
+
+test('a stored envelope is checked, not cast: one written by dsseEnvelopeJson reads back, an altered row is ENVELOPE_MALFORMED', () => {
+  const envelope = sut.signDsseEnvelope(key, 'application/vnd.in-toto+json', Buffer.from('{"a":1}'));
+  const stored = JSON.parse(JSON.stringify(sut.dsseEnvelopeJson(envelope)));
+  assert.deepEqual(sut.storedDsseEnvelope(stored), envelope);
+  for (const altered of [null, [], { ...stored, payload: 42 }, { ...stored, signatures: [] }, { ...stored, signatures: [{ keyid: 'k', sig: '%%%' }] }]) {
+    assert.throws(() => sut.storedDsseEnvelope(altered), (error) => error instanceof AttestationError && error.code === 'ENVELOPE_MALFORMED');
+  }
+});

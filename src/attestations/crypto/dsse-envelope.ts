@@ -110,6 +110,21 @@ function parseEnvelope(value: unknown): { payloadType: string; payload: Buffer; 
   return { payloadType, payload, signatures };
 }
 
+/**
+ * An envelope as the database holds it (a JSON column), checked rather than cast; throws
+ * AttestationError ENVELOPE_MALFORMED for a row altered into something else.
+ */
+export function storedDsseEnvelope(json: unknown): DsseEnvelope {
+  parseEnvelope(json);
+  const { payload, payloadType, signatures } = json as DsseEnvelope;
+  return { payload, payloadType, signatures: signatures.map(({ keyid, sig }) => ({ keyid: keyid ?? '', sig })) };
+}
+
+/** An envelope as a JSON column value (Prisma's JSON input type wants a plain object literal). */
+export function dsseEnvelopeJson(envelope: DsseEnvelope): { payload: string; payloadType: string; signatures: Array<{ keyid: string; sig: string }> } {
+  return { payload: envelope.payload, payloadType: envelope.payloadType, signatures: envelope.signatures.map(({ keyid, sig }) => ({ keyid, sig })) };
+}
+
 export interface VerifyDsseOptions {
   /** The only payloadType accepted (e.g. application/vnd.in-toto+json). */
   payloadType: string;

@@ -67,3 +67,12 @@ test('verifyClassifier: labels from the model itself are intact; other labels ta
   assert.equal(tf.memory().numTensors, before);
   model.dispose();
 });
+
+test('a stored or submitted policy is parsed, not cast: the two kinds pass, anything else is refused', async () => {
+  const { parseVerdictPolicy } = await import('./verify.ts');
+  assert.deepEqual(parseVerdictPolicy({ kind: 'strict', extra: 1 }), { kind: 'strict' });
+  assert.deepEqual(parseVerdictPolicy({ kind: 'tolerance', maxMismatchFraction: 0.1 }), { kind: 'tolerance', maxMismatchFraction: 0.1 });
+  for (const bad of [null, 'strict', {}, { kind: 'lenient' }, { kind: 'tolerance' }, { kind: 'tolerance', maxMismatchFraction: 1 }, { kind: 'tolerance', maxMismatchFraction: '0.1' }]) {
+    assert.throws(() => parseVerdictPolicy(bad), (error) => isEngineError(error, 'INVALID_ARGUMENT'), JSON.stringify(bad));
+  }
+});

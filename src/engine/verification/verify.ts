@@ -38,6 +38,21 @@ export interface VerificationResult {
   readonly backend?: string;
 }
 
+/**
+ * A policy from outside the engine's types (a stored JSON column, a request): one of the two
+ * kinds with a valid fraction, as a fresh object; throws INVALID_ARGUMENT otherwise.
+ */
+export function parseVerdictPolicy(value: unknown): VerdictPolicy {
+  const p = (typeof value === 'object' && value !== null ? value : {}) as { kind?: unknown; maxMismatchFraction?: unknown };
+  if (p.kind === 'strict') return { kind: 'strict' };
+  if (p.kind === 'tolerance' && typeof p.maxMismatchFraction === 'number') {
+    const policy: VerdictPolicy = { kind: 'tolerance', maxMismatchFraction: p.maxMismatchFraction };
+    checkPolicy(policy);
+    return policy;
+  }
+  throw new EngineError('INVALID_ARGUMENT', 'a verdict policy is { kind: "strict" } or { kind: "tolerance", maxMismatchFraction } with 0 <= maxMismatchFraction < 1');
+}
+
 function checkPolicy(policy: VerdictPolicy): void {
   if (policy.kind === 'strict') return;
   if (policy.kind !== 'tolerance' || !(policy.maxMismatchFraction >= 0 && policy.maxMismatchFraction < 1)) {

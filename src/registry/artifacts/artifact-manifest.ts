@@ -71,6 +71,35 @@ export function manifestDigest(files: readonly StoredFile[]): string {
   return createHash('sha256').update(JSON.stringify(canonical), 'utf8').digest('hex');
 }
 
+/**
+ * A manifest as the database holds it (a JSON column), checked rather than cast: every file name
+ * safe, digests hex, sizes whole, and the digest the one its files give. A row that fails was
+ * altered outside Fragmark: ARTIFACT_CORRUPT, never a read of whatever it names.
+ */
+export function storedManifest(json: unknown): ArtifactManifest {
+  const corrupt = (why: string): never => {
+    throw new ArtifactError('ARTIFACT_CORRUPT', `The stored artifact manifest is damaged (${why}).`);
+  };
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return corrupt('not an object');
+  const { files, digest } = json as { files?: unknown; digest?: unknown };
+  if (!Array.isArray(files)) return corrupt('no file list');
+  const checked = files.map((file: unknown, i): StoredFile => {
+    const { name, sha256, size } = (typeof file === 'object' && file !== null ? file : {}) as Partial<Record<keyof StoredFile, unknown>>;
+    if (typeof name !== 'string' || unsafeNameReason(name) !== undefined) return corrupt(`file ${i + 1} has an unsafe name`);
+    if (typeof sha256 !== 'string' || !HEX64.test(sha256)) return corrupt(`file ${i + 1} has no SHA-256`);
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return corrupt(`file ${i + 1} has no size`);
+    return { name, sha256, size };
+  });
+  const manifest = buildManifest(checked);
+  if (digest !== manifest.digest) return corrupt('its digest does not match its files');
+  return manifest;
+}
+
+/** A manifest as a JSON column value (Prisma's JSON input type wants a plain object literal). */
+export function manifestJson(manifest: ArtifactManifest): { files: Array<{ name: string; sha256: string; size: number }>; totalBytes: number; digest: string } {
+  return { files: manifest.files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.size })), totalBytes: manifest.totalBytes, digest: manifest.digest };
+}
+
 export function buildManifest(files: readonly StoredFile[]): ArtifactManifest {
   const sorted = [...files].sort(compareNames).map((f) => ({ name: f.name, sha256: f.sha256, size: f.size }));
   return { files: sorted, totalBytes: sorted.reduce((sum, f) => sum + f.size, 0), digest: manifestDigest(sorted) };

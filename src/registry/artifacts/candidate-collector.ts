@@ -17,7 +17,7 @@
  *   while an upload may be adopting it (ModelArtifacts.removeBlob's grace period).
  */
 import type { Database } from '../../db/client.ts';
-import type { ArtifactManifest } from './artifact-manifest.ts';
+import { storedManifest } from './artifact-manifest.ts';
 import type { ModelArtifacts } from './model-artifacts.ts';
 import { isBlobReferenced } from './blob-references.ts';
 
@@ -62,7 +62,15 @@ export async function collectExpiredCandidates({ db, store, maxAgeMs }: Candidat
       if (deleted === 'in-use') result.inUse += 1;
       else if (deleted) {
         result.candidates += 1;
-        for (const file of (deleted.artifact as unknown as ArtifactManifest).files ?? []) freed.add(file.sha256);
+        // A damaged manifest frees nothing here; the blob collector's own scan finds what it left.
+        const files = (() => {
+          try {
+            return storedManifest(deleted.artifact).files;
+          } catch {
+            return [];
+          }
+        })();
+        for (const file of files) freed.add(file.sha256);
       }
     }
     if (expired.length < BATCH) break;

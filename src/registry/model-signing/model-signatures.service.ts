@@ -12,7 +12,7 @@ import type { Actor } from '../../auth/actor.ts';
 import { requireTenantRole } from '../../auth/require-role.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import { isUuid } from '../../common/ids.ts';
-import type { ArtifactManifest } from '../artifacts/artifact-manifest.ts';
+import { storedManifest } from '../artifacts/artifact-manifest.ts';
 import { RegistryError } from '../registry.errors.ts';
 import { ModelSigningError } from './model-signing.errors.ts';
 import { assertBundleSize } from './oms-bundle.ts';
@@ -45,7 +45,7 @@ export class ModelSignaturesService {
     if (version.status !== 'READY' || !version.artifact) {
       throw new RegistryError('VERSION_NOT_READY', 'Upload the version\'s artifact first: a signature is checked against its files.', ['input', 'modelVersionId']);
     }
-    const files = (version.artifact as unknown as ArtifactManifest).files;
+    const files = storedManifest(version.artifact).files;
     return this.scoped!.$transaction(async (tx) => {
       // The key's row first, held until commit: a revocation (which updates that row) waits for
       // this signature and then withdraws it; a key revoked before is refused here.

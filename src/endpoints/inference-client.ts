@@ -3,15 +3,9 @@
  * input. This is how a remote model is verified: the triggers are sent, the labels compared with
  * the secret key labels (engine `verifyLabels`).
  *
- * Protocols:
- *
- * - TF Serving REST predict: `POST {url}/v1/models/{modelName}:predict` with
- *   `{"instances": [<nested arrays of shape inputShape>, ...]}`, answered by
- *   `{"predictions": [[score x numClasses], ...]}`.
- * - KServe v2 / Open Inference Protocol: `POST {url}/v2/models/{modelName}/infer` with
- *   `{"inputs":[{"name":"input","shape":[batch, ...inputShape],"datatype":"FP32","data":[flat row-major]}]}`,
- *   answered by `{"outputs":[{"name":...,"shape":[batch, numClasses],"datatype":"FP32"|"FP64","data":[flat]}]}`
- *   (nested `data` matching `shape` is accepted too).
+ * Protocols: TF Serving REST predict and KServe v2 (Open Inference Protocol), one codec each in
+ * `protocols/`; the HTTP exchange and its retries are `http-transport.ts`. This file checks the
+ * target and inputs, batches and shuffles them, and turns the answers' scores into labels.
  *
  * Inputs given as a Uint8Array are 8-bit levels (UINT8 input domains, src/engine/serving/input-domain.ts)
  * and go out as JSON integers: TF Serving integer instances, KServe v2 `"datatype":"UINT8"`.
@@ -34,11 +28,8 @@
  *
  * Failure policy: any problem (network, timeout, HTTP status, malformed or mis-shaped answer,
  * non-finite score, cancellation, egress refusal) throws an `EndpointError`; partial labels are never returned,
- * so a verification ends ERROR rather than INTACT/TAMPERED when the endpoint misbehaves.
- * Network errors, timeouts, 5xx and 429 are retried a bounded number of times with exponential
- * backoff (200 ms, 400 ms, ...; a `Retry-After` of up to 10 s is honoured). Other 4xx and bad
- * answers are not retried. Redirects are not followed (a 3xx is an HTTP error), so the credential
- * never travels to another host. The credential is sent as `Authorization: Bearer <credential>`
+ * so a verification ends ERROR rather than INTACT/TAMPERED when the endpoint misbehaves. Retries
+ * and redirects: http-transport.ts. The credential is sent as `Authorization: Bearer <credential>`
  * and never appears in errors.
  *
  * Error messages never carry what the endpoint sent back: a non-2xx answer is reported by its
@@ -50,14 +41,15 @@
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { EndpointError, type EndpointErrorCode } from './endpoint.errors.ts';
-import { DEFAULT_EGRESS_POLICY, egressRefusalMessage, isEgressRefused, networkErrorCode, peerCertificateOf, type EgressPolicy, type Transport } from './egress-policy.ts';
+import { DEFAULT_EGRESS_POLICY, type EgressPolicy } from './egress-policy.ts';
 import { credentialInQuery, credentialProblem, modelNameProblem, redact } from './endpoint-url.ts';
+import { postWithRetries, type HttpExchange } from './http-transport.ts';
+import { ENDPOINT_PROTOCOLS, PROTOCOL_CODECS, type EndpointProtocol, type ProtocolCodec } from './protocols/index.ts';
+import { badAnswer } from './protocols/protocol-codec.ts';
 import { processMetrics, secondsSince } from '../metrics/metrics.ts';
 import { outboundTraceHeaders } from '../tracing/trace-context.ts';
 
-export type EndpointProtocol = 'TF_SERVING_REST' | 'KSERVE_V2';
-
-export const ENDPOINT_PROTOCOLS: readonly EndpointProtocol[] = ['TF_SERVING_REST', 'KSERVE_V2'];
+export { ENDPOINT_PROTOCOLS, float32Json, type EndpointProtocol } from './protocols/index.ts';
 
 export interface EndpointTarget {
   /** Base URL, http(s), with or without a trailing slash, may carry a path prefix. */
@@ -121,15 +113,11 @@ export interface EndpointQueryResult {
 export const DEFAULT_BATCH_SIZE = 16;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RETRIES = 2;
-export const BACKOFF_START_MS = 200;
 const MAX_BATCH_SIZE = 4096;
 const MAX_RETRIES = 10;
-const MAX_RETRY_AFTER_MS = 10_000;
 /** Answer size cap: generous room per score plus a fixed allowance for envelope fields. */
 const RESPONSE_BYTES_PER_SCORE = 64;
 const RESPONSE_BYTES_BASE = 1 << 20;
-/** A non-2xx answer's body is read (to measure it, never to keep it) up to this many bytes. */
-const ERROR_BODY_BYTES = 64 * 1024;
 
 function fail(code: EndpointErrorCode, message: string, details: { status?: number; requests?: number; cause?: unknown; field?: string[] } = {}): EndpointError {
   return new EndpointError(code, message, details);
@@ -148,8 +136,9 @@ interface Endpoint {
   /** URL without query string, for messages. */
   readonly display: string;
   readonly headers: Record<string, string>;
-  readonly encode: (data: Float32Array | Uint8Array, rows: readonly number[], rowSize: number) => string;
-  readonly decode: (json: unknown, batch: number) => Float64Array;
+  readonly codec: ProtocolCodec;
+  /** KServe v2: the input tensor's name. */
+  readonly inputName: string;
 }
 
 function checkTarget(target: EndpointTarget): void {
@@ -191,169 +180,20 @@ function baseUrl(raw: string, credential: string | null | undefined, egress: Egr
   return u;
 }
 
-function buildEndpoint(target: EndpointTarget, inputShape: readonly number[], numClasses: number, egress: EgressPolicy): Endpoint {
+function buildEndpoint(target: EndpointTarget, egress: EgressPolicy): Endpoint {
   const base = baseUrl(target.url, target.credential, egress);
-  const prefix = base.pathname.replace(/\/+$/, '');
-  const model = encodeURIComponent(target.modelName);
-  const path = target.protocol === 'TF_SERVING_REST' ? `${prefix}/v1/models/${model}:predict` : `${prefix}/v2/models/${model}/infer`;
+  const codec = PROTOCOL_CODECS[target.protocol];
   const url = new URL(base.href);
-  url.pathname = path;
-  const display = `${url.origin}${url.pathname}`;
+  url.pathname = codec.path(base.pathname.replace(/\/+$/, ''), encodeURIComponent(target.modelName));
   // The current trace (the job's) continues at the endpoint: W3C traceparent, ids only.
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...outboundTraceHeaders() };
   if (typeof target.credential === 'string' && target.credential !== '') headers.authorization = `Bearer ${target.credential}`;
-  if (target.protocol === 'TF_SERVING_REST') {
-    return {
-      url: url.href,
-      display,
-      headers,
-      encode: (data, rows, rowSize) => encodeTfServing(data, rows, rowSize, inputShape),
-      decode: (json, batch) => decodeTfServing(json, batch, numClasses),
-    };
-  }
   const inputName = typeof target.inputName === 'string' ? target.inputName : 'input';
-  return {
-    url: url.href,
-    display,
-    headers,
-    encode: (data, rows, rowSize) => encodeKserve(data, rows, rowSize, inputShape, inputName),
-    decode: (json, batch) => decodeKserve(json, batch, numClasses),
-  };
+  return { url: url.href, display: `${url.origin}${url.pathname}`, headers, codec, inputName };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Encoding
-
-/** Exact JSON text of a finite float32 value (see module comment). */
-export function float32Json(v: number): string {
-  if (v === 0 && Object.is(v, -0)) return '-0.0';
-  return String(v);
-}
-
-/** JSON text of one input value: integers for 8-bit levels, exact decimals for float32. */
-function valueJson(data: Float32Array | Uint8Array, i: number): string {
-  return data instanceof Uint8Array ? String(data[i]!) : float32Json(data[i]!);
-}
-
-function encodeTfServing(data: Float32Array | Uint8Array, rows: readonly number[], rowSize: number, shape: readonly number[]): string {
-  const out: string[] = ['{"instances":['];
-  rows.forEach((row, r) => {
-    if (r > 0) out.push(',');
-    let pos = row * rowSize;
-    const rec = (d: number): void => {
-      out.push('[');
-      const len = shape[d]!;
-      const leaf = d === shape.length - 1;
-      for (let i = 0; i < len; i++) {
-        if (i > 0) out.push(',');
-        if (leaf) out.push(valueJson(data, pos++));
-        else rec(d + 1);
-      }
-      out.push(']');
-    };
-    rec(0);
-  });
-  out.push(']}');
-  return out.join('');
-}
-
-function encodeKserve(data: Float32Array | Uint8Array, rows: readonly number[], rowSize: number, shape: readonly number[], inputName: string): string {
-  const datatype = data instanceof Uint8Array ? 'UINT8' : 'FP32';
-  const out: string[] = [
-    `{"inputs":[{"name":${JSON.stringify(inputName)},"shape":${JSON.stringify([rows.length, ...shape])},"datatype":"${datatype}","data":[`,
-  ];
-  let first = true;
-  for (const row of rows) {
-    const start = row * rowSize;
-    for (let i = 0; i < rowSize; i++) {
-      if (!first) out.push(',');
-      first = false;
-      out.push(valueJson(data, start + i));
-    }
-  }
-  out.push(']}]}');
-  return out.join('');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding
-
-function bad(message: string): EndpointError {
-  return fail('ENDPOINT_BAD_RESPONSE', message);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function finiteScore(v: unknown, where: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`non-finite or non-numeric score at ${where}`);
-  return v;
-}
-
-function decodeTfServing(json: unknown, batch: number, numClasses: number): Float64Array {
-  if (!isObject(json)) throw bad('TF Serving answer is not a JSON object');
-  const preds = json.predictions;
-  if (!Array.isArray(preds)) {
-    throw bad(typeof json.error === 'string' ? 'TF Serving answer holds an error instead of predictions' : 'TF Serving answer has no "predictions" array');
-  }
-  if (preds.length !== batch) throw bad(`TF Serving answer has ${preds.length} predictions for ${batch} instances`);
-  const scores = new Float64Array(batch * numClasses);
-  preds.forEach((row: unknown, i) => {
-    if (!Array.isArray(row)) throw bad(`prediction ${i} is not an array of scores`);
-    if (row.length !== numClasses) throw bad(`prediction ${i} has ${row.length} scores, expected ${numClasses}`);
-    for (let c = 0; c < numClasses; c++) scores[i * numClasses + c] = finiteScore(row[c], `prediction ${i}, class ${c}`);
-  });
-  return scores;
-}
-
-function decodeKserve(json: unknown, batch: number, numClasses: number): Float64Array {
-  if (!isObject(json)) throw bad('KServe v2 answer is not a JSON object');
-  const outputs = json.outputs;
-  if (!Array.isArray(outputs)) throw bad('KServe v2 answer has no "outputs" array');
-  if (outputs.length !== 1) throw bad(`KServe v2 answer has ${outputs.length} outputs, expected exactly 1`);
-  const out: unknown = outputs[0];
-  if (!isObject(out)) throw bad('KServe v2 output is not an object');
-  const { shape, datatype, data } = out;
-  if (datatype !== 'FP32' && datatype !== 'FP64') throw bad(`KServe v2 output datatype must be FP32 or FP64 (got ${describeDatatype(datatype)})`);
-  if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== batch || shape[1] !== numClasses) {
-    throw bad(`KServe v2 output shape must be [${batch},${numClasses}] (got ${describeShape(shape)})`);
-  }
-  if (!Array.isArray(data)) throw bad('KServe v2 output has no "data" array');
-  const fp32 = datatype === 'FP32';
-  const scores = new Float64Array(batch * numClasses);
-  const put = (k: number, v: unknown): void => {
-    const s = finiteScore(v, `output element ${k}`);
-    scores[k] = fp32 ? Math.fround(s) : s;
-  };
-  if (data.length > 0 && Array.isArray(data[0])) {
-    // Nested form: [batch][numClasses].
-    if (data.length !== batch) throw bad(`KServe v2 output data has ${data.length} rows, expected ${batch}`);
-    data.forEach((row: unknown, i) => {
-      if (!Array.isArray(row) || row.length !== numClasses) throw bad(`KServe v2 output data row ${i} does not hold ${numClasses} scores`);
-      for (let c = 0; c < numClasses; c++) put(i * numClasses + c, row[c]);
-    });
-  } else {
-    if (data.length !== batch * numClasses) throw bad(`KServe v2 output data has ${data.length} values, expected ${batch * numClasses}`);
-    for (let k = 0; k < data.length; k++) put(k, data[k]);
-  }
-  return scores;
-}
-
-/** The KServe v2 datatypes, the only answer text an error message may repeat. */
-const KSERVE_DATATYPES = new Set(['BOOL', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'INT8', 'INT16', 'INT32', 'INT64', 'FP16', 'FP32', 'FP64', 'BF16', 'BYTES']);
-
-function describeDatatype(v: unknown): string {
-  if (typeof v === 'string' && KSERVE_DATATYPES.has(v)) return v;
-  if (v === undefined) return 'none';
-  return typeof v === 'string' ? `an unknown datatype of ${v.length} characters` : `a ${v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v}`;
-}
-
-function describeShape(v: unknown): string {
-  if (v === undefined) return 'none';
-  if (Array.isArray(v) && v.length <= 8 && v.every((d) => Number.isSafeInteger(d))) return `[${v.join(',')}]`;
-  return Array.isArray(v) ? `a list of ${v.length} values that is not a shape` : `a ${v === null ? 'null' : typeof v}`;
-}
+// Labels from scores
 
 /** Top-1 minus top-2 of row `r`. */
 function topMargin(scores: ArrayLike<number>, r: number, cols: number): number {
@@ -397,9 +237,6 @@ export function argmaxRows(scores: ArrayLike<number>, rows: number, cols: number
   return labels;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Transport
-
 /** Uniform random permutation of 0..n-1 from the CSPRNG (Fisher-Yates). */
 export function securePermutation(n: number): number[] {
   const p = Array.from({ length: n }, (_, i) => i);
@@ -410,147 +247,6 @@ export function securePermutation(n: number): number[] {
     p[j] = t;
   }
   return p;
-}
-
-interface Attempt {
-  readonly error: EndpointError;
-  readonly retryable: boolean;
-  readonly retryAfterMs?: number;
-}
-
-class AttemptFailure extends Error {
-  constructor(readonly attempt: Attempt) {
-    super(attempt.error.message);
-  }
-}
-
-async function readLimited(res: Response, limit: number): Promise<Uint8Array | null> {
-  if (res.body === null) return new Uint8Array(0);
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  const buf = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    buf.set(c, off);
-    off += c.byteLength;
-  }
-  return buf;
-}
-
-function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null) return undefined;
-  const secs = Number(value.trim());
-  if (Number.isFinite(secs) && secs >= 0) return Math.min(secs * 1000, MAX_RETRY_AFTER_MS);
-  const date = Date.parse(value);
-  if (Number.isFinite(date)) return Math.min(Math.max(0, date - Date.now()), MAX_RETRY_AFTER_MS);
-  return undefined;
-}
-
-/** Size of a non-2xx answer's body: the only thing about it that is kept. */
-function bodySize(bytes: Uint8Array | null): string {
-  if (bytes === null) return `; body over ${ERROR_BODY_BYTES} bytes, not recorded`;
-  return bytes.byteLength === 0 ? '; empty body' : `; ${bytes.byteLength}-byte body, not recorded`;
-}
-
-interface SendContext {
-  readonly endpoint: Endpoint;
-  readonly fetchFn: Transport;
-  readonly timeoutMs: number;
-  readonly signal: AbortSignal | undefined;
-  /** Certificates (SHA-256 hex) that answers came with, in order of first sight. */
-  readonly certificates: Set<string>;
-}
-
-/** One HTTP exchange. Returns the parsed JSON body of a 2xx answer, or throws AttemptFailure. */
-async function sendOnce(ctx: SendContext, body: string, responseLimit: number): Promise<unknown> {
-  const { endpoint, signal } = ctx;
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, ctx.timeoutMs);
-  const onAbort = () => controller.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const where = `POST ${endpoint.display}`;
-  const transportError = (e: unknown): AttemptFailure => {
-    if (signal?.aborted) return new AttemptFailure({ error: fail('ENDPOINT_CANCELLED', `query cancelled (${where})`), retryable: false });
-    if (timedOut) {
-      return new AttemptFailure({ error: fail('ENDPOINT_TIMEOUT', `no complete answer within ${ctx.timeoutMs} ms (${where})`), retryable: true });
-    }
-    if (isEgressRefused(e)) {
-      // Resolved at connect time to addresses the policy refuses: nothing was sent; not retried.
-      return new AttemptFailure({ error: fail('ENDPOINT_FORBIDDEN', `endpoint refused by the egress policy: ${egressRefusalMessage(e)} (${where})`), retryable: false });
-    }
-    const code = networkErrorCode(e);
-    return new AttemptFailure({
-      error: fail('ENDPOINT_UNREACHABLE', `endpoint unreachable${code ? ` (${code})` : ''} (${where})`, { cause: e }),
-      retryable: true,
-    });
-  };
-  try {
-    let res: Response;
-    try {
-      res = await ctx.fetchFn(endpoint.url, { method: 'POST', headers: endpoint.headers, body, redirect: 'manual', signal: controller.signal });
-    } catch (e) {
-      throw transportError(e);
-    }
-    const certificate = peerCertificateOf(res);
-    if (certificate !== null) ctx.certificates.add(certificate);
-    const ok = res.status >= 200 && res.status < 300;
-    let bytes: Uint8Array | null;
-    try {
-      bytes = await readLimited(res, ok ? responseLimit : ERROR_BODY_BYTES);
-    } catch (e) {
-      throw transportError(e);
-    }
-    if (!ok) {
-      const retryable = res.status >= 500 || res.status === 429;
-      // Status and size only: the body is never stored or shown (it could be anything the endpoint's host serves).
-      const error = fail('ENDPOINT_HTTP_ERROR', `endpoint answered HTTP ${res.status} (${where}${bodySize(bytes)})`, { status: res.status });
-      throw new AttemptFailure({ error, retryable, retryAfterMs: retryable ? parseRetryAfter(res.headers.get('retry-after')) : undefined });
-    }
-    if (bytes === null) throw new AttemptFailure({ error: bad(`answer larger than ${responseLimit} bytes (${where})`), retryable: false });
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-    } catch {
-      throw new AttemptFailure({ error: bad(`answer is not valid UTF-8 JSON (${where}, HTTP ${res.status})`), retryable: false });
-    }
-    return json;
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-  }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(fail('ENDPOINT_CANCELLED', 'query cancelled'));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(fail('ENDPOINT_CANCELLED', 'query cancelled'));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function positiveInt(value: number | undefined, fallback: number, name: string, min: number, max: number): number {
@@ -623,8 +319,8 @@ async function query(
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw invalidRequest(`timeoutMs must be a positive number (got ${String(options.timeoutMs)})`);
   const signal = options.signal;
   const egress = options.egress ?? DEFAULT_EGRESS_POLICY;
-  const endpoint = buildEndpoint(target, inputShape, answerColumns, egress);
-  const ctx: SendContext = { endpoint, fetchFn: options.fetch ?? egress.transport, timeoutMs, signal, certificates: new Set() };
+  const endpoint = buildEndpoint(target, egress);
+  const exchange: HttpExchange = { url: endpoint.url, display: endpoint.display, headers: endpoint.headers, fetchFn: options.fetch ?? egress.transport, timeoutMs, signal, certificates: new Set() };
 
   const n = inputs.length / rowSize;
   const order = securePermutation(n);
@@ -635,34 +331,12 @@ async function query(
 
   for (let start = 0; start < n; start += batchSize) {
     const rows = order.slice(start, start + batchSize);
-    const body = endpoint.encode(inputs, rows, rowSize);
+    const body = endpoint.codec.encodeRequest({ data: inputs, rows, rowSize, shape: inputShape, inputName: endpoint.inputName });
     const responseLimit = RESPONSE_BYTES_BASE + rows.length * answerColumns * RESPONSE_BYTES_PER_SCORE;
-    let json: unknown;
-    for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) throw cancelled();
-      requests++;
-      try {
-        json = await sendOnce(ctx, body, responseLimit);
-        break;
-      } catch (e) {
-        if (!(e instanceof AttemptFailure)) throw e;
-        const { error, retryable, retryAfterMs } = e.attempt;
-        if (error.code === 'ENDPOINT_CANCELLED') throw cancelled();
-        if (!retryable || attempt >= retries) {
-          const suffix = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
-          throw new EndpointError(error.code, `${error.message}${suffix}`, { status: error.status, requests, cause: error.cause });
-        }
-        const backoff = BACKOFF_START_MS * 2 ** attempt;
-        try {
-          await sleep(Math.max(backoff, retryAfterMs ?? 0), signal);
-        } catch {
-          throw cancelled();
-        }
-      }
-    }
+    const json = await postWithRetries(exchange, body, responseLimit, retries, () => ++requests, cancelled);
     let scores: Float64Array;
     try {
-      scores = endpoint.decode(json, rows.length);
+      scores = endpoint.codec.decodeAnswer(json, rows.length, answerColumns);
       if (binaryOutput !== null) scores = twoClassScores(scores, binaryOutput);
     } catch (e) {
       if (e instanceof EndpointError) throw new EndpointError(e.code, `${e.message} (POST ${endpoint.display})`, { requests });
@@ -674,9 +348,9 @@ async function query(
       margins[row] = topMargin(scores, j, numClasses);
     });
   }
-  if (ctx.certificates.size > 1) {
-    throw bad(`the endpoint presented ${ctx.certificates.size} different TLS certificates during one query, so no single server can be attested (POST ${endpoint.display})`);
+  if (exchange.certificates.size > 1) {
+    throw badAnswer(`the endpoint presented ${exchange.certificates.size} different TLS certificates during one query, so no single server can be attested (POST ${endpoint.display})`);
   }
-  const [tlsCertificateSha256 = null] = ctx.certificates;
+  const [tlsCertificateSha256 = null] = exchange.certificates;
   return { labels, margins, requests, elapsedMs: performance.now() - started, tlsCertificateSha256 };
 }

@@ -26,7 +26,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as tf from '@tensorflow/tfjs';
 import { emulateNumerics, onnxRuntimeLabels, type Classifier, type Numerics } from '../engine/index.ts';
-import { float32Json, type EndpointProtocol } from './inference-client.ts';
+import { float32Json, PROTOCOL_CODECS, RequestRefused, type EndpointProtocol, type ServedInput, type ServedRequest } from './protocols/index.ts';
 
 export type InferenceServerBehaviour = 'normal' | 'http-500' | 'garbage' | 'wrong-shape' | 'slow' | 'flaky';
 
@@ -97,16 +97,12 @@ class HttpProblem extends Error {
   }
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 function badRequest(message: string): HttpProblem {
   return new HttpProblem(400, message);
 }
 
 /** How one JSON input value becomes a float32 (throws 400 for values the encoding does not allow). */
-type ValueReader = (v: unknown, where: string) => number;
+type ValueReader = ServedInput['read'];
 
 const readFloat: ValueReader = (v, where) => {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw badRequest(`${where} is not a finite number`);
@@ -119,63 +115,6 @@ function levelReader(range: { min: number; max: number }): ValueReader {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) throw badRequest(`${where} is not an integer in [0, 255]`);
     return Math.fround(range.min + Math.fround(range.max - range.min) * Math.fround(v / 255));
   };
-}
-
-/** Writes the values of a nested array of exactly `shape` into `out` from `pos`; returns the new position. */
-function readNested(value: unknown, shape: readonly number[], d: number, out: Float32Array, pos: number, where: string, read: ValueReader): number {
-  if (!Array.isArray(value) || value.length !== shape[d]) throw badRequest(`${where} must be an array of length ${shape[d]}`);
-  if (d === shape.length - 1) {
-    for (let i = 0; i < value.length; i++) out[pos++] = read(value[i], `${where}[${i}]`);
-    return pos;
-  }
-  for (let i = 0; i < value.length; i++) pos = readNested(value[i], shape, d + 1, out, pos, `${where}[${i}]`, read);
-  return pos;
-}
-
-interface ParsedRequest {
-  readonly batch: number;
-  readonly data: Float32Array;
-  readonly id?: string;
-}
-
-function parseTfServing(body: unknown, shape: readonly number[], maxBatch: number, read: ValueReader): ParsedRequest {
-  if (!isObject(body)) throw badRequest('body must be a JSON object');
-  const instances = body.instances;
-  if (!Array.isArray(instances) || instances.length === 0) throw badRequest('body needs a non-empty "instances" array');
-  if (instances.length > maxBatch) throw badRequest(`at most ${maxBatch} instances per request`);
-  const rowSize = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(instances.length * rowSize);
-  instances.forEach((inst: unknown, i) => readNested(inst, shape, 0, data, i * rowSize, `instances[${i}]`, read));
-  return { batch: instances.length, data };
-}
-
-function parseKserve(body: unknown, shape: readonly number[], maxBatch: number, read: ValueReader, datatype: 'FP32' | 'UINT8'): ParsedRequest {
-  if (!isObject(body)) throw badRequest('body must be a JSON object');
-  const inputs = body.inputs;
-  if (!Array.isArray(inputs) || inputs.length !== 1) throw badRequest('body needs an "inputs" array with exactly one tensor');
-  const input: unknown = inputs[0];
-  if (!isObject(input)) throw badRequest('inputs[0] must be an object');
-  if (typeof input.name !== 'string' || input.name === '') throw badRequest('inputs[0].name must be a non-empty string');
-  if (input.datatype !== datatype) throw badRequest(`inputs[0].datatype must be ${datatype}`);
-  const s = input.shape;
-  if (!Array.isArray(s) || s.length !== shape.length + 1 || !s.every((d) => Number.isInteger(d))) {
-    throw badRequest(`inputs[0].shape must be [batch, ${shape.join(', ')}]`);
-  }
-  const batch = s[0] as number;
-  if (batch < 1 || batch > maxBatch) throw badRequest(`batch must be in [1, ${maxBatch}]`);
-  for (let d = 0; d < shape.length; d++) if (s[d + 1] !== shape[d]) throw badRequest(`inputs[0].shape must be [batch, ${shape.join(', ')}]`);
-  const raw = input.data;
-  if (!Array.isArray(raw)) throw badRequest('inputs[0].data must be an array');
-  const rowSize = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(batch * rowSize);
-  if (raw.length > 0 && Array.isArray(raw[0])) {
-    readNested(raw, [batch, ...shape], 0, data, 0, 'inputs[0].data', read);
-  } else {
-    if (raw.length !== data.length) throw badRequest(`inputs[0].data must hold ${data.length} values (got ${raw.length})`);
-    for (let i = 0; i < raw.length; i++) data[i] = read(raw[i], `inputs[0].data[${i}]`);
-  }
-  const id = typeof body.id === 'string' ? body.id : undefined;
-  return id === undefined ? { batch, data } : { batch, data, id };
 }
 
 function scoresJson(scores: Float32Array | ArrayLike<number>, from: number, count: number): string {
@@ -211,7 +150,8 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
   // Scores per answer: one for a one-output binary classifier, as a real deployment of it answers.
   const answerColumns = classifier.binaryOutput === undefined ? numClasses : 1;
   const rowSize = shape.reduce((a, b) => a * b, 1);
-  const route = protocol === 'TF_SERVING_REST' ? /^\/v1\/models\/([^/]+):predict$/ : /^\/v2\/models\/([^/]+)\/infer$/;
+  const codec = PROTOCOL_CODECS[protocol];
+  const input: ServedInput = { shape, maxBatch, read, datatype: uint8 ? 'UINT8' : 'FP32' };
 
   let requests = 0;
   const traceparents: string[] = [];
@@ -266,7 +206,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
       req.on('error', reject);
     });
 
-  const infer = async (parsed: ParsedRequest): Promise<Float32Array> => {
+  const infer = async (parsed: ServedRequest): Promise<Float32Array> => {
     if (options.onnxRuntime !== undefined) {
       const { scores, outputs } = await onnxRuntimeLabels(options.onnxRuntime, parsed.data, shape);
       if (outputs !== answerColumns) throw new HttpProblem(500, 'model produced an unexpected output shape');
@@ -288,7 +228,7 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
     }
   };
 
-  const record = (parsed: ParsedRequest) => {
+  const record = (parsed: ServedRequest) => {
     for (let i = 0; i < parsed.batch; i++) {
       const d = inputDigest(parsed.data.subarray(i * rowSize, (i + 1) * rowSize));
       if (!seenDigests.has(d)) {
@@ -298,20 +238,12 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
     }
   };
 
-  const respond = (res: ServerResponse, parsed: ParsedRequest, scores: Float32Array) => {
+  const respond = (res: ServerResponse, parsed: ServedRequest, scores: Float32Array) => {
     // wrong-shape: one row too many (the last row repeated).
     const rows = behaviour === 'wrong-shape' ? parsed.batch + 1 : parsed.batch;
     const rowAt = (r: number) => Math.min(r, parsed.batch - 1) * answerColumns;
-    if (protocol === 'TF_SERVING_REST') {
-      const preds: string[] = [];
-      for (let r = 0; r < rows; r++) preds.push(`[${scoresJson(scores, rowAt(r), answerColumns)}]`);
-      send(res, 200, `{"predictions":[${preds.join(',')}]}`);
-    } else {
-      const flat: string[] = [];
-      for (let r = 0; r < rows; r++) flat.push(scoresJson(scores, rowAt(r), answerColumns));
-      const head = `{"model_name":${JSON.stringify(modelName)},${parsed.id === undefined ? '' : `"id":${JSON.stringify(parsed.id)},`}`;
-      send(res, 200, `${head}"outputs":[{"name":"output","shape":[${rows},${answerColumns}],"datatype":"FP32","data":[${flat.join(',')}]}]}`);
-    }
+    const rowJson = (r: number) => scoresJson(scores, rowAt(r), answerColumns);
+    send(res, 200, codec.encodeAnswer({ rows, columns: answerColumns, rowJson, modelName, ...(parsed.id === undefined ? {} : { id: parsed.id }) }));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -323,16 +255,16 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
       return;
     }
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const m = route.exec(pathname);
+    const segment = codec.modelOfPath(pathname);
     let name: string | undefined;
     try {
-      name = m === null ? undefined : decodeURIComponent(m[1]!);
+      name = segment === null ? undefined : decodeURIComponent(segment);
     } catch {
       name = undefined;
     }
     if (name !== modelName) {
       req.resume();
-      sendError(res, 404, m === null ? 'no such route' : 'no such model');
+      sendError(res, 404, segment === null ? 'no such route' : 'no such model');
       return;
     }
     if (req.method !== 'POST') {
@@ -366,7 +298,12 @@ export async function startInferenceServer(options: InferenceServerOptions): Pro
     } catch {
       throw badRequest('body is not valid JSON');
     }
-    const parsed = protocol === 'TF_SERVING_REST' ? parseTfServing(json, shape, maxBatch, read) : parseKserve(json, shape, maxBatch, read, uint8 ? 'UINT8' : 'FP32');
+    let parsed: ServedRequest;
+    try {
+      parsed = codec.decodeRequest(json, input);
+    } catch (error) {
+      throw error instanceof RequestRefused ? badRequest(error.message) : error;
+    }
     record(parsed);
     if (clip !== undefined) for (let i = 0; i < parsed.data.length; i++) parsed.data[i] = Math.min(clip.max, Math.max(clip.min, parsed.data[i]!));
     const scores = await infer(parsed);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { omsStatement, signOmsStatement } from '../../../test/support/oms-signer.ts';
 import type { Actor } from '../../auth/actor.ts';
-import { buildManifest } from '../artifacts/artifact-manifest.ts';
+import { buildManifest, manifestJson } from '../artifacts/artifact-manifest.ts';
 import { MAX_BUNDLE_BYTES } from './oms-bundle.ts';
 import { ModelSignaturesService } from './model-signatures.service.ts';
 import { ModelSigningKeysService } from './model-signing-keys.service.ts';
@@ -31,7 +31,7 @@ const registerKey = async (tenantId: string, name: string, publicKeyPem: string)
 async function version(tenantId: string, ready = true) {
   const model = await testDb.db.model.create({ data: { tenantId, name: `m-${randomUUID().slice(0, 8)}` } });
   return testDb.db.modelVersion.create({
-    data: { tenantId, modelId: model.id, label: '1', ...(ready ? { status: 'READY', artifact: CNN_MANIFEST as object, artifactDigest: CNN_MANIFEST.digest } : {}) },
+    data: { tenantId, modelId: model.id, label: '1', ...(ready ? { status: 'READY', artifact: manifestJson(CNN_MANIFEST), artifactDigest: CNN_MANIFEST.digest } : {}) },
   });
 }
 const signatureOf = async (id: string) => {

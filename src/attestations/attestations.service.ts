@@ -4,6 +4,7 @@
  */
 import type { Attestation } from '../db/generated/client.ts';
 import type { Database } from '../db/client.ts';
+import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AuthError, requireActor } from '../auth/auth.errors.ts';
 import { isUuid } from '../common/ids.ts';
@@ -22,11 +23,16 @@ export interface AttestationStatus {
 }
 
 export class AttestationsService {
+  /** Null without a tenant key: verifications, and so their attestations, belong to tenants. */
+  private readonly scoped: TenantDatabase | null;
+
   constructor(
     private readonly db: Database,
     private readonly issuer: AttestationIssuer,
     private readonly actor: Actor | null,
-  ) {}
+  ) {
+    this.scoped = actor?.tenantId ? scopeToTenant(db, actor.tenantId) : null;
+  }
 
   /** Public: anyone holding a token may ask whether it still stands. */
   async status(jti: string): Promise<AttestationStatus> {
@@ -40,9 +46,10 @@ export class AttestationsService {
     return { jti, known: true, revoked: reason !== null, reason, revokedAt, expiresAt: attestation.expiresAt };
   }
 
-  /** The attestation of a verification the caller was already allowed to read. */
+  /** The attestation of a verification of the caller's tenant; null for another tenant's (or without a tenant key). */
   async forVerification(verificationId: string): Promise<Attestation | null> {
-    return this.db.attestation.findUnique({ where: { verificationId } });
+    if (!this.scoped || !isUuid(verificationId)) return null;
+    return this.scoped.attestation.findUnique({ where: { verificationId } });
   }
 
   async rotateSigningKey(): Promise<{ kid: string }> {

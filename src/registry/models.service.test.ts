@@ -9,7 +9,7 @@ import { DEFAULT_EGRESS_POLICY } from '../endpoints/egress-policy.ts';
 import { randomKey, sodiumReady } from '../vault/aead.ts';
 import { Vault } from '../vault/vault.ts';
 import { buildManifest } from './artifacts/artifact-manifest.ts';
-import type { ValidatedArtifact } from './artifacts/model-upload.ts';
+import type { ValidatedArtifact } from './artifacts/model-validation.ts';
 import { ModelsService } from './models.service.ts';
 
 let testDb: TestDatabase;

@@ -16,7 +16,7 @@ import { isUuid } from '../common/ids.ts';
 import { pageSize, paginate, type Page, type PageRequest } from '../common/pagination.ts';
 import DataLoader from 'dataloader';
 import type { Vault } from '../vault/vault.ts';
-import type { ValidatedArtifact } from './artifacts/model-upload.ts';
+import type { ValidatedArtifact } from './artifacts/model-validation.ts';
 import { manifestJson } from './artifacts/artifact-manifest.ts';
 import { RegistryError } from './registry.errors.ts';
 import { DEFAULT_ENDPOINT_NAME, validateEndpoint, type EndpointInput } from './endpoint-spec.ts';

@@ -24,7 +24,7 @@ import type { EndpointInput } from '../registry/endpoint-spec.ts';
 import { NoRegisteredEndpoint, resolveEndpoint, type ResolvedEndpoint } from '../registry/endpoints.service.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { assertTenantActive } from '../tenants/tenant-guard.ts';
-import type { ValidatedArtifact } from '../registry/artifacts/model-upload.ts';
+import type { ValidatedArtifact } from '../registry/artifacts/model-validation.ts';
 import { manifestJson } from '../registry/artifacts/artifact-manifest.ts';
 import { claimsFor } from './attestation-claims.ts';
 import { createVerification } from './create-verification.ts';

@@ -18,7 +18,7 @@ import type { Config } from '../../config/config.ts';
 import type { Services } from '../../app/services.ts';
 import type { ModelArtifacts } from '../../registry/artifacts/model-artifacts.ts';
 import { httpStatusOf, isInternal } from '../errors/error-mapping.ts';
-import { receiveModelUpload, type ReceivedArtifact } from '../../registry/artifacts/model-upload.ts';
+import { receiveModelUpload, type ReceivedArtifact } from './model-upload-receiver.ts';
 import { enforceStorageQuota } from '../../registry/storage-quota.ts';
 import type { Transaction } from '../../db/client.ts';
 import { DomainError } from '../../errors/domain-error.ts';

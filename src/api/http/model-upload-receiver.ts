@@ -1,5 +1,8 @@
 /**
- * Validated streaming upload of models into the {@link ModelArtifacts}.
+ * Receives a model upload over HTTP: parses the multipart body as it streams, stages the files
+ * and has the registry validate them (src/registry/artifacts/model-validation.ts, a pure check
+ * of the files run in a worker thread). The HTTP half of uploads lives here, at the edge; what
+ * a valid model is stays in the registry.
  *
  * ## Multipart contract (cited by the README)
  *
@@ -36,15 +39,14 @@
  */
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
-import { ArtifactError, isArtifactError } from './artifact.errors.ts';
-import { buildManifest, quoteName } from './artifact-manifest.ts';
-import type { ModelArtifacts, StagingArea } from './model-artifacts.ts';
-import { checkUploadFiles, type ValidatedArtifact } from './model-validation.ts';
-import { budgetFor, checkLimits, refusalForContentLength, type UploadLimits } from './upload-budget.ts';
-import { validateInWorker } from './validation/validate-in-worker.ts';
+import { ArtifactError, isArtifactError } from '../../registry/artifacts/artifact.errors.ts';
+import { buildManifest, quoteName } from '../../registry/artifacts/artifact-manifest.ts';
+import type { ModelArtifacts, StagingArea } from '../../registry/artifacts/model-artifacts.ts';
+import { checkUploadFiles, type ValidatedArtifact } from '../../registry/artifacts/model-validation.ts';
+import { budgetFor, checkLimits, refusalForContentLength, type UploadLimits } from '../../registry/artifacts/upload-budget.ts';
+import { validateInWorker } from '../../registry/artifacts/validation/validate-in-worker.ts';
 
-export type { UploadLimits } from './upload-budget.ts';
-export { validateModelFiles, type ValidatedArtifact } from './model-validation.ts';
+export type { UploadLimits } from '../../registry/artifacts/upload-budget.ts';
 
 /** A validated upload still in staging: nothing of it is in the store until `store()`. */
 export interface ReceivedArtifact extends ValidatedArtifact {

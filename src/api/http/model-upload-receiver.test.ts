@@ -11,12 +11,13 @@ import * as tf from '@tensorflow/tfjs';
 import { computeWeightsDigest, initBackend, loadClassifierFromFiles, saveModelToFiles } from '../../engine/index.ts';
 import { buildTinyClassifier } from '../../engine/model/tiny.ts';
 import { listFiles } from '../../../test/support/files.ts';
-import { ARTIFACT_ERROR_HTTP_STATUS, ArtifactError } from './artifact.errors.ts';
-import type { ArtifactManifest } from './artifact-manifest.ts';
-import { modelArtifactsInFolder } from './open-artifact-store.ts';
-import type { ModelArtifacts } from './model-artifacts.ts';
+import { ARTIFACT_ERROR_HTTP_STATUS, ArtifactError } from '../../registry/artifacts/artifact.errors.ts';
+import type { ArtifactManifest } from '../../registry/artifacts/artifact-manifest.ts';
+import { modelArtifactsInFolder } from '../../registry/artifacts/open-artifact-store.ts';
+import type { ModelArtifacts } from '../../registry/artifacts/model-artifacts.ts';
 import { FLOAT, floatTensor, model, node, valueInfo } from '../../engine/model/formats/onnx/testing/build-onnx.ts';
-import { receiveModelUpload as sut, validateModelFiles, type ValidatedArtifact } from './model-upload.ts';
+import { receiveModelUpload as sut } from './model-upload-receiver.ts';
+import { validateModelFiles, type ValidatedArtifact } from '../../registry/artifacts/model-validation.ts';
 
 const FIXTURE = path.join(import.meta.dirname, '../../../fixtures/mnist-cnn');
 const MNIST_DIGEST = '12257307c1297f52d82e058fdb6e0ef0b64251c13a0ef4116bd28245854186b8';

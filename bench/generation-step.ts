@@ -12,7 +12,8 @@ import { logProbabilities } from '../src/engine/model/classifier.ts';
 import { loadClassifierFromDir } from '../src/engine/model/formats/index.ts';
 import { createAdam } from '../src/engine/generation/adam.ts';
 import { ConvGenerator, DEFAULT_GENERATOR } from '../src/engine/generation/generator.ts';
-import { labelMargins, PAPER_LOSS, triggerLoss } from '../src/engine/generation/loss.ts';
+import { labelMargins, PAPER_LOSS } from '../src/engine/generation/loss.ts';
+import { triggerLoss } from '../src/engine/generation/objectives/index.ts';
 
 export interface GenerationStep {
   /** Threads of the wasm backend (FRAGMARK_WASM_THREADS). */

@@ -56,9 +56,9 @@ export {
   type SecretKey,
   type KeyOptions,
 } from './key.ts';
+export { checkObjectiveFits } from './generation/objectives/index.ts';
 export {
   generateTriggers,
-  checkObjectiveFits,
   TRIGGER_METHOD,
   PAPER_OPTIMIZER,
   PAPER_MAX_STEPS,

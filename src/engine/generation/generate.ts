@@ -14,19 +14,18 @@ import * as tf from '@tensorflow/tfjs';
 import { currentBackend } from '../backend/index.ts';
 import { EngineError } from '../errors.ts';
 import { DEFAULT_TRIGGER_COUNT, generateKey, latentsFromSeed, type SecretKey } from '../key.ts';
-import { computeWeightsDigest, layersModelOf, logProbabilities, predictLabels, type Classifier } from '../model/classifier.ts';
+import { computeWeightsDigest, logProbabilities, predictLabels, type Classifier } from '../model/classifier.ts';
 import type { TriggerSet } from '../triggers/format.ts';
 import { ConvGenerator, DEFAULT_GENERATOR, type GeneratorConfig } from './generator.ts';
-import { fineTune } from '../attacks/finetune.ts';
-import { gaussianNoise } from '../attacks/weights.ts';
-import { DEFAULT_SENSITIVITY, refineSensitive, type SensitivityOptions } from './refine.ts';
-import { projectToJunction } from './junction.ts';
-import { DEFAULT_LOSS, isConverged, labelMargins, normaliseLoss, triggerLoss, type LossKind, type LossSpec } from './loss.ts';
-import { createAdam } from './adam.ts';
+import type { SensitivityOptions } from './refine.ts';
+import { DEFAULT_LOSS, labelMargins, type LossKind, type LossSpec } from './loss.ts';
+import { checkObjectiveFits, isConverged, normaliseLoss, refineTriggers, triggerLoss } from './objectives/index.ts';
+import { servingSummary } from './serving-summary.ts';
 import { placeForServing } from './serving-margins.ts';
-import { domainToJson, firstOutsideDomain, isBounded, projectToDomain, shareAtLimits, UNBOUNDED_DOMAIN, validateInputDomain, type InputDomain } from '../serving/input-domain.ts';
+import { createAdam } from './adam.ts';
+import { domainToJson, firstOutsideDomain, isBounded, shareAtLimits, UNBOUNDED_DOMAIN, validateInputDomain, type InputDomain } from '../serving/input-domain.ts';
 import { isServingProfile, type ServingProfile } from '../serving/profiles.ts';
-import { checkServing, type ServingCheck } from '../serving/serving-check.ts';
+import { checkServing } from '../serving/serving-check.ts';
 import { microBatchSize, type MicroBatchOptions } from '../model/micro-batch.ts';
 import { microBatchedGeneratorStep } from './micro-batched-loss.ts';
 
@@ -230,80 +229,24 @@ export async function generateTriggers(classifier: Classifier, options: Generati
       { accTri: last.accTri, loss: last.loss, maxSteps },
     );
   }
-  let refinement: Record<string, unknown> | undefined;
-  let simulatedFlipFraction: number | undefined;
-  let serving: Record<string, unknown> | undefined;
-  if (loss.kind === 'JUNCTION' && profile === 'FP32_EXACT' && !isBounded(domain)) {
-    // The engine's original path, kept bit-for-bit for watermarks made before profiles.
-    const r = await projectToJunction(classifier, accepted.data, Int32Array.from(key.labels), {
-      marginTarget: loss.marginTarget,
-      competitors: loss.competitors,
-      ...budget,
-      ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
-    });
-    accepted = { ...accepted, data: r.data, margins: r.margins };
-    refinement = { kind: 'junction', competitors: r.competitors, iterations: r.iterations };
-  } else if (loss.kind === 'JUNCTION') {
-    const r = await placeForServing(classifier, accepted.data, Int32Array.from(key.labels), {
-      marginTarget: loss.marginTarget,
-      competitors: loss.competitors,
-      domain,
-      profile,
-      ...budget,
-      ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
-      ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      ...(options.checkOtherBackend === false ? { otherBackend: false } : {}),
-    });
-    accepted = { ...accepted, data: r.data, margins: r.margins };
-    refinement = { kind: 'junction', competitors: Math.min(loss.competitors, classifier.numClasses - 1), iterations: r.iterations, servingRounds: r.rounds };
-    serving = servingSummary(r.check, r.targets);
-  } else if (domain.encoding === 'UINT8') {
-    accepted = { ...accepted, data: projectToDomain(domain, Float32Array.from(accepted.data)) };
-  }
-  if (loss.kind === 'SENSITIVE') {
-    const sens = options.sensitivity ?? {};
-    const sims: tf.LayersModel[] = [];
-    let simulation: Record<string, unknown>;
-    try {
-      if (sens.referenceData !== undefined) {
-        const checkpoints = [...(sens.checkpoints ?? DEFAULT_SENSITIVITY.checkpoints)];
-        const ft = await fineTune(layersModelOf(classifier, 'the SENSITIVE objective'), {
-          ...sens.sgd,
-          data: sens.referenceData,
-          steps: Math.max(0, ...checkpoints),
-          seed: `sensitive/${key.latentSeed}`,
-          snapshotAt: checkpoints,
-        });
-        ft.model.dispose();
-        sims.push(...ft.snapshots);
-        simulation = { kind: 'finetune', checkpoints, sgd: sens.sgd ?? {} };
-      } else {
-        const stds = [...(sens.noiseStd ?? DEFAULT_SENSITIVITY.noiseStd)];
-        for (let j = 0; j < stds.length; j++) sims.push(await gaussianNoise(layersModelOf(classifier, 'the SENSITIVE objective'), { std: stds[j]!, seed: `sensitive/${key.latentSeed}/${j}` }));
-        simulation = { kind: 'noise', noiseStd: stds };
-      }
-      const r = await refineSensitive(classifier, accepted.data, Int32Array.from(key.labels), sims, loss.marginTarget, loss.flipWeight, {
-        ...sens,
-        ...(isBounded(domain) ? { bounds: { min: domain.min, max: domain.max } } : {}),
-        ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      });
-      accepted = { ...accepted, data: r.data, margins: r.margins };
-      simulatedFlipFraction = r.simulatedFlipFraction;
-      refinement = {
-        simulation,
-        steps: r.steps,
-        learningRate: sens.learningRate ?? DEFAULT_SENSITIVITY.learningRate,
-        projectionIterations: r.projectionIterations,
-        simulatedFlipFraction: r.simulatedFlipFraction,
-      };
-    } finally {
-      for (const m of sims) m.dispose();
-    }
-    let inBand = true;
-    for (const m of accepted.margins) if (!(m >= loss.marginTarget / 2 && m <= loss.marginTarget * 2)) inBand = false;
-    if (!inBand) throw new EngineError('GENERATION_FAILED', 'refined trigger margins did not reach the target band');
-  }
+  // The objective's own placement of the accepted triggers (objectives/).
+  const refined = await refineTriggers(loss, {
+    classifier,
+    data: accepted.data,
+    margins: accepted.margins,
+    labels: Int32Array.from(key.labels),
+    domain,
+    profile,
+    seed: key.latentSeed,
+    ...budget,
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
+    ...(options.checkOtherBackend === false ? { checkOtherBackend: false } : {}),
+    ...(options.sensitivity !== undefined ? { sensitivity: options.sensitivity } : {}),
+  });
+  accepted = { ...accepted, data: refined.data, margins: refined.margins };
+  const { refinement, simulatedFlipFraction } = refined;
+  let serving = refined.serving;
   // Independent re-check: fresh inference-mode forward pass from the float32 values as stored.
   const stored = Float32Array.from(accepted.data);
   const predicted = labelsOf(classifier, stored, options.memoryBudgetMb);
@@ -376,38 +319,12 @@ export async function generateTriggers(classifier: Classifier, options: Generati
 }
 
 /**
- * Objectives whose margins are fixed (MARGIN, SENSITIVE: 1e-3 by default) cannot follow a
- * profile's numerics, and SENSITIVE's continuous refinement has no 8-bit grid search: refused
- * up front rather than failing after generation.
- */
-export function checkObjectiveFits(kind: LossKind, domain: InputDomain, profile: ServingProfile): void {
-  if ((kind === 'MARGIN' || kind === 'SENSITIVE') && profile !== 'FP32_EXACT') {
-    throw new EngineError('INVALID_ARGUMENT', `${kind} triggers keep a fixed margin and support only the FP32_EXACT profile; JUNCTION (the default) follows the ${profile} profile's numerics`);
-  }
-  if ((kind === 'SENSITIVE' || kind === 'MARGIN') && domain.encoding === 'UINT8') {
-    throw new EngineError('INVALID_ARGUMENT', `${kind} triggers cannot be placed on an 8-bit input grid; use JUNCTION (the default)`);
-  }
-}
-
-/**
  * Generator outputs mapped into a bounded domain: min + (max - min) * sigmoid(G(z)), so the warm
  * start never leaves it and keeps a gradient everywhere; unbounded domains are left as they are.
  */
 function squashIntoDomain(x: tf.Tensor4D, domain: InputDomain): tf.Tensor4D {
   if (!isBounded(domain)) return x;
   return tf.tidy(() => tf.add(tf.mul(tf.sigmoid(x), domain.max - domain.min), domain.min) as tf.Tensor4D);
-}
-
-/** What the trigger set records of its serving check (no trigger values, no labels). */
-function servingSummary(check: ServingCheck, targets?: Float64Array): Record<string, unknown> {
-  const sorted = targets === undefined ? undefined : Array.from(targets).sort((a, b) => a - b);
-  return {
-    safetyFactor: check.safetyFactor,
-    variants: check.variants.map((v) => ({ name: v.name, matched: v.matched, minMargin: v.minMargin, maxDeviation: v.maxDeviation })),
-    ...(sorted !== undefined
-      ? { marginTargets: { min: sorted[0], median: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1] } }
-      : {}),
-  };
 }
 
 /** Argmax labels of float32 inputs [count, ...inputShape], from a fresh inference-mode pass. */

@@ -1,8 +1,13 @@
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { isEngineError } from '../errors.ts';
-import { crossEntropy, isConverged, labelMargins, normaliseLoss, softmaxVariance, triggerLoss } from './loss.ts';
+import { initBackend } from '../backend/index.ts';
+import { crossEntropy, labelMargins, softmaxVariance } from './loss.ts';
+import { isConverged, normaliseLoss, triggerLoss } from './objectives/index.ts';
+
+// The objectives pull in the engine's backends (wasm first): pick one, as every engine test does.
+before(() => initBackend({ backend: 'wasm', log: () => {} }));
 
 const logits = [
   [2.0, 1.0, -1.0],

@@ -1,5 +1,7 @@
 /**
- * Trigger-generation objectives, minimised over the generator's weights only.
+ * Trigger-generation objectives: their specs, defaults and the loss terms they share. Each
+ * objective's own rules (defaults, warm-start loss, convergence, refinement) are one file in
+ * objectives/. The warm-start losses are minimised over the generator's weights only.
  *
  * Yin, Yin, Zhang (ICIP 2022, arXiv 2208.07585):
  *
@@ -20,7 +22,6 @@
  * so margins equal logit margins whether the model outputs softmax or logits.
  */
 import * as tf from '@tensorflow/tfjs';
-import { EngineError } from '../errors.ts';
 
 export type LossKind = 'CE_ONLY' | 'CE_VARIANCE' | 'MARGIN' | 'SENSITIVE' | 'JUNCTION';
 
@@ -51,39 +52,6 @@ export const DEFAULT_JUNCTION_COMPETITORS = 9;
 export const DEFAULT_LOSS: LossSpec = { kind: 'JUNCTION', marginTarget: DEFAULT_MARGIN_TARGET, competitors: DEFAULT_JUNCTION_COMPETITORS };
 export const PAPER_LOSS: LossSpec = { kind: 'CE_VARIANCE', lambda: PAPER_LAMBDA };
 
-export function normaliseLoss(spec: Partial<LossSpec> & { kind: LossKind }): LossSpec {
-  switch (spec.kind) {
-    case 'CE_ONLY':
-      return { kind: 'CE_ONLY' };
-    case 'CE_VARIANCE': {
-      const lambda = (spec as { lambda?: number }).lambda ?? PAPER_LAMBDA;
-      if (!Number.isFinite(lambda) || lambda < 0) throw new EngineError('INVALID_ARGUMENT', `lambda must be a finite number >= 0`);
-      return { kind: 'CE_VARIANCE', lambda };
-    }
-    case 'MARGIN': {
-      const marginTarget = (spec as { marginTarget?: number }).marginTarget ?? DEFAULT_MARGIN_TARGET;
-      if (!Number.isFinite(marginTarget) || marginTarget <= 0) throw new EngineError('INVALID_ARGUMENT', `marginTarget must be > 0`);
-      return { kind: 'MARGIN', marginTarget };
-    }
-    case 'SENSITIVE': {
-      const marginTarget = (spec as { marginTarget?: number }).marginTarget ?? DEFAULT_MARGIN_TARGET;
-      const flipWeight = (spec as { flipWeight?: number }).flipWeight ?? DEFAULT_FLIP_WEIGHT;
-      if (!Number.isFinite(marginTarget) || marginTarget <= 0) throw new EngineError('INVALID_ARGUMENT', `marginTarget must be > 0`);
-      if (!Number.isFinite(flipWeight) || flipWeight < 0) throw new EngineError('INVALID_ARGUMENT', `flipWeight must be >= 0`);
-      return { kind: 'SENSITIVE', marginTarget, flipWeight };
-    }
-    case 'JUNCTION': {
-      const marginTarget = (spec as { marginTarget?: number }).marginTarget ?? DEFAULT_MARGIN_TARGET;
-      const competitors = (spec as { competitors?: number }).competitors ?? DEFAULT_JUNCTION_COMPETITORS;
-      if (!Number.isFinite(marginTarget) || marginTarget <= 0) throw new EngineError('INVALID_ARGUMENT', `marginTarget must be > 0`);
-      if (!Number.isInteger(competitors) || competitors < 1) throw new EngineError('INVALID_ARGUMENT', `competitors must be an integer >= 1`);
-      return { kind: 'JUNCTION', marginTarget, competitors };
-    }
-    default:
-      throw new EngineError('INVALID_ARGUMENT', `unknown loss kind ${String((spec as { kind: unknown }).kind)}`);
-  }
-}
-
 /** Mean cross-entropy of log-probabilities against one-hot labels. */
 export function crossEntropy(logp: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(oneHot, logp), 1))) as tf.Scalar);
@@ -107,34 +75,4 @@ export function labelMargins(logp: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Tensor1
     const others = tf.max(tf.add(logp, tf.mul(oneHot, -1e9)), 1);
     return tf.sub(target, others) as tf.Tensor1D;
   });
-}
-
-export function triggerLoss(spec: LossSpec, logp: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
-  return tf.tidy(() => {
-    switch (spec.kind) {
-      case 'CE_ONLY':
-      case 'SENSITIVE': // generator warm start only; the refinement has its own objective
-      case 'JUNCTION': // generator warm start only; then the junction projection
-        return crossEntropy(logp, oneHot);
-      case 'CE_VARIANCE':
-        return tf.add(crossEntropy(logp, oneHot), tf.mul(softmaxVariance(logp), spec.lambda)) as tf.Scalar;
-      case 'MARGIN': {
-        const m = labelMargins(logp, oneHot);
-        return tf.mean(tf.square(tf.div(tf.sub(m, spec.marginTarget), spec.marginTarget))) as tf.Scalar;
-      }
-    }
-  });
-}
-
-/**
- * When generation may stop, given per-trigger margins of the current triggers (CE losses: all
- * correct, i.e. AccTri = 100%, as in the paper's early stop; MARGIN: all correct and every margin
- * within [target / 2, 2 * target]).
- */
-export function isConverged(spec: LossSpec, margins: Float32Array): boolean {
-  for (const m of margins) {
-    if (!(m > 0)) return false;
-    if ((spec.kind === 'MARGIN') && (m < spec.marginTarget / 2 || m > spec.marginTarget * 2)) return false;
-  }
-  return true;
 }

@@ -12,7 +12,8 @@ import { ConvGenerator } from './generator.ts';
 import { projectToJunction } from './junction.ts';
 import { searchJunctionOnGrid } from './grid-search.ts';
 import { isEngineError } from '../errors.ts';
-import { labelMargins, normaliseLoss, triggerLoss, type LossKind } from './loss.ts';
+import { labelMargins, type LossKind } from './loss.ts';
+import { normaliseLoss, triggerLoss } from './objectives/index.ts';
 import { microBatchedGeneratorStep } from './micro-batched-loss.ts';
 
 before(async () => {

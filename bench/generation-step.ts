@@ -13,6 +13,7 @@ import { loadClassifierFromDir } from '../src/engine/model/formats/index.ts';
 import { createAdam } from '../src/engine/generation/adam.ts';
 import { ConvGenerator, DEFAULT_GENERATOR } from '../src/engine/generation/generator.ts';
 import { labelMargins, PAPER_LOSS, triggerLoss } from '../src/engine/generation/loss.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 
 export interface GenerationStep {
   /** Threads of the wasm backend (FRAGMARK_WASM_THREADS). */
@@ -22,7 +23,7 @@ export interface GenerationStep {
 
 /** Activates wasm, loads the reference CNN and builds the step (not yet run). */
 export async function createGenerationStep(): Promise<GenerationStep> {
-  const info = await initBackend({ backend: 'wasm', log: () => {} });
+  const info = await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
   const root = fileURLToPath(new URL('..', import.meta.url));
   const classifier = await loadClassifierFromDir(path.join(root, 'fixtures', 'mnist-cnn'));
   const generator = new ConvGenerator(classifier.inputShape, DEFAULT_GENERATOR, 'bench-step');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { CONFIG_VARIABLES, ConfigError, loadConfig as sut, loadEngineOptions } from './config.ts';
 import { configTable } from './config-table.ts';
 import { parseVariable, type Setting } from './config-schema.ts';
@@ -123,6 +123,24 @@ test('the README configuration table is the one generated from the schema (npm r
     const row = readme.split('\n').find((line) => line.startsWith(`| \`${variable.name}\``));
     assert.ok(row?.includes(`| ${variable.allowed} |`), `README row of ${variable.name} states what it accepts`);
   }
+});
+
+test('tables in docs/*.md that restate a variable\'s default state the schema\'s', () => {
+  const docs = new URL('../../docs/', import.meta.url);
+  const defaults = new Map(CONFIG_VARIABLES.map((v) => [v.name as string, v.default === undefined ? '(unset)' : v.default]));
+  let checked = 0;
+  for (const file of readdirSync(docs).filter((name) => name.endsWith('.md'))) {
+    let defaultColumn = false; // in a table whose second column is "Default"
+    for (const line of readFileSync(new URL(file, docs), 'utf8').split('\n')) {
+      if (!line.startsWith('|')) defaultColumn = false;
+      else if (/^\| [^|`]+ \| Default \|/.test(line)) defaultColumn = true;
+      const row = /^\| `([A-Z_]+)` \| ([^|]+) \|/.exec(line);
+      if (!defaultColumn || !row || !defaults.has(row[1]!)) continue;
+      assert.equal(row[2]!.trim().replace(/^`|`$/g, ''), defaults.get(row[1]!), `docs/${file}: ${line}`);
+      checked += 1;
+    }
+  }
+  assert.ok(checked >= 8, `${checked} rows checked`);
 });
 
 test('the engine options alone: backend and wasm threads by the same rules', () => {

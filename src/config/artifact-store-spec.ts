@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { ConfigError } from './config-error.ts';
-import { boolean, httpUrl, type Rule } from './config-rules.ts';
+import { boolean, httpUrl, urlOf, type Rule } from './config-rules.ts';
 
 /** `postgres` is the platform's own database (DATABASE_URL, or the embedded one). */
 export type ArtifactStoreSpec =
@@ -27,12 +27,7 @@ function parseStoreUrl(value: string, name: string, { cwd }: { cwd: string }): A
     return { kind: 'file', dir: path.resolve(cwd, decodeURIComponent(rest)) };
   }
   if (value.startsWith('s3://')) {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw new ConfigError(name, 'is not a valid s3://bucket/prefix URL');
-    }
+    const url = urlOf(value, name, 'is not a valid s3://bucket/prefix URL');
     if (url.username || url.password) throw new ConfigError(name, 'must not hold credentials: use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(url.hostname)) throw new ConfigError(name, `names an invalid S3 bucket "${url.hostname}"`);
     const known = new Set(['region', 'endpoint', 'forcePathStyle']);

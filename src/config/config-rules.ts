@@ -95,16 +95,20 @@ export function cidrList(): Rule<readonly string[]> {
   };
 }
 
+/** The value as a URL; `refusal` is the message when it is none. */
+export function urlOf(value: string, name: string, refusal: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new ConfigError(name, refusal);
+  }
+}
+
 export function httpUrl(): Rule<string> {
   return {
     allowed: 'an http or https URL',
     parse(value, name) {
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        throw new ConfigError(name, `must be an absolute URL, got "${value}"`);
-      }
+      const url = urlOf(value, name, `must be an absolute URL, got "${value}"`);
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must be an http or https URL');
       return value;
     },
@@ -116,12 +120,7 @@ export function postgresUrl(): Rule<string> {
   return {
     allowed: 'postgresql://user:password@host:port/database',
     parse(value, name) {
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        throw new ConfigError(name, 'is not a valid URL (expected postgresql://user:password@host:port/database)');
-      }
+      const url = urlOf(value, name, 'is not a valid URL (expected postgresql://user:password@host:port/database)');
       if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
         throw new ConfigError(name, `must start with postgresql:// (got ${url.protocol}//)`);
       }

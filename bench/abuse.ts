@@ -55,6 +55,7 @@ import { createDatabaseClient, type Database } from '../src/db/client.ts';
 import { findFreePort } from '../src/common/ports.ts';
 import { classifierFromModel, initBackend, saveModelToFiles } from '../src/engine/index.ts';
 import { buildTinyClassifier } from '../src/engine/model/tiny.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 import { startInferenceServer, type RunningInferenceServer } from '../src/endpoints/test-inference-server.ts';
 import { fetchJwks, jwksUrlForIssuer, verifyAttestation } from '../src/attestations/crypto/attestation-token.ts';
 import { AttestationError } from '../src/attestations/crypto/attestation.errors.ts';
@@ -845,7 +846,7 @@ async function lesser(prod: Proc, platformKey: string, b: TenantFixture, token: 
 // Main
 
 log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${cpus().length} CPUs (${cpus()[0]?.model}), Node ${process.version}`);
-await initBackend({ log: () => {} });
+await initBackend({ ...loadEngineOptions(), log: () => {} });
 const pg = await startThrowAwayDatabase('fragmark');
 const pgPort = Number(new URL(pg.url).port);
 const artifactDir = await mkdtemp(path.join(tmpdir(), 'fragmark-abuse-artifacts-'));

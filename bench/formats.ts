@@ -8,7 +8,8 @@
  *   npx tsx bench/formats.ts --models /tmp/format-models [--rounds 3] [--python /path/to/python]
  *       [--max-minutes 15] [--only mnist-cnn,resnet18] [--no-watermark] [--reps-small 10] [--out bench/out/formats.json]
  *
- * Per model and format (on the engine's wasm backend, `initBackend`):
+ * Per model and format (on the engine's wasm backend, `initBackend`, unless FRAGMARK_TF_BACKEND
+ * names another, e.g. node-gpu on a GPU host: docs/operations.md):
  * - load: `loadClassifierFromFiles` on files already read into memory (detection, checks, parse,
  *   weights into tensors), timed in every round on a fresh load;
  * - forward: `predictLabels` of 100 inputs (one batch), after one untimed warm-up of each pass;
@@ -53,6 +54,7 @@ import { DEFAULT_LOSS } from '../src/engine/generation/loss.ts';
 import { DEFAULT_SERVING_PROFILE } from '../src/engine/serving/profiles.ts';
 import { DEFAULT_INPUT_DOMAIN } from '../src/engine/serving/input-domain.ts';
 import { DEFAULT_TRIGGER_COUNT } from '../src/engine/key.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 import { DEFAULT_MAX_STEPS } from '../src/watermarks/watermark-settings.ts';
 import { mulberry32 } from '../scripts/fixtures/graphdef-json.ts';
 
@@ -320,7 +322,8 @@ async function watermark(name: ModelName, v: Variant, capMinutes?: number): Prom
 }
 
 async function main(): Promise<void> {
-  const info = await initBackend({ backend: 'wasm' });
+  const engine = loadEngineOptions();
+  const info = await initBackend({ ...engine, backend: engine.backend ?? 'wasm' });
   const started = new Date();
   const loads: string[] = [loadAverage()];
   const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';

@@ -47,6 +47,7 @@ import { asClassifier } from '../src/engine/model/formats/index.ts';
 import { labelMargins } from '../src/engine/generation/loss.ts';
 import { SeededStream } from '../src/engine/util/prng.ts';
 import { layersModelOf } from '../src/engine/index.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 
 const { values } = parseArgs({
   options: {
@@ -113,7 +114,7 @@ interface Row {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  await initBackend({ backend: 'wasm', log: () => {} });
+  await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
   const here = path.dirname(fileURLToPath(import.meta.url));
   const clean = await loadClassifierFromDir(path.join(here, '..', 'fixtures', 'mnist-cnn'));
   const test = loadMnist('test');
@@ -182,9 +183,9 @@ async function main(): Promise<void> {
     const reloaded = await loadClassifierFromFiles(files);
     record('save/load', 'round trip', reloaded, true);
     reloaded.dispose();
-    await initBackend({ backend: 'cpu', log: () => {} });
+    await initBackend({ ...loadEngineOptions(), backend: 'cpu', log: () => {} });
     record('backend', 'cpu (generated on wasm)', clean, true);
-    await initBackend({ backend: 'wasm', log: () => {} });
+    await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
     // Fine-tuning attacks (the attacker's seed differs from the defender's simulation).
     const ftSteps = [1, 10, 50, EPOCH];
     const ft = await fineTune(layersModelOf(clean), { data: train, steps: EPOCH, seed: `attacker/${seed}`, snapshotAt: ftSteps });

@@ -14,6 +14,7 @@ import { createAdam } from '../src/engine/generation/adam.ts';
 import { ConvGenerator, DEFAULT_GENERATOR } from '../src/engine/generation/generator.ts';
 import { labelMargins, PAPER_LOSS } from '../src/engine/generation/loss.ts';
 import { triggerLoss } from '../src/engine/generation/objectives/index.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 
 export interface GenerationStep {
   /** Threads of the wasm backend (FRAGMARK_WASM_THREADS). */
@@ -23,7 +24,7 @@ export interface GenerationStep {
 
 /** Activates wasm, loads the reference CNN and builds the step (not yet run). */
 export async function createGenerationStep(): Promise<GenerationStep> {
-  const info = await initBackend({ backend: 'wasm', log: () => {} });
+  const info = await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
   const root = fileURLToPath(new URL('..', import.meta.url));
   const classifier = await loadClassifierFromDir(path.join(root, 'fixtures', 'mnist-cnn'));
   const generator = new ConvGenerator(classifier.inputShape, DEFAULT_GENERATOR, 'bench-step');

@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { loadEngineOptions } from '../src/config/config.ts';
 
 const { values } = parseArgs({
   options: {
@@ -58,7 +59,7 @@ async function child(): Promise<void> {
   const { generateTriggers, PAPER_OPTIMIZER, DEFAULT_OPTIMIZER, PAPER_MAX_STEPS } = await import('../src/engine/generation/generate.ts');
   const { DEFAULT_GENERATOR } = await import('../src/engine/generation/generator.ts');
   const backend = values.backend as 'wasm' | 'cpu' | 'node' | 'node-gpu';
-  await initBackend({ backend, log: () => {} });
+  await initBackend({ ...loadEngineOptions(), backend, log: () => {} });
   const here = path.dirname(fileURLToPath(import.meta.url));
   const classifier = await loadClassifierFromDir(path.join(here, '..', 'fixtures', 'mnist-cnn'));
   const paper = values.preset === 'paper';

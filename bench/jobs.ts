@@ -16,6 +16,7 @@ import { createKey, createTenant, startTestApi, uploadFiles } from '../test/supp
 import { startTestWorker, stopTestWorker } from '../test/support/worker.ts';
 import { initBackend, saveModelToFiles } from '../src/engine/index.ts';
 import { buildTinyClassifier } from '../src/engine/model/tiny.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 import { startThrowAwayDatabase } from '../src/db/embedded.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -37,7 +38,7 @@ const api = await startTestApi({}, { superviseIntervalSeconds: 5 });
 try {
   const tenant = await createTenant(api, 'Bench');
   const key = (await createKey(api, tenant.adminKey, 'OPERATOR')).secret;
-  await initBackend({ log: () => {} });
+  await initBackend({ ...loadEngineOptions(), log: () => {} });
   const model = buildTinyClassifier({ inputShape: [8, 8, 1] });
   const files = await saveModelToFiles(model);
   model.dispose();

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { classifierFromModel, generateTriggers, initBackend } from '../src/engine/index.ts';
 import { projectToJunction } from '../src/engine/generation/junction.ts';
 import { buildTinyClassifier } from '../src/engine/model/tiny.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +46,7 @@ async function keySweep(runs: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await initBackend({ backend: 'wasm', log: () => {} });
+  await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
   if (values.keys !== undefined) return keySweep(Number(values.keys));
   const shape = values.shape.split(',').map(Number) as [number, number, number];
   const numClasses = Number(values.classes);

@@ -26,6 +26,7 @@ import type { Classifier, TriggerSet } from '../src/engine/index.ts';
 import { fineTune } from '../src/engine/attacks/finetune.ts';
 import { gaussianNoise } from '../src/engine/attacks/weights.ts';
 import { buildTinyClassifier } from '../src/engine/model/tiny.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 
 const { values } = parseArgs({
   options: {
@@ -93,7 +94,7 @@ async function measure(label: string, models: (run: number) => Promise<Classifie
 }
 
 async function main(): Promise<void> {
-  await initBackend({ backend: 'wasm', log: () => {} });
+  await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
   console.log(`${new Date().toISOString()}, ${os.cpus()[0]?.model}, nproc ${os.availableParallelism()}, load ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
   const here = path.dirname(fileURLToPath(import.meta.url));
   const mnist = await loadClassifierFromDir(path.join(here, '..', 'fixtures', 'mnist-cnn'));

@@ -31,6 +31,7 @@ import { initBackend } from '../src/engine/backend/index.ts';
 import { logProbabilities, predictLabels, type Classifier } from '../src/engine/model/classifier.ts';
 import { loadClassifierFromFiles, readModelFiles } from '../src/engine/model/formats/index.ts';
 import { selectedLogpGradients } from '../src/engine/model/micro-batch.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 import { mulberry32 } from '../scripts/fixtures/graphdef-json.ts';
 import { addKernelTimes, byKernelName, type KernelTimes } from './kernel-times.ts';
 
@@ -114,7 +115,7 @@ async function profile(model: string, format: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const backend = await initBackend({ backend: 'wasm', log: () => {} });
+  const backend = await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
   const models = values.only!.split(',');
   const formats = values.formats!.split(',');
   console.log(`wasm, ${backend.threads} thread(s), SIMD ${backend.simd}; ${os.cpus()[0]?.model}, nproc ${os.availableParallelism()}; ${new Date().toISOString()}; load ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);

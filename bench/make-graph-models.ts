@@ -19,6 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/engine/backend/index.ts';
 import { loadClassifierFromPath } from '../src/engine/model/formats/index.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 import { attr, GraphDefBuilder } from '../scripts/fixtures/graphdef-json.ts';
 
 const { values } = parseArgs({ options: { models: { type: 'string' } } });
@@ -157,7 +158,7 @@ async function write(name: string, g: Graph, inputName: string, inputShape: numb
   return dir;
 }
 
-await initBackend({ backend: 'wasm' });
+await initBackend({ ...loadEngineOptions(), backend: 'wasm' });
 for (const [name, build, inputName, shape] of [
   ['mnist-cnn', mnistCnn, 'conv1_input', [28, 28, 1]],
   ['resnet18', resnet18, 'input', [32, 32, 3]],

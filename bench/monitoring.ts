@@ -20,6 +20,7 @@ import { createKey, createTenant, startTestApi, uploadFiles, LOCAL_ENDPOINTS } f
 import { startTestWorker, stopTestWorker } from '../test/support/worker.ts';
 import { classifierFromModel, initBackend, saveModelToFiles } from '../src/engine/index.ts';
 import { buildTinyClassifier } from '../src/engine/model/tiny.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 import { startThrowAwayDatabase } from '../src/db/embedded.ts';
 import { startInferenceServer, type RunningInferenceServer } from '../src/endpoints/test-inference-server.ts';
 import { MAX_ENDPOINTS_PER_VERSION } from '../src/registry/endpoints.service.ts';
@@ -49,7 +50,7 @@ const api = await startTestApi({ ...LOCAL_ENDPOINTS }, { superviseIntervalSecond
 const servers: RunningInferenceServer[] = [];
 const worker = await startTestWorker(api, { ...LOCAL_ENDPOINTS, FRAGMARK_JOB_SUPERVISE_SECONDS: '5' });
 try {
-  await initBackend({ log: () => {} });
+  await initBackend({ ...loadEngineOptions(), log: () => {} });
   const model = buildTinyClassifier({ inputShape: [8, 8, 1], numClasses: 4, seed: 'bench-monitoring' });
   const files = await saveModelToFiles(model);
   const perTenant = Math.ceil(monitorCount / tenantCount);

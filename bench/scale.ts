@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { classifierFromModel, initBackend } from '../src/engine/index.ts';
 import { microBatchSize, passCost, peakTensorBytes, selectedLogpGradients, logProbabilitiesInBatches } from '../src/engine/model/micro-batch.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 
 const { values } = parseArgs({
   options: {
@@ -53,7 +54,7 @@ function resnet18(size: number): tf.LayersModel {
 const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(0);
 
 async function main(): Promise<void> {
-  const backend = await initBackend({ backend: 'wasm', log: () => {} });
+  const backend = await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
   const size = Number(values.size);
   const n = Number(values.count);
   const budget = Number(values.budget);

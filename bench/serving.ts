@@ -71,6 +71,7 @@ import {
 import { asClassifier } from '../src/engine/model/formats/index.ts';
 import { SeededStream } from '../src/engine/util/prng.ts';
 import { layersModelOf } from '../src/engine/index.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 
 const { values } = parseArgs({
   options: {
@@ -226,7 +227,7 @@ function relativeChange(reference: Float32Array[], model: tf.LayersModel): numbe
 
 async function main(): Promise<void> {
   const started = Date.now();
-  await initBackend({ backend: 'wasm', log: () => {} });
+  await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
   const here = path.dirname(fileURLToPath(import.meta.url));
   const test = loadMnist('test');
   const testY = test.ys.dataSync() as Int32Array;
@@ -335,10 +336,10 @@ async function main(): Promise<void> {
           push('8-bit encoding', 'FP32', labelsOf(clean, decoded, shape), { changedValues: decoded.reduce((a, x, i) => a + (x === set.data[i] ? 0 : 1), 0) });
         }
       }
-      await initBackend({ backend: 'cpu', log: () => {} });
+      await initBackend({ ...loadEngineOptions(), backend: 'cpu', log: () => {} });
       const onCpu = new Map<string, Int32Array>();
       for (const [id, set] of sets) onCpu.set(id, labelsOf(clean, set.data, clean.inputShape));
-      await initBackend({ backend: 'wasm', log: () => {} });
+      await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
       for (const [id, predicted] of onCpu) {
         const set = sets.get(id)!;
         out.benign.push({ model: modelName, seed, variant: id, check: 'cpu backend', tolerated: true, n: set.labels.length, ...flipsOf(set, predicted) });

@@ -18,6 +18,7 @@ import {
   loadClassifierFromFiles,
   verifyClassifier,
 } from '../src/engine/index.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 import { generateSigningKey } from '../src/attestations/crypto/signing-keys.ts';
 import { signAttestation, verifyAttestation, type AttestationClaims } from '../src/attestations/crypto/attestation-token.ts';
 import { buildJwks } from '../src/attestations/crypto/signing-keys.ts';
@@ -33,7 +34,7 @@ const queryCount = arg('queries', 200);
 const rate = (n: number, ms: number) => `${((n / ms) * 1000).toFixed(1)}/s (${(ms / n).toFixed(2)} ms each)`;
 
 // 1. Artifact verification.
-const backend = await initBackend({ log: () => {} });
+const backend = await initBackend({ ...loadEngineOptions(), log: () => {} });
 const fixture = fileURLToPath(new URL('../fixtures/mnist-cnn', import.meta.url));
 const files = new Map<string, Uint8Array>();
 for (const name of await readdir(fixture)) files.set(name, new Uint8Array(await readFile(path.join(fixture, name))));

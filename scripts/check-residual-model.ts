@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { computeWeightsDigest, initBackend, loadClassifierFromDir, loadMnist, predictLabels, type BackendChoice } from '../src/engine/index.ts';
 import { layersModelOf } from '../src/engine/index.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 
 const { values } = parseArgs({
   options: {
@@ -22,7 +23,7 @@ const { values } = parseArgs({
   },
 });
 
-await initBackend({ backend: values.backend as BackendChoice, log: () => {} });
+await initBackend({ ...loadEngineOptions(), backend: values.backend as BackendChoice, log: () => {} });
 const classifier = await loadClassifierFromDir(values.dir);
 const test = loadMnist('test');
 const ys = test.ys.dataSync() as Int32Array;

@@ -18,6 +18,7 @@ import { loadMnistArrays } from '../src/engine/data/mnist.ts';
 import { computeWeightsDigest } from '../src/engine/model/classifier.ts';
 import { saveModelToFiles } from '../src/engine/model/formats/index.ts';
 import { SeededStream } from '../src/engine/util/prng.ts';
+import { loadEngineOptions } from '../src/config/config.ts';
 
 const { values } = parseArgs({
   options: {
@@ -47,7 +48,7 @@ function buildModel(seed: string): tf.Sequential {
 }
 
 async function main(): Promise<void> {
-  const backend = await initBackend();
+  const backend = await initBackend(loadEngineOptions());
   const seed = values.seed!;
   const epochs = Number(values.epochs);
   const batch = Number(values.batch);

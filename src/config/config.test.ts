@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { CONFIG_VARIABLES, ConfigError, loadConfig as sut } from './config.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { CONFIG_VARIABLES, ConfigError, loadConfig as sut, loadEngineOptions } from './config.ts';
+import { configTable } from './config-table.ts';
+import { parseVariable, type Setting } from './config-schema.ts';
+import { text } from './config-rules.ts';
 
 test('defaults give a usable configuration', () => {
   const config = sut({}, '/srv/app');
@@ -73,14 +76,78 @@ test('a bad DATABASE_URL is never echoed (it may hold a password)', () => {
   assert.throws(() => sut({ DATABASE_URL: 'mysql://admin:hunter2@x/y' }), (error: Error) => !error.message.includes('hunter2'));
 });
 
-test('the README configuration table lists every variable with its default', () => {
+// Generated from the schema: a variable added to it is covered without a new line here.
+
+test('every default parses by its own rule', () => {
+  for (const variable of CONFIG_VARIABLES.filter((v) => v.default !== undefined)) {
+    assert.doesNotThrow(() => sut({ [variable.name]: variable.default }), variable.name);
+  }
+  assert.ok(CONFIG_VARIABLES.filter((v) => v.default !== undefined).length >= 40);
+});
+
+test('every integer variable accepts its bounds and refuses one past each, naming itself', () => {
+  const integers = CONFIG_VARIABLES.filter((v) => v.bounds !== undefined);
+  assert.ok(integers.length >= 35, `${integers.length} integer variables`);
+  for (const { name, bounds } of integers) {
+    const { min, max } = bounds!;
+    for (const accepted of [min, max]) assert.doesNotThrow(() => sut({ [name]: String(accepted) }), `${name}=${accepted}`);
+    for (const refused of [min - 1, max + 1]) {
+      assert.throws(
+        () => sut({ [name]: String(refused) }),
+        (error: unknown) => error instanceof ConfigError && error.variable === name && error.message.includes(`${name} must be between ${min} and ${max}`),
+        `${name}=${refused}`,
+      );
+    }
+    assert.throws(() => sut({ [name]: 'many' }), (error: unknown) => error instanceof ConfigError && error.variable === name && /must be a whole number/.test(error.message), name);
+  }
+});
+
+test('a secret is cut out of any error message, whatever its rule says', () => {
+  const echoing: Setting<string> = {
+    rule: { ...text('x'), parse: (value, name) => { throw new ConfigError(name, `is wrong: "${value}"`); } },
+    default: 'unused',
+    description: '',
+    secret: true,
+  };
+  assert.throws(
+    () => parseVariable('SOME_SECRET', echoing, { SOME_SECRET: 's3cr3t-value' }, { cwd: '/' }),
+    (error: unknown) => error instanceof ConfigError && error.variable === 'SOME_SECRET' && !error.message.includes('s3cr3t-value') && error.message.includes('(value hidden)'),
+  );
+  assert.deepEqual(CONFIG_VARIABLES.filter((v) => v.secret).map((v) => v.name), ['DATABASE_URL', 'FRAGMARK_MASTER_KEY']);
+});
+
+test('the README configuration table is the one generated from the schema (npm run docs:config)', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  assert.ok(readme.includes(configTable() + '\n'), 'README.md\'s configuration table is stale: run npm run docs:config');
   for (const variable of CONFIG_VARIABLES) {
     const row = readme.split('\n').find((line) => line.startsWith(`| \`${variable.name}\``));
-    assert.ok(row, `README has no row for ${variable.name}`);
-    const expectedDefault = variable.default === undefined ? '(unset)' : `\`${variable.default}\``;
-    assert.ok(row.includes(`| ${expectedDefault} |`), `README default of ${variable.name} should be ${expectedDefault}: ${row}`);
+    assert.ok(row?.includes(`| ${variable.allowed} |`), `README row of ${variable.name} states what it accepts`);
   }
+});
+
+test('tables in docs/*.md that restate a variable\'s default state the schema\'s', () => {
+  const docs = new URL('../../docs/', import.meta.url);
+  const defaults = new Map(CONFIG_VARIABLES.map((v) => [v.name as string, v.default === undefined ? '(unset)' : v.default]));
+  let checked = 0;
+  for (const file of readdirSync(docs).filter((name) => name.endsWith('.md'))) {
+    let defaultColumn = false; // in a table whose second column is "Default"
+    for (const line of readFileSync(new URL(file, docs), 'utf8').split('\n')) {
+      if (!line.startsWith('|')) defaultColumn = false;
+      else if (/^\| [^|`]+ \| Default \|/.test(line)) defaultColumn = true;
+      const row = /^\| `([A-Z_]+)` \| ([^|]+) \|/.exec(line);
+      if (!defaultColumn || !row || !defaults.has(row[1]!)) continue;
+      assert.equal(row[2]!.trim().replace(/^`|`$/g, ''), defaults.get(row[1]!), `docs/${file}: ${line}`);
+      checked += 1;
+    }
+  }
+  assert.ok(checked >= 8, `${checked} rows checked`);
+});
+
+test('the engine options alone: backend and wasm threads by the same rules', () => {
+  assert.deepEqual(loadEngineOptions({}), { backend: undefined, wasmThreads: undefined });
+  assert.deepEqual(loadEngineOptions({ FRAGMARK_TF_BACKEND: 'cpu', FRAGMARK_WASM_THREADS: '2', DATABASE_URL: 'not a url' }), { backend: 'cpu', wasmThreads: 2 });
+  assert.throws(() => loadEngineOptions({ FRAGMARK_WASM_THREADS: '9' }), /FRAGMARK_WASM_THREADS must be between 1 and 8/);
+  assert.throws(() => loadEngineOptions({ FRAGMARK_TF_BACKEND: 'tpu' }), /FRAGMARK_TF_BACKEND must be one of node-gpu, node, wasm, cpu/);
 });
 
 test('the artifact store: PostgreSQL with DATABASE_URL, a folder on the embedded database, or as FRAGMARK_ARTIFACT_STORE names it', () => {

@@ -26,6 +26,7 @@ import {
   type Classifier,
 } from '../engine/index.ts';
 import { buildTinyClassifier } from '../engine/model/tiny.ts';
+import { loadEngineOptions } from '../config/config.ts';
 import { ApiClient } from '../cli/api-client.ts';
 import { exportEvidence } from '../cli/evidence-commands.ts';
 import { startInferenceServer, type RunningInferenceServer } from '../endpoints/test-inference-server.ts';
@@ -69,7 +70,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     say(`   tenant ${created.tenant.slug} (${created.tenant.id}), OPERATOR key created`);
 
     say('\n2. The classifier');
-    await initBackend({ log: () => {} });
+    await initBackend({ ...loadEngineOptions(), log: () => {} });
     const original = options.tiny ? classifierFromModel(buildTinyClassifier({ inputShape: [8, 8, 1] })) : await loadReference();
     const tampered = await tamperedCopy(original, options.tiny);
     cleanups.push(async () => {

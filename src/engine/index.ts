@@ -16,6 +16,8 @@ export {
   initBackend,
   currentBackend,
   BACKEND_CHOICES,
+  MIN_WASM_THREADS,
+  MAX_WASM_THREADS,
   type BackendChoice,
   type BackendInfo,
   type InitBackendOptions,

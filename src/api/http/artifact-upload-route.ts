@@ -78,6 +78,7 @@ async function uploadRoute(
       maxModelJsonBytes: uploads.maxModelJsonBytes,
       maxModelParameters: uploads.maxModelParameters,
       memoryBudgetMb: context.config.engine.memoryBudgetMb,
+      backend: context.config.engine.backend,
       quotaBytesLeft: quota === 0 ? undefined : quota - (await context.services.models.storedArtifactBytes()),
     });
     const artifact = received;

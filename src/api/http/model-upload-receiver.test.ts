@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { computeWeightsDigest, initBackend, loadClassifierFromFiles, saveModelToFiles } from '../../engine/index.ts';
+import { computeWeightsDigest, initBackend, loadClassifierFromFiles, saveModelToFiles, type BackendChoice } from '../../engine/index.ts';
 import { buildTinyClassifier } from '../../engine/model/tiny.ts';
 import { listFiles } from '../../../test/support/files.ts';
 import { ARTIFACT_ERROR_HTTP_STATUS, ArtifactError } from '../../registry/artifacts/artifact.errors.ts';
@@ -78,6 +78,7 @@ describe('receiveModelUpload over real HTTP', () => {
           maxModelJsonBytes: Number(url.searchParams.get('maxModelJsonBytes') ?? 1_000_000),
           maxModelParameters: Number(url.searchParams.get('maxModelParameters') ?? 1_000_000),
           quotaBytesLeft: quota === null ? undefined : Number(quota),
+          backend: (url.searchParams.get('backend') ?? undefined) as BackendChoice | undefined,
         };
         const received = await sut(req, store, limits);
         try {
@@ -174,6 +175,15 @@ describe('receiveModelUpload over real HTTP', () => {
     for (const [, bytes] of files) assert.equal(await store.has(sha(bytes)), true);
     assert.deepEqual(await listFiles(path.join(root, 'staging')), []);
     mnistManifest = result.manifest;
+  });
+
+  it('validates on the configured backend (FRAGMARK_TF_BACKEND, passed by the caller): one that cannot load fails the upload', async () => {
+    const nodeInstalled = await import('@tensorflow/tfjs-node' as string).then(() => true, () => false);
+    if (nodeInstalled) return;
+    const refused = await send(form(mnist()), '?backend=node');
+    assert.equal(refused.status, 500);
+    assert.match((refused.body as { message: string }).message, /FRAGMARK_TF_BACKEND=node was requested but that backend could not be loaded/);
+    assert.equal((await upload(mnist(), '?backend=wasm')).weightsDigest, MNIST_DIGEST);
   });
 
   it('stores an identical upload once and returns the same manifest', async () => {

@@ -119,7 +119,7 @@ export async function receiveModelUpload(req: IncomingMessage, store: ModelArtif
     if (files.size === 0) throw invalidUpload(`The upload holds no files: ${HOW_TO_SEND}.`);
     // The file set alone (no model code) may already say the model is malformed or too large to build.
     checkUploadFiles(files, limits.maxModelParameters);
-    const validated = await validateInWorker(files, { maxParameters: limits.maxModelParameters, memoryBudgetMb: limits.memoryBudgetMb });
+    const validated = await validateInWorker(files, { maxParameters: limits.maxModelParameters, memoryBudgetMb: limits.memoryBudgetMb, backend: limits.backend });
     return {
       ...validated,
       manifest: buildManifest(staging.files()),

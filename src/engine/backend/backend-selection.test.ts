@@ -25,7 +25,7 @@ function installed(...packages: string[]): { importer: PackageImporter; imported
   return { importer, imported };
 }
 
-const quiet = { log: () => {}, env: {}, reselect: true } as const;
+const quiet = { log: () => {}, reselect: true } as const;
 
 after(() => {
   if (tf.findBackendFactory('tensorflow') !== null) tf.removeBackend('tensorflow');
@@ -59,7 +59,7 @@ test('no native package: wasm (what these machines and CI run)', async () => {
 test('FRAGMARK_TF_BACKEND=node-gpu on a host without it is an error, never a silent fallback to a slower backend', async () => {
   const { importer } = installed('@tensorflow/tfjs-node');
   await assert.rejects(
-    sut({ ...quiet, env: { FRAGMARK_TF_BACKEND: 'node-gpu' }, importPackage: importer }),
+    sut({ ...quiet, backend: 'node-gpu', importPackage: importer }),
     (e: unknown) => isEngineError(e, 'BACKEND_UNAVAILABLE') && /FRAGMARK_TF_BACKEND=node-gpu was requested but that backend could not be loaded/.test(e.message),
   );
 });

@@ -2,13 +2,15 @@
  * Backend selection for the engine.
  *
  * Order (first that loads wins): `@tensorflow/tfjs-node-gpu` (GPU hosts), `@tensorflow/tfjs-node`,
- * `@tensorflow/tfjs-backend-wasm`, then the pure-JS `cpu` backend. `FRAGMARK_TF_BACKEND`
- * (node-gpu | node | wasm | cpu) forces one; a forced backend that cannot load is an error,
+ * `@tensorflow/tfjs-backend-wasm`, then the pure-JS `cpu` backend. The `backend` option
+ * (node-gpu | node | wasm | cpu; FRAGMARK_TF_BACKEND, which the caller reads through the
+ * configuration) forces one; a forced backend that cannot load is an error,
  * never a silent fallback, because results record the backend (numeric kernels differ between
  * backends and fragile triggers sit close to decision boundaries: method.md, "Known risks").
  *
  * The native packages are optional (their install script downloads libtensorflow), so they are
- * loaded with a dynamic import inside try/catch.
+ * loaded with a dynamic import inside try/catch. The engine reads no environment variable: its
+ * callers pass the settings (the worker from its Config, tools through loadEngineOptions()).
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
@@ -19,10 +21,10 @@ import { registerBroadcastBatchNormGradient, registerComposedGradientKernels } f
 import { registerStridedSliceGradient } from './strided-slice.ts';
 import { registerClipByValueGradient } from './clip-gradient.ts';
 import { simdKernelsFor } from './simd/index.ts';
-import { MAX_WASM_THREADS, useThreadedWasm, wasmThreadsInUse } from './wasm-threads.ts';
+import { useThreadedWasm, wasmThreadsInUse } from './wasm-threads.ts';
+import { BACKEND_CHOICES, MAX_WASM_THREADS, MIN_WASM_THREADS, type BackendChoice } from '../../common/engine-backends.ts';
 
-export type BackendChoice = 'node-gpu' | 'node' | 'wasm' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+export { BACKEND_CHOICES, MAX_WASM_THREADS, MIN_WASM_THREADS, type BackendChoice };
 
 export interface BackendInfo {
   /** Our name for the choice (what FRAGMARK_TF_BACKEND accepts). */
@@ -46,24 +48,22 @@ let bnGradRegistered = false;
 /** Threads the wasm backend was set up with; fixed for the process once wasm is first activated. */
 let wasmThreadsChosen: number | undefined;
 
-function parseChoice(value: string | undefined): BackendChoice | undefined {
-  if (value === undefined || value === '') return undefined;
-  const v = value.trim().toLowerCase();
-  if ((BACKEND_CHOICES as readonly string[]).includes(v)) return v as BackendChoice;
-  throw new EngineError('BACKEND_UNAVAILABLE', `FRAGMARK_TF_BACKEND must be one of ${BACKEND_CHOICES.join(', ')} (got "${value}")`);
+/** The `backend` option, checked: callers outside TypeScript (command-line flags) may pass anything. */
+function checkChoice(value: BackendChoice | undefined): BackendChoice | undefined {
+  if (value === undefined || (BACKEND_CHOICES as readonly string[]).includes(value)) return value;
+  throw new EngineError('BACKEND_UNAVAILABLE', `the backend must be one of ${BACKEND_CHOICES.join(', ')} (got "${String(value)}")`);
 }
 
 /**
- * FRAGMARK_WASM_THREADS: 1 is the stock single-threaded build; 2..8 the threaded build. Default: one
- * per logical CPU, at most 8.
+ * The `wasmThreads` option: 1 is the stock single-threaded build; 2..8 the threaded build.
+ * Default: one per logical CPU, at most 8.
  */
-function parseWasmThreads(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return Math.min(os.availableParallelism(), MAX_WASM_THREADS);
-  const n = Number(value.trim());
-  if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) {
-    throw new EngineError('BACKEND_UNAVAILABLE', `FRAGMARK_WASM_THREADS must be an integer from 1 to ${MAX_WASM_THREADS} (got "${value}")`);
+function checkWasmThreads(value: number | undefined): number {
+  if (value === undefined) return Math.min(os.availableParallelism(), MAX_WASM_THREADS);
+  if (!Number.isInteger(value) || value < MIN_WASM_THREADS || value > MAX_WASM_THREADS) {
+    throw new EngineError('BACKEND_UNAVAILABLE', `wasmThreads must be an integer from ${MIN_WASM_THREADS} to ${MAX_WASM_THREADS} (got ${String(value)})`);
   }
-  return n;
+  return value;
 }
 
 /** Loads an optional package (the native backends); resolves false when it is not installed. */
@@ -143,17 +143,16 @@ async function activate(choice: BackendChoice, wasmThreads: number, importer: Pa
 }
 
 export interface InitBackendOptions {
-  /** Force a backend (overrides FRAGMARK_TF_BACKEND). */
-  readonly backend?: BackendChoice;
+  /** Force a backend (FRAGMARK_TF_BACKEND); undefined: the first that loads, in BACKEND_CHOICES order. */
+  readonly backend?: BackendChoice | undefined;
   /** Where to log the chosen backend; defaults to console.error (stdout stays clean for CLIs). */
   readonly log?: BackendLogger;
   /**
-   * wasm threads (overrides FRAGMARK_WASM_THREADS). Only the first wasm activation in a process
-   * chooses; later ones get what was chosen (BackendInfo.threads says which).
+   * wasm threads (FRAGMARK_WASM_THREADS), MIN_WASM_THREADS to MAX_WASM_THREADS; undefined: one per
+   * CPU, at most MAX_WASM_THREADS. Only the first wasm activation in a process chooses; later ones
+   * get what was chosen (BackendInfo.threads says which).
    */
-  readonly wasmThreads?: number;
-  /** Environment to read FRAGMARK_TF_BACKEND and FRAGMARK_WASM_THREADS from (tests). */
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly wasmThreads?: number | undefined;
   /** Run the selection again even if a backend is already active (tests, long-lived tools). */
   readonly reselect?: boolean;
   /** How the optional native packages are imported (tests stand in for packages not installable here). */
@@ -165,9 +164,8 @@ export interface InitBackendOptions {
  * `backend` asks for a different one). Safe to call concurrently.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
-  const env = options.env ?? process.env;
-  const forced = options.backend ?? parseChoice(env['FRAGMARK_TF_BACKEND']);
-  const wasmThreads = options.wasmThreads ?? parseWasmThreads(env['FRAGMARK_WASM_THREADS']);
+  const forced = checkChoice(options.backend);
+  const wasmThreads = checkWasmThreads(options.wasmThreads);
   if (
     options.reselect !== true &&
     current !== undefined &&

@@ -1,5 +1,5 @@
 /**
- * Child process for wasm-threads.test.ts: activates wasm with FRAGMARK_WASM_THREADS as given,
+ * Child process for wasm-threads.test.ts: activates wasm with the thread count given as its argument,
  * runs a convolution, its gradients and a matrix product, and prints the threads in use and a
  * SHA-256 of the result bytes. The filter gradient and the product run our SIMD kernels, so
  * both of their builds (plain memory at 1 thread, shared at 2) load. It must exit by itself:
@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { initBackend } from './index.ts';
 
-const info = await initBackend({ backend: 'wasm', log: () => {} });
+const info = await initBackend({ backend: 'wasm', wasmThreads: Number(process.argv[2]), log: () => {} });
 const hash = createHash('sha256');
 tf.tidy(() => {
   const x = tf.randomNormal([8, 20, 20, 8], 0, 1, 'float32', 1) as tf.Tensor4D;

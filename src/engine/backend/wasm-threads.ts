@@ -25,9 +25,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wasm } from '../../common/webassembly.ts';
-
-/** The build's PTHREAD_POOL_SIZE: workers it spawns up front, the most XNNPACK can use. */
-export const MAX_WASM_THREADS = 8;
+import { MAX_WASM_THREADS } from '../../common/engine-backends.ts';
 
 interface ThreadedModule {
   /** The memory the module imports; simd/index.ts instantiates our kernels on it. */

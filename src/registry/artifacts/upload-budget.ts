@@ -5,6 +5,7 @@
  * them are enforced while streaming, before anything is stored, and from Content-Length when it
  * already says the upload cannot fit.
  */
+import type { BackendChoice } from '../../engine/index.ts';
 import { ArtifactError } from './artifact.errors.ts';
 
 export const MODEL_JSON = 'model.json';
@@ -20,6 +21,8 @@ export interface UploadLimits {
   maxModelParameters: number;
   /** The workers' engine memory budget: one example's forward + input gradient must fit in it. */
   memoryBudgetMb?: number;
+  /** The engine backend the model is validated on (FRAGMARK_TF_BACKEND); undefined: the best installed. */
+  backend?: BackendChoice | undefined;
   /** What is left of the tenant's storage quota; undefined: no quota. */
   quotaBytesLeft?: number;
 }

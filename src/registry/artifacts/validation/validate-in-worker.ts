@@ -16,9 +16,10 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { startThread } from '../../../common/worker-thread.ts';
+import type { BackendChoice } from '../../../engine/index.ts';
 import { ArtifactError } from '../artifact.errors.ts';
 import type { ValidatedArtifact } from '../model-validation.ts';
-import type { ValidationReply, ValidationRequest } from './validation-messages.ts';
+import type { ValidationReply, ValidationRequest, ValidationThreadData } from './validation-messages.ts';
 
 const ENTRY = new URL(`./worker-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
@@ -32,11 +33,14 @@ export const MAX_CONCURRENT_VALIDATIONS = 2;
 export interface WorkerValidationLimits {
   maxParameters: number;
   memoryBudgetMb?: number | undefined;
+  /** The engine backend the thread starts (FRAGMARK_TF_BACKEND); undefined: the best installed. */
+  backend?: BackendChoice | undefined;
 }
 
 let running = 0;
 const waiting: Array<() => void> = [];
-let spare: Worker | undefined;
+/** The spare thread and the backend it started. */
+let spare: { worker: Worker; backend: BackendChoice | undefined } | undefined;
 
 /**
  * Runs validateModelFiles on `files` in a worker thread of its own and ends the thread. The
@@ -48,30 +52,34 @@ export async function validateInWorker(files: Map<string, Uint8Array>, limits: W
   if (running >= MAX_CONCURRENT_VALIDATIONS) await new Promise<void>((resolve) => waiting.push(resolve));
   running += 1;
   try {
-    return await runIn(takeWorker(), { files, maxParameters: limits.maxParameters, memoryBudgetMb: limits.memoryBudgetMb });
+    return await runIn(takeWorker(limits.backend), { files, maxParameters: limits.maxParameters, memoryBudgetMb: limits.memoryBudgetMb });
   } finally {
     running -= 1;
     waiting.shift()?.();
-    if (running === 0) spare ??= startWorker();
+    if (running === 0) spare ??= { worker: startWorker(limits.backend), backend: limits.backend };
   }
 }
 
-function startWorker(): Worker {
-  const worker = startThread(ENTRY, null, { resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB } });
+function startWorker(backend: BackendChoice | undefined): Worker {
+  const data: ValidationThreadData = { backend };
+  const worker = startThread(ENTRY, data, { resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB } });
   worker.unref();
   // A spare that fails while it waits is dropped; the next upload starts another.
   const drop = () => {
-    if (spare === worker) spare = undefined;
+    if (spare?.worker === worker) spare = undefined;
   };
   worker.once('error', drop);
   worker.once('exit', drop);
   return worker;
 }
 
-function takeWorker(): Worker {
-  const worker = spare ?? startWorker();
+/** The spare when it started the backend asked for (it always has: the configuration is fixed), else a new thread. */
+function takeWorker(backend: BackendChoice | undefined): Worker {
+  const taken = spare;
   spare = undefined;
-  return worker;
+  if (taken !== undefined && taken.backend === backend) return taken.worker;
+  if (taken !== undefined) void taken.worker.terminate();
+  return startWorker(backend);
 }
 
 function runIn(worker: Worker, request: ValidationRequest): Promise<Omit<ValidatedArtifact, 'manifest'>> {

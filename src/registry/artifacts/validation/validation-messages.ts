@@ -1,6 +1,13 @@
 /** What the API process and a model-validation worker thread send each other. */
+import type { BackendChoice } from '../../../engine/index.ts';
 import type { ArtifactErrorCode } from '../artifact.errors.ts';
 import type { ValidatedArtifact } from '../model-validation.ts';
+
+/** What a validation thread is started with (its workerData). */
+export interface ValidationThreadData {
+  /** The engine backend it starts (FRAGMARK_TF_BACKEND); undefined: the best installed. */
+  backend: BackendChoice | undefined;
+}
 
 export interface ValidationRequest {
   /** file name -> bytes; the buffers are transferred to the worker, not copied. */

@@ -4,14 +4,15 @@
  * the one request it is sent and posts one {@link ValidationReply}. Everything TF.js allocates
  * lives in this thread's isolate and wasm memory, which ending the thread frees.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../../../engine/index.ts';
 import { isArtifactError } from '../artifact.errors.ts';
 import { validateModelFiles } from '../model-validation.ts';
-import type { ValidationReply, ValidationRequest } from './validation-messages.ts';
+import type { ValidationReply, ValidationRequest, ValidationThreadData } from './validation-messages.ts';
 
+const { data } = workerData as { data: ValidationThreadData };
 // Loading and digesting need no XNNPACK threads; the choice is this thread's alone.
-const backend = initBackend({ wasmThreads: 1, log: () => {} });
+const backend = initBackend({ backend: data.backend, wasmThreads: 1, log: () => {} });
 backend.catch(() => undefined); // reported with the request it fails
 
 parentPort!.once('message', async (request: ValidationRequest) => {

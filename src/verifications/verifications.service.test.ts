@@ -100,6 +100,19 @@ test('verify refuses unknown, foreign and unready targets and bad input with dom
   assert.deepEqual(await stored(), before);
 });
 
+test("an uploaded copy is recorded whole or not at all, and is checked only by its own tenant", async () => {
+  const artifact = { manifest: { files: [] }, weightsDigest: '12'.repeat(32), inputShape: [2, 2, 1], numClasses: 4 } as unknown as ValidatedArtifact;
+  await assert.rejects(operatorA().registerCandidate(artifact, async () => { throw new Error('over quota'); }), /over quota/);
+  assert.equal(await f.db.candidateArtifact.count({ where: { weightsDigest: artifact.weightsDigest } }), 0);
+  const candidate = await operatorA().registerCandidate(artifact);
+  assert.deepEqual([candidate.tenantId, candidate.numClasses], [tenantA, 4]);
+
+  const { verification } = await operatorA().verify({ modelVersionId: watermark.modelVersionId, mode: 'ARTIFACT', candidateArtifactId: candidate.id });
+  assert.equal(verification.candidateArtifactId, candidate.id);
+  const foreign = await seedReadyWatermark(f, tenantB, { triggerCount: 40 });
+  await assert.rejects(sut(actorOf(tenantB, 'OPERATOR')).verify({ modelVersionId: foreign.modelVersionId, mode: 'ARTIFACT', candidateArtifactId: candidate.id }), { code: 'CANDIDATE_NOT_FOUND' });
+});
+
 test('challenges reveal fresh triggers within the budget, audited; answers are scored once, signed, and refused when expired or foreign', async () => {
   const own = await seedReadyWatermark(f, tenantA, { triggerCount: 40 });
   const first = await operatorA().createChallenge({ watermarkId: own.id, size: 10, audience: 'aud' });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { actorOf, startServiceFixture, type ServiceFixture } from '../../test/support/service-fixture.ts';
 import { seedReadyVersion } from '../../test/support/watermark.ts';
 import type { Actor } from '../auth/actor.ts';
+import { JobsService } from '../jobs/jobs.service.ts';
 import { WatermarksService } from './watermarks.service.ts';
 import { WATERMARK_SCHEME } from './watermark-settings.ts';
 
@@ -22,7 +23,7 @@ after(() => f.stop());
 
 const counts = async () => ({ watermarks: await f.db.watermark.count(), jobs: await f.db.job.count(), queued: await f.queueCount('watermark') });
 
-test('start: an operator gets a PENDING watermark with the defaults, its Job row and its queue entry; no trigger is stored', async () => {
+test('start: an operator gets a PENDING watermark with the defaults, its Job row and its queue entry; no trigger is stored; cancelling ends it', async () => {
   const { watermark, job } = await sut(actorOf(tenantA, 'OPERATOR')).start({ modelVersionId: versionA });
   assert.deepEqual([watermark.status, watermark.tenantId, watermark.modelVersionId, watermark.jobId], ['PENDING', tenantA, versionA, job.id]);
   assert.deepEqual([watermark.scheme, watermark.method, watermark.triggerCount, watermark.profile, watermark.allowWeak], [WATERMARK_SCHEME, 'JUNCTION', 100, 'FP16', false]);
@@ -34,6 +35,8 @@ test('start: an operator gets a PENDING watermark with the defaults, its Job row
   assert.deepEqual([entry?.name, entry?.state], ['watermark', 'created']);
   assert.deepEqual(Object.keys(entry!.data as object), ['jobId'], 'the queue entry carries the job id only');
   assert.equal(await f.db.vaultSecret.count({ where: { recordId: watermark.id } }), 0, 'the trigger set is sealed by the worker, later');
+  await new JobsService(f.db, f.queue, actorOf(tenantA, 'OPERATOR')).cancel(job.id);
+  assert.equal((await sut(actorOf(tenantA, 'VIEWER')).get(watermark.id))?.status, 'CANCELLED', 'cancelling the queued job ends the watermark too');
 
   const tolerant = await sut(actorOf(tenantA, 'TENANT_ADMIN')).start({ modelVersionId: versionA, triggerCount: 16, allowWeak: true, tolerance: 0.1, method: 'CE_VARIANCE', profile: 'FP32_EXACT' });
   assert.deepEqual([tolerant.watermark.triggerCount, tolerant.watermark.allowWeak, tolerant.watermark.method], [16, true, 'CE_VARIANCE']);

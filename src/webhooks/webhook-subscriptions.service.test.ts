@@ -1,7 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { actorOf, startServiceFixture, type ServiceFixture } from '../../test/support/service-fixture.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 import type { Actor } from '../auth/actor.ts';
 import { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { parseWebhookSecret } from './webhook-signature.ts';
@@ -152,4 +154,26 @@ test("another tenant's subscriptions do not exist for the caller: no reads, no c
   assert.deepEqual([untouched.enabled, untouched.deletedAt], [true, null]);
   assert.equal((await f.db.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).status, 'PENDING');
   assert.equal(await vaultSecrets(subscription.id), 1);
+});
+
+test('an update that waited on a deletion finds the subscription gone instead of bringing it back', async () => {
+  const { subscription } = await adminA().create(HOOK);
+  // Another transaction holds the row: the deletion, then the update, queue behind it in that order.
+  const holder = new pg.Client({ connectionString: f.testDb.url });
+  await holder.connect();
+  await holder.query('BEGIN');
+  await holder.query('SELECT id FROM "WebhookSubscription" WHERE id = $1 FOR UPDATE', [subscription.id]);
+  const waiting = (n: number) =>
+    waitFor(async () => ((await f.db.$queryRawUnsafe<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0]!.n >= n ? true : undefined), `${n} waiting on the row`, 10_000);
+  const deleted = adminA().delete(subscription.id);
+  await waiting(1);
+  const updated = adminA().update({ id: subscription.id, enabled: true, url: 'https://elsewhere.example.com/' });
+  await waiting(2);
+  await holder.query('COMMIT');
+  await holder.end();
+  await deleted;
+  await assert.rejects(updated, { code: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND' });
+  const row = await f.db.webhookSubscription.findUniqueOrThrow({ where: { id: subscription.id } });
+  assert.deepEqual([row.enabled, row.url, row.deletedAt !== null], [false, HOOK.url, true]);
+  assert.equal(await f.db.auditEvent.count({ where: { action: 'webhook_subscription.update', recordId: subscription.id } }), 0);
 });

@@ -143,6 +143,16 @@ test('challenges reveal fresh triggers within the budget, audited; answers are s
   await assert.rejects(operatorA().answerChallenge(late.challenge.id, keyLabels(late.challenge.triggerIndices)), { code: 'CHALLENGE_EXPIRED' });
 });
 
+test('challenges asked for at once share one budget: never more revealed than allowed, never a trigger twice', async () => {
+  const own = await seedReadyWatermark(f, tenantA, { triggerCount: 40 });
+  const results = await Promise.allSettled([1, 2, 3].map(() => operatorA().createChallenge({ watermarkId: own.id, size: 10 })));
+  const made = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.challenge.triggerIndices] : []));
+  const refused = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code?: string }).code] : []));
+  assert.deepEqual([made.length, refused], [2, ['CHALLENGE_BUDGET_EXHAUSTED']]);
+  assert.equal(new Set(made.flat()).size, 20);
+  assert.equal((await f.db.watermark.findUniqueOrThrow({ where: { id: own.id } })).revealedIndices.length, 20);
+});
+
 test('roles: viewers, platform admins and anonymous callers change nothing; viewers read', async () => {
   const writes = (s: VerificationsService) => [
     s.verify({ modelVersionId: watermark.modelVersionId, mode: 'ARTIFACT' }),

@@ -58,6 +58,17 @@ test('create: a tenant admin monitors a registered endpoint or a ready artifact,
   await testDb.db.monitor.deleteMany({ where: { tenantId: tenantA } }); // room for the next tests
 });
 
+test('creations at once cannot pass the per-tenant limit together', async () => {
+  const tenantC = (await testDb.db.tenant.create({ data: { name: 'C', slug: 'c' } })).id;
+  const versionC = (await seedReadyVersion(testDb.db, tenantC)).id;
+  const adminC = sut(actorOf(tenantC, 'TENANT_ADMIN'));
+  for (let i = 1; i < SETTINGS.maxMonitorsPerTenant; i++) await adminC.create({ endpointId: await endpoint(tenantC, versionC), intervalSeconds: 600 });
+  const endpoints = await Promise.all([1, 2, 3].map(() => endpoint(tenantC, versionC)));
+  const results = await Promise.allSettled(endpoints.map((endpointId) => adminC.create({ endpointId, intervalSeconds: 600 })));
+  assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? 'created' : (r.reason as { code?: string }).code)).sort(), ['MONITOR_LIMIT_REACHED', 'MONITOR_LIMIT_REACHED', 'created']);
+  assert.equal(await testDb.db.monitor.count({ where: { tenantId: tenantC } }), SETTINGS.maxMonitorsPerTenant);
+});
+
 test('create refuses roles below tenant admin, foreign, removed and unready targets, and bad schedules, storing and auditing nothing', async () => {
   const versionB = (await seedReadyVersion(testDb.db, tenantB)).id;
   const foreignEndpoint = await endpoint(tenantB, versionB);

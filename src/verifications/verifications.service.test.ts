@@ -8,7 +8,8 @@ import type { Watermark } from '../db/generated/client.ts';
 import { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
-import type { ValidatedArtifact } from '../registry/artifacts/model-upload.ts';
+import { buildManifest } from '../registry/artifacts/artifact-manifest.ts';
+import type { ValidatedArtifact } from '../registry/artifacts/model-validation.ts';
 import { VerificationsService, type VerifyModelInput } from './verifications.service.ts';
 
 let f: ServiceFixture;
@@ -22,6 +23,16 @@ const TTL_MS = 3_600_000;
 const sut = (actor: Actor | null) => new VerificationsService(f.db, f.vault, f.queue, issuer, CHALLENGES, actor, new EgressPolicy(), TTL_MS);
 const operatorA = () => sut(actorOf(tenantA, 'OPERATOR'));
 const keyLabels = (indices: readonly number[]) => indices.map((i) => i % 4);
+/** A model copy as the upload route hands it over once validated (its files are not needed here). */
+const uploaded = (weightsDigest: string): ValidatedArtifact => ({
+  manifest: buildManifest([{ name: 'model.json', sha256: 'cd'.repeat(32), size: 100 }]),
+  inputShape: [2, 2, 1],
+  numClasses: 4,
+  weightsDigest,
+  format: 'TFJS_LAYERS',
+  inputLayout: 'NHWC',
+  binaryOutput: null,
+});
 
 before(async () => {
   f = await startServiceFixture();
@@ -101,7 +112,7 @@ test('verify refuses unknown, foreign and unready targets and bad input with dom
 });
 
 test("an uploaded copy is recorded whole or not at all, and is checked only by its own tenant", async () => {
-  const artifact = { manifest: { files: [] }, weightsDigest: '12'.repeat(32), inputShape: [2, 2, 1], numClasses: 4 } as unknown as ValidatedArtifact;
+  const artifact = uploaded('12'.repeat(32));
   await assert.rejects(operatorA().registerCandidate(artifact, async () => { throw new Error('over quota'); }), /over quota/);
   assert.equal(await f.db.candidateArtifact.count({ where: { weightsDigest: artifact.weightsDigest } }), 0);
   const candidate = await operatorA().registerCandidate(artifact);
@@ -159,7 +170,7 @@ test('roles: viewers, platform admins and anonymous callers change nothing; view
     s.createChallenge({ watermarkId: watermark.id, size: 1 }),
     s.answerChallenge(randomUUID(), [0]),
     s.revokeAttestation(randomUUID(), null),
-    s.registerCandidate({ manifest: {}, weightsDigest: 'ef'.repeat(32), inputShape: [2, 2, 1], numClasses: 4 } as unknown as ValidatedArtifact),
+    s.registerCandidate(uploaded('ef'.repeat(32))),
   ];
   const before = await stored();
   for (const call of writes(sut(actorOf(tenantA, 'VIEWER')))) await assert.rejects(call, { code: 'FORBIDDEN' });

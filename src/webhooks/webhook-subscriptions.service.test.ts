@@ -167,12 +167,13 @@ test('an update that waited on a deletion finds the subscription gone instead of
     waitFor(async () => ((await f.db.$queryRawUnsafe<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0]!.n >= n ? true : undefined), `${n} waiting on the row`, 10_000);
   const deleted = adminA().delete(subscription.id);
   await waiting(1);
-  const updated = adminA().update({ id: subscription.id, enabled: true, url: 'https://elsewhere.example.com/' });
+  // Its outcome is checked at once: it may be refused before the deletion's promise is awaited.
+  const updateRefused = assert.rejects(adminA().update({ id: subscription.id, enabled: true, url: 'https://elsewhere.example.com/' }), { code: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND' });
   await waiting(2);
   await holder.query('COMMIT');
   await holder.end();
   await deleted;
-  await assert.rejects(updated, { code: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND' });
+  await updateRefused;
   const row = await f.db.webhookSubscription.findUniqueOrThrow({ where: { id: subscription.id } });
   assert.deepEqual([row.enabled, row.url, row.deletedAt !== null], [false, HOOK.url, true]);
   assert.equal(await f.db.auditEvent.count({ where: { action: 'webhook_subscription.update', recordId: subscription.id } }), 0);

@@ -85,6 +85,8 @@ export class WebhookSubscriptionsService {
     const eventTypes = input.eventTypes === undefined || input.eventTypes === null ? undefined : webhookEventTypes(input.eventTypes);
     const enabled = input.enabled ?? undefined;
     const { jobs, updated } = await this.db.$transaction(async (tx) => {
+      // Serialised with deletion: an update that waited on one must not bring the row back.
+      await lockActive(tx, current.id);
       const updated = await tx.webhookSubscription.update({
         where: { id: current.id },
         data: { url, description, eventTypes, enabled, ...(enabled === true ? { disabledReason: null } : {}) },

@@ -7,7 +7,7 @@ import type { Database } from '../../src/db/client.ts';
 import type { Vault } from '../../src/vault/vault.ts';
 import { encodeTriggerSet, triggerSetCommitment } from '../../src/engine/index.ts';
 import { WATERMARK_SCHEME } from '../../src/watermarks/watermark-settings.ts';
-import type { Watermark } from '../../src/db/generated/client.ts';
+import type { ModelVersion, Prisma, Watermark } from '../../src/db/generated/client.ts';
 
 const SHAPE = [2, 2, 1];
 const CLASSES = 4;
@@ -54,7 +54,8 @@ export async function seedReadyWatermark(
   return watermark;
 }
 
-async function seedReadyVersion(db: Database, tenantId: string): Promise<{ id: string }> {
+/** A READY version of a new model (no artifact stored: enough for what services check); `data` overrides columns. */
+export async function seedReadyVersion(db: Database, tenantId: string, data: Partial<Prisma.ModelVersionUncheckedCreateInput> = {}): Promise<ModelVersion> {
   const model = await db.model.create({ data: { tenantId, name: `seeded-${randomUUID().slice(0, 8)}` } });
-  return db.modelVersion.create({ data: { tenantId, modelId: model.id, label: '1', status: 'READY', inputShape: SHAPE, numClasses: CLASSES, weightsDigest: 'ab'.repeat(32) } });
+  return db.modelVersion.create({ data: { tenantId, modelId: model.id, label: '1', status: 'READY', inputShape: SHAPE, numClasses: CLASSES, weightsDigest: 'ab'.repeat(32), ...data } });
 }

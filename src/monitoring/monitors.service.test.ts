@@ -173,3 +173,16 @@ test("reads are the caller's tenant's alone; the report window is bounded", asyn
   await assert.rejects(sut(null).list({}, { first: 1 }), { code: 'UNAUTHENTICATED' });
   await assert.rejects(sut(actorOf(null, 'PLATFORM_ADMIN')).alerts({}, { first: 1 }), { code: 'FORBIDDEN' });
 });
+
+test('a monitor deleted meanwhile is MONITOR_NOT_FOUND to concurrent updates and deletes, never a raw database error', async () => {
+  const tenant = (await testDb.db.tenant.create({ data: { name: 'Racing', slug: 'racing' } })).id;
+  const version = (await seedReadyVersion(testDb.db, tenant)).id;
+  const admin = () => sut(actorOf(tenant, 'TENANT_ADMIN'));
+  const monitor = await admin().create({ modelVersionId: version, intervalSeconds: 600 });
+  const outcomes = await Promise.allSettled([admin().delete(monitor.id), admin().delete(monitor.id), admin().update({ id: monitor.id, paused: true })]);
+  assert.equal(outcomes.slice(0, 2).filter((o) => o.status === 'fulfilled').length, 1, 'one delete wins');
+  for (const outcome of outcomes) {
+    if (outcome.status === 'rejected') assert.equal((outcome.reason as { code?: string }).code, 'MONITOR_NOT_FOUND', String(outcome.reason));
+  }
+  assert.equal(await testDb.db.monitor.count({ where: { id: monitor.id } }), 0);
+});

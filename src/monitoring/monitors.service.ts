@@ -4,7 +4,7 @@
  * deleting a monitor needs TENANT_ADMIN (it queries a deployment on the tenant's behalf from then
  * on) and is audited; acknowledging an alert needs OPERATOR; reading needs VIEWER.
  */
-import type { Database } from '../db/client.ts';
+import type { Database, Transaction } from '../db/client.ts';
 import type { IntegrityAlert, IntegrityChange, IntegrityState, Monitor, Verification } from '../db/generated/client.ts';
 import { fleetReport, type FleetReport } from './fleet-report.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
@@ -113,6 +113,7 @@ export class MonitorsService {
     // A new schedule, or a resumed monitor, runs from now: a resumed one does not replay missed runs.
     const restart = scheduleGiven || (current.paused && !paused);
     return this.db.$transaction(async (tx) => {
+      await lockStillThere(tx, current.id);
       const monitor = await tx.monitor.update({
         where: { id: current.id },
         data: {
@@ -134,6 +135,7 @@ export class MonitorsService {
     const actor = requireTenantRole(this.actor, 'TENANT_ADMIN', 'Monitors');
     const current = await this.existing(id);
     return this.db.$transaction(async (tx) => {
+      await lockStillThere(tx, current.id);
       const deleted = await tx.monitor.delete({ where: { id: current.id } });
       await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'monitor.delete', recordId: current.id });
       return deleted;
@@ -266,4 +268,13 @@ function checkSample(sample: number | null | undefined): number | null {
 
 function describeSchedule(monitor: Pick<Monitor, 'intervalSeconds' | 'cron' | 'jitterSeconds'>): string {
   return `${monitor.intervalSeconds !== null ? `every ${monitor.intervalSeconds} s` : `cron ${monitor.cron}`}, jitter ${monitor.jitterSeconds} s`;
+}
+
+/**
+ * Locks the monitor's row for the rest of `tx`; a monitor deleted since it was read (a concurrent
+ * delete) is MONITOR_NOT_FOUND, never Prisma's raw "record not found".
+ */
+async function lockStillThere(tx: Transaction, id: string): Promise<void> {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Monitor" WHERE id = ${id}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw new MonitoringError('MONITOR_NOT_FOUND', 'No such monitor.', ['input', 'id']);
 }

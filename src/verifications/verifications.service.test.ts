@@ -103,6 +103,8 @@ test('verify refuses unknown, foreign and unready targets and bad input with dom
     [{ modelVersionId: version, mode: 'ARTIFACT', nonce: 'x'.repeat(257) }, 'INVALID_VERIFICATION_INPUT'],
     [{ modelVersionId: version, mode: 'ARTIFACT', endpointId: randomUUID() }, 'INVALID_VERIFICATION_INPUT'],
     [{ modelVersionId: version, mode: 'ENDPOINT' }, 'NO_ENDPOINT'],
+    // An upload with an endpoint verification would be silently unchecked.
+    [{ modelVersionId: version, mode: 'ENDPOINT', candidateArtifactId: stale.id }, 'INVALID_VERIFICATION_INPUT'],
     [{ modelVersionId: version, mode: 'ENDPOINT', endpoint: { url: 'http://127.0.0.1:8501/', protocol: 'TF_SERVING_REST', credential: 'tok-refused' } }, 'ENDPOINT_FORBIDDEN'],
     [{ modelVersionId: version, mode: 'ARTIFACT', candidateArtifactId: randomUUID() }, 'CANDIDATE_NOT_FOUND'],
     [{ modelVersionId: version, mode: 'ARTIFACT', candidateArtifactId: stale.id }, 'CANDIDATE_EXPIRED'],

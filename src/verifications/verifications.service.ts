@@ -101,6 +101,10 @@ export class VerificationsService {
     if (input.mode !== 'ENDPOINT' && (input.endpoint || input.endpointId)) {
       throw new VerificationsError('INVALID_VERIFICATION_INPUT', 'endpoint and endpointId are for ENDPOINT verifications.', ['input', input.endpoint ? 'endpoint' : 'endpointId']);
     }
+    if (input.mode !== 'ARTIFACT' && input.candidateArtifactId) {
+      // Refused rather than ignored: the caller would believe the upload was what got checked.
+      throw new VerificationsError('INVALID_VERIFICATION_INPUT', 'candidateArtifactId is for ARTIFACT verifications.', ['input', 'candidateArtifactId']);
+    }
     const endpoint = input.mode === 'ENDPOINT' ? await this.endpointToQuery(version, input) : null;
     if (input.mode === 'ARTIFACT' && input.candidateArtifactId) {
       const candidate = isUuid(input.candidateArtifactId) ? await this.scoped!.candidateArtifact.findUnique({ where: { id: input.candidateArtifactId } }) : null;

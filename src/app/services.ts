@@ -15,7 +15,8 @@ import { ModelsService } from '../registry/models.service.ts';
 import { EndpointsService } from '../registry/endpoints.service.ts';
 import type { ModelArtifacts } from '../registry/artifacts/model-artifacts.ts';
 import { WatermarksService } from '../watermarks/watermarks.service.ts';
-import { VerificationsService, type ChallengeSettings } from '../verifications/verifications.service.ts';
+import { VerificationsService } from '../verifications/verifications.service.ts';
+import { ChallengesService, type ChallengeSettings } from '../verifications/challenges.service.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { AttestationsService } from '../attestations/attestations.service.ts';
 import { VerificationHistory } from '../verifications/verification-history.ts';
@@ -55,6 +56,7 @@ export interface Services {
   jobs: JobsService;
   watermarks: WatermarksService;
   verifications: VerificationsService;
+  challenges: ChallengesService;
   enrollments: EnrollmentsService;
   history: VerificationHistory;
   attestations: AttestationsService;
@@ -74,7 +76,8 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     endpoints: new EndpointsService(db, vault, actor, egress),
     jobs: new JobsService(db, queue, actor),
     watermarks: new WatermarksService(db, queue, actor),
-    verifications: new VerificationsService(db, vault, queue, issuer, challenges, actor, egress, candidateTtlMs),
+    verifications: new VerificationsService(db, vault, queue, actor, egress, candidateTtlMs),
+    challenges: new ChallengesService(db, vault, issuer, challenges, actor),
     enrollments: new EnrollmentsService(db, vault, queue, actor, egress),
     history: new VerificationHistory(db, actor?.tenantId ?? null),
     attestations: new AttestationsService(db, issuer, actor),

@@ -113,3 +113,18 @@ test('rotateSigningKey: platform admins only; the new key is active and publishe
   const seal = await testDb.db.auditEvent.findFirstOrThrow({ where: { action: 'vault.seal', purpose: 'signing-key', recordId: kid } });
   assert.deepEqual([seal.tenantId, seal.actorApiKeyId], [null, PLATFORM.apiKeyId]);
 });
+
+test("revoke: an operator withdraws the tenant's own attestation with a bounded reason; another tenant's is not found; viewers cannot", async () => {
+  const { attestation } = await attested(tenantA);
+  await assert.rejects(sut(actor(tenantB, 'OPERATOR')).revoke(attestation.jti, 'not yours'), { code: 'ATTESTATION_NOT_FOUND' });
+  await assert.rejects(sut(actor(tenantA, 'VIEWER')).revoke(attestation.jti, null), { code: 'FORBIDDEN' });
+  await assert.rejects(sut(PLATFORM).revoke(attestation.jti, null), { code: 'FORBIDDEN' });
+  await assert.rejects(sut(null).revoke(attestation.jti, null), { code: 'UNAUTHENTICATED' });
+  await assert.rejects(sut(actor(tenantA, 'OPERATOR')).revoke(attestation.jti, 'x'.repeat(501)), { code: 'INVALID_ATTESTATION_INPUT' });
+  await assert.rejects(sut(actor(tenantA, 'OPERATOR')).revoke('not-a-uuid', null), { code: 'ATTESTATION_NOT_FOUND' });
+  assert.equal((await testDb.db.attestation.findUniqueOrThrow({ where: { jti: attestation.jti } })).revokedAt, null, 'refusals revoke nothing');
+
+  const revoked = await sut(actor(tenantA, 'OPERATOR')).revoke(attestation.jti, 'key leaked');
+  assert.deepEqual([revoked.revokedReason, revoked.revokedAt !== null], ['key leaked', true]);
+  assert.deepEqual([(await sut(null).status(attestation.jti)).revoked, (await sut(null).status(attestation.jti)).reason], [true, 'key leaked']);
+});

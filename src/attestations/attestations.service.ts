@@ -1,6 +1,6 @@
 /**
  * Attestations as API callers see them: the public revocation status of a token, the attestation
- * of a verification, and signing-key rotation (platform admins).
+ * of a verification, its revocation by its tenant, and signing-key rotation (platform admins).
  */
 import type { Attestation } from '../db/generated/client.ts';
 import type { Database } from '../db/client.ts';
@@ -10,6 +10,8 @@ import { AuthError, requireActor } from '../auth/auth.errors.ts';
 import { isUuid } from '../common/ids.ts';
 import { TENANT_DELETED_REASON } from '../tenants/tenant-guard.ts';
 import type { AttestationIssuer } from './attestation-issuer.ts';
+import { requireTenantRole } from '../auth/require-role.ts';
+import { AttestationsError } from './attestations.errors.ts';
 
 export interface AttestationStatus {
   jti: string;
@@ -44,6 +46,18 @@ export class AttestationsService {
     // A tenant row purged outright leaves no time; the reason still says why.
     const revokedAt = attestation.revokedAt ?? (reason !== null ? (tenant?.deletedAt ?? null) : null);
     return { jti, known: true, revoked: reason !== null, reason, revokedAt, expiresAt: attestation.expiresAt };
+  }
+
+  /**
+   * Withdraws one of the tenant's attestations (operators): its token stays valid
+   * cryptographically, and `status` (attestationStatus) says it is revoked, and why.
+   */
+  async revoke(jti: string, reason: string | null): Promise<Attestation> {
+    const actor = requireTenantRole(this.actor, 'OPERATOR', 'Attestations');
+    if (reason !== null && reason.length > 500) throw new AttestationsError('INVALID_ATTESTATION_INPUT', 'reason is limited to 500 characters.', ['input', 'reason']);
+    const revoked = isUuid(jti) ? await this.issuer.revoke(actor.tenantId!, jti, reason, actor.apiKeyId) : null;
+    if (!revoked) throw new AttestationsError('ATTESTATION_NOT_FOUND', 'No such attestation.', ['input', 'jti']);
+    return revoked;
   }
 
   /** The attestation of a verification of the caller's tenant; null for another tenant's (or without a tenant key). */

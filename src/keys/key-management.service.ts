@@ -10,7 +10,6 @@ import { isAtLeast } from '../auth/roles.ts';
 import { isUuid } from '../common/ids.ts';
 import type { KeyringStatus, Vault } from '../vault/vault.ts';
 import { VaultError } from '../vault/vault.errors.ts';
-import { uuid7 } from '../common/ids.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { JobRecords } from '../jobs/job-records.ts';
 

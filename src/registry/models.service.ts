@@ -4,8 +4,7 @@
  * vault) and movable aliases such as "production".
  */
 import type { Database, Transaction } from '../db/client.ts';
-import type { Model, ModelAlias, ModelVersion, EndpointProtocol, InputEncoding } from '../db/generated/client.ts';
-import type { InputDomain } from '../engine/index.ts';
+import type { Model, ModelAlias, ModelVersion } from '../db/generated/client.ts';
 import { domainColumns, parseInputDomain, type InputDomainInput } from './input-domain.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -22,9 +21,7 @@ import { RegistryError } from './registry.errors.ts';
 import { DEFAULT_ENDPOINT_NAME, validateEndpoint, type EndpointInput } from './endpoint-spec.ts';
 import { recordEndpoint } from './endpoints.service.ts';
 import { storedArtifactBytes } from './storage-quota.ts';
-import { EndpointError } from '../endpoints/endpoint.errors.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
-import { credentialInQuery, credentialProblem, modelNameProblem } from '../endpoints/endpoint-url.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$/;
 const TAG = /^[a-z0-9][a-z0-9._-]{0,39}$/;

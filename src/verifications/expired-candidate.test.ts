@@ -24,7 +24,7 @@ before(async () => {
   tenantId = (await testDb.db.tenant.create({ data: { name: 'Expiry', slug: 'expiry' } })).id;
   versionId = (await seedReadyWatermark({ db: testDb.db, vault }, tenantId, { triggerCount: 4 })).modelVersionId;
   const actor = { apiKeyId: '00000000-0000-7000-8000-000000000002', role: 'OPERATOR' as const, tenantId };
-  sut = new VerificationsService(testDb.db, vault, undefined as never, undefined as never, { maxRevealedShare: 0.5, maxSize: 2, maxTtlSeconds: 3600 }, actor, undefined as never, 24 * HOUR);
+  sut = new VerificationsService(testDb.db, vault, undefined as never, actor, undefined as never, 24 * HOUR);
 });
 after(() => testDb.drop());
 

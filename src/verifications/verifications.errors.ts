@@ -10,7 +10,6 @@ export type VerificationsErrorCode =
   | 'CHALLENGE_ANSWERED'
   | 'CHALLENGE_BUDGET_EXHAUSTED'
   | 'INVALID_VERIFICATION_INPUT'
-  | 'ATTESTATION_NOT_FOUND'
   | 'ENROLLMENT_NOT_FOUND';
 
 export class VerificationsError extends DomainError<VerificationsErrorCode> {}

@@ -11,6 +11,7 @@ import { JobsService } from '../jobs/jobs.service.ts';
 import { buildManifest } from '../registry/artifacts/artifact-manifest.ts';
 import type { ValidatedArtifact } from '../registry/artifacts/model-validation.ts';
 import { VerificationsService, type VerifyModelInput } from './verifications.service.ts';
+import { ChallengesService } from './challenges.service.ts';
 
 let f: ServiceFixture;
 let issuer: AttestationIssuer;
@@ -20,7 +21,9 @@ let tenantB: string;
 let watermark: Watermark;
 const CHALLENGES = { maxRevealedShare: 0.5, maxSize: 10, maxTtlSeconds: 7200 };
 const TTL_MS = 3_600_000;
-const sut = (actor: Actor | null) => new VerificationsService(f.db, f.vault, f.queue, issuer, CHALLENGES, actor, new EgressPolicy(), TTL_MS);
+const sut = (actor: Actor | null) => new VerificationsService(f.db, f.vault, f.queue, actor, new EgressPolicy(), TTL_MS);
+/** Challenges make CHALLENGE verifications (and attestations) for the reads below; their own tests: challenges.service.test.ts. */
+const challenges = (actor: Actor | null) => new ChallengesService(f.db, f.vault, issuer, CHALLENGES, actor);
 const operatorA = () => sut(actorOf(tenantA, 'OPERATOR'));
 const keyLabels = (indices: readonly number[]) => indices.map((i) => i % 4);
 /** A model copy as the upload route hands it over once validated (its files are not needed here). */
@@ -126,54 +129,8 @@ test("an uploaded copy is recorded whole or not at all, and is checked only by i
   await assert.rejects(sut(actorOf(tenantB, 'OPERATOR')).verify({ modelVersionId: foreign.modelVersionId, mode: 'ARTIFACT', candidateArtifactId: candidate.id }), { code: 'CANDIDATE_NOT_FOUND' });
 });
 
-test('challenges reveal fresh triggers within the budget, audited; answers are scored once, signed, and refused when expired or foreign', async () => {
-  const own = await seedReadyWatermark(f, tenantA, { triggerCount: 40 });
-  const first = await operatorA().createChallenge({ watermarkId: own.id, size: 10, audience: 'aud' });
-  const second = await operatorA().createChallenge({ watermarkId: own.id, size: 10 });
-  const revealed = [...first.challenge.triggerIndices, ...second.challenge.triggerIndices];
-  assert.equal(new Set(revealed).size, 20, 'no trigger is revealed twice');
-  assert.deepEqual(first.triggers.shape, [10, 2, 2, 1]);
-  assert.deepEqual((await f.db.watermark.findUniqueOrThrow({ where: { id: own.id } })).revealedIndices.sort(), revealed.sort());
-  assert.equal(await f.db.auditEvent.count({ where: { action: 'challenge.create', recordId: first.challenge.id } }), 1);
-  await assert.rejects(operatorA().createChallenge({ watermarkId: own.id, size: 1 }), { code: 'CHALLENGE_BUDGET_EXHAUSTED' }, 'half of 40 is revealed');
-  await assert.rejects(sut(actorOf(tenantB, 'OPERATOR')).createChallenge({ watermarkId: watermark.id, size: 1 }), { code: 'WATERMARK_NOT_READY' }, "another tenant's watermark");
-  for (const bad of [{ size: 0 }, { size: 11 }, { size: 1, ttlSeconds: 59 }, { size: 1, ttlSeconds: 7201 }]) {
-    await assert.rejects(operatorA().createChallenge({ watermarkId: watermark.id, ...bad }), { code: 'INVALID_VERIFICATION_INPUT' }, JSON.stringify(bad));
-  }
-  assert.deepEqual((await f.db.watermark.findUniqueOrThrow({ where: { id: watermark.id } })).revealedIndices, [], 'refused challenges reveal nothing');
-
-  const intact = await operatorA().answerChallenge(first.challenge.id, keyLabels(first.challenge.triggerIndices));
-  assert.deepEqual([intact.verdict, intact.mode, intact.triggersMatched, intact.audience], ['INTACT', 'CHALLENGE', 10, 'aud']);
-  assert.equal(await f.db.attestation.count({ where: { verificationId: intact.id } }), 1);
-  await assert.rejects(operatorA().answerChallenge(first.challenge.id, keyLabels(first.challenge.triggerIndices)), { code: 'CHALLENGE_ANSWERED' });
-  await assert.rejects(sut(actorOf(tenantB, 'OPERATOR')).answerChallenge(second.challenge.id, keyLabels(second.challenge.triggerIndices)), { code: 'CHALLENGE_NOT_FOUND' });
-  await assert.rejects(operatorA().answerChallenge(second.challenge.id, [1, 2]), { code: 'INVALID_VERIFICATION_INPUT' });
-  const flipped = keyLabels(second.challenge.triggerIndices).map((l, i) => (i === 0 ? (l + 1) % 4 : l));
-  assert.equal((await operatorA().answerChallenge(second.challenge.id, flipped)).verdict, 'TAMPERED', 'strict: one mismatch');
-
-  const late = await operatorA().createChallenge({ watermarkId: watermark.id, size: 2 });
-  await f.db.challenge.update({ where: { id: late.challenge.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-  await assert.rejects(operatorA().answerChallenge(late.challenge.id, keyLabels(late.challenge.triggerIndices)), { code: 'CHALLENGE_EXPIRED' });
-});
-
-test('challenges asked for at once share one budget: never more revealed than allowed, never a trigger twice', async () => {
-  const own = await seedReadyWatermark(f, tenantA, { triggerCount: 40 });
-  const results = await Promise.allSettled([1, 2, 3].map(() => operatorA().createChallenge({ watermarkId: own.id, size: 10 })));
-  const made = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.challenge.triggerIndices] : []));
-  const refused = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code?: string }).code] : []));
-  assert.deepEqual([made.length, refused], [2, ['CHALLENGE_BUDGET_EXHAUSTED']]);
-  assert.equal(new Set(made.flat()).size, 20);
-  assert.equal((await f.db.watermark.findUniqueOrThrow({ where: { id: own.id } })).revealedIndices.length, 20);
-});
-
 test('roles: viewers, platform admins and anonymous callers change nothing; viewers read', async () => {
-  const writes = (s: VerificationsService) => [
-    s.verify({ modelVersionId: watermark.modelVersionId, mode: 'ARTIFACT' }),
-    s.createChallenge({ watermarkId: watermark.id, size: 1 }),
-    s.answerChallenge(randomUUID(), [0]),
-    s.revokeAttestation(randomUUID(), null),
-    s.registerCandidate(uploaded('ef'.repeat(32))),
-  ];
+  const writes = (s: VerificationsService) => [s.verify({ modelVersionId: watermark.modelVersionId, mode: 'ARTIFACT' }), s.registerCandidate(uploaded('ef'.repeat(32)))];
   const before = await stored();
   for (const call of writes(sut(actorOf(tenantA, 'VIEWER')))) await assert.rejects(call, { code: 'FORBIDDEN' });
   for (const call of writes(sut(actorOf(null, 'PLATFORM_ADMIN')))) await assert.rejects(call, { code: 'FORBIDDEN' });
@@ -184,19 +141,16 @@ test('roles: viewers, platform admins and anonymous callers change nothing; view
   assert.ok((await sut(actorOf(tenantA, 'VIEWER')).list({ first: 5 })).totalCount > 0);
 });
 
-test("lists, reads and revocations are the caller's tenant's alone; filters narrow the list", async () => {
+test("lists and reads are the caller's tenant's alone; filters narrow the list", async () => {
   const { verification: pending } = await operatorA().verify({ modelVersionId: watermark.modelVersionId, mode: 'ARTIFACT' });
-  const challenge = await operatorA().createChallenge({ watermarkId: watermark.id, size: 2 });
-  const intact = await operatorA().answerChallenge(challenge.challenge.id, keyLabels(challenge.challenge.triggerIndices));
-  const jti = (await f.db.attestation.findUniqueOrThrow({ where: { verificationId: intact.id } })).jti;
+  const challenge = await challenges(actorOf(tenantA, 'OPERATOR')).createChallenge({ watermarkId: watermark.id, size: 2 });
+  const intact = await challenges(actorOf(tenantA, 'OPERATOR')).answerChallenge(challenge.challenge.id, keyLabels(challenge.challenge.triggerIndices));
 
   const other = sut(actorOf(tenantB, 'TENANT_ADMIN'));
   assert.equal(await other.get(pending.id), null);
   assert.equal(await other.forJob(pending.jobId!), null);
   assert.equal((await other.list({ first: 50 })).totalCount, 0);
   assert.equal((await other.list({ first: 50 }, { modelVersionId: watermark.modelVersionId })).totalCount, 0);
-  await assert.rejects(sut(actorOf(tenantB, 'OPERATOR')).revokeAttestation(jti, 'not yours'), { code: 'ATTESTATION_NOT_FOUND' });
-  assert.equal((await f.db.attestation.findUniqueOrThrow({ where: { jti } })).revokedAt, null);
 
   const viewer = sut(actorOf(tenantA, 'VIEWER'));
   assert.equal((await viewer.get(pending.id))?.id, pending.id);
@@ -205,7 +159,4 @@ test("lists, reads and revocations are the caller's tenant's alone; filters narr
   assert.ok((await ids({ mode: 'ARTIFACT' })).includes(pending.id) && !(await ids({ mode: 'ARTIFACT' })).includes(intact.id));
   assert.deepEqual(await ids({ since: new Date(Date.now() + 60_000) }), []);
 
-  await assert.rejects(operatorA().revokeAttestation(jti, 'x'.repeat(501)), { code: 'INVALID_VERIFICATION_INPUT' });
-  const revoked = await operatorA().revokeAttestation(jti, 'key leaked');
-  assert.deepEqual([revoked.revokedReason, revoked.revokedAt !== null], ['key leaked', true]);
 });

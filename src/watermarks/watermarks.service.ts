@@ -2,7 +2,6 @@
  * Watermarks: requesting a fragile trigger set for a model version (the work runs in a worker,
  * watermark-job.ts) and reading watermarks back. Triggers and labels never leave the vault here.
  */
-import { uuid7 } from '../common/ids.ts';
 import type { Database } from '../db/client.ts';
 import type { Job, Watermark } from '../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';

@@ -22,6 +22,7 @@ import type { AttestationErrorCode } from '../../attestations/crypto/attestation
 import type { ModelSigningErrorCode } from '../../registry/model-signing/model-signing.errors.ts';
 import type { WebhooksErrorCode } from '../../webhooks/webhooks.errors.ts';
 import type { MonitoringErrorCode } from '../../monitoring/monitoring.errors.ts';
+import type { AttestationsErrorCode } from '../../attestations/attestations.errors.ts';
 
 export type DomainErrorCode =
   | AuthErrorCode
@@ -35,6 +36,7 @@ export type DomainErrorCode =
   | VerificationsErrorCode
   | EndpointErrorCode
   | AttestationErrorCode
+  | AttestationsErrorCode
   | ModelSigningErrorCode
   | WebhooksErrorCode
   | MonitoringErrorCode;
@@ -90,6 +92,7 @@ const PRESENTATION: Record<DomainErrorCode, readonly [Presentation, number]> = {
   CHALLENGE_BUDGET_EXHAUSTED: ['user', 422],
   INVALID_VERIFICATION_INPUT: ['user', 422],
   ATTESTATION_NOT_FOUND: ['user', 404],
+  INVALID_ATTESTATION_INPUT: ['user', 422],
   ENROLLMENT_NOT_FOUND: ['user', 404],
   // Endpoint failures become verdicts (ERROR) in the worker; mapped here for completeness.
   ENDPOINT_INVALID_REQUEST: ['user', 422],

@@ -29,12 +29,12 @@ export const verificationResolvers: Resolvers = {
         const { verification, jobId } = await services.verifications.verify({ ...input, mode: input.mode === 'ENDPOINT' ? 'ENDPOINT' : input.mode === 'ARTIFACT' ? 'ARTIFACT' : invalidMode() });
         return { verification, job: await services.jobs.get(jobId) };
       }),
-    createChallenge: (_parent, { input }, { services }) => mutationPayload(() => services.verifications.createChallenge(input)),
+    createChallenge: (_parent, { input }, { services }) => mutationPayload(() => services.challenges.createChallenge(input)),
     answerChallenge: (_parent, { input }, { services }) =>
-      mutationPayload(async () => ({ verification: await services.verifications.answerChallenge(input.challengeId, input.labels) })),
+      mutationPayload(async () => ({ verification: await services.challenges.answerChallenge(input.challengeId, input.labels) })),
     rotateSigningKey: (_parent, _args, { services }) => mutationPayload(() => services.attestations.rotateSigningKey()),
     revokeAttestation: (_parent, { input }, { services }) =>
-      mutationPayload(async () => ({ attestation: await services.verifications.revokeAttestation(input.jti, input.reason ?? null) })),
+      mutationPayload(async () => ({ attestation: await services.attestations.revoke(input.jti, input.reason ?? null) })),
   },
   Verification: {
     policy: (v) => parseVerdictPolicy(v.policy),

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
 import { loadMnist, loadMnistArrays } from './mnist.ts';
 
 test('loadMnist returns normalised [n,28,28,1] images with labels in 0..9', () => {

@@ -2,7 +2,7 @@
  * Endpoint enrollment: requesting the check of a deployment's serving stack (the work runs in a
  * worker, enrollment-job.ts) and reading enrollments back. README.md says why it exists.
  */
-import { uuid7, isUuid } from '../../common/ids.ts';
+import { isUuid } from '../../common/ids.ts';
 import type { Database, Transaction } from '../../db/client.ts';
 import type { EndpointEnrollment, Job } from '../../db/generated/client.ts';
 import { scopeToTenant, type TenantDatabase } from '../../db/tenant-scope.ts';

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { roundArrayTo, type Numerics, type Rounding } from '../../../serving/number-formats.ts';
 import { binaryScores, outputMeaning } from '../../binary.ts';
-import { checkClassifierShapes, invalidModel, type Classifier, type NamedWeight, type OutputKind } from '../../classifier.ts';
+import { checkClassifierShapes, invalidModel, type Classifier, type NamedWeight } from '../../classifier.ts';
 import type { GraphSummary } from './graph.ts';
 import { OnnxInterpreter, type InterpreterOptions } from './interpreter.ts';
 import type { OnnxModel, OnnxNode } from './onnx-proto.ts';

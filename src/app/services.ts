@@ -15,6 +15,8 @@ import { ModelsService } from '../registry/models.service.ts';
 import { EndpointsService } from '../registry/endpoints.service.ts';
 import type { ModelArtifacts } from '../registry/artifacts/model-artifacts.ts';
 import { WatermarksService } from '../watermarks/watermarks.service.ts';
+import { WatermarksRepository } from '../watermarks/watermarks.repository.ts';
+import { scopeToTenant } from '../db/tenant-scope.ts';
 import { VerificationsService } from '../verifications/verifications.service.ts';
 import { ChallengesService, type ChallengeSettings } from '../verifications/challenges.service.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
@@ -75,7 +77,7 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     models: new ModelsService(db, vault, actor, egress),
     endpoints: new EndpointsService(db, vault, actor, egress),
     jobs: new JobsService(db, queue, actor),
-    watermarks: new WatermarksService(db, queue, actor),
+    watermarks: new WatermarksService(actor ? new WatermarksRepository(scopeToTenant(db, actor.tenantId)) : null, queue, actor),
     verifications: new VerificationsService(db, vault, queue, actor, egress, candidateTtlMs),
     challenges: new ChallengesService(db, vault, issuer, challenges, actor),
     enrollments: new EnrollmentsService(db, vault, queue, actor, egress),

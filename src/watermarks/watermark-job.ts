@@ -22,6 +22,7 @@ import { defineJob } from '../jobs/job-definition.ts';
 import { assertTenantActive, endJobOfDeletedTenant, isTenantDeleted } from '../tenants/tenant-guard.ts';
 import { generateInThread } from './generation/generate-in-thread.ts';
 import { generatedWatermarkRefusal } from './watermark-strength.ts';
+import { generationParameters, jobWithWatermark } from './watermarks.repository.ts';
 
 export { SELF_CHECK_NOISE_STD } from './generation/generate-watermark.ts';
 
@@ -40,7 +41,7 @@ export const watermarkJob = defineJob<WatermarkJobDeps>({ kind: 'WATERMARK', run
 export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob): Promise<void> {
   const { db, vault, store, logger } = deps;
   const records = new JobRecords(db, queued.id);
-  const job = await db.job.findUnique({ where: { id: queued.id }, include: { watermark: { include: { modelVersion: true } } } });
+  const job = await jobWithWatermark(db, queued.id);
   if (!job || !job.watermark) {
     logger.warn('watermark job without its records; dropping it', { jobId: queued.id });
     return;
@@ -56,7 +57,7 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
 
   try {
     const files = await store.readArtifact(storedManifest(version.artifact));
-    const parameters = watermark.parameters as { lambda: number; maxSteps: number };
+    const parameters = generationParameters(watermark.parameters);
     await records.progress(0, 'Generating triggers…', true);
     const generated = await generateInThread(
       {

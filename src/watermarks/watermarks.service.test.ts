@@ -5,13 +5,15 @@ import { seedReadyVersion } from '../../test/support/watermark.ts';
 import type { Actor } from '../auth/actor.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
 import { WatermarksService } from './watermarks.service.ts';
+import { WatermarksRepository } from './watermarks.repository.ts';
+import { scopeToTenant } from '../db/tenant-scope.ts';
 import { WATERMARK_SCHEME } from './watermark-settings.ts';
 
 let f: ServiceFixture;
 let tenantA: string;
 let tenantB: string;
 let versionA: string;
-const sut = (actor: Actor | null) => new WatermarksService(f.db, f.queue, actor);
+const sut = (actor: Actor | null) => new WatermarksService(actor ? new WatermarksRepository(scopeToTenant(f.db, actor.tenantId)) : null, f.queue, actor);
 
 before(async () => {
   f = await startServiceFixture();

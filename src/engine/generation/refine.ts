@@ -24,12 +24,19 @@
  *
  * t (default 1e-3) is far above the float noise between backends (~1e-6, method.md) and far
  * below what one fine-tuning step moves, so save/load and backend changes flip nothing.
+ *
+ * Memory: every trigger's terms depend on that trigger alone (inference-mode models), so when the
+ * clean model and the S simulated ones do not fit the memory budget for all triggers at once,
+ * each step runs over micro-batches of triggers and their gradient rows are put together; the
+ * step is the whole-batch one up to float32 rounding (refine.test.ts). A batch that fits runs as
+ * one pass, exactly as before micro-batching.
  */
 import * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
 import { logProbabilities, type Classifier } from '../model/classifier.ts';
 import { classifierFromModel } from '../model/formats/index.ts';
 import { readAndDispose } from '../util/tensors.ts';
+import { microBatches, microBatchSize, type MicroBatchOptions } from '../model/micro-batch.ts';
 import { labelMargins } from './loss.ts';
 
 export interface SensitivityOptions {
@@ -96,7 +103,7 @@ export async function refineSensitive(
   simulated: readonly tf.LayersModel[],
   marginTarget: number,
   flipWeight: number,
-  options: SensitivityOptions & { signal?: AbortSignal; onStep?: (step: number, loss: number) => void; bounds?: { min: number; max: number } } = {},
+  options: SensitivityOptions & Omit<MicroBatchOptions, 'signal'> & { signal?: AbortSignal; onStep?: (step: number, loss: number) => void; bounds?: { min: number; max: number } } = {},
 ): Promise<RefineResult> {
   const t = marginTarget;
   const n = labels.length;
@@ -110,8 +117,16 @@ export async function refineSensitive(
   const x = tf.variable(init, true, `fragmark_triggers_${Date.now()}_${Math.random().toString(36).slice(2)}`);
   init.dispose(); // the variable keeps its own copy
   const optimizer = tf.train.adam(lr0, 0.9, 0.999);
+  // Triggers per pass: a gradient pass holds the clean model's tape and every simulated model's.
+  const perPass = n <= 1 ? n : Math.max(1, Math.floor(microBatchSize(classifier, 'gradient', options.memoryBudgetMb) / (1 + (flipWeight === 0 ? 0 : sims.length))));
+  const batches = microBatches(n, Math.min(n, perPass));
+  const reportBatch = (b: number, start: number, count: number) => options.onMicroBatch?.({ done: b + 1, total: batches.length, examples: start + count });
   let done = 0;
   try {
+    if (batches.length > 1) {
+      const r = await refineInBatches({ classifier, sims, x, oneHot, shape, t, flipWeight, steps, lr0, targetFlip, optimizer, batches, reportBatch, options });
+      return r;
+    }
     for (let step = 0; step < steps; step++) {
       if (options.signal?.aborted) throw new EngineError('CANCELLED', `trigger generation cancelled in refinement step ${step}`, { step });
       // Geometric decay lr0 -> lr0 / 10 over the run.
@@ -183,6 +198,144 @@ export async function refineSensitive(
     optimizer.dispose();
     oneHot.dispose();
   }
+}
+
+interface BatchedRefinement {
+  classifier: Classifier;
+  sims: Classifier[];
+  x: tf.Variable;
+  oneHot: tf.Tensor2D;
+  shape: number[];
+  t: number;
+  flipWeight: number;
+  steps: number;
+  lr0: number;
+  targetFlip: number;
+  optimizer: tf.AdamOptimizer;
+  batches: { start: number; count: number }[];
+  reportBatch: (b: number, start: number, count: number) => void;
+  options: { signal?: AbortSignal; onStep?: (step: number, loss: number) => void; bounds?: { min: number; max: number } };
+}
+
+/**
+ * The refinement with every pass over micro-batches of triggers: the loss is the whole batch's
+ * (each trigger's terms over n, not over its micro-batch), so the gradient rows are the whole
+ * batch's and one Adam step is applied to all of x.
+ */
+async function refineInBatches(r: BatchedRefinement): Promise<RefineResult> {
+  const { classifier, sims, x, oneHot, shape, t, flipWeight, batches, options } = r;
+  const n = shape[0]!;
+  const rowShape = shape.slice(1);
+  const slice = (v: tf.Tensor, start: number, count: number) => tf.slice(v, [start, ...rowShape.map(() => 0)], [count, ...rowShape]);
+  const oneHotOf = (start: number, count: number) => tf.slice(oneHot, [start, 0], [count, -1]) as tf.Tensor2D;
+  const checkSignal = (step: number) => {
+    if (options.signal?.aborted) throw new EngineError('CANCELLED', `trigger generation cancelled in refinement step ${step}`, { step });
+  };
+  /** Clean margins of every trigger, a micro-batch at a time. */
+  const cleanMargins = (): Float32Array => {
+    const out = new Float32Array(n);
+    for (const { start, count } of batches) out.set(readAndDispose(tf.tidy(() => marginsOf(classifier, slice(x, start, count), oneHotOf(start, count)))), start);
+    return out;
+  };
+  let done = 0;
+  for (let step = 0; step < r.steps; step++) {
+    checkSignal(step);
+    (r.optimizer as unknown as { learningRate: number }).learningRate = r.lr0 * Math.pow(0.1, step / Math.max(1, r.steps - 1));
+    const m0 = new Float32Array(n);
+    const flipped = new Float32Array(n);
+    let lossValue = 0;
+    const rows: tf.Tensor[] = [];
+    try {
+      batches.forEach(({ start, count }, b) => {
+        checkSignal(step);
+        const hot = oneHotOf(start, count);
+        const xs = slice(x, start, count);
+        let base: tf.Tensor1D | undefined;
+        let allNeg: tf.Tensor | undefined;
+        const { value, grad } = tf.valueAndGrad((xb: tf.Tensor) => {
+          const margins = marginsOf(classifier, xb, hot);
+          base = tf.keep(margins);
+          const lm = tf.div(tf.sum(tf.abs(tf.sub(margins, t))), t * n);
+          if (sims.length === 0 || flipWeight === 0) return lm as tf.Scalar;
+          let terms: tf.Tensor | undefined;
+          let neg: tf.Tensor | undefined;
+          for (const s of sims) {
+            const ms = marginsOf(s, xb, hot);
+            const h = tf.relu(tf.add(ms, t));
+            terms = terms === undefined ? h : tf.add(terms, h);
+            const isNeg = tf.cast(tf.less(ms, 0), 'float32');
+            neg = neg === undefined ? isNeg : tf.mul(neg, isNeg);
+          }
+          allNeg = tf.keep(neg!);
+          return tf.add(lm, tf.mul(tf.div(tf.sum(terms!), t * sims.length * n), flipWeight)) as tf.Scalar;
+        })(xs);
+        m0.set(base!.dataSync(), start);
+        if (allNeg !== undefined) flipped.set(allNeg.dataSync() as Float32Array, start);
+        lossValue += value.dataSync()[0]!;
+        rows.push(grad);
+        tf.dispose([value, base!, hot, xs, ...(allNeg !== undefined ? [allNeg] : [])]);
+        r.reportBatch(b, start, count);
+      });
+      options.onStep?.(step, lossValue);
+      let inBand = true;
+      for (const v of m0) if (!(v >= t / 2 && v <= 2 * t)) inBand = false;
+      let frac = 0;
+      for (const v of flipped) frac += v / n;
+      done = step;
+      if (inBand && (sims.length === 0 || frac >= r.targetFlip)) break;
+      const gradient = tf.concat(rows, 0);
+      try {
+        r.optimizer.applyGradients([{ name: x.name, tensor: gradient }]);
+      } finally {
+        gradient.dispose();
+      }
+      if (options.bounds !== undefined) clipInto(x, options.bounds);
+    } finally {
+      tf.dispose(rows);
+    }
+    if (step % 10 === 9) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  // Newton projection of each clean margin onto t, a micro-batch at a time.
+  let iterations = 0;
+  for (; iterations < 30; iterations++) {
+    const mv = cleanMargins();
+    let ok = true;
+    for (const v of mv) if (!(v >= 0.8 * t && v <= 1.25 * t)) ok = false;
+    if (ok) break;
+    const steps: tf.Tensor[] = [];
+    try {
+      for (const { start, count } of batches) {
+        steps.push(
+          tf.tidy(() => {
+            const hot = oneHotOf(start, count);
+            const g = tf.grad((xx: tf.Tensor) => tf.sum(marginsOf(classifier, xx, hot)))(slice(x, start, count));
+            const flat = tf.reshape(g, [count, -1]);
+            const norm2 = tf.add(tf.sum(tf.square(flat), 1), 1e-12);
+            const coef = tf.div(tf.sub(tf.tensor1d(mv.subarray(start, start + count)), t), norm2);
+            return tf.reshape(tf.mul(flat, tf.reshape(coef, [count, 1])), [count, ...rowShape]);
+          }),
+        );
+      }
+      tf.tidy(() => x.assign(tf.sub(x, tf.concat(steps, 0)) as tf.Tensor));
+    } finally {
+      tf.dispose(steps);
+    }
+    if (options.bounds !== undefined) clipInto(x, options.bounds);
+  }
+  const data = Float32Array.from(x.dataSync() as Float32Array);
+  const margins = cleanMargins();
+  let simulatedFlipFraction = 0;
+  if (sims.length > 0) {
+    const all = new Uint8Array(n).fill(1);
+    for (const s of sims) {
+      for (const { start, count } of batches) {
+        const v = readAndDispose(tf.tidy(() => marginsOf(s, slice(x, start, count), oneHotOf(start, count))));
+        for (let i = 0; i < count; i++) if (!(v[i]! < 0)) all[start + i] = 0;
+      }
+    }
+    simulatedFlipFraction = all.reduce((a, b) => a + b, 0) / n;
+  }
+  return { data, margins, simulatedFlipFraction, steps: done, projectionIterations: iterations };
 }
 
 /** Keeps the triggers inside a bounded input domain (projected gradient steps). */

@@ -56,6 +56,8 @@ export const sensitive: Objective<'SENSITIVE'> = {
         ...sens,
         ...(isBounded(domain) ? { bounds: { min: domain.min, max: domain.max } } : {}),
         ...(context.signal !== undefined ? { signal: context.signal } : {}),
+        ...(context.memoryBudgetMb !== undefined ? { memoryBudgetMb: context.memoryBudgetMb } : {}),
+        ...(context.onMicroBatch !== undefined ? { onMicroBatch: context.onMicroBatch } : {}),
       });
     } finally {
       for (const m of sims) m.dispose();

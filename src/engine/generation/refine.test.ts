@@ -40,6 +40,6 @@ test('SENSITIVE refinement over micro-batches of triggers gives the whole-batch 
   assert.equal(batched.simulatedFlipFraction, whole.simulatedFlipFraction);
   for (let i = 0; i < whole.data.length; i++) assert.ok(Math.abs(batched.data[i]! - whole.data[i]!) <= 1e-4, `x[${i}]: ${batched.data[i]} vs ${whole.data[i]}`);
   for (let i = 0; i < n; i++) assert.ok(Math.abs(batched.margins[i]! - whole.margins[i]!) <= 1e-5, `margin ${i}: ${batched.margins[i]} vs ${whole.margins[i]}`);
-  tf.dispose(sims);
+  for (const sim of sims) sim.dispose();
   classifier.dispose();
 });

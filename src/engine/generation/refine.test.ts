@@ -1,6 +1,5 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index.ts';
 import { gaussianNoise } from '../attacks/weights.ts';
 import { classifierFromModel } from '../model/formats/index.ts';

@@ -33,6 +33,7 @@ import {
 } from './endpoints.repository.ts';
 
 const ENDPOINT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+/** Re-exported where it was defined before the repository (bench/monitoring.ts imports it from here). */
 export { MAX_ENDPOINTS_PER_VERSION };
 
 export interface RegisterEndpointInput {

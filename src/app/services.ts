@@ -13,6 +13,8 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
 import { ModelsService } from '../registry/models.service.ts';
 import { EndpointsService } from '../registry/endpoints.service.ts';
+import { ModelsRepository } from '../registry/models.repository.ts';
+import { EndpointsRepository } from '../registry/endpoints.repository.ts';
 import type { ModelArtifacts } from '../registry/artifacts/model-artifacts.ts';
 import { WatermarksService } from '../watermarks/watermarks.service.ts';
 import { WatermarksRepository } from '../watermarks/watermarks.repository.ts';
@@ -26,6 +28,7 @@ import { EnrollmentsService } from '../verifications/enrollment/enrollments.serv
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { ModelSigningKeysService } from '../registry/model-signing/model-signing-keys.service.ts';
 import { ModelSignaturesService } from '../registry/model-signing/model-signatures.service.ts';
+import { ModelSigningRepository } from '../registry/model-signing/model-signing.repository.ts';
 import { WebhookSubscriptionsService } from '../webhooks/webhook-subscriptions.service.ts';
 import { MonitorsService } from '../monitoring/monitors.service.ts';
 import type { Config } from '../config/config.ts';
@@ -74,8 +77,8 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     tenants: new TenantsService(db, vault, queue, actor),
     keys: new KeyManagementService(db, vault, queue, actor, rewrap),
     audit: new AuditService(db, actor),
-    models: new ModelsService(db, vault, actor, egress),
-    endpoints: new EndpointsService(db, vault, actor, egress),
+    models: new ModelsService(actor ? new ModelsRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, actor, egress),
+    endpoints: new EndpointsService(actor ? new EndpointsRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, actor, egress),
     jobs: new JobsService(db, queue, actor),
     watermarks: new WatermarksService(actor ? new WatermarksRepository(scopeToTenant(db, actor.tenantId)) : null, queue, actor),
     verifications: new VerificationsService(db, vault, queue, actor, egress, candidateTtlMs),
@@ -83,8 +86,8 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     enrollments: new EnrollmentsService(db, vault, queue, actor, egress),
     history: new VerificationHistory(db, actor?.tenantId ?? null),
     attestations: new AttestationsService(db, issuer, actor),
-    modelSigningKeys: new ModelSigningKeysService(db, actor),
-    modelSignatures: new ModelSignaturesService(db, actor),
+    modelSigningKeys: new ModelSigningKeysService(actor ? new ModelSigningRepository(scopeToTenant(db, actor.tenantId)) : null, actor),
+    modelSignatures: new ModelSignaturesService(actor ? new ModelSigningRepository(scopeToTenant(db, actor.tenantId)) : null, actor),
     webhooks: new WebhookSubscriptionsService(db, vault, queue, actor, egress),
     monitors: new MonitorsService(db, actor, monitoring),
   };

@@ -8,22 +8,33 @@
  * `resolveEndpoint` is the one place that turns a verification's or enrollment's request
  * (an `endpointId`, an ad-hoc `endpoint`, or neither) into the deployment to query.
  */
-import type { Database, Transaction } from '../db/client.ts';
+import type { Transaction } from '../db/client.ts';
 import type { EndpointEnrollment, Model, ModelVersion, RegisteredEndpoint, Verification } from '../db/generated/client.ts';
-import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
+import type { TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
-import { isUuid } from '../common/ids.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { versionInputDomain } from './input-domain.ts';
 import { DEFAULT_ENDPOINT_NAME, validateEndpoint, type EndpointInput } from './endpoint-spec.ts';
 import { RegistryError } from './registry.errors.ts';
+import {
+  activeEndpoints,
+  createEndpoint,
+  credentialSealed,
+  endpointById,
+  lockVersionEndpoints,
+  MAX_ENDPOINTS_PER_VERSION,
+  removeEndpoint,
+  repointEndpoint,
+  type EndpointColumns,
+  type EndpointsRepository,
+} from './endpoints.repository.ts';
 
 const ENDPOINT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
-/** A version's active endpoints are few; this bounds what one version can hold. */
-export const MAX_ENDPOINTS_PER_VERSION = 50;
+/** Re-exported where it was defined before the repository (bench/monitoring.ts imports it from here). */
+export { MAX_ENDPOINTS_PER_VERSION };
 
 export interface RegisterEndpointInput {
   modelVersionId: string;
@@ -45,30 +56,26 @@ export interface ResolvedEndpoint {
 }
 
 export class EndpointsService {
-  private readonly scoped: TenantDatabase | null;
-
+  /** `endpoints`: the caller's tenant's repository; null without a caller (every method refuses first). */
   constructor(
-    private readonly db: Database,
+    private readonly endpoints: EndpointsRepository | null,
     private readonly vault: Vault,
     private readonly actor: Actor | null,
     private readonly egress: EgressPolicy,
-  ) {
-    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
-  }
+  ) {}
 
   async register(input: RegisterEndpointInput): Promise<RegisteredEndpoint> {
     const actor = requireTenantRole(this.actor, 'TENANT_ADMIN', 'Endpoints');
     const name = endpointName(input.name);
     const version = await this.version(input.modelVersionId);
     const endpoint = validateEndpoint(input.endpoint, versionInputDomain(version), this.egress);
-    return this.db.$transaction(async (tx) => {
+    return this.endpoints!.transaction(async (tx) => {
       // Serialises registrations of one version, so the count below holds until the commit.
-      await tx.$queryRaw`SELECT id FROM "ModelVersion" WHERE id = ${version.id}::uuid FOR UPDATE`;
-      const active = await tx.registeredEndpoint.count({ where: { modelVersionId: version.id, removedAt: null } });
+      const { active, nameTaken: taken } = await lockVersionEndpoints(tx, version.id, name);
       if (active >= MAX_ENDPOINTS_PER_VERSION) {
         throw new RegistryError('INVALID_MODEL_INPUT', `A version has at most ${MAX_ENDPOINTS_PER_VERSION} registered endpoints; remove one first.`, ['input', 'modelVersionId']);
       }
-      if (await tx.registeredEndpoint.findFirst({ where: { modelVersionId: version.id, name, removedAt: null }, select: { id: true } })) throw nameTaken(name);
+      if (taken) throw nameTaken(name);
       return recordEndpoint(tx, this.vault, actor, { id: version.id, tenantId: actor.tenantId, modelName: version.model.name }, name, endpoint);
     });
   }
@@ -82,8 +89,8 @@ export class EndpointsService {
     const current = await this.active(id);
     const version = await this.version(current.modelVersionId);
     const endpoint = validateEndpoint(input, versionInputDomain(version), this.egress);
-    return this.db.$transaction(async (tx) => {
-      const updated = await tx.registeredEndpoint.update({ where: { id: current.id }, data: { ...endpointColumns(endpoint, version.model.name), credentialRecordId: null } });
+    return this.endpoints!.transaction(async (tx) => {
+      const updated = await repointEndpoint(tx, current.id, endpointColumns(endpoint, version.model.name));
       const result = endpoint.credential ? await sealCredential(tx, this.vault, actor, updated, endpoint.credential) : updated;
       await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'endpoint.update', recordId: current.id, details: { host: new URL(endpoint.url).host } });
       return result;
@@ -94,8 +101,8 @@ export class EndpointsService {
   async remove(id: string): Promise<RegisteredEndpoint> {
     const actor = requireTenantRole(this.actor, 'TENANT_ADMIN', 'Endpoints');
     const current = await this.active(id);
-    return this.db.$transaction(async (tx) => {
-      const removed = await tx.registeredEndpoint.update({ where: { id: current.id }, data: { removedAt: new Date() } });
+    return this.endpoints!.transaction(async (tx) => {
+      const removed = await removeEndpoint(tx, current.id, new Date());
       await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'endpoint.remove', recordId: current.id });
       return removed;
     });
@@ -103,23 +110,23 @@ export class EndpointsService {
 
   async get(id: string): Promise<RegisteredEndpoint | null> {
     requireTenantRole(this.actor, 'VIEWER', 'Endpoints');
-    return isUuid(id) ? this.scoped!.registeredEndpoint.findUnique({ where: { id } }) : null;
+    return this.endpoints!.get(id);
   }
 
   /** The version's active endpoints, oldest first. */
   async forVersion(modelVersionId: string): Promise<RegisteredEndpoint[]> {
     requireTenantRole(this.actor, 'VIEWER', 'Endpoints');
-    return this.scoped!.registeredEndpoint.findMany({ where: { modelVersionId, removedAt: null }, orderBy: { id: 'asc' }, take: MAX_ENDPOINTS_PER_VERSION });
+    return this.endpoints!.active(modelVersionId);
   }
 
   private async version(id: string): Promise<ModelVersion & { model: Model }> {
-    const version = isUuid(id) ? await this.scoped!.modelVersion.findUnique({ where: { id }, include: { model: true } }) : null;
+    const version = await this.endpoints!.version(id);
     if (!version) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.', ['input', 'modelVersionId']);
     return version;
   }
 
   private async active(id: string): Promise<RegisteredEndpoint> {
-    const endpoint = isUuid(id) ? await this.scoped!.registeredEndpoint.findUnique({ where: { id } }) : null;
+    const endpoint = await this.endpoints!.get(id);
     if (!endpoint || endpoint.removedAt) throw new RegistryError('ENDPOINT_NOT_FOUND', 'No such registered endpoint.', ['input', 'id']);
     return endpoint;
   }
@@ -138,9 +145,7 @@ export async function recordEndpoint(
   name: string,
   endpoint: EndpointInput,
 ): Promise<RegisteredEndpoint> {
-  const created = await tx.registeredEndpoint.create({
-    data: { tenantId: version.tenantId, modelVersionId: version.id, name, ...endpointColumns(endpoint, version.modelName) },
-  });
+  const created = await createEndpoint(tx, { tenantId: version.tenantId, modelVersionId: version.id, name, ...endpointColumns(endpoint, version.modelName) });
   const registered = endpoint.credential ? await sealCredential(tx, vault, actor, created, endpoint.credential) : created;
   await recordAudit(tx, { tenantId: version.tenantId, actorApiKeyId: actor.apiKeyId, action: 'endpoint.register', recordId: registered.id, details: { modelVersionId: version.id, name, host: new URL(endpoint.url).host } });
   return registered;
@@ -149,11 +154,11 @@ export async function recordEndpoint(
 /** Seals an endpoint's credential under the endpoint's own id and records where it is. */
 async function sealCredential(tx: Transaction, vault: Vault, actor: Actor, endpoint: RegisteredEndpoint, credential: string): Promise<RegisteredEndpoint> {
   await vault.seal({ tenantId: endpoint.tenantId, purpose: 'endpoint-credential', recordId: endpoint.id }, new TextEncoder().encode(credential), { apiKeyId: actor.apiKeyId }, tx);
-  return tx.registeredEndpoint.update({ where: { id: endpoint.id }, data: { credentialRecordId: endpoint.id } });
+  return credentialSealed(tx, endpoint.id);
 }
 
 /** Where a validated endpoint points, as stored: the model name defaults to the registry model's. */
-function endpointColumns(endpoint: EndpointInput, defaultModelName: string): Pick<RegisteredEndpoint, 'url' | 'protocol' | 'modelName' | 'inputFormat'> {
+function endpointColumns(endpoint: EndpointInput, defaultModelName: string): EndpointColumns {
   return { url: endpoint.url, protocol: endpoint.protocol, modelName: endpoint.modelName?.trim() || defaultModelName, inputFormat: endpoint.inputFormat ?? 'FLOAT32' };
 }
 
@@ -182,12 +187,12 @@ export async function resolveEndpoint(
   }
   let registered: RegisteredEndpoint | null;
   if (request.endpointId) {
-    registered = isUuid(request.endpointId) ? await scoped.registeredEndpoint.findUnique({ where: { id: request.endpointId } }) : null;
+    registered = await endpointById(scoped, request.endpointId);
     if (!registered || registered.removedAt || registered.modelVersionId !== version.id) {
       throw new RegistryError('ENDPOINT_NOT_FOUND', 'No such registered endpoint of this version.', ['input', 'endpointId']);
     }
   } else {
-    const active = await scoped.registeredEndpoint.findMany({ where: { modelVersionId: version.id, removedAt: null }, orderBy: { id: 'asc' }, take: MAX_ENDPOINTS_PER_VERSION });
+    const active = await activeEndpoints(scoped, version.id);
     registered = defaultEndpoint(active);
     if (!registered && active.length > 1) {
       throw new RegistryError(

@@ -11,6 +11,8 @@ import { Vault } from '../vault/vault.ts';
 import { buildManifest } from './artifacts/artifact-manifest.ts';
 import type { ValidatedArtifact } from './artifacts/model-validation.ts';
 import { ModelsService } from './models.service.ts';
+import { ModelsRepository } from './models.repository.ts';
+import { scopeToTenant } from '../db/tenant-scope.ts';
 
 let testDb: TestDatabase;
 let vault: Vault;
@@ -18,7 +20,7 @@ let tenantA: string;
 let tenantB: string;
 const actor = (tenantId: string, role: Actor['role'] = 'OPERATOR'): Actor => ({ apiKeyId: randomUUID(), role, tenantId });
 const PLATFORM: Actor = { apiKeyId: '00000000-0000-7000-8000-000000000001', role: 'PLATFORM_ADMIN', tenantId: null };
-const sut = (who: Actor | null) => new ModelsService(testDb.db, vault, who, DEFAULT_EGRESS_POLICY);
+const sut = (who: Actor | null) => new ModelsService(who ? new ModelsRepository(scopeToTenant(testDb.db, who.tenantId), testDb.db) : null, vault, who, DEFAULT_EGRESS_POLICY);
 const artifact = (size = 1000): ValidatedArtifact => ({
   manifest: buildManifest([{ name: 'model.json', sha256: 'cd'.repeat(32), size }]),
   inputShape: [28, 28, 1],

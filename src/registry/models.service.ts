@@ -3,25 +3,24 @@
  * versions (artifact, digest, optional inference endpoint whose credential is sealed in the
  * vault) and movable aliases such as "production".
  */
-import type { Database, Transaction } from '../db/client.ts';
+import type { Transaction } from '../db/client.ts';
 import type { Model, ModelAlias, ModelVersion } from '../db/generated/client.ts';
 import { domainColumns, parseInputDomain, type InputDomainInput } from './input-domain.ts';
-import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
 import { isAtLeast } from '../auth/roles.ts';
 import { AuthError } from '../auth/auth.errors.ts';
-import { isUuid } from '../common/ids.ts';
-import { pageSize, paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import { pageSize, type Page, type PageRequest } from '../common/pagination.ts';
 import DataLoader from 'dataloader';
 import type { Vault } from '../vault/vault.ts';
 import type { ValidatedArtifact } from './artifacts/model-validation.ts';
-import { manifestJson } from './artifacts/artifact-manifest.ts';
 import { RegistryError } from './registry.errors.ts';
 import { DEFAULT_ENDPOINT_NAME, validateEndpoint, type EndpointInput } from './endpoint-spec.ts';
 import { recordEndpoint } from './endpoints.service.ts';
-import { storedArtifactBytes } from './storage-quota.ts';
+import type { ModelFilter, ModelsRepository } from './models.repository.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
+
+export type { ModelFilter } from './models.repository.ts';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$/;
 const TAG = /^[a-z0-9][a-z0-9._-]{0,39}$/;
@@ -45,15 +44,7 @@ export interface CreateVersionInput {
   inputDomain?: InputDomainInput | null;
 }
 
-export interface ModelFilter {
-  name?: string | null;
-  tag?: string | null;
-  alias?: string | null;
-  latestVerdict?: 'PENDING' | 'INTACT' | 'TAMPERED' | 'ERROR' | null;
-}
-
 export class ModelsService {
-  private readonly scoped: TenantDatabase | null;
   /**
    * First pages of versions for many models in two queries (a page of models listing their
    * versions would otherwise cost two queries per model). Key: "<modelId>:<first>".
@@ -62,30 +53,20 @@ export class ModelsService {
     const requests = keys.map((k) => ({ modelId: k.split(':')[0]!, first: Number(k.split(':')[1]) }));
     const modelIds = [...new Set(requests.map((r) => r.modelId))];
     const largest = Math.max(...requests.map((r) => r.first));
-    const tenant = this.actor?.tenantId ?? '00000000-0000-0000-0000-000000000000';
-    const [rows, counts] = await Promise.all([
-      this.db.$queryRaw<ModelVersion[]>`
-        SELECT * FROM (
-          SELECT *, row_number() OVER (PARTITION BY "modelId" ORDER BY id DESC) AS position FROM "ModelVersion"
-          WHERE "tenantId" = ${tenant}::uuid AND "modelId" = ANY(${modelIds}::uuid[])
-        ) ranked WHERE position <= ${largest + 1} ORDER BY "modelId", id DESC`,
-      this.db.modelVersion.groupBy({ by: ['modelId'], where: { tenantId: tenant, modelId: { in: modelIds } }, _count: { _all: true } }),
-    ]);
-    const total = new Map(counts.map((c) => [c.modelId, c._count._all]));
+    const newest = await this.models!.newestVersions(this.actor!.tenantId!, modelIds, largest + 1);
     return requests.map(({ modelId, first }) => {
-      const mine = rows.filter((r) => r.modelId === modelId).map(({ position: _position, ...v }: ModelVersion & { position?: unknown }) => v as ModelVersion);
-      return { items: mine.slice(0, first), hasNextPage: mine.length > first, totalCount: total.get(modelId) ?? 0 };
+      const { versions, total } = newest.get(modelId)!;
+      return { items: versions.slice(0, first), hasNextPage: versions.length > first, totalCount: total };
     });
   });
 
+  /** `models`: the caller's tenant's repository; null without a caller (every method refuses first). */
   constructor(
-    private readonly db: Database,
+    private readonly models: ModelsRepository | null,
     private readonly vault: Vault,
     private readonly actor: Actor | null,
     private readonly egress: EgressPolicy,
-  ) {
-    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
-  }
+  ) {}
 
   async register(input: RegisterModelInput): Promise<Model> {
     const actor = this.requireRole('OPERATOR');
@@ -100,7 +81,7 @@ export class ModelsService {
     const description = input.description?.trim() || null;
     if (description && description.length > 2000) throw new RegistryError('INVALID_MODEL_INPUT', 'description is limited to 2000 characters.', ['input', 'description']);
     try {
-      return await this.scoped!.model.create({ data: { tenantId: actor.tenantId!, name, description, tags } });
+      return await this.models!.createModel(actor.tenantId!, { name, description, tags });
     } catch (error) {
       if ((error as { code?: string }).code === 'P2002') throw new RegistryError('MODEL_NAME_TAKEN', `A model named "${name}" already exists.`, ['input', 'name']);
       throw error;
@@ -125,8 +106,8 @@ export class ModelsService {
     const domain = parseInputDomain(input.inputDomain);
     const endpoint = input.endpoint ? validateEndpoint(input.endpoint, domain, this.egress) : null;
     try {
-      return await this.db.$transaction(async (tx) => {
-        const version = await tx.modelVersion.create({ data: { tenantId: model.tenantId, modelId: model.id, label, ...domainColumns(domain) } });
+      return await this.models!.transaction(async (tx) => {
+        const version = await this.models!.createVersion(tx, { tenantId: model.tenantId, modelId: model.id, label, ...domainColumns(domain) });
         if (endpoint) await recordEndpoint(tx, this.vault, actor, { id: version.id, tenantId: model.tenantId, modelName: model.name }, DEFAULT_ENDPOINT_NAME, endpoint);
         return version;
       });
@@ -147,36 +128,15 @@ export class ModelsService {
     this.requireRole('OPERATOR');
     const version = await this.getVersion(versionId);
     if (!version) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.');
-    await this.scoped!.$transaction(
-      async (tx) => {
-        const updated = await tx.modelVersion.updateMany({
-          where: { id: version.id, status: 'AWAITING_UPLOAD' },
-          data: {
-            status: 'READY',
-            format: artifact.format,
-            inputShape: artifact.inputShape,
-            inputLayout: artifact.inputLayout,
-            binaryOutput: artifact.binaryOutput,
-            numClasses: artifact.numClasses,
-            weightsDigest: artifact.weightsDigest,
-            artifact: manifestJson(artifact.manifest),
-            artifactDigest: artifact.manifest.digest,
-            artifactBytes: artifact.manifest.totalBytes,
-            uploadedAt: new Date(),
-          },
-        });
-        if (updated.count === 0) throw new RegistryError('VERSION_IMMUTABLE', 'This version already has its artifact; versions are immutable: create a new version.');
-        await beforeCommit(tx as Transaction);
-      },
-      { timeout: RECORDING_TIMEOUT_MS },
-    );
+    const recorded = await this.models!.recordArtifact(version.id, artifact, new Date(), beforeCommit, RECORDING_TIMEOUT_MS);
+    if (!recorded) throw new RegistryError('VERSION_IMMUTABLE', 'This version already has its artifact; versions are immutable: create a new version.');
     return (await this.getVersion(version.id))!;
   }
 
   /** Artifact bytes the caller's tenant keeps (versions and candidates), as the storage quota counts them. */
   async storedArtifactBytes(): Promise<number> {
     const actor = this.requireRole('VIEWER');
-    return storedArtifactBytes(this.db, actor.tenantId!);
+    return this.models!.storedArtifactBytes(actor.tenantId!);
   }
 
   /** Points `alias` (e.g. "production") at a version of the same model, moving it if it exists. */
@@ -185,68 +145,38 @@ export class ModelsService {
     const version = await this.getVersion(versionId);
     if (!version || version.modelId !== modelId) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such version of this model.', ['input', 'versionId']);
     if (!ALIAS.test(alias)) throw new RegistryError('INVALID_MODEL_INPUT', 'alias must be 1 to 40 lowercase letters, digits, _ or -, starting with a letter.', ['input', 'alias']);
-    return this.scoped!.modelAlias.upsert({
-      where: { modelId_name: { modelId, name: alias } },
-      create: { tenantId: version.tenantId, modelId, name: alias, versionId },
-      update: { versionId },
-    });
-  }
-
-  /** Models whose newest verification, across their versions, has `verdict` (one query). */
-  private async modelsWithLatestVerdict(tenantId: string, verdict: string): Promise<string[]> {
-    const rows = await this.db.$queryRaw<Array<{ modelId: string }>>`
-      SELECT "modelId" FROM (
-        SELECT DISTINCT ON (mv."modelId") mv."modelId", v.verdict::text AS verdict FROM "Verification" v
-        JOIN "ModelVersion" mv ON mv.id = v."modelVersionId"
-        WHERE v."tenantId" = ${tenantId}::uuid
-        ORDER BY mv."modelId", v.id DESC
-      ) latest WHERE verdict = ${verdict}`;
-    return rows.map((r) => r.modelId);
+    return this.models!.setAlias(version.tenantId, modelId, alias, versionId);
   }
 
   async get(id: string): Promise<Model | null> {
     this.requireRole('VIEWER');
-    return isUuid(id) ? this.scoped!.model.findUnique({ where: { id } }) : null;
+    return this.models!.get(id);
   }
 
   async getVersion(id: string): Promise<ModelVersion | null> {
     this.requireRole('VIEWER');
-    return isUuid(id) ? this.scoped!.modelVersion.findUnique({ where: { id } }) : null;
+    return this.models!.version(id);
   }
 
   async list(page: PageRequest, filter: ModelFilter = {}): Promise<Page<Model>> {
     const actor = this.requireRole('VIEWER');
-    const where = {
-      ...(filter.latestVerdict ? { id: { in: await this.modelsWithLatestVerdict(actor.tenantId!, filter.latestVerdict) } } : {}),
-      ...(filter.name ? { name: { contains: filter.name, mode: 'insensitive' as const } } : {}),
-      ...(filter.tag ? { tags: { has: filter.tag.toLowerCase() } } : {}),
-      ...(filter.alias ? { aliases: { some: { name: filter.alias } } } : {}),
-    };
-    return paginate(
-      page,
-      ({ take, cursorWhere, orderBy }) => this.scoped!.model.findMany({ where: { ...where, ...cursorWhere }, take, orderBy }),
-      () => this.scoped!.model.count({ where }),
-    );
+    return this.models!.list(actor.tenantId!, page, filter);
   }
 
   async versions(modelId: string, page: PageRequest): Promise<Page<ModelVersion>> {
     this.requireRole('VIEWER');
     if (!page.after) return this.firstVersionPages.load(`${modelId}:${pageSize(page.first)}`);
-    return paginate(
-      page,
-      ({ take, cursorWhere, orderBy }) => this.scoped!.modelVersion.findMany({ where: { modelId, ...cursorWhere }, take, orderBy }),
-      () => this.scoped!.modelVersion.count({ where: { modelId } }),
-    );
+    return this.models!.versions(modelId, page);
   }
 
   async aliases(modelId: string): Promise<ModelAlias[]> {
     this.requireRole('VIEWER');
-    return this.scoped!.modelAlias.findMany({ where: { modelId }, orderBy: { name: 'asc' } });
+    return this.models!.aliases(modelId);
   }
 
   async aliasesOfVersion(versionId: string): Promise<string[]> {
     this.requireRole('VIEWER');
-    return (await this.scoped!.modelAlias.findMany({ where: { versionId }, orderBy: { name: 'asc' } })).map((a) => a.name);
+    return (await this.models!.aliasesOfVersion(versionId)).map((a) => a.name);
   }
 
   private requireRole(role: 'VIEWER' | 'OPERATOR'): Actor {

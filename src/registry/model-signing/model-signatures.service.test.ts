@@ -9,6 +9,8 @@ import { buildManifest, manifestJson } from '../artifacts/artifact-manifest.ts';
 import { MAX_BUNDLE_BYTES } from './oms-bundle.ts';
 import { ModelSignaturesService } from './model-signatures.service.ts';
 import { ModelSigningKeysService } from './model-signing-keys.service.ts';
+import { ModelSigningRepository } from './model-signing.repository.ts';
+import { scopeToTenant } from '../../db/tenant-scope.ts';
 
 const oms = (name: string) => readFileSync(new URL(`../../../test/fixtures/oms/${name}`, import.meta.url), 'utf8');
 const PUBLIC_PEM = oms('TEST-ONLY-p384-public-key.pem');
@@ -23,9 +25,14 @@ let tenantB: string;
 let keyA: string;
 const actor = (tenantId: string, role: Actor['role'] = 'OPERATOR'): Actor => ({ apiKeyId: randomUUID(), role, tenantId });
 const PLATFORM: Actor = { apiKeyId: '00000000-0000-7000-8000-000000000001', role: 'PLATFORM_ADMIN', tenantId: null };
-const sut = (who: Actor | null) => new ModelSignaturesService(testDb.db, who);
+const signing = (who: Actor | null) => (who ? new ModelSigningRepository(scopeToTenant(testDb.db, who.tenantId)) : null);
+const sut = (who: Actor | null) => new ModelSignaturesService(signing(who), who);
+const adminKeys = (tenantId: string) => {
+  const admin = actor(tenantId, 'TENANT_ADMIN');
+  return new ModelSigningKeysService(signing(admin), admin);
+};
 const registerKey = async (tenantId: string, name: string, publicKeyPem: string) =>
-  (await new ModelSigningKeysService(testDb.db, actor(tenantId, 'TENANT_ADMIN')).register({ name, publicKeyPem })).id;
+  (await adminKeys(tenantId).register({ name, publicKeyPem })).id;
 
 /** A version of the tenant holding fixtures/mnist-cnn (READY), or awaiting its upload. */
 async function version(tenantId: string, ready = true) {
@@ -87,7 +94,7 @@ test("another tenant's versions and keys are not found; refusals keep the earlie
   const ownB = await version(tenantB);
   const awaiting = await version(tenantA, false);
   const revoked = await registerKey(tenantA, 'revoked', generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }) as string);
-  await new ModelSigningKeysService(testDb.db, actor(tenantA, 'TENANT_ADMIN')).revoke(revoked);
+  await adminKeys(tenantA).revoke(revoked);
 
   const operatorA = sut(actor(tenantA));
   const cases: Array<[string, () => Promise<unknown>, string, string[] | undefined]> = [

@@ -5,19 +5,18 @@
  * its SPKI SHA-256, time), audited in the same transaction. A refused bundle stores nothing and
  * leaves any earlier signature in place; an accepted one replaces it.
  */
-import type { Database, Transaction } from '../../db/client.ts';
-import type { ModelSigningKey, ModelVersion } from '../../db/generated/client.ts';
-import { scopeToTenant, type TenantDatabase } from '../../db/tenant-scope.ts';
+import type { Transaction } from '../../db/client.ts';
+import type { ModelVersion } from '../../db/generated/client.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { requireTenantRole } from '../../auth/require-role.ts';
 import { recordAudit } from '../../audit/audit.ts';
-import { isUuid } from '../../common/ids.ts';
 import { storedManifest } from '../artifacts/artifact-manifest.ts';
 import { RegistryError } from '../registry.errors.ts';
 import { ModelSigningError } from './model-signing.errors.ts';
 import { assertBundleSize } from './oms-bundle.ts';
 import { parseSigningPublicKey } from './public-key.ts';
 import { verifyOmsSignature } from './verify-oms-signature.ts';
+import type { KeyRow, ModelSigningRepository } from './model-signing.repository.ts';
 
 export interface AttachModelSignatureInput {
   modelVersionId: string;
@@ -27,34 +26,28 @@ export interface AttachModelSignatureInput {
 }
 
 export class ModelSignaturesService {
-  private readonly scoped: TenantDatabase | null;
-
+  /** `signing`: the caller's tenant's repository; null without a caller (every method refuses first). */
   constructor(
-    db: Database,
+    private readonly signing: ModelSigningRepository | null,
     private readonly actor: Actor | null,
-  ) {
-    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
-  }
+  ) {}
 
   /** Throws ModelSigningError (or RegistryError for the version) naming what failed; stores nothing then. */
   async attach(input: AttachModelSignatureInput, now: Date = new Date()): Promise<ModelVersion> {
     const actor = requireTenantRole(this.actor, 'OPERATOR', 'Models');
     assertBundleSize(input.bundle);
-    const version = isUuid(input.modelVersionId) ? await this.scoped!.modelVersion.findUnique({ where: { id: input.modelVersionId } }) : null;
+    const version = await this.signing!.version(input.modelVersionId);
     if (!version) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.', ['input', 'modelVersionId']);
     if (version.status !== 'READY' || !version.artifact) {
       throw new RegistryError('VERSION_NOT_READY', 'Upload the version\'s artifact first: a signature is checked against its files.', ['input', 'modelVersionId']);
     }
     const files = storedManifest(version.artifact).files;
-    return this.scoped!.$transaction(async (tx) => {
+    return this.signing!.transaction(async (tx) => {
       // The key's row first, held until commit: a revocation (which updates that row) waits for
       // this signature and then withdraws it; a key revoked before is refused here.
-      const key = await lockedKey(tx, actor.tenantId, input.signingKeyId);
+      const key = await this.lockedKey(tx, actor.tenantId, input.signingKeyId);
       const verified = verifyOmsSignature(input.bundle, parseSigningPublicKey(key.publicKeyPem), files);
-      const [updated] = await tx.modelVersion.updateManyAndReturn({
-        where: { id: version.id, status: 'READY' },
-        data: { signatureKeyId: key.id, signaturePublicKeySha256: key.publicKeySha256, signatureVerifiedAt: now },
-      });
+      const updated = await this.signing!.recordSignature(tx, version.id, key, now);
       if (!updated) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.', ['input', 'modelVersionId']);
       await recordAudit(tx, {
         tenantId: actor.tenantId,
@@ -73,21 +66,15 @@ export class ModelSignaturesService {
       return updated;
     });
   }
-}
 
-type KeyRow = Pick<ModelSigningKey, 'id' | 'publicKeyPem' | 'publicKeySha256' | 'revokedAt'>;
-
-/** The tenant's key, locked FOR SHARE; MODEL_SIGNING_KEY_NOT_FOUND or MODEL_SIGNING_KEY_REVOKED otherwise. */
-async function lockedKey(tx: Pick<Transaction, '$queryRaw'>, tenantId: string, id: string): Promise<KeyRow> {
-  const field = ['input', 'signingKeyId'];
-  const rows = isUuid(id)
-    ? await tx.$queryRaw<KeyRow[]>`
-        SELECT id, "publicKeyPem", "publicKeySha256", "revokedAt" FROM "ModelSigningKey" WHERE id = ${id}::uuid AND "tenantId" = ${tenantId}::uuid FOR SHARE`
-    : [];
-  const key = rows[0];
-  if (!key) throw new ModelSigningError('MODEL_SIGNING_KEY_NOT_FOUND', 'No such model signing key.', field);
-  if (key.revokedAt !== null) {
-    throw new ModelSigningError('MODEL_SIGNING_KEY_REVOKED', 'This signing key was revoked: signatures are no longer checked with it. Sign with a current key.', field);
+  /** The tenant's key, locked FOR SHARE; MODEL_SIGNING_KEY_NOT_FOUND or MODEL_SIGNING_KEY_REVOKED otherwise. */
+  private async lockedKey(tx: Transaction, tenantId: string, id: string): Promise<KeyRow> {
+    const field = ['input', 'signingKeyId'];
+    const key = await this.signing!.lockKey(tx, tenantId, id);
+    if (!key) throw new ModelSigningError('MODEL_SIGNING_KEY_NOT_FOUND', 'No such model signing key.', field);
+    if (key.revokedAt !== null) {
+      throw new ModelSigningError('MODEL_SIGNING_KEY_REVOKED', 'This signing key was revoked: signatures are no longer checked with it. Sign with a current key.', field);
+    }
+    return key;
   }
-  return key;
 }

@@ -4,13 +4,15 @@ import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { ModelSigningKeysService } from './model-signing-keys.service.ts';
+import { ModelSigningRepository } from './model-signing.repository.ts';
+import { scopeToTenant } from '../../db/tenant-scope.ts';
 
 let testDb: TestDatabase;
 let tenantA: string;
 let tenantB: string;
 const actor = (tenantId: string, role: Actor['role'] = 'TENANT_ADMIN'): Actor => ({ apiKeyId: randomUUID(), role, tenantId });
 const PLATFORM: Actor = { apiKeyId: '00000000-0000-7000-8000-000000000001', role: 'PLATFORM_ADMIN', tenantId: null };
-const sut = (who: Actor | null) => new ModelSigningKeysService(testDb.db, who);
+const sut = (who: Actor | null) => new ModelSigningKeysService(who ? new ModelSigningRepository(scopeToTenant(testDb.db, who.tenantId)) : null, who);
 const newPem = (curve = 'P-256') => generateKeyPairSync('ec', { namedCurve: curve }).publicKey.export({ format: 'pem', type: 'spki' }) as string;
 const spkiSha256 = (pem: string) => createHash('sha256').update(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')).digest('hex');
 

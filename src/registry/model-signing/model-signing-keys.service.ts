@@ -4,17 +4,15 @@
  * keys are not secret). Revoking a key withdraws the signatures it verified, in the same
  * transaction: later attestations of those versions carry no model.signature (README.md).
  */
-import type { Database } from '../../db/client.ts';
 import type { ModelSigningKey } from '../../db/generated/client.ts';
-import { scopeToTenant, type TenantDatabase } from '../../db/tenant-scope.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { requireTenantRole } from '../../auth/require-role.ts';
 import type { Role } from '../../auth/roles.ts';
 import { recordAudit } from '../../audit/audit.ts';
-import { isUuid } from '../../common/ids.ts';
-import { paginate, type Page, type PageRequest } from '../../common/pagination.ts';
+import type { Page, PageRequest } from '../../common/pagination.ts';
 import { ModelSigningError } from './model-signing.errors.ts';
 import { parseSigningPublicKey } from './public-key.ts';
+import type { ModelSigningRepository } from './model-signing.repository.ts';
 
 const MAX_NAME_LENGTH = 100;
 
@@ -30,14 +28,11 @@ export interface RevokedModelSigningKey {
 }
 
 export class ModelSigningKeysService {
-  private readonly scoped: TenantDatabase | null;
-
+  /** `signing`: the caller's tenant's repository; null without a caller (every method refuses first). */
   constructor(
-    db: Database,
+    private readonly signing: ModelSigningRepository | null,
     private readonly actor: Actor | null,
-  ) {
-    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
-  }
+  ) {}
 
   async register(input: RegisterModelSigningKeyInput): Promise<ModelSigningKey> {
     const actor = this.requireRole('TENANT_ADMIN');
@@ -47,10 +42,8 @@ export class ModelSigningKeysService {
     }
     const key = parseSigningPublicKey(input.publicKeyPem);
     try {
-      return await this.scoped!.$transaction(async (tx) => {
-        const created = await tx.modelSigningKey.create({
-          data: { tenantId: actor.tenantId, name, algorithm: key.algorithm, publicKeyPem: key.pem, publicKeySha256: key.spkiSha256 },
-        });
+      return await this.signing!.transaction(async (tx) => {
+        const created = await this.signing!.createKey(tx, actor.tenantId, { name, algorithm: key.algorithm, publicKeyPem: key.pem, publicKeySha256: key.spkiSha256 });
         await recordAudit(tx, {
           tenantId: actor.tenantId,
           actorApiKeyId: actor.apiKeyId,
@@ -62,7 +55,7 @@ export class ModelSigningKeysService {
       });
     } catch (error) {
       if ((error as { code?: string }).code !== 'P2002') throw error;
-      const existing = await this.scoped!.modelSigningKey.findFirst({ where: { publicKeySha256: key.spkiSha256 } });
+      const existing = await this.signing!.keyWithFingerprint(key.spkiSha256);
       const state = existing?.revokedAt ? ', and revoked: a revoked key cannot be registered again' : '';
       throw new ModelSigningError('MODEL_SIGNING_KEY_TAKEN', `This public key is already registered as ${JSON.stringify(existing?.name ?? '')}${state}.`, ['input', 'publicKeyPem']);
     }
@@ -73,29 +66,26 @@ export class ModelSigningKeysService {
     const actor = this.requireRole('TENANT_ADMIN');
     const key = await this.find(id, ['input', 'id']);
     if (key.revokedAt) return { signingKey: key, withdrawnSignatures: 0 };
-    return this.scoped!.$transaction(async (tx) => {
+    return this.signing!.transaction(async (tx) => {
       // The key's row first: a signature being attached with it (model-signatures.service.ts
       // holds that row FOR SHARE) commits before this, and is withdrawn below.
-      const revoked = await tx.modelSigningKey.updateManyAndReturn({ where: { id: key.id, revokedAt: null }, data: { revokedAt: now } });
-      if (revoked.length === 0) return { signingKey: (await tx.modelSigningKey.findUniqueOrThrow({ where: { id: key.id } })), withdrawnSignatures: 0 };
-      const withdrawn = await tx.modelVersion.updateMany({
-        where: { signatureKeyId: key.id },
-        data: { signatureKeyId: null, signaturePublicKeySha256: null, signatureVerifiedAt: null },
-      });
+      const revoked = await this.signing!.revokeKey(tx, key.id, now);
+      if (!revoked) return { signingKey: await this.signing!.keyIn(tx, key.id), withdrawnSignatures: 0 };
+      const withdrawn = await this.signing!.withdrawSignatures(tx, key.id);
       await recordAudit(tx, {
         tenantId: actor.tenantId,
         actorApiKeyId: actor.apiKeyId,
         action: 'model_signing_key.revoke',
         recordId: key.id,
-        details: { publicKeySha256: key.publicKeySha256, withdrawnSignatures: withdrawn.count },
+        details: { publicKeySha256: key.publicKeySha256, withdrawnSignatures: withdrawn },
       });
-      return { signingKey: revoked[0]!, withdrawnSignatures: withdrawn.count };
+      return { signingKey: revoked, withdrawnSignatures: withdrawn };
     });
   }
 
   async get(id: string): Promise<ModelSigningKey | null> {
     this.requireRole('VIEWER');
-    return isUuid(id) ? this.scoped!.modelSigningKey.findUnique({ where: { id } }) : null;
+    return this.signing!.key(id);
   }
 
   /** The key, or MODEL_SIGNING_KEY_NOT_FOUND naming `field`. */
@@ -107,12 +97,7 @@ export class ModelSigningKeysService {
 
   async list(page: PageRequest, filter: { active?: boolean | null } = {}): Promise<Page<ModelSigningKey>> {
     this.requireRole('VIEWER');
-    const where = filter.active === true ? { revokedAt: null } : filter.active === false ? { revokedAt: { not: null } } : {};
-    return paginate(
-      page,
-      ({ take, cursorWhere, orderBy }) => this.scoped!.modelSigningKey.findMany({ where: { ...where, ...cursorWhere }, take, orderBy }),
-      () => this.scoped!.modelSigningKey.count({ where }),
-    );
+    return this.signing!.keys(page, filter);
   }
 
   private requireRole(role: Role): Actor & { tenantId: string } {

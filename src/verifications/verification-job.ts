@@ -35,6 +35,7 @@ import { JobRecords, SupersededAttempt } from '../jobs/job-records.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { binaryOutputOf, queryEndpointLabels } from '../endpoints/inference-client.ts';
 import { claimsFor } from './attestation-claims.ts';
+import { candidateOfJob, jobWithVerification } from './verifications.repository.ts';
 import { credentialRecordOf } from '../registry/endpoints.service.ts';
 import { ClassifierCache } from './classifier-cache.ts';
 import { parseVerdictPolicy } from '../engine/index.ts';
@@ -89,10 +90,7 @@ async function runAttempt(deps: VerificationJobDeps, queued: RunningJob): Promis
 async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<void> {
   const { db, vault, logger } = deps;
   const records = new JobRecords(db, queued.id);
-  const verification = await db.verification.findUnique({
-    where: { jobId: queued.id },
-    include: { watermark: true, modelVersion: { include: { model: true } }, job: true, enrollment: true, endpoint: true },
-  });
+  const verification = await jobWithVerification(db, queued.id);
   if (!verification?.job) {
     logger.warn('verification job without its records; dropping it', { jobId: queued.id });
     return;
@@ -146,9 +144,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       result = verifyLabels(set, answer.labels, { policy, ...(indices ? { indices } : {}) });
     } else {
       await records.progress(0.1, 'Loading the model…', true);
-      const candidate = verification.candidateArtifactId
-        ? await db.candidateArtifact.findUnique({ where: { id: verification.candidateArtifactId } })
-        : null;
+      const candidate = verification.candidateArtifactId ? await candidateOfJob(db, verification.candidateArtifactId) : null;
       // Collected (candidate-collector.ts keeps it while this is PENDING, so only by an operator's
       // hand): an ERROR verdict, never a check of the registered artifact instead.
       if (verification.candidateArtifactId && !candidate) {

@@ -15,7 +15,7 @@ import type { EgressPolicy } from '../../endpoints/egress-policy.ts';
 import type { Vault } from '../../vault/vault.ts';
 import { requireReadyWatermark } from '../ready-watermark.ts';
 import { VerificationsError } from '../verifications.errors.ts';
-import type { EnrollmentsRepository } from './enrollments.repository.ts';
+import { observedMargins, type EnrollmentsRepository, type ObservedMargins } from './enrollments.repository.ts';
 
 export const DEFAULT_ENROLLMENT_ROUNDS = 3;
 export const MAX_ENROLLMENT_ROUNDS = 10;
@@ -108,6 +108,11 @@ export class EnrollmentsService {
   async forVersion(modelVersionId: string, page: PageRequest): Promise<Page<EndpointEnrollment>> {
     this.requireRole('VIEWER');
     return this.enrollments!.forVersion(modelVersionId, page);
+  }
+
+  /** The enrollment's observed margins (`observedMargins`), checked; null when the endpoint returned no scores. */
+  observedMargins(enrollment: Pick<EndpointEnrollment, 'observedMargins'>): ObservedMargins | null {
+    return observedMargins(enrollment.observedMargins);
   }
 
   private requireRole(role: 'VIEWER' | 'OPERATOR'): Actor {

@@ -24,6 +24,7 @@ import { ChallengesRepository } from '../verifications/challenges.repository.ts'
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { AttestationsService } from '../attestations/attestations.service.ts';
 import { VerificationHistory } from '../verifications/verification-history.ts';
+import { VerificationHistoryRepository } from '../verifications/verification-history.repository.ts';
 import { EnrollmentsService } from '../verifications/enrollment/enrollments.service.ts';
 import { EnrollmentsRepository } from '../verifications/enrollment/enrollments.repository.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
@@ -84,7 +85,7 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     verifications: new VerificationsService(actor ? new VerificationsRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, queue, actor, egress, candidateTtlMs),
     challenges: new ChallengesService(actor ? new ChallengesRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, issuer, challenges, actor),
     enrollments: new EnrollmentsService(actor ? new EnrollmentsRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, queue, actor, egress),
-    history: new VerificationHistory(db, actor?.tenantId ?? null),
+    history: new VerificationHistory(new VerificationHistoryRepository(db, actor?.tenantId ?? null)),
     attestations: new AttestationsService(db, issuer, actor),
     modelSigningKeys: new ModelSigningKeysService(db, actor),
     modelSignatures: new ModelSignaturesService(db, actor),

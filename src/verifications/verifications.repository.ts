@@ -1,18 +1,14 @@
 /**
  * The verifications workflow's database access: what VerificationsService reads and writes
- * through the caller's tenant-scoped client, and what the verification job loads.
- * JSON columns read here are parsed where they are used: `policy` by the engine's
- * parseVerdictPolicy, `artifact` by storedManifest.
+ * through the caller's tenant-scoped client, and what the verification job loads. Their JSON
+ * columns are parsed checked where they are used: `policy` by the engine's parseVerdictPolicy,
+ * `artifact` by storedManifest.
  */
 import type { Database, Transaction } from '../db/client.ts';
-import type { CandidateArtifact, EndpointEnrollment, Model, ModelVersion, Prisma, Verification, VerificationMode, Verdict, Watermark } from '../db/generated/client.ts';
-import type { TenantDatabase } from '../db/tenant-scope.ts';
+import type { CandidateArtifact, EndpointEnrollment, Prisma, Verification, VerificationMode, Verdict } from '../db/generated/client.ts';
 import { isUuid } from '../common/ids.ts';
 import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
-import type { EndpointInput } from '../registry/endpoint-spec.ts';
-import { resolveEndpoint, type ResolvedEndpoint } from '../registry/endpoints.service.ts';
-import type { EgressPolicy } from '../endpoints/egress-policy.ts';
-import { versionWithModel, watermarkToCheck } from './check-targets.repository.ts';
+import { CheckTargetsRepository } from './check-targets.repository.ts';
 import { findEnrollment, type EnrolledAt } from './enrollment/enrollments.repository.ts';
 
 export interface VerificationFilter {
@@ -29,26 +25,7 @@ export interface VerificationFilter {
 export type NewCandidate = Omit<Prisma.CandidateArtifactUncheckedCreateInput, 'id' | 'tenantId' | 'createdAt'>;
 
 /** One tenant's verifications, through its scoped client (src/db/tenant-scope.ts). */
-export class VerificationsRepository {
-  /** `db`: the unscoped client, only for transactions that also seal and enqueue (their writes name the tenant). */
-  constructor(
-    private readonly scoped: TenantDatabase,
-    private readonly db: Database,
-  ) {}
-
-  version(id: string): ReturnType<typeof versionWithModel> {
-    return versionWithModel(this.scoped, id);
-  }
-
-  watermark(versionId: string, watermarkId: string | null | undefined): Promise<Watermark | null> {
-    return watermarkToCheck(this.scoped, versionId, watermarkId);
-  }
-
-  /** The version's endpoint to query (registry's rules; throws NoRegisteredEndpoint). */
-  endpoint(version: ModelVersion & { model: Model }, input: { endpointId?: string | null; endpoint?: EndpointInput | null }, egress: EgressPolicy): Promise<ResolvedEndpoint> {
-    return resolveEndpoint(this.scoped, version, input, egress);
-  }
-
+export class VerificationsRepository extends CheckTargetsRepository {
   enrollment(where: EnrolledAt): Promise<EndpointEnrollment | null> {
     return findEnrollment(this.scoped, where);
   }
@@ -70,10 +47,6 @@ export class VerificationsRepository {
       },
       { timeout: timeoutMs },
     );
-  }
-
-  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.db.$transaction(work);
   }
 
   /**

@@ -4,14 +4,11 @@
  * enrollment's JSON column `observedMargins` (checked here, so no caller casts it).
  */
 import type { Database, Transaction } from '../../db/client.ts';
-import type { EndpointEnrollment, Model, ModelVersion, Prisma, Watermark } from '../../db/generated/client.ts';
+import type { EndpointEnrollment, Prisma } from '../../db/generated/client.ts';
 import type { TenantDatabase } from '../../db/tenant-scope.ts';
 import { isUuid } from '../../common/ids.ts';
 import { paginate, type Page, type PageRequest } from '../../common/pagination.ts';
-import type { EndpointInput } from '../../registry/endpoint-spec.ts';
-import { resolveEndpoint, type ResolvedEndpoint } from '../../registry/endpoints.service.ts';
-import type { EgressPolicy } from '../../endpoints/egress-policy.ts';
-import { versionWithModel, watermarkToCheck } from '../check-targets.repository.ts';
+import { CheckTargetsRepository } from '../check-targets.repository.ts';
 
 /** Observed top-1 minus top-2 scores of the stable triggers (`EndpointEnrollment.observedMargins`). */
 export interface ObservedMargins {
@@ -32,30 +29,7 @@ export interface EnrolledAt {
 }
 
 /** One tenant's enrollments, through its scoped client (src/db/tenant-scope.ts). */
-export class EnrollmentsRepository {
-  /** `db`: the unscoped client, only for transactions that also seal and enqueue (their writes name the tenant). */
-  constructor(
-    private readonly scoped: TenantDatabase,
-    private readonly db: Database,
-  ) {}
-
-  version(id: string): ReturnType<typeof versionWithModel> {
-    return versionWithModel(this.scoped, id);
-  }
-
-  watermark(versionId: string, watermarkId: string | null | undefined): Promise<Watermark | null> {
-    return watermarkToCheck(this.scoped, versionId, watermarkId);
-  }
-
-  /** The version's endpoint to enroll (registry's rules; throws NoRegisteredEndpoint). */
-  endpoint(version: ModelVersion & { model: Model }, input: { endpointId?: string | null; endpoint?: EndpointInput | null }, egress: EgressPolicy): Promise<ResolvedEndpoint> {
-    return resolveEndpoint(this.scoped, version, input, egress);
-  }
-
-  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.db.$transaction(work);
-  }
-
+export class EnrollmentsRepository extends CheckTargetsRepository {
   /** In the caller's transaction (with its job and sealed credential). */
   create(tx: Transaction, tenantId: string, fields: NewEnrollment): Promise<EndpointEnrollment> {
     return tx.endpointEnrollment.create({ data: { ...fields, tenantId } });

@@ -95,3 +95,21 @@ export function jobWithVerification(db: Database, jobId: string) {
 export function candidateOfJob(db: Database, id: string): Promise<CandidateArtifact | null> {
   return db.candidateArtifact.findUnique({ where: { id } });
 }
+
+/** Ends a verification in ERROR with its (redacted) reason, in the job's transaction. */
+export async function endInError(tx: Transaction, id: string, errorReason: string, completedAt: Date): Promise<void> {
+  await tx.verification.update({ where: { id }, data: { verdict: 'ERROR', errorReason, completedAt } });
+}
+
+/** Records the verdict, in the job's transaction, only over PENDING; false when another attempt recorded one first. */
+export async function recordVerdict(
+  tx: Transaction,
+  id: string,
+  outcome: Pick<Prisma.VerificationUpdateManyMutationInput, 'triggersQueried' | 'triggersMatched' | 'accTri' | 'backend' | 'checkedDigest' | 'checkedArtifactDigest' | 'tlsCertificateSha256'> & {
+    verdict: 'INTACT' | 'TAMPERED';
+    completedAt: Date;
+  },
+): Promise<boolean> {
+  const { count } = await tx.verification.updateMany({ where: { id, verdict: 'PENDING' }, data: outcome });
+  return count === 1;
+}

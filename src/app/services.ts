@@ -20,11 +20,15 @@ import { WatermarksService } from '../watermarks/watermarks.service.ts';
 import { WatermarksRepository } from '../watermarks/watermarks.repository.ts';
 import { scopeToTenant } from '../db/tenant-scope.ts';
 import { VerificationsService } from '../verifications/verifications.service.ts';
+import { VerificationsRepository } from '../verifications/verifications.repository.ts';
 import { ChallengesService, type ChallengeSettings } from '../verifications/challenges.service.ts';
+import { ChallengesRepository } from '../verifications/challenges.repository.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { AttestationsService } from '../attestations/attestations.service.ts';
 import { VerificationHistory } from '../verifications/verification-history.ts';
+import { VerificationHistoryRepository } from '../verifications/verification-history.repository.ts';
 import { EnrollmentsService } from '../verifications/enrollment/enrollments.service.ts';
+import { EnrollmentsRepository } from '../verifications/enrollment/enrollments.repository.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { ModelSigningKeysService } from '../registry/model-signing/model-signing-keys.service.ts';
 import { ModelSignaturesService } from '../registry/model-signing/model-signatures.service.ts';
@@ -81,10 +85,10 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     endpoints: new EndpointsService(actor ? new EndpointsRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, actor, egress),
     jobs: new JobsService(db, queue, actor),
     watermarks: new WatermarksService(actor ? new WatermarksRepository(scopeToTenant(db, actor.tenantId)) : null, queue, actor),
-    verifications: new VerificationsService(db, vault, queue, actor, egress, candidateTtlMs),
-    challenges: new ChallengesService(db, vault, issuer, challenges, actor),
-    enrollments: new EnrollmentsService(db, vault, queue, actor, egress),
-    history: new VerificationHistory(db, actor?.tenantId ?? null),
+    verifications: new VerificationsService(actor ? new VerificationsRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, queue, actor, egress, candidateTtlMs),
+    challenges: new ChallengesService(actor ? new ChallengesRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, issuer, challenges, actor),
+    enrollments: new EnrollmentsService(actor ? new EnrollmentsRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, queue, actor, egress),
+    history: new VerificationHistory(new VerificationHistoryRepository(db, actor?.tenantId ?? null)),
     attestations: new AttestationsService(db, issuer, actor),
     modelSigningKeys: new ModelSigningKeysService(actor ? new ModelSigningRepository(scopeToTenant(db, actor.tenantId)) : null, actor),
     modelSignatures: new ModelSignaturesService(actor ? new ModelSigningRepository(scopeToTenant(db, actor.tenantId)) : null, actor),

@@ -15,7 +15,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Vault } from '../vault/vault.ts';
 import { DomainError } from '../errors/domain-error.ts';
-import { findEnrollment } from '../verifications/enrollment/enrollments.service.ts';
+import { findEnrollment } from '../verifications/enrollment/enrollments.repository.ts';
 import { createVerification } from '../verifications/create-verification.ts';
 import type { ResolvedEndpoint } from '../registry/endpoints.service.ts';
 import { nextRunAfter } from './monitor-schedule.ts';

@@ -7,6 +7,8 @@ import type { Actor } from '../auth/actor.ts';
 import type { Watermark } from '../db/generated/client.ts';
 import { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { ChallengesService } from './challenges.service.ts';
+import { ChallengesRepository } from './challenges.repository.ts';
+import { scopeToTenant } from '../db/tenant-scope.ts';
 
 let f: ServiceFixture;
 let issuer: AttestationIssuer;
@@ -15,7 +17,7 @@ let tenantB: string;
 /** READY, 40 triggers; its key labels are index % 4 (test/support/watermark.ts). */
 let watermark: Watermark;
 const CHALLENGES = { maxRevealedShare: 0.5, maxSize: 10, maxTtlSeconds: 7200 };
-const sut = (actor: Actor | null) => new ChallengesService(f.db, f.vault, issuer, CHALLENGES, actor);
+const sut = (actor: Actor | null) => new ChallengesService(actor ? new ChallengesRepository(scopeToTenant(f.db, actor.tenantId), f.db) : null, f.vault, issuer, CHALLENGES, actor);
 const operatorA = () => sut(actorOf(tenantA, 'OPERATOR'));
 const keyLabels = (indices: readonly number[]) => indices.map((i) => i % 4);
 

@@ -5,12 +5,9 @@
  * the operator's labels for it into a CHALLENGE verification with its signed attestation.
  */
 import { randomInt } from 'node:crypto';
-import type { Database } from '../db/client.ts';
 import type { Challenge, Verification } from '../db/generated/client.ts';
-import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
-import { isUuid } from '../common/ids.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
@@ -20,6 +17,7 @@ import { processMetrics } from '../metrics/metrics.ts';
 import { claimsFor } from './attestation-claims.ts';
 import { validateText } from './verification-input.ts';
 import { VerificationsError } from './verifications.errors.ts';
+import type { ChallengesRepository } from './challenges.repository.ts';
 
 export interface ChallengeSettings {
   /** Largest share of a watermark's triggers that challenges may ever reveal. */
@@ -35,17 +33,14 @@ export interface CreatedChallenge {
 }
 
 export class ChallengesService {
-  private readonly scoped: TenantDatabase | null;
-
+  /** `challenges`: the caller's tenant's repository; null without a caller (every method refuses first). */
   constructor(
-    private readonly db: Database,
+    private readonly challenges: ChallengesRepository | null,
     private readonly vault: Vault,
     private readonly issuer: AttestationIssuer,
     private readonly settings: ChallengeSettings,
     private readonly actor: Actor | null,
-  ) {
-    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
-  }
+  ) {}
 
   /**
    * Hands a model operator a fresh random subset of triggers that no earlier challenge revealed,
@@ -53,7 +48,7 @@ export class ChallengesService {
    */
   async createChallenge(input: { watermarkId: string; size: number; ttlSeconds?: number | null; audience?: string | null; nonce?: string | null }): Promise<CreatedChallenge> {
     const actor = requireTenantRole(this.actor, 'OPERATOR', 'Verifications');
-    const watermark = isUuid(input.watermarkId) ? await this.scoped!.watermark.findUnique({ where: { id: input.watermarkId } }) : null;
+    const watermark = await this.challenges!.watermark(input.watermarkId);
     if (!watermark) throw new VerificationsError('WATERMARK_NOT_READY', 'No such watermark.', ['input', 'watermarkId']);
     if (watermark.status !== 'READY') throw new VerificationsError('WATERMARK_NOT_READY', 'The watermark is not ready.', ['input', 'watermarkId']);
     const { maxRevealedShare, maxSize, maxTtlSeconds } = this.settings;
@@ -67,10 +62,9 @@ export class ChallengesService {
     validateText(input.audience, 'audience');
     validateText(input.nonce, 'nonce');
 
-    return this.db.$transaction(async (tx) => {
+    return this.challenges!.transaction(async (tx) => {
       // Serialise challenges of one watermark so two cannot reveal the same budget twice.
-      const [locked] = await tx.$queryRaw<Array<{ revealedIndices: number[] }>>`SELECT "revealedIndices" FROM "Watermark" WHERE id = ${watermark.id}::uuid FOR UPDATE`;
-      const revealed = new Set(locked!.revealedIndices);
+      const revealed = new Set(await this.challenges!.lockRevealed(tx, watermark.id));
       const budget = Math.floor(maxRevealedShare * watermark.triggerCount) - revealed.size;
       if (input.size > budget) {
         throw new VerificationsError(
@@ -92,16 +86,10 @@ export class ChallengesService {
       try {
         const set = decodeTriggerSet(sealed);
         const data = gatherTriggers(set, indices);
-        await tx.watermark.update({ where: { id: watermark.id }, data: { revealedIndices: [...revealed, ...indices] } });
-        const challenge = await tx.challenge.create({
-          data: {
-            tenantId: watermark.tenantId,
-            watermarkId: watermark.id,
-            triggerIndices: indices,
-            expiresAt: new Date(Date.now() + ttl * 1000),
-            audience: input.audience ?? null,
-            nonce: input.nonce ?? null,
-          },
+        const challenge = await this.challenges!.reveal(tx, watermark, [...revealed], indices, {
+          expiresAt: new Date(Date.now() + ttl * 1000),
+          audience: input.audience ?? null,
+          nonce: input.nonce ?? null,
         });
         await recordAudit(tx, { tenantId: watermark.tenantId, actorApiKeyId: actor.apiKeyId, action: 'challenge.create', recordId: challenge.id, details: { revealed: indices.length, totalRevealed: revealed.size + indices.length } });
         return {
@@ -117,7 +105,7 @@ export class ChallengesService {
   /** Scores the operator's labels for a challenge: a CHALLENGE verification with its attestation. */
   async answerChallenge(challengeId: string, labels: number[]): Promise<Verification> {
     const actor = requireTenantRole(this.actor, 'OPERATOR', 'Verifications');
-    const challenge = isUuid(challengeId) ? await this.scoped!.challenge.findUnique({ where: { id: challengeId }, include: { watermark: { include: { modelVersion: { include: { model: true } } } } } }) : null;
+    const challenge = await this.challenges!.challengeToAnswer(challengeId);
     if (!challenge) throw new VerificationsError('CHALLENGE_NOT_FOUND', 'No such challenge.', ['input', 'challengeId']);
     if (challenge.answeredAt) throw new VerificationsError('CHALLENGE_ANSWERED', 'This challenge was already answered; create a new one.', ['input', 'challengeId']);
     if (challenge.expiresAt <= new Date()) throw new VerificationsError('CHALLENGE_EXPIRED', 'This challenge has expired; create a new one.', ['input', 'challengeId']);
@@ -133,28 +121,23 @@ export class ChallengesService {
     } finally {
       sealed.fill(0);
     }
-    const answered = await this.db.$transaction(async (tx) => {
+    const answered = await this.challenges!.transaction(async (tx) => {
       // The tenant's row first (tenant-guard.ts): nothing is signed for a tenant deleted meanwhile.
       await assertTenantActive(tx, watermark.tenantId);
-      const claimed = await tx.challenge.updateMany({ where: { id: challenge.id, answeredAt: null }, data: { answeredAt: new Date() } });
-      if (claimed.count === 0) throw new VerificationsError('CHALLENGE_ANSWERED', 'This challenge was already answered; create a new one.', ['input', 'challengeId']);
-      const verification = await tx.verification.create({
-        data: {
-          tenantId: watermark.tenantId,
-          modelVersionId: version.id,
-          watermarkId: watermark.id,
-          mode: 'CHALLENGE',
-          verdict: result.verdict === 'intact' ? 'INTACT' : 'TAMPERED',
-          triggersQueried: result.queried,
-          triggersMatched: result.matched,
-          accTri: result.accTri,
-          policy: parseVerdictPolicy(watermark.policy),
-          audience: challenge.audience,
-          nonce: challenge.nonce,
-          completedAt: new Date(),
-        },
+      if (!(await this.challenges!.claim(tx, challenge.id))) throw new VerificationsError('CHALLENGE_ANSWERED', 'This challenge was already answered; create a new one.', ['input', 'challengeId']);
+      const verification = await this.challenges!.recordAnswer(tx, challenge.id, {
+        tenantId: watermark.tenantId,
+        modelVersionId: version.id,
+        watermarkId: watermark.id,
+        verdict: result.verdict === 'intact' ? 'INTACT' : 'TAMPERED',
+        triggersQueried: result.queried,
+        triggersMatched: result.matched,
+        accTri: result.accTri,
+        policy: parseVerdictPolicy(watermark.policy),
+        audience: challenge.audience,
+        nonce: challenge.nonce,
+        completedAt: new Date(),
       });
-      await tx.challenge.update({ where: { id: challenge.id }, data: { verificationId: verification.id } });
       await this.issuer.issue(tx, {
         tenantId: watermark.tenantId,
         verificationId: verification.id,

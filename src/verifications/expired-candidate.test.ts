@@ -9,6 +9,8 @@ import { seedReadyWatermark } from '../../test/support/watermark.ts';
 import { Vault } from '../vault/vault.ts';
 import { randomKey, sodiumReady } from '../vault/aead.ts';
 import { VerificationsService } from './verifications.service.ts';
+import { VerificationsRepository } from './verifications.repository.ts';
+import { scopeToTenant } from '../db/tenant-scope.ts';
 import { VerificationsError } from './verifications.errors.ts';
 
 const HOUR = 3_600_000;
@@ -24,7 +26,7 @@ before(async () => {
   tenantId = (await testDb.db.tenant.create({ data: { name: 'Expiry', slug: 'expiry' } })).id;
   versionId = (await seedReadyWatermark({ db: testDb.db, vault }, tenantId, { triggerCount: 4 })).modelVersionId;
   const actor = { apiKeyId: '00000000-0000-7000-8000-000000000002', role: 'OPERATOR' as const, tenantId };
-  sut = new VerificationsService(testDb.db, vault, undefined as never, actor, undefined as never, 24 * HOUR);
+  sut = new VerificationsService(new VerificationsRepository(scopeToTenant(testDb.db, tenantId), testDb.db), vault, undefined as never, actor, undefined as never, 24 * HOUR);
 });
 after(() => testDb.drop());
 

@@ -15,6 +15,8 @@ import { randomKey, sodiumReady } from '../vault/aead.ts';
 import { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { decodeTriggerSet } from '../engine/index.ts';
 import { ChallengesService } from './challenges.service.ts';
+import { ChallengesRepository } from './challenges.repository.ts';
+import { scopeToTenant } from '../db/tenant-scope.ts';
 
 let testDb: TestDatabase;
 let db: Database;
@@ -42,7 +44,7 @@ test('createChallenge and answerChallenge complete on a pool of one connection',
   // transaction, the second unseals the existing key there.
   for (const round of ['no signing key yet', 'a signing key to unseal']) {
     const issuer = new AttestationIssuer(db, vault, { issuer: 'http://fragmark.test', ttlSeconds: 3600 });
-    const sut = new ChallengesService(db, vault, issuer, { maxRevealedShare: 0.5, maxSize: 2, maxTtlSeconds: 3600 }, actor);
+    const sut = new ChallengesService(new ChallengesRepository(scopeToTenant(db, tenantId), db), vault, issuer, { maxRevealedShare: 0.5, maxSize: 2, maxTtlSeconds: 3600 }, actor);
 
     const created = await sut.createChallenge({ watermarkId: watermark.id, size: 2 });
     assert.equal(created.challenge.triggerIndices.length, 2, round);

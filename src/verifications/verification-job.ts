@@ -35,6 +35,7 @@ import { JobRecords, SupersededAttempt } from '../jobs/job-records.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
 import { binaryOutputOf, queryEndpointLabels } from '../endpoints/inference-client.ts';
 import { claimsFor } from './attestation-claims.ts';
+import { candidateOfJob, endInError, jobWithVerification, recordVerdict } from './verifications.repository.ts';
 import { credentialRecordOf } from '../registry/endpoints.service.ts';
 import { ClassifierCache } from './classifier-cache.ts';
 import { parseVerdictPolicy } from '../engine/index.ts';
@@ -89,10 +90,7 @@ async function runAttempt(deps: VerificationJobDeps, queued: RunningJob): Promis
 async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<void> {
   const { db, vault, logger } = deps;
   const records = new JobRecords(db, queued.id);
-  const verification = await db.verification.findUnique({
-    where: { jobId: queued.id },
-    include: { watermark: true, modelVersion: { include: { model: true } }, job: true, enrollment: true, endpoint: true },
-  });
+  const verification = await jobWithVerification(db, queued.id);
   if (!verification?.job) {
     logger.warn('verification job without its records; dropping it', { jobId: queued.id });
     return;
@@ -146,9 +144,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       result = verifyLabels(set, answer.labels, { policy, ...(indices ? { indices } : {}) });
     } else {
       await records.progress(0.1, 'Loading the model…', true);
-      const candidate = verification.candidateArtifactId
-        ? await db.candidateArtifact.findUnique({ where: { id: verification.candidateArtifactId } })
-        : null;
+      const candidate = verification.candidateArtifactId ? await candidateOfJob(db, verification.candidateArtifactId) : null;
       // Collected (candidate-collector.ts keeps it while this is PENDING, so only by an operator's
       // hand): an ERROR verdict, never a check of the registered artifact instead.
       if (verification.candidateArtifactId && !candidate) {
@@ -188,7 +184,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       await db.$transaction(async (tx) => {
         await JobRecords.fence(tx, queued.id, attempt);
         const completedAt = new Date();
-        await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: reason, completedAt } });
+        await endInError(tx, verification.id, reason, completedAt);
         if (cancelled) await JobRecords.cancel(tx, queued.id);
         else await JobRecords.fail(tx, queued.id, reason, true, 'Verification could not be completed.');
         await notifySettled(deps.verificationListeners, tx, settledOf(verification, { verdict: 'ERROR', cancelled, errorReason: reason, completedAt }));
@@ -204,7 +200,7 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       await JobRecords.fail(tx, queued.id, (error as Error).message ?? 'Internal error', final);
       if (final) {
         const completedAt = new Date();
-        await tx.verification.update({ where: { id: verification.id }, data: { verdict: 'ERROR', errorReason: 'Internal error.', completedAt } });
+        await endInError(tx, verification.id, 'Internal error.', completedAt);
         await notifySettled(deps.verificationListeners, tx, settledOf(verification, { verdict: 'ERROR', cancelled: false, errorReason: 'Internal error.', completedAt }));
       }
     });
@@ -222,21 +218,18 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
     await assertTenantActive(tx, tenantId);
     // Only the attempt that owns the job records a verdict, and never over another one.
     await JobRecords.fence(tx, queued.id, attempt);
-    const { count } = await tx.verification.updateMany({
-      where: { id: verification.id, verdict: 'PENDING' },
-      data: {
-        verdict: verdict === 'intact' ? 'INTACT' : 'TAMPERED',
-        triggersQueried: result.queried,
-        triggersMatched: result.matched,
-        accTri: result.accTri,
-        backend,
-        checkedDigest,
-        checkedArtifactDigest,
-        tlsCertificateSha256,
-        completedAt,
-      },
+    const recorded = await recordVerdict(tx, verification.id, {
+      verdict: verdict === 'intact' ? 'INTACT' : 'TAMPERED',
+      triggersQueried: result.queried,
+      triggersMatched: result.matched,
+      accTri: result.accTri,
+      backend,
+      checkedDigest,
+      checkedArtifactDigest,
+      tlsCertificateSha256,
+      completedAt,
     });
-    if (count !== 1) throw new SupersededAttempt(queued.id, attempt);
+    if (!recorded) throw new SupersededAttempt(queued.id, attempt);
     await deps.issuer.issue(tx, {
       tenantId: verification.tenantId,
       verificationId: verification.id,

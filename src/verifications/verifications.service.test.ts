@@ -12,6 +12,9 @@ import { buildManifest } from '../registry/artifacts/artifact-manifest.ts';
 import type { ValidatedArtifact } from '../registry/artifacts/model-validation.ts';
 import { VerificationsService, type VerifyModelInput } from './verifications.service.ts';
 import { ChallengesService } from './challenges.service.ts';
+import { VerificationsRepository } from './verifications.repository.ts';
+import { ChallengesRepository } from './challenges.repository.ts';
+import { scopeToTenant } from '../db/tenant-scope.ts';
 
 let f: ServiceFixture;
 let issuer: AttestationIssuer;
@@ -21,9 +24,9 @@ let tenantB: string;
 let watermark: Watermark;
 const CHALLENGES = { maxRevealedShare: 0.5, maxSize: 10, maxTtlSeconds: 7200 };
 const TTL_MS = 3_600_000;
-const sut = (actor: Actor | null) => new VerificationsService(f.db, f.vault, f.queue, actor, new EgressPolicy(), TTL_MS);
+const sut = (actor: Actor | null) => new VerificationsService(actor ? new VerificationsRepository(scopeToTenant(f.db, actor.tenantId), f.db) : null, f.vault, f.queue, actor, new EgressPolicy(), TTL_MS);
 /** Challenges make CHALLENGE verifications (and attestations) for the reads below; their own tests: challenges.service.test.ts. */
-const challenges = (actor: Actor | null) => new ChallengesService(f.db, f.vault, issuer, CHALLENGES, actor);
+const challenges = (actor: Actor | null) => new ChallengesService(actor ? new ChallengesRepository(scopeToTenant(f.db, actor.tenantId), f.db) : null, f.vault, issuer, CHALLENGES, actor);
 const operatorA = () => sut(actorOf(tenantA, 'OPERATOR'));
 const keyLabels = (indices: readonly number[]) => indices.map((i) => i % 4);
 /** A model copy as the upload route hands it over once validated (its files are not needed here). */

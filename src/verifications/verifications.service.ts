@@ -2,21 +2,18 @@
  * Verifications: checking a model against one of its watermarks, by artifact or endpoint (in a
  * worker, verification-job.ts) or by challenge (here, synchronously), and reading the history.
  */
-import { findReadyWatermark } from './ready-watermark.ts';
-import { findEnrollment } from './enrollment/enrollments.service.ts';
-import type { Database, Transaction } from '../db/client.ts';
-import type { Model, ModelVersion, Verification, VerificationMode, Verdict, Watermark } from '../db/generated/client.ts';
-import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
+import { requireReadyWatermark } from './ready-watermark.ts';
+import type { Transaction } from '../db/client.ts';
+import type { Model, ModelVersion, Verification, Watermark } from '../db/generated/client.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
-import { isUuid } from '../common/ids.ts';
-import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import type { Page, PageRequest } from '../common/pagination.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Vault } from '../vault/vault.ts';
 import { RegistryError } from '../registry/registry.errors.ts';
 import { RECORDING_TIMEOUT_MS } from '../registry/models.service.ts';
 import type { EndpointInput } from '../registry/endpoint-spec.ts';
-import { NoRegisteredEndpoint, resolveEndpoint, type ResolvedEndpoint } from '../registry/endpoints.service.ts';
+import { NoRegisteredEndpoint, type ResolvedEndpoint } from '../registry/endpoints.service.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import type { ValidatedArtifact } from '../registry/artifacts/model-validation.ts';
 import { manifestJson } from '../registry/artifacts/artifact-manifest.ts';
@@ -24,6 +21,9 @@ import { createVerification } from './create-verification.ts';
 import { VerificationsError } from './verifications.errors.ts';
 import { validateText } from './verification-input.ts';
 import { candidateCutoff } from '../registry/artifacts/candidate-collector.ts';
+import type { VerificationFilter, VerificationsRepository } from './verifications.repository.ts';
+
+export type { VerificationFilter } from './verifications.repository.ts';
 
 /** FRAGMARK_CANDIDATE_TTL_HOURS's default: 7 days. */
 export const DEFAULT_CANDIDATE_TTL_MS = 168 * 3_600_000;
@@ -43,33 +43,20 @@ export interface VerifyModelInput {
   endpoint?: EndpointInput | null;
 }
 
-export interface VerificationFilter {
-  watermarkId?: string | null;
-  modelId?: string | null;
-  modelVersionId?: string | null;
-  verdict?: Verdict | null;
-  mode?: VerificationMode | null;
-  since?: Date | null;
-  until?: Date | null;
-}
-
 export class VerificationsService {
-  private readonly scoped: TenantDatabase | null;
-
+  /** `verifications`: the caller's tenant's repository; null without a caller (every method refuses first). */
   constructor(
-    private readonly db: Database,
+    private readonly verifications: VerificationsRepository | null,
     private readonly vault: Vault,
     private readonly queue: JobQueue,
     private readonly actor: Actor | null,
     private readonly egress: EgressPolicy,
     private readonly candidateTtlMs: number = DEFAULT_CANDIDATE_TTL_MS,
-  ) {
-    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
-  }
+  ) {}
 
   async verify(input: VerifyModelInput): Promise<{ verification: Verification; jobId: string }> {
     const actor = this.requireRole('OPERATOR');
-    const version = isUuid(input.modelVersionId) ? await this.scoped!.modelVersion.findUnique({ where: { id: input.modelVersionId }, include: { model: true } }) : null;
+    const version = await this.verifications!.version(input.modelVersionId);
     if (!version) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.', ['input', 'modelVersionId']);
     const watermark = await this.readyWatermark(version.id, input.watermarkId);
     validateText(input.audience, 'audience');
@@ -83,7 +70,7 @@ export class VerificationsService {
     }
     const endpoint = input.mode === 'ENDPOINT' ? await this.endpointToQuery(version, input) : null;
     if (input.mode === 'ARTIFACT' && input.candidateArtifactId) {
-      const candidate = isUuid(input.candidateArtifactId) ? await this.scoped!.candidateArtifact.findUnique({ where: { id: input.candidateArtifactId } }) : null;
+      const candidate = await this.verifications!.candidate(input.candidateArtifactId);
       if (!candidate) throw new VerificationsError('CANDIDATE_NOT_FOUND', `No such uploaded artifact (uploads expire after ${this.candidateTtlHours()} hours).`, ['input', 'candidateArtifactId']);
       if (candidate.createdAt < candidateCutoff(new Date(), this.candidateTtlMs)) throw this.candidateExpired();
     } else if (input.mode === 'ARTIFACT' && version.status !== 'READY') {
@@ -93,19 +80,18 @@ export class VerificationsService {
     const enrollment =
       endpoint === null
         ? null
-        : await findEnrollment(this.scoped!, {
+        : await this.verifications!.enrollment({
             watermarkId: watermark.id,
             endpointUrl: endpoint.url,
             endpointProtocol: endpoint.protocol,
             endpointModelName: endpoint.modelName,
             endpointInputFormat: endpoint.inputFormat,
           });
-    const verification = await this.db.$transaction(async (tx) => {
+    const verification = await this.verifications!.transaction(async (tx) => {
       // Locked until the commit: the collector (candidate-collector.ts) cannot delete the candidate
       // between the check above and this verification, which keeps it while PENDING.
       if (input.mode === 'ARTIFACT' && input.candidateArtifactId) {
-        const [kept] = await tx.$queryRaw<unknown[]>`SELECT id FROM "CandidateArtifact" WHERE id = ${input.candidateArtifactId}::uuid FOR SHARE`;
-        if (!kept) throw this.candidateExpired();
+        if (!(await this.verifications!.lockCandidate(tx, input.candidateArtifactId))) throw this.candidateExpired();
       }
       // Job row and queue entry commit with the verification, or not at all.
       return createVerification(tx, this.queue, this.vault, {
@@ -131,62 +117,40 @@ export class VerificationsService {
    */
   async registerCandidate(artifact: ValidatedArtifact, beforeCommit: (tx: Transaction) => Promise<void> = async () => {}) {
     const actor = this.requireRole('OPERATOR');
-    return this.scoped!.$transaction(
-      async (tx) => {
-        const candidate = await tx.candidateArtifact.create({
-          data: {
-            tenantId: actor.tenantId!,
-            artifact: manifestJson(artifact.manifest),
-            weightsDigest: artifact.weightsDigest,
-            inputShape: artifact.inputShape,
-            numClasses: artifact.numClasses,
-          },
-        });
-        await beforeCommit(tx as Transaction);
-        return candidate;
-      },
-      { timeout: RECORDING_TIMEOUT_MS },
+    return this.verifications!.createCandidate(
+      actor.tenantId!,
+      { artifact: manifestJson(artifact.manifest), weightsDigest: artifact.weightsDigest, inputShape: artifact.inputShape, numClasses: artifact.numClasses },
+      beforeCommit,
+      RECORDING_TIMEOUT_MS,
     );
   }
 
   async forJob(jobId: string): Promise<Verification | null> {
     this.requireRole('VIEWER');
-    return this.scoped!.verification.findUnique({ where: { jobId } });
+    return this.verifications!.forJob(jobId);
   }
 
   async get(id: string): Promise<Verification | null> {
     this.requireRole('VIEWER');
-    return isUuid(id) ? this.scoped!.verification.findUnique({ where: { id } }) : null;
+    return this.verifications!.get(id);
   }
 
   async list(page: PageRequest, filter: VerificationFilter = {}): Promise<Page<Verification>> {
     this.requireRole('VIEWER');
-    const where = {
-      ...(filter.modelVersionId ? { modelVersionId: filter.modelVersionId } : {}),
-      ...(filter.watermarkId ? { watermarkId: filter.watermarkId } : {}),
-      ...(filter.modelId ? { modelVersion: { modelId: filter.modelId } } : {}),
-      ...(filter.verdict ? { verdict: filter.verdict } : {}),
-      ...(filter.mode ? { mode: filter.mode } : {}),
-      ...(filter.since || filter.until ? { createdAt: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } } : {}),
-    };
-    return paginate(
-      page,
-      ({ take, cursorWhere, orderBy }) => this.scoped!.verification.findMany({ where: { ...where, ...cursorWhere }, take, orderBy }),
-      () => this.scoped!.verification.count({ where }),
-    );
+    return this.verifications!.list(page, filter);
   }
 
   private async endpointToQuery(version: ModelVersion & { model: Model }, input: VerifyModelInput): Promise<ResolvedEndpoint> {
     try {
-      return await resolveEndpoint(this.scoped!, version, input, this.egress);
+      return await this.verifications!.endpoint(version, input, this.egress);
     } catch (error) {
       if (!(error instanceof NoRegisteredEndpoint)) throw error;
       throw new VerificationsError('NO_ENDPOINT', 'This version has no registered endpoint: a tenant admin registers one with registerEndpoint, or pass an ad-hoc endpoint, or verify by ARTIFACT.', ['input', 'mode']);
     }
   }
 
-  private readyWatermark(versionId: string, watermarkId: string | null | undefined): Promise<Watermark> {
-    return findReadyWatermark(this.scoped!, versionId, watermarkId);
+  private async readyWatermark(versionId: string, watermarkId: string | null | undefined): Promise<Watermark> {
+    return requireReadyWatermark(await this.verifications!.watermark(versionId, watermarkId));
   }
 
   private candidateTtlHours(): number {

@@ -11,7 +11,7 @@ export const enrollmentResolvers: Resolvers = {
   },
   EndpointEnrollment: {
     stableCount: (e) => (e.status === 'ENROLLED' ? e.stableIndices.length : null),
-    observedMargins: (e) => e.observedMargins as { min: number; median: number } | null,
+    observedMargins: (e, _args, { services }) => services.enrollments.observedMargins(e),
     watermark: async (e, _args, { services }) => (await services.watermarks.get(e.watermarkId))!,
     modelVersion: async (e, _args, { services }) => (await services.models.getVersion(e.modelVersionId))!,
     job: async (e, _args, { services }) => (await services.jobs.get(e.jobId))!,

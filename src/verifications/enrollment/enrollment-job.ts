@@ -22,6 +22,7 @@ import { defineJob } from '../../jobs/job-definition.ts';
 import { binaryOutputOf, queryEndpointLabels } from '../../endpoints/inference-client.ts';
 import { endpointInputs } from '../../endpoints/trigger-inputs.ts';
 import { assessStability, marginSummary } from './stability.ts';
+import { completeEnrollment, jobWithEnrollment } from './enrollments.repository.ts';
 import type { EgressPolicy } from '../../endpoints/egress-policy.ts';
 import { redactAndTruncate } from '../../endpoints/endpoint-url.ts';
 import { assertTenantActive, endJobOfDeletedTenant, isTenantDeleted, TenantDeletedError } from '../../tenants/tenant-guard.ts';
@@ -57,7 +58,7 @@ export async function runEnrollmentJob(deps: EnrollmentJobDeps, queued: RunningJ
 async function enroll(deps: EnrollmentJobDeps, queued: RunningJob): Promise<void> {
   const { db, vault, logger } = deps;
   const records = new JobRecords(db, queued.id);
-  const enrollment = await db.endpointEnrollment.findUnique({ where: { jobId: queued.id }, include: { watermark: true, modelVersion: true, job: true, endpoint: true } });
+  const enrollment = await jobWithEnrollment(db, queued.id);
   if (!enrollment) {
     logger.warn('enrollment job without its records; dropping it', { jobId: queued.id });
     return;
@@ -70,12 +71,12 @@ async function enroll(deps: EnrollmentJobDeps, queued: RunningJob): Promise<void
   const attempt = queued.attempt;
   if (!(await records.started(deps.workerId, attempt))) return; // a newer attempt owns the job
 
-  const finish = async (data: Parameters<typeof db.endpointEnrollment.update>[0]['data'], job: { ok: boolean; message: string }) => {
+  const finish = async (data: Parameters<typeof completeEnrollment>[2], job: { ok: boolean; message: string }) => {
     await db.$transaction(async (tx) => {
       // First, before any other row (tenant-guard.ts): nothing is recorded for a deleted tenant.
       await assertTenantActive(tx, tenantId);
       await JobRecords.fence(tx, queued.id, attempt);
-      await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { ...data, completedAt: new Date() } });
+      await completeEnrollment(tx, enrollment.id, data);
       if (job.ok) await JobRecords.succeed(tx, queued.id, job.message);
       else await JobRecords.fail(tx, queued.id, job.message, true, 'Enrollment refused.');
     });
@@ -142,7 +143,7 @@ async function enroll(deps: EnrollmentJobDeps, queued: RunningJob): Promise<void
       const reason = cancelled ? 'The enrollment was cancelled.' : redactAndTruncate((error as Error).message, [credential], MAX_REASON_CHARS);
       await db.$transaction(async (tx) => {
         await JobRecords.fence(tx, queued.id, attempt);
-        await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { status: cancelled ? 'CANCELLED' : 'FAILED', errorReason: reason, completedAt: new Date() } });
+        await completeEnrollment(tx, enrollment.id, { status: cancelled ? 'CANCELLED' : 'FAILED', errorReason: reason });
         if (cancelled) await JobRecords.cancel(tx, queued.id);
         else await JobRecords.fail(tx, queued.id, reason, true, 'Enrollment could not be completed.');
       });
@@ -153,7 +154,7 @@ async function enroll(deps: EnrollmentJobDeps, queued: RunningJob): Promise<void
     log.error('enrollment job failed', { error: error as Error });
     await db.$transaction(async (tx) => {
       await JobRecords.fence(tx, queued.id, attempt);
-      await tx.endpointEnrollment.update({ where: { id: enrollment.id }, data: { status: 'FAILED', errorReason: 'Internal error.', completedAt: new Date() } });
+      await completeEnrollment(tx, enrollment.id, { status: 'FAILED', errorReason: 'Internal error.' });
       await JobRecords.fail(tx, queued.id, 'Internal error.', true);
     });
   } finally {

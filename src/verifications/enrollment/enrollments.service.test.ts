@@ -7,14 +7,16 @@ import type { Actor } from '../../auth/actor.ts';
 import type { RegisteredEndpoint, Watermark } from '../../db/generated/client.ts';
 import { EgressPolicy } from '../../endpoints/egress-policy.ts';
 import { JobsService } from '../../jobs/jobs.service.ts';
-import { EnrollmentsService, findEnrollment, type EnrollEndpointInput } from './enrollments.service.ts';
+import { EnrollmentsService, type EnrollEndpointInput } from './enrollments.service.ts';
+import { EnrollmentsRepository, findEnrollment } from './enrollments.repository.ts';
+import { scopeToTenant } from '../../db/tenant-scope.ts';
 
 let f: ServiceFixture;
 let tenantA: string;
 let tenantB: string;
 let watermark: Watermark;
 let registered: RegisteredEndpoint;
-const sut = (actor: Actor | null) => new EnrollmentsService(f.db, f.vault, f.queue, actor, new EgressPolicy());
+const sut = (actor: Actor | null) => new EnrollmentsService(actor ? new EnrollmentsRepository(scopeToTenant(f.db, actor.tenantId), f.db) : null, f.vault, f.queue, actor, new EgressPolicy());
 const operatorA = () => sut(actorOf(tenantA, 'OPERATOR'));
 
 const endpointOf = (modelVersionId: string, tenantId: string, name: string, url = `https://${name}.serving.example/`) =>

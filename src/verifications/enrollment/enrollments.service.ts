@@ -2,22 +2,20 @@
  * Endpoint enrollment: requesting the check of a deployment's serving stack (the work runs in a
  * worker, enrollment-job.ts) and reading enrollments back. README.md says why it exists.
  */
-import { isUuid } from '../../common/ids.ts';
-import type { Database, Transaction } from '../../db/client.ts';
 import type { EndpointEnrollment, Job } from '../../db/generated/client.ts';
-import { scopeToTenant, type TenantDatabase } from '../../db/tenant-scope.ts';
 import type { Actor } from '../../auth/actor.ts';
 import { requireTenantRole } from '../../auth/require-role.ts';
-import { paginate, type Page, type PageRequest } from '../../common/pagination.ts';
+import type { Page, PageRequest } from '../../common/pagination.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import { JobRecords } from '../../jobs/job-records.ts';
 import { RegistryError } from '../../registry/registry.errors.ts';
 import type { EndpointInput } from '../../registry/endpoint-spec.ts';
-import { NoRegisteredEndpoint, resolveEndpoint, type ResolvedEndpoint } from '../../registry/endpoints.service.ts';
+import { NoRegisteredEndpoint, type ResolvedEndpoint } from '../../registry/endpoints.service.ts';
 import type { EgressPolicy } from '../../endpoints/egress-policy.ts';
 import type { Vault } from '../../vault/vault.ts';
-import { findReadyWatermark } from '../ready-watermark.ts';
+import { requireReadyWatermark } from '../ready-watermark.ts';
 import { VerificationsError } from '../verifications.errors.ts';
+import { observedMargins, type EnrollmentsRepository, type ObservedMargins } from './enrollments.repository.ts';
 
 export const DEFAULT_ENROLLMENT_ROUNDS = 3;
 export const MAX_ENROLLMENT_ROUNDS = 10;
@@ -38,23 +36,20 @@ export interface EnrollEndpointInput {
 }
 
 export class EnrollmentsService {
-  private readonly scoped: TenantDatabase | null;
-
+  /** `enrollments`: the caller's tenant's repository; null without a caller (every method refuses first). */
   constructor(
-    private readonly db: Database,
+    private readonly enrollments: EnrollmentsRepository | null,
     private readonly vault: Vault,
     private readonly queue: JobQueue,
     private readonly actor: Actor | null,
     private readonly egress: EgressPolicy,
-  ) {
-    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
-  }
+  ) {}
 
   async enroll(input: EnrollEndpointInput): Promise<{ enrollment: EndpointEnrollment; job: Job }> {
     const actor = this.requireRole('OPERATOR');
-    const version = isUuid(input.modelVersionId) ? await this.scoped!.modelVersion.findUnique({ where: { id: input.modelVersionId }, include: { model: true } }) : null;
+    const version = await this.enrollments!.version(input.modelVersionId);
     if (!version) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.', ['input', 'modelVersionId']);
-    const watermark = await findReadyWatermark(this.scoped!, version.id, input.watermarkId);
+    const watermark = requireReadyWatermark(await this.enrollments!.watermark(version.id, input.watermarkId));
     const rounds = input.rounds ?? DEFAULT_ENROLLMENT_ROUNDS;
     if (!Number.isInteger(rounds) || rounds < 2 || rounds > MAX_ENROLLMENT_ROUNDS) {
       throw new VerificationsError('INVALID_VERIFICATION_INPUT', `rounds must be between 2 and ${MAX_ENROLLMENT_ROUNDS}.`, ['input', 'rounds']);
@@ -65,30 +60,27 @@ export class EnrollmentsService {
     }
     let endpoint: ResolvedEndpoint;
     try {
-      endpoint = await resolveEndpoint(this.scoped!, version, input, this.egress);
+      endpoint = await this.enrollments!.endpoint(version, input, this.egress);
     } catch (error) {
       if (!(error instanceof NoRegisteredEndpoint)) throw error;
       throw new VerificationsError('NO_ENDPOINT', 'This version has no registered endpoint: pass an ad-hoc endpoint, or have a tenant admin register one (registerEndpoint).', ['input', 'endpoint']);
     }
-    const created = await this.db.$transaction(async (tx) => {
+    const created = await this.enrollments!.transaction(async (tx) => {
       // Job row and queue entry commit with the enrollment, or not at all.
       const job = await JobRecords.enqueue(this.queue, tx, 'ENROLL', actor.tenantId!);
-      const enrollment = await tx.endpointEnrollment.create({
-        data: {
-          tenantId: actor.tenantId!,
-          modelVersionId: version.id,
-          watermarkId: watermark.id,
-          jobId: job.id,
-          endpointId: endpoint.registered?.id ?? null,
-          endpointUrl: endpoint.url,
-          endpointProtocol: endpoint.protocol,
-          endpointModelName: endpoint.modelName,
-          endpointInputFormat: endpoint.inputFormat,
-          hasEndpointCredential: Boolean(endpoint.adHocCredential),
-          rounds,
-          batchSizes: [...ENROLLMENT_BATCH_SIZES],
-          maxUnstableShare,
-        },
+      const enrollment = await this.enrollments!.create(tx, actor.tenantId!, {
+        modelVersionId: version.id,
+        watermarkId: watermark.id,
+        jobId: job.id,
+        endpointId: endpoint.registered?.id ?? null,
+        endpointUrl: endpoint.url,
+        endpointProtocol: endpoint.protocol,
+        endpointModelName: endpoint.modelName,
+        endpointInputFormat: endpoint.inputFormat,
+        hasEndpointCredential: Boolean(endpoint.adHocCredential),
+        rounds,
+        batchSizes: [...ENROLLMENT_BATCH_SIZES],
+        maxUnstableShare,
       });
       if (endpoint.adHocCredential) {
         await this.vault.seal(
@@ -105,21 +97,22 @@ export class EnrollmentsService {
 
   async get(id: string): Promise<EndpointEnrollment | null> {
     this.requireRole('VIEWER');
-    return isUuid(id) ? this.scoped!.endpointEnrollment.findUnique({ where: { id } }) : null;
+    return this.enrollments!.get(id);
   }
 
   async forJob(jobId: string): Promise<EndpointEnrollment | null> {
     this.requireRole('VIEWER');
-    return this.scoped!.endpointEnrollment.findUnique({ where: { jobId } });
+    return this.enrollments!.forJob(jobId);
   }
 
   async forVersion(modelVersionId: string, page: PageRequest): Promise<Page<EndpointEnrollment>> {
     this.requireRole('VIEWER');
-    return paginate(
-      page,
-      ({ take, cursorWhere, orderBy }) => this.scoped!.endpointEnrollment.findMany({ where: { modelVersionId, ...cursorWhere }, take, orderBy }),
-      () => this.scoped!.endpointEnrollment.count({ where: { modelVersionId } }),
-    );
+    return this.enrollments!.forVersion(modelVersionId, page);
+  }
+
+  /** The enrollment's observed margins (`observedMargins`), checked; null when the endpoint returned no scores. */
+  observedMargins(enrollment: Pick<EndpointEnrollment, 'observedMargins'>): ObservedMargins | null {
+    return observedMargins(enrollment.observedMargins);
   }
 
   private requireRole(role: 'VIEWER' | 'OPERATOR'): Actor {
@@ -127,13 +120,3 @@ export class EnrollmentsService {
   }
 }
 
-/**
- * The newest ENROLLED enrollment of this watermark at exactly this endpoint (URL, protocol, model
- * name and input format), whose stable triggers an ENDPOINT verification queries; null if none.
- */
-export function findEnrollment(
-  db: TenantDatabase | Database | Transaction,
-  where: { watermarkId: string; endpointUrl: string; endpointProtocol: EndpointEnrollment['endpointProtocol']; endpointModelName: string; endpointInputFormat: EndpointEnrollment['endpointInputFormat'] },
-): Promise<EndpointEnrollment | null> {
-  return db.endpointEnrollment.findFirst({ where: { ...where, status: 'ENROLLED' }, orderBy: { id: 'desc' } });
-}

@@ -28,6 +28,7 @@ import { ModelSigningKeysService } from '../registry/model-signing/model-signing
 import { ModelSignaturesService } from '../registry/model-signing/model-signatures.service.ts';
 import { WebhookSubscriptionsService } from '../webhooks/webhook-subscriptions.service.ts';
 import { MonitorsService } from '../monitoring/monitors.service.ts';
+import { MonitorsRepository } from '../monitoring/monitors.repository.ts';
 import type { Config } from '../config/config.ts';
 
 /** What every request's services share: built once at start-up. */
@@ -86,6 +87,6 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     modelSigningKeys: new ModelSigningKeysService(db, actor),
     modelSignatures: new ModelSignaturesService(db, actor),
     webhooks: new WebhookSubscriptionsService(db, vault, queue, actor, egress),
-    monitors: new MonitorsService(db, actor, monitoring),
+    monitors: new MonitorsService(actor ? new MonitorsRepository(scopeToTenant(db, actor.tenantId)) : null, actor, monitoring),
   };
 }

@@ -27,6 +27,7 @@ import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { ModelSigningKeysService } from '../registry/model-signing/model-signing-keys.service.ts';
 import { ModelSignaturesService } from '../registry/model-signing/model-signatures.service.ts';
 import { WebhookSubscriptionsService } from '../webhooks/webhook-subscriptions.service.ts';
+import { WebhooksRepository } from '../webhooks/webhooks.repository.ts';
 import { MonitorsService } from '../monitoring/monitors.service.ts';
 import { MonitorsRepository } from '../monitoring/monitors.repository.ts';
 import type { Config } from '../config/config.ts';
@@ -86,7 +87,7 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     attestations: new AttestationsService(db, issuer, actor),
     modelSigningKeys: new ModelSigningKeysService(db, actor),
     modelSignatures: new ModelSignaturesService(db, actor),
-    webhooks: new WebhookSubscriptionsService(db, vault, queue, actor, egress),
+    webhooks: new WebhookSubscriptionsService(actor ? new WebhooksRepository(scopeToTenant(db, actor.tenantId)) : null, vault, queue, actor, egress),
     monitors: new MonitorsService(actor ? new MonitorsRepository(scopeToTenant(db, actor.tenantId)) : null, actor, monitoring),
   };
 }

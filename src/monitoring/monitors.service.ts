@@ -6,7 +6,7 @@
  */
 import type { Transaction } from '../db/client.ts';
 import type { IntegrityAlert, IntegrityChange, Monitor, Verification } from '../db/generated/client.ts';
-import type { FleetReport } from './fleet-report.ts';
+import { fleetReport, type FleetReport } from './fleet-report.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
 import type { Page, PageRequest } from '../common/pagination.ts';
@@ -174,7 +174,7 @@ export class MonitorsService {
     if (!(since < end) || end.getTime() - since.getTime() > MAX_REPORT_DAYS * 86_400_000) {
       throw new MonitoringError('INVALID_MONITOR_INPUT', `The window must start before it ends and span at most ${MAX_REPORT_DAYS} days.`, ['since']);
     }
-    return this.monitors!.report(since, end);
+    return fleetReport(await this.monitors!.reportWindow(since, end), since, end);
   }
 
   /** Closes an open alert, recording who and when (idempotent: an acknowledged one is returned as it is). */

@@ -9,6 +9,7 @@ import { TenantsService } from '../tenants/tenants.service.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
 import { KeyManagementService, type RewrapSettings } from '../keys/key-management.service.ts';
+import { KeysRepository } from '../keys/keys.repository.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
@@ -75,7 +76,7 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
   return {
     apiKeys: new ApiKeysService(db, actor),
     tenants: new TenantsService(db, vault, queue, actor),
-    keys: new KeyManagementService(db, vault, queue, actor, rewrap),
+    keys: new KeyManagementService(new KeysRepository(db), vault, queue, actor, rewrap),
     audit: new AuditService(actor ? new AuditRepository(scopeToTenant(db, actor.tenantId)) : null, actor),
     models: new ModelsService(db, vault, actor, egress),
     endpoints: new EndpointsService(db, vault, actor, egress),

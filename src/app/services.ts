@@ -4,6 +4,7 @@
  */
 import type { Actor } from '../auth/actor.ts';
 import { ApiKeysService } from '../api-keys/api-keys.service.ts';
+import { ApiKeysRepository } from '../api-keys/api-keys.repository.ts';
 import type { Database } from '../db/client.ts';
 import { TenantsService } from '../tenants/tenants.service.ts';
 import { AuditService } from '../audit/audit.service.ts';
@@ -74,7 +75,7 @@ export interface Services {
 
 export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap, candidateTtlMs, monitoring }: Platform, actor: Actor | null): Services {
   return {
-    apiKeys: new ApiKeysService(db, actor),
+    apiKeys: new ApiKeysService(actor ? new ApiKeysRepository(db, actor.tenantId) : null, actor),
     tenants: new TenantsService(db, vault, queue, actor),
     keys: new KeyManagementService(new KeysRepository(db), vault, queue, actor, rewrap),
     audit: new AuditService(actor ? new AuditRepository(scopeToTenant(db, actor.tenantId)) : null, actor),

@@ -7,6 +7,7 @@ import { ApiKeysService } from '../api-keys/api-keys.service.ts';
 import { ApiKeysRepository } from '../api-keys/api-keys.repository.ts';
 import type { Database } from '../db/client.ts';
 import { TenantsService } from '../tenants/tenants.service.ts';
+import { TenantsRepository } from '../tenants/tenants.repository.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { AuditRepository } from '../audit/audit.repository.ts';
 import { KeyManagementService, type RewrapSettings } from '../keys/key-management.service.ts';
@@ -76,7 +77,7 @@ export interface Services {
 export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap, candidateTtlMs, monitoring }: Platform, actor: Actor | null): Services {
   return {
     apiKeys: new ApiKeysService(actor ? new ApiKeysRepository(db, actor.tenantId) : null, actor),
-    tenants: new TenantsService(db, vault, queue, actor),
+    tenants: new TenantsService(new TenantsRepository(db), vault, queue, actor),
     keys: new KeyManagementService(new KeysRepository(db), vault, queue, actor, rewrap),
     audit: new AuditService(actor ? new AuditRepository(scopeToTenant(db, actor.tenantId)) : null, actor),
     models: new ModelsService(db, vault, actor, egress),

@@ -15,6 +15,7 @@ import { KeysRepository } from '../keys/keys.repository.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
+import { JobsRepository } from '../jobs/jobs.repository.ts';
 import { ModelsService } from '../registry/models.service.ts';
 import { EndpointsService } from '../registry/endpoints.service.ts';
 import type { ModelArtifacts } from '../registry/artifacts/model-artifacts.ts';
@@ -82,7 +83,7 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     audit: new AuditService(actor ? new AuditRepository(scopeToTenant(db, actor.tenantId)) : null, actor),
     models: new ModelsService(db, vault, actor, egress),
     endpoints: new EndpointsService(db, vault, actor, egress),
-    jobs: new JobsService(db, queue, actor),
+    jobs: new JobsService(actor ? new JobsRepository(scopeToTenant(db, actor.tenantId)) : null, queue, actor),
     watermarks: new WatermarksService(actor ? new WatermarksRepository(scopeToTenant(db, actor.tenantId)) : null, queue, actor),
     verifications: new VerificationsService(db, vault, queue, actor, egress, candidateTtlMs),
     challenges: new ChallengesService(db, vault, issuer, challenges, actor),

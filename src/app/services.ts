@@ -1,6 +1,7 @@
 /**
- * The domain services of one request, bound to the caller. Services receive the database and
- * the actor; tenant scoping happens inside them through src/db/tenant-scope.ts.
+ * The domain services of one request, bound to the caller. Services receive their workflow's
+ * repository, built here on the caller's tenant-scoped client (src/db/tenant-scope.ts), and the
+ * actor; services not moved yet still receive the database and scope inside.
  */
 import type { Actor } from '../auth/actor.ts';
 import { ApiKeysService } from '../api-keys/api-keys.service.ts';

@@ -100,6 +100,26 @@ export async function cancelPendingDeliveries(tx: Transaction, subscriptionId: s
   return jobIds;
 }
 
+// Raising an event (webhook-events.ts), in the transaction of whatever workflow raises it.
+
+/** The tenant's enabled subscriptions (not deleted) to `type`, oldest first. */
+export function subscribersOf(tx: Transaction, tenantId: string, type: string): Promise<Array<{ id: string; url: string }>> {
+  return tx.webhookSubscription.findMany({ where: { tenantId, enabled: true, deletedAt: null, eventTypes: { has: type } }, select: { id: true, url: true }, orderBy: { id: 'asc' } });
+}
+
+export function createEvent(tx: Transaction, event: { id: string; tenantId: string; type: string; payload: string; createdAt: Date }): Promise<WebhookEvent> {
+  return tx.webhookEvent.create({ data: event });
+}
+
+export function createDelivery(tx: Transaction, delivery: { tenantId: string; eventId: string; subscriptionId: string; jobId: string; nextAttemptAt: Date }): Promise<WebhookDelivery> {
+  return tx.webhookDelivery.create({ data: delivery });
+}
+
+/** The id (jti) of the attestation a verification's verdict issued, or null. */
+export async function attestationIdOf(tx: Transaction, verificationId: string): Promise<string | null> {
+  return (await tx.attestation.findUnique({ where: { verificationId }, select: { jti: true } }))?.jti ?? null;
+}
+
 // The WEBHOOK job's: it acts for every tenant (the unscoped client; rows come from its delivery).
 
 /** The delivery a WEBHOOK job attempts, with its event and subscription; null when gone. */

@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import type { Actor } from '../auth/actor.ts';
 import { ApiKeyAuthenticator, ApiKeysService } from './api-keys.service.ts';
+import { ApiKeysRepository } from './api-keys.repository.ts';
 
 let testDb: TestDatabase;
 let tenantA: string;
 let tenantB: string;
 const PLATFORM: Actor = { apiKeyId: '00000000-0000-7000-8000-000000000001', role: 'PLATFORM_ADMIN', tenantId: null };
-const sut = (actor: Actor | null) => new ApiKeysService(testDb.db, actor);
+const sut = (actor: Actor | null) => new ApiKeysService(actor ? new ApiKeysRepository(testDb.db, actor.tenantId) : null, actor);
 const actorOf = (key: { id: string; role: Actor['role']; tenantId: string | null }): Actor => ({ apiKeyId: key.id, role: key.role, tenantId: key.tenantId });
 
 before(async () => {

@@ -4,14 +4,13 @@
  */
 import type { Database } from '../db/client.ts';
 import type { ApiKey } from '../db/generated/client.ts';
-import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
-import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import type { Page, PageRequest } from '../common/pagination.ts';
 import type { Actor } from '../auth/actor.ts';
 import { generateApiKeySecret, hashApiKeySecret, isWellFormedApiKey } from './api-key-secret.ts';
 import { AuthError, requireActor } from '../auth/auth.errors.ts';
 import { isAtLeast, ROLES, type Role } from '../auth/roles.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { isUuid } from '../common/ids.ts';
+import { keyBySecretHash, touchLastUsed, type ApiKeysRepository } from './api-keys.repository.ts';
 
 /** Writing lastUsedAt on every request would turn reads into writes; once a minute is enough. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -37,35 +36,29 @@ export class ApiKeyAuthenticator {
   /** Resolves a bearer secret to its actor, or refuses with one generic reason per case. */
   async authenticate(secret: string, now: Date = new Date()): Promise<Actor> {
     if (!isWellFormedApiKey(secret)) throw new AuthError('UNAUTHENTICATED', 'The API key is malformed.');
-    const key = await this.db.apiKey.findUnique({
-      where: { secretHash: hashApiKeySecret(secret) },
-      include: { tenant: { select: { deletedAt: true } } },
-    });
+    const key = await keyBySecretHash(this.db, hashApiKeySecret(secret));
     if (!key) throw new AuthError('UNAUTHENTICATED', 'The API key is not valid.');
     if (key.revokedAt) throw new AuthError('UNAUTHENTICATED', 'The API key has been revoked.');
     if (key.expiresAt && key.expiresAt <= now) throw new AuthError('UNAUTHENTICATED', 'The API key has expired.');
     if (key.tenant?.deletedAt) throw new AuthError('UNAUTHENTICATED', 'The tenant of this API key has been deleted.');
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
+      await touchLastUsed(this.db, key.id, now);
     }
     return { apiKeyId: key.id, role: key.role, tenantId: key.tenantId };
   }
 }
 
 export class ApiKeysService {
-  private readonly scoped: TenantDatabase | null;
-
+  /** `keys`: the caller's tenant's repository; null without a caller (every method refuses first). */
   constructor(
-    private readonly db: Database,
+    private readonly keys: ApiKeysRepository | null,
     private readonly actor: Actor | null,
-  ) {
-    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
-  }
+  ) {}
 
   /** The caller's own key. */
   async current(): Promise<ApiKey> {
     const actor = requireActor(this.actor);
-    return this.scoped!.apiKey.findUniqueOrThrow({ where: { id: actor.apiKeyId } });
+    return this.keys!.own(actor.apiKeyId);
   }
 
   async create(input: CreateApiKeyInput, now: Date = new Date()): Promise<CreatedApiKey> {
@@ -82,16 +75,16 @@ export class ApiKeysService {
       throw new AuthError('INVALID_INPUT', 'expiresAt must be in the future.', ['input', 'expiresAt']);
     }
 
-    let scope = this.scoped!;
+    let keys = this.keys!;
     let tenantId = actor.tenantId;
     if (input.tenantId) {
       if (actor.role !== 'PLATFORM_ADMIN') {
         throw new AuthError('FORBIDDEN', 'Only platform admins can create keys in another tenant.', ['input', 'tenantId']);
       }
-      const tenant = isUuid(input.tenantId) ? await this.db.tenant.findFirst({ where: { id: input.tenantId, deletedAt: null } }) : null;
+      const tenant = await keys.liveTenant(input.tenantId);
       if (!tenant) throw new AuthError('TENANT_NOT_FOUND', 'No such tenant.', ['input', 'tenantId']);
-      scope = scopeToTenant(this.db, tenant.id);
-      tenantId = tenant.id;
+      keys = keys.inTenant(tenant);
+      tenantId = tenant;
     }
     if (input.role === 'PLATFORM_ADMIN' && tenantId !== null) {
       throw new AuthError('INVALID_INPUT', 'PLATFORM_ADMIN keys belong to no tenant.', ['input', 'role']);
@@ -101,16 +94,14 @@ export class ApiKeysService {
     }
 
     const generated = generateApiKeySecret();
-    const apiKey = await scope.$transaction(async (tx) => {
-      const created = await tx.apiKey.create({
-        data: {
-          name,
-          role: input.role,
-          prefix: generated.displayPrefix,
-          secretHash: generated.hash,
-          createdById: actor.apiKeyId,
-          expiresAt: input.expiresAt ?? null,
-        },
+    const apiKey = await keys.transaction(async (tx) => {
+      const created = await keys.create(tx, {
+        name,
+        role: input.role,
+        prefix: generated.displayPrefix,
+        secretHash: generated.hash,
+        createdById: actor.apiKeyId,
+        expiresAt: input.expiresAt ?? null,
       });
       await recordAudit(tx, { tenantId, actorApiKeyId: actor.apiKeyId, action: 'api_key.create', recordId: created.id, details: { role: input.role } });
       return created;
@@ -129,8 +120,9 @@ export class ApiKeysService {
     }
     const key = await this.findInScope(id);
     if (key.revokedAt) return key;
-    return this.scoped!.$transaction(async (tx) => {
-      const revoked = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: now } });
+    const keys = this.keys!;
+    return keys.transaction(async (tx) => {
+      const revoked = await keys.revoke(tx, key.id, now);
       await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'api_key.revoke', recordId: key.id });
       return revoked;
     });
@@ -139,21 +131,11 @@ export class ApiKeysService {
   async list(page: PageRequest, filter: { active?: boolean | null } = {}, now: Date = new Date()): Promise<Page<ApiKey>> {
     const actor = requireActor(this.actor);
     if (!isAtLeast(actor.role, 'TENANT_ADMIN')) throw new AuthError('FORBIDDEN', 'Only admins can list API keys.');
-    const where =
-      filter.active === true
-        ? { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }
-        : filter.active === false
-          ? { OR: [{ revokedAt: { not: null } }, { expiresAt: { lte: now } }] }
-          : {};
-    return paginate(
-      page,
-      ({ take, cursorWhere, orderBy }) => this.scoped!.apiKey.findMany({ where: { ...where, ...cursorWhere }, take, orderBy }),
-      () => this.scoped!.apiKey.count({ where }),
-    );
+    return this.keys!.list(filter.active, now, page);
   }
 
   private async findInScope(id: string): Promise<ApiKey> {
-    const key = isUuid(id) ? await this.scoped!.apiKey.findUnique({ where: { id } }) : null;
+    const key = await this.keys!.get(id);
     if (!key) throw new AuthError('API_KEY_NOT_FOUND', 'No such API key.', ['input', 'id']);
     return key;
   }

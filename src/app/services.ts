@@ -1,16 +1,24 @@
 /**
- * The domain services of one request, bound to the caller. Services receive the database and
- * the actor; tenant scoping happens inside them through src/db/tenant-scope.ts.
+ * The domain services of one request, bound to the caller. Services receive their workflow's
+ * repository, built here on the request's one tenant-scoped client (src/db/tenant-scope.ts; null
+ * without a caller, and every service then refuses before reading), and the actor. Platform-wide
+ * services (tenants, key management) get repositories on the root client and check roles first;
+ * AttestationsService still receives the database (its public status read crosses tenants).
  */
 import type { Actor } from '../auth/actor.ts';
 import { ApiKeysService } from '../api-keys/api-keys.service.ts';
+import { ApiKeysRepository } from '../api-keys/api-keys.repository.ts';
 import type { Database } from '../db/client.ts';
 import { TenantsService } from '../tenants/tenants.service.ts';
+import { TenantsRepository } from '../tenants/tenants.repository.ts';
 import { AuditService } from '../audit/audit.service.ts';
+import { AuditRepository } from '../audit/audit.repository.ts';
 import { KeyManagementService, type RewrapSettings } from '../keys/key-management.service.ts';
+import { KeysRepository } from '../keys/keys.repository.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
+import { JobsRepository } from '../jobs/jobs.repository.ts';
 import { ModelsService } from '../registry/models.service.ts';
 import { EndpointsService } from '../registry/endpoints.service.ts';
 import { ModelsRepository } from '../registry/models.repository.ts';
@@ -18,7 +26,7 @@ import { EndpointsRepository } from '../registry/endpoints.repository.ts';
 import type { ModelArtifacts } from '../registry/artifacts/model-artifacts.ts';
 import { WatermarksService } from '../watermarks/watermarks.service.ts';
 import { WatermarksRepository } from '../watermarks/watermarks.repository.ts';
-import { scopeToTenant } from '../db/tenant-scope.ts';
+import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import { VerificationsService } from '../verifications/verifications.service.ts';
 import { VerificationsRepository } from '../verifications/verifications.repository.ts';
 import { ChallengesService, type ChallengeSettings } from '../verifications/challenges.service.ts';
@@ -34,7 +42,9 @@ import { ModelSigningKeysService } from '../registry/model-signing/model-signing
 import { ModelSignaturesService } from '../registry/model-signing/model-signatures.service.ts';
 import { ModelSigningRepository } from '../registry/model-signing/model-signing.repository.ts';
 import { WebhookSubscriptionsService } from '../webhooks/webhook-subscriptions.service.ts';
+import { WebhooksRepository } from '../webhooks/webhooks.repository.ts';
 import { MonitorsService } from '../monitoring/monitors.service.ts';
+import { MonitorsRepository } from '../monitoring/monitors.repository.ts';
 import type { Config } from '../config/config.ts';
 
 /** What every request's services share: built once at start-up. */
@@ -76,23 +86,26 @@ export interface Services {
 }
 
 export function createServices({ db, vault, queue, issuer, challenges, egress, rewrap, candidateTtlMs, monitoring }: Platform, actor: Actor | null): Services {
+  // One tenant-scoped client per request, shared by every repository (src/db/tenant-scope.ts).
+  const scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
+  const forTenant = <R>(make: (client: TenantDatabase) => R): R | null => (scoped ? make(scoped) : null);
   return {
-    apiKeys: new ApiKeysService(db, actor),
-    tenants: new TenantsService(db, vault, queue, actor),
-    keys: new KeyManagementService(db, vault, queue, actor, rewrap),
-    audit: new AuditService(db, actor),
-    models: new ModelsService(actor ? new ModelsRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, actor, egress),
-    endpoints: new EndpointsService(actor ? new EndpointsRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, actor, egress),
-    jobs: new JobsService(db, queue, actor),
-    watermarks: new WatermarksService(actor ? new WatermarksRepository(scopeToTenant(db, actor.tenantId)) : null, queue, actor),
-    verifications: new VerificationsService(actor ? new VerificationsRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, queue, actor, egress, candidateTtlMs),
-    challenges: new ChallengesService(actor ? new ChallengesRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, issuer, challenges, actor),
-    enrollments: new EnrollmentsService(actor ? new EnrollmentsRepository(scopeToTenant(db, actor.tenantId), db) : null, vault, queue, actor, egress),
+    apiKeys: new ApiKeysService(actor ? new ApiKeysRepository(db, actor.tenantId) : null, actor),
+    tenants: new TenantsService(new TenantsRepository(db), vault, queue, actor),
+    keys: new KeyManagementService(new KeysRepository(db), vault, queue, actor, rewrap),
+    audit: new AuditService(forTenant((c) => new AuditRepository(c)), actor),
+    models: new ModelsService(forTenant((c) => new ModelsRepository(c, db)), vault, actor, egress),
+    endpoints: new EndpointsService(forTenant((c) => new EndpointsRepository(c, db)), vault, actor, egress),
+    jobs: new JobsService(forTenant((c) => new JobsRepository(c)), queue, actor),
+    watermarks: new WatermarksService(forTenant((c) => new WatermarksRepository(c)), queue, actor),
+    verifications: new VerificationsService(forTenant((c) => new VerificationsRepository(c, db)), vault, queue, actor, egress, candidateTtlMs),
+    challenges: new ChallengesService(forTenant((c) => new ChallengesRepository(c, db)), vault, issuer, challenges, actor),
+    enrollments: new EnrollmentsService(forTenant((c) => new EnrollmentsRepository(c, db)), vault, queue, actor, egress),
     history: new VerificationHistory(new VerificationHistoryRepository(db, actor?.tenantId ?? null)),
     attestations: new AttestationsService(db, issuer, actor),
-    modelSigningKeys: new ModelSigningKeysService(actor ? new ModelSigningRepository(scopeToTenant(db, actor.tenantId)) : null, actor),
-    modelSignatures: new ModelSignaturesService(actor ? new ModelSigningRepository(scopeToTenant(db, actor.tenantId)) : null, actor),
-    webhooks: new WebhookSubscriptionsService(db, vault, queue, actor, egress),
-    monitors: new MonitorsService(db, actor, monitoring),
+    modelSigningKeys: new ModelSigningKeysService(forTenant((c) => new ModelSigningRepository(c)), actor),
+    modelSignatures: new ModelSignaturesService(forTenant((c) => new ModelSigningRepository(c)), actor),
+    webhooks: new WebhookSubscriptionsService(forTenant((c) => new WebhooksRepository(c)), vault, queue, actor, egress),
+    monitors: new MonitorsService(forTenant((c) => new MonitorsRepository(c)), actor, monitoring),
   };
 }

@@ -5,12 +5,14 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import type { Actor } from '../auth/actor.ts';
 import { recordAudit } from './audit.ts';
 import { AuditService } from './audit.service.ts';
+import { AuditRepository } from './audit.repository.ts';
+import { scopeToTenant } from '../db/tenant-scope.ts';
 
 let testDb: TestDatabase;
 let tenantA: string;
 let tenantB: string;
 const KEY = '00000000-0000-7000-8000-000000000001';
-const sut = (actor: Actor | null) => new AuditService(testDb.db, actor);
+const sut = (actor: Actor | null) => new AuditService(actor ? new AuditRepository(scopeToTenant(testDb.db, actor.tenantId)) : null, actor);
 const record = randomUUID();
 
 before(async () => {

@@ -5,6 +5,8 @@ import { createLogger } from '../logging/logger.ts';
 import { DEFAULT_QUEUE_SETTINGS, JobQueue } from './job-queue.ts';
 import { JobRecords } from './job-records.ts';
 import { JobsService } from './jobs.service.ts';
+import { JobsRepository } from './jobs.repository.ts';
+import { scopeToTenant } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 
 let testDb: TestDatabase;
@@ -12,6 +14,7 @@ let queue: JobQueue;
 let tenantA: string;
 let tenantB: string;
 const actor = (tenantId: string, role: Actor['role'] = 'OPERATOR'): Actor => ({ apiKeyId: '00000000-0000-7000-8000-000000000001', role, tenantId });
+const jobsOf = (who: Actor) => new JobsService(new JobsRepository(scopeToTenant(testDb.db, who.tenantId)), queue, who);
 
 before(async () => {
   testDb = await createTestDatabase();
@@ -43,7 +46,7 @@ test('enqueue writes the Job row and its queue entry together', async () => {
 });
 
 test('a queued job is cancelled at once, in the table and in the queue', async () => {
-  const sut = new JobsService(testDb.db, queue, actor(tenantA));
+  const sut = jobsOf(actor(tenantA));
   const job = await enqueue(tenantA);
   const cancelled = await sut.cancel(job.id);
   assert.deepEqual([cancelled.status, cancelled.cancelRequested], ['CANCELLED', true]);
@@ -52,7 +55,7 @@ test('a queued job is cancelled at once, in the table and in the queue', async (
 });
 
 test('a running job is only marked: its worker ends it (and reads the mark to tell it from a shutdown)', async () => {
-  const sut = new JobsService(testDb.db, queue, actor(tenantA));
+  const sut = jobsOf(actor(tenantA));
   const job = await enqueue(tenantA);
   await testDb.db.job.update({ where: { id: job.id }, data: { status: 'RUNNING', attempts: 1 } });
   const marked = await sut.cancel(job.id);
@@ -61,10 +64,10 @@ test('a running job is only marked: its worker ends it (and reads the mark to te
 
 test("another tenant's job does not exist for the caller; viewers cannot cancel", async () => {
   const job = await enqueue(tenantA);
-  const other = new JobsService(testDb.db, queue, actor(tenantB));
+  const other = jobsOf(actor(tenantB));
   assert.equal(await other.get(job.id), null);
   await assert.rejects(other.cancel(job.id), { code: 'JOB_NOT_FOUND' });
   assert.equal((await other.list({ first: 10 })).totalCount, 0);
-  await assert.rejects(new JobsService(testDb.db, queue, actor(tenantA, 'VIEWER')).cancel(job.id), { code: 'FORBIDDEN' });
+  await assert.rejects(jobsOf(actor(tenantA, 'VIEWER')).cancel(job.id), { code: 'FORBIDDEN' });
   assert.equal((await testDb.db.job.findUniqueOrThrow({ where: { id: job.id } })).status, 'QUEUED');
 });

@@ -1,46 +1,32 @@
 /** Jobs as clients see them: status, progress, history, and cancellation. */
-import type { Database } from '../db/client.ts';
-import type { Job, JobKind, JobStatus } from '../db/generated/client.ts';
-import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
+import type { Job, JobStatus } from '../db/generated/client.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
-import { isUuid } from '../common/ids.ts';
-import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import type { Page, PageRequest } from '../common/pagination.ts';
 import { QUEUE_OF_KIND, type JobQueue } from './job-queue.ts';
 import { JobsError } from './jobs.errors.ts';
-import { JobRecords } from './job-records.ts';
+import type { JobFilter, JobsRepository } from './jobs.repository.ts';
 
-export interface JobFilter {
-  status?: JobStatus | null;
-  kind?: JobKind | null;
-}
+export type { JobFilter } from './jobs.repository.ts';
 
 const FINISHED: JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
 export class JobsService {
-  private readonly scoped: TenantDatabase | null;
-
+  /** `jobs`: the caller's tenant's repository; null without a caller (every method refuses first). */
   constructor(
-    db: Database,
+    private readonly jobs: JobsRepository | null,
     private readonly queue: JobQueue,
     private readonly actor: Actor | null,
-  ) {
-    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
-  }
+  ) {}
 
   async get(id: string): Promise<Job | null> {
     this.requireRole('VIEWER');
-    return isUuid(id) ? this.scoped!.job.findUnique({ where: { id } }) : null;
+    return this.jobs!.get(id);
   }
 
   async list(page: PageRequest, filter: JobFilter = {}): Promise<Page<Job>> {
     this.requireRole('VIEWER');
-    const where = { ...(filter.status ? { status: filter.status } : {}), ...(filter.kind ? { kind: filter.kind } : {}) };
-    return paginate(
-      page,
-      ({ take, cursorWhere, orderBy }) => this.scoped!.job.findMany({ where: { ...where, ...cursorWhere }, take, orderBy }),
-      () => this.scoped!.job.count({ where }),
-    );
+    return this.jobs!.list(filter, page);
   }
 
   /**
@@ -55,17 +41,14 @@ export class JobsService {
     const now = new Date();
     // Only a job no worker has taken yet ends here; a running one ends in its worker. Recorded
     // before pg-boss aborts the running attempt (JobRuntime tells cancellation from shutdown by it).
-    await JobRecords.requestCancel(this.scoped!, job.id, now);
+    await this.jobs!.requestCancel(job.id, now);
     await this.queue.cancel(QUEUE_OF_KIND[job.kind], job.id);
     // Again: an attempt handed back to the queue meanwhile is QUEUED now, and pg-boss will not run it.
-    await JobRecords.requestCancel(this.scoped!, job.id, now);
+    await this.jobs!.requestCancel(job.id, now);
     const after = (await this.get(job.id))!;
     if (after.status === 'CANCELLED') {
       // The job's own record ends with it (a queued verification used to stay PENDING forever).
-      await this.scoped!.watermark.updateMany({ where: { jobId: job.id }, data: { status: 'CANCELLED' } });
-      await this.scoped!.verification.updateMany({ where: { jobId: job.id, verdict: 'PENDING' }, data: { verdict: 'ERROR', errorReason: 'The verification was cancelled.', completedAt: now } });
-      await this.scoped!.endpointEnrollment.updateMany({ where: { jobId: job.id, status: 'PENDING' }, data: { status: 'CANCELLED', errorReason: 'Cancelled before it started.', completedAt: now } });
-      await this.scoped!.webhookDelivery.updateMany({ where: { jobId: job.id, status: 'PENDING' }, data: { status: 'CANCELLED', nextAttemptAt: null, completedAt: now } });
+      await this.jobs!.endRecordsOfCancelled(job.id, now);
     }
     return after;
   }

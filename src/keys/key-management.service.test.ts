@@ -8,6 +8,7 @@ import { createLogger } from '../logging/logger.ts';
 import { randomKey, sodiumReady } from '../vault/aead.ts';
 import { Vault } from '../vault/vault.ts';
 import { DEFAULT_REWRAP_SETTINGS, KeyManagementService, type RewrapSettings } from './key-management.service.ts';
+import { KeysRepository } from './keys.repository.ts';
 
 let testDb: TestDatabase;
 let queue: JobQueue;
@@ -16,7 +17,7 @@ let tenantA: string;
 let tenantB: string;
 const PLATFORM: Actor = { apiKeyId: '00000000-0000-7000-8000-000000000001', role: 'PLATFORM_ADMIN', tenantId: null };
 const actor = (tenantId: string, role: Actor['role'] = 'TENANT_ADMIN'): Actor => ({ apiKeyId: randomUUID(), role, tenantId });
-const sut = (who: Actor | null, settings: RewrapSettings = DEFAULT_REWRAP_SETTINGS) => new KeyManagementService(testDb.db, vault, queue, who, settings);
+const sut = (who: Actor | null, settings: RewrapSettings = DEFAULT_REWRAP_SETTINGS) => new KeyManagementService(new KeysRepository(testDb.db), vault, queue, who, settings);
 const bytes = (text: string) => new TextEncoder().encode(text);
 const sealIn = (tenantId: string, recordId: string, text = `secret of ${recordId}`) =>
   vault.seal({ tenantId, purpose: 'trigger-set', recordId }, bytes(text), { apiKeyId: null });

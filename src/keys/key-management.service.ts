@@ -3,15 +3,13 @@
  * retirement. Tenant admins act on their own keyring; platform admins on any tenant's, or on
  * the platform keyring when no tenant is named.
  */
-import type { Database } from '../db/client.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AuthError, requireActor } from '../auth/auth.errors.ts';
 import { isAtLeast } from '../auth/roles.ts';
-import { isUuid } from '../common/ids.ts';
 import type { KeyringStatus, Vault } from '../vault/vault.ts';
 import { VaultError } from '../vault/vault.errors.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { JobRecords } from '../jobs/job-records.ts';
+import type { KeysRepository } from './keys.repository.ts';
 
 const MAX_BATCH_SIZE = 5000;
 
@@ -33,7 +31,7 @@ export interface RewrapResult {
 
 export class KeyManagementService {
   constructor(
-    private readonly db: Database,
+    private readonly keys: KeysRepository,
     private readonly vault: Vault,
     private readonly queue: JobQueue,
     private readonly actor: Actor | null,
@@ -63,7 +61,7 @@ export class KeyManagementService {
     }
     let jobId: string | null = null;
     if (rewrap && remaining > 0 && target !== null) {
-      const job = await this.db.$transaction((tx) => JobRecords.enqueue(this.queue, tx, 'REWRAP', target, `${remaining} secrets to rewrap.`));
+      const job = await this.keys.enqueueRewrap(this.queue, target, `${remaining} secrets to rewrap.`);
       jobId = job.id;
     }
     return { keyring: await this.vault.status(target), rewrapped, remaining, jobId };
@@ -88,9 +86,9 @@ export class KeyManagementService {
     if (!isAtLeast(actor.role, 'TENANT_ADMIN')) throw new AuthError('FORBIDDEN', 'Only admins manage keys.');
     if (!tenantId || tenantId === actor.tenantId) return actor.tenantId;
     if (actor.role !== 'PLATFORM_ADMIN') throw new AuthError('FORBIDDEN', "Only platform admins manage other tenants' keys.");
-    const tenant = isUuid(tenantId) ? await this.db.tenant.findFirst({ where: { id: tenantId, deletedAt: null } }) : null;
+    const tenant = await this.keys.liveTenant(tenantId);
     if (!tenant) throw new AuthError('TENANT_NOT_FOUND', 'No such tenant.', ['input', 'tenantId']);
-    return tenant.id;
+    return tenant;
   }
 
   private vaultActor() {

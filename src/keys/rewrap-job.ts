@@ -11,6 +11,7 @@ import type { RunningJob } from '../jobs/job-runtime.ts';
 import { defineJob } from '../jobs/job-definition.ts';
 import type { Vault } from '../vault/vault.ts';
 import { endJobOfDeletedTenant, isTenantDeleted } from '../tenants/tenant-guard.ts';
+import { rewrapJobRecord } from './keys.repository.ts';
 
 const BATCH_SIZE = 500;
 
@@ -25,7 +26,7 @@ interface RewrapJobDeps {
 export const rewrapJob = defineJob<RewrapJobDeps>({ kind: 'REWRAP', maxConcurrency: 1, run: (deps, job) => runRewrapJob(deps, job) });
 
 export async function runRewrapJob(deps: RewrapJobDeps, queued: RunningJob): Promise<void> {
-  const job = await deps.db.job.findUnique({ where: { id: queued.id } });
+  const job = await rewrapJobRecord(deps.db, queued.id);
   if (!job || job.status === 'SUCCEEDED' || job.status === 'CANCELLED') return;
   const stopIfTenantDeleted = async (): Promise<boolean> => {
     if (!(await isTenantDeleted(deps.db, job.tenantId))) return false;

@@ -1,11 +1,10 @@
 /**
  * The fleet report: for every monitor of a tenant over a window, the checks its schedule ran and
  * their verdicts, the share of the time its target was HEALTHY, and its open alerts; exportable as
- * JSON evidence that names each check's attestation. Each figure comes from one grouped query,
- * so a report over thousands of monitors costs a handful of queries.
+ * JSON evidence that names each check's attestation. Each figure comes from one grouped query
+ * (MonitorsRepository.reportWindow), so a report over thousands of monitors costs a handful of queries.
  */
-import type { IntegrityState, Monitor } from '../db/generated/client.ts';
-import type { TenantDatabase } from '../db/tenant-scope.ts';
+import type { IntegrityChange, IntegrityState, Monitor } from '../db/generated/client.ts';
 
 export interface FleetReportRow {
   monitor: Monitor;
@@ -27,26 +26,32 @@ export interface FleetReport {
 }
 
 /** Most checks listed as evidence per monitor (the counts cover all of them). */
-const MAX_EVIDENCE_PER_MONITOR = 100;
+export const MAX_EVIDENCE_PER_MONITOR = 100;
 
-export async function fleetReport(db: TenantDatabase, since: Date, until: Date): Promise<FleetReport> {
-  const monitors = await db.monitor.findMany({ orderBy: { createdAt: 'asc' } });
-  const ids = monitors.map((m) => m.id);
-  const window = { gte: since, lte: until };
-  const [verdicts, alerts, changes, before, evidence] = await Promise.all([
-    db.verification.groupBy({ by: ['monitorId', 'verdict'], where: { monitorId: { in: ids }, completedAt: window }, _count: { _all: true } }),
-    db.integrityAlert.groupBy({ by: ['monitorId'], where: { monitorId: { in: ids }, acknowledgedAt: null }, _count: { _all: true } }),
-    db.integrityChange.findMany({ where: { monitorId: { in: ids }, changedAt: window }, orderBy: { changedAt: 'asc' } }),
-    db.integrityChange.findMany({ where: { monitorId: { in: ids }, changedAt: { lt: since } }, orderBy: { changedAt: 'desc' }, distinct: ['monitorId'] }),
-    newestChecks(db, ids, since, until),
-  ]);
+/** What the report is computed from: the tenant's monitors and their window's records (MonitorsRepository.reportWindow). */
+export interface FleetWindow {
+  /** The tenant's monitors, oldest first. */
+  monitors: Monitor[];
+  /** Checks completed in the window, counted by monitor and verdict. */
+  verdicts: Array<{ monitorId: string | null; verdict: string; count: number }>;
+  /** Open alerts, counted by monitor. */
+  openAlerts: Array<{ monitorId: string; count: number }>;
+  /** State changes in the window, oldest first. */
+  changes: Array<Pick<IntegrityChange, 'monitorId' | 'toState' | 'changedAt'>>;
+  /** Each monitor's last state change before the window (at most one per monitor). */
+  before: Array<Pick<IntegrityChange, 'monitorId' | 'toState'>>;
+  /** The newest MAX_EVIDENCE_PER_MONITOR checks of each monitor in the window, newest first. */
+  evidence: Array<{ monitorId: string; verificationId: string; verdict: string; completedAt: Date; attestationId: string | null }>;
+}
+
+export function fleetReport(window: FleetWindow, since: Date, until: Date): FleetReport {
   const counts = new Map<string, number>();
-  for (const v of verdicts) counts.set(`${v.monitorId} ${v.verdict}`, v._count._all);
-  const openAlerts = new Map(alerts.map((a) => [a.monitorId, a._count._all]));
-  const initial = new Map(before.map((c) => [c.monitorId, c.toState]));
-  const changesOf = groupBy(changes, (c) => c.monitorId);
-  const evidenceOf = groupBy(evidence, (c) => c.monitorId);
-  const rows = monitors.map((monitor): FleetReportRow => {
+  for (const v of window.verdicts) counts.set(`${v.monitorId} ${v.verdict}`, v.count);
+  const openAlerts = new Map(window.openAlerts.map((a) => [a.monitorId, a.count]));
+  const initial = new Map(window.before.map((c) => [c.monitorId, c.toState]));
+  const changesOf = groupBy(window.changes, (c) => c.monitorId);
+  const evidenceOf = groupBy(window.evidence, (c) => c.monitorId);
+  const rows = window.monitors.map((monitor): FleetReportRow => {
     const count = (verdict: string) => counts.get(`${monitor.id} ${verdict}`) ?? 0;
     const [intact, tampered, errors] = [count('INTACT'), count('TAMPERED'), count('ERROR')];
     const start = monitor.createdAt > since ? monitor.createdAt : since;
@@ -62,23 +67,6 @@ export async function fleetReport(db: TenantDatabase, since: Date, until: Date):
     };
   });
   return { since, until, rows };
-}
-
-/**
- * The newest MAX_EVIDENCE_PER_MONITOR checks of each monitor in the window, with their
- * attestation's jti: bounded in the query, since a month of one-minute checks is 43,200 rows per
- * monitor. `ids` are the caller's tenant's monitors (read through the tenant-scoped client).
- */
-function newestChecks(db: TenantDatabase, ids: string[], since: Date, until: Date) {
-  return db.$queryRaw<Array<{ monitorId: string; verificationId: string; verdict: string; completedAt: Date; attestationId: string | null }>>`
-    SELECT "monitorId", "verificationId", verdict, "completedAt", "attestationId" FROM (
-      SELECT v."monitorId"::text AS "monitorId", v.id::text AS "verificationId", v.verdict::text AS verdict, v."completedAt", a.jti::text AS "attestationId",
-             row_number() OVER (PARTITION BY v."monitorId" ORDER BY v."completedAt" DESC, v.id DESC) AS n
-        FROM "Verification" v LEFT JOIN "Attestation" a ON a."verificationId" = v.id
-       WHERE v."monitorId"::text = ANY(${ids}::text[]) AND v."completedAt" BETWEEN ${since} AND ${until} AND v.verdict <> 'PENDING'
-    ) newest
-    WHERE n <= ${MAX_EVIDENCE_PER_MONITOR}
-    ORDER BY "monitorId", "completedAt" DESC, "verificationId" DESC`;
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string | null): Map<string | null, T[]> {

@@ -11,8 +11,9 @@
  */
 import type { Transaction } from '../db/client.ts';
 import type { IntegrityAlert, IntegrityChange, Monitor } from '../db/generated/client.ts';
-import type { SettledVerification, VerificationSettledListener } from '../verifications/verification-settled.ts';
+import type { VerificationSettledListener } from '../verifications/verification-settled.ts';
 import { nextIntegrity, opensAlert } from './integrity-transition.ts';
+import { createChange, lockMonitorOf, openAlert, updateIntegrity } from './monitors.repository.ts';
 
 export interface IntegrityChanged {
   monitor: Monitor;
@@ -35,39 +36,18 @@ export function integrityListener(options: IntegrityListenerOptions): Verificati
     if (monitor.lastCheckedAt && monitor.lastCheckedAt > settled.completedAt) return;
     const next = nextIntegrity(monitor, settled.verdict, options.unreachableAfter);
     const changed = next.state !== monitor.state;
-    const updated = await tx.monitor.update({
-      where: { id: monitor.id },
-      data: {
-        state: next.state,
-        consecutiveErrors: next.consecutiveErrors,
-        lastCheckedAt: settled.completedAt,
-        lastVerificationId: settled.id,
-        ...(changed ? { stateSince: settled.completedAt } : {}),
-      },
+    const updated = await updateIntegrity(tx, monitor.id, {
+      state: next.state,
+      consecutiveErrors: next.consecutiveErrors,
+      lastCheckedAt: settled.completedAt,
+      lastVerificationId: settled.id,
+      ...(changed ? { stateSince: settled.completedAt } : {}),
     });
     if (!changed) return;
-    const change = await tx.integrityChange.create({
-      data: { tenantId: monitor.tenantId, monitorId: monitor.id, fromState: monitor.state, toState: next.state, verificationId: settled.id, changedAt: settled.completedAt },
-    });
+    const change = await createChange(tx, { tenantId: monitor.tenantId, monitorId: monitor.id, fromState: monitor.state, toState: next.state, verificationId: settled.id, changedAt: settled.completedAt });
     const alert = opensAlert(monitor.state, next.state)
-      ? await tx.integrityAlert.create({
-          data: { tenantId: monitor.tenantId, monitorId: monitor.id, changeId: change.id, state: next.state, verificationId: settled.id, openedAt: settled.completedAt },
-        })
+      ? await openAlert(tx, { tenantId: monitor.tenantId, monitorId: monitor.id, changeId: change.id, state: next.state, verificationId: settled.id, openedAt: settled.completedAt })
       : null;
     await options.onChange?.(tx, { monitor: updated, change, alert });
   };
-}
-
-/** The monitor the check counts for, its row locked until the verdict commits. */
-async function lockMonitorOf(tx: Transaction, settled: SettledVerification): Promise<Monitor | null> {
-  let id = settled.monitorId;
-  if (!id && settled.mode === 'ENDPOINT' && settled.endpointId) {
-    id = (await tx.monitor.findFirst({ where: { tenantId: settled.tenantId, endpointId: settled.endpointId }, select: { id: true } }))?.id ?? null;
-  }
-  if (!id && settled.mode === 'ARTIFACT' && !settled.candidateArtifactId) {
-    id = (await tx.monitor.findFirst({ where: { tenantId: settled.tenantId, modelVersionId: settled.modelVersionId, mode: 'ARTIFACT' }, select: { id: true } }))?.id ?? null;
-  }
-  if (!id) return null;
-  await tx.$queryRaw`SELECT id FROM "Monitor" WHERE id = ${id}::uuid AND "tenantId" = ${settled.tenantId}::uuid FOR UPDATE`;
-  return tx.monitor.findFirst({ where: { id, tenantId: settled.tenantId } });
 }

@@ -7,6 +7,8 @@ import { seedReadyVersion } from '../../test/support/watermark.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Monitor } from '../db/generated/client.ts';
 import { MonitorsService, type CreateMonitorInput } from './monitors.service.ts';
+import { MonitorsRepository } from './monitors.repository.ts';
+import { scopeToTenant } from '../db/tenant-scope.ts';
 
 let testDb: TestDatabase;
 let tenantA: string;
@@ -14,7 +16,7 @@ let tenantB: string;
 let versionA: string;
 let now = new Date('2026-12-02T12:00:00Z');
 const SETTINGS = { minIntervalSeconds: 60, maxMonitorsPerTenant: 4 };
-const sut = (actor: Actor | null) => new MonitorsService(testDb.db, actor, SETTINGS, () => now);
+const sut = (actor: Actor | null) => new MonitorsService(actor ? new MonitorsRepository(scopeToTenant(testDb.db, actor.tenantId)) : null, actor, SETTINGS, () => now);
 const adminA = () => sut(actorOf(tenantA, 'TENANT_ADMIN'));
 
 const endpoint = async (tenantId: string, modelVersionId: string, removedAt: Date | null = null) =>

@@ -4,15 +4,14 @@
  * deleting a monitor needs TENANT_ADMIN (it queries a deployment on the tenant's behalf from then
  * on) and is audited; acknowledging an alert needs OPERATOR; reading needs VIEWER.
  */
-import type { Database, Transaction } from '../db/client.ts';
-import type { IntegrityAlert, IntegrityChange, IntegrityState, Monitor, Verification } from '../db/generated/client.ts';
+import type { Transaction } from '../db/client.ts';
+import type { IntegrityAlert, IntegrityChange, Monitor, Verification } from '../db/generated/client.ts';
 import { fleetReport, type FleetReport } from './fleet-report.ts';
-import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
-import { isUuid } from '../common/ids.ts';
-import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import type { Page, PageRequest } from '../common/pagination.ts';
 import { recordAudit } from '../audit/audit.ts';
+import type { AlertFilter, MonitorFilter, MonitorsRepository, MonitorTarget } from './monitors.repository.ts';
 import { firstRunAt, parseSchedule, type ScheduleRequest } from './monitor-schedule.ts';
 import { MonitoringError } from './monitoring.errors.ts';
 
@@ -38,16 +37,7 @@ export interface UpdateMonitorInput extends ScheduleRequest {
   paused?: boolean | null;
 }
 
-export interface MonitorFilter {
-  state?: IntegrityState | null;
-  modelVersionId?: string | null;
-}
-
-export interface AlertFilter {
-  /** true: only open ones; false: only acknowledged ones; absent: both. */
-  open?: boolean | null;
-  monitorId?: string | null;
-}
+export type { AlertFilter, MonitorFilter } from './monitors.repository.ts';
 
 /** Smallest sample that still detects a change that flips a few triggers (docs/monitoring.md). */
 export const MIN_TRIGGER_SAMPLE = 8;
@@ -56,16 +46,13 @@ const MAX_NOTE_CHARS = 500;
 export const MAX_REPORT_DAYS = 366;
 
 export class MonitorsService {
-  private readonly scoped: TenantDatabase | null;
-
+  /** `monitors`: the caller's tenant's repository; null without a caller (every method refuses first). */
   constructor(
-    private readonly db: Database,
+    private readonly monitors: MonitorsRepository | null,
     private readonly actor: Actor | null,
     private readonly settings: MonitoringSettings,
     private readonly clock: () => Date = () => new Date(),
-  ) {
-    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
-  }
+  ) {}
 
   async create(input: CreateMonitorInput): Promise<Monitor> {
     const actor = requireTenantRole(this.actor, 'TENANT_ADMIN', 'Monitors');
@@ -73,20 +60,16 @@ export class MonitorsService {
     const triggerSample = checkSample(input.triggerSample);
     const target = await this.target(input);
     const now = this.clock();
-    return this.db.$transaction(async (tx) => {
+    const monitors = this.monitors!;
+    return monitors.transaction(async (tx) => {
       // Serialises creations of one tenant, so the count below holds until the commit.
-      await tx.$queryRaw`SELECT id FROM "Tenant" WHERE id = ${actor.tenantId}::uuid FOR UPDATE`;
-      if ((await tx.monitor.count({ where: { tenantId: actor.tenantId } })) >= this.settings.maxMonitorsPerTenant) {
+      await monitors.lockTenant(tx, actor.tenantId);
+      if ((await monitors.count(tx, actor.tenantId)) >= this.settings.maxMonitorsPerTenant) {
         throw new MonitoringError('MONITOR_LIMIT_REACHED', `A tenant may keep at most ${this.settings.maxMonitorsPerTenant} monitors; delete one first.`, ['input']);
       }
-      const existing = await tx.monitor.findFirst({
-        where: target.mode === 'ENDPOINT' ? { tenantId: actor.tenantId, endpointId: target.endpointId } : { tenantId: actor.tenantId, modelVersionId: target.modelVersionId, mode: 'ARTIFACT' },
-        select: { id: true },
-      });
-      if (existing) throw new MonitoringError('MONITOR_EXISTS', `This ${target.mode === 'ENDPOINT' ? 'endpoint' : "version's artifact"} already has a monitor (${existing.id}); update it instead.`, ['input', target.mode === 'ENDPOINT' ? 'endpointId' : 'modelVersionId']);
-      const monitor = await tx.monitor.create({
-        data: { tenantId: actor.tenantId, ...target, ...schedule, triggerSample, paused: input.paused ?? false, anchorAt: now, nextRunAt: firstRunAt(schedule, now), stateSince: now },
-      });
+      const existing = await monitors.monitorOf(tx, actor.tenantId, target);
+      if (existing) throw new MonitoringError('MONITOR_EXISTS', `This ${target.mode === 'ENDPOINT' ? 'endpoint' : "version's artifact"} already has a monitor (${existing}); update it instead.`, ['input', target.mode === 'ENDPOINT' ? 'endpointId' : 'modelVersionId']);
+      const monitor = await monitors.create(tx, actor.tenantId, target, { ...schedule, triggerSample, paused: input.paused ?? false, anchorAt: now, nextRunAt: firstRunAt(schedule, now), stateSince: now });
       await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'monitor.create', recordId: monitor.id, details: { mode: monitor.mode, schedule: describeSchedule(monitor) } });
       return monitor;
     });
@@ -112,18 +95,16 @@ export class MonitorsService {
     const now = this.clock();
     // A new schedule, or a resumed monitor, runs from now: a resumed one does not replay missed runs.
     const restart = scheduleGiven || (current.paused && !paused);
-    return this.db.$transaction(async (tx) => {
-      await lockStillThere(tx, current.id);
-      const monitor = await tx.monitor.update({
-        where: { id: current.id },
-        data: {
-          intervalSeconds: schedule.intervalSeconds,
-          cron: schedule.cron,
-          jitterSeconds: schedule.jitterSeconds,
-          triggerSample,
-          paused,
-          ...(restart ? { anchorAt: now, nextRunAt: firstRunAt(schedule, now) } : {}),
-        },
+    const monitors = this.monitors!;
+    return monitors.transaction(async (tx) => {
+      await lockStillThere(monitors, tx, current.id);
+      const monitor = await monitors.update(tx, current.id, {
+        intervalSeconds: schedule.intervalSeconds,
+        cron: schedule.cron,
+        jitterSeconds: schedule.jitterSeconds,
+        triggerSample,
+        paused,
+        ...(restart ? { anchorAt: now, nextRunAt: firstRunAt(schedule, now) } : {}),
       });
       await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'monitor.update', recordId: monitor.id, details: { paused, schedule: describeSchedule(monitor) } });
       return monitor;
@@ -134,9 +115,10 @@ export class MonitorsService {
   async delete(id: string): Promise<Monitor> {
     const actor = requireTenantRole(this.actor, 'TENANT_ADMIN', 'Monitors');
     const current = await this.existing(id);
-    return this.db.$transaction(async (tx) => {
-      await lockStillThere(tx, current.id);
-      const deleted = await tx.monitor.delete({ where: { id: current.id } });
+    const monitors = this.monitors!;
+    return monitors.transaction(async (tx) => {
+      await lockStillThere(monitors, tx, current.id);
+      const deleted = await monitors.delete(tx, current.id);
       await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'monitor.delete', recordId: current.id });
       return deleted;
     });
@@ -144,65 +126,45 @@ export class MonitorsService {
 
   async get(id: string): Promise<Monitor | null> {
     requireTenantRole(this.actor, 'VIEWER', 'Monitors');
-    return isUuid(id) ? this.scoped!.monitor.findUnique({ where: { id } }) : null;
+    return this.monitors!.get(id);
   }
 
   async forEndpoint(endpointId: string): Promise<Monitor | null> {
     requireTenantRole(this.actor, 'VIEWER', 'Monitors');
-    return this.scoped!.monitor.findFirst({ where: { endpointId } });
+    return this.monitors!.forEndpoint(endpointId);
   }
 
   async list(filter: MonitorFilter, page: PageRequest): Promise<Page<Monitor>> {
     requireTenantRole(this.actor, 'VIEWER', 'Monitors');
-    const where = {
-      ...(filter.state ? { state: filter.state } : {}),
-      ...(filter.modelVersionId ? { modelVersionId: isUuid(filter.modelVersionId) ? filter.modelVersionId : '00000000-0000-0000-0000-000000000000' } : {}),
-    };
-    return paginate(
-      page,
-      ({ take, cursorWhere, orderBy }) => this.scoped!.monitor.findMany({ where: { ...where, ...cursorWhere }, take, orderBy }),
-      () => this.scoped!.monitor.count({ where }),
-    );
+    return this.monitors!.list(filter, page);
   }
 
   async alerts(filter: AlertFilter, page: PageRequest): Promise<Page<IntegrityAlert>> {
     requireTenantRole(this.actor, 'VIEWER', 'Monitors');
-    const where = {
-      ...(filter.open === true ? { acknowledgedAt: null } : filter.open === false ? { acknowledgedAt: { not: null } } : {}),
-      ...(filter.monitorId ? { monitorId: isUuid(filter.monitorId) ? filter.monitorId : '00000000-0000-0000-0000-000000000000' } : {}),
-    };
-    return paginate(
-      page,
-      ({ take, cursorWhere, orderBy }) => this.scoped!.integrityAlert.findMany({ where: { ...where, ...cursorWhere }, take, orderBy }),
-      () => this.scoped!.integrityAlert.count({ where }),
-    );
+    return this.monitors!.alerts(filter, page);
   }
 
   /** The version's monitors (of its endpoints and of its artifact), oldest first. */
   async forVersion(modelVersionId: string): Promise<Monitor[]> {
     requireTenantRole(this.actor, 'VIEWER', 'Monitors');
-    return isUuid(modelVersionId) ? this.scoped!.monitor.findMany({ where: { modelVersionId }, orderBy: { id: 'asc' } }) : [];
+    return this.monitors!.forVersion(modelVersionId);
   }
 
   /** The runs a monitor started, newest first. */
   async runs(monitorId: string, page: PageRequest): Promise<Page<Verification>> {
     requireTenantRole(this.actor, 'VIEWER', 'Monitors');
-    return paginate(
-      page,
-      ({ take, cursorWhere, orderBy }) => this.scoped!.verification.findMany({ where: { monitorId, ...cursorWhere }, take, orderBy }),
-      () => this.scoped!.verification.count({ where: { monitorId } }),
-    );
+    return this.monitors!.runs(monitorId, page);
   }
 
   async alert(id: string): Promise<IntegrityAlert | null> {
     requireTenantRole(this.actor, 'VIEWER', 'Monitors');
-    return isUuid(id) ? this.scoped!.integrityAlert.findUnique({ where: { id } }) : null;
+    return this.monitors!.alert(id);
   }
 
   /** The change an alert was opened for (its previous state). */
   async changeOf(alert: IntegrityAlert): Promise<IntegrityChange> {
     requireTenantRole(this.actor, 'VIEWER', 'Monitors');
-    return this.scoped!.integrityChange.findUniqueOrThrow({ where: { id: alert.changeId } });
+    return this.monitors!.changeOf(alert);
   }
 
   /** The fleet report over [since, until] (until defaults to now; at most MAX_REPORT_DAYS). */
@@ -212,7 +174,7 @@ export class MonitorsService {
     if (!(since < end) || end.getTime() - since.getTime() > MAX_REPORT_DAYS * 86_400_000) {
       throw new MonitoringError('INVALID_MONITOR_INPUT', `The window must start before it ends and span at most ${MAX_REPORT_DAYS} days.`, ['since']);
     }
-    return fleetReport(this.scoped!, since, end);
+    return fleetReport(await this.monitors!.reportWindow(since, end), since, end);
   }
 
   /** Closes an open alert, recording who and when (idempotent: an acknowledged one is returned as it is). */
@@ -221,37 +183,35 @@ export class MonitorsService {
     if (note !== undefined && note !== null && (note.length > MAX_NOTE_CHARS || /[\x00-\x08\x0b-\x1f\x7f]/.test(note))) {
       throw new MonitoringError('INVALID_MONITOR_INPUT', `note must be at most ${MAX_NOTE_CHARS} characters without control characters.`, ['input', 'note']);
     }
-    const alert = isUuid(alertId) ? await this.scoped!.integrityAlert.findUnique({ where: { id: alertId } }) : null;
+    const monitors = this.monitors!;
+    const alert = await monitors.alert(alertId);
     if (!alert) throw new MonitoringError('ALERT_NOT_FOUND', 'No such alert.', ['input', 'id']);
     if (alert.acknowledgedAt) return alert;
-    const key = await this.scoped!.apiKey.findUnique({ where: { id: actor.apiKeyId }, select: { name: true } });
-    return this.db.$transaction(async (tx) => {
-      const { count } = await tx.integrityAlert.updateMany({
-        where: { id: alert.id, tenantId: actor.tenantId, acknowledgedAt: null },
-        data: { acknowledgedAt: this.clock(), acknowledgedById: actor.apiKeyId, acknowledgedBy: key?.name ?? null, note: note ?? null },
-      });
-      if (count === 1) await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'alert.acknowledge', recordId: alert.id });
-      return tx.integrityAlert.findUniqueOrThrow({ where: { id: alert.id } });
+    const keyName = await monitors.apiKeyName(actor.apiKeyId);
+    return monitors.transaction(async (tx) => {
+      const acknowledged = await monitors.acknowledge(tx, actor.tenantId, alert.id, { acknowledgedAt: this.clock(), acknowledgedById: actor.apiKeyId, acknowledgedBy: keyName, note: note ?? null });
+      if (acknowledged) await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'alert.acknowledge', recordId: alert.id });
+      return monitors.alertIn(tx, alert.id);
     });
   }
 
   private async existing(id: string): Promise<Monitor> {
-    const monitor = isUuid(id) ? await this.scoped!.monitor.findUnique({ where: { id } }) : null;
+    const monitor = await this.monitors!.get(id);
     if (!monitor) throw new MonitoringError('MONITOR_NOT_FOUND', 'No such monitor.', ['input', 'id']);
     return monitor;
   }
 
   /** What the monitor checks: a live registered endpoint, or a version with a registered artifact. */
-  private async target(input: CreateMonitorInput): Promise<{ mode: 'ENDPOINT' | 'ARTIFACT'; endpointId: string | null; modelVersionId: string }> {
+  private async target(input: CreateMonitorInput): Promise<MonitorTarget> {
     if (Boolean(input.endpointId) === Boolean(input.modelVersionId)) {
       throw new MonitoringError('INVALID_MONITOR_INPUT', 'Give endpointId (to check a deployment) or modelVersionId (to check the registered artifact), not both.', ['input', 'endpointId']);
     }
     if (input.endpointId) {
-      const endpoint = isUuid(input.endpointId) ? await this.scoped!.registeredEndpoint.findUnique({ where: { id: input.endpointId } }) : null;
+      const endpoint = await this.monitors!.endpoint(input.endpointId);
       if (!endpoint || endpoint.removedAt) throw new MonitoringError('INVALID_MONITOR_INPUT', 'No such registered endpoint.', ['input', 'endpointId']);
       return { mode: 'ENDPOINT', endpointId: endpoint.id, modelVersionId: endpoint.modelVersionId };
     }
-    const version = isUuid(input.modelVersionId!) ? await this.scoped!.modelVersion.findUnique({ where: { id: input.modelVersionId! } }) : null;
+    const version = await this.monitors!.version(input.modelVersionId!);
     if (!version) throw new MonitoringError('INVALID_MONITOR_INPUT', 'No such model version.', ['input', 'modelVersionId']);
     if (version.status !== 'READY') throw new MonitoringError('INVALID_MONITOR_INPUT', 'The version has no artifact to check yet.', ['input', 'modelVersionId']);
     return { mode: 'ARTIFACT', endpointId: null, modelVersionId: version.id };
@@ -274,7 +234,6 @@ function describeSchedule(monitor: Pick<Monitor, 'intervalSeconds' | 'cron' | 'j
  * Locks the monitor's row for the rest of `tx`; a monitor deleted since it was read (a concurrent
  * delete) is MONITOR_NOT_FOUND, never Prisma's raw "record not found".
  */
-async function lockStillThere(tx: Transaction, id: string): Promise<void> {
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Monitor" WHERE id = ${id}::uuid FOR UPDATE`;
-  if (rows.length === 0) throw new MonitoringError('MONITOR_NOT_FOUND', 'No such monitor.', ['input', 'id']);
+async function lockStillThere(monitors: MonitorsRepository, tx: Transaction, id: string): Promise<void> {
+  if (!(await monitors.lock(tx, id))) throw new MonitoringError('MONITOR_NOT_FOUND', 'No such monitor.', ['input', 'id']);
 }

@@ -21,6 +21,7 @@ import type { ResolvedEndpoint } from '../registry/endpoints.service.ts';
 import { nextRunAfter } from './monitor-schedule.ts';
 import { drawTriggerSample } from './trigger-sample.ts';
 import { MonitoringError } from './monitoring.errors.ts';
+import { monitoredEndpoint, monitoredVersion, newestReadyWatermark, recordRun, takeDueMonitors } from './monitors.repository.ts';
 
 export interface MonitorSchedulerDeps {
   db: Database;
@@ -73,7 +74,7 @@ export class MonitorScheduler {
       try {
         outcomes = await this.deps.db.$transaction(
           async (tx) => {
-            const monitors = await takeDue(tx, at, skipped, Math.min(BATCH_SIZE, limit - result.started - result.refused));
+            const monitors = await takeDueMonitors(tx, at, skipped, Math.min(BATCH_SIZE, limit - result.started - result.refused));
             taken = monitors.map((m) => m.id);
             const done: Array<'started' | 'refused'> = [];
             // Monitors of one version share its version, watermark and enrollment lookups.
@@ -122,29 +123,16 @@ export class MonitorScheduler {
     const nextRunAt = nextRunAfter(monitor, monitor.anchorAt, at, this.random);
     try {
       const verification = await startRun(tx, this.deps, monitor, lookups);
-      await tx.monitor.update({ where: { id: monitor.id }, data: { lastRunAt: at, nextRunAt, lastRunError: null } });
+      await recordRun(tx, monitor.id, { lastRunAt: at, nextRunAt, lastRunError: null });
       this.deps.logger.info('monitor run started', { monitorId: monitor.id, verificationId: verification.id });
       return 'started';
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await tx.monitor.update({ where: { id: monitor.id }, data: { lastRunAt: at, nextRunAt, lastRunError: error.message } });
+      await recordRun(tx, monitor.id, { lastRunAt: at, nextRunAt, lastRunError: error.message });
       this.deps.logger.warn('monitor run not started', { monitorId: monitor.id, reason: error.message });
       return 'refused';
     }
   }
-}
-
-/** Up to `count` monitors due at `at` of live tenants, most overdue first, locked until the commit. */
-async function takeDue(tx: Transaction, at: Date, skipped: string[], count: number): Promise<Monitor[]> {
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`
-    SELECT m.id FROM "Monitor" m JOIN "Tenant" t ON t.id = m."tenantId"
-     WHERE NOT m.paused AND m."nextRunAt" <= ${at} AND t."deletedAt" IS NULL AND NOT (m.id::text = ANY(${skipped}::text[]))
-     ORDER BY m."nextRunAt"
-     LIMIT ${count}
-       FOR UPDATE OF m SKIP LOCKED`;
-  if (rows.length === 0) return [];
-  const monitors = await tx.monitor.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
-  return monitors.sort((a, b) => a.nextRunAt.getTime() - b.nextRunAt.getTime());
 }
 
 /**
@@ -159,15 +147,15 @@ async function startRun(tx: Transaction, deps: MonitorSchedulerDeps, monitor: Mo
     if (!lookups.has(key)) lookups.set(key, ask());
     return lookups.get(key) as Promise<T>;
   };
-  const version = await once(`version ${tenantId} ${monitor.modelVersionId}`, () => tx.modelVersion.findFirst({ where: { id: monitor.modelVersionId, tenantId }, include: { model: true } }));
+  const version = await once(`version ${tenantId} ${monitor.modelVersionId}`, () => monitoredVersion(tx, tenantId, monitor.modelVersionId));
   if (!version) throw new MonitoringError('MONITOR_NOT_FOUND', 'The monitored version no longer exists.');
   const watermark = await once(`watermark ${tenantId} ${version.id}`, () =>
-    tx.watermark.findFirst({ where: { tenantId, modelVersionId: version.id, status: 'READY' }, orderBy: { id: 'desc' } }),
+    newestReadyWatermark(tx, tenantId, version.id),
   );
   if (!watermark) throw new MonitoringError('INVALID_MONITOR_INPUT', 'The version has no READY watermark to check against.');
   let endpoint: ResolvedEndpoint | null = null;
   if (monitor.mode === 'ENDPOINT') {
-    const registered = await tx.registeredEndpoint.findFirst({ where: { id: monitor.endpointId!, tenantId } });
+    const registered = await monitoredEndpoint(tx, tenantId, monitor.endpointId!);
     if (!registered || registered.removedAt) throw new MonitoringError('INVALID_MONITOR_INPUT', 'The monitored endpoint was removed.');
     const { url, protocol, modelName, inputFormat } = registered;
     endpoint = { registered, url, protocol, modelName, inputFormat, adHocCredential: null };

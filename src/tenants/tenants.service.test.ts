@@ -9,12 +9,13 @@ import { createLogger } from '../logging/logger.ts';
 import { randomKey, sodiumReady } from '../vault/aead.ts';
 import { Vault } from '../vault/vault.ts';
 import { TenantsService } from './tenants.service.ts';
+import { TenantsRepository } from './tenants.repository.ts';
 
 let testDb: TestDatabase;
 let queue: JobQueue;
 let vault: Vault;
 const PLATFORM: Actor = { apiKeyId: '00000000-0000-7000-8000-000000000001', role: 'PLATFORM_ADMIN', tenantId: null };
-const sut = (actor: Actor | null) => new TenantsService(testDb.db, vault, queue, actor);
+const sut = (actor: Actor | null) => new TenantsService(new TenantsRepository(testDb.db), vault, queue, actor);
 
 before(async () => {
   testDb = await createTestDatabase();

@@ -2,20 +2,18 @@
  * Tenants: customer organisations. Creating one is a platform-admin act and also mints the
  * tenant's first TENANT_ADMIN key, in the same transaction, so no tenant exists without a way in.
  */
-import type { Database } from '../db/client.ts';
 import type { ApiKey, Tenant } from '../db/generated/client.ts';
-import { scopeToTenant } from '../db/tenant-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import { generateApiKeySecret } from '../api-keys/api-key-secret.ts';
 import { AuthError, requireActor } from '../auth/auth.errors.ts';
 import { TenantsError } from './tenants.errors.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Vault } from '../vault/vault.ts';
-import { isUuid } from '../common/ids.ts';
 import { QUEUE_OF_KIND, type JobQueue } from '../jobs/job-queue.ts';
 import { JobRecords } from '../jobs/job-records.ts';
 import { endRecordsOfJobs, TENANT_DELETED_REASON } from './tenant-guard.ts';
-import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import type { Page, PageRequest } from '../common/pagination.ts';
+import type { TenantsRepository } from './tenants.repository.ts';
 
 const MAX_GRACE_PERIOD_DAYS = 30;
 
@@ -42,7 +40,7 @@ export interface DeletedTenant {
 
 export class TenantsService {
   constructor(
-    private readonly db: Database,
+    private readonly tenants: TenantsRepository,
     private readonly vault: Vault,
     private readonly queue: JobQueue,
     private readonly actor: Actor | null,
@@ -52,7 +50,7 @@ export class TenantsService {
   async current(): Promise<Tenant | null> {
     const actor = requireActor(this.actor);
     if (!actor.tenantId) return null;
-    return scopeToTenant(this.db, actor.tenantId).tenant.findFirst({ where: {} });
+    return this.tenants.own(actor.tenantId);
   }
 
   /**
@@ -62,12 +60,7 @@ export class TenantsService {
   async list(page: PageRequest, filter: { active?: boolean | null } = {}): Promise<Page<Tenant>> {
     const actor = requireActor(this.actor);
     if (actor.role !== 'PLATFORM_ADMIN') throw new AuthError('FORBIDDEN', 'Only platform admins can list tenants.');
-    const where = filter.active === true ? { deletedAt: null } : filter.active === false ? { deletedAt: { not: null } } : {};
-    return paginate(
-      page,
-      ({ take, cursorWhere, orderBy }) => this.db.tenant.findMany({ where: { ...where, ...cursorWhere }, take, orderBy }),
-      () => this.db.tenant.count({ where }),
-    );
+    return this.tenants.list(filter.active, page);
   }
 
   async create(input: CreateTenantInput): Promise<CreatedTenant> {
@@ -87,18 +80,12 @@ export class TenantsService {
     }
     const generated = generateApiKeySecret();
     try {
-      return await this.db.$transaction(async (tx) => {
-        const tenant = await tx.tenant.create({ data: { name, slug } });
-        const adminKey = await tx.apiKey.create({
-          data: {
-            tenantId: tenant.id,
-            name: 'First admin key',
-            role: 'TENANT_ADMIN',
-            prefix: generated.displayPrefix,
-            secretHash: generated.hash,
-            createdById: actor.apiKeyId,
-          },
-        });
+      return await this.tenants.transaction(async (tx) => {
+        const { tenant, adminKey } = await this.tenants.create(
+          tx,
+          { name, slug },
+          { name: 'First admin key', role: 'TENANT_ADMIN', prefix: generated.displayPrefix, secretHash: generated.hash, createdById: actor.apiKeyId },
+        );
         await recordAudit(tx, { tenantId: tenant.id, actorApiKeyId: actor.apiKeyId, action: 'tenant.create', details: { slug } });
         return { tenant, adminKey, adminKeySecret: generated.secret };
       });
@@ -130,13 +117,13 @@ export class TenantsService {
     if (!Number.isInteger(gracePeriodDays) || gracePeriodDays < 0 || gracePeriodDays > MAX_GRACE_PERIOD_DAYS) {
       throw new TenantsError('INVALID_INPUT', `gracePeriodDays must be between 0 and ${MAX_GRACE_PERIOD_DAYS}.`, ['input', 'gracePeriodDays']);
     }
-    const existing = isUuid(id) ? await this.db.tenant.findFirst({ where: { id, deletedAt: null } }) : null;
+    const existing = await this.tenants.live(id);
     if (!existing) throw new TenantsError('TENANT_NOT_FOUND', 'No such tenant.', ['input', 'id']);
     const shredAfter = new Date(now.getTime() + gracePeriodDays * 86_400_000);
-    const { tenant, jobs } = await this.db.$transaction(async (tx) => {
+    const { tenant, jobs } = await this.tenants.transaction(async (tx) => {
       // The tenant row first: workers lock it (FOR SHARE) before their job rows too (tenant-guard.ts).
-      const deleted = await tx.tenant.update({ where: { id }, data: { deletedAt: now } });
-      const active = await tx.job.findMany({ where: { tenantId: id, status: { in: ['QUEUED', 'RUNNING'] } }, select: { id: true, kind: true } });
+      const deleted = await this.tenants.markDeleted(tx, id, now);
+      const active = await this.tenants.unfinishedJobs(tx, id);
       const ids = active.map((j) => j.id);
       if (ids.length > 0) {
         await JobRecords.cancelUnfinished(tx, ids, TENANT_DELETED_REASON.toLowerCase(), now);

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { actorOf, startServiceFixture, type ServiceFixture } from '../../test/support/service-fixture.ts';
+import { actorOf, jobsRepositoryOf, startServiceFixture, type ServiceFixture } from '../../test/support/service-fixture.ts';
 import { seedReadyVersion, seedReadyWatermark } from '../../test/support/watermark.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Watermark } from '../db/generated/client.ts';
@@ -65,7 +65,7 @@ test('verify: a PENDING verification, its Job row and queue entry together; canc
   assert.deepEqual([job.kind, job.status, job.tenantId], ['VERIFY', 'QUEUED', tenantA]);
   assert.deepEqual((await f.queueEntry(jobId))?.state, 'created');
 
-  await new JobsService(f.db, f.queue, actorOf(tenantA, 'OPERATOR')).cancel(jobId);
+  await new JobsService(jobsRepositoryOf(f.db, tenantA), f.queue, actorOf(tenantA, 'OPERATOR')).cancel(jobId);
   const ended = await f.db.verification.findUniqueOrThrow({ where: { id: verification.id } });
   assert.deepEqual([ended.verdict, ended.errorReason], ['ERROR', 'The verification was cancelled.']);
   assert.ok(ended.completedAt);

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { actorOf, startServiceFixture, type ServiceFixture } from '../../test/support/service-fixture.ts';
+import { actorOf, jobsRepositoryOf, startServiceFixture, type ServiceFixture } from '../../test/support/service-fixture.ts';
 import { seedReadyVersion } from '../../test/support/watermark.ts';
 import type { Actor } from '../auth/actor.ts';
 import { JobsService } from '../jobs/jobs.service.ts';
@@ -37,7 +37,7 @@ test('start: an operator gets a PENDING watermark with the defaults, its Job row
   assert.deepEqual([entry?.name, entry?.state], ['watermark', 'created']);
   assert.deepEqual(Object.keys(entry!.data as object), ['jobId'], 'the queue entry carries the job id only');
   assert.equal(await f.db.vaultSecret.count({ where: { recordId: watermark.id } }), 0, 'the trigger set is sealed by the worker, later');
-  await new JobsService(f.db, f.queue, actorOf(tenantA, 'OPERATOR')).cancel(job.id);
+  await new JobsService(jobsRepositoryOf(f.db, tenantA), f.queue, actorOf(tenantA, 'OPERATOR')).cancel(job.id);
   assert.equal((await sut(actorOf(tenantA, 'VIEWER')).get(watermark.id))?.status, 'CANCELLED', 'cancelling the queued job ends the watermark too');
 
   const tolerant = await sut(actorOf(tenantA, 'TENANT_ADMIN')).start({ modelVersionId: versionA, triggerCount: 16, allowWeak: true, tolerance: 0.1, method: 'CE_VARIANCE', profile: 'FP32_EXACT' });

@@ -26,7 +26,7 @@ import { formatWebhookSecret, signedHeaders } from './webhook-signature.ts';
 import { webhookIdOf } from './webhook-events.ts';
 import { sendAttempt, type AttemptOutcome } from './webhook-sender.ts';
 import { retryDelayMs, type RetrySettings } from './retry-schedule.ts';
-import { cancelPendingDeliveries } from './pending-deliveries.ts';
+import { cancelPendingDeliveries, deliveryOfJob, disableSubscription, recordAttempt, updateDelivery } from './webhooks.repository.ts';
 
 export interface WebhookSettings extends RetrySettings {
   /** Longest one attempt may take. */
@@ -65,7 +65,7 @@ export async function runWebhookDeliveryJob(deps: WebhookDeliveryJobDeps, job: R
 
 async function attempt(deps: WebhookDeliveryJobDeps, job: RunningJob): Promise<void> {
   const { db, logger } = deps;
-  const delivery = await db.webhookDelivery.findUnique({ where: { jobId: job.id }, include: { event: true, subscription: true } });
+  const delivery = await deliveryOfJob(db, job.id);
   if (!delivery) {
     logger.warn('webhook job without its delivery; dropping it', { jobId: job.id });
     return;
@@ -78,7 +78,7 @@ async function attempt(deps: WebhookDeliveryJobDeps, job: RunningJob): Promise<v
   if (subscription.deletedAt || !subscription.enabled) {
     await db.$transaction(async (tx) => {
       await JobRecords.fence(tx, job.id, job.attempt);
-      await tx.webhookDelivery.update({ where: { id: delivery.id }, data: { status: 'CANCELLED', nextAttemptAt: null, completedAt: new Date() } });
+      await updateDelivery(tx, delivery.id, { status: 'CANCELLED', nextAttemptAt: null, completedAt: new Date() });
       await JobRecords.cancel(tx, job.id);
     });
     return;
@@ -108,30 +108,28 @@ async function attempt(deps: WebhookDeliveryJobDeps, job: RunningJob): Promise<v
     // First, before any other row: the tenant's row locked (FOR SHARE) until the commit.
     await assertTenantActive(tx, tenantId);
     await JobRecords.fence(tx, job.id, job.attempt);
-    await tx.webhookAttempt.create({
-      data: { tenantId, deliveryId: delivery.id, number, startedAt: outcome.startedAt, durationMs: outcome.durationMs, statusCode: outcome.statusCode, error: outcome.error, responseSnippet: outcome.responseSnippet },
-    });
+    await recordAttempt(tx, { tenantId, deliveryId: delivery.id, number, startedAt: outcome.startedAt, durationMs: outcome.durationMs, statusCode: outcome.statusCode, error: outcome.error, responseSnippet: outcome.responseSnippet });
     const ended = { attemptCount: number, nextAttemptAt: null, completedAt: now };
     if (outcome.delivered) {
-      await tx.webhookDelivery.update({ where: { id: delivery.id }, data: { ...ended, status: 'DELIVERED' } });
+      await updateDelivery(tx, delivery.id, { ...ended, status: 'DELIVERED' });
       await JobRecords.succeed(tx, job.id, `Delivered to ${host}: HTTP ${outcome.statusCode}.`);
       return [];
     }
     if (cancelled) {
-      await tx.webhookDelivery.update({ where: { id: delivery.id }, data: { ...ended, status: 'CANCELLED' } });
+      await updateDelivery(tx, delivery.id, { ...ended, status: 'CANCELLED' });
       await JobRecords.cancel(tx, job.id);
       return [];
     }
     if (nextDelay === null) {
-      await tx.webhookDelivery.update({ where: { id: delivery.id }, data: { ...ended, status: 'FAILED' } });
+      await updateDelivery(tx, delivery.id, { ...ended, status: 'FAILED' });
       await JobRecords.fail(tx, job.id, outcome.error!, true, outcome.gone ? GONE_REASON : `Webhook delivery failed after ${number} attempts.`);
       if (!outcome.gone) return [];
-      await tx.webhookSubscription.update({ where: { id: subscription.id }, data: { enabled: false, disabledReason: GONE_REASON } });
+      await disableSubscription(tx, subscription.id, GONE_REASON);
       return cancelPendingDeliveries(tx, subscription.id, now);
     }
     const nextAttemptAt = new Date(now.getTime() + nextDelay);
     const next = await JobRecords.enqueue(deps.queue, tx, 'WEBHOOK', tenantId, `Waiting to deliver ${event.type} to ${host} (attempt ${number + 1}).`, { startAfter: nextAttemptAt });
-    await tx.webhookDelivery.update({ where: { id: delivery.id }, data: { attemptCount: number, jobId: next.id, nextAttemptAt } });
+    await updateDelivery(tx, delivery.id, { attemptCount: number, jobId: next.id, nextAttemptAt });
     await JobRecords.fail(tx, job.id, outcome.error!, true, `Attempt ${number} failed; attempt ${number + 1} is job ${next.id}, at ${nextAttemptAt.toISOString()}.`);
     return [];
   });

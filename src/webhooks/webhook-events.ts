@@ -15,6 +15,7 @@ import type { IntegrityState, VerificationMode } from '../db/generated/client.ts
 import { uuid7 } from '../common/ids.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { JobRecords } from '../jobs/job-records.ts';
+import { attestationIdOf, createDelivery, createEvent, subscribersOf } from './webhooks.repository.ts';
 
 /** Event types a subscription may subscribe to. */
 export const WEBHOOK_EVENT_TYPES = ['verification.completed', 'integrity.changed', 'alert.opened'] as const;
@@ -103,12 +104,7 @@ export async function emitWebhookEvent<T extends WebhookEventType>(
   tx: Transaction,
   event: { tenantId: string; type: T; data: WebhookEventData[T] },
 ): Promise<EmittedEvent> {
-  const subscriptions = await tx.webhookSubscription.findMany({
-    where: { tenantId: event.tenantId, enabled: true, deletedAt: null, eventTypes: { has: event.type } },
-    select: { id: true, url: true },
-    orderBy: { id: 'asc' },
-  });
-  return recordEvent(queue, tx, event, subscriptions);
+  return recordEvent(queue, tx, event, await subscribersOf(tx, event.tenantId, event.type));
 }
 
 /**
@@ -124,11 +120,11 @@ export async function recordEvent<T extends keyof WebhookEventData>(
   if (subscriptions.length === 0) return { eventId: null, deliveries: 0, deliveryIds: [] };
   const occurredAt = new Date();
   const payload = JSON.stringify({ type: event.type, timestamp: occurredAt.toISOString(), data: event.data });
-  const created = await tx.webhookEvent.create({ data: { id: uuid7(), tenantId: event.tenantId, type: event.type, payload, createdAt: occurredAt } });
+  const created = await createEvent(tx, { id: uuid7(), tenantId: event.tenantId, type: event.type, payload, createdAt: occurredAt });
   const deliveryIds: string[] = [];
   for (const subscription of subscriptions) {
     const job = await JobRecords.enqueue(queue, tx, 'WEBHOOK', event.tenantId, `Waiting to deliver ${event.type} to ${new URL(subscription.url).host} (attempt 1).`);
-    const delivery = await tx.webhookDelivery.create({ data: { tenantId: event.tenantId, eventId: created.id, subscriptionId: subscription.id, jobId: job.id, nextAttemptAt: occurredAt } });
+    const delivery = await createDelivery(tx, { tenantId: event.tenantId, eventId: created.id, subscriptionId: subscription.id, jobId: job.id, nextAttemptAt: occurredAt });
     deliveryIds.push(delivery.id);
   }
   return { eventId: created.id, deliveries: subscriptions.length, deliveryIds };
@@ -152,7 +148,7 @@ export type CompletedVerification = Omit<VerificationCompletedData, 'verificatio
  */
 export function verificationCompletedListener(queue: JobQueue): (tx: Transaction, settled: CompletedVerification) => Promise<void> {
   return async (tx, settled) => {
-    const attestation = settled.verdict === 'ERROR' ? null : await tx.attestation.findUnique({ where: { verificationId: settled.id }, select: { jti: true } });
+    const attestationId = settled.verdict === 'ERROR' ? null : await attestationIdOf(tx, settled.id);
     await emitWebhookEvent(queue, tx, {
       tenantId: settled.tenantId,
       type: 'verification.completed',
@@ -170,7 +166,7 @@ export function verificationCompletedListener(queue: JobQueue): (tx: Transaction
         triggersMatched: settled.triggersMatched,
         errorReason: settled.errorReason,
         completedAt: settled.completedAt.toISOString(),
-        attestationId: attestation?.jti ?? null,
+        attestationId,
       },
     });
   };

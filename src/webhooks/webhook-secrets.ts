@@ -13,6 +13,7 @@ import type { WebhookSecret } from '../db/generated/client.ts';
 import type { Actor, Vault } from '../vault/vault.ts';
 import { wipe } from '../vault/aead.ts';
 import { generateWebhookSecret } from './webhook-signature.ts';
+import { createSecretRow, deleteSecretRow, expireSecret, secretsOf, validSecrets } from './webhooks.repository.ts';
 
 const PURPOSE = 'webhook-secret';
 
@@ -20,7 +21,7 @@ const addressOf = (secret: Pick<WebhookSecret, 'tenantId' | 'id'>) => ({ tenantI
 
 /** Creates secret `version` of the subscription; returns its `whsec_` form (to show once). */
 export async function createSecret(tx: Transaction, vault: Vault, actor: Actor, subscription: { id: string; tenantId: string }, version: number): Promise<string> {
-  const row = await tx.webhookSecret.create({ data: { tenantId: subscription.tenantId, subscriptionId: subscription.id, version } });
+  const row = await createSecretRow(tx, subscription, version);
   const { key, secret } = generateWebhookSecret();
   try {
     await vault.seal(addressOf(row), key, actor, tx);
@@ -43,24 +44,24 @@ export async function rotateSecret(
   now: Date,
   previousExpiresAt: Date,
 ): Promise<{ secret: string; previousSecretExpiresAt: Date | null }> {
-  const existing = await tx.webhookSecret.findMany({ where: { subscriptionId: subscription.id }, orderBy: { version: 'desc' } });
+  const existing = await secretsOf(tx, subscription.id);
   const current = existing.find((s) => s.expiresAt === null) ?? null;
   const keep = current !== null && previousExpiresAt > now ? current : null;
   await discard(tx, vault, actor, existing.filter((s) => s !== keep));
-  if (keep) await tx.webhookSecret.update({ where: { id: keep.id }, data: { expiresAt: previousExpiresAt } });
+  if (keep) await expireSecret(tx, keep.id, previousExpiresAt);
   const secret = await createSecret(tx, vault, actor, subscription, (existing[0]?.version ?? 0) + 1);
   return { secret, previousSecretExpiresAt: keep ? previousExpiresAt : null };
 }
 
 /** Destroys every secret of the subscription (it is being deleted). */
 export async function discardSecrets(tx: Transaction, vault: Vault, actor: Actor, subscriptionId: string): Promise<void> {
-  await discard(tx, vault, actor, await tx.webhookSecret.findMany({ where: { subscriptionId } }));
+  await discard(tx, vault, actor, await secretsOf(tx, subscriptionId));
 }
 
 async function discard(tx: Transaction, vault: Vault, actor: Actor, secrets: readonly WebhookSecret[]): Promise<void> {
   for (const secret of secrets) {
     await vault.discard(addressOf(secret), actor, tx);
-    await tx.webhookSecret.delete({ where: { id: secret.id } });
+    await deleteSecretRow(tx, secret.id);
   }
 }
 
@@ -69,10 +70,7 @@ async function discard(tx: Transaction, vault: Vault, actor: Actor, secrets: rea
  * expired, newest first. The caller wipes them after use.
  */
 export async function signingKeys(db: Database, vault: Vault, subscription: { id: string; tenantId: string }, now: Date): Promise<Uint8Array[]> {
-  const valid = await db.webhookSecret.findMany({
-    where: { subscriptionId: subscription.id, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-    orderBy: { version: 'desc' },
-  });
+  const valid = await validSecrets(db, subscription.id, now);
   const keys: Uint8Array[] = [];
   try {
     for (const secret of valid) keys.push(await vault.unseal(addressOf(secret), { apiKeyId: null }));

@@ -9,11 +9,13 @@ import { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { parseWebhookSecret } from './webhook-signature.ts';
 import { MAX_SUBSCRIPTIONS_PER_TENANT } from './webhook-input.ts';
 import { WebhookSubscriptionsService, type CreateWebhookSubscriptionInput } from './webhook-subscriptions.service.ts';
+import { WebhooksRepository } from './webhooks.repository.ts';
+import { scopeToTenant } from '../db/tenant-scope.ts';
 
 let f: ServiceFixture;
 let tenantA: string;
 let tenantB: string;
-const sut = (actor: Actor | null) => new WebhookSubscriptionsService(f.db, f.vault, f.queue, actor, new EgressPolicy());
+const sut = (actor: Actor | null) => new WebhookSubscriptionsService(actor ? new WebhooksRepository(scopeToTenant(f.db, actor.tenantId)) : null, f.vault, f.queue, actor, new EgressPolicy());
 const adminA = () => sut(actorOf(tenantA, 'TENANT_ADMIN'));
 const HOOK: CreateWebhookSubscriptionInput = { url: 'https://hooks.example.com/fragmark?route=a', eventTypes: ['alert.opened', 'verification.completed'] };
 

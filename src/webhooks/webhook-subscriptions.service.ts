@@ -5,20 +5,18 @@
  * subscriptions and their delivery logs, VIEWER. Every read goes through the tenant-scoped
  * client; every input is checked before anything is stored, and each change commits whole.
  */
-import type { Database, Transaction } from '../db/client.ts';
-import type { WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEvent, WebhookSecret, WebhookSubscription } from '../db/generated/client.ts';
-import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
+import type { Transaction } from '../db/client.ts';
+import type { WebhookDeliveryStatus, WebhookSecret, WebhookSubscription } from '../db/generated/client.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireTenantRole } from '../auth/require-role.ts';
-import { isUuid } from '../common/ids.ts';
-import { paginate, type Page, type PageRequest } from '../common/pagination.ts';
+import type { Page, PageRequest } from '../common/pagination.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Vault } from '../vault/vault.ts';
 import { QUEUES, type JobQueue } from '../jobs/job-queue.ts';
 import type { EgressPolicy } from '../endpoints/egress-policy.ts';
 import { recordEvent, TEST_EVENT_TYPE } from './webhook-events.ts';
 import { createSecret, discardSecrets, rotateSecret } from './webhook-secrets.ts';
-import { cancelPendingDeliveries } from './pending-deliveries.ts';
+import { cancelPendingDeliveries, type DeliveryWithAttempts, type WebhooksRepository } from './webhooks.repository.ts';
 import { MAX_SUBSCRIPTIONS_PER_TENANT, previousSecretHours, webhookDescription, webhookEventTypes, webhookUrl } from './webhook-input.ts';
 import { WebhooksError } from './webhooks.errors.ts';
 
@@ -37,21 +35,17 @@ export interface UpdateWebhookSubscriptionInput {
   enabled?: boolean | null;
 }
 
-/** A delivery with what its log shows: the event it carries and every attempt, oldest first. */
-export type DeliveryWithAttempts = WebhookDelivery & { event: WebhookEvent; attempts: WebhookAttempt[] };
+export type { DeliveryWithAttempts } from './webhooks.repository.ts';
 
 export class WebhookSubscriptionsService {
-  private readonly scoped: TenantDatabase | null;
-
+  /** `webhooks`: the caller's tenant's repository; null without a caller (every method refuses first). */
   constructor(
-    private readonly db: Database,
+    private readonly webhooks: WebhooksRepository | null,
     private readonly vault: Vault,
     private readonly queue: JobQueue,
     private readonly actor: Actor | null,
     private readonly egress: EgressPolicy,
-  ) {
-    this.scoped = actor ? scopeToTenant(db, actor.tenantId) : null;
-  }
+  ) {}
 
   /** Creates a subscription and its first secret; the `whsec_` secret is returned here only. */
   async create(input: CreateWebhookSubscriptionInput): Promise<{ subscription: WebhookSubscription; secret: string }> {
@@ -59,14 +53,15 @@ export class WebhookSubscriptionsService {
     const url = webhookUrl(input.url, this.egress);
     const description = webhookDescription(input.description);
     const eventTypes = webhookEventTypes(input.eventTypes);
-    return this.db.$transaction(async (tx) => {
+    const webhooks = this.webhooks!;
+    return webhooks.transaction(async (tx) => {
       // Serialises the tenant's creations, so the count below holds until the commit.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'fragmark-webhooks:' + actor.tenantId}))`;
-      const existing = await tx.webhookSubscription.count({ where: { tenantId: actor.tenantId, deletedAt: null } });
+      await webhooks.lockTenant(tx, actor.tenantId);
+      const existing = await webhooks.countActive(tx, actor.tenantId);
       if (existing >= MAX_SUBSCRIPTIONS_PER_TENANT) {
         throw new WebhooksError('WEBHOOK_SUBSCRIPTION_LIMIT', `A tenant has at most ${MAX_SUBSCRIPTIONS_PER_TENANT} webhook subscriptions; delete one first.`);
       }
-      const subscription = await tx.webhookSubscription.create({ data: { tenantId: actor.tenantId, url, description, eventTypes, enabled: input.enabled ?? true } });
+      const subscription = await webhooks.create(tx, actor.tenantId, { url, description, eventTypes, enabled: input.enabled ?? true });
       const secret = await createSecret(tx, this.vault, actor, subscription, 1);
       await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'webhook_subscription.create', recordId: subscription.id, details: { host: new URL(url).host, eventTypes: eventTypes.join(','), keyVersion: 1 } });
       return { subscription, secret };
@@ -84,13 +79,11 @@ export class WebhookSubscriptionsService {
     const description = input.description === undefined || input.description === null ? undefined : webhookDescription(input.description);
     const eventTypes = input.eventTypes === undefined || input.eventTypes === null ? undefined : webhookEventTypes(input.eventTypes);
     const enabled = input.enabled ?? undefined;
-    const { jobs, updated } = await this.db.$transaction(async (tx) => {
+    const webhooks = this.webhooks!;
+    const { jobs, updated } = await webhooks.transaction(async (tx) => {
       // Serialised with deletion: an update that waited on one must not bring the row back.
-      await lockActive(tx, current.id);
-      const updated = await tx.webhookSubscription.update({
-        where: { id: current.id },
-        data: { url, description, eventTypes, enabled, ...(enabled === true ? { disabledReason: null } : {}) },
-      });
+      await lockActive(webhooks, tx, current.id);
+      const updated = await webhooks.update(tx, current.id, { url, description, eventTypes, enabled, ...(enabled === true ? { disabledReason: null } : {}) });
       const jobs = enabled === false ? await cancelPendingDeliveries(tx, current.id, new Date()) : [];
       await recordAudit(tx, {
         tenantId: actor.tenantId,
@@ -113,12 +106,13 @@ export class WebhookSubscriptionsService {
     const actor = this.requireRole('TENANT_ADMIN');
     const hours = previousSecretHours(input.previousSecretValidHours);
     const current = await this.active(input.id);
-    return this.db.$transaction(async (tx) => {
+    const webhooks = this.webhooks!;
+    return webhooks.transaction(async (tx) => {
       // Serialises rotations and deletion of one subscription: versions and the two-secret rule hold.
-      await lockActive(tx, current.id);
+      await lockActive(webhooks, tx, current.id);
       const now = new Date();
       const rotated = await rotateSecret(tx, this.vault, actor, current, now, new Date(now.getTime() + hours * 3_600_000));
-      const version = (await tx.webhookSecret.findFirstOrThrow({ where: { subscriptionId: current.id, expiresAt: null } })).version;
+      const version = await webhooks.currentSecretVersion(tx, current.id);
       await recordAudit(tx, {
         tenantId: actor.tenantId,
         actorApiKeyId: actor.apiKeyId,
@@ -127,7 +121,7 @@ export class WebhookSubscriptionsService {
         keyVersion: version,
         details: { previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null },
       });
-      const subscription = await tx.webhookSubscription.update({ where: { id: current.id }, data: { updatedAt: now } });
+      const subscription = await webhooks.update(tx, current.id, { updatedAt: now });
       return { subscription, ...rotated };
     });
   }
@@ -136,10 +130,11 @@ export class WebhookSubscriptionsService {
   async delete(id: string): Promise<WebhookSubscription> {
     const actor = this.requireRole('TENANT_ADMIN');
     const current = await this.active(id);
-    const { jobs, deleted } = await this.db.$transaction(async (tx) => {
-      await lockActive(tx, current.id);
+    const webhooks = this.webhooks!;
+    const { jobs, deleted } = await webhooks.transaction(async (tx) => {
+      await lockActive(webhooks, tx, current.id);
       const now = new Date();
-      const deleted = await tx.webhookSubscription.update({ where: { id: current.id }, data: { deletedAt: now, enabled: false } });
+      const deleted = await webhooks.update(tx, current.id, { deletedAt: now, enabled: false });
       const jobs = await cancelPendingDeliveries(tx, current.id, now);
       await discardSecrets(tx, this.vault, actor, current.id);
       await recordAudit(tx, { tenantId: actor.tenantId, actorApiKeyId: actor.apiKeyId, action: 'webhook_subscription.delete', recordId: current.id, details: { cancelledDeliveries: jobs.length } });
@@ -155,29 +150,29 @@ export class WebhookSubscriptionsService {
     const current = await this.active(id);
     if (!current.enabled) throw new WebhooksError('WEBHOOK_SUBSCRIPTION_DISABLED', 'This subscription is disabled: enable it first.', ['input', 'id']);
     const [deliveryId] = (
-      await this.db.$transaction((tx) =>
+      await this.webhooks!.transaction((tx) =>
         recordEvent(this.queue, tx, { tenantId: actor.tenantId, type: TEST_EVENT_TYPE, data: { subscriptionId: current.id, message: 'A test delivery from Fragmark.' } }, [current]),
       )
     ).deliveryIds;
-    return this.scoped!.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId! }, include: DELIVERY_LOG });
+    return this.webhooks!.delivery(deliveryId!);
   }
 
   /** The tenant's subscriptions (not deleted), oldest first; at most MAX_SUBSCRIPTIONS_PER_TENANT. */
   async list(): Promise<WebhookSubscription[]> {
     this.requireRole('VIEWER');
-    return this.scoped!.webhookSubscription.findMany({ where: { deletedAt: null }, orderBy: { id: 'asc' }, take: MAX_SUBSCRIPTIONS_PER_TENANT });
+    return this.webhooks!.subscriptions(MAX_SUBSCRIPTIONS_PER_TENANT);
   }
 
   /** A subscription by id, deleted ones included (their delivery log stays readable); null when not the tenant's. */
   async get(id: string): Promise<WebhookSubscription | null> {
     this.requireRole('VIEWER');
-    return isUuid(id) ? this.scoped!.webhookSubscription.findUnique({ where: { id } }) : null;
+    return this.webhooks!.subscription(id);
   }
 
   /** Versions and expiries of the subscription's secrets, newest first (never a key). */
   async secrets(subscriptionId: string): Promise<Array<Pick<WebhookSecret, 'version' | 'createdAt' | 'expiresAt'>>> {
     this.requireRole('VIEWER');
-    return this.scoped!.webhookSecret.findMany({ where: { subscriptionId }, orderBy: { version: 'desc' }, select: { version: true, createdAt: true, expiresAt: true } });
+    return this.webhooks!.secrets(subscriptionId);
   }
 
   /** The delivery log of one subscription, newest first, each delivery with its attempts. */
@@ -185,16 +180,11 @@ export class WebhookSubscriptionsService {
     this.requireRole('VIEWER');
     const subscription = await this.get(subscriptionId);
     if (!subscription) throw notFound('subscriptionId');
-    const where = { subscriptionId: subscription.id, ...(filter.status ? { status: filter.status } : {}) };
-    return paginate(
-      page,
-      ({ take, cursorWhere, orderBy }) => this.scoped!.webhookDelivery.findMany({ where: { ...where, ...cursorWhere }, take, orderBy, include: DELIVERY_LOG }),
-      () => this.scoped!.webhookDelivery.count({ where }),
-    );
+    return this.webhooks!.deliveries(subscription.id, filter.status, page);
   }
 
   private async active(id: string): Promise<WebhookSubscription> {
-    const subscription = isUuid(id) ? await this.scoped!.webhookSubscription.findUnique({ where: { id } }) : null;
+    const subscription = await this.webhooks!.subscription(id);
     if (!subscription || subscription.deletedAt) throw notFound('id');
     return subscription;
   }
@@ -209,12 +199,9 @@ export class WebhookSubscriptionsService {
   }
 }
 
-const DELIVERY_LOG = { event: true, attempts: { orderBy: { number: 'asc' } } } as const;
-
 /** Locks the subscription's row for the rest of `tx`; refuses one deleted meanwhile. */
-async function lockActive(tx: Transaction, id: string): Promise<void> {
-  const rows = await tx.$queryRaw<Array<{ deletedAt: Date | null }>>`SELECT "deletedAt" FROM "WebhookSubscription" WHERE id = ${id}::uuid FOR UPDATE`;
-  if (rows[0]?.deletedAt !== null) throw notFound('id');
+async function lockActive(webhooks: WebhooksRepository, tx: Transaction, id: string): Promise<void> {
+  if (!(await webhooks.lockActive(tx, id))) throw notFound('id');
 }
 
 function notFound(field: string): WebhooksError {

@@ -7,6 +7,8 @@ import type { Actor } from '../../src/auth/actor.ts';
 import type { Role } from '../../src/auth/roles.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DEFAULT_QUEUE_SETTINGS, JobQueue } from '../../src/jobs/job-queue.ts';
+import { JobsRepository } from '../../src/jobs/jobs.repository.ts';
+import { scopeToTenant } from '../../src/db/tenant-scope.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { randomKey, sodiumReady } from '../../src/vault/aead.ts';
 import { Vault } from '../../src/vault/vault.ts';
@@ -30,6 +32,9 @@ export interface ServiceFixture {
 export const TEST_KEY_ID = '00000000-0000-7000-8000-000000000001';
 
 export const actorOf = (tenantId: string | null, role: Role, apiKeyId = TEST_KEY_ID): Actor => ({ apiKeyId, role, tenantId });
+
+/** The tenant's jobs repository, for a JobsService in tests of other workflows (cancelling their jobs). */
+export const jobsRepositoryOf = (db: Database, tenantId: string | null): JobsRepository => new JobsRepository(scopeToTenant(db, tenantId));
 
 export async function startServiceFixture(): Promise<ServiceFixture> {
   const testDb = await createTestDatabase();

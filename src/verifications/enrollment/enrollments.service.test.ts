@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { actorOf, startServiceFixture, type ServiceFixture } from '../../../test/support/service-fixture.ts';
+import { actorOf, jobsRepositoryOf, startServiceFixture, type ServiceFixture } from '../../../test/support/service-fixture.ts';
 import { seedReadyVersion, seedReadyWatermark } from '../../../test/support/watermark.ts';
 import type { Actor } from '../../auth/actor.ts';
 import type { RegisteredEndpoint, Watermark } from '../../db/generated/client.ts';
@@ -46,7 +46,7 @@ test("enroll: the version's registered endpoint with the defaults, its Job row a
   assert.deepEqual([job.kind, job.status, job.tenantId], ['ENROLL', 'QUEUED', tenantA]);
   assert.equal((await f.queueEntry(job.id))?.state, 'created');
 
-  await new JobsService(f.db, f.queue, actorOf(tenantA, 'OPERATOR')).cancel(job.id);
+  await new JobsService(jobsRepositoryOf(f.db, tenantA), f.queue, actorOf(tenantA, 'OPERATOR')).cancel(job.id);
   assert.equal((await f.db.endpointEnrollment.findUniqueOrThrow({ where: { id: enrollment.id } })).status, 'CANCELLED');
 });
 

@@ -2,8 +2,8 @@
  * The domain services of one request, bound to the caller. Services receive their workflow's
  * repository, built here on the request's one tenant-scoped client (src/db/tenant-scope.ts; null
  * without a caller, and every service then refuses before reading), and the actor. Platform-wide
- * services (tenants, key management) get repositories on the root client and check roles first;
- * AttestationsService still receives the database (its public status read crosses tenants).
+ * services (tenants, key management) and the public status of attestation tokens read on the
+ * root client; their services check roles first.
  */
 import type { Actor } from '../auth/actor.ts';
 import { ApiKeysService } from '../api-keys/api-keys.service.ts';
@@ -32,6 +32,7 @@ import { VerificationsRepository } from '../verifications/verifications.reposito
 import { ChallengesService, type ChallengeSettings } from '../verifications/challenges.service.ts';
 import { ChallengesRepository } from '../verifications/challenges.repository.ts';
 import type { AttestationIssuer } from '../attestations/attestation-issuer.ts';
+import { AttestationsRepository } from '../attestations/attestations.repository.ts';
 import { AttestationsService } from '../attestations/attestations.service.ts';
 import { VerificationHistory } from '../verifications/verification-history.ts';
 import { VerificationHistoryRepository } from '../verifications/verification-history.repository.ts';
@@ -102,7 +103,7 @@ export function createServices({ db, vault, queue, issuer, challenges, egress, r
     challenges: new ChallengesService(forTenant((c) => new ChallengesRepository(c, db)), vault, issuer, challenges, actor),
     enrollments: new EnrollmentsService(forTenant((c) => new EnrollmentsRepository(c, db)), vault, queue, actor, egress),
     history: new VerificationHistory(new VerificationHistoryRepository(db, actor?.tenantId ?? null)),
-    attestations: new AttestationsService(db, issuer, actor),
+    attestations: new AttestationsService(new AttestationsRepository(db, actor?.tenantId ? scoped : null), issuer, actor),
     modelSigningKeys: new ModelSigningKeysService(forTenant((c) => new ModelSigningRepository(c)), actor),
     modelSignatures: new ModelSignaturesService(forTenant((c) => new ModelSigningRepository(c)), actor),
     webhooks: new WebhookSubscriptionsService(forTenant((c) => new WebhooksRepository(c)), vault, queue, actor, egress),

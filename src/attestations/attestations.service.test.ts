@@ -9,6 +9,8 @@ import { randomKey, sodiumReady } from '../vault/aead.ts';
 import { Vault } from '../vault/vault.ts';
 import { AttestationIssuer } from './attestation-issuer.ts';
 import { AttestationsService } from './attestations.service.ts';
+import { AttestationsRepository } from './attestations.repository.ts';
+import { scopeToTenant } from '../db/tenant-scope.ts';
 
 let testDb: TestDatabase;
 let vault: Vault;
@@ -17,7 +19,7 @@ let tenantA: string;
 let tenantB: string;
 const PLATFORM: Actor = { apiKeyId: '00000000-0000-7000-8000-000000000001', role: 'PLATFORM_ADMIN', tenantId: null };
 const actor = (tenantId: string, role: Actor['role'] = 'VIEWER'): Actor => ({ apiKeyId: randomUUID(), role, tenantId });
-const sut = (who: Actor | null) => new AttestationsService(testDb.db, issuer, who);
+const sut = (who: Actor | null) => new AttestationsService(new AttestationsRepository(testDb.db, who?.tenantId ? scopeToTenant(testDb.db, who.tenantId) : null), issuer, who);
 const HOUR = 3_600_000;
 
 /** A completed verification of the tenant and its attestation row, as the issuer records them. */

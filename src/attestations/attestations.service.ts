@@ -3,8 +3,7 @@
  * of a verification, its revocation by its tenant, and signing-key rotation (platform admins).
  */
 import type { Attestation } from '../db/generated/client.ts';
-import type { Database } from '../db/client.ts';
-import { scopeToTenant, type TenantDatabase } from '../db/tenant-scope.ts';
+import type { AttestationsRepository } from './attestations.repository.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AuthError, requireActor } from '../auth/auth.errors.ts';
 import { isUuid } from '../common/ids.ts';
@@ -25,26 +24,21 @@ export interface AttestationStatus {
 }
 
 export class AttestationsService {
-  /** Null without a tenant key: verifications, and so their attestations, belong to tenants. */
-  private readonly scoped: TenantDatabase | null;
-
   constructor(
-    private readonly db: Database,
+    private readonly attestations: AttestationsRepository,
     private readonly issuer: AttestationIssuer,
     private readonly actor: Actor | null,
-  ) {
-    this.scoped = actor?.tenantId ? scopeToTenant(db, actor.tenantId) : null;
-  }
+  ) {}
 
   /** Public: anyone holding a token may ask whether it still stands. */
   async status(jti: string): Promise<AttestationStatus> {
-    const attestation = isUuid(jti) ? await this.db.attestation.findUnique({ where: { jti } }) : null;
-    if (!attestation) return { jti, known: false, revoked: false, reason: null, revokedAt: null, expiresAt: null };
+    const found = await this.attestations.standing(jti);
+    if (!found) return { jti, known: false, revoked: false, reason: null, revokedAt: null, expiresAt: null };
+    const { attestation, tenantDeletedAt } = found;
     // A deleted tenant's tokens are all revoked: its models are no longer vouched for by anyone.
-    const tenant = await this.db.tenant.findUnique({ where: { id: attestation.tenantId }, select: { deletedAt: true } });
-    const reason = attestation.revokedAt ? (attestation.revokedReason ?? 'Revoked by its tenant.') : !tenant || tenant.deletedAt ? TENANT_DELETED_REASON : null;
+    const reason = attestation.revokedAt ? (attestation.revokedReason ?? 'Revoked by its tenant.') : tenantDeletedAt !== null ? TENANT_DELETED_REASON : null;
     // A tenant row purged outright leaves no time; the reason still says why.
-    const revokedAt = attestation.revokedAt ?? (reason !== null ? (tenant?.deletedAt ?? null) : null);
+    const revokedAt = attestation.revokedAt ?? (reason !== null ? (tenantDeletedAt ?? null) : null);
     return { jti, known: true, revoked: reason !== null, reason, revokedAt, expiresAt: attestation.expiresAt };
   }
 
@@ -62,8 +56,7 @@ export class AttestationsService {
 
   /** The attestation of a verification of the caller's tenant; null for another tenant's (or without a tenant key). */
   async forVerification(verificationId: string): Promise<Attestation | null> {
-    if (!this.scoped || !isUuid(verificationId)) return null;
-    return this.scoped.attestation.findUnique({ where: { verificationId } });
+    return this.attestations.forVerification(verificationId);
   }
 
   async rotateSigningKey(): Promise<{ kid: string }> {

@@ -1,88 +1,198 @@
 /**
- * Bounded memory (issue 19 item 1): peak tensor memory of the engine's largest pass, the
- * Jacobian row of JUNCTION (forward + input gradient over every trigger), and of a forward pass,
- * on a ResNet-18-size model, with and without micro-batching.
+ * A 100-trigger watermark at the model sizes companies ship (issue 19's targets): time, peak RSS,
+ * the warm start's share, detection of a 1-step fine-tune and of weight noise, false alarms on
+ * benign changes, and the time to verify the 100 triggers.
  *
- * The model: ResNet-18 (He et al. 2016, Table 1: 7x7/2 conv, max pool, 4 stages of 2 basic blocks
- * of 64-128-256-512 channels, batch norm, global average pool, 1000 classes; 11.7M parameters),
- * built here as a TF.js Layers model with random weights, 224x224x3. "Without" runs the pass on
- * every trigger in one batch (a budget large enough for all); "with" uses the budget given.
- * Peaks are tensor bytes as TF.js counts them (model/micro-batch.ts, `peakTensorBytes`).
+ *   npx tsx bench/scale.ts --model resnet18-cifar|mobilenetv2-224|resnet50-224|mnist
+ *       [--warm-start GENERATOR|DIRECT] [--count 100] [--lr 0.01] [--max-steps 300]
+ *       [--profile FP32_EXACT] [--other-backend] [--budget 2048] [--seed 1]
+ *   npx tsx bench/scale.ts --all [--models a,b] [--warm-starts GENERATOR,DIRECT]   (one process each: RSS per run)
  *
- *   npx tsx bench/scale.ts [--count 8] [--budget 512] [--size 224]
+ * The key (labels, latent seed) is fixed by --seed, so two checkouts run the same generation.
+ * Models: bench/synthetic-models.ts (synthetic weights, calibrated batch norms), or the reference
+ * MNIST CNN (fixtures/mnist-cnn, trained). Triggers in the platform's default domain [0, 1] with
+ * the default objective (JUNCTION, 9 competitors). The serving check on the other TF.js backend
+ * (pure-JS cpu) is off unless --other-backend: at 224x224 it is the slowest pass (reported apart).
+ *
+ * Changes (each on a copy; fraction of the 100 triggers whose label flips):
+ * - fine-tune, 1 step: SGD (the paper's lr 1e-3, momentum 0.9, weight decay 1e-3) on one batch of
+ *   16 noise inputs labelled by the clean model (MNIST: 256 training images, the paper's batch);
+ * - weight noise N(0, 1e-5) and N(0, 1e-4) on every weight;
+ * - benign: a save/load round trip; verification one trigger at a time instead of micro-batches.
+ * RSS: the process's peak resident set (`process.resourceUsage().maxRSS`), so one run per process.
  */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { classifierFromModel, initBackend } from '../src/engine/index.ts';
-import { microBatchSize, passCost, peakTensorBytes, selectedLogpGradients, logProbabilitiesInBatches } from '../src/engine/model/micro-batch.ts';
+import {
+  classifierFromModel,
+  fineTune,
+  gaussianNoise,
+  generateTriggers,
+  initBackend,
+  layersModelOf,
+  loadClassifierFromDir,
+  loadClassifierFromFiles,
+  loadMnist,
+  predictLabels,
+  saveModelToFiles,
+  verifyClassifier,
+} from '../src/engine/index.ts';
+import type { Classifier, SecretKey, TriggerSet } from '../src/engine/index.ts';
 import { loadEngineOptions } from '../src/config/config.ts';
+import { buildSyntheticModel, calibrationBatch, SYNTHETIC_MODELS, type SyntheticModelName } from './synthetic-models.ts';
 
 const { values } = parseArgs({
   options: {
-    count: { type: 'string', default: '8' },
-    budget: { type: 'string', default: '512' },
-    size: { type: 'string', default: '224' },
+    model: { type: 'string', default: 'resnet18-cifar' },
+    'warm-start': { type: 'string' },
+    count: { type: 'string', default: '100' },
+    lr: { type: 'string' },
+    'max-steps': { type: 'string', default: '300' },
+    profile: { type: 'string', default: 'FP32_EXACT' },
+    'other-backend': { type: 'boolean', default: false },
+    budget: { type: 'string' },
+    all: { type: 'boolean', default: false },
+    models: { type: 'string', default: SYNTHETIC_MODELS.join(',') },
+    'warm-starts': { type: 'string', default: 'GENERATOR,DIRECT' },
+    seed: { type: 'string', default: '1' },
   },
 });
 
-function resnet18(size: number): tf.LayersModel {
-  let seed = 1;
-  const init = () => tf.initializers.heNormal({ seed: seed++ });
-  const input = tf.input({ shape: [size, size, 3] });
-  const convBn = (x: tf.SymbolicTensor, filters: number, kernel: number, strides: number, relu: boolean): tf.SymbolicTensor => {
-    let y = tf.layers.conv2d({ filters, kernelSize: kernel, strides, padding: 'same', useBias: false, kernelInitializer: init() }).apply(x) as tf.SymbolicTensor;
-    y = tf.layers.batchNormalization().apply(y) as tf.SymbolicTensor;
-    return relu ? (tf.layers.activation({ activation: 'relu' }).apply(y) as tf.SymbolicTensor) : y;
-  };
-  let x = convBn(input, 64, 7, 2, true);
-  x = tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }).apply(x) as tf.SymbolicTensor;
-  let channels = 64;
-  for (const [stage, filters] of [64, 128, 256, 512].entries()) {
-    for (let block = 0; block < 2; block++) {
-      const strides = stage > 0 && block === 0 ? 2 : 1;
-      const y = convBn(convBn(x, filters, 3, strides, true), filters, 3, 1, false);
-      const shortcut = strides !== 1 || channels !== filters ? convBn(x, filters, 1, strides, false) : x;
-      x = tf.layers.activation({ activation: 'relu' }).apply(tf.layers.add().apply([y, shortcut]) as tf.SymbolicTensor) as tf.SymbolicTensor;
-      channels = filters;
-    }
+const here = path.dirname(fileURLToPath(import.meta.url));
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+const rssMb = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
+
+function flipped(c: Classifier, set: TriggerSet, batchSize?: number): number {
+  const x = tf.tensor(set.data, [set.labels.length, ...set.shape]);
+  try {
+    const p = predictLabels(c, x, batchSize);
+    return p.filter((v, i) => v !== set.labels[i]).length / p.length;
+  } finally {
+    x.dispose();
   }
-  x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: 1000, kernelInitializer: init() }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: out });
 }
 
-const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(0);
-
-async function main(): Promise<void> {
-  const backend = await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
-  const size = Number(values.size);
-  const n = Number(values.count);
-  const budget = Number(values.budget);
-  const model = resnet18(size);
-  const classifier = classifierFromModel(model);
-  console.log(`ResNet-18 ${size}x${size}x3, ${model.countParams()} parameters, ${n} triggers, backend ${backend.choice}, budget ${budget} MB`);
-  let t0 = Date.now();
-  const grad = passCost(classifier, 'gradient');
-  const fwd = passCost(classifier, 'forward');
-  console.log(`measured (${Date.now() - t0} ms): gradient pass ${mb(grad.fixedBytes)} MB + ${mb(grad.perExampleBytes)} MB/example; forward ${mb(fwd.fixedBytes)} MB + ${mb(fwd.perExampleBytes)} MB/example`);
-  console.log(`micro-batch within ${budget} MB: gradient ${microBatchSize(classifier, 'gradient', budget)}, forward ${microBatchSize(classifier, 'forward', budget)}`);
-  const data = Float32Array.from({ length: n * size * size * 3 }, (_, i) => Math.sin(i * 0.37));
-  const classes = [Int32Array.from({ length: n }, (_, i) => (i * 97) % 1000)];
-  const unbounded = 1e7;
-  for (const [label, memoryBudgetMb] of [['without micro-batching', unbounded], [`micro-batched (${budget} MB)`, budget]] as const) {
-    t0 = Date.now();
-    let batches = 0;
-    const peak = peakTensorBytes(() => void selectedLogpGradients(classifier, data, n, classes, { memoryBudgetMb, onMicroBatch: () => batches++ }));
-    console.log(`Jacobian row (forward + input gradient), ${label}: peak ${mb(peak)} MB of tensors, ${batches} micro-batch(es), ${Date.now() - t0} ms`);
-    t0 = Date.now();
-    batches = 0;
-    const fpeak = peakTensorBytes(() => void logProbabilitiesInBatches(classifier, data, n, { memoryBudgetMb, onMicroBatch: () => batches++ }));
-    console.log(`forward, ${label}: peak ${mb(fpeak)} MB of tensors, ${batches} micro-batch(es), ${Date.now() - t0} ms`);
+async function loadModel(name: string): Promise<{ classifier: Classifier; fineTuneData: () => { xs: tf.Tensor; ys: tf.Tensor1D } }> {
+  if (name === 'mnist') {
+    const classifier = await loadClassifierFromDir(path.join(here, '..', 'fixtures', 'mnist-cnn'));
+    return { classifier, fineTuneData: () => loadMnist('train', 256) };
   }
+  if (!SYNTHETIC_MODELS.includes(name as SyntheticModelName)) throw new Error(`unknown model ${name}`);
+  const classifier = classifierFromModel(buildSyntheticModel(name as SyntheticModelName));
+  return {
+    classifier,
+    fineTuneData: () => {
+      const xs = calibrationBatch(classifier.inputShape, 16, 99);
+      const ys = tf.tensor1d(predictLabels(classifier, xs), 'int32');
+      return { xs, ys };
+    },
+  };
+}
+
+async function runOne(): Promise<void> {
+  await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
+  const t0 = Date.now();
+  const { classifier, fineTuneData } = await loadModel(values.model!);
+  const params = layersModelOf(classifier).countParams();
+  console.error(`${values.model}: ${params} parameters, input [${classifier.inputShape.join(',')}], ${classifier.numClasses} classes, built in ${seconds(Date.now() - t0)} s`);
+  let warmStartMs = 0;
+  let lastProgress = { step: 0, accTri: 0 };
+  const started = Date.now();
+  const count = Number(values.count);
+  const key: SecretKey = {
+    labels: Int32Array.from({ length: count }, (_, i) => (i * 7919 + Number(values.seed) * 104729) % classifier.numClasses),
+    numClasses: classifier.numClasses,
+    latentSeed: `bench/scale/${values.seed}`,
+    latentDim: 100,
+  };
+  const result = await generateTriggers(classifier, {
+    key,
+    maxSteps: Number(values['max-steps']),
+    inputDomain: { min: 0, max: 1, encoding: 'FLOAT32' },
+    servingProfile: values.profile as 'FP32_EXACT',
+    checkOtherBackend: values['other-backend'],
+    ...(values['warm-start'] !== undefined ? { warmStart: values['warm-start'] as 'DIRECT' } : {}),
+    ...(values.lr !== undefined ? { optimizer: { learningRate: Number(values.lr) } } : {}),
+    ...(values.budget !== undefined ? { memoryBudgetMb: Number(values.budget) } : {}),
+    onProgress: (p) => {
+      warmStartMs = Date.now() - started;
+      lastProgress = p;
+      if (p.step % 10 === 0) console.error(`  step ${p.step}: AccTri ${(p.accTri * 100).toFixed(0)}%, loss ${p.loss.toFixed(3)}, ${seconds(warmStartMs)} s`);
+    },
+  });
+  const generationMs = Date.now() - started;
+  const set = result.triggerSet;
+  const refinement = (set.metadata.parameters as { refinement?: { iterations?: number } }).refinement;
+  const margins = Array.from(result.margins).map(Math.abs).sort((a, b) => a - b);
+  let t = Date.now();
+  const verification = verifyClassifier(classifier, set);
+  const verifyMs = Date.now() - t;
+  const changes: Record<string, () => Promise<Classifier>> = {
+    'fine-tune, 1 step': async () => {
+      const data = fineTuneData();
+      try {
+        return classifierFromModel((await fineTune(layersModelOf(classifier), { data, steps: 1, seed: 'scale/attacker', batchSize: data.xs.shape[0]! })).model);
+      } finally {
+        tf.dispose([data.xs, data.ys]);
+      }
+    },
+    'weight noise 1e-5': async () => classifierFromModel(await gaussianNoise(layersModelOf(classifier), { std: 1e-5, seed: 'scale/noise' })),
+    'weight noise 1e-4': async () => classifierFromModel(await gaussianNoise(layersModelOf(classifier), { std: 1e-4, seed: 'scale/noise' })),
+    'save/load (benign)': async () => loadClassifierFromFiles(await saveModelToFiles(layersModelOf(classifier))),
+  };
+  const flips: Record<string, number> = {};
+  for (const [name, make] of Object.entries(changes)) {
+    t = Date.now();
+    const changed = await make();
+    try {
+      flips[name] = flipped(changed, set);
+    } finally {
+      changed.dispose();
+    }
+    console.error(`  ${name}: ${flips[name]!.toFixed(2)} flipped (${seconds(Date.now() - t)} s)`);
+  }
+  flips['one at a time (benign)'] = flipped(classifier, set, 1);
+  const line = {
+    date: new Date().toISOString(),
+    load: os.loadavg()[0]!.toFixed(1),
+    model: values.model,
+    parameters: params,
+    warmStart: result.warmStart,
+    lr: values.lr ?? 'default',
+    triggers: set.labels.length,
+    warmStartSteps: lastProgress.step,
+    warmStartS: seconds(warmStartMs),
+    generationS: seconds(generationMs),
+    junctionIterations: refinement?.iterations,
+    medianMargin: margins[Math.floor(margins.length / 2)]!.toExponential(1),
+    verifyS: seconds(verifyMs),
+    verifyAccTri: verification.accTri,
+    peakRssMb: rssMb(),
+    flips,
+  };
+  console.log(JSON.stringify(line));
   classifier.dispose();
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+function runAll(): void {
+  console.log(`${new Date().toISOString()}, ${os.cpus()[0]?.model}, nproc ${os.availableParallelism()}, Node ${process.version}`);
+  const passOn = (['count', 'lr', 'max-steps', 'profile', 'budget', 'seed'] as const).flatMap((k) => (values[k] !== undefined ? [`--${k}`, String(values[k])] : []));
+  for (const model of values.models!.split(',')) {
+    for (const warmStart of values['warm-starts']!.split(',')) {
+      const args = ['tsx', path.join(here, 'scale.ts'), '--model', model, '--warm-start', warmStart, ...passOn, ...(values['other-backend'] ? ['--other-backend'] : [])];
+      const run = spawnSync('npx', args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+      process.stdout.write(run.stdout || `${model} ${warmStart}: exit ${run.status}\n`);
+    }
+  }
+}
+
+if (values.all) runAll();
+else
+  runOne().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

@@ -16,7 +16,8 @@ import { EngineError } from '../errors.ts';
 import { DEFAULT_TRIGGER_COUNT, generateKey, latentsFromSeed, type SecretKey } from '../key.ts';
 import { computeWeightsDigest, logProbabilities, predictLabels, type Classifier } from '../model/classifier.ts';
 import type { TriggerSet } from '../triggers/format.ts';
-import { ConvGenerator, DEFAULT_GENERATOR, type GeneratorConfig } from './generator.ts';
+import { DEFAULT_GENERATOR, type GeneratorConfig } from './generator.ts';
+import { defaultWarmStart, directSource, generatorSource, WARM_START_KINDS, type TriggerSource, type WarmStartKind } from './warm-start.ts';
 import type { SensitivityOptions } from './refine.ts';
 import { DEFAULT_LOSS, labelMargins, type LossKind, type LossSpec } from './loss.ts';
 import { checkObjectiveFits, isConverged, normaliseLoss, refineTriggers, triggerLoss } from './objectives/index.ts';
@@ -64,6 +65,11 @@ export interface GenerationOptions {
   /** Pre-drawn key (labels + latent seed); default: a fresh CSPRNG key. */
   readonly key?: SecretKey;
   readonly generator?: Partial<GeneratorConfig>;
+  /**
+   * Where the warm start's candidates come from (warm-start.ts): the paper's GENERATOR, or DIRECT
+   * optimisation of the inputs from seeded noise. Default: by input size (`defaultWarmStart`).
+   */
+  readonly warmStart?: WarmStartKind;
   readonly optimizer?: Partial<OptimizerConfig>;
   /** At most this many generator updates (default 300, the paper's cap). */
   readonly maxSteps?: number;
@@ -102,8 +108,9 @@ export interface GenerationOptions {
 
 export interface GenerationResult {
   readonly triggerSet: TriggerSet;
-  /** Generator updates applied before the accepted triggers were produced. */
+  /** Warm-start updates (of the generator, or of the inputs) applied before the accepted triggers were produced. */
   readonly steps: number;
+  readonly warmStart: WarmStartKind;
   readonly accTri: number;
   readonly finalLoss: number;
   /** Per-trigger top-1 minus top-2 (log-probability = logit) margins of the accepted triggers. */
@@ -111,6 +118,7 @@ export interface GenerationResult {
   readonly elapsedMs: number;
   readonly backend: string;
   readonly modelDigest: string;
+  /** Variables the warm start optimised: the generator's weights, or the inputs' values (DIRECT). */
   readonly generatorParameters: number;
   /** SENSITIVE only: fraction of triggers flipped on every simulated changed model (generation-time estimate). */
   readonly simulatedFlipFraction?: number;
@@ -153,6 +161,8 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   const references = options.referenceInputs;
   if (references !== undefined) checkReferences(references, classifier.inputShape, domain, loss.kind);
   if (!Number.isInteger(maxSteps) || maxSteps < 0) throw new EngineError('INVALID_ARGUMENT', 'maxSteps must be an integer >= 0');
+  const warmStart = options.warmStart ?? defaultWarmStart(classifier.inputShape);
+  if (!WARM_START_KINDS.includes(warmStart)) throw new EngineError('INVALID_ARGUMENT', `unknown warm start ${String(warmStart)}`);
   const n = key.labels.length;
   const modelDigest = computeWeightsDigest(classifier);
   if (options.signal?.aborted) throw cancelled(0);
@@ -163,11 +173,11 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   if (references !== undefined) {
     return generateFromReferences(classifier, references, key, loss as Extract<LossSpec, { kind: 'JUNCTION' }>, domain, profile, modelDigest, backend.choice, started, options);
   }
-  const generator = new ConvGenerator(classifier.inputShape, gen, key.latentSeed);
-  const generatorParameters = generator.parameterCount;
-  const upsamplings = generator.config.upsamplings;
+  const source: TriggerSource =
+    warmStart === 'GENERATOR' ? generatorSource(classifier.inputShape, gen, key.latentSeed, n) : directSource(classifier.inputShape, key.latentSeed, n);
+  const generatorParameters = source.parameterCount;
+  const sourceDescription = source.describe();
   const optimizer = createAdam(opt.learningRate, opt.beta1, opt.beta2);
-  const z = tf.tensor2d(latentsFromSeed(key.latentSeed, n, key.latentDim), [n, key.latentDim]);
   const oneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(key.labels, 'int32'), classifier.numClasses).toFloat()) as tf.Tensor2D;
   let accepted: { data: Float32Array; margins: Float32Array; loss: number; accTri: number; step: number } | undefined;
   let last = { loss: Number.NaN, accTri: 0 };
@@ -182,14 +192,14 @@ export async function generateTriggers(classifier: Classifier, options: Generati
       if (perPass >= n) {
         // The whole batch fits: one pass, as before micro-batching (results bit-for-bit unchanged).
         ({ value, grads } = tf.variableGrads(() => {
-          const xx = squashIntoDomain(generator.apply(z), domain);
+          const xx = squashIntoDomain(source.produce(), domain);
           const logp = logProbabilities(classifier, xx);
           x = tf.keep(xx);
           margins = tf.keep(labelMargins(logp, oneHot));
           return triggerLoss(loss, logp, oneHot);
-        }, generator.variables));
+        }, source.variables));
       } else {
-        ({ value, grads, x, margins } = microBatchedGeneratorStep(classifier, () => squashIntoDomain(generator.apply(z), domain), generator.variables, loss, Int32Array.from(key.labels), {
+        ({ value, grads, x, margins } = microBatchedGeneratorStep(classifier, () => squashIntoDomain(source.produce(), domain), source.variables, loss, Int32Array.from(key.labels), {
           ...budget,
           ...(options.signal !== undefined ? { signal: options.signal } : {}),
           ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
@@ -217,10 +227,9 @@ export async function generateTriggers(classifier: Classifier, options: Generati
       await yieldToEventLoop();
     }
   } finally {
-    generator.dispose();
     optimizer.dispose();
-    z.dispose();
     oneHot.dispose();
+    source.dispose();
   }
   if (accepted === undefined) {
     throw new EngineError(
@@ -286,7 +295,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
       parameters: {
         latentSeed: key.latentSeed,
         latentDim: key.latentDim,
-        generator: { width: gen.width, upsamplings, batchNorm: gen.batchNorm, parameters: generatorParameters },
+        ...(warmStart === 'GENERATOR' ? { generator: sourceDescription } : { start: { kind: 'direct', ...sourceDescription } }),
         optimizer: { name: 'adam', ...opt },
         maxSteps,
         steps: accepted.step,
@@ -304,6 +313,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   return {
     triggerSet,
     steps: accepted.step,
+    warmStart,
     accTri: matched / n,
     finalLoss: accepted.loss,
     margins: accepted.margins,
@@ -322,9 +332,9 @@ export async function generateTriggers(classifier: Classifier, options: Generati
  * Generator outputs mapped into a bounded domain: min + (max - min) * sigmoid(G(z)), so the warm
  * start never leaves it and keeps a gradient everywhere; unbounded domains are left as they are.
  */
-function squashIntoDomain(x: tf.Tensor4D, domain: InputDomain): tf.Tensor4D {
+function squashIntoDomain(x: tf.Tensor, domain: InputDomain): tf.Tensor {
   if (!isBounded(domain)) return x;
-  return tf.tidy(() => tf.add(tf.mul(tf.sigmoid(x), domain.max - domain.min), domain.min) as tf.Tensor4D);
+  return tf.tidy(() => tf.add(tf.mul(tf.sigmoid(x), domain.max - domain.min), domain.min));
 }
 
 /** Argmax labels of float32 inputs [count, ...inputShape], from a fresh inference-mode pass. */
@@ -437,6 +447,7 @@ async function generateFromReferences(
   return {
     triggerSet,
     steps: 0,
+    warmStart: 'DIRECT',
     accTri: 1,
     finalLoss: Number.NaN,
     margins: placed.margins,

@@ -28,6 +28,7 @@
  * the default 2 GB leaves wasm32 room for these.
  */
 import * as tf from '@tensorflow/tfjs';
+import { inputVjps } from '../backend/input-vjps.ts';
 import { EngineError } from '../errors.ts';
 import { logProbabilities, type Classifier } from './classifier.ts';
 
@@ -206,10 +207,10 @@ export function selectedLogpGradients(
 }
 
 /**
- * Gradient with respect to the input of log p[classes[r]] at example examples[r], for every row r:
- * [rows * D]. The rows are the batch (an example appears once per class asked of it), in
- * micro-batches within the memory budget, so Jacobian rows of several classes and few examples
- * fill micro-batches as rows of many examples do (JUNCTION's late iterations, issue 19 item 3).
+ * Rows of the Jacobian of log p: row r is d log p[classes[r]] / dx of input `examples[r]`,
+ * [rows * D]. The rows of one example share its forward pass (backend/input-vjps.ts): a micro-batch
+ * of distinct examples runs forward once, then backward once per rank of row (its first rows,
+ * its second rows, ...). Micro-batches are of examples, sized for a gradient pass.
  */
 export function logpGradientRows(
   classifier: Classifier,
@@ -224,18 +225,43 @@ export function logpGradientRows(
   const rows = examples.length;
   const out = new Float32Array(rows * D);
   if (rows === 0) return out;
-  forEachMicroBatch(classifier, 'gradient', rows, options, (start, count) => {
+  const rowsOf = new Map<number, number[]>();
+  for (let r = 0; r < rows; r++) {
+    const list = rowsOf.get(examples[r]!);
+    if (list === undefined) rowsOf.set(examples[r]!, [r]);
+    else list.push(r);
+  }
+  const distinct = [...rowsOf.keys()];
+  forEachMicroBatch(classifier, 'gradient', distinct.length, options, (start, count) => {
+    const batchExamples = distinct.slice(start, start + count);
     const batch = new Float32Array(count * D);
-    for (let r = 0; r < count; r++) batch.set(data.subarray(examples[start + r]! * D, (examples[start + r]! + 1) * D), r * D);
-    const g = tf.tidy(() => {
-      const xs = tf.tensor(batch, [count, ...classifier.inputShape]);
-      const selector = tf.oneHot(tf.tensor1d(classes.subarray(start, start + count), 'int32'), K).toFloat();
-      return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(logProbabilities(classifier, v), selector)))(xs);
-    });
+    batchExamples.forEach((e, i) => batch.set(data.subarray(e * D, (e + 1) * D), i * D));
+    const depth = Math.max(...batchExamples.map((e) => rowsOf.get(e)!.length));
+    const cotangents: tf.Tensor[] = [];
+    for (let rank = 0; rank < depth; rank++) {
+      const selector = new Float32Array(count * K);
+      batchExamples.forEach((e, i) => {
+        const r = rowsOf.get(e)![rank];
+        if (r !== undefined) selector[i * K + classes[r]!] = 1;
+      });
+      cotangents.push(tf.tensor2d(selector, [count, K]));
+    }
+    const xs = tf.tensor(batch, [count, ...classifier.inputShape]);
     try {
-      out.set(g.dataSync() as Float32Array, start * D);
+      const grads = inputVjps((v) => logProbabilities(classifier, v), xs, cotangents);
+      grads.forEach((g, rank) => {
+        try {
+          const values = g.dataSync() as Float32Array;
+          batchExamples.forEach((e, i) => {
+            const r = rowsOf.get(e)![rank];
+            if (r !== undefined) out.set(values.subarray(i * D, (i + 1) * D), r * D);
+          });
+        } finally {
+          g.dispose();
+        }
+      });
     } finally {
-      g.dispose();
+      tf.dispose([xs, ...cotangents]);
     }
   });
   return out;

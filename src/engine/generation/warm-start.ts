@@ -1,0 +1,106 @@
+/**
+ * Where the warm start's candidate triggers come from (issue 19 item 2).
+ *
+ * - GENERATOR: the paper's way (Yin, Yin, Zhang, ICIP 2022): a randomly initialised generator G maps
+ *   fixed latents z_i to inputs, and its weights are optimised (generator.ts).
+ * - DIRECT: the inputs themselves are the variables, started from seeded noise in the domain and
+ *   optimised with the same loss and optimiser. No network to run or differentiate besides the
+ *   classifier; the variables are the N inputs (N x H x W x C numbers).
+ *
+ * Both feed the same loop (generate.ts): loss, stopping rule, refinement and checks are the same.
+ * At 224x224 the generator built for the input (a dense layer to 56x56x32, two 4x4 transposed
+ * convolutions) has 10M parameters and runs at full resolution on every step, while the
+ * triggers it makes are 15M numbers for 100 of them: it costs more than it buys. `defaultWarmStart`
+ * picks per input size from the measurements in bench/RESULTS.md ("Warm start at real sizes").
+ */
+import * as tf from '@tensorflow/tfjs';
+import { EngineError } from '../errors.ts';
+import { latentsFromSeed } from '../key.ts';
+import { SeededStream } from '../util/prng.ts';
+import { ConvGenerator, type GeneratorConfig } from './generator.ts';
+
+export type WarmStartKind = 'GENERATOR' | 'DIRECT';
+export const WARM_START_KINDS: readonly WarmStartKind[] = ['GENERATOR', 'DIRECT'];
+
+/**
+ * Inputs of more values than this start DIRECT, smaller ones from the paper's generator.
+ * 32x32x3 (CIFAR) and 28x28x1 (MNIST) stay with the generator, whose triggers the detection
+ * benchmarks were measured on; 64x64x3 and above start direct (bench/warm-start.ts).
+ */
+export const GENERATOR_MAX_INPUT_VALUES = 32 * 32 * 3;
+
+export function defaultWarmStart(inputShape: readonly number[]): WarmStartKind {
+  const values = inputShape.reduce((a, b) => a * b, 1);
+  return inputShape.length === 3 && values <= GENERATOR_MAX_INPUT_VALUES ? 'GENERATOR' : 'DIRECT';
+}
+
+/** The candidate triggers of the warm start and the variables the optimiser moves to improve them. */
+export interface TriggerSource {
+  readonly kind: WarmStartKind;
+  readonly variables: tf.Variable[];
+  readonly parameterCount: number;
+  /** The current candidates, [N, ...inputShape], unbounded (generate.ts squashes them into the domain). */
+  produce(): tf.Tensor;
+  /** What the trigger set's metadata records about it (JSON values only). */
+  describe(): Record<string, unknown>;
+  dispose(): void;
+}
+
+/** The paper's generator over the key's fixed latents. */
+export function generatorSource(inputShape: readonly number[], config: GeneratorConfig, latentSeed: string, count: number): TriggerSource {
+  const generator = new ConvGenerator(inputShape, config, latentSeed);
+  const z = tf.tensor2d(latentsFromSeed(latentSeed, count, config.latentDim), [count, config.latentDim]);
+  return {
+    kind: 'GENERATOR',
+    variables: generator.variables,
+    parameterCount: generator.parameterCount,
+    produce: () => generator.apply(z),
+    describe: () => ({
+      width: generator.config.width,
+      upsamplings: generator.config.upsamplings,
+      batchNorm: generator.config.batchNorm,
+      parameters: generator.parameterCount,
+    }),
+    dispose: () => {
+      generator.dispose();
+      z.dispose();
+    },
+  };
+}
+
+/**
+ * Standard deviation of the starting noise. In a bounded domain the loop maps v to
+ * min + (max - min) * sigmoid(v): N(0, 1) starts every value in the middle half of the range,
+ * where the sigmoid still passes gradient.
+ */
+export const DIRECT_INIT_STD = 1;
+
+let uniqueSuffix = 0;
+
+/** The N inputs as variables, from seeded noise (the key's latent seed: reproducible from the key). */
+export function directSource(inputShape: readonly number[], latentSeed: string, count: number): TriggerSource {
+  const per = inputShape.reduce((a, b) => a * b, 1);
+  if (!Number.isInteger(per) || per < 1) throw new EngineError('INVALID_MODEL', `cannot start triggers of shape [${inputShape.join(',')}]`);
+  const noise = new SeededStream(latentSeed, 'direct-inputs').normals(count * per);
+  for (let i = 0; i < noise.length; i++) noise[i]! *= DIRECT_INIT_STD;
+  const init = tf.tensor(noise, [count, ...inputShape]);
+  let inputs: tf.Variable;
+  try {
+    inputs = tf.variable(init, true, `fragmark_direct_${uniqueSuffix++}`);
+  } finally {
+    init.dispose();
+  }
+  const variables = [inputs];
+  return {
+    kind: 'DIRECT',
+    variables,
+    parameterCount: inputs.size,
+    // A copy: the caller disposes what it gets, the variable lives on.
+    produce: () => tf.clone(inputs),
+    describe: () => ({ initStd: DIRECT_INIT_STD, parameters: inputs.size }),
+    dispose: () => {
+      inputs.dispose();
+      variables.length = 0;
+    },
+  };
+}

@@ -6,6 +6,7 @@
  *   npx tsx bench/scale.ts --model resnet18-cifar|mobilenetv2-224|resnet50-224|mnist
  *       [--warm-start GENERATOR|DIRECT] [--count 100] [--lr 0.01] [--max-steps 300]
  *       [--profile FP32_EXACT] [--other-backend] [--budget 2048] [--seed 1]
+ *   npx tsx bench/scale.ts --model M --warm-start W --warm-start-only   (stops once AccTri is 100%: steps and time of the warm start alone)
  *   npx tsx bench/scale.ts --all [--models a,b] [--warm-starts GENERATOR,DIRECT]   (one process each: RSS per run)
  *
  * The key (labels, latent seed) is fixed by --seed, so two checkouts run the same generation.
@@ -22,6 +23,7 @@
  * RSS: the process's peak resident set (`process.resourceUsage().maxRSS`), so one run per process.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +31,8 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import {
   classifierFromModel,
+  decodeTriggerSet,
+  encodeTriggerSet,
   fineTune,
   gaussianNoise,
   generateTriggers,
@@ -59,6 +63,8 @@ const { values } = parseArgs({
     models: { type: 'string', default: SYNTHETIC_MODELS.join(',') },
     'warm-starts': { type: 'string', default: 'GENERATOR,DIRECT' },
     seed: { type: 'string', default: '1' },
+    'warm-start-only': { type: 'boolean', default: false },
+    'changes-of': { type: 'string' },
   },
 });
 
@@ -93,44 +99,12 @@ async function loadModel(name: string): Promise<{ classifier: Classifier; fineTu
   };
 }
 
-async function runOne(): Promise<void> {
+/** Fraction of the triggers each change flips (a process of its own: see runOne). */
+async function runChanges(file: string): Promise<void> {
   await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
-  const t0 = Date.now();
   const { classifier, fineTuneData } = await loadModel(values.model!);
-  const params = layersModelOf(classifier).countParams();
-  console.error(`${values.model}: ${params} parameters, input [${classifier.inputShape.join(',')}], ${classifier.numClasses} classes, built in ${seconds(Date.now() - t0)} s`);
-  let warmStartMs = 0;
-  let lastProgress = { step: 0, accTri: 0 };
-  const started = Date.now();
-  const count = Number(values.count);
-  const key: SecretKey = {
-    labels: Int32Array.from({ length: count }, (_, i) => (i * 7919 + Number(values.seed) * 104729) % classifier.numClasses),
-    numClasses: classifier.numClasses,
-    latentSeed: `bench/scale/${values.seed}`,
-    latentDim: 100,
-  };
-  const result = await generateTriggers(classifier, {
-    key,
-    maxSteps: Number(values['max-steps']),
-    inputDomain: { min: 0, max: 1, encoding: 'FLOAT32' },
-    servingProfile: values.profile as 'FP32_EXACT',
-    checkOtherBackend: values['other-backend'],
-    ...(values['warm-start'] !== undefined ? { warmStart: values['warm-start'] as 'DIRECT' } : {}),
-    ...(values.lr !== undefined ? { optimizer: { learningRate: Number(values.lr) } } : {}),
-    ...(values.budget !== undefined ? { memoryBudgetMb: Number(values.budget) } : {}),
-    onProgress: (p) => {
-      warmStartMs = Date.now() - started;
-      lastProgress = p;
-      if (p.step % 10 === 0) console.error(`  step ${p.step}: AccTri ${(p.accTri * 100).toFixed(0)}%, loss ${p.loss.toFixed(3)}, ${seconds(warmStartMs)} s`);
-    },
-  });
-  const generationMs = Date.now() - started;
-  const set = result.triggerSet;
-  const refinement = (set.metadata.parameters as { refinement?: { iterations?: number } }).refinement;
-  const margins = Array.from(result.margins).map(Math.abs).sort((a, b) => a - b);
+  const set = decodeTriggerSet(new Uint8Array(readFileSync(file)));
   let t = Date.now();
-  const verification = verifyClassifier(classifier, set);
-  const verifyMs = Date.now() - t;
   const changes: Record<string, () => Promise<Classifier>> = {
     'fine-tune, 1 step': async () => {
       const data = fineTuneData();
@@ -155,6 +129,70 @@ async function runOne(): Promise<void> {
     }
     console.error(`  ${name}: ${flips[name]!.toFixed(2)} flipped (${seconds(Date.now() - t)} s)`);
   }
+  console.log(JSON.stringify(flips));
+  classifier.dispose();
+}
+
+async function runOne(): Promise<void> {
+  await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
+  const t0 = Date.now();
+  const { classifier } = await loadModel(values.model!);
+  const params = layersModelOf(classifier).countParams();
+  console.error(`${values.model}: ${params} parameters, input [${classifier.inputShape.join(',')}], ${classifier.numClasses} classes, built in ${seconds(Date.now() - t0)} s`);
+  let warmStartMs = 0;
+  let lastProgress = { step: 0, accTri: 0 };
+  const started = Date.now();
+  const count = Number(values.count);
+  const key: SecretKey = {
+    labels: Int32Array.from({ length: count }, (_, i) => (i * 7919 + Number(values.seed) * 104729) % classifier.numClasses),
+    numClasses: classifier.numClasses,
+    latentSeed: `bench/scale/${values.seed}`,
+    latentDim: 100,
+  };
+  const stopAfterWarmStart = new AbortController();
+  const generation = generateTriggers(classifier, {
+    key,
+    maxSteps: Number(values['max-steps']),
+    inputDomain: { min: 0, max: 1, encoding: 'FLOAT32' },
+    servingProfile: values.profile as 'FP32_EXACT',
+    checkOtherBackend: values['other-backend'],
+    ...(values['warm-start'] !== undefined ? { warmStart: values['warm-start'] as 'DIRECT' } : {}),
+    ...(values.lr !== undefined ? { optimizer: { learningRate: Number(values.lr) } } : {}),
+    ...(values.budget !== undefined ? { memoryBudgetMb: Number(values.budget) } : {}),
+    onMicroBatch: (m) => console.error(`    micro-batch ${m.done}/${m.total} (${m.examples} examples), ${seconds(Date.now() - started)} s`),
+    ...(values['warm-start-only'] ? { signal: stopAfterWarmStart.signal } : {}),
+    onProgress: (p) => {
+      warmStartMs = Date.now() - started;
+      lastProgress = p;
+      if (p.accTri === 1) stopAfterWarmStart.abort();
+      console.error(`  step ${p.step}: AccTri ${(p.accTri * 100).toFixed(0)}%, loss ${p.loss.toFixed(3)}, ${seconds(warmStartMs)} s`);
+    },
+  });
+  if (values['warm-start-only']) {
+    await generation.catch(() => undefined);
+    const line = { date: new Date().toISOString(), load: os.loadavg()[0]!.toFixed(1), model: values.model, warmStart: values['warm-start'] ?? 'default', lr: values.lr ?? 'default', triggers: count, warmStartSteps: lastProgress.step, accTri: lastProgress.accTri, warmStartS: seconds(warmStartMs), peakRssMb: rssMb() };
+    console.log(JSON.stringify(line));
+    classifier.dispose();
+    return;
+  }
+  const result = await generation;
+  const generationMs = Date.now() - started;
+  console.error(`  generated in ${seconds(generationMs)} s, peak RSS ${rssMb()} MB`);
+  const set = result.triggerSet;
+  const refinement = (set.metadata.parameters as { refinement?: { iterations?: number } }).refinement;
+  const margins = Array.from(result.margins).map(Math.abs).sort((a, b) => a - b);
+  const t = Date.now();
+  const verification = verifyClassifier(classifier, set);
+  const verifyMs = Date.now() - t;
+  const peakRss = rssMb();
+  // The changes run in a fresh process: a fine-tune's weight gradients in a wasm heap that
+  // generation grew near 4 GB spent minutes in malloc.
+  const file = path.join(os.tmpdir(), `fragmark-scale-${process.pid}.triggers`);
+  writeFileSync(file, encodeTriggerSet(set));
+  const child = spawnSync('npx', ['tsx', path.join(here, 'scale.ts'), '--model', values.model!, '--changes-of', file], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  rmSync(file, { force: true });
+  if (child.status !== 0) throw new Error(`the changes' process failed (${child.status})`);
+  const flips = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
   flips['one at a time (benign)'] = flipped(classifier, set, 1);
   const line = {
     date: new Date().toISOString(),
@@ -171,7 +209,7 @@ async function runOne(): Promise<void> {
     medianMargin: margins[Math.floor(margins.length / 2)]!.toExponential(1),
     verifyS: seconds(verifyMs),
     verifyAccTri: verification.accTri,
-    peakRssMb: rssMb(),
+    peakRssMb: peakRss,
     flips,
   };
   console.log(JSON.stringify(line));
@@ -192,7 +230,7 @@ function runAll(): void {
 
 if (values.all) runAll();
 else
-  runOne().catch((e) => {
+  (values['changes-of'] !== undefined ? runChanges(values['changes-of']) : runOne()).catch((e) => {
     console.error(e);
     process.exit(1);
   });

@@ -102,8 +102,9 @@ describe('serving profiles, input domains and endpoint enrollment', () => {
   });
 
   test('the watermark records its profile and domain, and every stored trigger is an 8-bit pixel value', async () => {
-    const w = (await api.gql(`query($id: ID!) { watermark(id: $id) { profile inputDomain { min max encoding } selfCheck { shareAtLimits } } }`, { id: watermarkId }, key)).data.watermark;
+    const w = (await api.gql(`query($id: ID!) { watermark(id: $id) { profile inputDomain { min max encoding } selfCheck { shareAtLimits warmStart } } }`, { id: watermarkId }, key)).data.watermark;
     assert.equal(w.profile, 'FP16');
+    assert.equal(w.selfCheck.warmStart, 'GENERATOR', 'a small (8x8) model starts from the generator, and the watermark says so');
     assert.deepEqual(w.inputDomain, { min: 0, max: 1, encoding: 'UINT8' });
     assert.ok(w.selfCheck.shareAtLimits >= 0 && w.selfCheck.shareAtLimits < 1);
     const set = decodeTriggerSet(await api.vault.unseal({ tenantId: tenant.id, purpose: 'trigger-set', recordId: watermarkId }, { apiKeyId: null }));

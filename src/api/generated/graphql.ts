@@ -670,7 +670,16 @@ export type WatermarkSelfCheck = {
   medianMargin: Scalars['Float']['output'];
   /** Share of trigger values at the input range's limits (a stealth figure; 0 when unbounded). */
   shareAtLimits?: Maybe<Scalars['Float']['output']>;
+  /** Where the warm start's candidate triggers came from (chosen by input size); null for watermarks made before the choice existed. */
+  warmStart?: Maybe<WarmStart>;
 };
+
+/** The start of trigger generation (docs/method.md, "The warm start at real sizes"). */
+export type WarmStart =
+  /** The paper's generator network maps fixed latents to candidates (inputs up to 32x32x3). */
+  | 'GENERATOR'
+  /** The candidates themselves are optimised from seeded noise (larger inputs, where a generator costs more than it buys). */
+  | 'DIRECT';
 
 /** Whether a watermark is strong enough to be trusted without reservation (src/watermarks/watermark-strength.ts). */
 export type WatermarkStrengthLevel =
@@ -2609,6 +2618,7 @@ export type ResolversTypes = {
   WatermarkStatus: WatermarkStatus;
   VerdictPolicy: ResolverTypeWrapper<VerdictPolicy>;
   WatermarkSelfCheck: ResolverTypeWrapper<WatermarkSelfCheck>;
+  WarmStart: WarmStart;
   WatermarkStrengthLevel: WatermarkStrengthLevel;
   WatermarkStrength: ResolverTypeWrapper<WatermarkStrength>;
   Watermark: ResolverTypeWrapper<WatermarkModel>;
@@ -3123,6 +3133,7 @@ export type WatermarkSelfCheckResolvers<ContextType = GraphQLContext, ParentType
   noiseStd?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   medianMargin?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   shareAtLimits?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  warmStart?: Resolver<Maybe<ResolversTypes['WarmStart']>, ParentType, ContextType>;
 };
 
 export type WatermarkStrengthResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WatermarkStrength'] = ResolversParentTypes['WatermarkStrength']> = {

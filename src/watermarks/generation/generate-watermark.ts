@@ -102,6 +102,8 @@ export async function generateWatermark(
         noiseStd: SELF_CHECK_NOISE_STD,
         simulatedFlipFraction: result.simulatedFlipFraction ?? null,
         medianMargin: median(result.margins),
+        // Where the candidates came from (engine generation/warm-start.ts): GENERATOR or DIRECT, by input size.
+        warmStart: result.warmStart,
         shareAtLimits: result.shareAtLimits,
         serving: (result.triggerSet.metadata.parameters as { serving?: unknown }).serving ?? null,
         crossRuntime: crossRuntime.check,

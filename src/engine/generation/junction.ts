@@ -25,16 +25,17 @@
  * until the iterations ran out, and failed) is restarted after STALL_ITERATIONS without halving
  * its residual: from its best point, moved in a seeded random direction, farther at each restart
  * (a restart can land in a region where every unit is dead and the gradient is zero). The k + 1
- * gradients of every trigger still moving are rows of one stream of micro-batches within the
- * memory budget (model/micro-batch.ts: per-example gradients, so the result is the whole-batch
- * one); triggers already in their band are neither differentiated nor run forward again (they
+ * gradients of every trigger still moving share its forward pass and come in micro-batches of
+ * triggers within the memory budget (model/micro-batch.ts: per-example gradients, so the result is
+ * the whole-batch one); each trigger steps as soon as its micro-batch is done, so only one
+ * micro-batch's rows are held (600 MB for 100 triggers at 224x224 otherwise); triggers already in their band are neither differentiated nor run forward again (they
  * no longer move), so late iterations cost what their few remaining triggers cost (issue 19
  * item 3). The classifier is only read.
  */
 import { EngineError } from '../errors.ts';
 import { SeededStream } from '../util/prng.ts';
 import type { Classifier } from '../model/classifier.ts';
-import { logProbabilitiesInBatches, logpGradientRows, type MicroBatchOptions } from '../model/micro-batch.ts';
+import { forEachExampleLogpGradients, logProbabilitiesInBatches, type MicroBatchOptions } from '../model/micro-batch.ts';
 
 export const DEFAULT_JUNCTION_ITERATIONS = 100;
 
@@ -258,23 +259,18 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
       });
     }
     // Jacobian rows R_ij = grad logp_y - grad logp_cj: the gradients of the key label and of each
-    // competitor, for the active triggers only, all in one stream of micro-batches.
-    const examples: number[] = [];
-    const classes: number[] = [];
-    const firstRow = new Map<number, number>();
+    // competitor, for the active triggers only, a micro-batch of triggers at a time; each trigger
+    // steps as soon as its rows are there (a step moves only its own trigger).
+    const classesOf = new Map<number, number[]>();
     for (const i of active) {
-      firstRow.set(i, examples.length);
-      for (let j = 0; j <= count[i]!; j++) {
-        examples.push(i);
-        classes.push(j === 0 ? labels[i]! : competitors[i * slots + j - 1]!);
-      }
+      const wanted = [labels[i]!];
+      for (let j = 0; j < count[i]!; j++) wanted.push(competitors[i * slots + j]!);
+      classesOf.set(i, wanted);
     }
-    const rows = logpGradientRows(classifier, x, n, Int32Array.from(examples), Int32Array.from(classes), batching);
-    for (const i of active) {
-      const first = firstRow.get(i)!;
-      const norm = gaussNewtonStep(x, i, D, count[i]!, (j) => rows.subarray((first + j) * D, (first + j + 1) * D), acceptedResidual.subarray(i * slots, i * slots + count[i]!), mu[i]!, bounds);
+    forEachExampleLogpGradients(classifier, x, n, classesOf, batching, (i, rows) => {
+      const norm = gaussNewtonStep(x, i, D, count[i]!, (j) => rows.subarray(j * D, (j + 1) * D), acceptedResidual.subarray(i * slots, i * slots + count[i]!), mu[i]!, bounds);
       if (norm > 0) rowNorm[i] = norm; // zero where every unit is dead: keep the last scale seen
-    }
+    });
     // Every iteration: a worker's heartbeats must not stall behind long runs (issue 20).
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -208,9 +208,7 @@ export function selectedLogpGradients(
 
 /**
  * Rows of the Jacobian of log p: row r is d log p[classes[r]] / dx of input `examples[r]`,
- * [rows * D]. The rows of one example share its forward pass (backend/input-vjps.ts): a micro-batch
- * of distinct examples runs forward once, then backward once per rank of row (its first rows,
- * its second rows, ...). Micro-batches are of examples, sized for a gradient pass.
+ * [rows * D] (`forEachExampleLogpGradients`, collected).
  */
 export function logpGradientRows(
   classifier: Classifier,
@@ -221,40 +219,64 @@ export function logpGradientRows(
   options: MicroBatchOptions = {},
 ): Float32Array {
   const D = data.length / n;
-  const K = classifier.numClasses;
-  const rows = examples.length;
-  const out = new Float32Array(rows * D);
-  if (rows === 0) return out;
-  const rowsOf = new Map<number, number[]>();
-  for (let r = 0; r < rows; r++) {
-    const list = rowsOf.get(examples[r]!);
-    if (list === undefined) rowsOf.set(examples[r]!, [r]);
-    else list.push(r);
+  const out = new Float32Array(examples.length * D);
+  const requests = new Map<number, { classes: number[]; rows: number[] }>();
+  for (let r = 0; r < examples.length; r++) {
+    const request = requests.get(examples[r]!) ?? { classes: [], rows: [] };
+    request.classes.push(classes[r]!);
+    request.rows.push(r);
+    requests.set(examples[r]!, request);
   }
-  const distinct = [...rowsOf.keys()];
-  forEachMicroBatch(classifier, 'gradient', distinct.length, options, (start, count) => {
-    const batchExamples = distinct.slice(start, start + count);
+  const classesOf = new Map([...requests].map(([e, request]) => [e, request.classes]));
+  forEachExampleLogpGradients(classifier, data, n, classesOf, options, (example, rows) => {
+    requests.get(example)!.rows.forEach((r, j) => out.set(rows.subarray(j * D, (j + 1) * D), r * D));
+  });
+  return out;
+}
+
+/**
+ * For each example of `classesOf` (in its order), the gradients d log p[c] / dx for each of its
+ * classes c, handed to `visit` as [classes * D] as soon as its micro-batch is done. The rows of one example share its forward pass
+ * (backend/input-vjps.ts): a micro-batch of examples runs forward once, then backward once per
+ * rank of row (its first classes, its second, ...). Micro-batches are of examples, sized for a
+ * gradient pass, so only one micro-batch's rows are ever held: at 224x224, 100 triggers with 10
+ * rows each would be 600 MB at once.
+ */
+export function forEachExampleLogpGradients(
+  classifier: Classifier,
+  data: Float32Array,
+  n: number,
+  classesOf: ReadonlyMap<number, readonly number[]>,
+  options: MicroBatchOptions,
+  visit: (example: number, rows: Float32Array) => void,
+): void {
+  const D = data.length / n;
+  const K = classifier.numClasses;
+  const examples = [...classesOf.keys()];
+  if (examples.length === 0) return;
+  forEachMicroBatch(classifier, 'gradient', examples.length, options, (start, count) => {
+    const batchExamples = examples.slice(start, start + count);
     const batch = new Float32Array(count * D);
     batchExamples.forEach((e, i) => batch.set(data.subarray(e * D, (e + 1) * D), i * D));
-    const depth = Math.max(...batchExamples.map((e) => rowsOf.get(e)!.length));
+    const depth = Math.max(...batchExamples.map((e) => classesOf.get(e)!.length));
     const cotangents: tf.Tensor[] = [];
     for (let rank = 0; rank < depth; rank++) {
       const selector = new Float32Array(count * K);
       batchExamples.forEach((e, i) => {
-        const r = rowsOf.get(e)![rank];
-        if (r !== undefined) selector[i * K + classes[r]!] = 1;
+        const c = classesOf.get(e)![rank];
+        if (c !== undefined) selector[i * K + c] = 1;
       });
       cotangents.push(tf.tensor2d(selector, [count, K]));
     }
     const xs = tf.tensor(batch, [count, ...classifier.inputShape]);
+    const rows = batchExamples.map((e) => new Float32Array(classesOf.get(e)!.length * D));
     try {
       const grads = inputVjps((v) => logProbabilities(classifier, v), xs, cotangents);
       grads.forEach((g, rank) => {
         try {
           const values = g.dataSync() as Float32Array;
           batchExamples.forEach((e, i) => {
-            const r = rowsOf.get(e)![rank];
-            if (r !== undefined) out.set(values.subarray(i * D, (i + 1) * D), r * D);
+            if (rank < classesOf.get(e)!.length) rows[i]!.set(values.subarray(i * D, (i + 1) * D), rank * D);
           });
         } finally {
           g.dispose();
@@ -263,6 +285,6 @@ export function logpGradientRows(
     } finally {
       tf.dispose([xs, ...cotangents]);
     }
+    batchExamples.forEach((e, i) => visit(e, rows[i]!));
   });
-  return out;
 }

@@ -17,7 +17,8 @@
  *
  * Changes (each on a copy; fraction of the 100 triggers whose label flips):
  * - fine-tune, 1 step: SGD (the paper's lr 1e-3, momentum 0.9, weight decay 1e-3) on one batch of
- *   16 noise inputs labelled by the clean model (MNIST: 256 training images, the paper's batch);
+ *   16 noise inputs (4 at 224x224) labelled by the clean model (MNIST: 256 training images, the
+ *   paper's batch);
  * - weight noise N(0, 1e-5) and N(0, 1e-4) on every weight;
  * - benign: a save/load round trip; verification one trigger at a time instead of micro-batches.
  * RSS: the process's peak resident set (`process.resourceUsage().maxRSS`), so one run per process.
@@ -92,7 +93,9 @@ async function loadModel(name: string): Promise<{ classifier: Classifier; fineTu
   return {
     classifier,
     fineTuneData: () => {
-      const xs = calibrationBatch(classifier.inputShape, 16, 99);
+      // A training step keeps every activation for the weight gradients: 16 inputs at 224x224 take
+      // wasm's heap to its 4 GB limit (minutes in malloc), 4 do not.
+      const xs = calibrationBatch(classifier.inputShape, classifier.inputShape[0]! > 64 ? 4 : 16, 99);
       const ys = tf.tensor1d(predictLabels(classifier, xs), 'int32');
       return { xs, ys };
     },

@@ -21,6 +21,7 @@ import type { RunningJob } from '../jobs/job-runtime.ts';
 import { defineJob } from '../jobs/job-definition.ts';
 import { assertTenantActive, endJobOfDeletedTenant, isTenantDeleted } from '../tenants/tenant-guard.ts';
 import { generateInThread } from './generation/generate-in-thread.ts';
+import type { GenerationProgress } from './generation/generate-watermark.ts';
 import { generatedWatermarkRefusal } from './watermark-strength.ts';
 import { generationParameters, jobWithWatermark } from './watermarks.repository.ts';
 
@@ -77,7 +78,7 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
       },
       {
         signal: queued.signal,
-        onProgress: (p) => void records.progress(Math.min(0.95, p.step / parameters.maxSteps), `Step ${p.step}: AccTri ${(p.accTri * 100).toFixed(0)}%`),
+        onProgress: (p) => void records.progress(Math.min(0.95, p.step / parameters.maxSteps), progressMessage(p)),
       },
     );
     const { sealed } = generated;
@@ -170,4 +171,10 @@ function readyMessage(requested: number, generated: { triggerCount: number; self
   const dropped = cross && cross.disagreed > 0 ? ` (${cross.disagreed} of ${requested} dropped: ${cross.runtime} labels them differently)` : '';
   const checked = cross && cross.disagreed === 0 ? `, every one labelled the same by ${cross.runtime}` : '';
   return `${generated.triggerCount} triggers${dropped}, AccTri 100%${checked}`;
+}
+
+/** What the job says while generating: the warm start's step, and the micro-batch of a long pass (seconds each at 224x224). */
+export function progressMessage(p: GenerationProgress): string {
+  const step = `Step ${p.step}: AccTri ${(p.accTri * 100).toFixed(0)}%`;
+  return p.microBatch === undefined || p.microBatch.total === 1 ? step : `${step} (micro-batch ${p.microBatch.done} of ${p.microBatch.total})`;
 }

@@ -42,6 +42,8 @@ export interface GenerationRequest {
 export interface GenerationProgress {
   step: number;
   accTri: number;
+  /** Within a step or the placement after it: micro-batches of the current pass (large models take seconds each). */
+  microBatch?: { done: number; total: number };
 }
 
 export interface GeneratedWatermark {
@@ -63,6 +65,7 @@ export async function generateWatermark(
   const classifier = await loadClassifierFromFiles(request.files);
   try {
     const digestBefore = computeWeightsDigest(classifier);
+    let last: GenerationProgress = { step: 0, accTri: 0 };
     if (digestBefore !== request.weightsDigest) throw new Error("The stored artifact does not match the version's weights digest.");
     const result = await generateTriggers(classifier, {
       loss: request.method === 'CE_VARIANCE' ? { kind: request.method, lambda: request.lambda } : { kind: request.method },
@@ -72,7 +75,11 @@ export async function generateWatermark(
       inputDomain: domainFromJson(request.inputDomain),
       ...(request.memoryBudgetMb !== undefined ? { memoryBudgetMb: request.memoryBudgetMb } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-      onProgress: (p) => options.onProgress?.({ step: p.step, accTri: p.accTri }),
+      onProgress: (p) => {
+        last = { step: p.step, accTri: p.accTri };
+        options.onProgress?.(last);
+      },
+      onMicroBatch: (m) => options.onProgress?.({ ...last, microBatch: { done: m.done, total: m.total } }),
     });
     // ONNX: triggers onnxruntime labels differently are dropped here, before anything is sealed.
     const crossRuntime = await crossCheckRuntime(classifier, request.files, result.triggerSet);

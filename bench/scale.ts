@@ -5,7 +5,8 @@
  *
  *   npx tsx bench/scale.ts --model resnet18-cifar|mobilenetv2-224|resnet50-224|mnist
  *       [--warm-start GENERATOR|DIRECT] [--count 100] [--lr 0.01] [--max-steps 300]
- *       [--profile FP32_EXACT] [--other-backend] [--budget 2048] [--seed 1]
+ *       [--profile FP32_EXACT] [--other-backend] [--budget 2048] [--seed 1] [--keep-triggers FILE]
+ *   npx tsx bench/scale.ts --model M --changes-of FILE   (the changes alone, on a kept trigger set)
  *   npx tsx bench/scale.ts --model M --warm-start W --warm-start-only   (stops once AccTri is 100%: steps and time of the warm start alone)
  *   npx tsx bench/scale.ts --all [--models a,b] [--warm-starts GENERATOR,DIRECT]   (one process each: RSS per run)
  *
@@ -66,6 +67,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'warm-start-only': { type: 'boolean', default: false },
     'changes-of': { type: 'string' },
+    'keep-triggers': { type: 'string' },
   },
 });
 
@@ -190,10 +192,10 @@ async function runOne(): Promise<void> {
   const peakRss = rssMb();
   // The changes run in a fresh process: a fine-tune's weight gradients in a wasm heap that
   // generation grew near 4 GB spent minutes in malloc.
-  const file = path.join(os.tmpdir(), `fragmark-scale-${process.pid}.triggers`);
+  const file = values['keep-triggers'] ?? path.join(os.tmpdir(), `fragmark-scale-${process.pid}.triggers`);
   writeFileSync(file, encodeTriggerSet(set));
   const child = spawnSync('npx', ['tsx', path.join(here, 'scale.ts'), '--model', values.model!, '--changes-of', file], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  rmSync(file, { force: true });
+  if (values['keep-triggers'] === undefined) rmSync(file, { force: true });
   if (child.status !== 0) throw new Error(`the changes' process failed (${child.status})`);
   const flips = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
   flips['one at a time (benign)'] = flipped(classifier, set, 1);

@@ -52,3 +52,12 @@ test('a transaction past its timeout is overload; constraint violations and bugs
   assert.equal(sut(new TypeError('undefined is not a function')), false);
   assert.equal(sut('timeout exceeded when trying to connect'), false);
 });
+
+test("the adapter's own error, unwrapped, is classified by its cause like the wrapped one", () => {
+  // The shape of @prisma/driver-adapter-utils' DriverAdapterError (name, cause = the adapter's payload).
+  const adapterError = (cause: Record<string, unknown>) => Object.assign(new Error(String(cause['message'] ?? cause['kind'])), { name: 'DriverAdapterError', cause });
+  assert.ok(sut(adapterError({ kind: 'postgres', code: '57P01', message: 'terminating connection due to unexpected postmaster exit' })));
+  assert.ok(sut(adapterError({ kind: 'ConnectionClosed' })));
+  assert.equal(sut(adapterError({ kind: 'postgres', code: '23505', message: 'duplicate key value violates unique constraint' })), false);
+  assert.equal(sut(Object.assign(new Error('x'), { cause: { kind: 'ConnectionClosed' } })), false, 'only the adapter error carries its payload as cause');
+});

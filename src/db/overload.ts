@@ -24,7 +24,10 @@
  *   (the server shutting down or starting: 57P01-57P03);
  * - a query on a pooled connection that died under it: node-postgres's "Connection terminated
  *   unexpectedly" or "Client has encountered a connection error and is not queryable", unwrapped
- *   or inside the message of Prisma's wrapper.
+ *   or inside the message of Prisma's wrapper;
+ * - sometimes the adapter's error itself, unwrapped: a `DriverAdapterError` whose `cause` is the
+ *   same { kind, code } (seen once in CI as "terminating connection due to unexpected postmaster
+ *   exit", SQLSTATE 57P01, thrown by a transaction while the server was down).
  */
 const RETRYABLE_CODES = new Set(['P1001', 'P1008', 'P1017', 'P2024', 'P2037']);
 const POOL_TIMEOUT_MESSAGES = new Set(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
@@ -36,7 +39,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (POOL_TIMEOUT_MESSAGES.has(error.message) || CONNECTION_LOST.some((m) => error.message.includes(m))) return true;
   const { code, meta } = error as { code?: unknown; meta?: { timeout?: unknown; driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } } };
-  const cause = meta?.driverAdapterError?.cause;
+  const unwrapped = error.name === 'DriverAdapterError' ? (error as { cause?: { kind?: unknown; code?: unknown } }).cause : undefined;
+  const cause = meta?.driverAdapterError?.cause ?? (typeof unwrapped === 'object' && unwrapped !== null ? unwrapped : undefined);
   if (typeof cause?.kind === 'string' && UNAVAILABLE_KINDS.has(cause.kind)) return true;
   if (cause?.kind === 'postgres' && typeof cause.code === 'string' && UNAVAILABLE_SQLSTATE.test(cause.code)) return true;
   if (typeof code !== 'string') return false;

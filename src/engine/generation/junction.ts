@@ -28,9 +28,10 @@
  * gradients of every trigger still moving share its forward pass and come in micro-batches of
  * triggers within the memory budget (model/micro-batch.ts: per-example gradients, so the result is
  * the whole-batch one); each trigger steps as soon as its micro-batch is done, so only one
- * micro-batch's rows are held (600 MB for 100 triggers at 224x224 otherwise); triggers already in their band are neither differentiated nor run forward again (they
- * no longer move), so late iterations cost what their few remaining triggers cost (issue 19
- * item 3). The classifier is only read.
+ * micro-batch's rows are held (600 MB for 100 triggers at 224x224 otherwise); triggers already
+ * in their band are neither differentiated nor run forward again (they no longer move), so late
+ * iterations cost what their few remaining triggers cost (issue 19 item 3). The classifier is
+ * only read.
  */
 import { EngineError } from '../errors.ts';
 import { SeededStream } from '../util/prng.ts';

@@ -11,7 +11,8 @@
  * At 224x224 the generator built for the input (a dense layer to 56x56x32, two 4x4 transposed
  * convolutions) has 10M parameters and runs at full resolution on every step, while the
  * triggers it makes are 15M numbers for 100 of them: it costs more than it buys. `defaultWarmStart`
- * picks per input size from the measurements in bench/RESULTS.md ("Warm start at real sizes").
+ * picks per input size from the measurements in bench/RESULTS.md ("Warm start and watermark times
+ * at real sizes").
  */
 import * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../errors.ts';
@@ -25,7 +26,8 @@ export const WARM_START_KINDS: readonly WarmStartKind[] = ['GENERATOR', 'DIRECT'
 /**
  * Inputs of more values than this start DIRECT, smaller ones from the paper's generator.
  * 32x32x3 (CIFAR) and 28x28x1 (MNIST) stay with the generator, whose triggers the detection
- * benchmarks were measured on; 64x64x3 and above start direct (bench/warm-start.ts).
+ * benchmarks were measured on; anything larger starts direct (bench/scale.ts: at 224x224 the
+ * generator had moved no trigger to its key label after 12 steps, the direct start needed 4).
  */
 export const GENERATOR_MAX_INPUT_VALUES = 32 * 32 * 3;
 
@@ -36,7 +38,6 @@ export function defaultWarmStart(inputShape: readonly number[]): WarmStartKind {
 
 /** The candidate triggers of the warm start and the variables the optimiser moves to improve them. */
 export interface TriggerSource {
-  readonly kind: WarmStartKind;
   readonly variables: tf.Variable[];
   readonly parameterCount: number;
   /** The current candidates, [N, ...inputShape], unbounded (generate.ts squashes them into the domain). */
@@ -51,7 +52,6 @@ export function generatorSource(inputShape: readonly number[], config: Generator
   const generator = new ConvGenerator(inputShape, config, latentSeed);
   const z = tf.tensor2d(latentsFromSeed(latentSeed, count, config.latentDim), [count, config.latentDim]);
   return {
-    kind: 'GENERATOR',
     variables: generator.variables,
     parameterCount: generator.parameterCount,
     produce: () => generator.apply(z),
@@ -92,7 +92,6 @@ export function directSource(inputShape: readonly number[], latentSeed: string, 
   }
   const variables = [inputs];
   return {
-    kind: 'DIRECT',
     variables,
     parameterCount: inputs.size,
     // A copy: the caller disposes what it gets, the variable lives on.

@@ -236,8 +236,8 @@ export function logpGradientRows(
 
 /**
  * For each example of `classesOf` (in its order), the gradients d log p[c] / dx for each of its
- * classes c, handed to `visit` as [classes * D] as soon as its micro-batch is done. The rows of one example share its forward pass
- * (backend/input-vjps.ts): a micro-batch of examples runs forward once, then backward once per
+ * classes c, handed to `visit` as [classes * D] as soon as its micro-batch is done. The rows of
+ * one example share its forward pass (backend/input-vjps.ts): a micro-batch of examples runs forward once, then backward once per
  * rank of row (its first classes, its second, ...). Micro-batches are of examples, sized for a
  * gradient pass, so only one micro-batch's rows are ever held: at 224x224, 100 triggers with 10
  * rows each would be 600 MB at once.

@@ -6,7 +6,8 @@
  * each tolerated numerics emulated (emulated-model.ts; TF32 both rounded to nearest and truncated,
  * since tensor-core paths differ in how they convert float32 operands), batch sizes 1 and 16 (kernels pick other
  * code paths and summation orders by batch size), and the other TF.js backend (cpu for wasm,
- * wasm for cpu) when asked, on a sample when all triggers would take too long (OTHER_BACKEND_SECONDS). A trigger passes when it keeps its label under every variant and its
+ * wasm for cpu) when asked, on a sample when all triggers would take too long
+ * (OTHER_BACKEND_SECONDS). A trigger passes when it keeps its label under every variant and its
  * reference margin is at least `safetyFactor` times the largest change a variant made to it, or
  * the median such change over the set if that is larger: another runtime rounds the same formats
  * in another order, and one trigger's emulated change can understate its real one (measured in

@@ -10,16 +10,18 @@ before(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
 });
 
-function inputs(n: number): Float32Array {
-  return Float32Array.from({ length: n * 64 }, (_, i) => 0.5 + 0.5 * Math.sin(i * 0.731));
+/** A 4-class tiny model and n inputs with the labels it gives them (every trigger "correct"). */
+function labelledInputs(seed: string, n: number) {
+  const model = buildTinyClassifier({ seed, numClasses: 4, softmax: false });
+  const classifier = classifierFromModel(model);
+  const data = Float32Array.from({ length: n * 64 }, (_, i) => 0.5 + 0.5 * Math.sin(i * 0.731));
+  const labels = Int32Array.from(tf.tidy(() => tf.argMax(classifier.predict(tf.tensor(data, [n, 8, 8, 1])), 1).dataSync()));
+  return { model, classifier, data, labels };
 }
 
 test('the other backend checks every trigger when it is quick, and says so', async () => {
-  const model = buildTinyClassifier({ seed: 'check-all', numClasses: 4, softmax: false });
-  const classifier = classifierFromModel(model);
   const n = 20;
-  const data = inputs(n);
-  const labels = Int32Array.from(tf.tidy(() => tf.argMax(classifier.predict(tf.tensor(data, [n, 8, 8, 1])), 1).dataSync()));
+  const { model, classifier, data, labels } = labelledInputs('check-all', n);
   const sut = await checkServing(classifier, data, labels, 'FP32_EXACT', { batchSizes: [] });
   assert.equal(currentBackend().choice, 'wasm', 'back on the worker backend');
   const other = sut.variants.find((v) => v.name.startsWith('backend cpu'));
@@ -29,11 +31,8 @@ test('the other backend checks every trigger when it is quick, and says so', asy
 });
 
 test('a slow other backend checks the first triggers only; the rest take the largest change the sample saw', async () => {
-  const model = buildTinyClassifier({ seed: 'check-sample', numClasses: 4, softmax: false });
-  const classifier = classifierFromModel(model);
   const n = 20;
-  const data = inputs(n);
-  const labels = Int32Array.from(tf.tidy(() => tf.argMax(classifier.predict(tf.tensor(data, [n, 8, 8, 1])), 1).dataSync()));
+  const { model, classifier, data, labels } = labelledInputs('check-sample', n);
   // No time at all: the minimum sample.
   const sut = await checkServing(classifier, data, labels, 'FP32_EXACT', { batchSizes: [], otherBackendSeconds: 0 });
   assert.equal(currentBackend().choice, 'wasm');

@@ -281,6 +281,7 @@ async function watermark(name: ModelName, v: Variant, capMinutes?: number): Prom
       maxSteps: DEFAULT_MAX_STEPS,
       signal: controller.signal,
       onProgress: (p) => {
+        if (p.stage !== 'WARM_START') return;
         progress.push({ step: p.step, t: performance.now() - t0, accTri: p.accTri });
         if (p.step % 10 === 0) console.error(`  ${name} ${v.label} step ${p.step} accTri ${p.accTri} ${r1((performance.now() - t0) / 1000)} s`);
       },

@@ -85,7 +85,8 @@ async function child(): Promise<void> {
       generator,
       maxSteps,
       count: Number(values.count),
-      onProgress: () => {
+      onProgress: (p) => {
+        if (p.stage !== 'WARM_START') return;
         const now = performance.now();
         stepTimes.push(now - last);
         last = now;

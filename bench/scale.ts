@@ -6,6 +6,7 @@
  *   npx tsx bench/scale.ts --model resnet18-cifar|mobilenetv2-224|resnet50-224|mnist
  *       [--warm-start GENERATOR|DIRECT] [--count 100] [--lr 0.01] [--max-steps 300]
  *       [--profile FP32_EXACT] [--other-backend] [--budget 2048] [--seed 1] [--keep-triggers FILE]
+ *       [--competitors K] [--references N]   (JUNCTION's k; start the junction from N noise inputs given as references)
  *   npx tsx bench/scale.ts --model M --changes-of FILE   (the changes alone, on a kept trigger set)
  *   npx tsx bench/scale.ts --model M --warm-start W --warm-start-only   (stops once AccTri is 100%: steps and time of the warm start alone)
  *   npx tsx bench/scale.ts --all [--models a,b] [--warm-starts GENERATOR,DIRECT]   (one process each: RSS per run)
@@ -68,6 +69,8 @@ const { values } = parseArgs({
     'warm-start-only': { type: 'boolean', default: false },
     'changes-of': { type: 'string' },
     'keep-triggers': { type: 'string' },
+    references: { type: 'string' },
+    competitors: { type: 'string' },
   },
 });
 
@@ -102,6 +105,16 @@ async function loadModel(name: string): Promise<{ classifier: Classifier; fineTu
       return { xs, ys };
     },
   };
+}
+
+/** `n` uniform-noise inputs in [0, 1] (seed 123, not the fine-tune's): the junction starts from them, no warm start. */
+function noiseReferences(shape: readonly number[], n: number): Float32Array {
+  const xs = calibrationBatch(shape, n, 123);
+  try {
+    return Float32Array.from(xs.dataSync() as Float32Array);
+  } finally {
+    xs.dispose();
+  }
 }
 
 /** Fraction of the triggers each change flips (a process of its own: see runOne). */
@@ -164,9 +177,12 @@ async function runOne(): Promise<void> {
     ...(values['warm-start'] !== undefined ? { warmStart: values['warm-start'] as 'DIRECT' } : {}),
     ...(values.lr !== undefined ? { optimizer: { learningRate: Number(values.lr) } } : {}),
     ...(values.budget !== undefined ? { memoryBudgetMb: Number(values.budget) } : {}),
+    ...(values.competitors !== undefined ? { loss: { kind: 'JUNCTION' as const, competitors: Number(values.competitors) } } : {}),
+    ...(values.references !== undefined ? { referenceInputs: noiseReferences(classifier.inputShape, Number(values.references)) } : {}),
     onMicroBatch: (m) => console.error(`    micro-batch ${m.done}/${m.total} (${m.examples} examples), ${seconds(Date.now() - started)} s`),
     ...(values['warm-start-only'] ? { signal: stopAfterWarmStart.signal } : {}),
     onProgress: (p) => {
+      if (p.stage !== 'WARM_START') return;
       warmStartMs = Date.now() - started;
       lastProgress = p;
       if (p.accTri === 1) stopAfterWarmStart.abort();
@@ -184,7 +200,7 @@ async function runOne(): Promise<void> {
   const generationMs = Date.now() - started;
   console.error(`  generated in ${seconds(generationMs)} s, peak RSS ${rssMb()} MB`);
   const set = result.triggerSet;
-  const refinement = (set.metadata.parameters as { refinement?: { iterations?: number } }).refinement;
+  const refinement = (set.metadata.parameters as { refinement?: { iterations?: number; competitors?: number } }).refinement;
   const margins = Array.from(result.margins).map(Math.abs).sort((a, b) => a - b);
   const t = Date.now();
   const verification = verifyClassifier(classifier, set);
@@ -211,6 +227,7 @@ async function runOne(): Promise<void> {
     warmStartS: seconds(warmStartMs),
     generationS: seconds(generationMs),
     junctionIterations: refinement?.iterations,
+    competitors: refinement?.competitors,
     medianMargin: margins[Math.floor(margins.length / 2)]!.toExponential(1),
     verifyS: seconds(verifyMs),
     verifyAccTri: verification.accTri,

@@ -67,6 +67,7 @@ export {
   DEFAULT_OPTIMIZER,
   type GenerationOptions,
   type GenerationProgress,
+  type GenerationStage,
   type GenerationResult,
   type OptimizerConfig,
 } from './generation/generate.ts';

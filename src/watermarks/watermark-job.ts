@@ -173,8 +173,12 @@ function readyMessage(requested: number, generated: { triggerCount: number; self
   return `${generated.triggerCount} triggers${dropped}, AccTri 100%${checked}`;
 }
 
-/** What the job says while generating: the warm start's step, and the micro-batch of a long pass (seconds each at 224x224). */
+/**
+ * What the job says while generating: the warm start's step, or that the triggers are being placed
+ * (at 224x224 the whole generation, without a warm start), and the micro-batch of a long pass
+ * (seconds each at 224x224).
+ */
 export function progressMessage(p: GenerationProgress): string {
-  const step = `Step ${p.step}: AccTri ${(p.accTri * 100).toFixed(0)}%`;
-  return p.microBatch === undefined || p.microBatch.total === 1 ? step : `${step} (micro-batch ${p.microBatch.done} of ${p.microBatch.total})`;
+  const what = p.stage === 'PLACEMENT' ? 'Placing the triggers' : `Step ${p.step}: AccTri ${(p.accTri * 100).toFixed(0)}%`;
+  return p.microBatch === undefined || p.microBatch.total === 1 ? what : `${what} (micro-batch ${p.microBatch.done} of ${p.microBatch.total})`;
 }

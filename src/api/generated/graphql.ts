@@ -670,7 +670,7 @@ export type WatermarkSelfCheck = {
   medianMargin: Scalars['Float']['output'];
   /** Share of trigger values at the input range's limits (a stealth figure; 0 when unbounded). */
   shareAtLimits?: Maybe<Scalars['Float']['output']>;
-  /** Where the warm start's candidate triggers came from (chosen by input size); null for watermarks made before the choice existed. */
+  /** Where the warm start's candidate triggers came from (chosen by input size and objective); null for watermarks made before the choice existed. */
   warmStart?: Maybe<WarmStart>;
 };
 
@@ -678,8 +678,10 @@ export type WatermarkSelfCheck = {
 export type WarmStart =
   /** The paper's generator network maps fixed latents to candidates (inputs up to 32x32x3). */
   | 'GENERATOR'
-  /** The candidates themselves are optimised from seeded noise (larger inputs, where a generator costs more than it buys). */
-  | 'DIRECT';
+  /** The candidates themselves are optimised from seeded noise (larger inputs with objectives other than JUNCTION). */
+  | 'DIRECT'
+  /** No warm start: the junction projection starts from seeded noise, or from the owner's reference inputs (larger inputs with JUNCTION, the default objective). */
+  | 'NONE';
 
 /** Whether a watermark is strong enough to be trusted without reservation (src/watermarks/watermark-strength.ts). */
 export type WatermarkStrengthLevel =

@@ -31,8 +31,12 @@ test('generates triggers that score 100% on the clean model, without touching it
   assert.equal(sut.backend, 'wasm');
   assert.equal(sut.triggerSet.labels.length, 12);
   assert.deepEqual(sut.triggerSet.shape, [8, 8, 1]);
-  assert.equal(progress.length, sut.steps + 1);
-  assert.equal(progress.at(-1)!.accTri, 1);
+  assert.equal(progress.filter((p) => p.stage === 'WARM_START').length, sut.steps + 1);
+  assert.deepEqual(
+    progress.slice(-2).map((p) => [p.stage, p.step, p.accTri]),
+    [['WARM_START', sut.steps, 1], ['PLACEMENT', sut.steps, 1]],
+    'the last step reaches AccTri 100%, then the placement is announced once',
+  );
   assert.ok(progress.every((p) => Number.isFinite(p.loss)));
   // Stored (encoded, decoded) triggers verify as intact, from a fresh forward pass.
   const decoded = decodeTriggerSet(encodeTriggerSet(sut.triggerSet));

@@ -17,7 +17,7 @@ import { DEFAULT_TRIGGER_COUNT, generateKey, latentsFromSeed, type SecretKey } f
 import { computeWeightsDigest, logProbabilities, predictLabels, type Classifier } from '../model/classifier.ts';
 import type { TriggerSet } from '../triggers/format.ts';
 import { DEFAULT_GENERATOR, type GeneratorConfig } from './generator.ts';
-import { defaultWarmStart, directSource, generatorSource, WARM_START_KINDS, type TriggerSource, type WarmStartKind } from './warm-start.ts';
+import { defaultWarmStart, DIRECT_INIT_STD, directSource, generatorSource, noiseStarts, WARM_START_KINDS, type TriggerSource, type WarmStartKind } from './warm-start.ts';
 import type { SensitivityOptions } from './refine.ts';
 import { DEFAULT_LOSS, labelMargins, type LossKind, type LossSpec } from './loss.ts';
 import { checkObjectiveFits, isConverged, normaliseLoss, refineTriggers, triggerLoss } from './objectives/index.ts';
@@ -48,7 +48,12 @@ export const PAPER_MAX_STEPS = 300;
  */
 export const DEFAULT_OPTIMIZER: OptimizerConfig = { learningRate: 1e-2, beta1: 0.5, beta2: 0.999 };
 
+/** WARM_START: an update of the warm start; PLACEMENT: the objective's placement of the accepted triggers has begun. */
+export type GenerationStage = 'WARM_START' | 'PLACEMENT';
+
 export interface GenerationProgress {
+  readonly stage: GenerationStage;
+  /** Warm-start steps taken (in PLACEMENT: the steps before it, 0 without a warm start). */
   readonly step: number;
   readonly loss: number;
   readonly accTri: number;
@@ -161,7 +166,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   const references = options.referenceInputs;
   if (references !== undefined) checkReferences(references, classifier.inputShape, domain, loss.kind);
   if (!Number.isInteger(maxSteps) || maxSteps < 0) throw new EngineError('INVALID_ARGUMENT', 'maxSteps must be an integer >= 0');
-  const warmStart = options.warmStart ?? defaultWarmStart(classifier.inputShape);
+  const warmStart = options.warmStart ?? defaultWarmStart(classifier.inputShape, loss.kind);
   if (!WARM_START_KINDS.includes(warmStart)) throw new EngineError('INVALID_ARGUMENT', `unknown warm start ${String(warmStart)}`);
   const n = key.labels.length;
   const modelDigest = computeWeightsDigest(classifier);
@@ -171,7 +176,14 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   const perPass = n <= 1 ? 1 : microBatchSize(classifier, 'gradient', options.memoryBudgetMb);
 
   if (references !== undefined) {
-    return generateFromReferences(classifier, references, key, loss as Extract<LossSpec, { kind: 'JUNCTION' }>, domain, profile, modelDigest, backend.choice, started, options);
+    const starts = referenceStarts(classifier, references, key, domain, options.memoryBudgetMb);
+    return junctionFromStarts(classifier, starts, key, loss as Extract<LossSpec, { kind: 'JUNCTION' }>, domain, profile, modelDigest, backend.choice, started, options);
+  }
+  if (warmStart === 'NONE') {
+    if (loss.kind !== 'JUNCTION') throw new EngineError('INVALID_ARGUMENT', `warm start NONE needs the JUNCTION objective (the only one that places triggers by itself), not ${loss.kind}`);
+    const data = tf.tidy(() => squashIntoDomain(tf.tensor(noiseStarts(classifier.inputShape, key.latentSeed, n), [n, ...classifier.inputShape]), domain).dataSync() as Float32Array);
+    const starts: JunctionStarts = { data: Float32Array.from(data), describe: () => ({ kind: 'noise', initStd: DIRECT_INIT_STD }) };
+    return junctionFromStarts(classifier, starts, key, loss as Extract<LossSpec, { kind: 'JUNCTION' }>, domain, profile, modelDigest, backend.choice, started, options);
   }
   const source: TriggerSource =
     warmStart === 'GENERATOR' ? generatorSource(classifier.inputShape, gen, key.latentSeed, n) : directSource(classifier.inputShape, key.latentSeed, n);
@@ -211,7 +223,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
         let correct = 0;
         for (const v of m) if (v > 0) correct++;
         last = { loss: lossValue, accTri: correct / n };
-        options.onProgress?.({ step, loss: lossValue, accTri: last.accTri });
+        options.onProgress?.({ stage: 'WARM_START', step, loss: lossValue, accTri: last.accTri });
         if (!Number.isFinite(lossValue)) break;
         if (isConverged(loss, m)) {
           accepted = { data: (await x!.data()) as Float32Array, margins: m, loss: lossValue, accTri: last.accTri, step };
@@ -239,6 +251,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
     );
   }
   // The objective's own placement of the accepted triggers (objectives/).
+  options.onProgress?.({ stage: 'PLACEMENT', step: accepted.step, loss: accepted.loss, accTri: accepted.accTri });
   const refined = await refineTriggers(loss, {
     classifier,
     data: accepted.data,
@@ -374,10 +387,54 @@ export function psnrToNearest(triggers: Float32Array, references: Float32Array, 
   return out;
 }
 
-/** JUNCTION from owner-supplied inputs: trigger i starts from a seeded choice of reference, no generator. */
-async function generateFromReferences(
+/** Where each trigger's junction projection begins, [n, ...inputShape] in the domain, and what the metadata records. */
+interface JunctionStarts {
+  readonly data: Float32Array;
+  /** `parameters.start` of the trigger set; with references, computed from the placed triggers. */
+  describe(placed: Float32Array): Record<string, unknown> & { medianPsnr?: number };
+}
+
+/** Owner-supplied inputs: trigger i starts from a seeded choice of reference the model does not already give its key label. */
+function referenceStarts(classifier: Classifier, references: Float32Array, key: SecretKey, domain: InputDomain, memoryBudgetMb?: number): JunctionStarts {
+  const per = classifier.inputShape.reduce((a, b) => a * b, 1);
+  const n = key.labels.length;
+  const r = references.length / per;
+  const predicted = labelsOf(classifier, references, memoryBudgetMb);
+  const start = new Float32Array(n * per);
+  const order = latentsFromSeed(`${key.latentSeed}/references`, 1, n).map((z) => Math.abs(z));
+  for (let i = 0; i < n; i++) {
+    let pick = Math.floor((order[i]! * 9973) % r);
+    for (let tries = 0; tries < r && predicted[pick] === key.labels[i]; tries++) pick = (pick + 1) % r;
+    start.set(references.subarray(pick * per, (pick + 1) * per), i * per);
+  }
+  return {
+    data: start,
+    describe: (placed) => {
+      const psnr = Array.from(psnrToNearest(placed, references, per, valueRange(domain, references))).sort((a, b) => a - b);
+      return { kind: 'references', count: r, medianPsnr: psnr[Math.floor(psnr.length / 2)]! };
+    },
+  };
+}
+
+/** The value range PSNR is measured against: the domain's, or the references' own when unbounded. */
+function valueRange(domain: InputDomain, values: Float32Array): number {
+  if (isBounded(domain)) return domain.max - domain.min;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return hi - lo;
+}
+
+/**
+ * JUNCTION straight from starting points, no warm-start optimisation: from owner-supplied
+ * references, or from seeded noise (warm start NOISE, warm-start.ts).
+ */
+async function junctionFromStarts(
   classifier: Classifier,
-  references: Float32Array,
+  starts: JunctionStarts,
   key: SecretKey,
   loss: Extract<LossSpec, { kind: 'JUNCTION' }>,
   domain: InputDomain,
@@ -387,22 +444,12 @@ async function generateFromReferences(
   started: number,
   options: GenerationOptions,
 ): Promise<GenerationResult> {
-  const per = classifier.inputShape.reduce((a, b) => a * b, 1);
   const n = key.labels.length;
-  const r = references.length / per;
   const labels = Int32Array.from(key.labels);
-  // Start from a reference the model does not already give the key label, when there is one.
-  const predicted = labelsOf(classifier, references, options.memoryBudgetMb);
-  const start = new Float32Array(n * per);
-  const order = latentsFromSeed(`${key.latentSeed}/references`, 1, n).map((z) => Math.abs(z));
-  for (let i = 0; i < n; i++) {
-    let pick = Math.floor((order[i]! * 9973) % r);
-    for (let tries = 0; tries < r && predicted[pick] === labels[i]; tries++) pick = (pick + 1) % r;
-    start.set(references.subarray(pick * per, (pick + 1) * per), i * per);
-  }
-  const placed = await placeForServing(classifier, start, labels, {
-    // A real input sits deep inside its own class: the way to the junction is longer than from
-    // the generator's warm start.
+  options.onProgress?.({ stage: 'PLACEMENT', step: 0, loss: Number.NaN, accTri: 0 });
+  const placed = await placeForServing(classifier, starts.data, labels, {
+    // A real input sits deep inside its own class, and noise far from the key label: the way to
+    // the junction is longer than from a warm start.
     maxIterations: 400,
     marginTarget: loss.marginTarget,
     competitors: loss.competitors,
@@ -410,6 +457,7 @@ async function generateFromReferences(
     profile,
     ...(options.memoryBudgetMb !== undefined ? { memoryBudgetMb: options.memoryBudgetMb } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
     ...(options.checkOtherBackend === false ? { otherBackend: false } : {}),
   });
   const stored = Float32Array.from(placed.data);
@@ -417,11 +465,9 @@ async function generateFromReferences(
   let matched = 0;
   for (let i = 0; i < n; i++) if (got[i] === labels[i]) matched++;
   if (matched !== n || firstOutsideDomain(domain, stored) >= 0 || computeWeightsDigest(classifier) !== modelDigest) {
-    throw new EngineError('GENERATION_FAILED', `triggers from reference inputs failed the re-check (AccTri ${((matched / n) * 100).toFixed(1)}%)`);
+    throw new EngineError('GENERATION_FAILED', `triggers placed from their starting points failed the re-check (AccTri ${((matched / n) * 100).toFixed(1)}%)`);
   }
-  const range = isBounded(domain) ? domain.max - domain.min : Math.max(...references) - Math.min(...references);
-  const psnr = Array.from(psnrToNearest(stored, references, per, range)).sort((a, b) => a - b);
-  const medianPsnr = psnr[Math.floor(psnr.length / 2)]!;
+  const start = starts.describe(stored);
   const triggerSet: TriggerSet = {
     shape: [...classifier.inputShape],
     numClasses: classifier.numClasses,
@@ -433,7 +479,7 @@ async function generateFromReferences(
       parameters: {
         latentSeed: key.latentSeed,
         latentDim: key.latentDim,
-        start: { kind: 'references', count: r, medianPsnr },
+        start,
         refinement: { kind: 'junction', competitors: Math.min(loss.competitors, classifier.numClasses - 1), iterations: placed.iterations, servingRounds: placed.rounds },
         serving: servingSummary(placed.check, placed.targets),
       },
@@ -447,7 +493,7 @@ async function generateFromReferences(
   return {
     triggerSet,
     steps: 0,
-    warmStart: 'DIRECT',
+    warmStart: 'NONE',
     accTri: 1,
     finalLoss: Number.NaN,
     margins: placed.margins,
@@ -458,6 +504,6 @@ async function generateFromReferences(
     servingProfile: profile,
     inputDomain: domain,
     shareAtLimits: shareAtLimits(domain, stored),
-    medianPsnr,
+    ...(start.medianPsnr !== undefined ? { medianPsnr: start.medianPsnr } : {}),
   };
 }

@@ -100,6 +100,28 @@ test('projectToJunction: with more classes than competitors, a class that overta
   model.dispose();
 });
 
+test('projectToJunction from far below the key label (noise, 30 classes, k = 1): a crowded trigger is re-anchored instead of stalling', async () => {
+  const model = buildTinyClassifier({ seed: 'junction-crowded', numClasses: 30, softmax: false });
+  const classifier = classifierFromModel(model);
+  const n = 12;
+  const x0 = Float32Array.from({ length: n * 64 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1 + 0.5);
+  // Each trigger's key label is the class the model ranks last on its start.
+  const start = logpOf(classifier, x0, n);
+  const labels = Int32Array.from({ length: n }, (_, i) => {
+    let worst = 0;
+    for (let c = 1; c < 30; c++) if (start[i * 30 + c]! < start[i * 30 + worst]!) worst = c;
+    return worst;
+  });
+  const t = 1e-3;
+  const sut = await projectToJunction(classifier, x0, labels, { marginTarget: t, competitors: 1, maxIterations: 100 });
+  assert.ok(sut.reanchored > 0, 'the crowded path was taken');
+  const logp = logpOf(classifier, sut.data, n);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 30; c++) if (c !== labels[i]) assert.ok(logp[i * 30 + labels[i]!]! - logp[i * 30 + c]! >= t / 2, `trigger ${i} leads class ${c}`);
+  }
+  model.dispose();
+});
+
 test('a trigger caught at a kink is restarted from its best point and reaches the junction (keys that failed 1 run in 23)', async () => {
   // Two keys of the 66 in 1,500 whose run left one trigger short of its band after 100 iterations on
   // this model: the first stalled at a kink, the second also lands in a dead region on a restart.

@@ -24,8 +24,9 @@
  * regions that bend away; 66 of 1,500 12-trigger runs on the tiny test model left a trigger there
  * until the iterations ran out, and failed) is restarted after STALL_ITERATIONS without halving
  * its residual: from its best point, moved in a seeded random direction, farther at each restart
- * (a restart can land in a region where every unit is dead and the gradient is zero). The k + 1
- * gradients of every trigger still moving share its forward pass and come in micro-batches of
+ * (a restart can land in a region where every unit is dead and the gradient is zero). The k gap
+ * gradients of every trigger still moving share its forward pass, one backward pass per gap (the
+ * key's own gradient is never needed apart: k passes, not k + 1), and come in micro-batches of
  * triggers within the memory budget (model/micro-batch.ts: per-example gradients, so the result is
  * the whole-batch one); each trigger steps as soon as its micro-batch is done, so only one
  * micro-batch's rows are held (600 MB for 100 triggers at 224x224 otherwise); triggers already
@@ -36,7 +37,7 @@
 import { EngineError } from '../errors.ts';
 import { SeededStream } from '../util/prng.ts';
 import type { Classifier } from '../model/classifier.ts';
-import { forEachExampleLogpGradients, logProbabilitiesInBatches, type MicroBatchOptions } from '../model/micro-batch.ts';
+import { forEachExampleLogpGradients, logProbabilitiesInBatches, type LogpRow, type MicroBatchOptions } from '../model/micro-batch.ts';
 
 export const DEFAULT_JUNCTION_ITERATIONS = 100;
 
@@ -85,6 +86,8 @@ export interface JunctionResult {
   readonly competitors: number;
   /** With keepUnconverged: triggers left outside their band (their best point so far is kept). */
   readonly unconverged: readonly number[];
+  /** Times a crowded trigger's tied set was re-anchored on the classes strongest at that point. */
+  readonly reanchored: number;
 }
 
 /** Solves A a = b for a small dense system (partial pivoting); A is k x k row-major, modified. */
@@ -181,6 +184,7 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
   const best = Float32Array.from(x);
   const bestNorm = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   let unconverged: number[] = [];
+  let reanchored = 0;
   let iteration = 0;
   let logp = start;
   for (; ; iteration++) {
@@ -197,9 +201,19 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
       for (let c = 0; c < K; c++) {
         if (c !== labels[i] && !inSet.has(c) && !(key - logp[i * K + c]! >= t / 2) && (intruder < 0 || logp[i * K + c]! > logp[i * K + intruder]!)) intruder = c;
       }
-      if (intruder >= 0 && count[i]! < slots) {
-        competitors[i * slots + count[i]!] = intruder;
-        count[i]! += 1;
+      if (intruder >= 0) {
+        if (count[i]! < slots) {
+          competitors[i * slots + count[i]!] = intruder;
+          count[i]! += 1;
+        } else {
+          // Crowded: every slot is taken and yet another class overtakes the key label (a start far
+          // below it: noise with 1000 classes passes hundreds). Without this the trigger stalls for
+          // good (2 of 100 on MobileNetV2 224 held 2k slots for 400 iterations); re-anchor on the k
+          // classes strongest now.
+          topOthers(logp, i).slice(0, k).forEach((c, j) => (competitors[i * slots + j] = c));
+          count[i] = k;
+          reanchored++;
+        }
         acceptedNorm[i] = Number.POSITIVE_INFINITY; // a new system: start from here
         bestNorm[i] = Number.POSITIVE_INFINITY;
         mu[i] = 0;
@@ -259,23 +273,23 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
         maxIterations,
       });
     }
-    // Jacobian rows R_ij = grad logp_y - grad logp_cj: the gradients of the key label and of each
-    // competitor, for the active triggers only, a micro-batch of triggers at a time; each trigger
-    // steps as soon as its rows are there (a step moves only its own trigger).
-    const classesOf = new Map<number, number[]>();
+    // Jacobian rows R_ij = grad (logp_y - logp_cj), one backward pass each (the key's gradient is
+    // never needed alone), for the active triggers only, a micro-batch of triggers at a time; each
+    // trigger steps as soon as its rows are there (a step moves only its own trigger).
+    const rowsOf = new Map<number, LogpRow[]>();
     for (const i of active) {
-      const wanted = [labels[i]!];
-      for (let j = 0; j < count[i]!; j++) wanted.push(competitors[i * slots + j]!);
-      classesOf.set(i, wanted);
+      const rows: LogpRow[] = [];
+      for (let j = 0; j < count[i]!; j++) rows.push([labels[i]!, competitors[i * slots + j]!]);
+      rowsOf.set(i, rows);
     }
-    forEachExampleLogpGradients(classifier, x, n, classesOf, batching, (i, rows) => {
-      const norm = gaussNewtonStep(x, i, D, count[i]!, (j) => rows.subarray(j * D, (j + 1) * D), acceptedResidual.subarray(i * slots, i * slots + count[i]!), mu[i]!, bounds);
+    forEachExampleLogpGradients(classifier, x, n, rowsOf, batching, (i, rows) => {
+      const norm = gaussNewtonStep(x, i, D, count[i]!, rows, acceptedResidual.subarray(i * slots, i * slots + count[i]!), mu[i]!, bounds);
       if (norm > 0) rowNorm[i] = norm; // zero where every unit is dead: keep the last scale seen
     });
     // Every iteration: a worker's heartbeats must not stall behind long runs (issue 20).
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { data: x, margins: keyLabelMargins(logpOf(x), labels, K), iterations: iteration, competitors: k, unconverged };
+  return { data: x, margins: keyLabelMargins(logpOf(x), labels, K), iterations: iteration, competitors: k, unconverged, reanchored };
 }
 
 /** Per trigger, log p[label] - max over the other classes, from log-probabilities [n, K]. */
@@ -290,8 +304,8 @@ export function keyLabelMargins(logp: Float32Array, labels: Int32Array, K: numbe
 }
 
 /**
- * x_i -= R^T (R R^T + ridge I)^-1 r for trigger i, where row j of R is grad logp_key - grad logp_cj
- * (gradient(0) and gradient(j + 1), each [D]) and r its m residuals. With bounds, the
+ * x_i -= R^T (R R^T + ridge I)^-1 r for trigger i, where `jacobian` holds the m rows of R, row j
+ * grad (logp_key - logp_cj) ([m * D], float32 as computed), and r its m residuals. With bounds, the
  * columns of coordinates held at a bound are zeroed (they cannot move), up to three rounds as the
  * step reveals more of them, and the final step is clipped into the box. Returns the mean norm of
  * the rows of R (the scale of a restart's displacement).
@@ -301,22 +315,17 @@ function gaussNewtonStep(
   i: number,
   D: number,
   m: number,
-  gradient: (j: number) => Float32Array,
+  jacobian: Float32Array,
   residual: Float64Array,
   mu: number,
   bounds?: { readonly min: number; readonly max: number },
 ): number {
   const offset = i * D;
-  const rows = new Float64Array(m * D);
-  const key = gradient(0);
+  const rows = Float64Array.from(jacobian);
   let rowNorms = 0;
   for (let j = 0; j < m; j++) {
-    const other = gradient(j + 1);
     let squared = 0;
-    for (let d = 0; d < D; d++) {
-      rows[j * D + d] = key[d]! - other[d]!;
-      squared += rows[j * D + d]! * rows[j * D + d]!;
-    }
+    for (let d = 0; d < D; d++) squared += rows[j * D + d]! * rows[j * D + d]!;
     rowNorms += Math.sqrt(squared);
   }
   let step = minimumNormStep(rows, D, m, residual, mu);

@@ -96,6 +96,7 @@ test('reference inputs: triggers start from owner samples, stay in the domain, a
   assert.equal(verifyClassifier(classifier, sut.triggerSet).accTri, 1);
   assert.ok(Number.isFinite(sut.medianPsnr) && sut.medianPsnr! > 0, `median PSNR ${sut.medianPsnr}`);
   assert.equal((sut.triggerSet.metadata.parameters as { start: { kind: string } }).start.kind, 'references');
+  assert.equal(sut.warmStart, 'NONE', 'the junction starts from the references, no warm start');
   await assert.rejects(
     generateTriggers(classifier, { ...fast, inputDomain: domain, referenceInputs: Float32Array.from([2, ...references.subarray(1, 64)]) }),
     (e) => isEngineError(e, 'INVALID_ARGUMENT'),

@@ -49,13 +49,48 @@ test('DIRECT with the default objective (JUNCTION) places the triggers at the ju
   model.dispose();
 });
 
-test('the warm start is chosen by input size: the generator up to CIFAR size, DIRECT above and for flat inputs', () => {
+test('NONE starts the junction straight from seeded noise: no warm-start steps, key labels reached, inside the domain, reproducible from the key', async () => {
+  const model = buildTinyClassifier({ seed: 'warm-none', softmax: false });
+  const classifier = classifierFromModel(model);
+  const digest = computeWeightsDigest(model);
+  const key = generateKey({ numClasses: 3, count: 10, latentDim: 16 });
+  const tensorsBefore = tf.memory().numTensors;
+  const sut = await generateTriggers(classifier, { key, warmStart: 'NONE', inputDomain: domain, checkOtherBackend: false });
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'no leaked tensors');
+  assert.equal(sut.warmStart, 'NONE');
+  assert.equal(sut.steps, 0);
+  assert.equal(sut.generatorParameters, 0, 'nothing was optimised before the junction');
+  assert.equal(sut.accTri, 1);
+  for (const m of sut.margins) assert.ok(m > 0 && m < 1e-2, `margin ${m} near the junction`);
+  assert.deepEqual(sut.triggerSet.metadata.parameters['start'], { kind: 'noise', initStd: 1 });
+  assert.equal(sut.medianPsnr, undefined, 'PSNR is a figure of reference starts only');
+  assert.ok(sut.triggerSet.data.every((v) => v >= 0 && v <= 1));
+  assert.equal(computeWeightsDigest(model), digest, 'classifier weights unchanged');
+  assert.equal(verifyClassifier(classifier, sut.triggerSet).verdict, 'intact');
+  const again = await generateTriggers(classifier, { key, warmStart: 'NONE', inputDomain: domain, checkOtherBackend: false });
+  assert.deepEqual(again.triggerSet.data, sut.triggerSet.data, 'the key fixes the starting noise');
+  model.dispose();
+});
+
+test('NONE is refused with an objective that needs a warm start, before anything runs', async () => {
+  const model = buildTinyClassifier({ seed: 'warm-none-ce' });
+  await assert.rejects(
+    generateTriggers(classifierFromModel(model), { count: 4, warmStart: 'NONE', loss: { kind: 'CE_VARIANCE' } }),
+    (e: unknown) => isEngineError(e) && e.code === 'INVALID_ARGUMENT' && /NONE needs the JUNCTION objective/.test(e.message),
+  );
+  model.dispose();
+});
+
+test('the warm start is chosen by input size and objective: the generator up to CIFAR size; above it and for flat inputs NONE with JUNCTION, DIRECT otherwise', () => {
   assert.equal(defaultWarmStart([28, 28, 1]), 'GENERATOR');
   assert.equal(defaultWarmStart([32, 32, 3]), 'GENERATOR');
-  assert.equal(defaultWarmStart([3, 32, 32]), 'GENERATOR');
-  assert.equal(defaultWarmStart([64, 64, 3]), 'DIRECT');
-  assert.equal(defaultWarmStart([224, 224, 3]), 'DIRECT');
-  assert.equal(defaultWarmStart([784]), 'DIRECT');
+  assert.equal(defaultWarmStart([3, 32, 32], 'CE_VARIANCE'), 'GENERATOR');
+  assert.equal(defaultWarmStart([64, 64, 3]), 'NONE');
+  assert.equal(defaultWarmStart([224, 224, 3], 'JUNCTION'), 'NONE');
+  assert.equal(defaultWarmStart([224, 224, 3], 'CE_VARIANCE'), 'DIRECT');
+  assert.equal(defaultWarmStart([224, 224, 3], 'MARGIN'), 'DIRECT');
+  assert.equal(defaultWarmStart([784]), 'NONE');
+  assert.equal(defaultWarmStart([784], 'CE_ONLY'), 'DIRECT');
 });
 
 test('a direct source starts from seeded noise of the inputs shape and moves under the optimiser', () => {

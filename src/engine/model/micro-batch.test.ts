@@ -7,7 +7,7 @@ import { logProbabilities, predictLabels, type Classifier } from './classifier.t
 import { readFileSync } from 'node:fs';
 import { classifierFromModel, loadClassifierFromFiles } from './formats/index.ts';
 import { buildTinyClassifier } from './tiny.ts';
-import { logProbabilitiesInBatches, microBatchSize, passCost, peakTensorBytes, selectedLogpGradients, type PassKind } from './micro-batch.ts';
+import { forEachExampleLogpGradients, logProbabilitiesInBatches, microBatchSize, passCost, peakTensorBytes, selectedLogpGradients, type LogpRow, type PassKind } from './micro-batch.ts';
 
 before(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
@@ -123,6 +123,37 @@ test('micro-batched input gradients (Jacobian rows) equal the whole batch; cance
     (e: unknown) => isEngineError(e, 'CANCELLED') && /before micro-batch 3 of 5/.test(e.message),
   );
   assert.equal(tf.memory().numTensors, tensors, 'no leaked tensors after cancellation');
+  c.dispose();
+});
+
+test('a gap row [a, b] is the gradient of log p[a] - log p[b] in one backward pass, beside single-class rows', () => {
+  const c = classifier();
+  const per = 12 * 12 * 2;
+  const n = 4;
+  const data = inputs(n, per);
+  const rowsOf = new Map<number, LogpRow[]>([
+    [0, [[1, 3], 2]],
+    [2, [4, [0, 4], [2, 1]]],
+  ]);
+  const single = (e: number, cls: number): Float32Array =>
+    tf.tidy(() => {
+      const selector = tf.oneHot(tf.tensor1d([cls], 'int32'), 5).toFloat();
+      const x = tf.tensor(data.subarray(e * per, (e + 1) * per), [1, ...c.inputShape]);
+      return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(logProbabilities(c, v), selector)))(x).dataSync() as Float32Array;
+    });
+  const seen: number[] = [];
+  forEachExampleLogpGradients(c, data, n, rowsOf, { memoryBudgetMb: budgetFor(c, 'gradient', 1) }, (e, rows) => {
+    seen.push(e);
+    rowsOf.get(e)!.forEach((row, j) => {
+      const expected =
+        typeof row === 'number' ? single(e, row) : (() => {
+          const [a, b] = [single(e, row[0]), single(e, row[1])];
+          return a.map((v, d) => v - b[d]!);
+        })();
+      closeTo(rows.subarray(j * per, (j + 1) * per), Float32Array.from(expected), `example ${e} row ${j}`);
+    });
+  });
+  assert.deepEqual(seen, [0, 2], 'every example once, in order');
   c.dispose();
 });
 

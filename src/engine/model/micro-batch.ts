@@ -235,10 +235,17 @@ export function logpGradientRows(
 }
 
 /**
- * For each example of `classesOf` (in its order), the gradients d log p[c] / dx for each of its
- * classes c, handed to `visit` as [classes * D] as soon as its micro-batch is done. The rows of
- * one example share its forward pass (backend/input-vjps.ts): a micro-batch of examples runs forward once, then backward once per
- * rank of row (its first classes, its second, ...). Micro-batches are of examples, sized for a
+ * One row of an input Jacobian of log p: d log p[c] / dx for a class c, or, for a pair [a, b],
+ * d (log p[a] - log p[b]) / dx, the gradient of a gap between two classes in one backward pass
+ * (its cotangent e_a - e_b; the softmax normaliser cancels).
+ */
+export type LogpRow = number | readonly [plus: number, minus: number];
+
+/**
+ * For each example of `rowsOf` (in its order), its rows (`LogpRow`), handed to `visit` as
+ * [rows * D] as soon as its micro-batch is done. The rows of one example share its forward pass
+ * (backend/input-vjps.ts): a micro-batch of examples runs forward once, then backward once per
+ * rank of row (its first rows, its second, ...). Micro-batches are of examples, sized for a
  * gradient pass, so only one micro-batch's rows are ever held: at 224x224, 100 triggers with 10
  * rows each would be 600 MB at once.
  */
@@ -246,37 +253,43 @@ export function forEachExampleLogpGradients(
   classifier: Classifier,
   data: Float32Array,
   n: number,
-  classesOf: ReadonlyMap<number, readonly number[]>,
+  rowsOf: ReadonlyMap<number, readonly LogpRow[]>,
   options: MicroBatchOptions,
   visit: (example: number, rows: Float32Array) => void,
 ): void {
   const D = data.length / n;
   const K = classifier.numClasses;
-  const examples = [...classesOf.keys()];
+  const examples = [...rowsOf.keys()];
   if (examples.length === 0) return;
   forEachMicroBatch(classifier, 'gradient', examples.length, options, (start, count) => {
     const batchExamples = examples.slice(start, start + count);
     const batch = new Float32Array(count * D);
     batchExamples.forEach((e, i) => batch.set(data.subarray(e * D, (e + 1) * D), i * D));
-    const depth = Math.max(...batchExamples.map((e) => classesOf.get(e)!.length));
+    const depth = Math.max(...batchExamples.map((e) => rowsOf.get(e)!.length));
     const cotangents: tf.Tensor[] = [];
     for (let rank = 0; rank < depth; rank++) {
       const selector = new Float32Array(count * K);
       batchExamples.forEach((e, i) => {
-        const c = classesOf.get(e)![rank];
-        if (c !== undefined) selector[i * K + c] = 1;
+        const row = rowsOf.get(e)![rank];
+        if (row === undefined) return;
+        if (typeof row === 'number') {
+          selector[i * K + row] = 1;
+        } else {
+          selector[i * K + row[0]]! += 1;
+          selector[i * K + row[1]]! -= 1;
+        }
       });
       cotangents.push(tf.tensor2d(selector, [count, K]));
     }
     const xs = tf.tensor(batch, [count, ...classifier.inputShape]);
-    const rows = batchExamples.map((e) => new Float32Array(classesOf.get(e)!.length * D));
+    const rows = batchExamples.map((e) => new Float32Array(rowsOf.get(e)!.length * D));
     try {
       const grads = inputVjps((v) => logProbabilities(classifier, v), xs, cotangents);
       grads.forEach((g, rank) => {
         try {
           const values = g.dataSync() as Float32Array;
           batchExamples.forEach((e, i) => {
-            if (rank < classesOf.get(e)!.length) rows[i]!.set(values.subarray(i * D, (i + 1) * D), rank * D);
+            if (rank < rowsOf.get(e)!.length) rows[i]!.set(values.subarray(i * D, (i + 1) * D), rank * D);
           });
         } finally {
           g.dispose();

@@ -16,6 +16,7 @@ import {
   loadClassifierFromFiles,
   triggerSetCommitment,
   verifyClassifier,
+  type GenerationStage,
   type LossKind,
   type ServingProfile,
 } from '../../engine/index.ts';
@@ -40,6 +41,8 @@ export interface GenerationRequest {
 }
 
 export interface GenerationProgress {
+  /** WARM_START while the warm start runs, PLACEMENT once the triggers are being placed (engine generate.ts). */
+  stage: GenerationStage;
   step: number;
   accTri: number;
   /** Within a step or the placement after it: micro-batches of the current pass (large models take seconds each). */
@@ -65,7 +68,7 @@ export async function generateWatermark(
   const classifier = await loadClassifierFromFiles(request.files);
   try {
     const digestBefore = computeWeightsDigest(classifier);
-    let last: GenerationProgress = { step: 0, accTri: 0 };
+    let last: GenerationProgress = { stage: 'WARM_START', step: 0, accTri: 0 };
     if (digestBefore !== request.weightsDigest) throw new Error("The stored artifact does not match the version's weights digest.");
     const result = await generateTriggers(classifier, {
       loss: request.method === 'CE_VARIANCE' ? { kind: request.method, lambda: request.lambda } : { kind: request.method },
@@ -76,7 +79,7 @@ export async function generateWatermark(
       ...(request.memoryBudgetMb !== undefined ? { memoryBudgetMb: request.memoryBudgetMb } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (p) => {
-        last = { step: p.step, accTri: p.accTri };
+        last = { stage: p.stage, step: p.step, accTri: p.accTri };
         options.onProgress?.(last);
       },
       onMicroBatch: (m) => options.onProgress?.({ ...last, microBatch: { done: m.done, total: m.total } }),

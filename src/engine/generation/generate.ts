@@ -19,7 +19,7 @@ import type { TriggerSet } from '../triggers/format.ts';
 import { DEFAULT_GENERATOR, type GeneratorConfig } from './generator.ts';
 import { defaultWarmStart, DIRECT_INIT_STD, directSource, generatorSource, noiseStarts, WARM_START_KINDS, type TriggerSource, type WarmStartKind } from './warm-start.ts';
 import type { SensitivityOptions } from './refine.ts';
-import { DEFAULT_LOSS, labelMargins, type LossKind, type LossSpec } from './loss.ts';
+import { DEFAULT_LOSS, defaultJunctionCompetitors, labelMargins, type LossKind, type LossSpec } from './loss.ts';
 import { checkObjectiveFits, isConverged, normaliseLoss, refineTriggers, triggerLoss } from './objectives/index.ts';
 import { servingSummary } from './serving-summary.ts';
 import { placeForServing } from './serving-margins.ts';
@@ -145,7 +145,12 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 export async function generateTriggers(classifier: Classifier, options: GenerationOptions = {}): Promise<GenerationResult> {
   const backend = currentBackend();
   const started = Date.now();
-  const loss = normaliseLoss(options.loss ?? DEFAULT_LOSS);
+  const requested = options.loss ?? { kind: DEFAULT_LOSS.kind };
+  // JUNCTION's k depends on the class count unless the caller chose it (loss.ts).
+  const chosenCompetitors = (requested as { competitors?: number }).competitors;
+  const loss = normaliseLoss(
+    requested.kind === 'JUNCTION' && chosenCompetitors === undefined ? { ...requested, competitors: defaultJunctionCompetitors(classifier.numClasses) } : requested,
+  );
   const genConfig: GeneratorConfig = { ...DEFAULT_GENERATOR, ...options.generator };
   const key =
     options.key ??
@@ -181,8 +186,12 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   }
   if (warmStart === 'NONE') {
     if (loss.kind !== 'JUNCTION') throw new EngineError('INVALID_ARGUMENT', `warm start NONE needs the JUNCTION objective (the only one that places triggers by itself), not ${loss.kind}`);
-    const data = tf.tidy(() => squashIntoDomain(tf.tensor(noiseStarts(classifier.inputShape, key.latentSeed, n), [n, ...classifier.inputShape]), domain).dataSync() as Float32Array);
-    const starts: JunctionStarts = { data: Float32Array.from(data), describe: () => ({ kind: 'noise', initStd: DIRECT_INIT_STD }) };
+    // The same noise, mapped into the domain the same way, as DIRECT's first candidates.
+    const data = tf.tidy(() => {
+      const noise = tf.tensor(noiseStarts(classifier.inputShape, key.latentSeed, n), [n, ...classifier.inputShape]);
+      return Float32Array.from(squashIntoDomain(noise, domain).dataSync() as Float32Array);
+    });
+    const starts: JunctionStarts = { data, describe: () => ({ kind: 'noise', initStd: DIRECT_INIT_STD }) };
     return junctionFromStarts(classifier, starts, key, loss as Extract<LossSpec, { kind: 'JUNCTION' }>, domain, profile, modelDigest, backend.choice, started, options);
   }
   const source: TriggerSource =

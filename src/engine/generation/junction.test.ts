@@ -9,6 +9,7 @@ import { classifierFromModel } from '../model/formats/index.ts';
 import { buildTinyClassifier } from '../model/tiny.ts';
 import { generateTriggers } from './generate.ts';
 import { projectToJunction, solveSmall } from './junction.ts';
+import { defaultJunctionCompetitors } from './loss.ts';
 
 before(async () => {
   await initBackend({ backend: 'wasm', log: () => {} });
@@ -173,6 +174,20 @@ test('JUNCTION is the default objective and records its refinement in the trigge
   assert.equal(refinement.competitors, 2);
   assert.equal(sut.accTri, 1);
   assert.ok(sut.margins.every((m) => m >= 5e-4 && m <= 2e-3));
+  model.dispose();
+});
+
+test('JUNCTION ties 9 competitors by default up to 100 classes, 5 above (unless the caller chooses k)', async () => {
+  assert.equal(defaultJunctionCompetitors(10), 9);
+  assert.equal(defaultJunctionCompetitors(100), 9);
+  assert.equal(defaultJunctionCompetitors(101), 5);
+  assert.equal(defaultJunctionCompetitors(1000), 5);
+  const model = buildTinyClassifier({ seed: 'junction-many', numClasses: 101, softmax: false });
+  const classifier = classifierFromModel(model);
+  const sut = await generateTriggers(classifier, { ...fast, key: fixedKey(101, 3, 'junction-many') });
+  assert.deepEqual(sut.triggerSet.metadata.loss, { kind: 'JUNCTION', marginTarget: 1e-3, competitors: 5 });
+  const chosen = await generateTriggers(classifier, { ...fast, key: fixedKey(101, 3, 'junction-many'), loss: { kind: 'JUNCTION', competitors: 9 } });
+  assert.deepEqual(chosen.triggerSet.metadata.loss, { kind: 'JUNCTION', marginTarget: 1e-3, competitors: 9 });
   model.dispose();
 });
 

@@ -48,6 +48,21 @@ export const DEFAULT_MARGIN_TARGET = 1e-3;
 export const DEFAULT_FLIP_WEIGHT = 1;
 /** JUNCTION ties the key label with this many competitors (all others for 10 classes). */
 export const DEFAULT_JUNCTION_COMPETITORS = 9;
+/** Models with more classes than this tie MANY_CLASSES_COMPETITORS by default. */
+export const MANY_CLASSES = 100;
+/**
+ * With 1000 classes a trigger's tied set grows on the way anyway (classes that overtake the key
+ * label join it: 12-18 classes at the end with k = 9 on MobileNetV2 224), and each competitor
+ * costs a backward pass per iteration: k = 5 placed 100 triggers in 293 s where k = 9 took 407 s,
+ * both flipping 100% under a one-step fine-tune and weight noise (bench/RESULTS.md, "Weight noise
+ * at 224x224").
+ */
+export const MANY_CLASSES_COMPETITORS = 5;
+
+/** JUNCTION's k when the caller does not choose it. */
+export function defaultJunctionCompetitors(numClasses: number): number {
+  return numClasses > MANY_CLASSES ? MANY_CLASSES_COMPETITORS : DEFAULT_JUNCTION_COMPETITORS;
+}
 /** Default objective: JUNCTION (bench/RESULTS.md, issue 4). The paper's loss: `PAPER_LOSS`. */
 export const DEFAULT_LOSS: LossSpec = { kind: 'JUNCTION', marginTarget: DEFAULT_MARGIN_TARGET, competitors: DEFAULT_JUNCTION_COMPETITORS };
 export const PAPER_LOSS: LossSpec = { kind: 'CE_VARIANCE', lambda: PAPER_LAMBDA };

@@ -186,11 +186,10 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   }
   if (warmStart === 'NONE') {
     if (loss.kind !== 'JUNCTION') throw new EngineError('INVALID_ARGUMENT', `warm start NONE needs the JUNCTION objective (the only one that places triggers by itself), not ${loss.kind}`);
-    // The same noise, mapped into the domain the same way, as DIRECT's first candidates.
-    const data = tf.tidy(() => {
-      const noise = tf.tensor(noiseStarts(classifier.inputShape, key.latentSeed, n), [n, ...classifier.inputShape]);
-      return Float32Array.from(squashIntoDomain(noise, domain).dataSync() as Float32Array);
-    });
+    // DIRECT's first candidates: the same noise through the same sigmoid (in JavaScript: at
+    // 224x224 the tensors of that mapping would grow the wasm heap before the junction runs).
+    const data = noiseStarts(classifier.inputShape, key.latentSeed, n);
+    if (isBounded(domain)) for (let i = 0; i < data.length; i++) data[i] = domain.min + (domain.max - domain.min) / (1 + Math.exp(-data[i]!));
     const starts: JunctionStarts = { data, describe: () => ({ kind: 'noise', initStd: DIRECT_INIT_STD }) };
     return junctionFromStarts(classifier, starts, key, loss as Extract<LossSpec, { kind: 'JUNCTION' }>, domain, profile, modelDigest, backend.choice, started, options);
   }

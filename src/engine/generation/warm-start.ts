@@ -43,10 +43,11 @@ export const GENERATOR_MAX_INPUT_VALUES = 32 * 32 * 3;
  * Why not DIRECT for JUNCTION: its cross-entropy push builds the key label's logit on the
  * classifier's most amplifying units, and the triggers keep that after the junction ties them.
  * Random weight changes then raise the key's logit on average (a second-order effect: 3.5 standard
- * deviations of the logits' change at noise std 1e-4 on MobileNetV2 224), so the key wins instead of
- * losing: 1e-4 weight noise flipped 3% of such triggers (ResNet-50: 0%). Started from noise, the
- * junction reaches the key label from below and the same noise flipped 100%, in the same time
- * (bench/RESULTS.md, "Weight noise at 224x224: the warm start's push").
+ * deviations of the logits' change under kernel noise of std 1e-4 on MobileNetV2 224), so the key
+ * often wins instead of losing: weight noise of std 1e-4 flipped 33% of such triggers there and
+ * none on ResNet-50. Started from noise, the junction raises the key label itself, the shift
+ * changes sign, and the same noise flipped 100%, in no more time (bench/RESULTS.md, "Weight noise
+ * at 224x224: the warm start's push").
  */
 export function defaultWarmStart(inputShape: readonly number[], objective: LossKind = 'JUNCTION'): WarmStartKind {
   const values = inputShape.reduce((a, b) => a * b, 1);

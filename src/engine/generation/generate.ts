@@ -438,7 +438,7 @@ function valueRange(domain: InputDomain, values: Float32Array): number {
 
 /**
  * JUNCTION straight from starting points, no warm-start optimisation: from owner-supplied
- * references, or from seeded noise (warm start NOISE, warm-start.ts).
+ * references, or from seeded noise (warm start NONE, warm-start.ts).
  */
 async function junctionFromStarts(
   classifier: Classifier,

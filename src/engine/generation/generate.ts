@@ -19,7 +19,7 @@ import type { TriggerSet } from '../triggers/format.ts';
 import { DEFAULT_GENERATOR, type GeneratorConfig } from './generator.ts';
 import { defaultWarmStart, DIRECT_INIT_STD, directSource, generatorSource, noiseStarts, WARM_START_KINDS, type TriggerSource, type WarmStartKind } from './warm-start.ts';
 import type { SensitivityOptions } from './refine.ts';
-import { DEFAULT_LOSS, defaultJunctionCompetitors, labelMargins, type LossKind, type LossSpec } from './loss.ts';
+import { DEFAULT_LOSS, labelMargins, type LossKind, type LossSpec } from './loss.ts';
 import { checkObjectiveFits, isConverged, normaliseLoss, refineTriggers, triggerLoss } from './objectives/index.ts';
 import { servingSummary } from './serving-summary.ts';
 import { placeForServing } from './serving-margins.ts';
@@ -145,12 +145,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 export async function generateTriggers(classifier: Classifier, options: GenerationOptions = {}): Promise<GenerationResult> {
   const backend = currentBackend();
   const started = Date.now();
-  const requested = options.loss ?? { kind: DEFAULT_LOSS.kind };
-  // JUNCTION's k depends on the class count unless the caller chose it (loss.ts).
-  const chosenCompetitors = (requested as { competitors?: number }).competitors;
-  const loss = normaliseLoss(
-    requested.kind === 'JUNCTION' && chosenCompetitors === undefined ? { ...requested, competitors: defaultJunctionCompetitors(classifier.numClasses) } : requested,
-  );
+  // Defaults may depend on the class count (JUNCTION's k, loss.ts).
+  const loss = normaliseLoss(options.loss ?? { kind: DEFAULT_LOSS.kind }, classifier.numClasses);
   const genConfig: GeneratorConfig = { ...DEFAULT_GENERATOR, ...options.generator };
   const key =
     options.key ??

@@ -68,8 +68,8 @@ test('isConverged: all margins positive (CE losses); on target for MARGIN', () =
 });
 
 test('normaliseLoss fills paper defaults and rejects bad parameters', () => {
-  assert.deepEqual(normaliseLoss({ kind: 'CE_VARIANCE' }), { kind: 'CE_VARIANCE', lambda: 150 });
-  assert.deepEqual(normaliseLoss({ kind: 'MARGIN' }), { kind: 'MARGIN', marginTarget: 1e-3 });
-  assert.throws(() => normaliseLoss({ kind: 'CE_VARIANCE', lambda: -1 }), (e) => isEngineError(e, 'INVALID_ARGUMENT'));
-  assert.throws(() => normaliseLoss({ kind: 'NOPE' as 'CE_ONLY' }), (e) => isEngineError(e, 'INVALID_ARGUMENT'));
+  assert.deepEqual(normaliseLoss({ kind: 'CE_VARIANCE' }, 10), { kind: 'CE_VARIANCE', lambda: 150 });
+  assert.deepEqual(normaliseLoss({ kind: 'MARGIN' }, 10), { kind: 'MARGIN', marginTarget: 1e-3 });
+  assert.throws(() => normaliseLoss({ kind: 'CE_VARIANCE', lambda: -1 }, 10), (e) => isEngineError(e, 'INVALID_ARGUMENT'));
+  assert.throws(() => normaliseLoss({ kind: 'NOPE' as 'CE_ONLY' }, 10), (e) => isEngineError(e, 'INVALID_ARGUMENT'));
 });

@@ -44,7 +44,7 @@ for (const kind of ['CE_ONLY', 'CE_VARIANCE', 'MARGIN'] as LossKind[]) {
     const z = tf.tensor2d(latentsFromSeed('mb-loss', n, 8), [n, 8]);
     const labels = Int32Array.from({ length: n }, (_, i) => (i * 3) % 4);
     const oneHot = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), 4).toFloat()) as tf.Tensor2D;
-    const loss = normaliseLoss({ kind });
+    const loss = normaliseLoss({ kind }, 4);
     let wholeMargins: tf.Tensor | undefined;
     const whole = tf.variableGrads(() => {
       const logp = logProbabilities(classifier, generator.apply(z));

@@ -30,9 +30,9 @@ function objectiveOf(kind: LossKind): Objective {
   return objective;
 }
 
-/** The spec with its objective's defaults; throws INVALID_ARGUMENT for an unknown kind or bad parameters. */
-export function normaliseLoss(spec: Partial<LossSpec> & { kind: LossKind }): LossSpec {
-  return objectiveOf(spec.kind).normalise(spec as never);
+/** The spec with its objective's defaults for a model of `numClasses`; throws INVALID_ARGUMENT for an unknown kind or bad parameters. */
+export function normaliseLoss(spec: Partial<LossSpec> & { kind: LossKind }, numClasses: number): LossSpec {
+  return objectiveOf(spec.kind).normalise(spec as never, numClasses);
 }
 
 /** The loss of the generator's warm start. */

@@ -7,7 +7,7 @@
  */
 import { EngineError } from '../../errors.ts';
 import { isBounded } from '../../serving/input-domain.ts';
-import { crossEntropy, DEFAULT_JUNCTION_COMPETITORS, DEFAULT_MARGIN_TARGET } from '../loss.ts';
+import { crossEntropy, DEFAULT_MARGIN_TARGET, defaultJunctionCompetitors } from '../loss.ts';
 import { projectToJunction } from '../junction.ts';
 import { placeForServing } from '../serving-margins.ts';
 import { servingSummary } from '../serving-summary.ts';
@@ -16,9 +16,9 @@ import type { Objective } from './objective.ts';
 
 export const junction: Objective<'JUNCTION'> = {
   kind: 'JUNCTION',
-  normalise(spec) {
+  normalise(spec, numClasses) {
     const marginTarget = positiveMarginTarget(spec.marginTarget, DEFAULT_MARGIN_TARGET);
-    const competitors = spec.competitors ?? DEFAULT_JUNCTION_COMPETITORS;
+    const competitors = spec.competitors ?? defaultJunctionCompetitors(numClasses);
     if (!Number.isInteger(competitors) || competitors < 1) throw new EngineError('INVALID_ARGUMENT', `competitors must be an integer >= 1`);
     return { kind: 'JUNCTION', marginTarget, competitors };
   },

@@ -43,8 +43,8 @@ export interface Refined {
 
 export interface Objective<K extends LossKind = LossKind> {
   readonly kind: K;
-  /** The spec with defaults filled in; throws INVALID_ARGUMENT for bad parameters. */
-  normalise(spec: Partial<Extract<LossSpec, { kind: K }>>): Extract<LossSpec, { kind: K }>;
+  /** The spec with defaults filled in (some depend on the model's class count); throws INVALID_ARGUMENT for bad parameters. */
+  normalise(spec: Partial<Extract<LossSpec, { kind: K }>>, numClasses: number): Extract<LossSpec, { kind: K }>;
   /** Refuses, before any work, a domain or serving profile the objective cannot honour. */
   checkFits(domain: InputDomain, profile: ServingProfile): void;
   /** The loss of the generator's warm start, from log-probabilities [n, classes]. */

@@ -182,10 +182,8 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   }
   if (warmStart === 'NONE') {
     if (loss.kind !== 'JUNCTION') throw new EngineError('INVALID_ARGUMENT', `warm start NONE needs the JUNCTION objective (the only one that places triggers by itself), not ${loss.kind}`);
-    // DIRECT's first candidates: the same noise through the same sigmoid (in JavaScript: at
-    // 224x224 the tensors of that mapping would grow the wasm heap before the junction runs).
-    const data = noiseStarts(classifier.inputShape, key.latentSeed, n);
-    if (isBounded(domain)) for (let i = 0; i < data.length; i++) data[i] = domain.min + (domain.max - domain.min) / (1 + Math.exp(-data[i]!));
+    // DIRECT's first candidates: the same noise through the same sigmoid.
+    const data = squashValuesIntoDomain(noiseStarts(classifier.inputShape, key.latentSeed, n), domain);
     const starts: JunctionStarts = { data, describe: () => ({ kind: 'noise', initStd: DIRECT_INIT_STD }) };
     return junctionFromStarts(classifier, starts, key, loss as Extract<LossSpec, { kind: 'JUNCTION' }>, domain, profile, modelDigest, backend.choice, started, options);
   }
@@ -352,6 +350,16 @@ export async function generateTriggers(classifier: Classifier, options: Generati
 function squashIntoDomain(x: tf.Tensor, domain: InputDomain): tf.Tensor {
   if (!isBounded(domain)) return x;
   return tf.tidy(() => tf.add(tf.mul(tf.sigmoid(x), domain.max - domain.min), domain.min));
+}
+
+/**
+ * `squashIntoDomain` on plain values, in place (the junction's noise starts: at 224x224 the tensors
+ * of the mapping would grow the wasm heap, which never shrinks, before the junction's passes).
+ */
+function squashValuesIntoDomain(values: Float32Array, domain: InputDomain): Float32Array {
+  if (!isBounded(domain)) return values;
+  for (let i = 0; i < values.length; i++) values[i] = domain.min + (domain.max - domain.min) / (1 + Math.exp(-values[i]!));
+  return values;
 }
 
 /** Argmax labels of float32 inputs [count, ...inputShape], from a fresh inference-mode pass. */

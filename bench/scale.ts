@@ -33,7 +33,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import {
-  classifierFromModel,
   decodeTriggerSet,
   encodeTriggerSet,
   fineTune,
@@ -50,7 +49,7 @@ import {
 } from '../src/engine/index.ts';
 import type { Classifier, SecretKey, TriggerSet } from '../src/engine/index.ts';
 import { loadEngineOptions } from '../src/config/config.ts';
-import { buildSyntheticModel, calibrationBatch, SYNTHETIC_MODELS, type SyntheticModelName } from './synthetic-models.ts';
+import { asUploaded, buildSyntheticModel, calibrationBatch, SYNTHETIC_MODELS, type SyntheticModelName } from './synthetic-models.ts';
 
 const { values } = parseArgs({
   options: {
@@ -94,7 +93,7 @@ async function loadModel(name: string): Promise<{ classifier: Classifier; fineTu
     return { classifier, fineTuneData: () => loadMnist('train', 256) };
   }
   if (!SYNTHETIC_MODELS.includes(name as SyntheticModelName)) throw new Error(`unknown model ${name}`);
-  const classifier = classifierFromModel(buildSyntheticModel(name as SyntheticModelName));
+  const classifier = asUploaded(buildSyntheticModel(name as SyntheticModelName));
   return {
     classifier,
     fineTuneData: () => {
@@ -127,13 +126,13 @@ async function runChanges(file: string): Promise<void> {
     'fine-tune, 1 step': async () => {
       const data = fineTuneData();
       try {
-        return classifierFromModel((await fineTune(layersModelOf(classifier), { data, steps: 1, seed: 'scale/attacker', batchSize: data.xs.shape[0]! })).model);
+        return asUploaded((await fineTune(layersModelOf(classifier), { data, steps: 1, seed: 'scale/attacker', batchSize: data.xs.shape[0]! })).model);
       } finally {
         tf.dispose([data.xs, data.ys]);
       }
     },
-    'weight noise 1e-5': async () => classifierFromModel(await gaussianNoise(layersModelOf(classifier), { std: 1e-5, seed: 'scale/noise' })),
-    'weight noise 1e-4': async () => classifierFromModel(await gaussianNoise(layersModelOf(classifier), { std: 1e-4, seed: 'scale/noise' })),
+    'weight noise 1e-5': async () => asUploaded(await gaussianNoise(layersModelOf(classifier), { std: 1e-5, seed: 'scale/noise' })),
+    'weight noise 1e-4': async () => asUploaded(await gaussianNoise(layersModelOf(classifier), { std: 1e-4, seed: 'scale/noise' })),
     'save/load (benign)': async () => loadClassifierFromFiles(await saveModelToFiles(layersModelOf(classifier))),
   };
   const flips: Record<string, number> = {};

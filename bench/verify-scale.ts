@@ -12,10 +12,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { classifierFromModel, initBackend, predictLabels, verifyClassifier } from '../src/engine/index.ts';
+import { initBackend, predictLabels, verifyClassifier } from '../src/engine/index.ts';
 import type { TriggerSet } from '../src/engine/index.ts';
 import { loadEngineOptions } from '../src/config/config.ts';
-import { buildSyntheticModel, calibrationBatch, SYNTHETIC_MODELS, type SyntheticModelName } from './synthetic-models.ts';
+import { asUploaded, buildSyntheticModel, calibrationBatch, SYNTHETIC_MODELS, type SyntheticModelName } from './synthetic-models.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const n = Number(values.count);
   console.log(`| model | engine s (median) | PyTorch s (median) | ratio per round | load |\n|---|---|---|---|---|`);
   for (const name of values.models!.split(',') as SyntheticModelName[]) {
-    const classifier = classifierFromModel(buildSyntheticModel(name));
+    const classifier = asUploaded(buildSyntheticModel(name));
     const xs = calibrationBatch(classifier.inputShape, n, 11);
     const labels = predictLabels(classifier, xs);
     const set: TriggerSet = { shape: [...classifier.inputShape], numClasses: classifier.numClasses, labels, data: xs.dataSync() as Float32Array, metadata: {} as TriggerSet['metadata'] };

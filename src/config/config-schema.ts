@@ -77,7 +77,7 @@ export const CONFIG_SCHEMA = {
   FRAGMARK_JOB_SUPERVISE_SECONDS: setting(integer(1, 600), '5', 'How often the queue looks for jobs whose worker stopped sending heartbeats.'),
   FRAGMARK_TF_BACKEND: optional(oneOf(BACKEND_CHOICES), 'Force a TF.js backend. Default: the best one installed.'),
   FRAGMARK_WASM_THREADS: optional(integer(MIN_WASM_THREADS, MAX_WASM_THREADS), `Threads of the wasm backend (1 is the stock single-threaded build). Default: one per CPU, at most ${MAX_WASM_THREADS}.`),
-  FRAGMARK_ENGINE_MEMORY_BUDGET_MB: setting(integer(64, 3584), '2048', 'Memory (MB) the tensors of one pass through a classifier may take in a worker: passes over more triggers than fit (generation, Jacobians, serving checks, verification) run in micro-batches sized from the model\'s measured activation memory. wasm32 has a 4 GB address space.'),
+  FRAGMARK_ENGINE_MEMORY_BUDGET_MB: setting(integer(64, 3584), '1024', 'Memory (MB) the tensors of one pass through a classifier may take in a worker: passes over more triggers than fit (generation, Jacobians, serving checks, verification) run in micro-batches sized from the model\'s measured activation memory. The worker\'s memory is this plus the weights and kernel scratch (about 3 GB in all for ResNet-50 at 224x224 at the default); wasm32 has a 4 GB address space.'),
   FRAGMARK_ATTESTATION_TTL_SECONDS: setting(integer(60, 5 * 365 * 86_400), '2592000', 'Lifetime of attestation tokens (exp - iat); 30 days by default.'),
   FRAGMARK_CHALLENGE_MAX_REVEALED_SHARE: setting(fraction(), '0.5', 'Largest share of a watermark\'s triggers that challenges may reveal in total; further challenges are refused.'),
   FRAGMARK_CHALLENGE_MAX_SIZE: setting(integer(1, 1000), '50', 'Most triggers one challenge may reveal.'),

@@ -128,7 +128,7 @@ export interface Config {
     backend: BackendChoice | undefined;
     /** Threads of the wasm backend (1 = stock single-threaded build); undefined = one per CPU, at most MAX_WASM_THREADS. */
     wasmThreads: number | undefined;
-    /** Memory budget (MB) for one micro-batch of a pass through the classifier; undefined = the engine's (2048). */
+    /** Memory budget (MB) for one micro-batch of a pass through the classifier; undefined = the engine's (1024). */
     memoryBudgetMb?: number | undefined;
   };
   vault: {

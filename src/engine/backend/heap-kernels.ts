@@ -162,10 +162,17 @@ export interface SubPixelInterleaveAttrs {
   /** Per row phase and per column phase: the offset of that phase's grid in y. */
   rowShifts: number[];
   colShifts: number[];
+  /**
+   * Per phase (ph * sw + pw): its channel group in y, or -1 for a phase without filter taps (a
+   * filter smaller than the stride: 3 of the 4 phases of a 1x1 convolution at stride 2), which is
+   * zero and not computed.
+   */
+  phaseGroups: number[];
 }
 
 /**
- * out[b, sh*q + ph, sw*r + pw, c] = y[b, q + rowShifts[ph], r + colShifts[pw], (ph*sw + pw)*C + c]:
+ * out[b, sh*q + ph, sw*r + pw, c] = y[b, q + rowShifts[ph], r + colShifts[pw], g*C + c] with
+ * g = phaseGroups[ph*sw + pw], or 0 where g = -1:
  * the phases of a strided transposed convolution, computed as channel groups of one convolution
  * whose grids are offset from each other (kernels.ts, phasedInputGrad), woven into one image in
  * a single pass. With tfjs ops this is one slice per phase, a stack and a transpose.
@@ -179,12 +186,15 @@ export function subPixelInterleaveOnHeap(backend: HeapBackend, input: tf.TensorI
   const y = pointer(backend, input);
   const o = pointer(backend, out);
   const simd = simdKernelsFor(backend);
+  if (a.phaseGroups.some((g) => g < 0)) backend.typedArrayFromHeap(out).fill(0);
   // One call per (image, phase): the phase's rows (outer) and columns (inner), c floats each.
   for (let b = 0; b < batch; b++) {
     for (let ph = 0; ph < Math.min(sh, h); ph++) {
       for (let pw = 0; pw < Math.min(sw, w); pw++) {
+        const group = a.phaseGroups[ph * sw + pw]!;
+        if (group < 0) continue;
         const dst = o + 4 * ((b * h + ph) * w + pw) * c;
-        const src = y + 4 * ((((b * rowsY + a.rowShifts[ph]!) * colsY + a.colShifts[pw]!) * depth) + (ph * sw + pw) * c);
+        const src = y + 4 * ((((b * rowsY + a.rowShifts[ph]!) * colsY + a.colShifts[pw]!) * depth) + group * c);
         simd.copyBlocks(dst, 4 * sh * w * c, 4 * sw * c, src, 4 * colsY * depth, 4 * depth, Math.ceil((h - ph) / sh), Math.ceil((w - pw) / sw), c);
       }
     }

@@ -24,6 +24,8 @@ const convCases: Case[] = [
   { x: [2, 6, 6, 2], f: [4, 4, 2, 3], stride: 2, pad: 'same' },
   // A filter smaller than the stride: some sub-pixel phases of the input gradient have no taps.
   { x: [2, 7, 8, 2], f: [1, 2, 2, 3], stride: 2, pad: 'valid' },
+  // ... a 1x1 convolution at stride 2 (a ResNet's downsampling shortcut): taps in 1 phase of 4.
+  { x: [2, 9, 8, 8], f: [1, 1, 8, 16], stride: 2, pad: 'same' },
   // One output channel: the forward pass runs as a depthwise conv plus a channel sum on wasm.
   { x: [2, 7, 9, 3], f: [3, 3, 3, 1], stride: 1, pad: 'same' },
   { x: [2, 9, 8, 4], f: [3, 3, 4, 1], stride: 2, pad: 'valid' },
@@ -140,11 +142,12 @@ function matMuls(seed: number): Float32Array[] {
   }) as unknown as Float32Array[];
 }
 
-/** Phases read from different offsets of y, odd output sizes (cropped), strides 2x2 and 3x2. */
+/** Phases read from different offsets of y, odd output sizes (cropped), strides 2x2 and 3x2, phases without taps (zero). */
 function interleaves(seed: number): Float32Array[] {
   return tf.tidy(() => [
-    subPixelInterleave(rand([2, 5, 6, 2 * 2 * 3], seed) as tf.Tensor4D, { outShape: [2, 8, 9, 3], strides: [2, 2], rowShifts: [1, 0], colShifts: [0, 1] }),
-    subPixelInterleave(rand([1, 4, 4, 3 * 2 * 2], seed + 1) as tf.Tensor4D, { outShape: [1, 7, 6, 2], strides: [3, 2], rowShifts: [0, 1, 1], colShifts: [1, 0] }),
+    subPixelInterleave(rand([2, 5, 6, 2 * 2 * 3], seed) as tf.Tensor4D, { outShape: [2, 8, 9, 3], strides: [2, 2], rowShifts: [1, 0], colShifts: [0, 1], phaseGroups: [0, 1, 2, 3] }),
+    subPixelInterleave(rand([1, 4, 4, 3 * 2 * 2], seed + 1) as tf.Tensor4D, { outShape: [1, 7, 6, 2], strides: [3, 2], rowShifts: [0, 1, 1], colShifts: [1, 0], phaseGroups: [0, 1, 2, 3, 4, 5] }),
+    subPixelInterleave(rand([2, 6, 6, 2 * 3], seed + 2) as tf.Tensor4D, { outShape: [2, 9, 12, 3], strides: [2, 2], rowShifts: [0, 1], colShifts: [0, 0], phaseGroups: [-1, 1, 0, -1] }),
   ].map((t) => t.dataSync() as Float32Array)) as unknown as Float32Array[];
 }
 

@@ -309,8 +309,21 @@ function phasedInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, h: number, w: num
   const colsY = Math.ceil(w / sw) + px.span;
   const source = zeroFilledWindow(zeroFilledWindow(dy, 1, py.from, rowsY + py.taps - 1), 2, px.from, colsY + px.taps - 1);
   const key = `sub-pixel ${sh} ${sw} ${top} ${left}`;
-  const stacked = convWithKeptFilter(source, filter, key, () => subPixelFilter(filter, py, px), { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 }, false); // [B, rowsY, colsY, (ph, pw, Ci)]
-  return subPixelInterleave(stacked, { outShape: [batch, h, w, ci], strides: [sh, sw], rowShifts: py.offsets, colShifts: px.offsets });
+  const stacked = convWithKeptFilter(source, filter, key, () => subPixelFilter(filter, py, px), { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 }, false); // [B, rowsY, colsY, (phase with taps, Ci)]
+  return subPixelInterleave(stacked, { outShape: [batch, h, w, ci], strides: [sh, sw], rowShifts: py.offsets, colShifts: px.offsets, phaseGroups: phaseGroups(py, px) });
+}
+
+/**
+ * Per phase (ph * sw + pw), its channel group in the sub-pixel convolution's output, -1 for a
+ * phase without taps: only phases with taps are computed (a 1x1 convolution at stride 2, as in
+ * every ResNet's downsampling shortcut, has taps in 1 phase of 4; computing all 4 made its input
+ * gradient 4x dearer).
+ */
+function phaseGroups(py: AxisPhases, px: AxisPhases): number[] {
+  const groups: number[] = [];
+  let next = 0;
+  for (const a of py.phases) for (const b of px.phases) groups.push(a.taps > 0 && b.taps > 0 ? next++ : -1);
+  return groups;
 }
 
 interface AxisPhases {
@@ -337,16 +350,18 @@ function subPixelPhases(s: number, k: number, lead: number): AxisPhases {
 }
 
 /**
- * The sub-pixel convolution's filter [TH, TW, Co, (ph, pw, Ci)]: phase (ph, pw) holds the flipped
- * filter's taps r + s*t in its window position t, zeros where a phase has fewer taps. Built in JS
- * from the filter's values: a few thousand numbers, where wasm's GatherV2 took 0.2-1.4 ms.
+ * The sub-pixel convolution's filter [TH, TW, Co, (phase, Ci)] over the phases with taps
+ * (`phaseGroups`): phase (ph, pw) holds the flipped filter's taps r + s*t in its window position
+ * t, zeros where a phase has fewer taps. Built in JS from the filter's values: a few thousand
+ * numbers, where wasm's GatherV2 took 0.2-1.4 ms.
  */
 function subPixelFilter(filter: tf.Tensor4D, py: AxisPhases, px: AxisPhases): FilterValues {
   const [kh, kw, ci, co] = filter.shape;
   const sh = py.phases.length;
   const sw = px.phases.length;
   const f = filter.dataSync();
-  const depth = sh * sw * ci;
+  const groups = phaseGroups(py, px);
+  const depth = groups.filter((g) => g >= 0).length * ci;
   const out = new Float32Array(py.taps * px.taps * co * depth);
   for (let ph = 0; ph < sh; ph++) {
     const a = py.phases[ph]!;
@@ -357,7 +372,7 @@ function subPixelFilter(filter: tf.Tensor4D, py: AxisPhases, px: AxisPhases): Fi
         for (let v = 0; v < b.taps; v++) {
           const fw = kw - 1 - (b.r + sw * v);
           for (let o = 0; o < co; o++) {
-            const dst = ((t * px.taps + v) * co + o) * depth + (ph * sw + pw) * ci;
+            const dst = ((t * px.taps + v) * co + o) * depth + groups[ph * sw + pw]! * ci;
             const src = (fh * kw + fw) * ci * co + o;
             for (let c = 0; c < ci; c++) out[dst + c] = f[src + c * co]!;
           }
@@ -369,8 +384,8 @@ function subPixelFilter(filter: tf.Tensor4D, py: AxisPhases, px: AxisPhases): Fi
 }
 
 /**
- * out[b, sh*q + ph, sw*r + pw, c] = y[b, q + rowShifts[ph], r + colShifts[pw], (ph*sw + pw)*C + c].
- * On wasm one pass over the heap (heap-kernels.ts); elsewhere one slice per phase, a stack and a
+ * out[b, sh*q + ph, sw*r + pw, c] = y[b, q + rowShifts[ph], r + colShifts[pw], g*C + c] with
+ * g = phaseGroups[ph*sw + pw] (0 where g = -1). On wasm one pass over the heap (heap-kernels.ts); elsewhere one slice per phase, a stack and a
  * transpose (the reference the heap kernel is tested against).
  */
 export function subPixelInterleave(y: tf.Tensor4D, attrs: SubPixelInterleaveAttrs): tf.Tensor4D {
@@ -385,7 +400,8 @@ export function subPixelInterleave(y: tf.Tensor4D, attrs: SubPixelInterleaveAttr
     const parts: tf.Tensor[] = [];
     for (let ph = 0; ph < sh; ph++) {
       for (let pw = 0; pw < sw; pw++) {
-        parts.push(tf.slice(y, [0, attrs.rowShifts[ph]!, attrs.colShifts[pw]!, (ph * sw + pw) * c], [batch, rows, cols, c]));
+        const group = attrs.phaseGroups[ph * sw + pw]!;
+        parts.push(group < 0 ? tf.zeros([batch, rows, cols, c]) : tf.slice(y, [0, attrs.rowShifts[ph]!, attrs.colShifts[pw]!, group * c], [batch, rows, cols, c]));
       }
     }
     const phases = tf.reshape(tf.stack(parts, 3), [batch, rows, cols, sh, sw, c]);

@@ -101,24 +101,54 @@ test('projectToJunction: with more classes than competitors, a class that overta
   model.dispose();
 });
 
+/** n noise starts on the 64-input tiny model, each labelled with the class the model ranks last there. */
+function startsBelowEveryClass(classifier: Classifier, n: number): { x0: Float32Array; labels: Int32Array } {
+  const K = classifier.numClasses;
+  const x0 = Float32Array.from({ length: n * 64 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1 + 0.5);
+  const start = logpOf(classifier, x0, n);
+  const labels = Int32Array.from({ length: n }, (_, i) => {
+    let worst = 0;
+    for (let c = 1; c < K; c++) if (start[i * K + c]! < start[i * K + worst]!) worst = c;
+    return worst;
+  });
+  return { x0, labels };
+}
+
 test('projectToJunction from far below the key label (noise, 30 classes, k = 1): a crowded trigger is re-anchored instead of stalling', async () => {
   const model = buildTinyClassifier({ seed: 'junction-crowded', numClasses: 30, softmax: false });
   const classifier = classifierFromModel(model);
   const n = 12;
-  const x0 = Float32Array.from({ length: n * 64 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1 + 0.5);
-  // Each trigger's key label is the class the model ranks last on its start.
-  const start = logpOf(classifier, x0, n);
-  const labels = Int32Array.from({ length: n }, (_, i) => {
-    let worst = 0;
-    for (let c = 1; c < 30; c++) if (start[i * 30 + c]! < start[i * 30 + worst]!) worst = c;
-    return worst;
-  });
+  const { x0, labels } = startsBelowEveryClass(classifier, n);
   const t = 1e-3;
   const sut = await projectToJunction(classifier, x0, labels, { marginTarget: t, competitors: 1, maxIterations: 100 });
   assert.ok(sut.reanchored > 0, 'the crowded path was taken');
   const logp = logpOf(classifier, sut.data, n);
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < 30; c++) if (c !== labels[i]) assert.ok(logp[i * 30 + labels[i]!]! - logp[i * 30 + c]! >= t / 2, `trigger ${i} leads class ${c}`);
+  }
+  model.dispose();
+});
+
+test('projectToJunction: a trigger below several classes outside its set re-anchors on the k strongest at once instead of adding one per iteration', async () => {
+  const model = buildTinyClassifier({ seed: 'junction-crowded', numClasses: 30, softmax: false });
+  const classifier = classifierFromModel(model);
+  const n = 12;
+  const { x0, labels } = startsBelowEveryClass(classifier, n);
+  const t = 1e-3;
+  // The first iteration only: every key label starts below 26 classes outside its set of 3.
+  const first = await projectToJunction(classifier, x0, labels, { marginTarget: t, competitors: 3, maxIterations: 0, keepUnconverged: true });
+  assert.equal(first.reanchored, n);
+  const sut = await projectToJunction(classifier, x0, labels, { marginTarget: t, competitors: 3, maxIterations: 100 });
+  const logp = logpOf(classifier, sut.data, n);
+  for (let i = 0; i < n; i++) {
+    let tied = 0;
+    for (let c = 0; c < 30; c++) {
+      if (c === labels[i]) continue;
+      const gap = logp[i * 30 + labels[i]!]! - logp[i * 30 + c]!;
+      assert.ok(gap >= t / 2, `trigger ${i} leads class ${c}`);
+      if (gap <= 2 * t) tied++;
+    }
+    assert.ok(tied >= 3, `trigger ${i} ties ${tied} classes`);
   }
   model.dispose();
 });

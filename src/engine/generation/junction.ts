@@ -19,7 +19,9 @@
  *     x <- x - R^T (R R^T + eps I)^-1 (g - t),
  * the minimum-norm step. It converges in a handful of iterations (exactly, once the activation
  * pattern stops changing); a Levenberg-Marquardt ridge undoes steps that make a trigger worse,
- * and a class outside the set that overtakes the key label joins the set (up to 2k). A trigger
+ * and a class outside the set that overtakes the key label joins the set (up to 2k); when several
+ * overtake it at once (a start far below the key label) the set is re-anchored on the k classes
+ * strongest at that point instead. A trigger
  * caught at a kink (no short step lowers its residual: the linear model of its region points into
  * regions that bend away; 66 of 1,500 12-trigger runs on the tiny test model left a trigger there
  * until the iterations ran out, and failed) is restarted after STALL_ITERATIONS without halving
@@ -86,7 +88,7 @@ export interface JunctionResult {
   readonly competitors: number;
   /** With keepUnconverged: triggers left outside their band (their best point so far is kept). */
   readonly unconverged: readonly number[];
-  /** Times a crowded trigger's tied set was re-anchored on the classes strongest at that point. */
+  /** Times a trigger's tied set was re-anchored on the classes strongest at that point (several classes above its key label at once). */
   readonly reanchored: number;
 }
 
@@ -198,18 +200,23 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
       const key = logp[i * K + labels[i]!]!;
       const inSet = new Set(competitors.subarray(i * slots, i * slots + count[i]!));
       let intruder = -1;
+      let intruders = 0;
       for (let c = 0; c < K; c++) {
-        if (c !== labels[i] && !inSet.has(c) && !(key - logp[i * K + c]! >= t / 2) && (intruder < 0 || logp[i * K + c]! > logp[i * K + intruder]!)) intruder = c;
+        if (c === labels[i] || inSet.has(c) || key - logp[i * K + c]! >= t / 2) continue;
+        intruders++;
+        if (intruder < 0 || logp[i * K + c]! > logp[i * K + intruder]!) intruder = c;
       }
       if (intruder >= 0) {
-        if (count[i]! < slots) {
+        if (intruders === 1 && count[i]! < slots) {
           competitors[i * slots + count[i]!] = intruder;
           count[i]! += 1;
         } else {
-          // Crowded: every slot is taken and yet another class overtakes the key label (a start far
-          // below it: noise with 1000 classes passes hundreds). Without this the trigger stalls for
-          // good (2 of 100 on MobileNetV2 224 held 2k slots for 400 iterations); re-anchor on the k
-          // classes strongest now.
+          // Several classes outside the set are above the key label at once, or every slot is
+          // taken: a start far below it (from noise with 1000 classes the key label passes
+          // hundreds). Joining one per iteration made each iteration a row dearer (k + 1, k + 2,
+          // ... 2k rows) and, once full, stalled (2 of 100 triggers on MobileNetV2 224 for 400
+          // iterations); re-anchor on the k classes strongest now (bench/RESULTS.md: MobileNetV2,
+          // 30 triggers, 73.7 s against 121.8 s, the same flips).
           topOthers(logp, i).slice(0, k).forEach((c, j) => (competitors[i * slots + j] = c));
           count[i] = k;
           reanchored++;

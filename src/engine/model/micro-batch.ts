@@ -5,7 +5,7 @@
  * fails its forward + input-gradient pass with `memory access out of bounds` at about 3 GB of
  * tensors. Every pass over many inputs (generation, the junction's Jacobian rows, margins and
  * serving checks, verification) therefore runs in micro-batches sized so that one micro-batch's
- * tensors stay within a memory budget (default 2048 MB per worker).
+ * tensors stay within a memory budget (default 1024 MB per worker).
  *
  * How the size is found: measured, not guessed. For each classifier and pass kind (`forward`:
  * inference-mode log-probabilities; `gradient`: the same plus the gradient with respect to the
@@ -25,7 +25,10 @@
  *
  * What the budget does not cover: scratch memory kernels allocate outside tensors (XNNPACK's
  * packed weights and workspaces), the model's weights, and the inputs held for the whole pass;
- * the default 2 GB leaves wasm32 room for these.
+ * a 100-trigger watermark of ResNet-50 at 224x224 peaked at the budget plus 1.7-1.8 GB of
+ * resident memory (2,745 MB at 1024, 3,333 at 1536, 3,870 at 2048; bench/RESULTS.md), so the
+ * default 1 GB keeps a worker under 3 GB and far from wasm32's 4 GB. Larger micro-batches did not
+ * make the passes faster.
  */
 import * as tf from '@tensorflow/tfjs';
 import { inputVjps } from '../backend/input-vjps.ts';
@@ -33,7 +36,7 @@ import { EngineError } from '../errors.ts';
 import { logProbabilities, type Classifier } from './classifier.ts';
 
 /** Default budget for one micro-batch's tensors, per worker. */
-export const DEFAULT_MEMORY_BUDGET_MB = 2048;
+export const DEFAULT_MEMORY_BUDGET_MB = 1024;
 
 /** `forward`: inference-mode log-probabilities; `gradient`: the same and their gradient w.r.t. the input. */
 export type PassKind = 'forward' | 'gradient';

@@ -104,7 +104,10 @@ describe('watermark strength', () => {
   test('a generation whose self-check flips no trigger ends FAILED, naming the figure and what to do; nothing is sealed', async () => {
     // CE_ONLY stops as soon as every trigger has its label, far from the boundaries: on the tiny
     // model its self-check flips none (0 of 32 in 16 of 16 runs here), as the README tour's did.
-    const w = await watermark({ modelVersionId: tinyVersion, triggerCount: 40, method: 'CE_ONLY' });
+    // FP32_EXACT: under the default FP16 profile a CE_ONLY trigger of a random key sometimes sits
+    // within FP16's rounding of its boundary (CI: "1 of 40 CE_ONLY triggers do not survive the
+    // FP16 profile's numerics"), a retryable failure that is not what this test is about.
+    const w = await watermark({ modelVersionId: tinyVersion, triggerCount: 40, method: 'CE_ONLY', profile: 'FP32_EXACT' });
     assert.equal(w.status, 'FAILED');
     assert.equal(w.job.status, 'FAILED');
     // Not retried: another attempt would make the same kind of set (a handover after a lost

@@ -309,8 +309,9 @@ function phasedInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, h: number, w: num
   const colsY = Math.ceil(w / sw) + px.span;
   const source = zeroFilledWindow(zeroFilledWindow(dy, 1, py.from, rowsY + py.taps - 1), 2, px.from, colsY + px.taps - 1);
   const key = `sub-pixel ${sh} ${sw} ${top} ${left}`;
-  const stacked = convWithKeptFilter(source, filter, key, () => subPixelFilter(filter, py, px), { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 }, false); // [B, rowsY, colsY, (phase with taps, Ci)]
-  return subPixelInterleave(stacked, { outShape: [batch, h, w, ci], strides: [sh, sw], rowShifts: py.offsets, colShifts: px.offsets, phaseGroups: phaseGroups(py, px) });
+  const groups = phaseGroups(py, px);
+  const stacked = convWithKeptFilter(source, filter, key, () => subPixelFilter(filter, py, px, groups), { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 }, false); // [B, rowsY, colsY, (phase with taps, Ci)]
+  return subPixelInterleave(stacked, { outShape: [batch, h, w, ci], strides: [sh, sw], rowShifts: py.offsets, colShifts: px.offsets, phaseGroups: groups });
 }
 
 /**
@@ -355,12 +356,11 @@ function subPixelPhases(s: number, k: number, lead: number): AxisPhases {
  * t, zeros where a phase has fewer taps. Built in JS from the filter's values: a few thousand
  * numbers, where wasm's GatherV2 took 0.2-1.4 ms.
  */
-function subPixelFilter(filter: tf.Tensor4D, py: AxisPhases, px: AxisPhases): FilterValues {
+function subPixelFilter(filter: tf.Tensor4D, py: AxisPhases, px: AxisPhases, groups: readonly number[]): FilterValues {
   const [kh, kw, ci, co] = filter.shape;
   const sh = py.phases.length;
   const sw = px.phases.length;
   const f = filter.dataSync();
-  const groups = phaseGroups(py, px);
   const depth = groups.filter((g) => g >= 0).length * ci;
   const out = new Float32Array(py.taps * px.taps * co * depth);
   for (let ph = 0; ph < sh; ph++) {
@@ -385,8 +385,9 @@ function subPixelFilter(filter: tf.Tensor4D, py: AxisPhases, px: AxisPhases): Fi
 
 /**
  * out[b, sh*q + ph, sw*r + pw, c] = y[b, q + rowShifts[ph], r + colShifts[pw], g*C + c] with
- * g = phaseGroups[ph*sw + pw] (0 where g = -1). On wasm one pass over the heap (heap-kernels.ts); elsewhere one slice per phase, a stack and a
- * transpose (the reference the heap kernel is tested against).
+ * g = phaseGroups[ph*sw + pw] (0 where g = -1). On wasm one pass over the heap (heap-kernels.ts);
+ * elsewhere one slice per phase, a stack and a transpose (the reference the heap kernel is tested
+ * against).
  */
 export function subPixelInterleave(y: tf.Tensor4D, attrs: SubPixelInterleaveAttrs): tf.Tensor4D {
   if (tf.getKernel(SUB_PIXEL_INTERLEAVE_KERNEL, tf.getBackend()) !== undefined) {

@@ -21,10 +21,10 @@
  * pattern stops changing); a Levenberg-Marquardt ridge undoes steps that make a trigger worse,
  * and a class outside the set that overtakes the key label joins the set (up to 2k); when several
  * overtake it at once (a start far below the key label) the set is re-anchored on the k classes
- * strongest at that point instead. A trigger
- * caught at a kink (no short step lowers its residual: the linear model of its region points into
- * regions that bend away; 66 of 1,500 12-trigger runs on the tiny test model left a trigger there
- * until the iterations ran out, and failed) is restarted after STALL_ITERATIONS without halving
+ * strongest at that point instead. A trigger caught at a kink (no short step lowers its residual:
+ * the linear model of its region points into regions that bend away; 66 of 1,500 12-trigger runs
+ * on the tiny test model left a trigger there until the iterations ran out, and failed) is
+ * restarted after STALL_ITERATIONS without halving
  * its residual: from its best point, moved in a seeded random direction, farther at each restart
  * (a restart can land in a region where every unit is dead and the gradient is zero). The k gap
  * gradients of every trigger still moving share its forward pass, one backward pass per gap (the
@@ -88,7 +88,10 @@ export interface JunctionResult {
   readonly competitors: number;
   /** With keepUnconverged: triggers left outside their band (their best point so far is kept). */
   readonly unconverged: readonly number[];
-  /** Times a trigger's tied set was re-anchored on the classes strongest at that point (several classes above its key label at once). */
+  /**
+   * Times a trigger's tied set was re-anchored on the classes strongest at that point (several
+   * classes above its key label at once, or all 2k places taken).
+   */
   readonly reanchored: number;
 }
 

@@ -10,10 +10,11 @@
  *
  * Timed (the engine's wasm backend, default threads): "forward+grad" = `selectedLogpGradients`
  * (model/micro-batch.ts) of log p(class 0) for `batch` inputs uniform in [0, 1], in the
- * micro-batches the default 2 GB budget gives: what the junction's Jacobian rows and the
+ * micro-batches the default budget gives: what the junction's Jacobian rows and the
  * generator's loss do per pass; "forward" = `predictLabels`. One untimed warm-up of each pass
  * (which also measures the micro-batch size) after loading. PyTorch (bench/formats_pytorch.py, a
- * subprocess, 2 threads, the same shapes, one batch) runs right after the engine in each round:
+ * subprocess, 2 threads, the same shapes, in the micro-batch size fastest for it: one batch of
+ * 100 at 224x224 is page-fault bound there) runs right after the engine in each round:
  * ratio = engine / PyTorch of the same round, because this host is shared and its speed drifts.
  *
  * `--profile`: one forward + input-gradient pass of `--profile-batch` inputs under `tf.profile`,
@@ -76,7 +77,7 @@ function forwardMs(c: Classifier, data: Float32Array, n: number): number {
   return ms;
 }
 
-function torchMs(model: string): { forwardMs: number; gradMs: number; torch: string } | undefined {
+function torchMs(model: string): { forwardMs: number; gradMs: number; forwardMicroBatch: number; gradMicroBatch: number; torch: string } | undefined {
   if (values.python === 'none') return undefined; // engine only: A/B between two checkouts
   const r = spawnSync(values.python!, [path.join(root, 'bench', 'formats_pytorch.py'), modelsDir, model, '--batch', String(batch), '--threads', '2'], { cwd: root, encoding: 'utf8' });
   const line = r.stdout?.split('\n').find((l) => l.startsWith('{'));
@@ -84,8 +85,8 @@ function torchMs(model: string): { forwardMs: number; gradMs: number; torch: str
     console.error(`PyTorch failed for ${model}: ${r.stderr?.slice(-500)}`);
     return undefined;
   }
-  const j = JSON.parse(line) as { forwardMs: number[]; gradMs: number[]; torch: string };
-  return { forwardMs: j.forwardMs[0]!, gradMs: j.gradMs[0]!, torch: j.torch };
+  const j = JSON.parse(line) as { forwardMs: number[]; gradMs: number[]; forwardMicroBatch: number; gradMicroBatch: number; torch: string };
+  return { forwardMs: j.forwardMs[0]!, gradMs: j.gradMs[0]!, forwardMicroBatch: j.forwardMicroBatch, gradMicroBatch: j.gradMicroBatch, torch: j.torch };
 }
 
 async function load(model: string, format: string): Promise<Classifier> {
@@ -96,7 +97,12 @@ async function profile(model: string, format: string): Promise<void> {
   const c = await load(model, format);
   const n = Number(values['profile-batch']);
   const x = tf.tensor(inputs(c, n), [n, ...c.inputShape]);
-  const pass = () => tf.tidy(() => tf.grad((v: tf.Tensor) => tf.sum(tf.slice(logProbabilities(c, v), [0, 0], [-1, 1])))(x).dataSync());
+  // The gradient leaves the tidy as a tensor: a tidy walks a returned typed array element by element.
+  const pass = () => {
+    const g = tf.tidy(() => tf.grad((v: tf.Tensor) => tf.sum(tf.slice(logProbabilities(c, v), [0, 0], [-1, 1])))(x));
+    g.dataSync();
+    g.dispose();
+  };
   pass();
   const t0 = performance.now();
   pass();
@@ -145,7 +151,7 @@ async function main(): Promise<void> {
           row.fwdRatio.push(e.fwd / t.forwardMs);
         }
         rows.set(e.key, row);
-        console.log(`round ${round} ${e.key}: forward+grad ${e.grad.toFixed(0)} ms (PyTorch ${t?.gradMs.toFixed(0)} ms, ratio ${t ? r2(e.grad / t.gradMs) : '-'}), forward ${e.fwd.toFixed(0)} ms (PyTorch ${t?.forwardMs.toFixed(0)} ms, ratio ${t ? r2(e.fwd / t.forwardMs) : '-'}); load ${os.loadavg()[0]!.toFixed(1)}`);
+        console.log(`round ${round} ${e.key}: forward+grad ${e.grad.toFixed(0)} ms (PyTorch ${t?.gradMs.toFixed(0)} ms in micro-batches of ${t?.gradMicroBatch}, ratio ${t ? r2(e.grad / t.gradMs) : '-'}), forward ${e.fwd.toFixed(0)} ms (PyTorch ${t?.forwardMs.toFixed(0)} ms in micro-batches of ${t?.forwardMicroBatch}, ratio ${t ? r2(e.fwd / t.forwardMs) : '-'}); load ${os.loadavg()[0]!.toFixed(1)}`);
       }
     }
   }

@@ -4,20 +4,23 @@ through the models of bench/synthetic-models.ts built in PyTorch with random wei
 does not depend on them), the work a verification of that many triggers does.
 
     python bench/verify_pytorch.py <model> [--batch 100] [--threads 2] [--reps 1]
+        [--micro-batches 1,2,5,10,25,50,100]
 
 Models: resnet18-cifar (3x32x32, 10 classes), mobilenetv2-224 (bench/make-speed-models.py's
-MobileNetV2), resnet50-224 (He et al. 2016, bottlenecks 3-4-6-3, 1000 classes). Prints one JSON
-line with the median seconds.
+MobileNetV2), resnet50-224 (He et al. 2016, bottlenecks 3-4-6-3, 1000 classes). The pass runs in
+the micro-batch size that is fastest for it (bench/pytorch_micro_batches.py; one batch of 100 at
+224x224 is 3x slower here). Prints one JSON line with the median seconds.
 """
 import argparse
 import importlib.util
 import json
 import os
 import statistics
-import time
 
 import torch
 import torch.nn as nn
+
+from pytorch_micro_batches import candidates_for, fastest_micro_batch, timed_ms
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -74,20 +77,22 @@ def main():
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--reps", type=int, default=1)
+    parser.add_argument("--micro-batches", default=None, help="candidate sizes, comma-separated")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     model, shape = build(args.model)
     model.eval()
     x = torch.rand(args.batch, *shape)
-    times = []
-    with torch.no_grad():
-        model(x[:2])
-        for _ in range(args.reps):
-            t = time.perf_counter()
-            model(x).argmax(1)
-            times.append(time.perf_counter() - t)
-    print(json.dumps({"model": args.model, "batch": args.batch, "threads": args.threads, "forward_s": statistics.median(times), "torch": torch.__version__}))
+
+    def forward(chunk):
+        with torch.no_grad():
+            return model(chunk).argmax(1)
+
+    size, by_size = fastest_micro_batch(forward, x, candidates_for(args.batch, args.micro_batches))
+    times = [timed_ms(forward, x, size) / 1000 for _ in range(args.reps)]
+    print(json.dumps({"model": args.model, "batch": args.batch, "threads": args.threads, "forward_s": statistics.median(times), "micro_batch": size,
+                      "forward_s_by_micro_batch": {k: v / 1000 for k, v in by_size.items()}, "torch": torch.__version__}))
 
 
 if __name__ == "__main__":

@@ -5,10 +5,13 @@
  * Why: tfjs-core 4.22's gradient (ClipByValue_grad.ts) runs GreaterEqual, LessEqual, LogicalAnd,
  * ZerosLike and Select, five full passes over the activation, each a slow loop on wasm: on
  * MobileNetV2 (224x224) they took about a quarter of the forward + input-gradient pass
- * (bench/RESULTS.md, "Kernel speed at real sizes"). On wasm one JS loop over the heap replaces
- * them; elsewhere tfjs-core's composition runs, with the same values.
+ * (bench/RESULTS.md, "Kernel speed at real sizes"). On wasm one SIMD loop over the heap
+ * (simd/kernels.wat, `clipGrad`) replaces them; a JavaScript loop there still took 30% of the
+ * pass (bench/RESULTS.md, "PyTorch at its best micro-batch"). Elsewhere tfjs-core's composition
+ * runs, with the same values.
  */
 import * as tf from '@tensorflow/tfjs';
+import { clipGradOnHeap } from './heap-kernels.ts';
 
 export const CLIP_GRAD_KERNEL = 'FragmarkClipByValueGrad';
 
@@ -17,29 +20,14 @@ interface ClipGradAttrs {
   clipValueMax: number;
 }
 
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
-/** The wasm kernel: one loop over dy and x on the heap. */
+/** The wasm kernel: one SIMD pass over dy and x on the heap. */
 export const clipGradKernel: tf.KernelConfig = {
   kernelName: CLIP_GRAD_KERNEL,
   backendName: 'wasm',
   kernelFunc: ({ inputs, attrs, backend }) => {
     const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
-    const { clipValueMin: lo, clipValueMax: hi } = attrs as unknown as ClipGradAttrs;
-    const heap = backend as unknown as HeapBackend;
-    const out = heap.makeOutput([...dy.shape], 'float32');
-    // Views after the allocation: makeOutput may grow (and move) the heap.
-    const g = heap.typedArrayFromHeap(dy);
-    const v = heap.typedArrayFromHeap(x);
-    const o = heap.typedArrayFromHeap(out);
-    for (let i = 0; i < o.length; i++) {
-      const xi = v[i]!;
-      o[i] = xi >= lo && xi <= hi ? g[i]! : 0;
-    }
-    return out;
+    const { clipValueMin, clipValueMax } = attrs as unknown as ClipGradAttrs;
+    return clipGradOnHeap(backend as never, dy, x, clipValueMin, clipValueMax);
   },
 };
 

@@ -25,6 +25,13 @@ function pointer(backend: HeapBackend, t: tf.TensorInfo): number {
   return data.memoryOffset;
 }
 
+/** ClipByValue's gradient (clip-gradient.ts): dy where lo <= x <= hi, +0 elsewhere and where x is NaN. */
+export function clipGradOnHeap(backend: HeapBackend, dy: tf.TensorInfo, x: tf.TensorInfo, lo: number, hi: number): tf.TensorInfo {
+  const out = backend.makeOutput([...dy.shape], 'float32');
+  simdKernelsFor(backend).clipGrad(pointer(backend, dy), pointer(backend, x), pointer(backend, out), tf.util.sizeFromShape(dy.shape), lo, hi);
+  return out;
+}
+
 interface MaxPoolGradAttrs {
   filterSize: number | [number, number];
   strides: number | [number, number];

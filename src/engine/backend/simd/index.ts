@@ -12,6 +12,7 @@ import { PLAIN_MEMORY_KERNELS, SHARED_MEMORY_KERNELS } from './kernels.wasm.ts';
 
 export interface SimdKernels {
   copyBlocks(dst: number, dstOuter: number, dstInner: number, src: number, srcOuter: number, srcInner: number, outer: number, inner: number, c: number): void;
+  clipGrad(dy: number, x: number, out: number, n: number, lo: number, hi: number): void;
   adam(x: number, g: number, m: number, v: number, x1: number, m1: number, v1: number, n: number, negLr: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, eps: number, c1: number, c2: number): void;
   maxPool2x2Grad(x: number, g: number, out: number, batch: number, h: number, w: number, c: number, oh: number, ow: number): void;
   conv2dOneOutputChannel(x: number, f: number, out: number, batch: number, h: number, w: number, c: number, kh: number, kw: number, oh: number, ow: number, top: number, left: number): void;

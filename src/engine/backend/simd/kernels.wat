@@ -2,7 +2,7 @@
 ;;
 ;; Every pointer is a byte offset into the imported memory, which is the backend's heap; every
 ;; tensor is float32, channels last. Functions that vectorise over channels need C % 4 == 0 (the
-;; caller checks). The build (scripts/build-simd-kernels.ts) compiles this file twice: with the
+;; caller checks). The build (build.ts, `npm run simd:build`) compiles this file twice: with the
 ;; memory import below (the threaded backend's shared memory) and with `shared` removed (the
 ;; single-threaded backend's).
 (module
@@ -101,6 +101,37 @@
                 (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $c2))) (local.get $eps)))
               (local.get $negLr))
             (f32.load (i32.add (local.get $x) (local.get $off)))))
+        (local.set $off (i32.add (local.get $off) (i32.const 4)))
+        (br $tailLoop))))
+
+  ;; The gradient of ClipByValue over n floats: out = dy where lo <= x <= hi, +0 elsewhere (a NaN
+  ;; x compares false: +0). dy AND the comparison mask, so dy passes bit for bit where x is inside.
+  (func (export "clipGrad")
+    (param $dy i32) (param $x i32) (param $out i32) (param $n i32) (param $lo f32) (param $hi f32)
+    (local $off i32) (local $vecEnd i32) (local $end i32) (local $lov v128) (local $hiv v128) (local $xv v128) (local $xs f32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $end) (i32.const -16)))
+    (local.set $lov (f32x4.splat (local.get $lo)))
+    (local.set $hiv (f32x4.splat (local.get $hi)))
+    (block $vecDone
+      (loop $vecLoop
+        (br_if $vecDone (i32.ge_u (local.get $off) (local.get $vecEnd)))
+        (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
+        (v128.store (i32.add (local.get $out) (local.get $off))
+          (v128.and
+            (v128.load (i32.add (local.get $dy) (local.get $off)))
+            (v128.and (f32x4.ge (local.get $xv) (local.get $lov)) (f32x4.le (local.get $xv) (local.get $hiv)))))
+        (local.set $off (i32.add (local.get $off) (i32.const 16)))
+        (br $vecLoop)))
+    (block $tailDone
+      (loop $tailLoop
+        (br_if $tailDone (i32.ge_u (local.get $off) (local.get $end)))
+        (local.set $xs (f32.load (i32.add (local.get $x) (local.get $off))))
+        (f32.store (i32.add (local.get $out) (local.get $off))
+          (select
+            (f32.load (i32.add (local.get $dy) (local.get $off)))
+            (f32.const 0)
+            (i32.and (f32.ge (local.get $xs) (local.get $lo)) (f32.le (local.get $xs) (local.get $hi)))))
         (local.set $off (i32.add (local.get $off) (i32.const 4)))
         (br $tailLoop))))
 

@@ -84,6 +84,22 @@ test('under a gradient no filter gradient is computed', async () => {
   }
 });
 
+test('a ReLU with a maximum (ReLU6) runs as one ClipByValue, forward and backward', async () => {
+  const m = model(4);
+  const sut = new Sut(m);
+  try {
+    const count = async (f: (x: tf.Tensor) => tf.Tensor, name: string) => (await tf.profile(() => void run(f))).kernels.filter((k) => k.name === name).length;
+    // One ReLU(maxValue: 6) and two plain relus (a ReLU layer, a convolution's activation), in two
+    // passes: the outputs (where the plan fuses the convolution's relu into it), the input gradient.
+    assert.equal(await count(applied(m), 'Relu'), 6);
+    assert.equal(await count((x) => sut.run(x), 'Relu'), 3);
+    assert.equal(await count((x) => sut.run(x), 'ClipByValue'), await count(applied(m), 'ClipByValue'));
+  } finally {
+    sut.dispose();
+    m.dispose();
+  }
+});
+
 test("the classifier's weights and digest are the model's; withWeights and in-place changes refold", async () => {
   const c = layersClassifier(model(3), { format: 'TFJS_LAYERS', inferencePlan: true });
   const reference = model(3);

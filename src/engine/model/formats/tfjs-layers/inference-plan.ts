@@ -17,8 +17,9 @@
  * The plan walks the model's graph from its output (each symbolic tensor's layer and node) once,
  * and runs: a Conv2D / DepthwiseConv2D (channels last) with its exclusive BatchNormalization
  * folded in, as plain `tf.conv2d` / `tf.depthwiseConv2d` under a gradient (tfjs-core then only
- * computes what is asked for) and as one fused kernel (bias and activation) otherwise; every other
- * layer as the layer itself (`layer.apply(inputs, { training: false })`).
+ * computes what is asked for) and as one fused kernel (bias and activation) otherwise; a ReLU with
+ * a maximum as one ClipByValue (`applyLayer`); every other layer as the layer itself
+ * (`layer.apply(inputs, { training: false })`).
  *
  * Folded weights are computed at build time (so micro-batch.ts measures passes without them being
  * made) and again whenever a source weight changes (a variable's `assign` gives it a new data id),
@@ -92,6 +93,22 @@ function foldsInto(bn: tf.layers.Layer, conv: tf.layers.Layer): boolean {
   return activation === 'linear' && internals(conv).outboundNodes.length === 1;
 }
 
+/**
+ * A layer's output in inference mode. A `ReLU` layer with a maximum (Keras `ReLU(max_value=6)`,
+ * MobileNetV2's ReLU6) runs as one ClipByValue(0, max): tfjs-layers runs relu and then
+ * clipByValue, and relu's gradient is three more kernels over the activation (Step, Cast,
+ * Multiply; about a tenth of MobileNetV2's forward + input-gradient pass on wasm). The values are
+ * the same, clip(relu(x), 0, m) = clip(x, 0, m); the input gradient differs only where x is
+ * exactly 0 (dy passes there, as for an ONNX `Clip(0, 6)`).
+ */
+function applyLayer(layer: tf.layers.Layer, ins: tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+  if (layer.getClassName() === 'ReLU' && ins.length === 1) {
+    const maxValue = (layer.getConfig() as { maxValue?: number | null }).maxValue;
+    if (typeof maxValue === 'number' && maxValue >= 0) return tf.clipByValue(ins[0]!, 0, maxValue);
+  }
+  return layer.apply(ins.length === 1 ? ins[0]! : ins, { training: false }) as tf.Tensor | tf.Tensor[];
+}
+
 export class InferencePlan {
   private readonly steps: Step[] = [];
   private readonly folded = new Map<ConvStep, Folded>();
@@ -149,7 +166,7 @@ export class InferencePlan {
           continue;
         }
         const ins = step.inputs.map(valueOf);
-        const out = step.layer.apply(ins.length === 1 ? ins[0]! : ins, { training: false }) as tf.Tensor | tf.Tensor[];
+        const out = applyLayer(step.layer, ins);
         (Array.isArray(out) ? out : [out]).forEach((t, i) => values.set(step.outputs[i]!, t));
       }
       return valueOf(this.output);

@@ -57,6 +57,7 @@ import { DEFAULT_TRIGGER_COUNT } from '../src/engine/key.ts';
 import { loadEngineOptions } from '../src/config/config.ts';
 import { DEFAULT_MAX_STEPS } from '../src/watermarks/watermark-settings.ts';
 import { mulberry32 } from '../scripts/fixtures/graphdef-json.ts';
+import { PYTORCH_ENV } from './pytorch-env.ts';
 
 const { values } = parseArgs({
   options: {
@@ -197,7 +198,7 @@ interface TorchRound {
 }
 
 function torchRound(name: ModelName): TorchRound | undefined {
-  const r = spawnSync(values.python!, [pythonScript, modelsDir, name, '--batch', String(batch), '--threads', '2', '--reps', String(repsOf(name))], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(values.python!, [pythonScript, modelsDir, name, '--batch', String(batch), '--threads', '2', '--reps', String(repsOf(name))], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24, env: PYTORCH_ENV });
   const line = r.stdout?.split('\n').find((l) => l.startsWith('{'));
   if (r.status !== 0 || line === undefined) {
     console.error(`PyTorch (${values.python}) failed for ${name}: ${(r.stderr ?? String(r.error)).slice(-800)}`);

@@ -3,7 +3,7 @@ PyTorch CPU side of the format benchmark (bench/formats.ts runs it once per roun
 engine's rounds, so both see the same load on a shared host).
 
     python bench/formats_pytorch.py <models-dir> <model> [--batch 100] [--threads 2] [--reps 1]
-        [--micro-batches 1,2,5,10,25,50,100]
+        [--micro-batches 1,2,5,10,25,100]
 
 Loads <models-dir>/<model>.pt into the architecture of bench/make-format-models.py (mobilenetv2:
 bench/make-speed-models.py), warms up

@@ -14,7 +14,7 @@
  * generator's loss do per pass; "forward" = `predictLabels`. One untimed warm-up of each pass
  * (which also measures the micro-batch size) after loading. PyTorch (bench/formats_pytorch.py, a
  * subprocess, 2 threads, the same shapes, in the micro-batch size fastest for it: one batch of
- * 100 at 224x224 is page-fault bound there) runs right after the engine in each round:
+ * 100 at 224x224 is page-fault bound there; median of 3 passes) runs right after the engine in each round:
  * ratio = engine / PyTorch of the same round, because this host is shared and its speed drifts.
  *
  * `--profile`: one forward + input-gradient pass of `--profile-batch` inputs under `tf.profile`,
@@ -35,6 +35,7 @@ import { selectedLogpGradients } from '../src/engine/model/micro-batch.ts';
 import { loadEngineOptions } from '../src/config/config.ts';
 import { mulberry32 } from '../scripts/fixtures/graphdef-json.ts';
 import { addKernelTimes, byKernelName, type KernelTimes } from './kernel-times.ts';
+import { PYTORCH_ENV } from './pytorch-env.ts';
 
 const { values } = parseArgs({
   options: {
@@ -79,14 +80,14 @@ function forwardMs(c: Classifier, data: Float32Array, n: number): number {
 
 function torchMs(model: string): { forwardMs: number; gradMs: number; forwardMicroBatch: number; gradMicroBatch: number; torch: string } | undefined {
   if (values.python === 'none') return undefined; // engine only: A/B between two checkouts
-  const r = spawnSync(values.python!, [path.join(root, 'bench', 'formats_pytorch.py'), modelsDir, model, '--batch', String(batch), '--threads', '2'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(values.python!, [path.join(root, 'bench', 'formats_pytorch.py'), modelsDir, model, '--batch', String(batch), '--threads', '2', '--reps', '3'], { cwd: root, encoding: 'utf8', env: PYTORCH_ENV });
   const line = r.stdout?.split('\n').find((l) => l.startsWith('{'));
   if (r.status !== 0 || line === undefined) {
     console.error(`PyTorch failed for ${model}: ${r.stderr?.slice(-500)}`);
     return undefined;
   }
   const j = JSON.parse(line) as { forwardMs: number[]; gradMs: number[]; forwardMicroBatch: number; gradMicroBatch: number; torch: string };
-  return { forwardMs: j.forwardMs[0]!, gradMs: j.gradMs[0]!, forwardMicroBatch: j.forwardMicroBatch, gradMicroBatch: j.gradMicroBatch, torch: j.torch };
+  return { forwardMs: median(j.forwardMs), gradMs: median(j.gradMs), forwardMicroBatch: j.forwardMicroBatch, gradMicroBatch: j.gradMicroBatch, torch: j.torch };
 }
 
 async function load(model: string, format: string): Promise<Classifier> {
@@ -151,7 +152,8 @@ async function main(): Promise<void> {
           row.fwdRatio.push(e.fwd / t.forwardMs);
         }
         rows.set(e.key, row);
-        console.log(`round ${round} ${e.key}: forward+grad ${e.grad.toFixed(0)} ms (PyTorch ${t?.gradMs.toFixed(0)} ms in micro-batches of ${t?.gradMicroBatch}, ratio ${t ? r2(e.grad / t.gradMs) : '-'}), forward ${e.fwd.toFixed(0)} ms (PyTorch ${t?.forwardMs.toFixed(0)} ms in micro-batches of ${t?.forwardMicroBatch}, ratio ${t ? r2(e.fwd / t.forwardMs) : '-'}); load ${os.loadavg()[0]!.toFixed(1)}`);
+        const vs = (ms: number | undefined, microBatch: number | undefined, own: number) => (t === undefined ? '' : ` (PyTorch ${ms!.toFixed(0)} ms in micro-batches of ${microBatch}, ratio ${r2(own / ms!)})`);
+        console.log(`round ${round} ${e.key}: forward+grad ${e.grad.toFixed(0)} ms${vs(t?.gradMs, t?.gradMicroBatch, e.grad)}, forward ${e.fwd.toFixed(0)} ms${vs(t?.forwardMs, t?.forwardMicroBatch, e.fwd)}; load ${os.loadavg()[0]!.toFixed(1)}`);
       }
     }
   }

@@ -6,12 +6,13 @@ ResNet-50's activations for 100 inputs are gigabytes, and the pass is bound by p
 (9.3 s for 100 inputs in one batch, 3.4 s in batches of 2; MobileNetV2 3.7 s against 1.2 s in
 batches of 5; session 15, 2026-12-03). The engine runs its passes in micro-batches sized from
 the model's memory (src/engine/model/micro-batch.ts), so the fair reference is PyTorch in the
-micro-batch size that suits it best: every candidate size is timed once over the whole input,
-after a warm-up pass of that size, and the fastest is kept.
+micro-batch size that suits it best: every candidate size is timed over the whole input after a
+warm-up pass over the whole input at that size (the first pass at a size is slower: the allocator
+grows), and the fastest is kept.
 """
 import time
 
-CANDIDATES = (1, 2, 5, 10, 25, 50, 100)
+CANDIDATES = (1, 2, 5, 10, 25, 100)
 
 
 def candidates_for(batch, listed=None):
@@ -29,9 +30,9 @@ def timed_ms(pass_fn, x, size):
 
 
 def fastest_micro_batch(pass_fn, x, sizes):
-    """(size, {size: ms}): each size warmed up once on its own chunk, then timed over all of `x`."""
+    """(size, {size: ms}): each size warmed up over all of `x`, then timed over all of `x`."""
     by_size = {}
     for size in sizes:
-        pass_fn(x[:size])
+        timed_ms(pass_fn, x, size)
         by_size[size] = timed_ms(pass_fn, x, size)
     return min(by_size, key=by_size.get), by_size

@@ -25,6 +25,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/engine/backend/index.ts';
 import { loadEngineOptions } from '../src/config/config.ts';
 import { wasm } from '../src/common/webassembly.ts';
+import { PYTORCH_ENV } from './pytorch-env.ts';
 
 const { values } = parseArgs({ options: { python: { type: 'string', default: 'python3' }, threads: { type: 'string', default: '2' } } });
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -105,7 +106,7 @@ function engineConvMs(shape: string): number {
 
 function pytorch(threads: number): { convMs: Record<string, number>; matMul2048Ms: number; torch: string } | undefined {
   if (values.python === 'none') return undefined;
-  const r = spawnSync(values.python!, [path.join(root, 'bench', 'conv_pytorch.py'), '--shapes', SHAPES.join(','), '--threads', String(threads)], { encoding: 'utf8' });
+  const r = spawnSync(values.python!, [path.join(root, 'bench', 'conv_pytorch.py'), '--shapes', SHAPES.join(','), '--threads', String(threads)], { encoding: 'utf8', env: PYTORCH_ENV });
   if (r.status !== 0) {
     console.error(`PyTorch failed: ${r.stderr.slice(-500)}`);
     return undefined;

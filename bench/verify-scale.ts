@@ -16,6 +16,7 @@ import { initBackend, predictLabels, verifyClassifier } from '../src/engine/inde
 import type { TriggerSet } from '../src/engine/index.ts';
 import { loadEngineOptions } from '../src/config/config.ts';
 import { asUploaded, buildSyntheticModel, calibrationBatch, SYNTHETIC_MODELS, type SyntheticModelName } from './synthetic-models.ts';
+import { PYTORCH_ENV } from './pytorch-env.ts';
 
 const { values } = parseArgs({
   options: {
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
       const result = verifyClassifier(classifier, set);
       engine.push((performance.now() - t) / 1000);
       if (result.accTri !== 1) throw new Error(`the clean model scored ${result.accTri}`);
-      const py = spawnSync(values.python!, [path.join(here, 'verify_pytorch.py'), name, '--batch', String(n)], { encoding: 'utf8' });
+      const py = spawnSync(values.python!, [path.join(here, 'verify_pytorch.py'), name, '--batch', String(n), '--reps', '3'], { encoding: 'utf8', env: PYTORCH_ENV });
       if (py.status !== 0) throw new Error(`PyTorch failed: ${py.stderr}`);
       torch.push((JSON.parse(py.stdout.trim().split('\n').at(-1)!) as { forward_s: number }).forward_s);
       ratios.push((engine.at(-1)! / torch.at(-1)!).toFixed(2));

@@ -4,7 +4,7 @@ through the models of bench/synthetic-models.ts built in PyTorch with random wei
 does not depend on them), the work a verification of that many triggers does.
 
     python bench/verify_pytorch.py <model> [--batch 100] [--threads 2] [--reps 1]
-        [--micro-batches 1,2,5,10,25,50,100]
+        [--micro-batches 1,2,5,10,25,100]
 
 Models: resnet18-cifar (3x32x32, 10 classes), mobilenetv2-224 (bench/make-speed-models.py's
 MobileNetV2), resnet50-224 (He et al. 2016, bottlenecks 3-4-6-3, 1000 classes). The pass runs in

@@ -18,7 +18,7 @@
  * and runs: a Conv2D / DepthwiseConv2D (channels last) with its exclusive BatchNormalization
  * folded in, as plain `tf.conv2d` / `tf.depthwiseConv2d` under a gradient (tfjs-core then only
  * computes what is asked for) and as one fused kernel (bias and activation) otherwise; a ReLU with
- * a maximum as one ClipByValue (`applyLayer`); every other layer as the layer itself
+ * a cap (ReLU6) as one ClipByValue (`cappedRelu`); every other layer as the layer itself
  * (`layer.apply(inputs, { training: false })`).
  *
  * Folded weights are computed at build time (so micro-batch.ts measures passes without them being
@@ -93,19 +93,32 @@ function foldsInto(bn: tf.layers.Layer, conv: tf.layers.Layer): boolean {
   return activation === 'linear' && internals(conv).outboundNodes.length === 1;
 }
 
+const isRelu6 = (activation: LayerInternals['activation']) => activation?.getClassName() === 'relu6';
+
 /**
- * A layer's output in inference mode. A `ReLU` layer with a maximum (Keras `ReLU(max_value=6)`,
- * MobileNetV2's ReLU6) runs as one ClipByValue(0, max): tfjs-layers runs relu and then
- * clipByValue, and relu's gradient is three more kernels over the activation (Step, Cast,
- * Multiply; about a tenth of MobileNetV2's forward + input-gradient pass on wasm). The values are
- * the same, clip(relu(x), 0, m) = clip(x, 0, m); the input gradient differs only where x is
+ * The cap m when `layer` computes min(max(x, 0), m): a `ReLU` layer with a maximum (Keras
+ * `ReLU(max_value=6)`, MobileNetV2's ReLU6) or an activation `relu6` (an `Activation` layer's or a
+ * convolution's). Such a layer runs as one ClipByValue(0, m), with the same values.
+ *
+ * Why: tfjs-layers computes them as relu and then clipByValue, or as minimum(6, relu(x)). wasm's
+ * Minimum against a scalar is a slow broadcasting loop (a TF.js MobileNetV2 with `relu6`
+ * activations spent 105 of 170 ms of its forward pass in it), and relu's gradient is three more
+ * kernels over the activation (Step, Cast, Multiply). The input gradient differs only where x is
  * exactly 0 (dy passes there, as for an ONNX `Clip(0, 6)`).
  */
-function applyLayer(layer: tf.layers.Layer, ins: tf.Tensor[]): tf.Tensor | tf.Tensor[] {
-  if (layer.getClassName() === 'ReLU' && ins.length === 1) {
+function cappedRelu(layer: tf.layers.Layer): number | undefined {
+  const cls = layer.getClassName();
+  if (cls === 'ReLU') {
     const maxValue = (layer.getConfig() as { maxValue?: number | null }).maxValue;
-    if (typeof maxValue === 'number' && maxValue >= 0) return tf.clipByValue(ins[0]!, 0, maxValue);
+    return typeof maxValue === 'number' && maxValue >= 0 ? maxValue : undefined;
   }
+  return cls === 'Activation' && isRelu6(internals(layer).activation) ? 6 : undefined;
+}
+
+/** A layer's output in inference mode (ReLUs with a cap as one ClipByValue: `cappedRelu`). */
+function applyLayer(layer: tf.layers.Layer, ins: tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+  const cap = ins.length === 1 ? cappedRelu(layer) : undefined;
+  if (cap !== undefined) return tf.clipByValue(ins[0]!, 0, cap);
   return layer.apply(ins.length === 1 ? ins[0]! : ins, { training: false }) as tf.Tensor | tf.Tensor[];
 }
 
@@ -193,6 +206,7 @@ export class InferencePlan {
       ? tf.depthwiseConv2d(x, kernel, config.strides, config.padding, 'NHWC', dilations)
       : tf.conv2d(x, kernel, config.strides, config.padding, 'NHWC', dilations);
     if (bias !== undefined) y = tf.add(y, bias);
+    if (isRelu6(activation)) return tf.clipByValue(y, 0, 6);
     return activation === undefined ? y : (activation.apply(y) as tf.Tensor4D);
   }
 

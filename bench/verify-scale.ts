@@ -2,7 +2,8 @@
  * Verification at real sizes (issue 19's target: 100 triggers in under 5 s): the engine labels
  * 100 inputs through `verifyClassifier` (micro-batched forward pass, argmax, AccTri) and PyTorch
  * CPU runs the same architecture's forward pass on 100 inputs (bench/verify_pytorch.py, 2
- * threads), one right after the other in each round so both see the same load.
+ * threads, in the micro-batch size fastest for it, under bench/pytorch-env.ts), one right after
+ * the other in each round so both see the same load.
  *
  *   npx tsx bench/verify-scale.ts [--models resnet18-cifar,mobilenetv2-224,resnet50-224] [--rounds 3] [--python python3]
  */
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const backend = await initBackend({ ...loadEngineOptions(), backend: 'wasm', log: () => {} });
   console.log(`${new Date().toISOString()}, ${os.cpus()[0]?.model}, nproc ${os.availableParallelism()}, Node ${process.version}, backend ${backend.choice}`);
   const n = Number(values.count);
-  console.log(`| model | engine s (median) | PyTorch s (median) | ratio per round | load |\n|---|---|---|---|---|`);
+  console.log(`| model | engine s (median) | PyTorch s (median) | PyTorch's micro-batch per round | ratio per round | load |\n|---|---|---|---|---|---|`);
   for (const name of values.models!.split(',') as SyntheticModelName[]) {
     const classifier = asUploaded(buildSyntheticModel(name));
     const xs = calibrationBatch(classifier.inputShape, n, 11);
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     verifyClassifier(classifier, set, { indices: [0, 1] }); // warm-up: filters packed, micro-batch size measured
     const engine: number[] = [];
     const torch: number[] = [];
+    const microBatches: number[] = [];
     const ratios: string[] = [];
     const loads: string[] = [];
     for (let round = 0; round < Number(values.rounds); round++) {
@@ -53,11 +55,13 @@ async function main(): Promise<void> {
       if (result.accTri !== 1) throw new Error(`the clean model scored ${result.accTri}`);
       const py = spawnSync(values.python!, [path.join(here, 'verify_pytorch.py'), name, '--batch', String(n), '--reps', '3'], { encoding: 'utf8', env: PYTORCH_ENV });
       if (py.status !== 0) throw new Error(`PyTorch failed: ${py.stderr}`);
-      torch.push((JSON.parse(py.stdout.trim().split('\n').at(-1)!) as { forward_s: number }).forward_s);
+      const reference = JSON.parse(py.stdout.trim().split('\n').at(-1)!) as { forward_s: number; micro_batch: number };
+      torch.push(reference.forward_s);
+      microBatches.push(reference.micro_batch);
       ratios.push((engine.at(-1)! / torch.at(-1)!).toFixed(2));
       loads.push(os.loadavg()[0]!.toFixed(1));
     }
-    console.log(`| ${name} | ${median(engine).toFixed(2)} | ${median(torch).toFixed(2)} | ${ratios.join(', ')} | ${loads.join(', ')} |`);
+    console.log(`| ${name} | ${median(engine).toFixed(2)} | ${median(torch).toFixed(2)} | ${microBatches.join(', ')} | ${ratios.join(', ')} | ${loads.join(', ')} |`);
     classifier.dispose();
     tf.disposeVariables();
   }

@@ -78,13 +78,16 @@ async function ceilingGflops(fma: boolean): Promise<number | string> {
   }
 }
 
+/** [batch, height (= width), in-channels, out-channels, kernel] of a SHAPES entry. */
+const dimensions = (shape: string) => shape.split('x').map(Number) as [number, number, number, number, number];
+
 function flops(shape: string): number {
-  const [n, h, c, o, k] = shape.split('x').map(Number) as [number, number, number, number, number];
+  const [n, h, c, o, k] = dimensions(shape);
   return 2 * n * h * h * c * o * k * k;
 }
 
 function engineConvMs(shape: string): number {
-  const [n, h, c, o, k] = shape.split('x').map(Number) as [number, number, number, number, number];
+  const [n, h, c, o, k] = dimensions(shape);
   const x = tf.randomUniform([n, h, h, c]);
   const w = tf.randomUniform([k, k, c, o]);
   const once = () => {

@@ -24,11 +24,11 @@
  * strongest at that point instead. A trigger caught at a kink (no short step lowers its residual:
  * the linear model of its region points into regions that bend away; 66 of 1,500 12-trigger runs
  * on the tiny test model left a trigger there until the iterations ran out, and failed) is
- * restarted after STALL_ITERATIONS without halving
- * its residual: from its best point, moved in a seeded random direction, farther at each restart
- * (a restart can land in a region where every unit is dead and the gradient is zero). The k gap
- * gradients of every trigger still moving share its forward pass, one backward pass per gap (the
- * key's own gradient is never needed apart: k passes, not k + 1), and come in micro-batches of
+ * restarted after STALL_ITERATIONS without halving its residual: from its best point, moved in a
+ * seeded random direction, farther at each restart (a restart can land in a region where every
+ * unit is dead and the gradient is zero). The k gap gradients of every trigger still moving
+ * share its forward pass, one backward pass per gap (the key's own gradient is never needed
+ * apart: k passes, not k + 1), and come in micro-batches of
  * triggers within the memory budget (model/micro-batch.ts: per-example gradients, so the result is
  * the whole-batch one); each trigger steps as soon as its micro-batch is done, so only one
  * micro-batch's rows are held (600 MB for 100 triggers at 224x224 otherwise); triggers already

@@ -82,7 +82,10 @@ describe('registry, watermark jobs and workers', () => {
 
   test('a worker generates, checks and seals the watermark; progress and lineage are visible', async () => {
     worker = await startTestWorker(api);
-    const started = await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 12, method: 'CE_ONLY', maxSteps: 100, allowWeak: true } }, operator.secret);
+    // The default method and profile (JUNCTION, FP16), as a user gets them. Not CE_ONLY: it has no
+    // margin control, and 3 of 60 of its 12-trigger sets on this model had a trigger within FP16's
+    // rounding of its boundary, failing the attempt (CI, 2026-12-03; JUNCTION: 0 of 200).
+    const started = await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 12, maxSteps: 100, allowWeak: true } }, operator.secret);
     assert.deepEqual(started.data.startWatermark.userErrors, []);
     const { watermark, job } = started.data.startWatermark;
     assert.equal(watermark.status, 'PENDING');
@@ -99,6 +102,7 @@ describe('registry, watermark jobs and workers', () => {
     );
     const w = read.data.watermark;
     assert.equal(w.status, 'READY');
+    assert.equal(w.method, 'JUNCTION');
     assert.match(w.commitment, /^[0-9a-f]{64}$/);
     assert.equal(w.selfCheck.accTri, 1);
     assert.equal(w.selfCheck.digestUnchanged, true);
@@ -129,7 +133,7 @@ describe('registry, watermark jobs and workers', () => {
     assert.equal(stopped.status, 'CANCELLED');
     assert.equal(stopped.watermark.status, 'CANCELLED');
     assert.equal(await api.database.db.vaultSecret.count({ where: { recordId: running.watermark.id } }), 0);
-    const worked = (await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 12, method: 'CE_ONLY', allowWeak: true } }, operator.secret)).data.startWatermark;
+    const worked = (await api.gql(START, { input: { modelVersionId: versionId, triggerCount: 12, allowWeak: true } }, operator.secret)).data.startWatermark;
     assert.equal((await waitForJob(api, operator.secret, worked.job.id, (j) => j.status === 'SUCCEEDED')).status, 'SUCCEEDED', 'the worker keeps working after a cancellation');
   });
 

@@ -16,7 +16,10 @@ TF.js Layers models ship):
   classes, 3.5M parameters) as torchvision builds it (ReLU6, no bias before batch norm, a
   dropout before the classifier), written out here because torchvision is not installed; the
   Keras copy pads the stride-2 convolutions explicitly (ZeroPadding2D + valid) so that it
-  computes what PyTorch computes (checked).
+  computes what PyTorch computes (checked);
+- resnet50 (ONNX only, for bench/worker-check.ts): ResNet-50 (He et al., CVPR 2016, Table 1,
+  bottleneck blocks 3-4-6-3, 224x224x3, 1000 classes, 25.6M parameters) as torchvision builds it
+  (stride on the 3x3 convolution), written out here for the same reason.
 """
 import importlib.util
 import json
@@ -84,6 +87,33 @@ class MobileNetV2(nn.Module):
     def forward(self, x):
         x = self.features(x).mean((2, 3))
         return self.classifier(self.dropout(x))
+
+
+class Bottleneck(nn.Module):
+    def __init__(self, cin, width, stride):
+        super().__init__()
+        cout = width * 4
+        self.conv = nn.Sequential(conv_bn(cin, width, 1, 1, relu6=False), nn.ReLU(), conv_bn(width, width, 3, stride, relu6=False), nn.ReLU(), conv_bn(width, cout, 1, 1, relu6=False))
+        self.shortcut = None if stride == 1 and cin == cout else conv_bn(cin, cout, 1, stride, relu6=False)
+
+    def forward(self, x):
+        return torch.relu(self.conv(x) + (x if self.shortcut is None else self.shortcut(x)))
+
+
+class ResNet50(nn.Module):
+    def __init__(self, classes=1000):
+        super().__init__()
+        blocks = [conv_bn(3, 64, 7, 2, relu6=False), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
+        cin = 64
+        for width, n, stride in ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)):
+            for i in range(n):
+                blocks.append(Bottleneck(cin, width, stride if i == 0 else 1))
+                cin = width * 4
+        self.features = nn.Sequential(*blocks)
+        self.classifier = nn.Linear(cin, classes)
+
+    def forward(self, x):
+        return self.classifier(self.features(x).mean((2, 3)))
 
 
 def build_torch(name):
@@ -161,6 +191,14 @@ def main():
         params = sum(p.numel() for p in tm.parameters())
         manifest["models"][name] = {"nchw": list(nchw), "parameters": params, "keras_vs_torch_max_abs_diff": diff, "output_max_abs": scale}
         print(f"{name}: {params:,} parameters, Keras vs PyTorch max |diff| {diff:.2e} (outputs up to {scale:.2f}), {time.time() - t0:.1f} s", flush=True)
+    t0 = time.time()
+    r50 = ResNet50()
+    FM.randomize_batchnorm(r50, gen)
+    r50.eval()
+    FM.export_onnx(r50, (3, 224, 224), os.path.join(out, "resnet50.onnx"))
+    params = sum(p.numel() for p in r50.parameters())
+    manifest["onnx_only"] = {"resnet50": {"nchw": [3, 224, 224], "parameters": params}}
+    print(f"resnet50 (ONNX only): {params:,} parameters, {time.time() - t0:.1f} s", flush=True)
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
 

@@ -116,6 +116,7 @@ export { isOnnxName } from './model/formats/onnx/onnx-reader.ts';
 export { ONNX_RUNTIME, onnxRuntimeLabels, type OnnxRuntimeOutput } from './model/formats/onnx/onnxruntime-labels.ts';
 export {
   verifyClassifier,
+  verifyClassifierYielding,
   verifyLabels,
   verdictFor,
   gatherTriggers,

@@ -11,6 +11,7 @@
  * Endpoint queries go through the process's egress policy (FRAGMARK_EGRESS_ALLOW); the reason
  * stored for an endpoint failure never holds the endpoint's answer or the credential.
  */
+import type { Config } from '../config/config.ts';
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { Vault } from '../vault/vault.ts';
@@ -24,7 +25,7 @@ import {
   isOnnxName,
   ONNX_RUNTIME,
   onnxRuntimeLabels,
-  verifyClassifier,
+  verifyClassifierYielding,
   verifyLabels,
   type VerificationResult,
 } from '../engine/index.ts';
@@ -63,6 +64,13 @@ export interface VerificationJobDeps {
   egress: EgressPolicy;
   /** Told of every verdict, in the transaction that records it (monitoring, webhooks). */
   verificationListeners?: readonly VerificationSettledListener[];
+  /** The engine's settings: its memory budget bounds each micro-batch of an artifact's check. */
+  engine: Config['engine'];
+}
+
+function memoryBudget(deps: VerificationJobDeps): { memoryBudgetMb?: number } {
+  const mb = deps.engine.memoryBudgetMb;
+  return mb !== undefined ? { memoryBudgetMb: mb } : {};
 }
 
 export const verificationJob = defineJob<VerificationJobDeps>({ kind: 'VERIFY', run: (deps, job) => runVerificationJob(deps, job) });
@@ -144,6 +152,11 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
       result = verifyLabels(set, answer.labels, { policy, ...(indices ? { indices } : {}) });
     } else {
       await records.progress(0.1, 'Loading the model…', true);
+      const passOptions = {
+        signal: queued.signal,
+        onMicroBatch: ({ done, total, examples }: { done: number; total: number; examples: number }) =>
+          void records.progress(0.1 + (0.85 * done) / total, `Checking the model: ${examples} of ${sampled?.length ?? set.labels.length} triggers…`),
+      };
       const candidate = verification.candidateArtifactId ? await candidateOfJob(db, verification.candidateArtifactId) : null;
       // Collected (candidate-collector.ts keeps it while this is PENDING, so only by an operator's
       // hand): an ERROR verdict, never a check of the registered artifact instead.
@@ -159,14 +172,18 @@ async function verify(deps: VerificationJobDeps, queued: RunningJob): Promise<vo
         // ONNX artifacts are checked on onnxruntime, the runtime ONNX deployments serve with; the
         // watermark's triggers were checked against it when they were made (cross-runtime-check.ts).
         const [bytes] = [...(await deps.store.readArtifact(manifest)).values()];
-        const answer = await onnxRuntimeLabels(bytes!, sampled ? gatherTriggers(set, sampled) : set.data, set.shape, { sigmoidOutput: version.binaryOutput === 'SIGMOID' });
+        const answer = await onnxRuntimeLabels(bytes!, sampled ? gatherTriggers(set, sampled) : set.data, set.shape, {
+          sigmoidOutput: version.binaryOutput === 'SIGMOID',
+          ...passOptions,
+        });
         result = verifyLabels(set, answer.labels, { policy, ...onlySampled });
         backend = ONNX_RUNTIME;
       } else {
+        // On this thread, yielding between micro-batches: heartbeats and other jobs run meanwhile.
         result = await classifiers.use(
           manifest.digest,
           async () => loadClassifierFromFiles(await deps.store.readArtifact(manifest)),
-          (classifier) => verifyClassifier(classifier, set, { policy, ...onlySampled }),
+          (classifier) => verifyClassifierYielding(classifier, set, { policy, ...onlySampled, ...passOptions, ...memoryBudget(deps) }),
         );
         backend = result.backend ?? null;
       }

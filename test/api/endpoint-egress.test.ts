@@ -10,15 +10,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inProcessJobDeps } from '../support/job-handlers.ts';
 import { createKey, createTenant, LOCAL_ENDPOINTS, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
 import { initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
-import { createLogger } from '../../src/logging/logger.ts';
 import { runningJob } from '../../src/jobs/job-runtime.ts';
 import { runWatermarkJob } from '../../src/watermarks/watermark-job.ts';
 import { runVerificationJob } from '../../src/verifications/verification-job.ts';
 import { runEnrollmentJob } from '../../src/verifications/enrollment/enrollment-job.ts';
-import { egressPolicyFrom } from '../../src/endpoints/egress-policy.ts';
 
 const VERIFY = `mutation($input: VerifyModelInput!) { verifyModel(input: $input) { verification { id } job { id } userErrors { code message field } } }`;
 const ENROLL = `mutation($input: EnrollEndpointInput!) { enrollEndpoint(input: $input) { enrollment { id } job { id } userErrors { code message field } } }`;
@@ -38,17 +37,7 @@ describe('endpoint egress', () => {
   let leaky: Server;
   let leakyUrl: string;
   const signal = new AbortController().signal;
-  const deps = () => ({
-    db: api.database.db,
-    vault: api.vault,
-    store: api.store,
-    issuer: api.issuer,
-    logger: createLogger('error', {}, () => {}),
-    workerId: 'test-worker',
-    engine: { backend: 'wasm' as const, wasmThreads: 1 },
-    // The worker's policy comes from the same configuration as the API's.
-    egress: egressPolicyFrom(api.config),
-  });
+  const deps = () => inProcessJobDeps(api);
 
   before(async () => {
     api = await startTestApi({ ...LOCAL_ENDPOINTS });

@@ -6,15 +6,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { inProcessJobDeps } from '../support/job-handlers.ts';
 import { createKey, createTenant, LOCAL_ENDPOINTS, startTestApi, uploadFiles, type TestApi } from '../support/api.ts';
 import { initBackend, saveModelToFiles } from '../../src/engine/index.ts';
 import { buildTinyClassifier } from '../../src/engine/model/tiny.ts';
-import { createLogger } from '../../src/logging/logger.ts';
 import { runningJob } from '../../src/jobs/job-runtime.ts';
 import { runWatermarkJob } from '../../src/watermarks/watermark-job.ts';
 import { runVerificationJob } from '../../src/verifications/verification-job.ts';
 import { runEnrollmentJob } from '../../src/verifications/enrollment/enrollment-job.ts';
-import { egressPolicyFrom } from '../../src/endpoints/egress-policy.ts';
 import { TenantDeletedError } from '../../src/tenants/tenant-guard.ts';
 
 const STATUS = `query($jti: ID!) { attestationStatus(jti: $jti) { known revoked reason } }`;
@@ -31,16 +30,7 @@ describe('deleting a tenant stops its work', () => {
   const queued: { verification: { id: string; jobId: string }; watermark: { id: string; jobId: string }; enrollment: { id: string; jobId: string } } = {} as never;
 
   const signal = new AbortController().signal;
-  const deps = () => ({
-    db: api.database.db,
-    vault: api.vault,
-    store: api.store,
-    issuer: api.issuer,
-    logger: createLogger('error', {}, () => {}),
-    workerId: 'test-worker',
-    engine: { backend: 'wasm' as const, wasmThreads: 1 },
-    egress: egressPolicyFrom(api.config),
-  });
+  const deps = () => inProcessJobDeps(api);
   const unsealsSince = (since: Date) => api.database.db.auditEvent.count({ where: { tenantId: tenant.id, action: 'vault.unseal', createdAt: { gte: since } } });
 
   before(async () => {

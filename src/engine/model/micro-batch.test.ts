@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/index.ts';
 import { isEngineError } from '../errors.ts';
-import { logProbabilities, predictLabels, type Classifier } from './classifier.ts';
+import { logProbabilities, predictLabels, predictLabelsYielding, type Classifier } from './classifier.ts';
 import { readFileSync } from 'node:fs';
 import { classifierFromModel, loadClassifierFromFiles } from './formats/index.ts';
 import { buildTinyClassifier } from './tiny.ts';
@@ -89,6 +89,25 @@ test('micro-batched forward and labels equal the whole batch', () => {
   closeTo(sut, whole, 'logp');
   const x = tf.tensor(data, [n, ...c.inputShape]);
   assert.deepEqual(predictLabels(c, x, undefined, { memoryBudgetMb: budgetFor(c, 'forward', 2) }), predictLabels(c, x, n));
+  x.dispose();
+  c.dispose();
+});
+
+test('yielding labels: the same labels, and the event loop runs between micro-batches (a cancellation lands)', async () => {
+  const c = classifier();
+  const n = 10;
+  const x = tf.tensor(inputs(n, 12 * 12 * 2), [n, ...c.inputShape]);
+  const budget = { memoryBudgetMb: budgetFor(c, 'forward', 2) };
+  const progress: number[] = [];
+  assert.deepEqual(await predictLabelsYielding(c, x, { ...budget, onMicroBatch: (p) => progress.push(p.done) }), predictLabels(c, x, n));
+  assert.deepEqual(progress, [1, 2, 3, 4, 5], '5 micro-batches of 2');
+  // Aborted from a callback queued after the call: it can only run if the call hands the loop back.
+  const controller = new AbortController();
+  const done: number[] = [];
+  const run = predictLabelsYielding(c, x, { ...budget, signal: controller.signal, onMicroBatch: (p) => done.push(p.done) });
+  setImmediate(() => controller.abort());
+  await assert.rejects(run, (e: unknown) => isEngineError(e, 'CANCELLED') && /before micro-batch 2 of 5/.test(e.message));
+  assert.deepEqual(done, [1]);
   x.dispose();
   c.dispose();
 });

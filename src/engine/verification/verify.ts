@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { currentBackend } from '../backend/index.ts';
 import { EngineError } from '../errors.ts';
-import { predictLabels, type Classifier } from '../model/classifier.ts';
+import { predictLabels, predictLabelsYielding, type Classifier } from '../model/classifier.ts';
 import type { TriggerSet } from '../triggers/format.ts';
 import type { MicroBatchOptions } from '../model/micro-batch.ts';
 
@@ -114,6 +114,28 @@ export function triggersTensor(set: TriggerSet, indices?: readonly number[]): tf
 
 /** Verifies an in-process classifier: batched inference-mode predict, argmax, compare. */
 export function verifyClassifier(classifier: Classifier, set: TriggerSet, options: VerificationOptions & { batchSize?: number } & MicroBatchOptions = {}): VerificationResult {
+  const x = checkedTriggers(classifier, set, options.indices);
+  try {
+    return { ...verifyLabels(set, predictLabels(classifier, x, options.batchSize, options), options), backend: currentBackend().choice };
+  } finally {
+    x.dispose();
+  }
+}
+
+/**
+ * `verifyClassifier` for a worker's main thread: the event loop runs between micro-batches
+ * (`predictLabelsYielding`), so heartbeats, other jobs and a cancellation through `signal` do.
+ */
+export async function verifyClassifierYielding(classifier: Classifier, set: TriggerSet, options: VerificationOptions & MicroBatchOptions = {}): Promise<VerificationResult> {
+  const x = checkedTriggers(classifier, set, options.indices);
+  try {
+    return { ...verifyLabels(set, await predictLabelsYielding(classifier, x, options), options), backend: currentBackend().choice };
+  } finally {
+    x.dispose();
+  }
+}
+
+function checkedTriggers(classifier: Classifier, set: TriggerSet, indices: readonly number[] | undefined): tf.Tensor {
   const inShape = classifier.inputShape;
   if (inShape.length !== set.shape.length || inShape.some((d, i) => d !== set.shape[i])) {
     throw new EngineError('INVALID_ARGUMENT', `trigger shape [${set.shape.join(',')}] does not match model input [${inShape.join(',')}]`);
@@ -121,11 +143,5 @@ export function verifyClassifier(classifier: Classifier, set: TriggerSet, option
   if (classifier.numClasses !== set.numClasses) {
     throw new EngineError('INVALID_ARGUMENT', `trigger set has ${set.numClasses} classes, model ${classifier.numClasses}`);
   }
-  const x = triggersTensor(set, options.indices);
-  try {
-    const backend = currentBackend().choice;
-    return { ...verifyLabels(set, predictLabels(classifier, x, options.batchSize, options), options), backend };
-  } finally {
-    x.dispose();
-  }
+  return triggersTensor(set, indices);
 }

@@ -26,11 +26,15 @@ export async function crossCheckRuntime(
   classifier: Classifier,
   files: ReadonlyMap<string, Uint8Array>,
   set: TriggerSet,
+  options: { readonly signal?: AbortSignal } = {},
 ): Promise<{ set: TriggerSet; check: CrossRuntimeCheck | null }> {
   if (classifier.format !== 'ONNX') return { set, check: null };
   const [bytes] = [...files.values()];
   if (files.size !== 1 || bytes === undefined) throw new EngineError('INVALID_MODEL', 'An ONNX artifact is one file.');
-  const { labels } = await onnxRuntimeLabels(bytes, set.data, set.shape, { sigmoidOutput: classifier.binaryOutput === 'SIGMOID' });
+  const { labels } = await onnxRuntimeLabels(bytes, set.data, set.shape, {
+    sigmoidOutput: classifier.binaryOutput === 'SIGMOID',
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+  });
   const agreed: number[] = [];
   labels.forEach((label, i) => {
     if (label === set.labels[i]) agreed.push(i);

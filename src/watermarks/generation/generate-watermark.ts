@@ -85,7 +85,7 @@ export async function generateWatermark(
       onMicroBatch: (m) => options.onProgress?.({ ...last, microBatch: { done: m.done, total: m.total } }),
     });
     // ONNX: triggers onnxruntime labels differently are dropped here, before anything is sealed.
-    const crossRuntime = await crossCheckRuntime(classifier, request.files, result.triggerSet);
+    const crossRuntime = await crossCheckRuntime(classifier, request.files, result.triggerSet, options.signal !== undefined ? { signal: options.signal } : {});
     const triggerSet = crossRuntime.set;
     const sealed = encodeTriggerSet(triggerSet);
     const check = verifyClassifier(classifier, decodeTriggerSet(sealed), request.memoryBudgetMb !== undefined ? { memoryBudgetMb: request.memoryBudgetMb } : {});

@@ -28,9 +28,9 @@ for (const name of FIXTURES) {
     const inputs = Float32Array.from([...ref.inputs.flat(), ...random]);
     const n = inputs.length / ref.inputShape.reduce((a, b) => a * b, 1);
     try {
-      const ort = await sut(new Uint8Array(inputs.buffer), inputs, ref.inputShape, { batchSize: 16, sigmoidOutput: c.outputKind === 'probabilities' }).catch(() => undefined);
+      const ort = await sut(new Uint8Array(inputs.buffer), inputs, ref.inputShape, { sigmoidOutput: c.outputKind === 'probabilities' }).catch(() => undefined);
       assert.equal(ort, undefined, 'bytes that are not a model are refused');
-      const got = await sut(bytes, inputs, ref.inputShape, { batchSize: 16, sigmoidOutput: c.outputKind === 'probabilities' });
+      const got = await sut(bytes, inputs, ref.inputShape, { sigmoidOutput: c.outputKind === 'probabilities' });
       const ours = tf.tidy(() => c.predict(tf.tensor(inputs, [n, ...ref.inputShape])));
       const labels = tf.tidy(() => tf.argMax(ours, 1).dataSync());
       assert.deepEqual(Array.from(got.labels), Array.from(labels), 'labels');
@@ -55,4 +55,21 @@ for (const name of FIXTURES) {
 test('inputs that are not whole examples are refused', async () => {
   const bytes = new Uint8Array(readFileSync(path.join(DIR, 'binary-logit-opset17.onnx')));
   await assert.rejects(sut(bytes, new Float32Array(9), [8]), (e: unknown) => isEngineError(e, 'INVALID_ARGUMENT') && /9 values, not a whole number of \[8\] examples/.test(e.message));
+});
+
+test('one example per run: progress after each, and a cancellation between runs', async () => {
+  const bytes = new Uint8Array(readFileSync(path.join(DIR, 'cnn-opset13.onnx')));
+  const ref = JSON.parse(readFileSync(path.join(DIR, 'cnn-opset13.json'), 'utf8')) as { inputShape: number[] };
+  const inputs = new Float32Array(5 * ref.inputShape.reduce((a, b) => a * b, 1)).fill(0.5);
+  const seen: string[] = [];
+  const controller = new AbortController();
+  const run = sut(bytes, inputs, ref.inputShape, {
+    signal: controller.signal,
+    onMicroBatch: ({ done, total, examples }) => {
+      seen.push(`${done}/${total}:${examples}`);
+      if (done === 2) controller.abort();
+    },
+  });
+  await assert.rejects(run, (e: unknown) => isEngineError(e, 'CANCELLED') && /before example 3 of 5/.test(e.message));
+  assert.deepEqual(seen, ['1/5:1', '2/5:2']);
 });

@@ -10,6 +10,7 @@
  * binaries ship in the package), and nothing else of the engine depends on it.
  */
 import { EngineError } from '../../../errors.ts';
+import type { MicroBatchOptions } from '../../micro-batch.ts';
 import { parseOnnx } from './onnx-reader.ts';
 
 /** How results name this runtime (the version is package.json's, pinned). */
@@ -47,8 +48,17 @@ export async function onnxRuntimeAvailable(): Promise<boolean> {
 
 /**
  * Runs `inputs` ([batch, ...inputShape] float32, row-major, in the model's own layout) through the
- * ONNX model on onnxruntime's CPU provider, in batches of at most `batchSize`, single-threaded
- * (deterministic), with onnxruntime's default graph optimisations (as a deployment runs it).
+ * ONNX model on onnxruntime's CPU provider, one example per run, single-threaded (deterministic),
+ * with onnxruntime's default graph optimisations (as a deployment runs it).
+ *
+ * One example per run bounds memory without measuring it: an upload is refused unless one
+ * example's forward and input-gradient pass fits the engine's budget (model-validation.ts), and
+ * onnxruntime holds less for a forward pass than that (ResNet-50 at 224x224: about 9 MB per
+ * example against the engine's 105 MB). Batches gain nothing at the sizes that need the bound
+ * (100 ResNet-50 inputs: 4.9 s one at a time, 5.2 s in one batch of 1.7 GB; MobileNetV2: 0.7 s
+ * against 1.4 s) and lose a quarter on CIFAR-sized inputs (ResNet-18: 1.1 s against 0.9 s;
+ * bench/RESULTS.md). Each run is awaited, so the event loop (heartbeats, other jobs) runs
+ * between them; `signal` is checked before each.
  * A binary model with one output gives label 1 when its output is above 0.5 (a final Sigmoid) or
  * above 0 (a logit), as `binaryScores` does.
  */
@@ -56,11 +66,11 @@ export async function onnxRuntimeLabels(
   onnxBytes: Uint8Array,
   inputs: Float32Array,
   inputShape: readonly number[],
-  options: { readonly batchSize?: number; readonly sigmoidOutput?: boolean } = {},
+  options: { readonly sigmoidOutput?: boolean } & Pick<MicroBatchOptions, 'signal' | 'onMicroBatch'> = {},
 ): Promise<OnnxRuntimeOutput> {
   // The bytes are checked as an upload is (external data refused, sizes, ops) before onnxruntime
   // sees them: it would resolve external data against its working directory.
-  const { summary } = parseOnnx('model.onnx', onnxBytes);
+  parseOnnx('model.onnx', onnxBytes);
   const ort = await loadOrt();
   const per = inputShape.reduce((a, b) => a * b, 1);
   if (per <= 0 || inputs.length % per !== 0) throw new EngineError('INVALID_ARGUMENT', `inputs hold ${inputs.length} values, not a whole number of [${inputShape.join(', ')}] examples`);
@@ -75,14 +85,12 @@ export async function onnxRuntimeLabels(
     if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
       throw new EngineError('INVALID_MODEL', `onnxruntime sees ${session.inputNames.length} inputs and ${session.outputNames.length} outputs; a classifier has one of each`);
     }
-    // A fixed-batch export takes exactly its batch.
-    const batchSize = summary.fixedBatch ?? Math.max(1, options.batchSize ?? 256);
     const labels = new Int32Array(n);
     let scores = new Float32Array(0);
     let outputs = 0;
-    for (let start = 0; start < n; start += batchSize) {
-      const size = Math.min(batchSize, n - start);
-      const feed = new ort.Tensor('float32', inputs.subarray(start * per, (start + size) * per), [size, ...inputShape]);
+    for (let i = 0; i < n; i++) {
+      if (options.signal?.aborted) throw new EngineError('CANCELLED', `cancelled before example ${i + 1} of ${n}`, { microBatch: i });
+      const feed = new ort.Tensor('float32', inputs.subarray(i * per, (i + 1) * per), [1, ...inputShape]);
       let result: Awaited<ReturnType<typeof session.run>>;
       try {
         result = await session.run({ [session.inputNames[0]!]: feed });
@@ -92,30 +100,30 @@ export async function onnxRuntimeLabels(
         feed.dispose();
       }
       const out = result[session.outputNames[0]!]!;
-      const data = out.data as Float32Array;
-      if (out.type !== 'float32' || out.dims.length !== 2 || out.dims[0] !== size || (outputs !== 0 && Number(out.dims[1]) !== outputs)) {
-        out.dispose();
-        throw new EngineError('INVALID_MODEL', `onnxruntime output is ${out.type} [${out.dims.join(', ')}]; expected float32 [${size}, classes]`);
-      }
-      if (outputs === 0) {
-        outputs = Number(out.dims[1]);
-        scores = new Float32Array(n * outputs);
-      }
-      scores.set(data, start * outputs);
-      for (let i = 0; i < size; i++) {
-        const row = data.subarray(i * outputs, (i + 1) * outputs);
-        if (outputs === 1) {
-          labels[start + i] = row[0]! > (options.sigmoidOutput === true ? 0.5 : 0) ? 1 : 0;
-          continue;
+      try {
+        if (out.type !== 'float32' || out.dims.length !== 2 || out.dims[0] !== 1 || (outputs !== 0 && Number(out.dims[1]) !== outputs)) {
+          throw new EngineError('INVALID_MODEL', `onnxruntime output is ${out.type} [${out.dims.join(', ')}]; expected float32 [1, classes]`);
         }
-        let best = 0;
-        for (let j = 1; j < outputs; j++) if (row[j]! > row[best]!) best = j;
-        labels[start + i] = best;
+        if (outputs === 0) {
+          outputs = Number(out.dims[1]);
+          scores = new Float32Array(n * outputs);
+        }
+        const row = out.data as Float32Array;
+        scores.set(row, i * outputs);
+        labels[i] = outputs === 1 ? (row[0]! > (options.sigmoidOutput === true ? 0.5 : 0) ? 1 : 0) : argmax(row);
+      } finally {
+        out.dispose();
       }
-      out.dispose();
+      options.onMicroBatch?.({ done: i + 1, total: n, examples: i + 1 });
     }
     return { labels, scores, outputs };
   } finally {
     await session.release();
   }
+}
+
+function argmax(row: Float32Array): number {
+  let best = 0;
+  for (let j = 1; j < row.length; j++) if (row[j]! > row[best]!) best = j;
+  return best;
 }

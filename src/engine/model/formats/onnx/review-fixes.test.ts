@@ -50,7 +50,7 @@ test('a fixed batch of 1 is run one example at a time, by the interpreter and by
     const x = tf.tensor2d([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 4]]);
     const labels = predictLabels(classifier, x);
     assert.deepEqual(Array.from(labels), [0, 1, 2]);
-    const ort = await onnxRuntimeLabels(fixed, x.dataSync() as Float32Array, [4], { batchSize: 64 });
+    const ort = await onnxRuntimeLabels(fixed, x.dataSync() as Float32Array, [4]);
     assert.deepEqual(Array.from(ort.labels), [0, 1, 2]);
     x.dispose();
   } finally {

@@ -5,6 +5,7 @@
  *       (prints the new version's id on stdout)
  *   fragmark watermark <modelVersionId> [--triggers N] [--method M] [--profile P] [--allow-weak] [--wait]
  *   fragmark jobs [--status S]
+ *   fragmark jobs cancel <jobId>
  *   fragmark verify <modelVersionId> [--artifact <dir> | --endpoint-id <id> | --endpoint <url> --protocol P] [--wait]
  *   fragmark endpoints enroll <modelVersionId> [--endpoint-id <id> | --endpoint <url> --protocol P] [--input-format UINT8] [--rounds N] [--wait]
  * (endpoints register|list: endpoint-commands.ts)
@@ -220,6 +221,20 @@ export async function jobs(flags: Flags, out: Out): Promise<number> {
   const nodes = jobs.edges.map((e: any) => e.node);
   const lines = nodes.map((j: any) => `${j.id}  ${j.kind.padEnd(9)} ${j.status.padEnd(9)} ${String(Math.round(j.progress * 100)).padStart(3)}%  ${j.createdAt}  ${j.message ?? ''}`);
   out(lines.length ? lines.join('\n') : 'No jobs.', { ok: true, totalCount: jobs.totalCount, jobs: nodes });
+  return 0;
+}
+
+/** cancelJob: a queued job ends at once; a running one is asked to stop and its worker ends it between two passes. */
+export async function jobsCancel(args: string[], flags: Flags, out: Out): Promise<number> {
+  const id = args[0];
+  if (!id) throw new CliError('usage: fragmark jobs cancel <jobId>', 2);
+  const client = new ApiClient(clientOptions(flags));
+  const { job } = await client.mutate('cancelJob', `mutation($id: ID!) { cancelJob(input: { id: $id }) { job { id kind status message } userErrors { code message } } }`, { id });
+  const human =
+    job.status === 'CANCELLED'
+      ? `Cancelled job ${job.id} (${job.kind}).`
+      : `Asked job ${job.id} (${job.kind}, ${job.status}) to stop: its worker ends it CANCELLED at its next check, within seconds (fragmark jobs shows it).`;
+  out(human, { ok: true, job });
   return 0;
 }
 

@@ -37,6 +37,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, readonly string[]>> = {
   'verifications show': [...CLIENT],
   watermark: [...CLIENT, 'triggers', 'method', 'profile', 'allow-weak', 'wait'],
   jobs: [...CLIENT, 'status'],
+  'jobs cancel': [...CLIENT],
   verify: [...CLIENT, 'artifact', 'endpoint', 'endpoint-id', 'protocol', 'model-name', 'input-format', 'audience', 'nonce', 'wait'],
   'endpoints register': [...CLIENT, 'endpoint', 'protocol', 'name', 'model-name', 'input-format', 'credential-env'],
   'endpoints list': [...CLIENT],

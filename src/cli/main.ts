@@ -23,7 +23,7 @@ import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { CliError } from './api-client.ts';
-import { endpointsEnroll, jobs, modelsPush, verify, watermark, type Flags, type Out } from './client-commands.ts';
+import { endpointsEnroll, jobs, jobsCancel, modelsPush, verify, watermark, type Flags, type Out } from './client-commands.ts';
 import { endpointsList, endpointsRegister } from './endpoint-commands.ts';
 import { CommandFlags, commandOf, parseCommandLine, unknownFlag, valueProblem } from './command-flags.ts';
 import { verifyToken } from './verify-token.ts';
@@ -60,6 +60,7 @@ const CLIENT_COMMANDS: Readonly<Record<string, ClientCommand>> = {
   'watermarks list': watermarksList,
   'watermarks show': watermarksShow,
   jobs: (_args, flags, out) => jobs(flags, out),
+  'jobs cancel': jobsCancel,
   verify,
   'verifications list': (_args, flags, out) => verificationsList(flags, out),
   'verifications show': verificationsShow,

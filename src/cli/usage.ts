@@ -58,6 +58,7 @@ once); their other output goes to stderr. With --json, one JSON object on stdout
   watermarks show <watermarkId>
                              A watermark: strength, policy, commitment (never its triggers)
   jobs [--status S]          Recent jobs of your tenant
+  jobs cancel <jobId>        Cancel a job (OPERATOR): a queued one at once, a running one within seconds
   verify <modelVersionId> [--artifact <file|dir> | --endpoint-id <id> | --endpoint [<url> --protocol kserve-v2|tf-serving]] [--wait]
       [--model-name M] [--input-format FLOAT32|UINT8] [--audience A] [--nonce N]
                              Check a model against its watermark; exit 0 INTACT, 3 TAMPERED, 1 ERROR

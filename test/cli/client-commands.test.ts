@@ -1,4 +1,4 @@
-/** `fragmark models push`, `watermark --wait` and `jobs` against a real server and worker. */
+/** `fragmark models push`, `watermark --wait`, `jobs` and `jobs cancel` against a real server and worker. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -78,6 +78,27 @@ test('models push, then watermark --wait, then jobs, all with --json', async () 
   const refused = await cli(['watermark', pushed.modelVersion.id, '--triggers', '10', '--method', 'CE_ONLY', '--json']);
   assert.equal(refused.code, 1, 'without --allow-weak');
   assert.match(JSON.parse(refused.stdout).error, /WATERMARK_TOO_WEAK: 10 triggers make a weak watermark.*--allow-weak/);
+
+  // jobs cancel: a long job ends CANCELLED; a finished one cannot be cancelled.
+  const long = await api.gql(
+    `mutation($input: StartWatermarkInput!) { startWatermark(input: $input) { job { id } userErrors { message } } }`,
+    { input: { modelVersionId: pushed.modelVersion.id, triggerCount: 1000, method: 'SENSITIVE', profile: 'FP32_EXACT' } },
+    key,
+  );
+  assert.deepEqual(long.data.startWatermark.userErrors, [], JSON.stringify(long));
+  const jobId = long.data.startWatermark.job.id as string;
+  const cancel = await cli(['jobs', 'cancel', jobId]);
+  assert.equal(cancel.code, 0, cancel.stderr);
+  assert.match(cancel.stderr, new RegExp(`(Cancelled job ${jobId} \\(WATERMARK\\)|Asked job ${jobId} \\(WATERMARK, (QUEUED|RUNNING)\\) to stop)`));
+  let status = '';
+  for (let i = 0; i < 600 && status !== 'CANCELLED'; i++) {
+    status = (await api.gql(`query($id: ID!) { job(id: $id) { status } }`, { id: jobId }, key)).data.job.status;
+    if (status !== 'CANCELLED') await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(status, 'CANCELLED');
+  const again = await cli(['jobs', 'cancel', result.jobId, '--json']);
+  assert.equal(again.code, 1);
+  assert.match(JSON.parse(again.stdout).error, /JOB_FINISHED: The job already ended \(SUCCEEDED\)/);
 });
 
 test('models push takes one model file: an ONNX export from PyTorch, recorded as ONNX with its NCHW layout', async () => {

@@ -65,3 +65,23 @@ test('truncation (toward zero) for TF32 and BF16 drops the low mantissa bits, wh
   assert.deepEqual(Array.from(roundArrayTo('BF16', Float32Array.from(values), 'truncate')), [1, -1, 1, Infinity]);
   assert.throws(() => roundArrayTo('FP16', Float32Array.from(values), 'truncate'));
 });
+
+test('FP16 over arrays equals the value-by-value rounding bit for bit, on every exponent and around every tie', () => {
+  // Every sign and exponent, with mantissas at and beside the points where 13 dropped bits tie,
+  // in the subnormal range too (ties at 2^-25 steps), and random ones.
+  const patterns: number[] = [];
+  const low = [0, 1, 0x0fff, 0x1000, 0x1001, 0x1fff, 0x17ff, 0x1800, 0x2000, 0x3000, 0x7fffff, 0x400000, 0x7fe000, 0x7ff000, 0x7ff001];
+  for (let sign = 0; sign < 2; sign++) {
+    for (let exponent = 0; exponent < 256; exponent++) {
+      for (let high = 0; high < 1024; high += 7) for (const l of low) patterns.push(((sign << 31) | (exponent << 23) | ((high << 13) & 0x7fffff) | l) >>> 0);
+    }
+  }
+  for (let i = 0; i < 20000; i++) patterns.push((Math.random() * 2 ** 32) >>> 0);
+  const values = new Float32Array(Uint32Array.from(patterns).buffer);
+  const sut = roundArrayTo('FP16', Float32Array.from(values));
+  values.forEach((v, i) => {
+    const expected = roundTo('FP16', v);
+    const got = sut[i]!;
+    assert.ok(Number.isNaN(expected) ? Number.isNaN(got) : Object.is(got, expected), `0x${patterns[i]!.toString(16)} (${v}): ${got} against ${expected}`);
+  });
+});

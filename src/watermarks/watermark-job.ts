@@ -60,6 +60,7 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
     const files = await store.readArtifact(storedManifest(version.artifact));
     const parameters = generationParameters(watermark.parameters);
     await records.progress(0, 'Generating triggers…', true);
+    let shown = 0;
     const generated = await generateInThread(
       {
         request: {
@@ -78,7 +79,11 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
       },
       {
         signal: queued.signal,
-        onProgress: (p) => void records.progress(Math.min(0.95, p.step / parameters.maxSteps), progressMessage(p)),
+        onProgress: (p) => {
+          // Each serving round places again the triggers short of their margin: never shown going back.
+          shown = Math.max(shown, progressFraction(p, parameters.maxSteps));
+          void records.progress(shown, progressMessage(p));
+        },
       },
     );
     const { sealed } = generated;
@@ -175,10 +180,22 @@ function readyMessage(requested: number, generated: { triggerCount: number; self
 
 /**
  * What the job says while generating: the warm start's step, or that the triggers are being placed
- * (at 224x224 the whole generation, without a warm start), and the micro-batch of a long pass
- * (seconds each at 224x224).
+ * (at 224x224 the whole generation, without a warm start) and how many are in place, and the
+ * micro-batch of a long pass (seconds each at 224x224).
  */
 export function progressMessage(p: GenerationProgress): string {
-  const what = p.stage === 'PLACEMENT' ? 'Placing the triggers' : `Step ${p.step}: AccTri ${(p.accTri * 100).toFixed(0)}%`;
+  const placing = p.placed === undefined ? 'Placing the triggers' : `Placing the triggers: ${p.placed.done} of ${p.placed.total} in place`;
+  const what = p.stage === 'PLACEMENT' ? placing : `Step ${p.step}: AccTri ${(p.accTri * 100).toFixed(0)}%`;
   return p.microBatch === undefined || p.microBatch.total === 1 ? what : `${what} (micro-batch ${p.microBatch.done} of ${p.microBatch.total})`;
+}
+
+/**
+ * The job's progress: the warm start's share of its step budget, then, while the triggers are
+ * placed, the rest in proportion to those in place (up to 0.95; the end's checks and sealing take
+ * the last part).
+ */
+export function progressFraction(p: GenerationProgress, maxSteps: number): number {
+  const warm = Math.min(0.95, p.step / maxSteps);
+  if (p.stage !== 'PLACEMENT' || p.placed === undefined || p.placed.total === 0) return warm;
+  return warm + (0.95 - warm) * (p.placed.done / p.placed.total);
 }

@@ -32,11 +32,16 @@ test('generates triggers that score 100% on the clean model, without touching it
   assert.equal(sut.triggerSet.labels.length, 12);
   assert.deepEqual(sut.triggerSet.shape, [8, 8, 1]);
   assert.equal(progress.filter((p) => p.stage === 'WARM_START').length, sut.steps + 1);
+  const announced = progress.findIndex((p) => p.stage === 'PLACEMENT');
   assert.deepEqual(
-    progress.slice(-2).map((p) => [p.stage, p.step, p.accTri]),
-    [['WARM_START', sut.steps, 1], ['PLACEMENT', sut.steps, 1]],
-    'the last step reaches AccTri 100%, then the placement is announced once',
+    progress.slice(announced - 1, announced + 1).map((p) => [p.stage, p.step, p.accTri, p.placed]),
+    [['WARM_START', sut.steps, 1, undefined], ['PLACEMENT', sut.steps, 1, undefined]],
+    'the last step reaches AccTri 100%, then the placement is announced',
   );
+  // Then, after each junction iteration, how many triggers are in place, up to all of them.
+  const placed = progress.slice(announced + 1);
+  assert.ok(placed.length >= 1 && placed.every((p) => p.stage === 'PLACEMENT' && p.placed?.total === 12), JSON.stringify(placed));
+  assert.equal(placed.at(-1)!.placed!.done, 12);
   assert.ok(progress.every((p) => Number.isFinite(p.loss)));
   // Stored (encoded, decoded) triggers verify as intact, from a fresh forward pass.
   const decoded = decodeTriggerSet(encodeTriggerSet(sut.triggerSet));

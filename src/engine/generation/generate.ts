@@ -57,6 +57,12 @@ export interface GenerationProgress {
   readonly step: number;
   readonly loss: number;
   readonly accTri: number;
+  /**
+   * In PLACEMENT, once the objective reports it (JUNCTION, after each junction iteration): how many
+   * triggers are in their place. Each serving round places again those short of their margin, so
+   * `done` can fall from one round to the next.
+   */
+  readonly placed?: { readonly done: number; readonly total: number };
 }
 
 export interface GenerationOptions {
@@ -254,6 +260,7 @@ export async function generateTriggers(classifier: Classifier, options: Generati
   }
   // The objective's own placement of the accepted triggers (objectives/).
   options.onProgress?.({ stage: 'PLACEMENT', step: accepted.step, loss: accepted.loss, accTri: accepted.accTri });
+  const placing = accepted;
   const refined = await refineTriggers(loss, {
     classifier,
     data: accepted.data,
@@ -265,6 +272,9 @@ export async function generateTriggers(classifier: Classifier, options: Generati
     ...budget,
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
+    ...(options.onProgress !== undefined
+      ? { onPlaced: (done: number, total: number) => options.onProgress?.({ stage: 'PLACEMENT', step: placing.step, loss: placing.loss, accTri: placing.accTri, placed: { done, total } }) }
+      : {}),
     ...(options.checkOtherBackend === false ? { checkOtherBackend: false } : {}),
     ...(options.sensitivity !== undefined ? { sensitivity: options.sensitivity } : {}),
   });
@@ -470,6 +480,7 @@ async function junctionFromStarts(
     ...(options.memoryBudgetMb !== undefined ? { memoryBudgetMb: options.memoryBudgetMb } : {}),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
     ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
+    onIteration: (_iteration, _worst, inBand) => options.onProgress?.({ stage: 'PLACEMENT', step: 0, loss: Number.NaN, accTri: 0, placed: { done: inBand, total: n } }),
     ...(options.checkOtherBackend === false ? { otherBackend: false } : {}),
   });
   const stored = Float32Array.from(placed.data);

@@ -72,8 +72,11 @@ export interface JunctionOptions {
    * best point) instead of failing: the caller may give them another target and try again.
    */
   readonly keepUnconverged?: boolean;
-  /** Called after each iteration with the largest |gap - t| over the unconverged triggers' accepted points. */
-  readonly onIteration?: (iteration: number, worstResidual: number) => void;
+  /**
+   * Called after each iteration with the largest |gap - t| over the unconverged triggers' accepted
+   * points, and how many triggers are in their band (placed; they are not moved again).
+   */
+  readonly onIteration?: (iteration: number, worstResidual: number, inBand: number) => void;
   /** Memory budget for one micro-batch's tensors (MB, default micro-batch.ts's). */
   readonly memoryBudgetMb?: number;
   /** Called after each micro-batch of every pass. */
@@ -270,7 +273,7 @@ export async function projectToJunction(classifier: Classifier, x0: Float32Array
       }
       for (let j = 0; j < m; j++) worst = Math.max(worst, Math.abs(acceptedResidual[i * slots + j]!));
     }
-    options.onIteration?.(iteration, worst);
+    options.onIteration?.(iteration, worst, n - active.length);
     if (active.length === 0) break;
     if (iteration >= maxIterations && options.keepUnconverged === true) {
       unconverged = [...active];

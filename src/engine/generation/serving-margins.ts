@@ -14,7 +14,7 @@ import { isBounded, type InputDomain } from '../serving/input-domain.ts';
 import { PROFILES, type ServingProfile } from '../serving/profiles.ts';
 import { checkServing, type ServingCheck } from '../serving/serving-check.ts';
 import { searchJunctionOnGrid } from './grid-search.ts';
-import { projectToJunction } from './junction.ts';
+import { projectToJunction, type JunctionOptions } from './junction.ts';
 import type { MicroBatchOptions } from '../model/micro-batch.ts';
 
 /** Rounds of raising targets before giving up. */
@@ -36,6 +36,8 @@ export interface ServingJunctionOptions {
   readonly memoryBudgetMb?: number;
   /** Called after each micro-batch of the junction's passes. */
   readonly onMicroBatch?: MicroBatchOptions['onMicroBatch'];
+  /** Called after each junction iteration of every round (junction.ts's `onIteration`). */
+  readonly onIteration?: JunctionOptions['onIteration'];
 }
 
 export interface ServingJunctionResult {
@@ -67,6 +69,7 @@ export async function placeForServing(classifier: Classifier, start: Float32Arra
       keepUnconverged: round < MAX_SERVING_ROUNDS,
       ...signal,
       ...(options.onMicroBatch !== undefined ? { onMicroBatch: options.onMicroBatch } : {}),
+      ...(options.onIteration !== undefined ? { onIteration: options.onIteration } : {}),
     });
     data = continuous.data;
     let margins = continuous.margins;

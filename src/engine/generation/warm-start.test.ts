@@ -55,8 +55,18 @@ test('NONE starts the junction straight from seeded noise: no warm-start steps, 
   const digest = computeWeightsDigest(model);
   const key = generateKey({ numClasses: 3, count: 10, latentDim: 16 });
   const tensorsBefore = tf.memory().numTensors;
-  const sut = await generateTriggers(classifier, { key, warmStart: 'NONE', inputDomain: domain, checkOtherBackend: false });
+  const placed: number[] = [];
+  const sut = await generateTriggers(classifier, {
+    key,
+    warmStart: 'NONE',
+    inputDomain: domain,
+    checkOtherBackend: false,
+    onProgress: (p) => {
+      if (p.placed !== undefined) placed.push(p.placed.done / p.placed.total);
+    },
+  });
   assert.equal(tf.memory().numTensors, tensorsBefore, 'no leaked tensors');
+  assert.equal(placed.at(-1), 1, 'the job can show the triggers in place, here the whole of the run');
   assert.equal(sut.warmStart, 'NONE');
   assert.equal(sut.steps, 0);
   assert.equal(sut.generatorParameters, 0, 'nothing was optimised before the junction');

@@ -47,6 +47,8 @@ export interface GenerationProgress {
   accTri: number;
   /** Within a step or the placement after it: micro-batches of the current pass (large models take seconds each). */
   microBatch?: { done: number; total: number };
+  /** In PLACEMENT: triggers in their place so far (engine GenerationProgress.placed). */
+  placed?: { done: number; total: number };
 }
 
 export interface GeneratedWatermark {
@@ -79,7 +81,7 @@ export async function generateWatermark(
       ...(request.memoryBudgetMb !== undefined ? { memoryBudgetMb: request.memoryBudgetMb } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (p) => {
-        last = { stage: p.stage, step: p.step, accTri: p.accTri };
+        last = { stage: p.stage, step: p.step, accTri: p.accTri, ...(p.placed !== undefined ? { placed: { ...p.placed } } : {}) };
         options.onProgress?.(last);
       },
       onMicroBatch: (m) => options.onProgress?.({ ...last, microBatch: { done: m.done, total: m.total } }),

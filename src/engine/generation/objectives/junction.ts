@@ -28,13 +28,14 @@ export const junction: Objective<'JUNCTION'> = {
   converged: (_spec, margins) => allCorrect(margins),
 
   async refine(spec, context) {
-    const { classifier, domain, profile } = context;
+    const { classifier, domain, profile, onPlaced } = context;
     const shared = {
       marginTarget: spec.marginTarget,
       competitors: spec.competitors,
       ...(context.memoryBudgetMb !== undefined ? { memoryBudgetMb: context.memoryBudgetMb } : {}),
       ...(context.signal !== undefined ? { signal: context.signal } : {}),
       ...(context.onMicroBatch !== undefined ? { onMicroBatch: context.onMicroBatch } : {}),
+      ...(onPlaced !== undefined ? { onIteration: (_iteration: number, _worst: number, inBand: number) => onPlaced(inBand, context.labels.length) } : {}),
     };
     if (profile === 'FP32_EXACT' && !isBounded(domain)) {
       // The engine's original path, kept bit-for-bit for watermarks made before profiles.

@@ -26,6 +26,8 @@ export interface RefineContext {
   readonly memoryBudgetMb?: number;
   readonly signal?: AbortSignal;
   readonly onMicroBatch?: MicroBatchOptions['onMicroBatch'];
+  /** Called as triggers reach their place (JUNCTION: after each junction iteration): how many of them are there. */
+  readonly onPlaced?: (placed: number, total: number) => void;
   readonly checkOtherBackend?: boolean;
   readonly sensitivity?: SensitivityOptions;
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { randomKey, sodiumReady } from './aead.ts';
-import { Vault as Sut, type SecretAddress } from './vault.ts';
+import { MAX_SECRET_BYTES, Vault as Sut, type SecretAddress } from './vault.ts';
 import { MasterKeyError, VaultError } from './vault.errors.ts';
 import type { MasterKeyring } from './master-key.ts';
 
@@ -42,6 +42,12 @@ describe('vault', () => {
     assert.ok(!Buffer.from(row.ciphertext).includes(payload.subarray(0, 32)), 'the payload is not stored in clear');
     const events = await testDb.db.auditEvent.findMany({ where: { recordId: 'w1' }, orderBy: { id: 'asc' } });
     assert.deepEqual(events.map((e) => [e.action, e.tenantId, e.keyVersion]), [['vault.seal', tenantA, 1], ['vault.unseal', tenantA, 1]]);
+  });
+
+  test('a secret larger than the vault seals in one piece is refused before anything is written', async () => {
+    await rejectsWith(sut.seal(at(tenantA, 'too-large'), new Uint8Array(MAX_SECRET_BYTES + 1), actor), 'INVALID_VAULT_INPUT');
+    assert.equal(await testDb.db.vaultSecret.count({ where: { recordId: 'too-large' } }), 0);
+    assert.equal(await testDb.db.auditEvent.count({ where: { recordId: 'too-large' } }), 0);
   });
 
   test('rotate: new version, new seals use it, old ciphertexts still open', async () => {

@@ -53,6 +53,17 @@ export interface KeyringStatus {
 
 const keyringIdOf = (tenantId: string | null) => tenantId ?? PLATFORM_KEYRING;
 
+/**
+ * Largest secret sealed in one piece. A secret is one bytea row, written and read as one query
+ * parameter: measured on the embedded PostgreSQL (bench/RESULTS.md, "Trigger sets at 224x224"),
+ * 128 MB sealed in 19 s and opened in 3.7 s, and 240 MB failed in the driver ("Invalid string
+ * length"). Trigger sets are the large secrets: 100 triggers at 224x224x3 take 60 MB.
+ */
+export const MAX_SECRET_BYTES = 128 * 1024 * 1024;
+
+/** The vault's own transaction around a seal or an unseal: room for the largest secret (19 s measured), not Prisma's default 5 s. */
+const LARGE_SECRET_TIMEOUT_MS = 120_000;
+
 export class Vault {
   constructor(
     private readonly db: Database,
@@ -65,6 +76,9 @@ export class Vault {
    */
   async seal(address: SecretAddress, plaintext: Uint8Array, actor: Actor, tx?: Transaction): Promise<{ keyVersion: number }> {
     validateAddress(address);
+    if (plaintext.length > MAX_SECRET_BYTES) {
+      throw new VaultError('INVALID_VAULT_INPUT', `A secret of ${plaintext.length} bytes is larger than the ${MAX_SECRET_BYTES} bytes the vault seals in one piece.`);
+    }
     const run = async (t: Transaction) => {
       const keyring = await this.ensureKeyring(t, address.tenantId);
       assertUsable(keyring);
@@ -94,7 +108,7 @@ export class Vault {
         wipe(kek, dek);
       }
     };
-    return counted('seal', tx ? run(tx) : this.db.$transaction(run));
+    return counted('seal', tx ? run(tx) : this.db.$transaction(run, { timeout: LARGE_SECRET_TIMEOUT_MS }));
   }
 
   /**
@@ -136,7 +150,7 @@ export class Vault {
         wipe(kek, dek);
       }
     };
-    return counted('unseal', tx ? run(tx) : this.db.$transaction(run));
+    return counted('unseal', tx ? run(tx) : this.db.$transaction(run, { timeout: LARGE_SECRET_TIMEOUT_MS }));
   }
 
   /**

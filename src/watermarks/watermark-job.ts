@@ -25,6 +25,14 @@ import type { GenerationProgress } from './generation/generate-watermark.ts';
 import { generatedWatermarkRefusal } from './watermark-strength.ts';
 import { generationParameters, jobWithWatermark } from './watermarks.repository.ts';
 
+/**
+ * Sealing writes the whole trigger set in the transaction that makes the watermark READY: 60 MB
+ * for 100 triggers at 224x224x3 took 7.6 s, past Prisma's default 5 s (every such watermark
+ * failed at its very end), and the vault's largest secret 19 s (bench/RESULTS.md, "Trigger sets
+ * at 224x224").
+ */
+const SEALING_TIMEOUT_MS = 120_000;
+
 export { SELF_CHECK_NOISE_STD } from './generation/generate-watermark.ts';
 
 export interface WatermarkJobDeps {
@@ -124,7 +132,7 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
         if (count !== 1) throw new SupersededAttempt(job.id, attempt);
         await vault.seal({ tenantId: job.tenantId, purpose: 'trigger-set', recordId: watermark.id }, sealed, { apiKeyId: null }, tx);
         await JobRecords.succeed(tx, job.id, `Watermark ready: ${readyMessage(watermark.triggerCount, generated)}.`);
-      });
+      }, { timeout: SEALING_TIMEOUT_MS });
     } finally {
       sealed.fill(0);
     }

@@ -6,6 +6,7 @@ import { DEFAULT_LOSS, DEFAULT_SERVING_PROFILE, DEFAULT_TRIGGER_COUNT, isServing
 import type { VerdictPolicy } from '../engine/index.ts';
 import { WatermarksError } from './watermarks.errors.ts';
 import { MIN_STANDARD_TRIGGERS } from './watermark-strength.ts';
+import { MAX_SECRET_BYTES } from '../vault/vault.ts';
 
 export const WATERMARK_SCHEME = 'fragmark-fragile-trigger/1';
 export const TRIGGER_METHODS = ['CE_ONLY', 'CE_VARIANCE', 'MARGIN', 'SENSITIVE', 'JUNCTION'] as const satisfies readonly LossKind[];
@@ -40,6 +41,19 @@ export interface WatermarkRequest {
 }
 
 export const DEFAULT_MAX_STEPS = 300;
+
+/** Bytes of an encoded trigger set besides its triggers: framing, digest, and the header at its largest (engine triggers/format.ts). */
+const TRIGGER_SET_FRAME_BYTES = 14 + 32 + (1 << 20);
+
+/**
+ * Most triggers of this input shape whose set the vault seals in one piece (MAX_SECRET_BYTES):
+ * each takes its float32 values and a 2-byte label. At 224x224x3 that is 221; checked before
+ * anything is generated, so a request too large fails at once, not after an hour of generation.
+ */
+export function maxTriggersFor(inputShape: readonly number[]): number {
+  const values = inputShape.reduce((a, b) => a * b, 1);
+  return Math.floor((MAX_SECRET_BYTES - TRIGGER_SET_FRAME_BYTES) / (4 * values + 2));
+}
 
 export function resolveWatermarkSettings(request: WatermarkRequest): WatermarkSettings {
   const triggerCount = request.triggerCount ?? DEFAULT_TRIGGER_COUNT;

@@ -66,6 +66,22 @@ test('start refuses bad settings, unready and unknown versions with domain codes
   assert.deepEqual(await counts(), before);
 });
 
+test('start refuses a trigger set larger than the vault seals, naming the most triggers that fit, before anything is queued', async () => {
+  const operator = sut(actorOf(tenantA, 'OPERATOR'));
+  const imagenet = (await seedReadyVersion(f.db, tenantA, { inputShape: [224, 224, 3], numClasses: 1000, inputMin: 0, inputMax: 1 })).id;
+  const before = await counts();
+  const refused = operator.start({ modelVersionId: imagenet, triggerCount: 1000 });
+  await assert.rejects(refused, (e: unknown) => {
+    const error = e as { code: string; message: string; field: string[] };
+    assert.equal(error.code, 'INVALID_WATERMARK_INPUT');
+    assert.deepEqual(error.field, ['input', 'triggerCount']);
+    assert.match(error.message, /1000 triggers of this model's input \[224, 224, 3\] make a trigger set larger than the 128 MB the vault seals in one piece; ask for at most 221\./);
+    return true;
+  });
+  assert.deepEqual(await counts(), before);
+  assert.equal((await operator.start({ modelVersionId: imagenet, triggerCount: 221 })).watermark.triggerCount, 221);
+});
+
 test('roles: viewers, platform admins and anonymous callers cannot start; viewers read', async () => {
   const before = await counts();
   await assert.rejects(sut(actorOf(tenantA, 'VIEWER')).start({ modelVersionId: versionA }), { code: 'FORBIDDEN' });

@@ -12,7 +12,8 @@ import { RegistryError } from '../registry/registry.errors.ts';
 import { checkObjectiveFits, domainToJson, isEngineError } from '../engine/index.ts';
 import { WatermarksError } from './watermarks.errors.ts';
 import { versionInputDomain } from '../registry/input-domain.ts';
-import { resolveWatermarkSettings, WATERMARK_SCHEME, type WatermarkRequest } from './watermark-settings.ts';
+import { maxTriggersFor, resolveWatermarkSettings, WATERMARK_SCHEME, type WatermarkRequest } from './watermark-settings.ts';
+import { MAX_SECRET_BYTES } from '../vault/vault.ts';
 
 export interface StartWatermarkInput extends WatermarkRequest {
   modelVersionId: string;
@@ -34,6 +35,14 @@ export class WatermarksService {
     if (!version) throw new RegistryError('MODEL_VERSION_NOT_FOUND', 'No such model version.', ['input', 'modelVersionId']);
     if (version.status !== 'READY') {
       throw new RegistryError('VERSION_NOT_READY', 'Upload the version\'s artifact before watermarking it.', ['input', 'modelVersionId']);
+    }
+    const fit = maxTriggersFor(version.inputShape);
+    if (settings.triggerCount > fit) {
+      throw new WatermarksError(
+        'INVALID_WATERMARK_INPUT',
+        `triggerCount: ${settings.triggerCount} triggers of this model's input [${version.inputShape.join(', ')}] make a trigger set larger than the ${MAX_SECRET_BYTES / 2 ** 20} MB the vault seals in one piece; ask for at most ${fit}.`,
+        ['input', 'triggerCount'],
+      );
     }
     const domain = versionInputDomain(version);
     try {

@@ -192,10 +192,10 @@ export function predictLabels(classifier: Classifier, x: tf.Tensor, batchSize?: 
 
 /**
  * As `predictLabels`, but hands the event loop back before each micro-batch. A worker verifies
- * on its main thread: a synchronous pass of 100 ResNet-50 inputs at 224x224 holds the thread for
- * about 11 s here (1000 CIFAR ResNet-18 inputs, about 18 s), longer than a job's heartbeat
- * interval, and every other job on the worker would wait. Between micro-batches (at most about
- * a second each at the default budget) heartbeats, other jobs and a cancellation (`signal`) run.
+ * on its main thread: a synchronous pass of 100 ResNet-50 inputs at 224x224 held the thread for
+ * 12-13 s here (bench/worker-check.ts), longer than a job's heartbeat timeout, and every other job
+ * on the worker waited. Between micro-batches (1.3 s for ResNet-50 at the default budget)
+ * heartbeats, other jobs and a cancellation (`signal`) run.
  */
 export async function predictLabelsYielding(classifier: Classifier, x: tf.Tensor, options: MicroBatchOptions = {}): Promise<Int32Array> {
   const n = x.shape[0] ?? 0;

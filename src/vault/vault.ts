@@ -61,8 +61,11 @@ const keyringIdOf = (tenantId: string | null) => tenantId ?? PLATFORM_KEYRING;
  */
 export const MAX_SECRET_BYTES = 128 * 1024 * 1024;
 
-/** The vault's own transaction around a seal or an unseal: room for the largest secret (19 s measured), not Prisma's default 5 s. */
-const LARGE_SECRET_TIMEOUT_MS = 120_000;
+/**
+ * A transaction that seals or opens a secret: room for the largest (19 s measured), not Prisma's
+ * default 5 s. The vault's own transactions use it, and so must a caller's that seals in it.
+ */
+export const SECRET_TRANSACTION_TIMEOUT_MS = 120_000;
 
 export class Vault {
   constructor(
@@ -108,7 +111,7 @@ export class Vault {
         wipe(kek, dek);
       }
     };
-    return counted('seal', tx ? run(tx) : this.db.$transaction(run, { timeout: LARGE_SECRET_TIMEOUT_MS }));
+    return counted('seal', tx ? run(tx) : this.db.$transaction(run, { timeout: SECRET_TRANSACTION_TIMEOUT_MS }));
   }
 
   /**
@@ -150,7 +153,7 @@ export class Vault {
         wipe(kek, dek);
       }
     };
-    return counted('unseal', tx ? run(tx) : this.db.$transaction(run, { timeout: LARGE_SECRET_TIMEOUT_MS }));
+    return counted('unseal', tx ? run(tx) : this.db.$transaction(run, { timeout: SECRET_TRANSACTION_TIMEOUT_MS }));
   }
 
   /**

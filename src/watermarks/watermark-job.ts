@@ -11,7 +11,7 @@
  */
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { Vault } from '../vault/vault.ts';
+import { SECRET_TRANSACTION_TIMEOUT_MS, type Vault } from '../vault/vault.ts';
 import { storedManifest } from '../registry/artifacts/artifact-manifest.ts';
 import type { ModelArtifacts } from '../registry/artifacts/model-artifacts.ts';
 import type { Config } from '../config/config.ts';
@@ -24,14 +24,6 @@ import { generateInThread } from './generation/generate-in-thread.ts';
 import type { GenerationProgress } from './generation/generate-watermark.ts';
 import { generatedWatermarkRefusal } from './watermark-strength.ts';
 import { generationParameters, jobWithWatermark } from './watermarks.repository.ts';
-
-/**
- * Sealing writes the whole trigger set in the transaction that makes the watermark READY: 60 MB
- * for 100 triggers at 224x224x3 took 7.6 s, past Prisma's default 5 s (every such watermark
- * failed at its very end), and the vault's largest secret 19 s (bench/RESULTS.md, "Trigger sets
- * at 224x224").
- */
-const SEALING_TIMEOUT_MS = 120_000;
 
 export { SELF_CHECK_NOISE_STD } from './generation/generate-watermark.ts';
 
@@ -112,6 +104,8 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
         log.warn('watermark refused: weak', { flipFractionUnderNoise: generated.selfCheck.flipFractionUnderNoise, triggers: watermark.triggerCount, method: watermark.method });
         return;
       }
+      // The whole trigger set is sealed in this transaction: 60 MB at 224x224x3 took 7.6 s, past
+      // Prisma's default 5 s, and every such watermark failed at its last step (bench/RESULTS.md).
       await db.$transaction(async (tx) => {
         // The tenant's row first, locked until the commit: nothing is sealed for a deleted tenant.
         await assertTenantActive(tx, job.tenantId);
@@ -132,7 +126,7 @@ export async function runWatermarkJob(deps: WatermarkJobDeps, queued: RunningJob
         if (count !== 1) throw new SupersededAttempt(job.id, attempt);
         await vault.seal({ tenantId: job.tenantId, purpose: 'trigger-set', recordId: watermark.id }, sealed, { apiKeyId: null }, tx);
         await JobRecords.succeed(tx, job.id, `Watermark ready: ${readyMessage(watermark.triggerCount, generated)}.`);
-      }, { timeout: SEALING_TIMEOUT_MS });
+      }, { timeout: SECRET_TRANSACTION_TIMEOUT_MS });
     } finally {
       sealed.fill(0);
     }

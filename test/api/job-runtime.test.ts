@@ -171,10 +171,12 @@ describe('job runtime: handover, fencing and fairness under faults', () => {
     const quickWatermark = (await api.gql(START, { input: { modelVersionId: version.id, triggerCount: 10, method: 'CE_ONLY', maxSteps: 50, allowWeak: true } }, otherOperator)).data.startWatermark;
     await waitFor(() => job(quickWatermark.job.id), (j) => j.status === 'SUCCEEDED');
 
-    // Tenant A: three verifications of a slow endpoint (300 ms per request). Tenant B: one quick one.
+    // Tenant A: four verifications of a slow endpoint (300 ms per request, about 2 s each). Tenant B:
+    // one quick one, which must end before A's last starts: about 6 s for B's job to be taken and
+    // run (with three, a loaded CI host once took longer than the 4 s it left).
     const endpoint = { url: servers[0]!.url, protocol: 'KSERVE_V2', modelName: 'digits' };
     const slow = await Promise.all(
-      [0, 1, 2].map(async () => (await api.gql(VERIFY, { input: { modelVersionId: versionId, mode: 'ENDPOINT', endpoint } }, operator)).data.verifyModel.job.id as string),
+      [0, 1, 2, 3].map(async () => (await api.gql(VERIFY, { input: { modelVersionId: versionId, mode: 'ENDPOINT', endpoint } }, operator)).data.verifyModel.job.id as string),
     );
     await waitFor(() => job(slow[0]!), (j) => j.status === 'RUNNING');
     const quick = (await api.gql(VERIFY, { input: { modelVersionId: version.id, mode: 'ARTIFACT' } }, otherOperator)).data.verifyModel;

@@ -42,7 +42,9 @@ test('DIRECT optimises the inputs themselves to AccTri 100%, inside the domain, 
 test('DIRECT with the default objective (JUNCTION) places the triggers at the junction like the generator does', async () => {
   const model = buildTinyClassifier({ seed: 'warm-junction', softmax: false });
   const classifier = classifierFromModel(model);
-  const key = generateKey({ numClasses: 3, count: 10, latentDim: 16 });
+  // A fixed latent seed: with fresh random keys, 6 of 300 runs on this model stopped at AccTri 90%
+  // within the 300 warm-start steps (a retryable GENERATION_FAILED in a job); CI met one.
+  const key = { ...generateKey({ numClasses: 3, count: 10, latentDim: 16 }), latentSeed: 'warm-junction-key' };
   const sut = await generateTriggers(classifier, { key, warmStart: 'DIRECT', inputDomain: domain, checkOtherBackend: false });
   assert.equal(sut.accTri, 1);
   for (const m of sut.margins) assert.ok(m > 0 && m < 1e-2, `margin ${m} near the junction`);
